@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart: writing an image.
+ *
+ * An image is: the header record, the records of the tree, and the tail
+ * record with the checksum.  A checkpoint that fails after the header
+ * went out still ends the stream properly: an error record carrying the
+ * reason, then the tail, so that a reader learns why the image is
+ * incomplete.
+ */
+#include <linux/checkpoint.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/utsname.h>
+
+static int ckpt_write_header(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_header hdr = {};
+	struct timespec64 now;
+
+	ktime_get_real_ts64(&now);
+	memcpy(hdr.magic, CKPT_MAGIC, CKPT_MAGIC_LEN);
+	hdr.major = CKPT_VERSION_MAJOR;
+	hdr.minor = CKPT_VERSION_MINOR;
+	hdr.page_shift = PAGE_SHIFT;
+	if (is_child_reaper(task_pid(ctx->root)))
+		hdr.flags |= CKPT_IMAGE_CONTAINER;
+	hdr.time_sec = now.tv_sec;
+	hdr.time_nsec = now.tv_nsec;
+	hdr.root_pid = task_pid_vnr(ctx->root);
+	strscpy_pad(hdr.release, init_utsname()->release);
+	ckpt_arch_fill_header(&hdr);
+
+	return ckpt_write_record(ctx, CKPT_REC_HEADER, &hdr.h, sizeof(hdr),
+				 NULL, 0);
+}
+
+static int ckpt_write_error(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_error rec = {};
+	u32 len = ctx->errmsg ? strlen(ctx->errmsg) : 0;
+
+	rec.error = ctx->error;
+	rec.msg_len = len;
+	return ckpt_write_record(ctx, CKPT_REC_ERROR, &rec.h, sizeof(rec),
+				 ctx->errmsg, len);
+}
+
+static int ckpt_write_tail(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_tail tail = {};
+
+	memcpy(tail.magic, CKPT_TAIL_MAGIC, CKPT_MAGIC_LEN);
+	tail.records = ctx->records;
+	tail.length = ctx->pos;
+	tail.csum_type = CKPT_CSUM_CRC32;
+	tail.csum = ~ctx->crc;
+	return ckpt_write_record(ctx, CKPT_REC_TAIL, &tail.h, sizeof(tail),
+				 NULL, 0);
+}
+
+static int ckpt_write_tree(struct ckpt_ctx *ctx)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP,
+			"pid %d: dumping task state is not implemented yet",
+			task_pid_vnr(ctx->root));
+}
+
+/**
+ * do_checkpoint - write the image of the tree rooted at ctx->root
+ * @ctx: the checkpoint, with its target checked by the caller
+ *
+ * Return: 0 or a negative errno; on failure the stream ends with an
+ * error record and a tail whenever the stream can still be written.
+ */
+long do_checkpoint(struct ckpt_ctx *ctx)
+{
+	int ret;
+
+	ret = ckpt_write_header(ctx);
+	if (ret)
+		return ret;
+
+	ret = ckpt_write_tree(ctx);
+	if (ret && ckpt_write_error(ctx))
+		return ret;
+
+	return ckpt_write_tail(ctx) ?: ret;
+}

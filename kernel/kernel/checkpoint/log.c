@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart: messages to the caller's log fd.
+ *
+ * checkpoint() and restart() take a log fd from the caller.  Every
+ * refusal and every failure is explained there in one line, prefixed
+ * with the operation, so that a tool can show the user why its call
+ * failed.  The first error is also kept for the image's error record.
+ */
+#include <linux/checkpoint.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include <linux/sprintf.h>
+#include <linux/string.h>
+
+static void ckpt_log_line(struct ckpt_ctx *ctx, const char *msg)
+{
+	struct file *file = ctx->logfile;
+	loff_t pos, *ppos = NULL;
+	char *line;
+
+	if (!file)
+		return;
+	line = kasprintf(GFP_KERNEL, "%s: %s\n", ctx->op, msg);
+	if (!line)
+		return;
+	if (!(file->f_mode & FMODE_STREAM)) {
+		pos = file->f_pos;
+		ppos = &pos;
+	}
+	/* A log that cannot be written must not fail the operation. */
+	if (kernel_write(file, line, strlen(line), ppos) > 0 && ppos)
+		file->f_pos = pos;
+	kfree(line);
+}
+
+/**
+ * ckpt_log - write one line to the log fd
+ * @ctx: the operation
+ * @fmt: printf-style format of the line, without a trailing newline
+ */
+void ckpt_log(struct ckpt_ctx *ctx, const char *fmt, ...)
+{
+	va_list args;
+	char *msg;
+
+	if (!ctx->logfile)
+		return;
+	va_start(args, fmt);
+	msg = kvasprintf(GFP_KERNEL, fmt, args);
+	va_end(args);
+	if (!msg)
+		return;
+	ckpt_log_line(ctx, msg);
+	kfree(msg);
+}
+
+/**
+ * ckpt_err - report why the operation fails
+ * @ctx: the operation
+ * @err: negative errno the operation will return
+ * @fmt: printf-style explanation
+ *
+ * Logs the explanation and keeps the first error and its message for
+ * the image's error record.
+ *
+ * Return: @err, so that callers can write "return ckpt_err(...)".
+ */
+int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list args;
+	char *msg;
+
+	va_start(args, fmt);
+	msg = kvasprintf(GFP_KERNEL, fmt, args);
+	va_end(args);
+	if (!msg)
+		return err;
+	ckpt_log_line(ctx, msg);
+	if (!ctx->error) {
+		ctx->error = err;
+		ctx->errmsg = msg;
+	} else {
+		kfree(msg);
+	}
+	return err;
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart: reading an image.
+ *
+ * The image is untrusted.  Every record is checked before it is used,
+ * and the tail's checksum is verified before anything restored may run.
+ */
+#include <linux/checkpoint.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+/* Error messages longer than this are cut when they are logged. */
+#define RST_ERRMSG_MAX	512
+
+static int rst_read_header(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_header hdr = {};
+	int ret;
+
+	ret = ckpt_read_hdr(ctx, &hdr.h);
+	if (ret)
+		return ret;
+	if (hdr.h.type != CKPT_REC_HEADER)
+		return ckpt_err(ctx, -EINVAL,
+				"offset 0: not a checkpoint image (record type %#x, expected the header)",
+				hdr.h.type);
+	ret = ckpt_read_body(ctx, &hdr.h, sizeof(hdr));
+	if (ret)
+		return ret;
+	if (memcmp(hdr.magic, CKPT_MAGIC, CKPT_MAGIC_LEN))
+		return ckpt_err(ctx, -EINVAL,
+				"offset 0: bad magic, not a checkpoint image");
+	if (hdr.major != CKPT_VERSION_MAJOR)
+		return ckpt_err(ctx, -EINVAL,
+				"image format version %u.%u; this kernel reads %u.x",
+				hdr.major, hdr.minor, CKPT_VERSION_MAJOR);
+	ret = ckpt_arch_check_header(ctx, &hdr);
+	if (ret)
+		return ret;
+	if (hdr.page_shift != PAGE_SHIFT)
+		return ckpt_err(ctx, -ENOEXEC,
+				"image has %lu-byte pages; this machine has %lu",
+				1UL << min_t(u16, hdr.page_shift, 63), PAGE_SIZE);
+	return ckpt_skip_record(ctx);
+}
+
+/* An error record: the image is of a checkpoint that failed. */
+static int rst_read_error(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
+			  char **msg, u32 *msg_len)
+{
+	struct ckpt_rec_error rec = { .h = *h };
+	u32 len;
+	int ret;
+
+	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
+	if (ret)
+		return ret;
+	if (rec.msg_len > rec.h.len - sizeof(rec))
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: error message length %u runs past its record",
+				ctx->rec_pos, rec.msg_len);
+	if (*msg)
+		return ckpt_skip_record(ctx);
+
+	len = min_t(u32, rec.msg_len, RST_ERRMSG_MAX);
+	*msg = kzalloc(len + 1, GFP_KERNEL);
+	if (!*msg)
+		return -ENOMEM;
+	*msg_len = len;
+	ret = ckpt_read_bytes(ctx, *msg, len);
+	if (ret)
+		return ret;
+	return ckpt_skip_record(ctx);
+}
+
+static int rst_read_tail(struct ckpt_ctx *ctx, const struct ckpt_hdr *h)
+{
+	struct ckpt_rec_tail tail = { .h = *h };
+	u64 records = ctx->records - 1;
+	u32 csum = ~ctx->rec_crc;
+	int ret;
+
+	ret = ckpt_read_body(ctx, &tail.h, sizeof(tail));
+	if (ret)
+		return ret;
+	if (memcmp(tail.magic, CKPT_TAIL_MAGIC, CKPT_MAGIC_LEN))
+		return ckpt_err(ctx, -EINVAL, "offset %lld: bad tail magic",
+				ctx->rec_pos);
+	if (tail.csum_type != CKPT_CSUM_CRC32)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: unknown checksum type %u",
+				ctx->rec_pos, tail.csum_type);
+	if (tail.records != records || tail.length != ctx->rec_pos)
+		return ckpt_err(ctx, -EBADMSG,
+				"image damaged: tail counts %llu records in %llu bytes, found %llu in %lld",
+				tail.records, tail.length, records, ctx->rec_pos);
+	if (tail.csum != csum)
+		return ckpt_err(ctx, -EBADMSG,
+				"image damaged: checksum %#010x, computed %#010x",
+				tail.csum, csum);
+	return ckpt_skip_record(ctx);
+}
+
+static int rst_read_records(struct ckpt_ctx *ctx, char **msg, u32 *msg_len)
+{
+	struct ckpt_hdr h;
+	int ret;
+
+	for (;;) {
+		ret = ckpt_read_hdr(ctx, &h);
+		if (ret)
+			return ret;
+
+		switch (h.type) {
+		case CKPT_REC_TAIL:
+			return rst_read_tail(ctx, &h);
+		case CKPT_REC_ERROR:
+			ret = rst_read_error(ctx, &h, msg, msg_len);
+			break;
+		case CKPT_REC_HEADER:
+			return ckpt_err(ctx, -EINVAL,
+					"offset %lld: second image header",
+					ctx->rec_pos);
+		default:
+			if (!(h.type & CKPT_REC_OPTIONAL))
+				return ckpt_err(ctx, -EINVAL,
+						"offset %lld: unknown record type %#x",
+						ctx->rec_pos, h.type);
+			ret = ckpt_skip_record(ctx);
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+}
+
+/**
+ * do_restart - read an image and restore what it holds
+ * @ctx: the restart, with its target checked by the caller
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+long do_restart(struct ckpt_ctx *ctx)
+{
+	char *msg = NULL;
+	u32 msg_len = 0;
+	int ret;
+
+	ret = rst_read_header(ctx);
+	if (!ret)
+		ret = rst_read_records(ctx, &msg, &msg_len);
+	if (!ret && msg)
+		ret = ckpt_err(ctx, -EINVAL,
+			       "image is incomplete: the checkpoint failed: %*pE",
+			       msg_len, msg);
+	else if (!ret)
+		ret = ckpt_err(ctx, -EOPNOTSUPP,
+			       "restoring tasks is not implemented yet");
+	kfree(msg);
+	return ret;
+}

@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * How restart() reads and validates an image.  Every test builds a stream
+ * and feeds it once through a memfd and once through a pipe (restart()
+ * never seeks).  The header record comes from an image the kernel wrote,
+ * so that its arch and CPU fields match this machine.
+ *
+ * Until task restoring is implemented, a sound image without an ERROR
+ * record fails with EOPNOTSUPP; every failure is logged as "restart: ...".
+ *
+ * Must run as root.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+
+#include "ckpt_helpers.h"
+
+FIXTURE(restart) {
+	struct ckpt_rec_header hdr;	/* the kernel's header record */
+	unsigned char *kimg;		/* an image the kernel wrote */
+	ssize_t klen;
+	struct img img;			/* the image under test */
+	int log[2];			/* log pipe, read end non-blocking */
+	char log_buf[4096];
+	bool raw_log;			/* the log may quote random bytes */
+};
+
+FIXTURE_VARIANT(restart) {
+	bool pipe;
+};
+
+FIXTURE_VARIANT_ADD(restart, memfd) {
+	.pipe = false,
+};
+
+FIXTURE_VARIANT_ADD(restart, pipe) {
+	.pipe = true,
+};
+
+FIXTURE_SETUP(restart)
+{
+	struct ckpt_parsed p;
+	int fd;
+
+	if (!ckpt_supported())
+		SKIP(return, "checkpoint() and restart() are not supported");
+	if (getuid())
+		SKIP(return, "must run as root");
+
+	ASSERT_EQ(0, pipe(self->log));
+	ASSERT_EQ(0, set_nonblock(self->log[0]));
+	fd = memfd_create("kernel", 0);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(-EOPNOTSUPP, sys_checkpoint(0, fd, CHECKPOINT_SUBTREE, -1));
+	self->klen = read_all(fd, &self->kimg);
+	close(fd);
+	ASSERT_GT(self->klen, 0);
+	ASSERT_EQ(0, ckpt_parse(self->kimg, self->klen, &p));
+	ASSERT_EQ(sizeof(self->hdr), p.hdr->h.len);
+	memcpy(&self->hdr, p.hdr, sizeof(self->hdr));
+}
+
+FIXTURE_TEARDOWN(restart)
+{
+	img_free(&self->img);
+	free(self->kimg);
+}
+
+static int write_all(int fd, const unsigned char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* An fd to read @buf from: a memfd, or a pipe with a writer child if needed */
+static int feed(bool use_pipe, const unsigned char *buf, size_t len, pid_t *writer)
+{
+	int fd, p[2];
+
+	*writer = 0;
+	if (!use_pipe) {
+		fd = memfd_create("image", 0);
+		if (fd < 0 || write_all(fd, buf, len) || lseek(fd, 0, SEEK_SET))
+			return -1;
+		return fd;
+	}
+	if (pipe(p))
+		return -1;
+	if (len <= fcntl(p[1], F_GETPIPE_SZ)) {
+		if (write_all(p[1], buf, len))
+			return -1;
+	} else {
+		*writer = fork_flushed();
+		if (*writer == 0) {
+			close(p[0]);
+			_exit(write_all(p[1], buf, len));
+		}
+	}
+	close(p[1]);
+	return p[0];
+}
+
+/* restart(0, fd, @flags, log) reading @buf; returns 0 or -errno. */
+static long restart_buf(struct __test_metadata *_metadata,
+			FIXTURE_DATA(restart) *self, bool use_pipe,
+			const void *buf, size_t len, unsigned int flags)
+{
+	pid_t writer;
+	long ret;
+	int fd;
+
+	fd = feed(use_pipe, buf, len, &writer);
+	if (fd < 0) {
+		TH_LOG("cannot feed the image: %s", strerror(errno));
+		return LONG_MIN;
+	}
+	ret = sys_restart(0, fd, flags, self->log[1]);
+	close(fd);
+	reap(writer);
+
+	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	if (self->raw_log) {
+		EXPECT_EQ(0, strncmp(self->log_buf, "restart: ", 9))
+			TH_LOG("log: \"%s\"", self->log_buf);
+	} else {
+		EXPECT_TRUE(log_lines_ok(self->log_buf, "restart: "))
+			TH_LOG("log: \"%s\"", self->log_buf);
+	}
+	if (ret < 0) {
+		EXPECT_NE(0, self->log_buf[0])
+			TH_LOG("restart() failed without a log message");
+	}
+	return ret;
+}
+
+#define RESTART_BUF(buf, len) restart_buf(_metadata, self, variant->pipe, buf, len, 0)
+#define RESTART() RESTART_BUF(self->img.buf, self->img.len)
+
+/* Start self->img over with the header record @hdr, the kernel's if NULL. */
+static struct img *new_img(FIXTURE_DATA(restart) *self, const struct ckpt_rec_header *hdr)
+{
+	img_free(&self->img);
+	img_raw_rec(&self->img, hdr ?: &self->hdr, sizeof(*hdr));
+	return &self->img;
+}
+
+/* A header record with a changed field, then the right tail */
+#define BAD_HEADER(field, value) ({					\
+	struct ckpt_rec_header __h = self->hdr;				\
+									\
+	__h.field = (value);						\
+	img_tail(new_img(self, &__h));					\
+	RESTART();							\
+})
+
+TEST(crc32)
+{
+	EXPECT_EQ(0, ckpt_crc32("", 0));
+	EXPECT_EQ(0xCBF43926, ckpt_crc32("123456789", 9));
+}
+
+/* The kernel's own image holds an ERROR record. */
+TEST_F(restart, kernel_image)
+{
+	EXPECT_EQ(-EINVAL, RESTART_BUF(self->kimg, self->klen));
+	EXPECT_NE(NULL, strstr(self->log_buf, "incomplete"))
+		TH_LOG("log: \"%s\"", self->log_buf);
+}
+
+TEST_F(restart, valid)
+{
+	img_tail(new_img(self, NULL));
+	EXPECT_EQ(-EOPNOTSUPP, RESTART());
+	EXPECT_EQ(-EOPNOTSUPP, restart_buf(_metadata, self, variant->pipe,
+					   self->img.buf, self->img.len,
+					   RESTART_FROZEN));
+}
+
+/* Unknown optional records are skipped. */
+TEST_F(restart, optional_records)
+{
+	struct img *img = new_img(self, NULL);
+	unsigned char data[20] = "optional payload";
+
+	img_rec(img, CKPT_REC_PADDING, NULL, 16);
+	img_rec(img, CKPT_REC_OPTIONAL | 0x1234, data, sizeof(data));
+	img_rec(img, CKPT_REC_OPTIONAL | 0x7fffffff, NULL, 0);
+	img_tail(img);
+	EXPECT_EQ(-EOPNOTSUPP, RESTART());
+}
+
+/* Only the major version must match. */
+TEST_F(restart, newer_minor)
+{
+	EXPECT_EQ(-EOPNOTSUPP, BAD_HEADER(minor, CKPT_VERSION_MINOR + 1));
+}
+
+/* A header from a newer minor version may have trailing fields. */
+TEST_F(restart, longer_header)
+{
+	unsigned char rec[sizeof(self->hdr) + 8] = { 0 };
+	struct ckpt_rec_header *h = (void *)rec;
+
+	*h = self->hdr;
+	h->h.len = sizeof(rec);
+	img_free(&self->img);
+	img_raw_rec(&self->img, rec, sizeof(rec));
+	img_tail(&self->img);
+	EXPECT_EQ(-EOPNOTSUPP, RESTART());
+}
+
+TEST_F(restart, bad_magic)
+{
+	EXPECT_EQ(-EINVAL, BAD_HEADER(magic[0], self->hdr.magic[0] ^ 1));
+	EXPECT_EQ(-EINVAL, BAD_HEADER(magic[7], 0));
+}
+
+TEST_F(restart, bad_major)
+{
+	EXPECT_EQ(-EINVAL, BAD_HEADER(major, CKPT_VERSION_MAJOR + 1));
+	EXPECT_EQ(-EINVAL, BAD_HEADER(major, CKPT_VERSION_MAJOR - 1));
+	EXPECT_EQ(-EINVAL, BAD_HEADER(major, 0xffff));
+}
+
+/* A header record shorter than struct ckpt_rec_header */
+TEST_F(restart, short_header)
+{
+	struct ckpt_rec_header h = self->hdr;
+
+	h.h.len = sizeof(h) - 8;
+	img_free(&self->img);
+	img_raw_rec(&self->img, &h, h.h.len);
+	img_tail(&self->img);
+	EXPECT_EQ(-EINVAL, RESTART());
+
+	h.h.len = sizeof(h.h);
+	img_free(&self->img);
+	img_raw_rec(&self->img, &h, h.h.len);
+	img_tail(&self->img);
+	EXPECT_EQ(-EINVAL, RESTART());
+}
+
+TEST_F(restart, first_not_header)
+{
+	img_free(&self->img);
+	img_rec(&self->img, CKPT_REC_PADDING, NULL, 8);
+	img_raw_rec(&self->img, &self->hdr, sizeof(self->hdr));
+	img_tail(&self->img);
+	EXPECT_EQ(-EINVAL, RESTART());
+
+	img_free(&self->img);
+	img_tail(&self->img);
+	EXPECT_EQ(-EINVAL, RESTART());
+}
+
+TEST_F(restart, wrong_arch)
+{
+	EXPECT_EQ(-ENOEXEC, BAD_HEADER(arch, CKPT_ARCH_OTHER));
+	EXPECT_EQ(-ENOEXEC, BAD_HEADER(arch, 0));
+	EXPECT_EQ(-ENOEXEC, BAD_HEADER(arch, 0xffff));
+}
+
+TEST_F(restart, wrong_page_shift)
+{
+	EXPECT_EQ(-ENOEXEC, BAD_HEADER(page_shift, self->hdr.page_shift + 1));
+	EXPECT_EQ(-ENOEXEC, BAD_HEADER(page_shift, self->hdr.page_shift - 1));
+	EXPECT_EQ(-ENOEXEC, BAD_HEADER(page_shift, 0));
+}
+
+/* Bit 63 of XCR0 is reserved: no CPU has that feature. */
+TEST_F(restart, unsupported_cpu_features)
+{
+	EXPECT_EQ(-ENOEXEC, BAD_HEADER(cpu_features, self->hdr.cpu_features | 1ULL << 63));
+	EXPECT_EQ(-ENOEXEC, BAD_HEADER(cpu_features, ~0ULL));
+}
+
+/* End of file anywhere before the end of the tail record */
+TEST_F(restart, truncated)
+{
+	struct img *img = new_img(self, NULL);
+	size_t cut;
+
+	img_rec(img, CKPT_REC_OPTIONAL | 0x1234, "some data", 9);
+	img_tail(img);
+	for (cut = 0; cut < img->len; cut++) {
+		EXPECT_EQ(-EBADMSG, RESTART_BUF(img->buf, cut))
+			TH_LOG("image cut at %zu of %zu bytes", cut, img->len);
+	}
+}
+
+TEST_F(restart, empty)
+{
+	struct img *img;
+
+	EXPECT_EQ(-EBADMSG, RESTART_BUF("", 0));
+	img = new_img(self, NULL);
+	EXPECT_EQ(-EBADMSG, RESTART());
+	img_rec(img, CKPT_REC_PADDING, NULL, 8);
+	EXPECT_EQ(-EBADMSG, RESTART());
+}
+
+/* A flipped bit where nothing but the checksum notices it */
+TEST_F(restart, flipped_bit)
+{
+	const size_t opt = sizeof(self->hdr) + sizeof(struct ckpt_hdr);
+	struct img *img = new_img(self, NULL);
+	const size_t ranges[][2] = {
+		{ offsetof(struct ckpt_rec_header, time_sec),
+		  offsetof(struct ckpt_rec_header, root_pid) },
+		{ offsetof(struct ckpt_rec_header, release), sizeof(self->hdr) },
+		{ opt, opt + 32 },
+		{ opt + 32 + offsetof(struct ckpt_rec_tail, csum),
+		  opt + 32 + sizeof(struct ckpt_rec_tail) },
+	};
+	unsigned char data[32];
+	size_t i, off;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = i;
+	img_rec(img, CKPT_REC_OPTIONAL | 0x1234, data, sizeof(data));
+	img_tail(img);
+	ASSERT_EQ(-EOPNOTSUPP, RESTART());
+
+	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
+		for (off = ranges[i][0]; off < ranges[i][1]; off++) {
+			img->buf[off] ^= 1 << (off % 8);
+			EXPECT_EQ(-EBADMSG, RESTART())
+				TH_LOG("bit %zu of byte %zu flipped", off % 8, off);
+			img->buf[off] ^= 1 << (off % 8);
+		}
+	}
+}
+
+TEST_F(restart, bad_record_len)
+{
+	const __u32 lens[] = { 0, 4, 12, 20, CKPT_REC_MAX_LEN + 8, 0xfffffff8 };
+	unsigned char zero[24] = { 0 };
+	struct ckpt_hdr h;
+	struct img *img;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		h.type = CKPT_REC_PADDING;
+		h.len = lens[i];
+		img = new_img(self, NULL);
+		img_put(img, &h, sizeof(h));
+		img_put(img, zero, sizeof(zero));
+		img_tail(img);
+		EXPECT_EQ(-EINVAL, RESTART())
+			TH_LOG("record len %u", lens[i]);
+
+		/* the tail record too */
+		h.type = CKPT_REC_TAIL;
+		img = new_img(self, NULL);
+		img_put(img, &h, sizeof(h));
+		img_put(img, zero, sizeof(zero));
+		EXPECT_EQ(-EINVAL, RESTART())
+			TH_LOG("tail record len %u", lens[i]);
+	}
+}
+
+/* The longest record allowed */
+TEST_F(restart, max_record_len)
+{
+	struct img *img = new_img(self, NULL);
+
+	img_rec(img, CKPT_REC_PADDING, NULL, CKPT_REC_MAX_LEN - sizeof(struct ckpt_hdr));
+	img_tail(img);
+	EXPECT_EQ(-EOPNOTSUPP, RESTART());
+}
+
+TEST_F(restart, second_header)
+{
+	struct img *img = new_img(self, NULL);
+
+	img_raw_rec(img, &self->hdr, sizeof(self->hdr));
+	img_tail(img);
+	EXPECT_EQ(-EINVAL, RESTART());
+}
+
+TEST_F(restart, unknown_mandatory)
+{
+	const __u32 types[] = { 0, 0x00ff, 0x1234, 0x7fffffff };
+	struct img *img;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		img = new_img(self, NULL);
+		img_rec(img, types[i], "data", 4);
+		img_tail(img);
+		EXPECT_EQ(-EINVAL, RESTART())
+			TH_LOG("record type %#x", types[i]);
+	}
+}
+
+/* An image with an ERROR record is sound but incomplete. */
+TEST_F(restart, error_record)
+{
+	struct {
+		struct ckpt_rec_error e;
+		char msg[8];
+	} rec = {
+		.e.h.type = CKPT_REC_ERROR,
+		.e.h.len = sizeof(rec),
+		.e.error = -EIO,
+		.e.msg_len = 5,
+		.msg = "boom!",
+	};
+	struct img *img = new_img(self, NULL);
+
+	img_raw_rec(img, &rec, sizeof(rec));
+	img_tail(img);
+	EXPECT_EQ(-EINVAL, RESTART());
+	EXPECT_NE(NULL, strstr(self->log_buf, "incomplete"))
+		TH_LOG("log: \"%s\"", self->log_buf);
+	EXPECT_NE(NULL, strstr(self->log_buf, "boom!"))
+		TH_LOG("log: \"%s\"", self->log_buf);
+
+	/*
+	 * The message must fit in the record.  No tail: had the record been
+	 * accepted, the end of the image would fail with EBADMSG.
+	 */
+	rec.e.msg_len = sizeof(rec.msg) + 1;
+	img = new_img(self, NULL);
+	img_raw_rec(img, &rec, sizeof(rec));
+	EXPECT_EQ(-EINVAL, RESTART());
+
+	rec.e.msg_len = UINT_MAX;
+	img = new_img(self, NULL);
+	img_raw_rec(img, &rec, sizeof(rec));
+	EXPECT_EQ(-EINVAL, RESTART());
+}
+
+/* A sound image with a PADDING record; returns its tail record, to change. */
+static struct ckpt_rec_tail *tail_img(FIXTURE_DATA(restart) *self)
+{
+	new_img(self, NULL);
+	img_rec(&self->img, CKPT_REC_PADDING, NULL, 8);
+	img_tail(&self->img);
+	return (void *)(self->img.buf + self->img.len - sizeof(struct ckpt_rec_tail));
+}
+
+TEST_F(restart, tail_mismatch)
+{
+	tail_img(self)->records++;
+	EXPECT_EQ(-EBADMSG, RESTART());
+	tail_img(self)->records--;
+	EXPECT_EQ(-EBADMSG, RESTART());
+	tail_img(self)->records = 0;
+	EXPECT_EQ(-EBADMSG, RESTART());
+	tail_img(self)->length += 8;
+	EXPECT_EQ(-EBADMSG, RESTART());
+	tail_img(self)->length -= 8;
+	EXPECT_EQ(-EBADMSG, RESTART());
+	tail_img(self)->csum ^= 1;
+	EXPECT_EQ(-EBADMSG, RESTART());
+	tail_img(self)->csum ^= 0x80000000;
+	EXPECT_EQ(-EBADMSG, RESTART());
+}
+
+TEST_F(restart, tail_invalid)
+{
+	struct ckpt_rec_tail *t;
+
+	tail_img(self)->magic[0] ^= 1;
+	EXPECT_EQ(-EINVAL, RESTART());
+	tail_img(self)->csum_type = 0;
+	EXPECT_EQ(-EINVAL, RESTART());
+	tail_img(self)->csum_type = CKPT_CSUM_CRC32 + 1;
+	EXPECT_EQ(-EINVAL, RESTART());
+
+	/* shorter than struct ckpt_rec_tail */
+	t = tail_img(self);
+	t->h.len = sizeof(*t) - 8;
+	self->img.len -= 8;
+	EXPECT_EQ(-EINVAL, RESTART());
+}
+
+/* A tail from a newer minor version may have trailing fields. */
+TEST_F(restart, longer_tail)
+{
+	tail_img(self)->h.len += 8;
+	img_put(&self->img, NULL, 8);
+	EXPECT_EQ(-EOPNOTSUPP, RESTART());
+}
+
+/* Seeded random streams: all rejected, none hangs (the writer is gone). */
+static __u64 rng_state = 0x9e3779b97f4a7c15ULL;
+
+static __u32 rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state >> 32;
+}
+
+static void put_random(struct img *img, size_t len)
+{
+	unsigned char c;
+
+	while (len--) {
+		c = rnd();
+		img_put(img, &c, 1);
+	}
+}
+
+static void put_random_rec(struct img *img)
+{
+	static const __u32 types[] = {
+		CKPT_REC_HEADER, CKPT_REC_TAIL, CKPT_REC_ERROR, CKPT_REC_PADDING,
+		CKPT_REC_OPTIONAL | 0x1234, 0x1234,
+	};
+	size_t plen = rnd() % 64;
+	struct ckpt_hdr h = {
+		.type = rnd() % 4 ? types[rnd() % ARRAY_SIZE(types)] : rnd(),
+		.len = rnd() % 4 ? CKPT_ALIGN(sizeof(h) + plen) : rnd(),
+	};
+
+	img_put(img, &h, sizeof(h));
+	put_random(img, plen);
+	img_pad(img);
+}
+
+TEST_F(restart, garbage)
+{
+	struct ckpt_rec_tail t;
+	struct img *img = &self->img;
+	long ret;
+	int i, n;
+
+	self->raw_log = true;
+	for (i = 0; i < 400; i++) {
+		switch (i % 4) {
+		case 0:		/* random bytes */
+			img_free(img);
+			put_random(img, rnd() % 512);
+			break;
+		case 1:		/* a sound image with one byte changed */
+			new_img(self, NULL);
+			img_rec(img, CKPT_REC_PADDING, NULL, rnd() % 64);
+			img_tail(img);
+			img->buf[rnd() % img->len] ^= 1 + rnd() % 255;
+			break;
+		case 2:		/* a sound image cut short, random bytes after */
+			img_tail(new_img(self, NULL));
+			img->len = rnd() % img->len;
+			put_random(img, rnd() % 64);
+			break;
+		case 3:		/* random records, a wrong checksum */
+			new_img(self, NULL);
+			for (n = rnd() % 4; n; n--)
+				put_random_rec(img);
+			t = img_make_tail(img);
+			t.csum ^= 1;
+			img_put(img, &t, sizeof(t));
+			break;
+		}
+		ret = RESTART();
+		EXPECT_TRUE(ret == -EINVAL || ret == -EBADMSG || ret == -ENOEXEC)
+			TH_LOG("stream %d (kind %d, %zu bytes): %ld", i, i % 4,
+			       img->len, ret);
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Build the checkpoint kselftests from the prepared tree, statically
+# linked, against the installed UAPI headers of the built kernel, into
+# build/selftests-$ARCH.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+out=$BUILD/selftests-$ARCH
+[ -d "$KOUT/usr/include/linux" ] || die "no installed headers in $KOUT: run scripts/kernel-build.sh"
+mkdir -p "$out"
+make -s -C "$KTREE/tools/testing/selftests/checkpoint" \
+	KHDR_INCLUDES="-isystem $KOUT/usr/include" OUTPUT="$out" \
+	USERCFLAGS="-static -Werror" >&2
+echo "$out"

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Runs inside the test VM: every kselftest program in /tests/selftests
+# and every scenario in /tests/vm/scenarios, each under a timeout.
+# Prints TAP: one line per kselftest case, one per program's exit
+# status, one per scenario.  A skipped case counts as not ok: the VM
+# kernel has everything the tests need.
+T=${CKPT_TEST_TIMEOUT:-180}
+n=0
+
+emit() {
+	n=$((n + 1))
+	echo "$1 $n - $2"
+}
+
+run_selftest() {
+	bin=$1
+	name=selftest/$(basename "$bin")
+	timeout "$T" "$bin" >/tmp/out 2>&1
+	rc=$?
+	sed 's/^/# /' /tmp/out
+	grep -E '^(not )?ok [0-9]+ ' /tmp/out >/tmp/tap
+	while read -r line; do
+		case "$line" in
+		"not ok "*) res="not ok" ;;
+		*) res=ok ;;
+		esac
+		case "$line" in
+		*"# SKIP"*) res="not ok" ;;
+		esac
+		case_name=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ //')
+		emit "$res" "$name: $case_name"
+	done </tmp/tap
+	case $rc in
+	0) emit ok "$name: exit status 0" ;;
+	124|143) emit "not ok" "$name: timed out after ${T}s" ;;
+	*) emit "not ok" "$name: exit status $rc" ;;
+	esac
+}
+
+run_scenario() {
+	s=$1
+	name=scenario/$(basename "$s")
+	(cd /tmp && timeout "$T" "$s") >/tmp/out 2>&1
+	rc=$?
+	sed 's/^/# /' /tmp/out
+	case $rc in
+	0) emit ok "$name" ;;
+	124|143) emit "not ok" "$name (timed out after ${T}s)" ;;
+	*) emit "not ok" "$name (exit status $rc)" ;;
+	esac
+}
+
+echo "TAP version 13"
+for bin in /tests/selftests/*; do
+	[ -f "$bin" ] && [ -x "$bin" ] && run_selftest "$bin"
+done
+for s in /tests/vm/scenarios/*; do
+	[ -f "$s" ] && [ -x "$s" ] && run_scenario "$s"
+done
+echo "1..$n"
