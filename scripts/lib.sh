@@ -1,7 +1,7 @@
 # Shared settings of the build scripts.  Source it; do not run it.
 # Every script takes the target architecture from $ARCH (default x86_64).
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
 ARCH=${ARCH:-x86_64}
 

@@ -15,6 +15,7 @@ out=$1
 shift
 
 stage=$(mktemp -d "$BUILD/initramfs.XXXXXX")
+chmod 755 "$stage"
 trap 'rm -rf "$stage"' EXIT
 
 mkdir -p "$stage/bin" "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin" \

@@ -80,8 +80,8 @@ echo "$entries" | while read -r patch globs; do
 	cat "$tmp/$num.diff" >>"$tmp/all.diff"
 done
 
-sort "$tmp/claimed" | uniq -d | grep . && die "series: files above belong to more than one patch"
-sort -u "$tmp/claimed" | comm -23 "$tmp/all" - | grep . && die "series: files above under kernel/ belong to no patch"
+sort "$tmp/claimed" | uniq -d | grep . >&2 && die "series: files above belong to more than one patch"
+sort -u "$tmp/claimed" | comm -23 "$tmp/all" - | grep . >&2 && die "series: files above under kernel/ belong to no patch"
 
 {
 	mail_header 0 "$(sed -n 's/^Subject: //p;/^$/q' "$ROOT/Kbuild-overlay/cover-letter")"

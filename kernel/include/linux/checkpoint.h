@@ -53,6 +53,8 @@ __printf(2, 3) void ckpt_log(struct ckpt_ctx *ctx, const char *fmt, ...);
 __printf(3, 4) int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
 
 /* kernel/checkpoint/image.c */
+ssize_t ckpt_kwrite(struct file *file, const void *buf, size_t len,
+		    loff_t *ppos);
 int ckpt_write_record(struct ckpt_ctx *ctx, u32 type, struct ckpt_hdr *h,
 		      u32 size, const void *data, u32 data_len);
 int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h);

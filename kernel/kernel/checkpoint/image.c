@@ -12,6 +12,7 @@
 #include <linux/crc32.h>
 #include <linux/fs.h>
 #include <linux/minmax.h>
+#include <linux/uio.h>
 #include <linux/sched/signal.h>
 
 static loff_t *ckpt_ppos(struct file *file)
@@ -19,12 +20,44 @@ static loff_t *ckpt_ppos(struct file *file)
 	return (file->f_mode & FMODE_STREAM) ? NULL : &file->f_pos;
 }
 
+/**
+ * ckpt_kwrite - write a kernel buffer to a file
+ * @file: the file, open for writing
+ * @buf: the data
+ * @len: its size
+ * @ppos: file position, or NULL for a stream
+ *
+ * Unlike kernel_write(), this also takes files that implement both
+ * ->write and ->write_iter, such as /dev/null.
+ *
+ * Return: bytes written or a negative errno.
+ */
+ssize_t ckpt_kwrite(struct file *file, const void *buf, size_t len,
+		    loff_t *ppos)
+{
+	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, len);
+	return vfs_iter_write(file, &iter, ppos, 0);
+}
+
+static ssize_t ckpt_kread(struct file *file, void *buf, size_t len,
+			  loff_t *ppos)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
+	return vfs_iter_read(file, &iter, ppos, 0);
+}
+
 static int ckpt_write(struct ckpt_ctx *ctx, const void *buf, size_t len)
 {
 	ssize_t n;
 
 	while (len) {
-		n = kernel_write(ctx->file, buf, len, ckpt_ppos(ctx->file));
+		n = ckpt_kwrite(ctx->file, buf, len, ckpt_ppos(ctx->file));
 		if (n < 0)
 			return n;
 		if (!n)
@@ -82,7 +115,7 @@ static int ckpt_read(struct ckpt_ctx *ctx, void *buf, size_t len)
 	ssize_t n;
 
 	while (len) {
-		n = kernel_read(ctx->file, buf, len, ckpt_ppos(ctx->file));
+		n = ckpt_kread(ctx->file, buf, len, ckpt_ppos(ctx->file));
 		if (n < 0)
 			return ckpt_err(ctx, n,
 					"reading the image at offset %lld failed: error %zd",

@@ -29,7 +29,7 @@ static void ckpt_log_line(struct ckpt_ctx *ctx, const char *msg)
 		ppos = &pos;
 	}
 	/* A log that cannot be written must not fail the operation. */
-	if (kernel_write(file, line, strlen(line), ppos) > 0 && ppos)
+	if (ckpt_kwrite(file, line, strlen(line), ppos) > 0 && ppos)
 		file->f_pos = pos;
 	kfree(line);
 }

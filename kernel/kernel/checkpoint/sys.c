@@ -28,8 +28,8 @@ static bool ckpt_file_ok(struct file *file, fmode_t mode)
 	if (!(file->f_mode & mode))
 		return false;
 	if (mode == FMODE_WRITE)
-		return file->f_mode & FMODE_CAN_WRITE;
-	return file->f_mode & FMODE_CAN_READ;
+		return (file->f_mode & FMODE_CAN_WRITE) && file->f_op->write_iter;
+	return (file->f_mode & FMODE_CAN_READ) && file->f_op->read_iter;
 }
 
 static int ckpt_get_logfile(struct ckpt_ctx *ctx, int logfd)

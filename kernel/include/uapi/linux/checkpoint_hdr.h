@@ -54,7 +54,8 @@
  * Writes an image of the tree rooted at @pid (0: the caller) to @fd.
  * @logfd, or -1, receives human-readable progress and error messages.
  */
-#define CHECKPOINT_SUBTREE	(1U << 0)	/* @pid need not be a pid-namespace init; no leak detection */
+/* @pid need not be a pid-namespace init; no leak detection */
+#define CHECKPOINT_SUBTREE	(1U << 0)
 #define CHECKPOINT_KILL		(1U << 1)	/* kill the tree once the image is complete */
 #define CHECKPOINT_FLAGS_MASK	(CHECKPOINT_SUBTREE | CHECKPOINT_KILL)
 

@@ -1,0 +1,109 @@
+#!/bin/sh
+# The whole test suite: builds what is missing, then runs the userspace
+# unit tests, the patch series checks, and, in a QEMU VM booting the
+# freshly built kernel, the kselftests and the VM scenarios.  Every
+# result is one line; the last line is "N passed, N failed".
+#
+# usage: tests/run.sh          (ARCH=x86_64 by default)
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/lib.sh"
+
+mkdir -p "$BUILD"
+results=$BUILD/test-results-$ARCH.txt
+logs=$BUILD/test-logs-$ARCH
+rm -rf "$logs"
+mkdir -p "$logs"
+: >"$results"
+
+record() { # PASS|FAIL name
+	echo "$1 $2" >>"$results"
+	echo "$1 $2"
+}
+
+# Read TAP from stdin; comment lines go to the log file $1.
+tap() {
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) record PASS "$(echo "$line" | sed -E 's/^ok [0-9]+ (- )?//')" ;;
+		"not ok "*) record FAIL "$(echo "$line" | sed -E 's/^not ok [0-9]+ (- )?//')" ;;
+		*) echo "$line" >>"$1" ;;
+		esac
+	done
+}
+
+# A build step: its output goes to a log, shown when it fails.
+step() { # name command...
+	name=$1
+	shift
+	if "$@" >"$logs/$name.log" 2>&1; then
+		record PASS "build: $name"
+		return 0
+	fi
+	tail -40 "$logs/$name.log"
+	record FAIL "build: $name (log: $logs/$name.log)"
+	return 1
+}
+
+# ctest prints "  3/72 Test  #3: Suite.Case ......   Passed    0.01 sec".
+unit_tests() {
+	ctest --test-dir "$BUILD/userspace" --timeout 120 >"$logs/unit.log" 2>&1
+	sed -nE 's/^ *[0-9]+\/[0-9]+ +Test +#[0-9]+: ([^ ]+) \.+ *(\*\*\*)?([A-Za-z]+).*/\3 \1/p' \
+		"$logs/unit.log" | while read -r status name; do
+		if [ "$status" = Passed ]; then
+			record PASS "unit: $name"
+		else
+			record FAIL "unit: $name ($status)"
+		fi
+	done
+	grep -q "tests passed" "$logs/unit.log" || record FAIL "unit: ctest did not finish (log: $logs/unit.log)"
+}
+
+vm_tests() {
+	console=$logs/console.log
+	"$ROOT/scripts/vm-run.sh" --timeout 1500 --console "$console" \
+		--add "$BUILD/selftests-$ARCH:/tests/selftests" \
+		--add "$ROOT/tests/vm:/tests/vm" \
+		-- /tests/vm/run-in-vm.sh >"$logs/vm.out" 2>&1
+	rc=$?
+	tap "$logs/vm.log" <"$logs/vm.out"
+	if [ "$rc" = 0 ]; then
+		record PASS "vm: test run finished"
+	else
+		tail -20 "$logs/vm.out"
+		record FAIL "vm: test run finished (status $rc, console: $console)"
+	fi
+	if "$ROOT/tests/host/console-scan.sh" "$console"; then
+		record PASS "vm: kernel console has no warning, BUG, oops, panic or sanitizer report"
+	else
+		record FAIL "vm: kernel console has no warning, BUG, oops, panic or sanitizer report"
+	fi
+}
+
+"$ROOT/scripts/install-deps.sh" || { echo "installing the dependencies failed" >&2; exit 2; }
+
+kernel_ok=0
+step kernel-prepare "$ROOT/scripts/kernel-prepare.sh" &&
+	step kernel "$ROOT/scripts/kernel-build.sh" &&
+	step selftests "$ROOT/scripts/selftests-build.sh" && kernel_ok=1
+user_ok=0
+step userspace "$ROOT/scripts/userspace-build.sh" && user_ok=1
+
+[ "$user_ok" = 1 ] && unit_tests
+[ -f "$KTREE/.ckpt/base" ] && "$ROOT/tests/host/patchset.sh" | tap "$logs/patchset.log"
+if [ "$kernel_ok" = 1 ] && [ "$user_ok" = 1 ]; then
+	vm_tests
+else
+	record FAIL "vm: not run, a build failed"
+fi
+
+passed=$(grep -c '^PASS ' "$results")
+failed=$(grep -c '^FAIL ' "$results")
+if [ "$failed" -gt 0 ]; then
+	echo
+	echo "failed:"
+	grep '^FAIL ' "$results" | sed 's/^FAIL /  /'
+fi
+echo "logs: $logs"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

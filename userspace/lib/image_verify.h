@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Walks a whole image and summarises it: the header, every record, the
+ * ERROR records and the tail.  A malformed image does not throw: the
+ * summary holds what was read up to the problem, and the problem.
+ */
+#pragma once
+
+#include <cstdint>
+#include <linux/checkpoint_hdr.h>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.h"
+
+namespace cr {
+
+struct RecordInfo {
+	std::uint64_t offset = 0;
+	std::uint32_t type = 0;
+	std::uint32_t len = 0;
+	bool skipped = false; /* unknown optional type */
+};
+
+struct ErrorInfo {
+	std::uint64_t offset = 0; /* of the ERROR record */
+	std::int32_t error = 0;	  /* negative errno, as stored */
+	std::string message;
+};
+
+struct ImageSummary {
+	std::optional<ckpt_rec_header> header; /* once a valid HEADER was read */
+	std::vector<RecordInfo> records;       /* every valid record, HEADER and TAIL included */
+	std::vector<ErrorInfo> errors;	       /* the ERROR records */
+	std::optional<ckpt_rec_tail> tail;     /* once a valid TAIL was read */
+	std::uint64_t length = 0;	       /* bytes read in valid records */
+	std::optional<Error> problem;	       /* why reading stopped before a valid TAIL */
+	std::uint64_t trailing_bytes = 0;      /* bytes after the TAIL (restart ignores them) */
+
+	/* A valid TAIL was read: nothing is missing or corrupted. */
+	bool complete() const noexcept { return tail.has_value() && !problem; }
+	/* Complete, and the checkpoint that wrote it did not fail. */
+	bool valid() const noexcept { return complete() && errors.empty(); }
+};
+
+/*
+ * Reads the image from @fd to its end.  I/O errors are reported like
+ * format problems, in ImageSummary::problem.  With @count_trailing, the
+ * bytes after the tail are read and counted (this waits for end of file,
+ * which a pipe reaches only when its writer closes it).
+ */
+ImageSummary verify_image(int fd, bool count_trailing = true);
+
+} // namespace cr

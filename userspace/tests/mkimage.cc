@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mkimage KIND: writes a sample image to standard output, for the tool
+ * tests.  KIND: valid, failed, optional, mandatory, truncated, corrupt,
+ * trailing.
+ */
+#include "io.h"
+#include "test_util.h"
+
+#include <cstdio>
+#include <string_view>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		std::fprintf(stderr, "usage: mkimage KIND\n");
+		return 2;
+	}
+	std::string_view kind = argv[1];
+	crtest::Bytes image;
+	try {
+		if (kind == "valid" || kind == "trailing" || kind == "truncated") {
+			image = crtest::empty_image();
+		} else if (kind == "failed" || kind == "corrupt") {
+			image = crtest::failed_image("checkpoint of pid 1 is not supported yet");
+		} else if (kind == "optional" || kind == "mandatory") {
+			std::uint32_t type = 0x0105;
+			if (kind == "optional")
+				type |= CKPT_REC_OPTIONAL;
+			image = crtest::build_image([type](cr::RecordWriter &w) {
+				w.write_header(cr::make_header(1, CKPT_IMAGE_CONTAINER));
+				w.write(type, crtest::text_bytes("a task"));
+				w.write_tail();
+			});
+		} else {
+			std::fprintf(stderr, "mkimage: unknown kind\n");
+			return 2;
+		}
+		if (kind == "truncated")
+			image.resize(image.size() - 12);
+		if (kind == "corrupt")
+			crtest::flip_bit(image, crtest::error_offset + sizeof(ckpt_rec_error), 1);
+		if (kind == "trailing")
+			image.resize(image.size() + 8);
+		cr::write_all(STDOUT_FILENO, image);
+	} catch (const std::exception &e) {
+		std::fprintf(stderr, "mkimage: %s\n", e.what());
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "errno_sentence.h"
+#include "record_names.h"
+
+#include <cerrno>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <linux/checkpoint_hdr.h>
+
+using testing::HasSubstr;
+
+TEST(RecordNames, KnownAndUnknownTypes)
+{
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_HEADER), "HEADER");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_TAIL), "TAIL");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_ERROR), "ERROR");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_PADDING), "PADDING");
+	EXPECT_EQ(cr::record_type_name(0x0105), "0x00000105");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_OPTIONAL | 0x0105), "0x80000105");
+}
+
+TEST(RecordNames, ArchAndFlags)
+{
+	EXPECT_EQ(cr::arch_name(CKPT_ARCH_X86_64), "x86_64");
+	EXPECT_EQ(cr::arch_name(CKPT_ARCH_ARM64), "arm64");
+	EXPECT_EQ(cr::arch_name(99), "unknown (99)");
+	EXPECT_EQ(cr::image_flags_names(0), "none");
+	EXPECT_EQ(cr::image_flags_names(CKPT_IMAGE_CONTAINER), "CONTAINER");
+	EXPECT_EQ(cr::image_flags_names(CKPT_IMAGE_CONTAINER | 0x10), "CONTAINER|0x10");
+	EXPECT_EQ(cr::csum_type_name(CKPT_CSUM_CRC32), "crc32");
+}
+
+TEST(ErrnoSentence, NoKernelSupport)
+{
+	const char *expected = "this kernel has no checkpoint support: boot a kernel built with "
+			       "CONFIG_CHECKPOINT";
+	EXPECT_EQ(cr::errno_sentence(cr::Syscall::checkpoint, ENOSYS), expected);
+	EXPECT_EQ(cr::errno_sentence(cr::Syscall::checkpoint, -ENOSYS), expected);
+	EXPECT_EQ(cr::errno_sentence(cr::Syscall::restart, ENOSYS), expected);
+}
+
+TEST(ErrnoSentence, SpecificErrors)
+{
+	using cr::Syscall;
+	EXPECT_THAT(cr::errno_sentence(Syscall::checkpoint, EPERM),
+		    HasSubstr("CAP_CHECKPOINT_RESTORE"));
+	EXPECT_THAT(cr::errno_sentence(Syscall::checkpoint, EPERM), HasSubstr("ptrace"));
+	EXPECT_THAT(cr::errno_sentence(Syscall::restart, EPERM),
+		    HasSubstr("CAP_CHECKPOINT_RESTORE"));
+	EXPECT_THAT(cr::errno_sentence(Syscall::checkpoint, ESRCH), HasSubstr("no such process"));
+	EXPECT_THAT(cr::errno_sentence(Syscall::checkpoint, EBADF),
+		    HasSubstr("not open for writing"));
+	EXPECT_THAT(cr::errno_sentence(Syscall::restart, EBADF), HasSubstr("not open for reading"));
+	EXPECT_THAT(cr::errno_sentence(Syscall::checkpoint, EINVAL), HasSubstr("--subtree"));
+	EXPECT_THAT(cr::errno_sentence(Syscall::restart, EINVAL), HasSubstr("not valid"));
+	EXPECT_THAT(cr::errno_sentence(Syscall::restart, EBADMSG),
+		    HasSubstr("corrupted or truncated"));
+	EXPECT_THAT(cr::errno_sentence(Syscall::restart, ENOEXEC),
+		    HasSubstr("incompatible machine"));
+	EXPECT_EQ(cr::errno_sentence(Syscall::checkpoint, -EOPNOTSUPP),
+		  "not supported by this kernel yet (see the log for what)");
+}
+
+TEST(ErrnoSentence, FallsBackToStrerror)
+{
+	EXPECT_EQ(cr::errno_sentence(cr::Syscall::checkpoint, -ENOSPC),
+		  "No space left on device (ENOSPC)");
+	EXPECT_EQ(cr::errno_sentence(cr::Syscall::checkpoint, EPIPE), "Broken pipe (EPIPE)");
+}
+
+TEST(ErrnoName, Names)
+{
+	EXPECT_EQ(cr::errno_name(EINVAL), "EINVAL");
+	EXPECT_EQ(cr::errno_name(-EBADMSG), "EBADMSG");
+	EXPECT_EQ(cr::errno_name(100000), "100000");
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Helpers for the libcr tests: images built in memory with the writer,
+ * fed back through pipes or memfds.
+ */
+#pragma once
+
+#include "error.h"
+#include "fd.h"
+#include "record_writer.h"
+
+#include <cstddef>
+#include <cstring>
+#include <functional>
+#include <linux/checkpoint_hdr.h>
+#include <optional>
+#include <span>
+#include <thread>
+#include <vector>
+
+namespace crtest {
+
+using Bytes = std::vector<std::byte>;
+
+/* The bytes @build writes with a RecordWriter. */
+Bytes build_image(const std::function<void(cr::RecordWriter &)> &build);
+
+/* HEADER, TAIL. */
+Bytes empty_image();
+/* HEADER, ERROR, TAIL: what the kernel writes today. */
+Bytes failed_image(std::string_view message = "checkpoint of pid 1 is not supported yet");
+
+/* Where the records of failed_image() are. */
+inline constexpr std::size_t header_offset = 0;
+inline constexpr std::size_t error_offset = sizeof(ckpt_rec_header);
+
+/* The offset of the TAIL record: the last sizeof(ckpt_rec_tail) bytes. */
+inline std::size_t tail_offset(const Bytes &image)
+{
+	return image.size() - sizeof(ckpt_rec_tail);
+}
+
+/* A pipe holding @data, write end closed.  @data must fit in the pipe. */
+cr::Fd pipe_with(std::span<const std::byte> data);
+/* A memfd holding @data, positioned at its start. */
+cr::Fd memfd_with(std::span<const std::byte> data);
+
+/* Writes @data into a pipe from a thread, @chunk bytes per write(). */
+class PipeFeeder {
+public:
+	PipeFeeder(Bytes data, std::size_t chunk);
+	~PipeFeeder();
+	int fd() const { return read_.get(); }
+
+private:
+	cr::Fd read_;
+	std::thread thread_;
+};
+
+/* Reads every record from @fd; the error that stopped the reader, if any. */
+std::optional<cr::Error> read_through(int fd);
+/* Same, for @data fed through a pipe. */
+std::optional<cr::Error> read_through(const Bytes &data);
+
+/* Overwrites the bytes at @offset with @value. */
+template <typename T>
+void store(Bytes &image, std::size_t offset, const T &value)
+{
+	std::memcpy(image.data() + offset, &value, sizeof(T));
+}
+
+template <typename T>
+T fetch(const Bytes &image, std::size_t offset)
+{
+	T value;
+	std::memcpy(&value, image.data() + offset, sizeof(T));
+	return value;
+}
+
+inline void flip_bit(Bytes &image, std::size_t offset, unsigned bit)
+{
+	image[offset] ^= std::byte{1} << bit;
+}
+
+inline std::span<const std::byte> text_bytes(std::string_view s)
+{
+	return std::as_bytes(std::span(s.data(), s.size()));
+}
+
+} // namespace crtest
