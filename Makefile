@@ -20,6 +20,7 @@ userspace: deps
 
 selftests: kernel
 	./scripts/selftests-build.sh
+	./scripts/vm-tests-build.sh
 
 # Unit tests, patch series checks, kselftests and VM scenarios.
 check:
@@ -32,7 +33,8 @@ demo: all
 # An interactive shell in the test VM, with the tools and the tests.
 vm: all
 	./scripts/vm-run.sh --interactive \
-		--add build/selftests-$(ARCH):/tests/selftests --add tests/vm:/tests/vm
+		--add build/selftests-$(ARCH):/tests/selftests \
+		--add build/vm-tests-$(ARCH):/tests/bin --add tests/vm:/tests/vm
 
 # The kernel side as a git am-able series in build/patchset.
 patchset:

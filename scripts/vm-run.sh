@@ -37,7 +37,7 @@ done
 
 kernel=$KOUT/$KIMAGE
 [ -f "$kernel" ] || die "$kernel missing: run make kernel"
-vmdir=$BUILD/vm-$ARCH
+vmdir=${VMDIR:-$BUILD/vm-$ARCH}	# VMDIR: separate VMs may run side by side
 mkdir -p "$vmdir"
 console=${console:-$vmdir/console.log}
 

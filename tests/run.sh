@@ -63,6 +63,7 @@ vm_tests() {
 	console=$logs/console.log
 	"$ROOT/scripts/vm-run.sh" --timeout 1500 --console "$console" \
 		--add "$BUILD/selftests-$ARCH:/tests/selftests" \
+		--add "$BUILD/vm-tests-$ARCH:/tests/bin" \
 		--add "$ROOT/tests/vm:/tests/vm" \
 		-- /tests/vm/run-in-vm.sh >"$logs/vm.out" 2>&1
 	rc=$?
@@ -85,7 +86,8 @@ vm_tests() {
 kernel_ok=0
 step kernel-prepare "$ROOT/scripts/kernel-prepare.sh" &&
 	step kernel "$ROOT/scripts/kernel-build.sh" &&
-	step selftests "$ROOT/scripts/selftests-build.sh" && kernel_ok=1
+	step selftests "$ROOT/scripts/selftests-build.sh" &&
+	step vm-programs "$ROOT/scripts/vm-tests-build.sh" && kernel_ok=1
 user_ok=0
 step userspace "$ROOT/scripts/userspace-build.sh" && user_ok=1
 

@@ -3,6 +3,7 @@
 
 #include "error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -57,6 +58,29 @@ Fd make_memfd(const char *name)
 	if (fd < 0)
 		throw Error::from_errno("memfd_create");
 	return Fd(fd);
+}
+
+void close_fds_except(std::span<const int> keep) noexcept
+{
+	/* Sorted, without allocating. */
+	int fds[16];
+	std::size_t n = 0;
+	for (int fd : keep) {
+		if (fd < 0 || n == std::size(fds))
+			continue;
+		std::size_t i = n++;
+		for (; i > 0 && fds[i - 1] > fd; i--)
+			fds[i] = fds[i - 1];
+		fds[i] = fd;
+	}
+	unsigned int next = 0; /* the lowest descriptor that may still be closed */
+	for (std::size_t i = 0; i < n; i++) {
+		auto fd = static_cast<unsigned int>(fds[i]);
+		if (fd > next)
+			::close_range(next, fd - 1, 0);
+		next = std::max(next, fd + 1);
+	}
+	::close_range(next, ~0U, 0);
 }
 
 } // namespace cr

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <span>
 #include <string>
 #include <sys/types.h>
 #include <utility>
@@ -51,5 +52,13 @@ Pipe make_pipe();
 
 /* An anonymous memory file (memfd_create), for in-memory images. */
 Fd make_memfd(const char *name);
+
+/*
+ * Closes every descriptor of the process except those in @keep (at most
+ * 16; negative ones are ignored).  Async-signal-safe: for a child that
+ * is about to be taken over by restart() and must not hold on to its
+ * parent's pipes meanwhile.
+ */
+void close_fds_except(std::span<const int> keep) noexcept;
 
 } // namespace cr

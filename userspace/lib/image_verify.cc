@@ -29,10 +29,12 @@ ImageSummary verify_image(int fd, bool count_trailing)
 {
 	ImageSummary sum;
 	RecordReader reader(fd);
+	ContentsBuilder contents;
 	try {
 		while (std::optional<Record> rec = reader.next()) {
 			sum.records.push_back(
 				RecordInfo{rec->offset, rec->type, rec->len, rec->skipped});
+			contents.add(*rec);
 			switch (rec->type) {
 			case CKPT_REC_HEADER:
 				sum.header = reader.header();
@@ -56,6 +58,7 @@ ImageSummary verify_image(int fd, bool count_trailing)
 	} catch (const Error &e) {
 		sum.problem = e;
 	}
+	sum.contents = contents.take();
 	return sum;
 }
 

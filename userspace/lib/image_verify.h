@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Walks a whole image and summarises it: the header, every record, the
- * ERROR records and the tail.  A malformed image does not throw: the
- * summary holds what was read up to the problem, and the problem.
+ * ERROR records, the processes (image_contents.h) and the tail.  A
+ * malformed image does not throw: the summary holds what was read up to
+ * the problem, and the problem.
  */
 #pragma once
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "error.h"
+#include "image_contents.h"
 
 namespace cr {
 
@@ -37,6 +39,7 @@ struct ImageSummary {
 	std::uint64_t length = 0;	       /* bytes read in valid records */
 	std::optional<Error> problem;	       /* why reading stopped before a valid TAIL */
 	std::uint64_t trailing_bytes = 0;      /* bytes after the TAIL (restart ignores them) */
+	ImageContents contents;		       /* what the valid records say about the processes */
 
 	/* A valid TAIL was read: nothing is missing or corrupted. */
 	bool complete() const noexcept { return tail.has_value() && !problem; }

@@ -42,6 +42,22 @@ std::size_t read_full(int fd, std::span<std::byte> buf)
 	return done;
 }
 
+std::size_t pread_full(int fd, std::span<std::byte> buf, std::uint64_t offset)
+{
+	std::size_t done = 0;
+	while (done < buf.size()) {
+		ssize_t n = ::pread(fd, buf.data() + done, buf.size() - done,
+				    static_cast<off_t>(offset + done));
+		if (n > 0)
+			done += static_cast<std::size_t>(n);
+		else if (n == 0)
+			break; /* end of file */
+		else if (errno != EINTR)
+			throw Error::from_errno("pread");
+	}
+	return done;
+}
+
 void write_all(int fd, std::span<const std::byte> buf)
 {
 	std::size_t done = 0;

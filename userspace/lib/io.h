@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -17,6 +18,13 @@ namespace cr {
  * read, which is less than buf.size() only at end of file.
  */
 std::size_t read_full(int fd, std::span<std::byte> buf);
+
+/*
+ * Reads with pread() from byte @offset of @fd until @buf is full or end
+ * of file, without moving the file offset.  Returns the number of bytes
+ * read.
+ */
+std::size_t pread_full(int fd, std::span<std::byte> buf, std::uint64_t offset);
 
 /* Writes all of @buf. */
 void write_all(int fd, std::span<const std::byte> buf);

@@ -1,10 +1,50 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "record_names.h"
 
+#include <cstring>
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <initializer_list>
 #include <linux/checkpoint_hdr.h>
+#include <sys/mman.h>
 
 namespace cr {
+
+namespace {
+
+/*
+ * The kernel sets O_LARGEFILE in the flags of every file a 64-bit
+ * process opens; the C library defines O_LARGEFILE as 0 there.
+ */
+#if defined(__aarch64__)
+constexpr std::uint32_t kernel_o_largefile = 0400000;
+#else
+constexpr std::uint32_t kernel_o_largefile = 0100000; /* asm-generic, x86 */
+#endif
+
+struct FlagName {
+	std::uint32_t bit;
+	const char *name;
+};
+
+/* The names of the set bits joined with '|', unknown bits in hex, "none" for 0. */
+std::string flag_names(std::uint32_t flags, std::initializer_list<FlagName> known)
+{
+	if (flags == 0)
+		return "none";
+	std::string names;
+	for (const FlagName &f : known) {
+		if (f.bit == 0 || (flags & f.bit) != f.bit)
+			continue;
+		names += fmt::format("{}{}", names.empty() ? "" : "|", f.name);
+		flags &= ~f.bit;
+	}
+	if (flags)
+		names += fmt::format("{}{:#x}", names.empty() ? "" : "|", flags);
+	return names;
+}
+
+} // namespace
 
 std::string record_type_name(std::uint32_t type)
 {
@@ -17,6 +57,26 @@ std::string record_type_name(std::uint32_t type)
 		return "ERROR";
 	case CKPT_REC_PADDING:
 		return "PADDING";
+	case CKPT_REC_TREE:
+		return "TREE";
+	case CKPT_REC_TASK:
+		return "TASK";
+	case CKPT_REC_CREDS:
+		return "CREDS";
+	case CKPT_REC_CPU_X86_64:
+		return "CPU_X86_64";
+	case CKPT_REC_MM:
+		return "MM";
+	case CKPT_REC_VMA:
+		return "VMA";
+	case CKPT_REC_PAGES:
+		return "PAGES";
+	case CKPT_REC_FILE:
+		return "FILE";
+	case CKPT_REC_FS:
+		return "FS";
+	case CKPT_REC_SIGHAND:
+		return "SIGHAND";
 	default:
 		return fmt::format("{:#010x}", type);
 	}
@@ -29,6 +89,16 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_TAIL:
 	case CKPT_REC_ERROR:
 	case CKPT_REC_PADDING:
+	case CKPT_REC_TREE:
+	case CKPT_REC_TASK:
+	case CKPT_REC_CREDS:
+	case CKPT_REC_CPU_X86_64:
+	case CKPT_REC_MM:
+	case CKPT_REC_VMA:
+	case CKPT_REC_PAGES:
+	case CKPT_REC_FILE:
+	case CKPT_REC_FS:
+	case CKPT_REC_SIGHAND:
 		return true;
 	default:
 		return false;
@@ -49,16 +119,7 @@ std::string arch_name(std::uint16_t arch)
 
 std::string image_flags_names(std::uint32_t flags)
 {
-	if (flags == 0)
-		return "none";
-	std::string names;
-	if (flags & CKPT_IMAGE_CONTAINER) {
-		names = "CONTAINER";
-		flags &= ~CKPT_IMAGE_CONTAINER;
-	}
-	if (flags)
-		names += fmt::format("{}{:#x}", names.empty() ? "" : "|", flags);
-	return names;
+	return flag_names(flags, {{CKPT_IMAGE_CONTAINER, "CONTAINER"}});
 }
 
 std::string csum_type_name(std::uint32_t csum_type)
@@ -66,6 +127,109 @@ std::string csum_type_name(std::uint32_t csum_type)
 	if (csum_type == CKPT_CSUM_CRC32)
 		return "crc32";
 	return fmt::format("unknown ({})", csum_type);
+}
+
+std::string task_flags_names(std::uint32_t flags)
+{
+	return flag_names(flags, {{CKPT_TASK_SESSION_LEADER, "SESSION_LEADER"},
+				  {CKPT_TASK_GROUP_LEADER, "GROUP_LEADER"}});
+}
+
+std::string prot_rwx(std::uint32_t prot)
+{
+	std::string s = "---";
+	if (prot & PROT_READ)
+		s[0] = 'r';
+	if (prot & PROT_WRITE)
+		s[1] = 'w';
+	if (prot & PROT_EXEC)
+		s[2] = 'x';
+	prot &= ~static_cast<std::uint32_t>(PROT_READ | PROT_WRITE | PROT_EXEC);
+	if (prot)
+		s += fmt::format("+{:#x}", prot);
+	return s;
+}
+
+std::string vma_kind_name(std::uint32_t kind)
+{
+	switch (kind) {
+	case CKPT_VMA_ANON:
+		return "anon";
+	case CKPT_VMA_FILE:
+		return "file";
+	case CKPT_VMA_VDSO:
+		return "vdso";
+	case CKPT_VMA_VVAR:
+		return "vvar";
+	default:
+		return fmt::format("unknown ({})", kind);
+	}
+}
+
+std::string vma_flags_names(std::uint32_t flags)
+{
+	return flag_names(flags, {{CKPT_VMA_GROWSDOWN, "GROWSDOWN"},
+				  {CKPT_VMA_DONTFORK, "DONTFORK"},
+				  {CKPT_VMA_DONTDUMP, "DONTDUMP"}});
+}
+
+std::string file_kind_name(std::uint32_t kind)
+{
+	switch (kind) {
+	case CKPT_FILE_REG:
+		return "reg";
+	case CKPT_FILE_DIR:
+		return "dir";
+	case CKPT_FILE_CHR:
+		return "chr";
+	case CKPT_FILE_TTY:
+		return "tty";
+	default:
+		return fmt::format("unknown ({})", kind);
+	}
+}
+
+std::string open_flags_names(std::uint32_t flags)
+{
+	std::string mode;
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY:
+		mode = "O_RDONLY";
+		break;
+	case O_WRONLY:
+		mode = "O_WRONLY";
+		break;
+	case O_RDWR:
+		mode = "O_RDWR";
+		break;
+	default:
+		mode = fmt::format("{:#x}", flags & O_ACCMODE);
+		break;
+	}
+	flags &= ~static_cast<std::uint32_t>(O_ACCMODE);
+	if (flags == 0)
+		return mode;
+	/* O_SYNC includes the O_DSYNC bit: it comes first. */
+	return mode + "|" +
+	       flag_names(flags, {{O_SYNC, "O_SYNC"},
+				  {O_DSYNC, "O_DSYNC"},
+				  {O_APPEND, "O_APPEND"},
+				  {O_NONBLOCK, "O_NONBLOCK"},
+				  {O_DIRECT, "O_DIRECT"},
+				  {kernel_o_largefile, "O_LARGEFILE"},
+				  {O_DIRECTORY, "O_DIRECTORY"},
+				  {O_NOFOLLOW, "O_NOFOLLOW"},
+				  {O_NOATIME, "O_NOATIME"},
+				  {O_PATH, "O_PATH"},
+				  {O_CLOEXEC, "O_CLOEXEC"},
+				  {O_ASYNC, "O_ASYNC"}});
+}
+
+std::string signal_name(int sig)
+{
+	if (const char *name = ::sigabbrev_np(sig))
+		return name;
+	return std::to_string(sig);
 }
 
 } // namespace cr

@@ -9,7 +9,7 @@
 
 namespace cr {
 
-/* "HEADER", "TAIL", "ERROR", "PADDING"; an unknown type as "0x%08x". */
+/* "HEADER", "TREE", "VMA" etc.; an unknown type as "0x%08x". */
 std::string record_type_name(std::uint32_t type);
 
 /* True for the record types this library knows. */
@@ -23,5 +23,29 @@ std::string image_flags_names(std::uint32_t flags);
 
 /* "crc32"; an unknown checksum type as "unknown (N)". */
 std::string csum_type_name(std::uint32_t csum_type);
+
+/* CKPT_TASK_* flags: "SESSION_LEADER|GROUP_LEADER", "none" for 0. */
+std::string task_flags_names(std::uint32_t flags);
+
+/* PROT_* bits as "rwx", "r-x", "---"; unknown bits appended as "+0x8". */
+std::string prot_rwx(std::uint32_t prot);
+
+/* CKPT_VMA_ANON etc.: "anon", "file", "vdso", "vvar"; else "unknown (N)". */
+std::string vma_kind_name(std::uint32_t kind);
+
+/* CKPT_VMA_* flags: "GROWSDOWN|DONTFORK|DONTDUMP", "none" for 0. */
+std::string vma_flags_names(std::uint32_t flags);
+
+/* CKPT_FILE_REG etc.: "reg", "dir", "chr", "tty"; else "unknown (N)". */
+std::string file_kind_name(std::uint32_t kind);
+
+/*
+ * The O_* flags of an open file: the access mode and the status flags
+ * ("O_RDWR|O_APPEND"), in this machine's O_* values; unknown bits in hex.
+ */
+std::string open_flags_names(std::uint32_t flags);
+
+/* "INT" for SIGINT (signal 2); an unknown signal as its number. */
+std::string signal_name(int sig);
 
 } // namespace cr

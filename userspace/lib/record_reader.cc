@@ -8,7 +8,10 @@
 #include "record_names.h"
 
 #include <cerrno>
+#include <cstring>
 #include <fmt/format.h>
+#include <optional>
+#include <string>
 
 namespace cr {
 
@@ -29,6 +32,26 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_tail);
 	case CKPT_REC_ERROR:
 		return sizeof(ckpt_rec_error);
+	case CKPT_REC_TREE:
+		return sizeof(ckpt_rec_tree);
+	case CKPT_REC_TASK:
+		return sizeof(ckpt_rec_task);
+	case CKPT_REC_CREDS:
+		return sizeof(ckpt_rec_creds);
+	case CKPT_REC_CPU_X86_64:
+		return sizeof(ckpt_rec_cpu_x86_64);
+	case CKPT_REC_MM:
+		return sizeof(ckpt_rec_mm);
+	case CKPT_REC_VMA:
+		return sizeof(ckpt_rec_vma);
+	case CKPT_REC_PAGES:
+		return sizeof(ckpt_rec_pages);
+	case CKPT_REC_FILE:
+		return sizeof(ckpt_rec_file);
+	case CKPT_REC_FS:
+		return sizeof(ckpt_rec_fs);
+	case CKPT_REC_SIGHAND:
+		return sizeof(ckpt_rec_sighand);
 	default:
 		return 0;
 	}
@@ -74,11 +97,88 @@ void check_record_header(const ckpt_hdr &h, std::uint64_t offset, std::uint64_t 
 				    h.len, record_type_name(h.type), min_len));
 }
 
+/* What the variable part of a record is, and how many bytes its structure says it has. */
+struct VariablePart {
+	std::string what; /* "message length 100" */
+	std::uint64_t bytes = 0;
+	std::size_t fixed = 0; /* size of the structure before it */
+};
+
+std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift)
+{
+	switch (rec.type) {
+	case CKPT_REC_ERROR: {
+		auto r = load<ckpt_rec_error>(rec.bytes);
+		return VariablePart{fmt::format("message length {}", r.msg_len), r.msg_len,
+				    sizeof(r)};
+	}
+	case CKPT_REC_TREE: {
+		auto r = load<ckpt_rec_tree>(rec.bytes);
+		std::uint64_t bytes = std::uint64_t{r.nr_tasks} * sizeof(ckpt_task_ids);
+		return VariablePart{fmt::format("task count {} ({} bytes)", r.nr_tasks, bytes),
+				    bytes, sizeof(r)};
+	}
+	case CKPT_REC_CREDS: {
+		auto r = load<ckpt_rec_creds>(rec.bytes);
+		std::uint64_t bytes = std::uint64_t{r.ngroups} * sizeof(std::uint32_t);
+		return VariablePart{fmt::format("group count {} ({} bytes)", r.ngroups, bytes),
+				    bytes, sizeof(r)};
+	}
+	case CKPT_REC_CPU_X86_64: {
+		auto r = load<ckpt_rec_cpu_x86_64>(rec.bytes);
+		return VariablePart{fmt::format("xsave size {}", r.xsave_size), r.xsave_size,
+				    sizeof(r)};
+	}
+	case CKPT_REC_MM: {
+		auto r = load<ckpt_rec_mm>(rec.bytes);
+		return VariablePart{fmt::format("exe path length {}", r.exe_len), r.exe_len,
+				    sizeof(r)};
+	}
+	case CKPT_REC_VMA: {
+		auto r = load<ckpt_rec_vma>(rec.bytes);
+		return VariablePart{fmt::format("path length {}", r.path_len), r.path_len,
+				    sizeof(r)};
+	}
+	case CKPT_REC_PAGES: {
+		auto r = load<ckpt_rec_pages>(rec.bytes);
+		/* Any page count times an absurd page size does not fit. */
+		std::uint64_t bytes = page_shift < 32 ? std::uint64_t{r.nr_pages} << page_shift
+						      : (r.nr_pages ? UINT64_MAX : 0);
+		return VariablePart{fmt::format("page count {} ({} bytes)", r.nr_pages, bytes),
+				    bytes, sizeof(r)};
+	}
+	case CKPT_REC_FILE: {
+		auto r = load<ckpt_rec_file>(rec.bytes);
+		return VariablePart{fmt::format("path length {}", r.path_len), r.path_len,
+				    sizeof(r)};
+	}
+	case CKPT_REC_FS: {
+		auto r = load<ckpt_rec_fs>(rec.bytes);
+		return VariablePart{fmt::format("cwd path length {}", r.cwd_len), r.cwd_len,
+				    sizeof(r)};
+	}
+	default:
+		return std::nullopt;
+	}
+}
+
+/* Checks that the variable part a record's structure announces fits in the record. */
+void check_variable_part(const Record &rec, unsigned page_shift)
+{
+	std::optional<VariablePart> part = variable_part(rec, page_shift);
+	if (part && part->bytes > rec.len - part->fixed)
+		throw Error(EINVAL, rec.offset,
+			    fmt::format("{} record {} does not fit in the {}-byte record",
+					record_type_name(rec.type), part->what, rec.len));
+}
+
 } // namespace
 
-std::size_t RecordReader::read_bytes(std::span<std::byte> buf)
+std::size_t RecordReader::read_bytes(std::span<std::byte> buf, std::uint64_t at)
 {
 	try {
+		if (pread_start_)
+			return pread_full(fd_, buf, *pread_start_ + at);
 		return read_full(fd_, buf);
 	} catch (const Error &e) {
 		/* Add where in the stream the read failed. */
@@ -96,7 +196,7 @@ std::optional<Record> RecordReader::next()
 
 	ckpt_hdr h;
 	std::span<std::byte> hbuf = std::as_writable_bytes(std::span(&h, 1));
-	std::size_t n = read_bytes(hbuf);
+	std::size_t n = read_bytes(hbuf, offset_);
 	if (n == 0 && records_ == 0)
 		throw Error(EBADMSG, offset_,
 			    "the image is empty: truncated before the HEADER record");
@@ -118,7 +218,7 @@ std::optional<Record> RecordReader::next()
 	rec.bytes.resize(h.len);
 	std::memcpy(rec.bytes.data(), &h, sizeof(h));
 	std::span<std::byte> rest = std::span(rec.bytes).subspan(sizeof(h));
-	n = read_bytes(rest);
+	n = read_bytes(rest, offset_ + sizeof(h));
 	if (n < rest.size())
 		throw Error(
 			EBADMSG, offset_,
@@ -127,20 +227,11 @@ std::optional<Record> RecordReader::next()
 				"truncated",
 				record_type_name(h.type), sizeof(h) + n, h.len));
 
+	check_variable_part(rec, header_.page_shift);
 	switch (h.type) {
 	case CKPT_REC_HEADER:
 		check_header(rec);
 		break;
-	case CKPT_REC_ERROR: {
-		ckpt_rec_error e = load<ckpt_rec_error>(rec.bytes);
-		if (e.msg_len > h.len - sizeof(ckpt_rec_error))
-			throw Error(
-				EINVAL, offset_,
-				fmt::format("ERROR record message length {} does not fit in the "
-					    "{}-byte record",
-					    e.msg_len, h.len));
-		break;
-	}
 	case CKPT_REC_TAIL:
 		check_tail(rec);
 		offset_ += h.len;

@@ -10,7 +10,10 @@
  *  - every record has 8 <= len <= CKPT_REC_MAX_LEN and len % 8 == 0;
  *  - a type this reader does not know is an error unless CKPT_REC_OPTIONAL
  *    is set, in which case the record is skipped;
- *  - an ERROR record's message fits in its record;
+ *  - a record of a known type holds at least its structure, and the
+ *    variable part its structure announces (ERROR message, TREE tasks,
+ *    CREDS groups, CPU xsave area, MM, VMA, FILE and FS paths, PAGES page
+ *    data) fits in the record;
  *  - the TAIL record has the right magic and a known checksum type, and
  *    its record count, byte count and checksum match what was read;
  *  - end of file before the TAIL record means the image is truncated.
@@ -55,6 +58,11 @@ class RecordReader {
 public:
 	/* Reads from @fd, which stays owned by the caller. */
 	explicit RecordReader(int fd) noexcept : fd_(fd) {}
+	/*
+	 * Reads with pread() from byte @start of @fd on: the file offset
+	 * neither matters nor moves.  For regular files only.
+	 */
+	RecordReader(int fd, std::uint64_t start) noexcept : fd_(fd), pread_start_(start) {}
 
 	/*
 	 * Reads and checks the next record.  Returns every record including
@@ -75,12 +83,13 @@ public:
 	bool done() const noexcept { return done_; }
 
 private:
-	/* read_full() with the offset added to errors. */
-	std::size_t read_bytes(std::span<std::byte> buf);
+	/* read_full() (or pread_full() at @at) with the offset added to errors. */
+	std::size_t read_bytes(std::span<std::byte> buf, std::uint64_t at);
 	void check_header(const Record &rec);
 	void check_tail(const Record &rec) const;
 
 	int fd_;
+	std::optional<std::uint64_t> pread_start_;
 	std::uint64_t offset_ = 0;
 	std::uint64_t records_ = 0;
 	Crc32 crc_;

@@ -30,4 +30,9 @@ long restart(pid_t pid, int fd, unsigned int flags, int logfd) noexcept
 #endif
 }
 
+bool have_checkpoint_syscalls() noexcept
+{
+	return checkpoint(0, -1, ~0U, -1) != -ENOSYS;
+}
+
 } // namespace cr

@@ -19,4 +19,11 @@ long checkpoint(pid_t pid, int fd, unsigned int flags, int logfd) noexcept;
 /* Restores the image read from @fd into the tree rooted at @pid (0: the caller). */
 long restart(pid_t pid, int fd, unsigned int flags, int logfd) noexcept;
 
+/*
+ * Whether this kernel has the two system calls.  Asks checkpoint() with
+ * invalid flags, which it refuses with EINVAL before looking at anything
+ * else; a kernel without it answers ENOSYS.
+ */
+bool have_checkpoint_syscalls() noexcept;
+
 } // namespace cr

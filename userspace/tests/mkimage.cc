@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mkimage KIND: writes a sample image to standard output, for the tool
- * tests.  KIND: valid, failed, optional, mandatory, truncated, corrupt,
- * trailing.
+ * mkimage KIND [PID]: writes a sample image to standard output, for the
+ * tool tests.  KIND: valid, failed, optional, mandatory, truncated,
+ * corrupt, trailing, process (one process, pid PID or 4242), tree (two
+ * tasks), short (a VMA record shorter than its structure).
  */
 #include "io.h"
 #include "test_util.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
 #include <unistd.h>
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		std::fprintf(stderr, "usage: mkimage KIND\n");
+	if (argc != 2 && argc != 3) {
+		std::fprintf(stderr, "usage: mkimage KIND [PID]\n");
 		return 2;
 	}
 	std::string_view kind = argv[1];
+	std::int32_t pid = argc == 3 ? std::atoi(argv[2]) : 4242;
 	crtest::Bytes image;
 	try {
 		if (kind == "valid" || kind == "trailing" || kind == "truncated") {
@@ -31,6 +34,17 @@ int main(int argc, char **argv)
 			image = crtest::build_image([type](cr::RecordWriter &w) {
 				w.write_header(cr::make_header(1, CKPT_IMAGE_CONTAINER));
 				w.write(type, crtest::text_bytes("a task"));
+				w.write_tail();
+			});
+		} else if (kind == "process") {
+			image = crtest::process_image(pid, 1);
+		} else if (kind == "tree") {
+			image = crtest::process_image(4242, 2);
+		} else if (kind == "short") {
+			image = crtest::build_image([](cr::RecordWriter &w) {
+				w.write_header(cr::make_header(4242, 0));
+				crtest::write_tree(w, 4242);
+				w.write(CKPT_REC_VMA, crtest::Bytes(16));
 				w.write_tail();
 			});
 		} else {

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "test_util.h"
 
+#include "bytes.h"
 #include "io.h"
+#include "process_records.h"
 #include "record_reader.h"
 
 #include <csignal>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace crtest {
@@ -33,6 +36,142 @@ Bytes failed_image(std::string_view message)
 	return build_image([message](cr::RecordWriter &w) {
 		w.write_header(cr::make_header(1, CKPT_IMAGE_CONTAINER));
 		w.write_error(-EOPNOTSUPP, message);
+		w.write_tail();
+	});
+}
+
+void write_tree(cr::RecordWriter &w, std::int32_t pid, std::uint32_t nr_tasks)
+{
+	ckpt_rec_tree tree{};
+	tree.nr_tasks = nr_tasks;
+	Bytes ids;
+	for (std::uint32_t i = 0; i < nr_tasks; i++) {
+		std::int32_t task = pid + static_cast<std::int32_t>(i);
+		ckpt_task_ids t{};
+		t.pid = task;
+		t.tgid = task;
+		t.ppid = i == 0 ? 0 : pid;
+		t.pgid = pid;
+		t.sid = pid;
+		t.flags = i == 0 ? CKPT_TASK_SESSION_LEADER | CKPT_TASK_GROUP_LEADER : 0;
+		std::span<const std::byte> b = cr::bytes_of(t);
+		ids.insert(ids.end(), b.begin(), b.end());
+	}
+	write_record(w, CKPT_REC_TREE, tree, ids);
+}
+
+namespace {
+
+void write_vma(cr::RecordWriter &w, std::uint64_t start, std::uint64_t end, std::uint32_t kind,
+	       std::uint32_t prot, std::uint32_t flags, std::string_view path)
+{
+	ckpt_rec_vma vma{};
+	vma.start = start;
+	vma.end = end;
+	vma.kind = kind;
+	vma.prot = prot;
+	vma.flags = flags;
+	vma.path_len = static_cast<std::uint32_t>(path.size());
+	write_record(w, CKPT_REC_VMA, vma, text_bytes(path));
+}
+
+void write_pages(cr::RecordWriter &w, std::uint64_t addr, std::uint32_t nr_pages)
+{
+	ckpt_rec_pages pages{};
+	pages.addr = addr;
+	pages.nr_pages = nr_pages;
+	Bytes data(std::size_t{nr_pages} * static_cast<std::size_t>(::getpagesize()),
+		   std::byte{0xa5});
+	write_record(w, CKPT_REC_PAGES, pages, data);
+}
+
+void write_file(cr::RecordWriter &w, std::int32_t fd, std::uint32_t kind, std::uint32_t f_flags,
+		std::uint32_t fd_flags, std::int64_t pos, std::uint32_t rdev, std::string_view path)
+{
+	ckpt_rec_file file{};
+	file.fd = fd;
+	file.kind = kind;
+	file.f_flags = f_flags;
+	file.fd_flags = fd_flags;
+	file.pos = pos;
+	file.rdev = rdev;
+	file.path_len = static_cast<std::uint32_t>(path.size());
+	write_record(w, CKPT_REC_FILE, file, text_bytes(path));
+}
+
+} // namespace
+
+void write_process(cr::RecordWriter &w, std::int32_t pid)
+{
+	ckpt_rec_task task{};
+	task.pid = pid;
+	std::memcpy(task.comm, "sleep", 5);
+	task.exit_signal = SIGCHLD;
+	task.umask = 022;
+	write_record(w, CKPT_REC_TASK, task);
+
+	ckpt_rec_creds creds{};
+	creds.uid = creds.euid = creds.suid = creds.fsuid = 1000;
+	creds.gid = creds.egid = creds.sgid = creds.fsgid = 1000;
+	creds.euid = 0;
+	creds.cap_effective = 0x1ff;
+	creds.flags = CKPT_CREDS_NO_NEW_PRIVS;
+	creds.ngroups = 3;
+	std::uint32_t groups[] = {4, 24, 27};
+	write_record(w, CKPT_REC_CREDS, creds, std::as_bytes(std::span(groups)));
+
+	ckpt_rec_cpu_x86_64 cpu{};
+	cpu.regs[cr::x86_64_ip_reg] = 0x401000;
+	cpu.regs[cr::x86_64_sp_reg] = 0x7ffc0000fff0;
+	cpu.xfeatures = 0x7;
+	cpu.xsave_size = 832;
+	write_record(w, CKPT_REC_CPU_X86_64, cpu, Bytes(832));
+
+	std::string_view exe = "/usr/bin/sleep";
+	ckpt_rec_mm mm{};
+	mm.start_code = 0x400000;
+	mm.end_code = 0x402000;
+	mm.start_brk = 0x600000;
+	mm.brk = 0x625000;
+	mm.start_stack = 0x7ffc00020000;
+	mm.vdso = 0x7fff00000000;
+	mm.nr_vmas = 4;
+	mm.exe_len = static_cast<std::uint32_t>(exe.size());
+	write_record(w, CKPT_REC_MM, mm, text_bytes(exe));
+
+	write_vma(w, 0x400000, 0x402000, CKPT_VMA_FILE, PROT_READ | PROT_EXEC, 0, exe);
+	write_pages(w, 0x400000, 2);
+	write_vma(w, 0x600000, 0x625000, CKPT_VMA_ANON, PROT_READ | PROT_WRITE, 0, "");
+	write_pages(w, 0x600000, 10);
+	write_pages(w, 0x610000, 20);
+	write_pages(w, 0x61e000, 7);
+	write_vma(w, 0x7ffc00000000, 0x7ffc00021000, CKPT_VMA_ANON, PROT_READ | PROT_WRITE,
+		  CKPT_VMA_GROWSDOWN, "");
+	write_pages(w, 0x7ffc00020000, 1);
+	write_vma(w, 0x7fff00000000, 0x7fff00002000, CKPT_VMA_VDSO, PROT_READ | PROT_EXEC, 0, "");
+
+	std::string_view cwd = "/home/user";
+	ckpt_rec_fs fs{};
+	fs.cwd_len = static_cast<std::uint32_t>(cwd.size());
+	write_record(w, CKPT_REC_FS, fs, text_bytes(cwd));
+
+	write_file(w, 0, CKPT_FILE_TTY, O_RDWR, 0, 0, 0, "/dev/pts/0");
+	write_file(w, 1, CKPT_FILE_CHR, O_WRONLY, 0, 0, 1 << 20 | 3, "/dev/null");
+	write_file(w, 3, CKPT_FILE_REG, O_RDONLY, CKPT_FD_CLOEXEC, 1234, 0, "/etc/passwd");
+
+	ckpt_rec_sighand sighand{};
+	sighand.action[SIGINT - 1].handler = 0x401234;
+	sighand.action[SIGPIPE - 1].handler = 1; /* SIG_IGN */
+	sighand.blocked = std::uint64_t{1} << (SIGCHLD - 1);
+	write_record(w, CKPT_REC_SIGHAND, sighand);
+}
+
+Bytes process_image(std::int32_t pid, std::uint32_t nr_tasks)
+{
+	return build_image([pid, nr_tasks](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(static_cast<std::uint32_t>(pid), 0));
+		write_tree(w, pid, nr_tasks);
+		write_process(w, pid);
 		w.write_tail();
 	});
 }

@@ -16,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace crtest {
@@ -29,6 +30,43 @@ Bytes build_image(const std::function<void(cr::RecordWriter &)> &build);
 Bytes empty_image();
 /* HEADER, ERROR, TAIL: what the kernel writes today. */
 Bytes failed_image(std::string_view message = "checkpoint of pid 1 is not supported yet");
+
+/*
+ * Writes a record made of @fixed, a UAPI record structure (its ckpt_hdr
+ * is filled in by the writer), and @extra bytes after it.
+ */
+template <typename T>
+void write_record(cr::RecordWriter &w, std::uint32_t type, const T &fixed,
+		  std::span<const std::byte> extra = {})
+{
+	static_assert(std::is_trivially_copyable_v<T>);
+	constexpr std::size_t body = sizeof(T) - sizeof(ckpt_hdr);
+	std::vector<std::byte> payload(body + extra.size());
+	std::memcpy(payload.data(), reinterpret_cast<const std::byte *>(&fixed) + sizeof(ckpt_hdr),
+		    body);
+	if (!extra.empty())
+		std::memcpy(payload.data() + body, extra.data(), extra.size());
+	w.write(type, payload);
+}
+
+/* A TREE record of @nr_tasks tasks: @pid, then its children @pid + 1, ... */
+void write_tree(cr::RecordWriter &w, std::int32_t pid, std::uint32_t nr_tasks = 1);
+
+/*
+ * The records the kernel writes for process @pid after its TREE record:
+ * TASK "sleep", CREDS (uid 1000, euid 0, groups 4 24 27), CPU_X86_64 (ip
+ * 0x401000, sp 0x7ffc0000fff0, 832-byte xsave), MM, four VMAs (text with
+ * 2 pages in 1 PAGES record, heap with 37 pages in 3, stack with 1 page
+ * in 1, vdso without pages), FS (/home/user), three FILEs (tty,
+ * /dev/null, /etc/passwd) and SIGHAND (INT caught, PIPE ignored, CHLD
+ * blocked).
+ */
+void write_process(cr::RecordWriter &w, std::int32_t pid);
+inline constexpr std::uint64_t process_pages = 40;
+inline constexpr std::uint64_t process_page_records = 5;
+
+/* HEADER, TREE, the records of write_process(), TAIL. */
+Bytes process_image(std::int32_t pid = 4242, std::uint32_t nr_tasks = 1);
 
 /* Where the records of failed_image() are. */
 inline constexpr std::size_t header_offset = 0;

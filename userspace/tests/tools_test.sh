@@ -33,6 +33,22 @@ image() {
 
 expect_out() { grep -q -e "$1" "$tmp/out" || fail "stdout lacks '$1'"; }
 expect_err() { grep -q -e "$1" "$tmp/err" || fail "stderr lacks '$1'"; }
+expect_out_fixed() { grep -q -F -e "$1" "$tmp/out" || fail "stdout lacks '$1'"; }
+# expect_record TYPE NOTE: a line of ckptinfo's record list.
+expect_record() {
+	grep -F -e "  $2" "$tmp/out" | grep -q -e "^ *[0-9]*  $1  *[0-9]*  " ||
+		fail "no $1 record line with '$2'"
+}
+
+# A failed restore of a sample image: on a kernel without the system
+# calls (the host) the task's restart() says so; on one with them, the
+# sample image is refused.  Either way: one sentence, exit 1.
+expect_restore_refused() {
+	expect_err "^restart: "
+	if grep -q "no checkpoint support" "$tmp/err"; then
+		expect_err "^restart: this kernel has no checkpoint support: boot a kernel built with CONFIG_CHECKPOINT$"
+	fi
+}
 
 case "$1" in
 ckptinfo_valid)
@@ -107,11 +123,102 @@ ckptinfo_usage)
 	run 0 "$CKPTINFO" --help
 	expect_out "verify"
 	;;
+ckptinfo_process)
+	img=$(image process)
+	run 0 "$CKPTINFO" "$img"
+	expect_record TREE "1 task"
+	expect_out_fixed "pid 4242  ppid 0  pgid 4242  sid 4242  flags SESSION_LEADER|GROUP_LEADER"
+	expect_record TASK 'pid 4242  comm "sleep"'
+	expect_record CREDS "uid 1000/0/1000/1000  gid 1000  groups 4,24,27  cap_eff 0x1ff  no_new_privs"
+	expect_record CPU_X86_64 "ip 0x401000  sp 0x7ffc0000fff0  xfeatures 0x7  xsave 832 bytes"
+	expect_record MM "brk 0x600000-0x625000  code 0x400000-0x402000  exe /usr/bin/sleep  vdso 0x7fff00000000"
+	expect_record VMA "0x400000-0x402000 r-x file  flags none  pgoff 0  /usr/bin/sleep"
+	expect_record VMA "0x7ffc00000000-0x7ffc00021000 rw- anon  flags GROWSDOWN  pgoff 0"
+	expect_record PAGES "pages: 2 in 1 record"
+	expect_record PAGES "pages: 37 in 3 records, from 0x600000"
+	expect_record FS "cwd /home/user"
+	expect_record FILE "fd 1 chr  flags O_WRONLY  pos 0  dev 1:3  /dev/null"
+	expect_record FILE "fd 3 reg  flags O_RDONLY  pos 1234  cloexec  /etc/passwd"
+	expect_record SIGHAND "2 non-default handlers (INT PIPE), blocked 0x0000000000010000"
+	expect_out "^totals: 1 task, 4 VMAs, 40 pages (0\\.16 MiB) of page data$"
+	# Five PAGES records, one line per VMA that has pages.
+	[ "$(grep -c ' PAGES ' "$tmp/out")" -eq 3 ] || fail "not one PAGES line per VMA"
+	run 0 "$CKPTINFO" --verify "$img"
+	expect_out "valid image: 21 records"
+	"$MKIMAGE" process | "$CKPTINFO" >"$tmp/out" 2>"$tmp/err" || fail "ckptinfo on a pipe"
+	expect_record PAGES "pages: 37 in 3 records"
+	;;
+ckptinfo_process_json)
+	run 0 "$CKPTINFO" --json "$(image process)"
+	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	pages = [r for r in j["records"] if r["type_name"] == "PAGES"]
+	assert [(r["records"], r["pages"]) for r in pages] == [(1, 2), (3, 37), (1, 1)], pages
+	assert pages[1]["addr"] == 0x600000
+	t = j["totals"]
+	assert (t["tasks"], t["vmas"], t["pages"]) == (1, 4, 40), t
+	assert j["contents"]["tree"][0]["pid"] == 4242
+	task = j["contents"]["tasks"][0]
+	assert task["comm"] == "sleep" and task["cpu"]["ip"] == 0x401000
+	assert task["creds"]["groups"] == [4, 24, 27] and task["creds"]["no_new_privs"]
+	assert task["cwd"] == "/home/user"
+	assert task["mm"]["exe"] == "/usr/bin/sleep"
+	assert task["vmas"][1]["prot_rwx"] == "rw-" and task["vmas"][1]["pages"] == 37
+	assert task["files"][2]["cloexec"] and task["files"][2]["path"] == "/etc/passwd"
+	assert [h["name"] for h in task["sighand"]["handlers"]] == ["INT", "PIPE"]
+	EOF
+	;;
+ckptinfo_short_record)
+	run 1 "$CKPTINFO" "$(image short)"
+	expect_err "at byte offset 160: invalid record length 24: a VMA record is at least 48 bytes"
+	run 1 "$CKPTINFO" --verify "$(image short)"
+	expect_err "at byte offset 160: invalid record length 24"
+	;;
+restart_process)
+	img=$(image process)
+	run 1 "$RESTART" -i "$img"
+	expect_restore_refused
+	run 1 "$RESTART" <"$img"
+	expect_restore_refused
+	# Through a pipe: the prefix is read, then relayed with the rest.
+	"$MKIMAGE" process | "$RESTART" >"$tmp/out" 2>"$tmp/err" && fail "restart succeeded"
+	expect_restore_refused
+	run 1 "$RESTART" --detach -i "$img"
+	expect_restore_refused
+	[ -s "$tmp/out" ] && fail "--detach printed a pid for a failed restore"
+	"$MKIMAGE" process | "$RESTART" --detach >"$tmp/out" 2>"$tmp/err" && fail "restart succeeded"
+	expect_restore_refused
+	;;
+restart_pid_taken)
+	sleep 30 &
+	busy=$!
+	"$MKIMAGE" process "$busy" >"$tmp/busy.img" || fail "mkimage"
+	run 1 "$RESTART" -i "$tmp/busy.img"
+	kill "$busy"
+	expect_err "^restart: pid $busy \(is taken\|cannot be chosen without CAP_CHECKPOINT_RESTORE\); restored as pid [0-9]*$"
+	expect_restore_refused
+	;;
+restart_refuses_early)
+	run 1 "$RESTART" -i "$(image tree)"
+	expect_err "^restart: at byte offset 120: the image holds 2 tasks: process trees are not supported yet$"
+	run 1 "$RESTART" -i "$(image valid)"
+	expect_err "^restart: at byte offset 120: no TREE record after the HEADER: the image holds no process$"
+	"$MKIMAGE" failed | "$RESTART" >"$tmp/out" 2>"$tmp/err" && fail "restart succeeded"
+	expect_err "^restart: at byte offset 120: the image is incomplete: the checkpoint failed: EOPNOTSUPP: checkpoint of pid 1 is not supported yet$"
+	run 1 "$RESTART" -i "$(image truncated)"
+	expect_err "truncated"
+	;;
 checkpoint_fails_cleanly)
-	# No kernel here implements a complete checkpoint yet: without
-	# support it fails with ENOSYS, with it (not root) EPERM, (root)
-	# EOPNOTSUPP.  Either way: one sentence, exit 1.
-	run 1 "$CHECKPOINT" -o "$tmp/img" 1
+	# A process of our own, not the init of a pid namespace: without
+	# support the checkpoint fails with ENOSYS (nothing is frozen), with
+	# it EPERM or a freezer problem (not root) or EINVAL (root, after
+	# freezing and thawing it).  Either way: one sentence, exit 1.
+	sleep 30 &
+	target=$!
+	run 1 "$CHECKPOINT" -o "$tmp/img" "$target"
+	kill -0 "$target" || fail "the target died"
+	kill "$target"
 	expect_err "^checkpoint: "
 	[ -e "$tmp/img" ] || fail "the output file was removed"
 	expect_err "checkpoint: $tmp/img was left empty\|checkpoint: the incomplete image was kept in $tmp/img"
@@ -121,7 +228,10 @@ checkpoint_fails_cleanly)
 checkpoint_enosys)
 	# The host kernel normally lacks the system calls (ENOSYS); on one
 	# that has them, the refusal must still be a sentence.
-	"$CHECKPOINT" 1 >/dev/null 2>"$tmp/err" && fail "checkpoint 1 succeeded"
+	sleep 30 &
+	target=$!
+	"$CHECKPOINT" "$target" >/dev/null 2>"$tmp/err" && fail "checkpoint $target succeeded"
+	kill "$target"
 	: >"$tmp/out"
 	if grep -q "no checkpoint support" "$tmp/err"; then
 		expect_err "^checkpoint: this kernel has no checkpoint support: boot a kernel built with CONFIG_CHECKPOINT$"

@@ -3,10 +3,12 @@
  * ckptinfo [--verify] [--json] [FILE|-]
  *
  * Shows what a checkpoint image holds: the header, every record (offset,
- * type, length), ERROR records with their errno and message, and the
- * tail status.  It checks the same stream rules restart() checks, so it
- * rejects what the kernel rejects; a malformed image is reported with
- * the byte offset of the problem.
+ * type, length), ERROR records with their errno and message, what the
+ * records of a process say (task tree, task, CPU, memory map, VMAs, open
+ * files, signal handlers; a run of PAGES records as one line), the tail
+ * status and the totals.  It checks the same stream rules restart()
+ * checks, so it rejects what the kernel rejects; a malformed image is
+ * reported with the byte offset of the problem.
  *
  * Exit status: 0 if the image was read to a valid tail (with --verify:
  * and it holds no ERROR record), 1 if not, 2 for usage errors.

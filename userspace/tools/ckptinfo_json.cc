@@ -2,10 +2,12 @@
 #include "ckptinfo_json.h"
 
 #include "bytes.h"
+#include "ckptinfo_notes.h"
 #include "ckptinfo_text.h"
 #include "cli.h"
 #include "errno_sentence.h"
 #include "machine.h"
+#include "process_records.h"
 #include "record_names.h"
 
 #include <fmt/format.h>
@@ -53,6 +55,206 @@ json tail_json(const ckpt_rec_tail &t)
 	return j;
 }
 
+std::string hex(std::uint64_t value)
+{
+	return fmt::format("{:#x}", value);
+}
+
+json task_ids_json(const ckpt_task_ids &t)
+{
+	return json{{"pid", t.pid},
+		    {"tgid", t.tgid},
+		    {"ppid", t.ppid},
+		    {"pgid", t.pgid},
+		    {"sid", t.sid},
+		    {"flags", t.flags},
+		    {"flag_names", cr::task_flags_names(t.flags)}};
+}
+
+json creds_json(const cr::At<cr::CredsRecord> &c)
+{
+	const ckpt_rec_creds &r = c.rec.creds;
+	return json{{"offset", c.offset},
+		    {"uid", r.uid},
+		    {"euid", r.euid},
+		    {"suid", r.suid},
+		    {"fsuid", r.fsuid},
+		    {"gid", r.gid},
+		    {"egid", r.egid},
+		    {"sgid", r.sgid},
+		    {"fsgid", r.fsgid},
+		    {"groups", c.rec.groups},
+		    {"cap_inheritable", hex(r.cap_inheritable)},
+		    {"cap_permitted", hex(r.cap_permitted)},
+		    {"cap_effective", hex(r.cap_effective)},
+		    {"cap_bset", hex(r.cap_bset)},
+		    {"cap_ambient", hex(r.cap_ambient)},
+		    {"securebits", r.securebits},
+		    {"no_new_privs", (r.flags & CKPT_CREDS_NO_NEW_PRIVS) != 0}};
+}
+
+json cpu_json(const cr::At<ckpt_rec_cpu_x86_64> &c)
+{
+	return json{{"offset", c.offset},
+		    {"ip", c.rec.regs[cr::x86_64_ip_reg]},
+		    {"sp", c.rec.regs[cr::x86_64_sp_reg]},
+		    {"xfeatures", c.rec.xfeatures},
+		    {"xfeatures_hex", hex(c.rec.xfeatures)},
+		    {"xsave_size", c.rec.xsave_size}};
+}
+
+json mm_json(const cr::At<cr::MmRecord> &m)
+{
+	const ckpt_rec_mm &mm = m.rec.mm;
+	return json{{"offset", m.offset},
+		    {"start_code", mm.start_code},
+		    {"end_code", mm.end_code},
+		    {"start_data", mm.start_data},
+		    {"end_data", mm.end_data},
+		    {"start_brk", mm.start_brk},
+		    {"brk", mm.brk},
+		    {"start_stack", mm.start_stack},
+		    {"vdso", mm.vdso},
+		    {"nr_vmas", mm.nr_vmas},
+		    {"exe", printable(m.rec.exe)}};
+}
+
+json vma_json(const cr::VmaContents &v)
+{
+	const ckpt_rec_vma &vma = v.vma.vma;
+	return json{{"offset", v.offset},
+		    {"start", vma.start},
+		    {"end", vma.end},
+		    {"start_hex", hex(vma.start)},
+		    {"end_hex", hex(vma.end)},
+		    {"prot", vma.prot},
+		    {"prot_rwx", cr::prot_rwx(vma.prot)},
+		    {"kind", vma.kind},
+		    {"kind_name", cr::vma_kind_name(vma.kind)},
+		    {"flags", vma.flags},
+		    {"flag_names", cr::vma_flags_names(vma.flags)},
+		    {"pgoff", vma.pgoff},
+		    {"path", printable(v.vma.path)},
+		    {"pages", v.pages},
+		    {"page_records", v.page_records}};
+}
+
+json file_json(const cr::At<cr::FileRecord> &f)
+{
+	const ckpt_rec_file &file = f.rec.file;
+	return json{{"offset", f.offset},
+		    {"fd", file.fd},
+		    {"kind", file.kind},
+		    {"kind_name", cr::file_kind_name(file.kind)},
+		    {"flags", file.f_flags},
+		    {"flag_names", cr::open_flags_names(file.f_flags)},
+		    {"pos", file.pos},
+		    {"rdev", file.rdev},
+		    {"cloexec", (file.fd_flags & CKPT_FD_CLOEXEC) != 0},
+		    {"path", printable(f.rec.path)}};
+}
+
+json sighand_json(const cr::At<ckpt_rec_sighand> &s)
+{
+	json handlers = json::array();
+	for (int sig : cr::non_default_signals(s.rec)) {
+		const ckpt_sigaction &a = s.rec.action[sig - 1];
+		handlers.push_back(json{{"signal", sig},
+					{"name", cr::signal_name(sig)},
+					{"handler", hex(a.handler)},
+					{"flags", hex(a.flags)},
+					{"mask", hex(a.mask)}});
+	}
+	return json{{"offset", s.offset},
+		    {"non_default", handlers.size()},
+		    {"handlers", handlers},
+		    {"blocked", s.rec.blocked},
+		    {"blocked_hex", fmt::format("{:#018x}", s.rec.blocked)}};
+}
+
+json task_json(const cr::TaskContents &t)
+{
+	json j;
+	if (t.task) {
+		j["offset"] = t.task->offset;
+		j["pid"] = t.task->rec.pid;
+		j["comm"] = printable(cr::c_string_view(t.task->rec.comm));
+		j["personality"] = t.task->rec.personality;
+		j["exit_signal"] = t.task->rec.exit_signal;
+		j["pdeath_signal"] = t.task->rec.pdeath_signal;
+		j["umask"] = t.task->rec.umask;
+	} else {
+		j["offset"] = nullptr; /* records before any TASK record */
+	}
+	j["creds"] = t.creds ? creds_json(*t.creds) : json(nullptr);
+	j["cpu"] = t.cpu ? cpu_json(*t.cpu) : json(nullptr);
+	j["mm"] = t.mm ? mm_json(*t.mm) : json(nullptr);
+	json vmas = json::array();
+	for (const cr::VmaContents &v : t.vmas)
+		vmas.push_back(vma_json(v));
+	j["vmas"] = vmas;
+	j["cwd"] = t.cwd ? json(printable(t.cwd->rec)) : json(nullptr);
+	json files = json::array();
+	for (const cr::At<cr::FileRecord> &f : t.files)
+		files.push_back(file_json(f));
+	j["files"] = files;
+	j["sighand"] = t.sighand ? sighand_json(*t.sighand) : json(nullptr);
+	return j;
+}
+
+json contents_json(const cr::ImageContents &c)
+{
+	json j;
+	if (c.tree) {
+		json tree = json::array();
+		for (const ckpt_task_ids &t : c.tree->rec.tasks)
+			tree.push_back(task_ids_json(t));
+		j["tree"] = tree;
+	} else {
+		j["tree"] = nullptr;
+	}
+	json tasks = json::array();
+	for (const cr::TaskContents &t : c.tasks)
+		tasks.push_back(task_json(t));
+	j["tasks"] = tasks;
+	return j;
+}
+
+json totals_json(const cr::ImageContents &c)
+{
+	return json{{"tasks", c.nr_tasks},	     {"vmas", c.nr_vmas},
+		    {"pages", c.nr_pages},	     {"page_bytes", c.page_bytes},
+		    {"page_mib", mib(c.page_bytes)}, {"text", totals_text(c)}};
+}
+
+/* Every record; a run of PAGES records as one entry, with its record and page counts. */
+json records_json(const cr::ImageSummary &sum)
+{
+	std::map<std::uint64_t, const cr::PagesRun *> runs;
+	for (const cr::PagesRun &run : sum.contents.page_runs)
+		runs[run.offset] = &run;
+
+	json records = json::array();
+	for (const cr::RecordInfo &rec : sum.records) {
+		json r{{"offset", rec.offset},
+		       {"type", rec.type},
+		       {"type_name", cr::record_type_name(rec.type)},
+		       {"len", rec.len},
+		       {"skipped", rec.skipped}};
+		if (rec.type == CKPT_REC_PAGES) {
+			auto it = runs.find(rec.offset);
+			if (it == runs.end())
+				continue; /* in the entry of its run */
+			r["len"] = it->second->bytes;
+			r["addr"] = it->second->addr;
+			r["records"] = it->second->records;
+			r["pages"] = it->second->pages;
+		}
+		records.push_back(r);
+	}
+	return records;
+}
+
 } // namespace
 
 json summary_to_json(const cr::ImageSummary &sum, std::string_view file)
@@ -61,14 +263,9 @@ json summary_to_json(const cr::ImageSummary &sum, std::string_view file)
 	j["file"] = printable(file);
 	j["header"] = sum.header ? header_json(*sum.header) : json(nullptr);
 
-	json records = json::array();
-	for (const cr::RecordInfo &rec : sum.records)
-		records.push_back(json{{"offset", rec.offset},
-				       {"type", rec.type},
-				       {"type_name", cr::record_type_name(rec.type)},
-				       {"len", rec.len},
-				       {"skipped", rec.skipped}});
-	j["records"] = records;
+	j["records"] = records_json(sum);
+	j["contents"] = contents_json(sum.contents);
+	j["totals"] = totals_json(sum.contents);
 
 	json errors = json::array();
 	for (const cr::ErrorInfo &e : sum.errors)

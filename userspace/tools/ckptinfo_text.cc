@@ -2,6 +2,7 @@
 #include "ckptinfo_text.h"
 
 #include "bytes.h"
+#include "ckptinfo_notes.h"
 #include "cli.h"
 #include "errno_sentence.h"
 #include "machine.h"
@@ -47,7 +48,7 @@ void print_header(std::FILE *out, const ckpt_rec_header &h)
 		fmt::print(out, "  this machine    cannot restore it: {}\n", p);
 }
 
-/* The extra column of a record line. */
+/* The extra column of a record line, for the records without a RecordNote. */
 std::string record_note(const cr::ImageSummary &sum, const cr::RecordInfo &rec)
 {
 	if (rec.skipped)
@@ -59,6 +60,13 @@ std::string record_note(const cr::ImageSummary &sum, const cr::RecordInfo &rec)
 						   printable(e.message));
 	}
 	return {};
+}
+
+void print_record(std::FILE *out, std::uint64_t offset, std::uint32_t type, std::uint64_t len,
+		  const std::string &note)
+{
+	fmt::print(out, "  {:>10}  {:<10}  {:>8}{}{}\n", offset, cr::record_type_name(type), len,
+		   note.empty() ? "" : "  ", note);
 }
 
 void print_tail(std::FILE *out, const cr::ImageSummary &sum)
@@ -82,14 +90,26 @@ void print_summary_text(std::FILE *out, const cr::ImageSummary &sum)
 	if (sum.header)
 		print_header(out, *sum.header);
 
+	std::map<std::uint64_t, RecordNote> notes = record_notes(sum.contents);
 	fmt::print(out, "records:\n");
 	fmt::print(out, "  {:>10}  {:<10}  {:>8}\n", "offset", "type", "length");
 	for (const cr::RecordInfo &rec : sum.records) {
-		std::string note = record_note(sum, rec);
-		fmt::print(out, "  {:>10}  {:<10}  {:>8}{}{}\n", rec.offset,
-			   cr::record_type_name(rec.type), rec.len, note.empty() ? "" : "  ", note);
+		auto it = notes.find(rec.offset);
+		if (it == notes.end()) {
+			/* PAGES records after the first of a run are in its line. */
+			if (rec.type != CKPT_REC_PAGES)
+				print_record(out, rec.offset, rec.type, rec.len,
+					     record_note(sum, rec));
+			continue;
+		}
+		const RecordNote &note = it->second;
+		print_record(out, rec.offset, rec.type, note.pages ? note.pages->bytes : rec.len,
+			     note.text);
+		for (const std::string &line : note.more)
+			fmt::print(out, "{:36}{}\n", "", line); /* under the note */
 	}
 	print_tail(out, sum);
+	fmt::print(out, "totals: {}\n", totals_text(sum.contents));
 }
 
 } // namespace crtool

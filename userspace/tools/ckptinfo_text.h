@@ -8,7 +8,10 @@
 
 namespace crtool {
 
-/* Prints the header, every record and the tail status of @sum to @out. */
+/*
+ * Prints the header, every record (a run of PAGES records as one line),
+ * the tail status and the totals of @sum to @out.
+ */
 void print_summary_text(std::FILE *out, const cr::ImageSummary &sum);
 
 /* "2025-01-31 12:00:00.000000001 UTC" for a header time. */

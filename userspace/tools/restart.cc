@@ -1,33 +1,153 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * restart [-i FILE] [--frozen] [--log FILE]
+ * restart [-i FILE] [--frozen] [--detach] [--log FILE]
  *
- * Restores the image read from FILE or standard input (never from a
- * terminal).  For now the caller restores itself: restart(0, ...).  The
- * kernel's log goes to standard error or to the --log file.
+ * Restores the process of the image read from FILE or standard input
+ * (never from a terminal).  It reads the image's HEADER and TREE record,
+ * creates a task with the pid the process had (clone3() with set_tid;
+ * another pid, with a notice, when that one cannot be had), and the task
+ * asks the kernel to restore the image into itself: restart(0, ...).  A
+ * regular file is read with pread() and handed over at its offset; an
+ * image on a pipe or socket reaches the task through a new pipe, the
+ * prefix already read first.  The kernel's log goes to standard error or
+ * to the --log file.
+ *
+ * Without --detach, restart waits for the restored process, forwarding
+ * SIGINT and SIGTERM to it, and exits with its exit status (128 + N if
+ * signal N killed it).  With --detach, a helper process creates the task
+ * and exits once the restore took over, so that the restored process is
+ * re-parented to init; restart prints its pid and exits 0.  A restore
+ * that fails: the reason, exit 1.
  */
+#include "bytes.h"
 #include "cli.h"
 #include "errno_sentence.h"
 #include "error.h"
 #include "fd.h"
-#include "syscalls.h"
+#include "image_prefix.h"
+#include "io.h"
+#include "machine.h"
+#include "restore_task.h"
+#include "signals.h"
 
+#include <csignal>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <linux/checkpoint_hdr.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
 
+/* Prints why restart() failed in the task. */
+int report_restart_error(int err)
+{
+	if (err == 0)
+		fmt::print(stderr, "restart: the kernel returned from restart() without restoring "
+				   "the process\n");
+	else
+		fmt::print(stderr, "restart: {}\n", cr::errno_sentence(cr::Syscall::restart, err));
+	return crtool::exit_failure;
+}
+
+/* Restores the process as a child of this one and waits for it. */
+int restore_and_wait(const crtool::RestoreRequest &req)
+{
+	crtool::SignalForwarder forwarder;
+	crtool::RestoreStart start = crtool::start_restore(req, forwarder);
+	if (start.error)
+		return report_restart_error(*start.error);
+	return crtool::wait_restored(start.pid);
+}
+
+/* What the helper of --detach tells restart. */
+struct DetachReport {
+	int failed = 1; /* the helper failed, and said why */
+	pid_t pid = 0;
+	int error = -1;	 /* restart()'s errno in the task; -1: it took over */
+	int status = -1; /* wait status if the restored process ended already, else -1 */
+};
+
+/* The helper of --detach: creates the task, reports, exits.  Never returns. */
+[[noreturn]] void detach_helper(const crtool::RestoreRequest &req,
+				crtool::SignalForwarder &forwarder, int report_fd)
+{
+	DetachReport report;
+	try {
+		crtool::RestoreStart start = crtool::start_restore(req, forwarder);
+		report.pid = start.pid;
+		report.error = start.error.value_or(-1);
+		int status;
+		if (!start.error && ::waitpid(start.pid, &status, WNOHANG) == start.pid)
+			report.status = status;
+		report.failed = 0;
+	} catch (const std::exception &e) {
+		fmt::print(stderr, "restart: {}\n", e.what());
+	}
+	try {
+		cr::write_all(report_fd, cr::bytes_of(report));
+	} catch (const cr::Error &) {
+		/* restart is gone: nobody to report to. */
+	}
+	::_exit(0);
+}
+
+/* --detach: restores the process as a grandchild, orphaned once it took over. */
+int restore_detached(const crtool::RestoreRequest &req)
+{
+	crtool::SignalForwarder forwarder;
+	cr::Pipe report_pipe = cr::make_pipe();
+	std::fflush(stdout);
+	forwarder.hold();
+	pid_t helper = ::fork();
+	if (helper < 0)
+		throw cr::Error::from_errno("fork");
+	if (helper == 0) {
+		report_pipe.read.reset();
+		detach_helper(req, forwarder, report_pipe.write.get());
+	}
+	report_pipe.write.reset();
+	forwarder.forward_to(helper);
+
+	DetachReport report;
+	std::size_t n = cr::read_full(report_pipe.read.get(),
+				      std::as_writable_bytes(std::span(&report, 1)));
+	int status;
+	while (::waitpid(helper, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n < sizeof(report)) {
+		fmt::print(stderr, "restart: the helper process died before it could report\n");
+		return crtool::exit_failure;
+	}
+	if (report.failed)
+		return crtool::exit_failure;
+	if (report.error >= 0)
+		return report_restart_error(report.error);
+
+	fmt::print("{}\n", report.pid);
+	std::fflush(stdout);
+	if (report.status == -1)
+		return crtool::exit_ok;
+	/* It ended before the helper left it. */
+	int code = crtool::exit_code_of(report.pid, report.status);
+	if (WIFEXITED(report.status))
+		fmt::print(stderr, "restart: restored process {} already exited with status {}\n",
+			   report.pid, code);
+	return code;
+}
+
 int run(int argc, char **argv)
 {
-	CLI::App app{"Restore the processes of a checkpoint image.", "restart"};
+	CLI::App app{"Restore the process of a checkpoint image.", "restart"};
 	std::string input;
 	std::string log;
 	bool frozen = false;
+	bool detach = false;
 	app.add_option("-i,--input", input, "Read the image from FILE (default: standard input)")
 		->option_text("FILE");
 	app.add_flag("--frozen", frozen, "Leave the restored tasks frozen");
+	app.add_flag("--detach", detach,
+		     "Do not wait for the restored process: print its pid and exit");
 	app.add_option("--log", log, "Write the kernel's log to FILE (default: standard error)")
 		->option_text("FILE");
 	if (std::optional<int> rc = crtool::parse_args(app, argc, argv))
@@ -52,14 +172,21 @@ int run(int argc, char **argv)
 		log_fd = log_file.get();
 	}
 
-	unsigned int flags = frozen ? RESTART_FROZEN : 0;
-	long rc = cr::restart(0, image_fd, flags, log_fd);
-	if (rc < 0) {
-		fmt::print(stderr, "restart: {}\n",
-			   cr::errno_sentence(cr::Syscall::restart, static_cast<int>(rc)));
+	/* The restore going away while the image is relayed to it must give EPIPE. */
+	std::signal(SIGPIPE, SIG_IGN);
+
+	cr::ImagePrefix prefix = cr::read_image_prefix(image_fd);
+	cr::check_supported_tree(prefix);
+	std::vector<std::string> problems = cr::restore_problems(prefix.header, cr::this_machine());
+	if (!problems.empty()) {
+		for (const std::string &p : problems)
+			fmt::print(stderr, "restart: {}: {}\n",
+				   cr::errno_sentence(cr::Syscall::restart, ENOEXEC), p);
 		return crtool::exit_failure;
 	}
-	return crtool::exit_ok;
+
+	crtool::RestoreRequest req{prefix, image_fd, frozen ? RESTART_FROZEN : 0U, log_fd};
+	return detach ? restore_detached(req) : restore_and_wait(req);
 }
 
 } // namespace

@@ -10,10 +10,13 @@
 #ifndef _LINUX_CHECKPOINT_H
 #define _LINUX_CHECKPOINT_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <uapi/linux/checkpoint_hdr.h>
 
+struct cred;
 struct file;
+struct mm_struct;
 struct task_struct;
 
 /**
@@ -31,6 +34,17 @@ struct task_struct;
  * @rec_crc:	restart: @crc before the current record
  * @error:	first error reported through ckpt_err(), or 0
  * @errmsg:	message of that error, or NULL
+ * @committed:	restart: the caller's own state is being replaced; a
+ *		failure from here on kills it
+ * @seen:	restart: record types met so far (RST_SEEN_*)
+ * @stdio:	restart: the caller's fds 0-2, standing in for terminals
+ * @vmas_left:	restart: mapping records still expected
+ * @vma_start:	restart: start of the mapping restored last
+ * @vma_end:	restart: end of the mapping restored last
+ * @vma_kind:	restart: CKPT_VMA_* kind of that mapping
+ * @creds:	restart: credentials to commit once everything is restored
+ * @no_new_privs: restart: set no_new_privs with them
+ * @dumpable:	restart: SUID_DUMP_* to set once the credentials are in
  */
 struct ckpt_ctx {
 	const char *op;
@@ -46,7 +60,26 @@ struct ckpt_ctx {
 	u32 rec_crc;
 	int error;
 	char *errmsg;
+	bool committed;
+	unsigned int seen;
+	struct file *stdio[3];
+	u32 vmas_left;
+	unsigned long vma_start;
+	unsigned long vma_end;
+	u32 vma_kind;
+	struct cred *creds;
+	bool no_new_privs;
+	int dumpable;
 };
+
+/* ckpt_ctx.seen */
+#define RST_SEEN_TREE		BIT(0)
+#define RST_SEEN_TASK		BIT(1)
+#define RST_SEEN_CPU		BIT(2)
+#define RST_SEEN_MM		BIT(3)
+#define RST_SEEN_SIGHAND	BIT(4)
+#define RST_SEEN_CREDS		BIT(5)
+#define RST_SEEN_FS		BIT(6)
 
 /* kernel/checkpoint/log.c */
 __printf(2, 3) void ckpt_log(struct ckpt_ctx *ctx, const char *fmt, ...);
@@ -61,6 +94,36 @@ int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_read_body(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 size);
 int ckpt_read_bytes(struct ckpt_ctx *ctx, void *buf, u32 len);
 int ckpt_skip_record(struct ckpt_ctx *ctx);
+int ckpt_read_string(struct ckpt_ctx *ctx, u32 len, char **str);
+
+/* kernel/checkpoint/task.c */
+int ckpt_check_frozen(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_write_tasks(struct ckpt_ctx *ctx);
+int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+
+/* kernel/checkpoint/creds.c */
+int ckpt_write_creds(struct ckpt_ctx *ctx, struct task_struct *t);
+int rst_creds(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+void rst_creds_commit(struct ckpt_ctx *ctx, bool ok);
+
+/* kernel/checkpoint/signal.c */
+int ckpt_write_sighand(struct ckpt_ctx *ctx, struct task_struct *t);
+int rst_sighand(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+
+/* mm/checkpoint.c */
+int ckpt_write_mm(struct ckpt_ctx *ctx, struct task_struct *t);
+int rst_mm(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_vma(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+
+/* fs/checkpoint.c */
+int ckpt_write_files(struct ckpt_ctx *ctx, struct task_struct *t);
+void rst_files_begin(struct ckpt_ctx *ctx);
+void rst_files_end(struct ckpt_ctx *ctx);
+int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t);
+int rst_fs(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 
 /* kernel/checkpoint/checkpoint.c and restart.c */
 long do_checkpoint(struct ckpt_ctx *ctx);
@@ -72,10 +135,20 @@ long do_restart(struct ckpt_ctx *ctx);
  * ckpt_arch_fill_header() stores the architecture id and the CPU
  * features that saved CPU state may depend on.  ckpt_arch_check_header()
  * refuses, with -ENOEXEC and a log message, an image this machine cannot
- * run.
+ * run.  ckpt_arch_write_cpu() writes a frozen task's registers and FPU
+ * state; ckpt_arch_restore_cpu() loads them into the caller, and
+ * ckpt_arch_syscall_return() is what restart() then returns so that the
+ * restored registers survive the system call exit.  The vdso helpers
+ * find and re-create the vdso mapping.
  */
 void ckpt_arch_fill_header(struct ckpt_rec_header *h);
 int ckpt_arch_check_header(struct ckpt_ctx *ctx,
 			   const struct ckpt_rec_header *h);
+int ckpt_arch_write_cpu(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+long ckpt_arch_syscall_return(void);
+unsigned long ckpt_arch_vdso_base(struct mm_struct *mm);
+int ckpt_arch_map_vdso(struct ckpt_ctx *ctx, unsigned long start,
+		       unsigned long size);
 
 #endif /* _LINUX_CHECKPOINT_H */

@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/utsname.h>
@@ -63,11 +64,10 @@ static int ckpt_write_tail(struct ckpt_ctx *ctx)
 				 NULL, 0);
 }
 
-static int ckpt_write_tree(struct ckpt_ctx *ctx)
+/* CHECKPOINT_KILL: the image is complete, the tree goes away. */
+static void ckpt_kill_tree(struct ckpt_ctx *ctx)
 {
-	return ckpt_err(ctx, -EOPNOTSUPP,
-			"pid %d: dumping task state is not implemented yet",
-			task_pid_vnr(ctx->root));
+	kill_pid(task_tgid(ctx->root), SIGKILL, 1);
 }
 
 /**
@@ -85,9 +85,12 @@ long do_checkpoint(struct ckpt_ctx *ctx)
 	if (ret)
 		return ret;
 
-	ret = ckpt_write_tree(ctx);
+	ret = ckpt_write_tasks(ctx);
 	if (ret && ckpt_write_error(ctx))
 		return ret;
 
-	return ckpt_write_tail(ctx) ?: ret;
+	ret = ckpt_write_tail(ctx) ?: ret;
+	if (!ret && (ctx->flags & CHECKPOINT_KILL))
+		ckpt_kill_tree(ctx);
+	return ret;
 }

@@ -14,6 +14,8 @@
 #include <linux/minmax.h>
 #include <linux/uio.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 static loff_t *ckpt_ppos(struct file *file)
 {
@@ -212,5 +214,43 @@ int ckpt_skip_record(struct ckpt_ctx *ctx)
 		if (ret)
 			return ret;
 	}
+	return 0;
+}
+
+/**
+ * ckpt_read_string - read a path or name of the current record
+ * @ctx: the restart
+ * @len: its length in the image, without NUL; 0 for none
+ * @str: set to a kmalloc'ed NUL-terminated copy, or NULL when @len is 0
+ *
+ * Return: 0, -EINVAL for an overlong string or one with a NUL inside,
+ * or the error of the read.
+ */
+int ckpt_read_string(struct ckpt_ctx *ctx, u32 len, char **str)
+{
+	char *s;
+	int ret;
+
+	*str = NULL;
+	if (!len)
+		return 0;
+	if (len >= PATH_MAX)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: string of %u bytes is too long",
+				ctx->rec_pos, len);
+	s = kmalloc(len + 1, GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	ret = ckpt_read_bytes(ctx, s, len);
+	s[len] = 0;
+	if (!ret && strlen(s) != len)
+		ret = ckpt_err(ctx, -EINVAL,
+			       "offset %lld: string with a NUL byte inside",
+			       ctx->rec_pos);
+	if (ret) {
+		kfree(s);
+		return ret;
+	}
+	*str = s;
 	return 0;
 }

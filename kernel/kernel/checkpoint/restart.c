@@ -8,6 +8,7 @@
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -103,6 +104,82 @@ static int rst_read_tail(struct ckpt_ctx *ctx, const struct ckpt_hdr *h)
 	return ckpt_skip_record(ctx);
 }
 
+/* Task state records need a task; each of these comes once. */
+static int rst_order(struct ckpt_ctx *ctx, u32 type)
+{
+	static const struct {
+		u32 type;
+		unsigned int seen;
+		unsigned int needs;
+	} order[] = {
+		{ CKPT_REC_TREE, RST_SEEN_TREE, 0 },
+		{ CKPT_REC_TASK, RST_SEEN_TASK, RST_SEEN_TREE },
+		{ CKPT_REC_CREDS, RST_SEEN_CREDS, RST_SEEN_TASK },
+		{ CKPT_REC_CPU_X86_64, RST_SEEN_CPU, RST_SEEN_TASK },
+		{ CKPT_REC_MM, RST_SEEN_MM, RST_SEEN_TASK },
+		{ CKPT_REC_VMA, 0, RST_SEEN_MM },
+		{ CKPT_REC_PAGES, 0, RST_SEEN_MM },
+		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
+		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
+		{ CKPT_REC_SIGHAND, RST_SEEN_SIGHAND, RST_SEEN_TASK },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		if (order[i].type != type)
+			continue;
+		if ((ctx->seen & order[i].needs) != order[i].needs ||
+		    (ctx->seen & order[i].seen))
+			return ckpt_err(ctx, -EINVAL,
+					"offset %lld: record type %#x out of order",
+					ctx->rec_pos, type);
+		ctx->seen |= order[i].seen;
+		return 0;
+	}
+	return 0;
+}
+
+static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
+		      char **msg, u32 *msg_len)
+{
+	int ret = rst_order(ctx, h->type);
+
+	if (ret)
+		return ret;
+	switch (h->type) {
+	case CKPT_REC_ERROR:
+		return rst_read_error(ctx, h, msg, msg_len);
+	case CKPT_REC_HEADER:
+		return ckpt_err(ctx, -EINVAL, "offset %lld: second image header",
+				ctx->rec_pos);
+	case CKPT_REC_TREE:
+		return rst_tree(ctx, h);
+	case CKPT_REC_TASK:
+		return rst_task(ctx, h);
+	case CKPT_REC_CREDS:
+		return rst_creds(ctx, h);
+	case CKPT_REC_CPU_X86_64:
+		return ckpt_arch_restore_cpu(ctx, h);
+	case CKPT_REC_MM:
+		return rst_mm(ctx, h);
+	case CKPT_REC_VMA:
+		return rst_vma(ctx, h);
+	case CKPT_REC_PAGES:
+		return rst_pages(ctx, h);
+	case CKPT_REC_FILE:
+		return rst_file(ctx, h);
+	case CKPT_REC_FS:
+		return rst_fs(ctx, h);
+	case CKPT_REC_SIGHAND:
+		return rst_sighand(ctx, h);
+	}
+	if (!(h->type & CKPT_REC_OPTIONAL))
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: unknown record type %#x",
+				ctx->rec_pos, h->type);
+	return ckpt_skip_record(ctx);
+}
+
 static int rst_read_records(struct ckpt_ctx *ctx, char **msg, u32 *msg_len)
 {
 	struct ckpt_hdr h;
@@ -112,28 +189,29 @@ static int rst_read_records(struct ckpt_ctx *ctx, char **msg, u32 *msg_len)
 		ret = ckpt_read_hdr(ctx, &h);
 		if (ret)
 			return ret;
-
-		switch (h.type) {
-		case CKPT_REC_TAIL:
+		if (h.type == CKPT_REC_TAIL)
 			return rst_read_tail(ctx, &h);
-		case CKPT_REC_ERROR:
-			ret = rst_read_error(ctx, &h, msg, msg_len);
-			break;
-		case CKPT_REC_HEADER:
-			return ckpt_err(ctx, -EINVAL,
-					"offset %lld: second image header",
-					ctx->rec_pos);
-		default:
-			if (!(h.type & CKPT_REC_OPTIONAL))
-				return ckpt_err(ctx, -EINVAL,
-						"offset %lld: unknown record type %#x",
-						ctx->rec_pos, h.type);
+		ret = rst_record(ctx, &h, msg, msg_len);
+		if (!ret && ctx->pos != ctx->rec_end)
 			ret = ckpt_skip_record(ctx);
-			break;
-		}
 		if (ret)
 			return ret;
 	}
+}
+
+/* After the tail: is everything there that a task needs? */
+static int rst_check_complete(struct ckpt_ctx *ctx)
+{
+	const unsigned int all = RST_SEEN_TREE | RST_SEEN_TASK | RST_SEEN_CREDS |
+				 RST_SEEN_CPU | RST_SEEN_MM | RST_SEEN_FS |
+				 RST_SEEN_SIGHAND;
+
+	if (!(ctx->seen & RST_SEEN_TREE))
+		return ckpt_err(ctx, -EINVAL, "image holds no task tree");
+	if ((ctx->seen & all) != all || ctx->vmas_left)
+		return ckpt_err(ctx, -EINVAL,
+				"image is incomplete: the state of a task is missing");
+	return 0;
 }
 
 /**
@@ -155,9 +233,19 @@ long do_restart(struct ckpt_ctx *ctx)
 		ret = ckpt_err(ctx, -EINVAL,
 			       "image is incomplete: the checkpoint failed: %*pE",
 			       msg_len, msg);
-	else if (!ret)
-		ret = ckpt_err(ctx, -EOPNOTSUPP,
-			       "restoring tasks is not implemented yet");
+	if (!ret)
+		ret = rst_check_complete(ctx);
 	kfree(msg);
-	return ret;
+	rst_files_end(ctx);
+	rst_creds_commit(ctx, !ret);
+
+	if (ret && ctx->committed) {
+		/* Half the caller is the image's: it must not run. */
+		ckpt_log(ctx, "the restarting task is killed");
+		force_sig(SIGKILL);
+		return ret;
+	}
+	if (ret)
+		return ret;
+	return ckpt_arch_syscall_return();
 }

@@ -103,6 +103,8 @@ static int ckpt_ctx_setup(struct ckpt_ctx *ctx, pid_t pid, int logfd)
 
 static void ckpt_ctx_release(struct ckpt_ctx *ctx)
 {
+	if (ctx->file)
+		fput(ctx->file);
 	if (ctx->root)
 		put_task_struct(ctx->root);
 	if (ctx->logfile)
@@ -125,7 +127,8 @@ static long ckpt_syscall(struct ckpt_ctx *ctx, pid_t pid, int fd, int logfd,
 		fdput_pos(f);
 		return -EBADF;
 	}
-	ctx->file = fd_file(f);
+	/* restart() closes the caller's fds: hold the image by itself */
+	ctx->file = get_file(fd_file(f));
 
 	ret = ckpt_ctx_setup(ctx, pid, logfd);
 	if (!ret)

@@ -87,6 +87,26 @@ struct ckpt_hdr {
 #define CKPT_REC_ERROR		0x0003	/* struct ckpt_rec_error + message */
 #define CKPT_REC_PADDING	(CKPT_REC_OPTIONAL | 0x0004)	/* no payload meaning */
 
+/* 0x0100-0x01ff: task tree and task state */
+#define CKPT_REC_TREE		0x0100	/* struct ckpt_rec_tree + ckpt_task_ids[] */
+#define CKPT_REC_TASK		0x0101	/* struct ckpt_rec_task, starts a task */
+#define CKPT_REC_CREDS		0x0102	/* struct ckpt_rec_creds + groups */
+
+/* 0x0200-0x02ff: CPU state */
+#define CKPT_REC_CPU_X86_64	0x0200	/* struct ckpt_rec_cpu_x86_64 + xsave */
+
+/* 0x0300-0x03ff: memory */
+#define CKPT_REC_MM		0x0300	/* struct ckpt_rec_mm + exe path */
+#define CKPT_REC_VMA		0x0301	/* struct ckpt_rec_vma + file path */
+#define CKPT_REC_PAGES		0x0302	/* struct ckpt_rec_pages + page data */
+
+/* 0x0400-0x04ff: files */
+#define CKPT_REC_FILE		0x0400	/* struct ckpt_rec_file + path */
+#define CKPT_REC_FS		0x0401	/* struct ckpt_rec_fs + cwd path */
+
+/* 0x0500-0x05ff: signals */
+#define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
+
 /*
  * Ranges reserved for the record types of each subsystem:
  *   0x0100-0x01ff  task tree and task state
@@ -147,6 +167,182 @@ struct ckpt_rec_tail {
 	__u64 length;			/* bytes before this record */
 	__u32 csum_type;		/* CKPT_CSUM_* */
 	__u32 csum;			/* checksum of those bytes */
+};
+
+/*
+ * The task tree comes right after the header so that restart can create
+ * the tasks before the kernel reads their state.  Pids are as seen from
+ * the pid namespace of the root task.
+ */
+#define CKPT_TASK_SESSION_LEADER	(1U << 0)
+#define CKPT_TASK_GROUP_LEADER		(1U << 1)	/* process group leader */
+
+struct ckpt_task_ids {
+	__s32 pid;
+	__s32 tgid;
+	__s32 ppid;			/* 0: the parent is outside the tree */
+	__s32 pgid;
+	__s32 sid;
+	__u32 flags;			/* CKPT_TASK_* */
+};
+
+struct ckpt_rec_tree {
+	struct ckpt_hdr h;		/* CKPT_REC_TREE */
+	__u32 nr_tasks;
+	__u32 pad;
+	/* followed by nr_tasks struct ckpt_task_ids, in creation order */
+};
+
+#define CKPT_COMM_LEN		16
+
+/* One per task, in tree order; the task's other records follow it. */
+struct ckpt_rec_task {
+	struct ckpt_hdr h;		/* CKPT_REC_TASK */
+	__s32 pid;			/* matches the tree */
+	__u32 personality;
+	char  comm[CKPT_COMM_LEN];
+	__s32 exit_signal;
+	__s32 pdeath_signal;
+	__u32 umask;
+	__u32 rseq_len;			/* 0: no rseq area registered */
+	__u64 rseq;			/* user address of struct rseq */
+	__u32 rseq_sig;
+	__u32 dumpable;			/* SUID_DUMP_* of the mm */
+	__u64 robust_list;		/* set_robust_list() head, 0: none */
+	__u64 robust_list_len;
+	__u64 clear_child_tid;		/* set_tid_address() */
+};
+
+/*
+ * Credentials, with ids as seen from the user namespace of the root
+ * task.  Restart applies them only as far as the restarting caller could
+ * with setresuid(), setresgid(), setgroups() and capset().
+ */
+#define CKPT_CREDS_NO_NEW_PRIVS	(1U << 0)
+
+struct ckpt_rec_creds {
+	struct ckpt_hdr h;		/* CKPT_REC_CREDS */
+	__u32 uid, euid, suid, fsuid;
+	__u32 gid, egid, sgid, fsgid;
+	__u64 cap_inheritable;
+	__u64 cap_permitted;
+	__u64 cap_effective;
+	__u64 cap_bset;
+	__u64 cap_ambient;
+	__u32 securebits;
+	__u32 flags;			/* CKPT_CREDS_* */
+	__u32 ngroups;			/* supplementary groups that follow */
+	__u32 pad;
+	/* followed by ngroups __u32 group ids */
+};
+
+/* x86_64 CPU state: struct user_regs_struct order, then the xsave area. */
+struct ckpt_rec_cpu_x86_64 {
+	struct ckpt_hdr h;		/* CKPT_REC_CPU_X86_64 */
+	__u64 regs[27];			/* r15 ... gs, as in user_regs_struct */
+	__u64 xfeatures;		/* features in use in the xsave area */
+	__u32 xsave_size;		/* bytes of xsave area that follow */
+	__u32 pad;
+	/* followed by the user (standard format) xsave area */
+};
+
+#define CKPT_AUXV_WORDS		64
+
+struct ckpt_rec_mm {
+	struct ckpt_hdr h;		/* CKPT_REC_MM */
+	__u64 start_code, end_code;
+	__u64 start_data, end_data;
+	__u64 start_brk, brk;
+	__u64 start_stack;
+	__u64 arg_start, arg_end;
+	__u64 env_start, env_end;
+	__u64 vdso;			/* start of the vdso text, 0: none */
+	__u64 auxv[CKPT_AUXV_WORDS];	/* saved_auxv, 0-terminated pairs */
+	__u32 nr_vmas;			/* CKPT_REC_VMA records that follow */
+	__u32 exe_len;			/* bytes of executable path that follow */
+	/* followed by exe_len bytes of path (no NUL) and padding */
+};
+
+/* ckpt_rec_vma.kind */
+#define CKPT_VMA_ANON		1	/* private anonymous */
+#define CKPT_VMA_FILE		2	/* private file mapping */
+#define CKPT_VMA_VDSO		3	/* vdso text (vvar is implied) */
+#define CKPT_VMA_VVAR		4	/* vvar data, restored with the vdso */
+
+/* ckpt_rec_vma.prot: PROT_* values; ckpt_rec_vma.flags: */
+#define CKPT_VMA_GROWSDOWN	(1U << 0)
+#define CKPT_VMA_DONTFORK	(1U << 1)
+#define CKPT_VMA_DONTDUMP	(1U << 2)
+
+struct ckpt_rec_vma {
+	struct ckpt_hdr h;		/* CKPT_REC_VMA */
+	__u64 start;
+	__u64 end;
+	__u64 pgoff;			/* file offset in pages */
+	__u32 kind;			/* CKPT_VMA_* */
+	__u32 prot;			/* PROT_READ | PROT_WRITE | PROT_EXEC */
+	__u32 flags;			/* CKPT_VMA_* flags */
+	__u32 path_len;			/* bytes of file path that follow */
+	/* followed by path_len bytes of path (no NUL) and padding */
+};
+
+/*
+ * Contents of present pages of the preceding VMA: nr_pages consecutive
+ * pages starting at addr.  Pages never touched are not written.
+ */
+struct ckpt_rec_pages {
+	struct ckpt_hdr h;		/* CKPT_REC_PAGES */
+	__u64 addr;
+	__u32 nr_pages;
+	__u32 pad;
+	/* followed by nr_pages pages of data */
+};
+
+/* ckpt_rec_file.kind */
+#define CKPT_FILE_REG		1	/* regular file, reopened by path */
+#define CKPT_FILE_DIR		2	/* directory, reopened by path */
+#define CKPT_FILE_CHR		3	/* memory device: /dev/null, zero, urandom... */
+#define CKPT_FILE_TTY		4	/* a terminal: the restarter's own is used */
+
+#define CKPT_FD_CLOEXEC		(1U << 0)
+
+struct ckpt_rec_file {
+	struct ckpt_hdr h;		/* CKPT_REC_FILE */
+	__s32 fd;
+	__u32 kind;			/* CKPT_FILE_* */
+	__u32 f_flags;			/* O_* flags of the open file */
+	__u32 fd_flags;			/* CKPT_FD_* */
+	__s64 pos;
+	__u32 rdev;			/* CKPT_FILE_CHR: major << 20 | minor */
+	__u32 path_len;			/* bytes of path that follow */
+	/* followed by path_len bytes of path (no NUL) and padding */
+};
+
+/* The working directory (the root must be the checkpointer's). */
+struct ckpt_rec_fs {
+	struct ckpt_hdr h;		/* CKPT_REC_FS */
+	__u32 cwd_len;			/* bytes of path that follow */
+	__u32 pad;
+	/* followed by cwd_len bytes of path (no NUL) and padding */
+};
+
+#define CKPT_NSIG		64
+
+struct ckpt_sigaction {
+	__u64 handler;
+	__u64 flags;
+	__u64 restorer;
+	__u64 mask;
+};
+
+struct ckpt_rec_sighand {
+	struct ckpt_hdr h;		/* CKPT_REC_SIGHAND */
+	struct ckpt_sigaction action[CKPT_NSIG];	/* signal n at [n - 1] */
+	__u64 blocked;
+	__u64 altstack_sp;
+	__u64 altstack_size;
+	__u32 altstack_flags;
+	__u32 pad;
 };
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What checkpoint() writes.  Until task dumping is implemented, every
- * checkpoint fails with EOPNOTSUPP after writing a HEADER record, an ERROR
- * record and a TAIL record; the same message goes to the log fd.
+ * What checkpoint() writes when it refuses its target before dumping any
+ * task state: a HEADER record, an ERROR record and a TAIL record, and the
+ * same message on the log fd.  A process cannot checkpoint itself yet
+ * (EOPNOTSUPP), and another process must be frozen by the cgroup v2
+ * freezer first (EBUSY); the targets here are not.  Images of real
+ * dumps are checked by checkpoint_restart.
  *
  * Must run as root.
  */
@@ -25,26 +28,42 @@ FIXTURE(image) {
 FIXTURE_VARIANT(image) {
 	bool child;
 	bool pipe;
+	int error;		/* what checkpoint() fails with */
+	const char *why;	/* in the error message */
 };
+
+#define SELF_ERROR	-EOPNOTSUPP
+#define SELF_WHY	"cannot checkpoint itself"
+#define CHILD_ERROR	-EBUSY
+#define CHILD_WHY	"is not frozen"
 
 FIXTURE_VARIANT_ADD(image, self_memfd) {
 	.child = false,
 	.pipe = false,
+	.error = SELF_ERROR,
+	.why = SELF_WHY,
 };
 
 FIXTURE_VARIANT_ADD(image, self_pipe) {
 	.child = false,
 	.pipe = true,
+	.error = SELF_ERROR,
+	.why = SELF_WHY,
 };
 
+/* A child that was not frozen: EBUSY */
 FIXTURE_VARIANT_ADD(image, child_memfd) {
 	.child = true,
 	.pipe = false,
+	.error = CHILD_ERROR,
+	.why = CHILD_WHY,
 };
 
 FIXTURE_VARIANT_ADD(image, child_pipe) {
 	.child = true,
 	.pipe = true,
+	.error = CHILD_ERROR,
+	.why = CHILD_WHY,
 };
 
 FIXTURE_SETUP(image)
@@ -90,18 +109,23 @@ TEST_F(image, records)
 	ssize_t len;
 
 	clock_gettime(CLOCK_REALTIME, &t0);
-	ASSERT_EQ(-EOPNOTSUPP, sys_checkpoint(self->child, self->out,
-					      CHECKPOINT_SUBTREE, -1));
+	ASSERT_EQ(variant->error, sys_checkpoint(self->child, self->out,
+						 CHECKPOINT_SUBTREE, -1));
 	clock_gettime(CLOCK_REALTIME, &t1);
 
 	len = read_all(self->in, &buf);
 	ASSERT_GT(len, 0);
 	/* magic, version, arch, page_shift, release, root_pid, ERROR, TAIL, crc */
-	ASSERT_EQ(0, check_kernel_image(buf, len, self->root_pid, 0));
+	ASSERT_EQ(0, check_kernel_image(buf, len, self->root_pid, 0,
+					variant->error));
 
 	ASSERT_EQ(0, ckpt_parse(buf, len, &p));
 	EXPECT_LE(t0.tv_sec, p.hdr->time_sec);
 	EXPECT_GE(t1.tv_sec, p.hdr->time_sec);
+	EXPECT_NE(NULL, memmem(p.msg, p.err->msg_len, variant->why,
+			       strlen(variant->why)))
+		TH_LOG("message \"%.*s\" does not say \"%s\"",
+		       (int)p.err->msg_len, p.msg, variant->why);
 	if (variant->child) {
 		snprintf(pid, sizeof(pid), "%d", self->child);
 		EXPECT_NE(NULL, memmem(p.msg, p.err->msg_len, pid, strlen(pid)))
@@ -114,13 +138,18 @@ TEST_F(image, records)
 
 TEST_F(image, log)
 {
-	ASSERT_EQ(-EOPNOTSUPP, sys_checkpoint(self->child, self->out,
-					      CHECKPOINT_SUBTREE, self->log[1]));
+	ASSERT_EQ(variant->error, sys_checkpoint(self->child, self->out,
+						 CHECKPOINT_SUBTREE, self->log[1]));
 	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
 	EXPECT_EQ(0, strncmp(self->log_buf, "checkpoint: ", 12))
 		TH_LOG("log: \"%s\"", self->log_buf);
 	EXPECT_TRUE(log_lines_ok(self->log_buf, "checkpoint: "))
 		TH_LOG("log: \"%s\"", self->log_buf);
+	EXPECT_NE(NULL, strstr(self->log_buf, variant->why))
+		TH_LOG("log: \"%s\"", self->log_buf);
+	if (variant->child) {
+		EXPECT_TRUE(child_alive(self->child));
+	}
 }
 
 /*
@@ -133,16 +162,18 @@ TEST_F(image, twice)
 	struct ckpt_parsed p;
 	ssize_t len;
 
-	ASSERT_EQ(-EOPNOTSUPP, sys_checkpoint(self->child, self->out,
-					      CHECKPOINT_SUBTREE, -1));
-	ASSERT_EQ(-EOPNOTSUPP, sys_checkpoint(self->child, self->out,
-					      CHECKPOINT_SUBTREE, -1));
+	ASSERT_EQ(variant->error, sys_checkpoint(self->child, self->out,
+						 CHECKPOINT_SUBTREE, -1));
+	ASSERT_EQ(variant->error, sys_checkpoint(self->child, self->out,
+						 CHECKPOINT_SUBTREE, -1));
 	len = read_all(self->in, &buf);
 	ASSERT_GT(len, 0);
 	ASSERT_EQ(0, ckpt_parse(buf, len, &p));
 	ASSERT_GT(len, p.end);
-	EXPECT_EQ(0, check_kernel_image(buf, p.end, self->root_pid, 0));
-	EXPECT_EQ(0, check_kernel_image(buf + p.end, len - p.end, self->root_pid, 0));
+	EXPECT_EQ(0, check_kernel_image(buf, p.end, self->root_pid, 0,
+					variant->error));
+	EXPECT_EQ(0, check_kernel_image(buf + p.end, len - p.end,
+					self->root_pid, 0, variant->error));
 	free(buf);
 }
 
@@ -173,8 +204,9 @@ TEST(epipe)
 
 /*
  * Runs as pid 1 of a new pid namespace, after the parent's checks: it may
- * checkpoint itself without CHECKPOINT_SUBTREE, another task of its
- * namespace only with it.
+ * checkpoint itself without CHECKPOINT_SUBTREE (and fails as a process
+ * checkpointing itself does), another task of its namespace only with it
+ * (and fails because that task is not frozen).
  */
 static int pidns_init_child(int sync)
 {
@@ -188,7 +220,7 @@ static int pidns_init_child(int sync)
 
 	bad += expect_ret("init: checkpoint(0)", sys_checkpoint(0, out, 0, -1),
 			  -EOPNOTSUPP);
-	bad += check_kernel_image_fd(out, 1, CKPT_IMAGE_CONTAINER);
+	bad += check_kernel_image_fd(out, 1, CKPT_IMAGE_CONTAINER, -EOPNOTSUPP);
 
 	task = spawn_sleeper(true);
 	if (task < 0)
@@ -197,8 +229,8 @@ static int pidns_init_child(int sync)
 	bad += expect_ret("init: checkpoint(task)", sys_checkpoint(task, out, 0, -1),
 			  -EINVAL);
 	bad += expect_ret("init: checkpoint(task, SUBTREE)",
-			  sys_checkpoint(task, out, CHECKPOINT_SUBTREE, -1), -EOPNOTSUPP);
-	bad += check_kernel_image_fd(out, task, 0);
+			  sys_checkpoint(task, out, CHECKPOINT_SUBTREE, -1), -EBUSY);
+	bad += check_kernel_image_fd(out, task, 0, -EBUSY);
 	reap(task);
 	return bad;
 }
@@ -223,16 +255,22 @@ TEST(pidns_init)
 	}
 	close(sync[0]);
 
-	/* The init of a pid namespace needs no CHECKPOINT_SUBTREE. */
+	/*
+	 * The init of a pid namespace needs no CHECKPOINT_SUBTREE: it gets
+	 * past the argument checks, with a header flagged as a container,
+	 * and is refused because pid namespaces cannot be saved yet.
+	 */
 	out = memfd_create("out", 0);
 	ASSERT_GE(out, 0);
 	ASSERT_EQ(-EOPNOTSUPP, sys_checkpoint(init, out, 0, -1));
-	EXPECT_EQ(0, check_kernel_image_fd(out, init, CKPT_IMAGE_CONTAINER));
+	EXPECT_EQ(0, check_kernel_image_fd(out, init, CKPT_IMAGE_CONTAINER,
+					   -EOPNOTSUPP));
 	/* and is still flagged as a container with it */
 	out = memfd_create("out", 0);
 	ASSERT_GE(out, 0);
 	ASSERT_EQ(-EOPNOTSUPP, sys_checkpoint(init, out, CHECKPOINT_SUBTREE, -1));
-	EXPECT_EQ(0, check_kernel_image_fd(out, init, CKPT_IMAGE_CONTAINER));
+	EXPECT_EQ(0, check_kernel_image_fd(out, init, CKPT_IMAGE_CONTAINER,
+					   -EOPNOTSUPP));
 	EXPECT_TRUE(child_alive(init));
 
 	ASSERT_EQ(1, write(sync[1], "", 1));

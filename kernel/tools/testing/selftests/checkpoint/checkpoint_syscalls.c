@@ -8,6 +8,13 @@
  * only, a target that is not a pid-namespace init without
  * CHECKPOINT_SUBTREE (EINVAL).  None of them writes to the image fd.
  *
+ * A call that passes them all goes on to the work itself, which fails
+ * here in a known way: checkpoint() of the caller with EOPNOTSUPP (a
+ * process cannot checkpoint itself yet), of another process with EBUSY
+ * (it is not frozen); restart() of an empty image with EBADMSG, of a
+ * task other than the caller or with RESTART_FROZEN with EOPNOTSUPP
+ * when it reaches the TASK record.
+ *
  * Must run as root.
  */
 #define _GNU_SOURCE
@@ -183,18 +190,48 @@ TEST_F(ckpt, restart_bad_logfd)
 	}
 }
 
-/* logfd -1: no log.  Every check passes and the dump fails as it must for now. */
+/*
+ * logfd -1: no log.  Every check passes and the dump fails: the caller
+ * cannot checkpoint itself, the child is not frozen.
+ */
 TEST_F(ckpt, checkpoint_no_logfd)
 {
+	pid_t child = spawn_sleeper(true);
+	off_t size;
+
+	ASSERT_GT(child, 0);
 	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(0, self->memfd, CHECKPOINT_SUBTREE, -1));
-	EXPECT_LT(0, file_size(self->memfd));
+	size = file_size(self->memfd);
+	EXPECT_LT(0, size);
+	EXPECT_EQ(-EBUSY, sys_checkpoint(child, self->memfd, CHECKPOINT_SUBTREE, -1));
+	EXPECT_LT(size, file_size(self->memfd));
+	EXPECT_TRUE(child_alive(child));
+	reap(child);
 }
 
-/* Every check passes, then the empty image ends too early. */
+/*
+ * Every check passes, then the empty image ends too early; a sound image
+ * without a task tree is read to its end and refused.
+ */
 TEST_F(ckpt, restart_no_logfd)
 {
+	struct ckpt_rec_header hdr;
+	struct img img = {};
+	int fd;
+
 	EXPECT_EQ(-EBADMSG, sys_restart(0, self->memfd, 0, -1));
 	EXPECT_EQ(-EBADMSG, sys_restart(0, self->memfd, RESTART_FROZEN, -1));
+
+	ASSERT_EQ(0, kernel_header(&hdr));
+	img_raw_rec(&img, &hdr, sizeof(hdr));
+	img_tail(&img);
+	fd = img_memfd(&img);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-EINVAL, sys_restart(0, fd, 0, -1));
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	EXPECT_EQ(-EINVAL, sys_restart(0, fd, RESTART_FROZEN, -1));
+	close(fd);
+	img_free(&img);
 }
 
 TEST_F(ckpt, checkpoint_no_such_pid)
@@ -253,6 +290,7 @@ TEST_F(ckpt, checkpoint_not_init)
 	reap(child);
 }
 
+/* With CHECKPOINT_SUBTREE, any process gets past the checks. */
 TEST_F(ckpt, checkpoint_subtree)
 {
 	pid_t child = spawn_sleeper(true);
@@ -260,29 +298,61 @@ TEST_F(ckpt, checkpoint_subtree)
 	ASSERT_GT(child, 0);
 	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(0, self->memfd, CHECKPOINT_SUBTREE,
 					      self->log[1]));
-	EXPECT_TRUE(log_has(self, "checkpoint: ", NULL));
+	EXPECT_TRUE(log_has(self, "checkpoint: ", "cannot checkpoint itself"));
 	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(getpid(), self->memfd,
 					      CHECKPOINT_SUBTREE, self->log[1]));
-	EXPECT_TRUE(log_has(self, "checkpoint: ", NULL));
-	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(child, self->memfd, CHECKPOINT_SUBTREE,
-					      self->log[1]));
-	EXPECT_TRUE(log_has(self, "checkpoint: ", NULL));
+	EXPECT_TRUE(log_has(self, "checkpoint: ", "cannot checkpoint itself"));
+	EXPECT_EQ(-EBUSY, sys_checkpoint(child, self->memfd, CHECKPOINT_SUBTREE,
+					 self->log[1]));
+	EXPECT_TRUE(log_has(self, "checkpoint: ", "is not frozen"));
 	/* CHECKPOINT_KILL kills only after a complete image. */
-	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(child, self->memfd,
-					      CHECKPOINT_SUBTREE | CHECKPOINT_KILL, -1));
+	EXPECT_EQ(-EBUSY, sys_checkpoint(child, self->memfd,
+					 CHECKPOINT_SUBTREE | CHECKPOINT_KILL, -1));
 	EXPECT_TRUE(child_alive(child));
 	reap(child);
 }
 
-/* restart() accepts an existing task as the root of the restored tree. */
+/*
+ * restart() accepts an existing task as the root of the restored tree,
+ * and refuses to restore it, as it refuses RESTART_FROZEN, when it
+ * reaches the TASK record: before the caller is touched.
+ */
 TEST_F(ckpt, restart_pid)
 {
 	pid_t child = spawn_sleeper(true);
+	struct ckpt_rec_header hdr;
+	struct img img = {};
+	int fd;
 
 	ASSERT_GT(child, 0);
 	EXPECT_EQ(-EBADMSG, sys_restart(child, self->memfd, 0, -1));
 	EXPECT_EQ(-EBADMSG, sys_restart(getpid(), self->memfd, RESTART_FROZEN, -1));
+
+	ASSERT_EQ(0, kernel_header(&hdr));
+	img_raw_rec(&img, &hdr, sizeof(hdr));
+	img_tree(&img, child);
+	img_task(&img, child);
+	img_tail(&img);
+	fd = img_memfd(&img);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-EOPNOTSUPP, sys_restart(child, fd, 0, self->log[1]));
+	EXPECT_TRUE(log_has(self, "restart: ", "other than the caller"));
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	EXPECT_EQ(-EOPNOTSUPP, sys_restart(child, fd, RESTART_FROZEN, self->log[1]));
+	EXPECT_TRUE(log_has(self, "restart: ", "other than the caller"));
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	EXPECT_EQ(-EOPNOTSUPP, sys_restart(getpid(), fd, RESTART_FROZEN,
+					   self->log[1]));
+	EXPECT_TRUE(log_has(self, "restart: ", "RESTART_FROZEN"));
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	EXPECT_EQ(-EOPNOTSUPP, sys_restart(0, fd, RESTART_FROZEN, self->log[1]));
+	EXPECT_TRUE(log_has(self, "restart: ", "RESTART_FROZEN"));
+	close(fd);
+	img_free(&img);
+
+	/* nothing happened to the caller or to the child */
 	EXPECT_TRUE(child_alive(child));
+	EXPECT_EQ(0, fcntl(self->memfd, F_GETFD));
 	reap(child);
 }
 
@@ -376,7 +446,9 @@ TEST_F(ckpt, perm_unprivileged)
 /*
  * Still uid 0, but neither CAP_CHECKPOINT_RESTORE nor CAP_SYS_ADMIN in the
  * effective set: EPERM for itself and for a sibling (ptrace would be fine,
- * CAP_SYS_PTRACE is still there).  Either capability alone is enough.
+ * CAP_SYS_PTRACE is still there).  Either capability alone is enough:
+ * then checkpoint() goes on and refuses the caller itself (EOPNOTSUPP)
+ * and the sibling, which is not frozen (EBUSY).
  */
 TEST_F(ckpt, perm_no_effective_cap)
 {
@@ -422,7 +494,7 @@ TEST_F(ckpt, perm_no_effective_cap)
 			bad += expect_ret(i ? "SYS_ADMIN: checkpoint(sibling)" :
 					  "CHECKPOINT_RESTORE: checkpoint(sibling)",
 					  sys_checkpoint(sibling, out, CHECKPOINT_SUBTREE, -1),
-					  -EOPNOTSUPP);
+					  -EBUSY);
 			bad += expect_ret(i ? "SYS_ADMIN: restart(0)" :
 					  "CHECKPOINT_RESTORE: restart(0)",
 					  sys_restart(0, empty, 0, -1), -EBADMSG);
@@ -436,7 +508,8 @@ TEST_F(ckpt, perm_no_effective_cap)
 
 /*
  * uid 65534 with CAP_CHECKPOINT_RESTORE only: past the permission check
- * for itself and for a dumpable child with the same uid and capabilities;
+ * for itself (EOPNOTSUPP: it cannot checkpoint itself) and for a dumpable
+ * child with the same uid and capabilities (EBUSY: it is not frozen);
  * ptrace rules still refuse a root task and a non-dumpable child.
  *
  * The same-uid target is a child, not a sibling: Yama ptrace_scope 1 only
@@ -483,7 +556,7 @@ TEST_F(ckpt, perm_cap_checkpoint_restore_only)
 			child_exit(SETUP_FAILED);
 		bad += expect_ret("checkpoint(child)",
 				  sys_checkpoint(task, out, CHECKPOINT_SUBTREE, -1),
-				  -EOPNOTSUPP);
+				  -EBUSY);
 		bad += expect_ret("restart(child)", sys_restart(task, empty, 0, -1),
 				  -EBADMSG);
 		reap(task);

@@ -356,6 +356,88 @@ static inline void img_free(struct img *img)
 	memset(img, 0, sizeof(*img));
 }
 
+/* A TREE record of the single task @pid (the tgid, pgid and sid too). */
+static inline void img_tree(struct img *img, pid_t pid)
+{
+	struct {
+		struct ckpt_rec_tree t;
+		struct ckpt_task_ids ids;
+	} rec = {
+		.t.h.type = CKPT_REC_TREE,
+		.t.h.len = sizeof(rec),
+		.t.nr_tasks = 1,
+		.ids = {
+			.pid = pid,
+			.tgid = pid,
+			.pgid = pid,
+			.sid = pid,
+			.flags = CKPT_TASK_SESSION_LEADER | CKPT_TASK_GROUP_LEADER,
+		},
+	};
+
+	img_raw_rec(img, &rec, sizeof(rec));
+}
+
+/*
+ * A valid TASK record for @pid.  restart(0, ...) commits to replacing the
+ * caller when it has read one: only a caller that may die feeds it so.
+ */
+static inline void img_task(struct img *img, pid_t pid)
+{
+	struct ckpt_rec_task rec = {
+		.h.type = CKPT_REC_TASK,
+		.h.len = sizeof(rec),
+		.pid = pid,
+		.comm = "ckpt-test",
+		.exit_signal = SIGCHLD,
+		.umask = 022,
+	};
+
+	img_raw_rec(img, &rec, sizeof(rec));
+}
+
+/*
+ * The header record of the images this kernel writes here (that of a
+ * refused checkpoint of the caller): 0, or -1 if it cannot be had.
+ */
+static inline int kernel_header(struct ckpt_rec_header *hdr)
+{
+	const struct ckpt_hdr *h;
+	unsigned char *buf = NULL;
+	ssize_t len = -1;
+	int fd, ret = -1;
+
+	fd = memfd_create("kernel", 0);
+	if (fd < 0)
+		return -1;
+	if (sys_checkpoint(0, fd, CHECKPOINT_SUBTREE, -1) == -EOPNOTSUPP)
+		len = read_all(fd, &buf);
+	close(fd);
+	h = (const struct ckpt_hdr *)buf;
+	if (len >= (ssize_t)sizeof(*hdr) && h->type == CKPT_REC_HEADER &&
+	    h->len == sizeof(*hdr)) {
+		memcpy(hdr, buf, sizeof(*hdr));
+		ret = 0;
+	}
+	free(buf);
+	return ret;
+}
+
+/* A memfd holding @img, at offset 0; -1 on failure. */
+static inline int img_memfd(const struct img *img)
+{
+	int fd = memfd_create("image", 0);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, img->buf, img->len) != (ssize_t)img->len ||
+	    lseek(fd, 0, SEEK_SET)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Image reader */
 struct ckpt_parsed {
 	const struct ckpt_rec_header *hdr;
@@ -452,11 +534,11 @@ static inline int check_cpu_fields(const struct ckpt_rec_header *hdr)
 
 /*
  * Check an image written by checkpoint() for the task @root_pid that
- * failed with EOPNOTSUPP: HEADER, ERROR, TAIL.  Returns the number of
- * mismatches, each of them reported.
+ * failed with @error (negative) before it wrote any task state: HEADER,
+ * ERROR, TAIL.  Returns the number of mismatches, each of them reported.
  */
 static inline int check_kernel_image(const unsigned char *buf, size_t len,
-				     pid_t root_pid, __u32 flags)
+				     pid_t root_pid, __u32 flags, int error)
 {
 	const struct ckpt_rec_header *hdr;
 	const struct ckpt_rec_tail *tail;
@@ -484,7 +566,7 @@ static inline int check_kernel_image(const unsigned char *buf, size_t len,
 
 	IMG_CHECK(p.err);
 	if (p.err) {
-		IMG_CHECK(p.err->error == -EOPNOTSUPP);
+		IMG_CHECK(p.err->error == error);
 		IMG_CHECK(p.err->msg_len > 0);
 		IMG_CHECK(p.err->h.len == CKPT_ALIGN(sizeof(*p.err) + p.err->msg_len));
 		IMG_CHECK(!memchr(p.msg, '\0', p.err->msg_len));
@@ -503,7 +585,8 @@ static inline int check_kernel_image(const unsigned char *buf, size_t len,
 }
 
 /* check_kernel_image() on what @fd holds */
-static inline int check_kernel_image_fd(int fd, pid_t root_pid, __u32 flags)
+static inline int check_kernel_image_fd(int fd, pid_t root_pid, __u32 flags,
+					int error)
 {
 	unsigned char *buf;
 	ssize_t len = read_all(fd, &buf);
@@ -511,7 +594,7 @@ static inline int check_kernel_image_fd(int fd, pid_t root_pid, __u32 flags)
 
 	if (len < 0)
 		return 1;
-	bad = check_kernel_image(buf, len, root_pid, flags);
+	bad = check_kernel_image(buf, len, root_pid, flags, error);
 	free(buf);
 	return bad;
 }

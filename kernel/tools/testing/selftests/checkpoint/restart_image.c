@@ -5,8 +5,15 @@
  * never seeks).  The header record comes from an image the kernel wrote,
  * so that its arch and CPU fields match this machine.
  *
- * Until task restoring is implemented, a sound image without an ERROR
- * record fails with EOPNOTSUPP; every failure is logged as "restart: ...".
+ * A sound stream without a TREE record is read to its end (tail and
+ * checksum included) and then refused with EINVAL, "image holds no task
+ * tree": that message proves that the whole stream was accepted.  Every
+ * failure is logged as "restart: ...".
+ *
+ * restart(0, ...) replaces the caller once it has read a TASK record, and
+ * kills it if the image then turns out bad.  The images here either have
+ * no TASK record or are refused at it (RESTART_FROZEN, a bad record);
+ * restoring real images is tested by checkpoint_restart.
  *
  * Must run as root.
  */
@@ -143,6 +150,29 @@ static long restart_buf(struct __test_metadata *_metadata,
 
 #define RESTART_BUF(buf, len) restart_buf(_metadata, self, variant->pipe, buf, len, 0)
 #define RESTART() RESTART_BUF(self->img.buf, self->img.len)
+#define RESTART_FLAGS(flags) restart_buf(_metadata, self, variant->pipe, \
+					 self->img.buf, self->img.len, flags)
+
+/* The log names @needle. */
+#define EXPECT_LOG(needle) do {					\
+	EXPECT_NE(NULL, strstr(self->log_buf, needle))			\
+		TH_LOG("log: \"%s\"", self->log_buf);			\
+} while (0)
+
+/*
+ * @ret is what restart() returned for a stream that it read to its end
+ * and found sound, but without a task tree.
+ */
+#define EXPECT_SOUND(ret) do {						\
+	EXPECT_EQ(-EINVAL, (ret));					\
+	EXPECT_LOG("restart: image holds no task tree");		\
+} while (0)
+
+#define ASSERT_SOUND(ret) do {						\
+	ASSERT_EQ(-EINVAL, (ret));					\
+	ASSERT_NE(NULL, strstr(self->log_buf, "holds no task tree"))	\
+		TH_LOG("log: \"%s\"", self->log_buf);			\
+} while (0)
 
 /* Start self->img over with the header record @hdr, the kernel's if NULL. */
 static struct img *new_img(FIXTURE_DATA(restart) *self, const struct ckpt_rec_header *hdr)
@@ -178,10 +208,9 @@ TEST_F(restart, kernel_image)
 TEST_F(restart, valid)
 {
 	img_tail(new_img(self, NULL));
-	EXPECT_EQ(-EOPNOTSUPP, RESTART());
-	EXPECT_EQ(-EOPNOTSUPP, restart_buf(_metadata, self, variant->pipe,
-					   self->img.buf, self->img.len,
-					   RESTART_FROZEN));
+	EXPECT_SOUND(RESTART());
+	/* RESTART_FROZEN would be refused at the TASK record */
+	EXPECT_SOUND(RESTART_FLAGS(RESTART_FROZEN));
 }
 
 /* Unknown optional records are skipped. */
@@ -194,13 +223,14 @@ TEST_F(restart, optional_records)
 	img_rec(img, CKPT_REC_OPTIONAL | 0x1234, data, sizeof(data));
 	img_rec(img, CKPT_REC_OPTIONAL | 0x7fffffff, NULL, 0);
 	img_tail(img);
-	EXPECT_EQ(-EOPNOTSUPP, RESTART());
+	EXPECT_SOUND(RESTART());
 }
 
 /* Only the major version must match. */
 TEST_F(restart, newer_minor)
 {
-	EXPECT_EQ(-EOPNOTSUPP, BAD_HEADER(minor, CKPT_VERSION_MINOR + 1));
+	EXPECT_SOUND(BAD_HEADER(minor, CKPT_VERSION_MINOR + 1));
+	EXPECT_SOUND(BAD_HEADER(minor, 0xffff));
 }
 
 /* A header from a newer minor version may have trailing fields. */
@@ -214,7 +244,7 @@ TEST_F(restart, longer_header)
 	img_free(&self->img);
 	img_raw_rec(&self->img, rec, sizeof(rec));
 	img_tail(&self->img);
-	EXPECT_EQ(-EOPNOTSUPP, RESTART());
+	EXPECT_SOUND(RESTART());
 }
 
 TEST_F(restart, bad_magic)
@@ -327,7 +357,7 @@ TEST_F(restart, flipped_bit)
 		data[i] = i;
 	img_rec(img, CKPT_REC_OPTIONAL | 0x1234, data, sizeof(data));
 	img_tail(img);
-	ASSERT_EQ(-EOPNOTSUPP, RESTART());
+	ASSERT_SOUND(RESTART());
 
 	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
 		for (off = ranges[i][0]; off < ranges[i][1]; off++) {
@@ -374,7 +404,7 @@ TEST_F(restart, max_record_len)
 
 	img_rec(img, CKPT_REC_PADDING, NULL, CKPT_REC_MAX_LEN - sizeof(struct ckpt_hdr));
 	img_tail(img);
-	EXPECT_EQ(-EOPNOTSUPP, RESTART());
+	EXPECT_SOUND(RESTART());
 }
 
 TEST_F(restart, second_header)
@@ -489,7 +519,175 @@ TEST_F(restart, longer_tail)
 {
 	tail_img(self)->h.len += 8;
 	img_put(&self->img, NULL, 8);
-	EXPECT_EQ(-EOPNOTSUPP, RESTART());
+	EXPECT_SOUND(RESTART());
+}
+
+/* A task tree without the state of its task: incomplete. */
+TEST_F(restart, tree_only)
+{
+	struct img *img = new_img(self, NULL);
+	size_t cut;
+
+	img_tree(img, getpid());
+	img_tail(img);
+	EXPECT_EQ(-EINVAL, RESTART());
+	EXPECT_LOG("image is incomplete: the state of a task is missing");
+
+	/* cut anywhere, it is truncated */
+	for (cut = sizeof(self->hdr); cut < img->len; cut++) {
+		EXPECT_EQ(-EBADMSG, RESTART_BUF(img->buf, cut))
+			TH_LOG("image cut at %zu of %zu bytes", cut, img->len);
+	}
+}
+
+/* Task state records come after the tree and a task, each once. */
+TEST_F(restart, record_order)
+{
+	static const __u32 types[] = {
+		CKPT_REC_TASK, CKPT_REC_CPU_X86_64, CKPT_REC_MM, CKPT_REC_VMA,
+		CKPT_REC_PAGES, CKPT_REC_FILE, CKPT_REC_SIGHAND,
+	};
+	unsigned char zero[1024] = { 0 };
+	struct img *img;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		/* before the tree */
+		img = new_img(self, NULL);
+		img_rec(img, types[i], zero, sizeof(zero));
+		img_tail(img);
+		EXPECT_EQ(-EINVAL, RESTART())
+			TH_LOG("record type %#x first", types[i]);
+		EXPECT_LOG("out of order");
+		if (types[i] == CKPT_REC_TASK)
+			continue;
+
+		/* after the tree, without a task */
+		img = new_img(self, NULL);
+		img_tree(img, getpid());
+		img_rec(img, types[i], zero, sizeof(zero));
+		img_tail(img);
+		EXPECT_EQ(-EINVAL, RESTART())
+			TH_LOG("record type %#x without a task", types[i]);
+		EXPECT_LOG("out of order");
+	}
+
+	img = new_img(self, NULL);
+	img_tree(img, getpid());
+	img_tree(img, getpid());
+	img_tail(img);
+	EXPECT_EQ(-EINVAL, RESTART());
+	EXPECT_LOG("out of order");
+}
+
+TEST_F(restart, bad_tree)
+{
+	struct {
+		struct ckpt_rec_tree t;
+		struct ckpt_task_ids ids[2];
+	} rec;
+	const struct {
+		__u32 nr_tasks;
+		__s32 pid, tgid;
+		int error;
+		const char *log;
+	} cases[] = {
+		{ 2, 10, 10, -EOPNOTSUPP, "process trees are not supported" },
+		{ 0, 10, 10, -EOPNOTSUPP, "process trees are not supported" },
+		{ 1, 0, 0, -EINVAL, "bad task ids" },
+		{ 1, -5, -5, -EINVAL, "bad task ids" },
+		{ 1, 10, 11, -EINVAL, "bad task ids" },
+	};
+	struct img *img;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(&rec, 0, sizeof(rec));
+		rec.t.h.type = CKPT_REC_TREE;
+		rec.t.h.len = sizeof(rec);
+		rec.t.nr_tasks = cases[i].nr_tasks;
+		rec.ids[0].pid = cases[i].pid;
+		rec.ids[0].tgid = cases[i].tgid;
+		rec.ids[1] = rec.ids[0];
+		img = new_img(self, NULL);
+		img_raw_rec(img, &rec, sizeof(rec));
+		img_tail(img);
+		EXPECT_EQ(cases[i].error, RESTART())
+			TH_LOG("tree case %zu", i);
+		EXPECT_LOG(cases[i].log);
+	}
+
+	/* one task announced, its ids missing */
+	memset(&rec, 0, sizeof(rec));
+	rec.t.h.type = CKPT_REC_TREE;
+	rec.t.h.len = sizeof(rec.t);
+	rec.t.nr_tasks = 1;
+	img = new_img(self, NULL);
+	img_raw_rec(img, &rec, sizeof(rec.t));
+	img_tail(img);
+	EXPECT_EQ(-EINVAL, RESTART());
+}
+
+/*
+ * The TASK record is checked before anything else happens, and
+ * RESTART_FROZEN is refused right after: either way, before restart()
+ * touches the caller.
+ */
+TEST_F(restart, task_record)
+{
+	struct ckpt_rec_task good = {
+		.h.type = CKPT_REC_TASK,
+		.h.len = sizeof(good),
+		.pid = getpid(),
+		.comm = "ckpt-test",
+		.exit_signal = SIGCHLD,
+	}, rec;
+	struct img *img;
+	int i;
+
+	img = new_img(self, NULL);
+	img_tree(img, getpid());
+	img_task(img, getpid());
+	img_tail(img);
+	EXPECT_EQ(-EOPNOTSUPP, RESTART_FLAGS(RESTART_FROZEN));
+	EXPECT_LOG("RESTART_FROZEN is not supported");
+
+	for (i = 0; i < 7; i++) {
+		rec = good;
+		switch (i) {
+		case 0:		/* no NUL in comm */
+			memset(rec.comm, 'x', sizeof(rec.comm));
+			break;
+		case 1:
+			rec.personality = 0xffffffff;
+			break;
+		case 2:
+			rec.pdeath_signal = 1000;
+			break;
+		case 3:		/* too short for struct rseq */
+			rec.rseq_len = 16;
+			rec.rseq = 0x10000;
+			break;
+		case 4:
+			rec.robust_list = 0x10000;
+			rec.robust_list_len = 1;
+			break;
+		case 5:
+			rec.clear_child_tid = ~0ULL;
+			break;
+		case 6:		/* shorter than struct ckpt_rec_task */
+			rec.h.len = sizeof(rec) - 8;
+			break;
+		}
+		img = new_img(self, NULL);
+		img_tree(img, getpid());
+		img_raw_rec(img, &rec, rec.h.len);
+		img_tail(img);
+		EXPECT_EQ(-EINVAL, RESTART_FLAGS(RESTART_FROZEN))
+			TH_LOG("bad task record %d", i);
+	}
+	/* the caller was not touched */
+	EXPECT_EQ(0, fcntl(self->log[1], F_GETFD));
 }
 
 /* Seeded random streams: all rejected, none hangs (the writer is gone). */

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart of file descriptors.
+ *
+ * Regular files, directories and memory devices (/dev/null, zero,
+ * random, urandom...) are saved by path, flags and offset, and reopened
+ * with the restarting caller's rights.  A terminal is replaced by the
+ * restarting caller's own standard stream of the same number (stderr
+ * for higher numbers), the way a shell attaches a job to its terminal.
+ * Everything else is refused, naming the fd and the kind of object.
+ */
+#include <linux/checkpoint.h>
+#include <linux/errno.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/kdev_t.h>
+#include <linux/major.h>
+#include <linux/namei.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+/* The image's device number: major << 20 | minor. */
+static u32 ckpt_encode_dev(dev_t rdev)
+{
+	return MAJOR(rdev) << 20 | MINOR(rdev);
+}
+
+static bool ckpt_is_tty(dev_t rdev)
+{
+	unsigned int major = MAJOR(rdev);
+
+	return major == TTY_MAJOR || major == TTYAUX_MAJOR ||
+	       (major >= UNIX98_PTY_SLAVE_MAJOR &&
+		major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT);
+}
+
+static const char *ckpt_file_kind_name(umode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a pipe or FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISCHR(mode))
+		return "this character device";
+	return "this kind of file";
+}
+
+/* Classify @file; 0 when it cannot be saved. */
+static u32 ckpt_file_kind(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	umode_t mode = inode->i_mode;
+
+	if (S_ISREG(mode))
+		return CKPT_FILE_REG;
+	if (S_ISDIR(mode))
+		return CKPT_FILE_DIR;
+	if (S_ISCHR(mode) && ckpt_is_tty(inode->i_rdev))
+		return CKPT_FILE_TTY;
+	if (S_ISCHR(mode) && MAJOR(inode->i_rdev) == MEM_MAJOR)
+		return CKPT_FILE_CHR;
+	return 0;
+}
+
+static int ckpt_write_file(struct ckpt_ctx *ctx, pid_t pid, unsigned int fd,
+			   struct file *file, bool cloexec, char *buf)
+{
+	struct ckpt_rec_file rec = {};
+	struct inode *inode = file_inode(file);
+	char *path;
+
+	path = file_path(file, buf, PATH_MAX);
+	if (IS_ERR(path))
+		return ckpt_err(ctx, PTR_ERR(path),
+				"pid %d fd %u: path too long", pid, fd);
+	rec.kind = ckpt_file_kind(file);
+	if (!rec.kind)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d fd %u (%s): %s is not supported yet",
+				pid, fd, path, ckpt_file_kind_name(inode->i_mode));
+	if (rec.kind != CKPT_FILE_TTY && d_unlinked(file->f_path.dentry))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d fd %u (%s): deleted files are not supported yet",
+				pid, fd, path);
+
+	rec.fd = fd;
+	rec.f_flags = file->f_flags;
+	rec.fd_flags = cloexec ? CKPT_FD_CLOEXEC : 0;
+	rec.pos = file->f_pos;
+	if (S_ISCHR(inode->i_mode))
+		rec.rdev = ckpt_encode_dev(inode->i_rdev);
+	rec.path_len = strlen(path);
+	return ckpt_write_record(ctx, CKPT_REC_FILE, &rec.h, sizeof(rec),
+				 path, rec.path_len);
+}
+
+static bool ckpt_fd_cloexec(struct task_struct *t, unsigned int fd)
+{
+	bool cloexec = false;
+
+	task_lock(t);
+	if (t->files) {
+		rcu_read_lock();
+		cloexec = close_on_exec(fd, t->files);
+		rcu_read_unlock();
+	}
+	task_unlock(t);
+	return cloexec;
+}
+
+/**
+ * ckpt_write_files - write the open files of @t
+ * @ctx: the checkpoint
+ * @t: a frozen task
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int ckpt_write_files(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	pid_t pid = task_pid_vnr(t);
+	unsigned int fd = 0;
+	struct file *file;
+	int ret = 0;
+	char *buf;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (;; fd++) {
+		rcu_read_lock();
+		file = task_lookup_next_fdget_rcu(t, &fd);
+		rcu_read_unlock();
+		if (!file)
+			break;
+		ret = ckpt_write_file(ctx, pid, fd, file,
+				      ckpt_fd_cloexec(t, fd), buf);
+		fput(file);
+		if (ret)
+			break;
+	}
+	kfree(buf);
+	return ret;
+}
+
+/**
+ * ckpt_write_fs - write the working directory of @t
+ * @ctx: the checkpoint
+ * @t: a frozen task
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_rec_fs rec = {};
+	struct path root, pwd;
+	char *buf, *path;
+	int ret = 0;
+
+	task_lock(t);
+	if (!t->fs) {
+		task_unlock(t);
+		return -ESRCH;
+	}
+	get_fs_root(t->fs, &root);
+	get_fs_pwd(t->fs, &pwd);
+	task_unlock(t);
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (!path_equal(&root, &current->fs->root)) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP,
+			       "pid %d: a changed root directory (chroot) is not supported yet",
+			       task_pid_vnr(t));
+		goto out;
+	}
+	path = d_path(&pwd, buf, PATH_MAX);
+	if (IS_ERR(path) || d_unlinked(pwd.dentry)) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP,
+			       "pid %d: its working directory was deleted or has no path",
+			       task_pid_vnr(t));
+		goto out;
+	}
+	rec.cwd_len = strlen(path);
+	ret = ckpt_write_record(ctx, CKPT_REC_FS, &rec.h, sizeof(rec), path,
+				rec.cwd_len);
+out:
+	kfree(buf);
+	path_put(&root);
+	path_put(&pwd);
+	return ret;
+}
+
+/**
+ * rst_fs - restore the caller's working directory
+ * @ctx: the restart
+ * @h: header of a CKPT_REC_FS record
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_fs(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	struct ckpt_rec_fs rec = { .h = *h };
+	struct path pwd;
+	char *cwd = NULL;
+	int ret;
+
+	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
+	if (!ret)
+		ret = ckpt_read_string(ctx, rec.cwd_len, &cwd);
+	if (ret)
+		return ret;
+	if (!cwd)
+		return ckpt_err(ctx, -EINVAL, "offset %lld: no working directory",
+				ctx->rec_pos);
+	ret = kern_path(cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &pwd);
+	if (!ret) {
+		ret = path_permission(&pwd, MAY_EXEC | MAY_CHDIR);
+		if (!ret)
+			set_fs_pwd(current->fs, &pwd);
+		path_put(&pwd);
+	}
+	if (ret)
+		ckpt_err(ctx, ret, "cannot enter the working directory %s: error %d",
+			 cwd, ret);
+	kfree(cwd);
+	return ret;
+}
+
+/**
+ * rst_files_begin - start restoring the caller's file descriptors
+ * @ctx: the restart
+ *
+ * Keeps the caller's standard streams for the terminals of the image,
+ * then closes every descriptor: the image's replace them.
+ */
+void rst_files_begin(struct ckpt_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ctx->stdio); i++)
+		ctx->stdio[i] = fget(i);
+	__close_range(0, ~0U, 0);
+}
+
+/* Release what rst_files_begin() kept. */
+void rst_files_end(struct ckpt_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ctx->stdio); i++) {
+		if (ctx->stdio[i])
+			fput(ctx->stdio[i]);
+		ctx->stdio[i] = NULL;
+	}
+}
+
+static struct file *rst_open_file(struct ckpt_ctx *ctx,
+				  struct ckpt_rec_file *rec, const char *path)
+{
+	int flags = rec->f_flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
+	struct file *file;
+	loff_t pos;
+
+	if (rec->kind == CKPT_FILE_DIR)
+		flags |= O_DIRECTORY;
+	file = filp_open(path, flags, 0);
+	if (IS_ERR(file)) {
+		ckpt_err(ctx, PTR_ERR(file), "fd %d: cannot open %s: error %ld",
+			 rec->fd, path, PTR_ERR(file));
+		return file;
+	}
+	if (rec->kind == CKPT_FILE_CHR &&
+	    (!S_ISCHR(file_inode(file)->i_mode) ||
+	     ckpt_encode_dev(file_inode(file)->i_rdev) != rec->rdev)) {
+		fput(file);
+		ckpt_err(ctx, -EINVAL, "fd %d: %s is not the saved device",
+			 rec->fd, path);
+		return ERR_PTR(-EINVAL);
+	}
+	if (rec->pos && !(file->f_mode & FMODE_STREAM)) {
+		pos = vfs_llseek(file, rec->pos, SEEK_SET);
+		if (pos != rec->pos) {
+			fput(file);
+			ckpt_err(ctx, -EINVAL,
+				 "fd %d: cannot seek %s to offset %lld",
+				 rec->fd, path, rec->pos);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	return file;
+}
+
+/**
+ * rst_file - restore one file descriptor of the caller
+ * @ctx: the restart
+ * @h: header of a CKPT_REC_FILE record
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	struct ckpt_rec_file rec = { .h = *h };
+	struct file *file;
+	char *path = NULL;
+	int ret;
+
+	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
+	if (!ret)
+		ret = ckpt_read_string(ctx, rec.path_len, &path);
+	if (ret)
+		return ret;
+	if (rec.fd < 0 || rec.fd >= rlimit(RLIMIT_NOFILE)) {
+		ret = ckpt_err(ctx, -EINVAL, "fd %d is out of range", rec.fd);
+		goto out;
+	}
+
+	switch (rec.kind) {
+	case CKPT_FILE_REG:
+	case CKPT_FILE_DIR:
+	case CKPT_FILE_CHR:
+		file = rst_open_file(ctx, &rec, path);
+		break;
+	case CKPT_FILE_TTY:
+		file = ctx->stdio[min_t(int, rec.fd, 2)];
+		file = file ? get_file(file) :
+			      ERR_PTR(ckpt_err(ctx, -EBADF,
+					       "fd %d was a terminal, and the restarting process has no fd %d to stand for it",
+					       rec.fd, min_t(int, rec.fd, 2)));
+		break;
+	default:
+		file = ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"fd %d: unknown file kind %u",
+					rec.fd, rec.kind));
+		break;
+	}
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto out;
+	}
+	ret = replace_fd(rec.fd, file,
+			 (rec.fd_flags & CKPT_FD_CLOEXEC) ? O_CLOEXEC : 0);
+	fput(file);
+	if (ret < 0)
+		ret = ckpt_err(ctx, ret, "fd %d: cannot install it", rec.fd);
+	else
+		ret = 0;
+out:
+	kfree(path);
+	return ret;
+}

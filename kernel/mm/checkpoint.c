@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart of address spaces.
+ *
+ * Checkpoint writes the mm fields, then for every VMA a VMA record
+ * followed by the contents of its touched pages: every present page of
+ * an anonymous mapping, and the copy-on-write copies of a private file
+ * mapping.  Pages never touched are not written; a file mapping's
+ * untouched pages come back from the file.
+ *
+ * Restart replaces the caller's address space with the image's: it
+ * unmaps everything, recreates each VMA at its address, writes the saved
+ * pages and sets the mm fields, vdso included.
+ */
+#include <linux/checkpoint.h>
+#include <linux/errno.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hugetlb.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pagewalk.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+/* Pages per CKPT_REC_PAGES record, and per copy. */
+#define CKPT_PAGES_CHUNK	64
+
+/* What checkpoint keeps of a VMA between mmap_lock sections. */
+struct ckpt_vma {
+	unsigned long start, end, pgoff;
+	u32 kind, prot, flags;
+	char *path;		/* kmalloc'ed, or NULL */
+};
+
+static const char *ckpt_vma_special(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->name)
+		return vma->vm_ops->name(vma);
+	return NULL;
+}
+
+static u32 ckpt_vma_prot(vm_flags_t flags)
+{
+	return ((flags & VM_READ) ? PROT_READ : 0) |
+	       ((flags & VM_WRITE) ? PROT_WRITE : 0) |
+	       ((flags & VM_EXEC) ? PROT_EXEC : 0);
+}
+
+static char *ckpt_file_path(struct file *file, const char **err)
+{
+	char *buf, *p, *path;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	p = file_path(file, buf, PATH_MAX);
+	if (IS_ERR(p)) {
+		kfree(buf);
+		*err = "its path is too long";
+		return p;
+	}
+	if (d_unlinked(file->f_path.dentry)) {
+		kfree(buf);
+		*err = "the file was deleted";
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	path = kstrdup(p, GFP_KERNEL);
+	kfree(buf);
+	return path ?: ERR_PTR(-ENOMEM);
+}
+
+/* Describe one VMA, or refuse it with a message naming it. */
+static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
+			     struct vm_area_struct *vma, struct ckpt_vma *cv)
+{
+	const char *special = ckpt_vma_special(vma);
+	vm_flags_t flags = vma->vm_flags;
+	const char *why = NULL;
+
+	cv->start = vma->vm_start;
+	cv->end = vma->vm_end;
+	cv->pgoff = vma->vm_pgoff;
+	cv->prot = ckpt_vma_prot(flags);
+	cv->flags = ((flags & VM_GROWSDOWN) ? CKPT_VMA_GROWSDOWN : 0) |
+		    ((flags & VM_DONTCOPY) ? CKPT_VMA_DONTFORK : 0) |
+		    ((flags & VM_DONTDUMP) ? CKPT_VMA_DONTDUMP : 0);
+
+	if (special && !strcmp(special, "[vdso]")) {
+		cv->kind = CKPT_VMA_VDSO;
+		return 0;
+	}
+	if (special && !strcmp(special, "[vvar]")) {
+		cv->kind = CKPT_VMA_VVAR;
+		return 0;
+	}
+	if (special)
+		why = special;
+	else if (flags & VM_SHARED)
+		why = vma_is_anon_shmem(vma) ? "a shared anonymous mapping" :
+					       "a shared file mapping";
+	else if (flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP))
+		why = "a device mapping";
+	else if (is_vm_hugetlb_page(vma))
+		why = "a hugetlb mapping";
+	else if (flags & VM_LOCKED)
+		why = "an mlock()ed mapping";
+	if (why)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d mapping %#lx-%#lx: %s is not supported yet",
+				pid, cv->start, cv->end, why);
+
+	if (!vma->vm_file) {
+		cv->kind = CKPT_VMA_ANON;
+		return 0;
+	}
+	cv->kind = CKPT_VMA_FILE;
+	cv->path = ckpt_file_path(vma->vm_file, &why);
+	if (IS_ERR(cv->path)) {
+		int ret = PTR_ERR(cv->path);
+
+		cv->path = NULL;
+		if (why)
+			return ckpt_err(ctx, ret,
+					"pid %d mapping %#lx-%#lx: %s",
+					pid, cv->start, cv->end, why);
+		return ret;
+	}
+	return 0;
+}
+
+static void ckpt_free_vmas(struct ckpt_vma *cv, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		kfree(cv[i].path);
+	kvfree(cv);
+}
+
+/* Snapshot the VMA list (the task is frozen: it does not change). */
+static int ckpt_collect_vmas(struct ckpt_ctx *ctx, pid_t pid,
+			     struct mm_struct *mm, struct ckpt_vma **out,
+			     int *nr)
+{
+	VMA_ITERATOR(vmi, mm, 0);
+	struct vm_area_struct *vma;
+	struct ckpt_vma *cv;
+	int i = 0, ret = 0;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	cv = kvcalloc(mm->map_count, sizeof(*cv), GFP_KERNEL);
+	if (!cv) {
+		mmap_read_unlock(mm);
+		return -ENOMEM;
+	}
+	for_each_vma(vmi, vma) {
+		if (i == mm->map_count) {
+			ret = -EAGAIN;
+			break;
+		}
+		ret = ckpt_describe_vma(ctx, pid, vma, &cv[i]);
+		i++;
+		if (ret)
+			break;
+	}
+	mmap_read_unlock(mm);
+	if (ret) {
+		ckpt_free_vmas(cv, i);
+		return ret;
+	}
+	*out = cv;
+	*nr = i;
+	return 0;
+}
+
+static int ckpt_write_mm_rec(struct ckpt_ctx *ctx, struct mm_struct *mm,
+			     int nr_vmas)
+{
+	struct ckpt_rec_mm *rec;
+	const char *why = NULL;
+	struct file *exe;
+	char *path = NULL;
+	int ret;
+
+	BUILD_BUG_ON(AT_VECTOR_SIZE > CKPT_AUXV_WORDS);
+	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+
+	spin_lock(&mm->arg_lock);
+	rec->start_code = mm->start_code;
+	rec->end_code = mm->end_code;
+	rec->start_data = mm->start_data;
+	rec->end_data = mm->end_data;
+	rec->start_brk = mm->start_brk;
+	rec->brk = mm->brk;
+	rec->start_stack = mm->start_stack;
+	rec->arg_start = mm->arg_start;
+	rec->arg_end = mm->arg_end;
+	rec->env_start = mm->env_start;
+	rec->env_end = mm->env_end;
+	spin_unlock(&mm->arg_lock);
+	memcpy(rec->auxv, mm->saved_auxv, sizeof(mm->saved_auxv));
+	rec->vdso = ckpt_arch_vdso_base(mm);
+	rec->nr_vmas = nr_vmas;
+
+	exe = get_mm_exe_file(mm);
+	if (exe) {
+		path = ckpt_file_path(exe, &why);
+		fput(exe);
+		if (IS_ERR(path)) {
+			ret = PTR_ERR(path);
+			if (why)
+				ckpt_err(ctx, ret, "executable: %s", why);
+			goto out;
+		}
+		rec->exe_len = strlen(path);
+	}
+	ret = ckpt_write_record(ctx, CKPT_REC_MM, &rec->h, sizeof(*rec),
+				path, rec->exe_len);
+	kfree(path);
+out:
+	kfree(rec);
+	return ret;
+}
+
+/* Page walk: mark the pages of a VMA whose contents must be saved. */
+struct ckpt_walk {
+	unsigned long start;
+	unsigned long *bitmap;
+};
+
+static int ckpt_pte_entry(pte_t *ptep, unsigned long addr,
+			  unsigned long next, struct mm_walk *walk)
+{
+	struct ckpt_walk *cw = walk->private;
+	pte_t pte = ptep_get(ptep);
+	struct page *page;
+
+	if (pte_none(pte))
+		return 0;
+	if (pte_present(pte)) {
+		page = vm_normal_page(walk->vma, addr, pte);
+		if (!page || !PageAnon(page))
+			return 0;
+	}
+	/* present anonymous, or swapped out */
+	__set_bit((addr - cw->start) >> PAGE_SHIFT, cw->bitmap);
+	return 0;
+}
+
+static int ckpt_pmd_entry(pmd_t *pmd, unsigned long addr,
+			  unsigned long next, struct mm_walk *walk)
+{
+	struct ckpt_walk *cw = walk->private;
+
+	if (pmd_trans_huge(*pmd)) {
+		bitmap_set(cw->bitmap, (addr - cw->start) >> PAGE_SHIFT,
+			   (next - addr) >> PAGE_SHIFT);
+		walk->action = ACTION_CONTINUE;
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops ckpt_walk_ops = {
+	.pmd_entry = ckpt_pmd_entry,
+	.pte_entry = ckpt_pte_entry,
+	.walk_lock = PGWALK_RDLOCK,
+};
+
+static int ckpt_write_page_run(struct ckpt_ctx *ctx, pid_t pid,
+			       struct mm_struct *mm, unsigned long addr,
+			       unsigned long nr, void *buf)
+{
+	struct ckpt_rec_pages rec = {};
+	unsigned long len = nr << PAGE_SHIFT;
+	int got;
+
+	got = access_remote_vm(mm, addr, buf, len, FOLL_FORCE);
+	if (got != len)
+		return ckpt_err(ctx, -EFAULT,
+				"pid %d: cannot read memory at %#lx",
+				pid, addr + (got > 0 ? got : 0));
+	rec.addr = addr;
+	rec.nr_pages = nr;
+	return ckpt_write_record(ctx, CKPT_REC_PAGES, &rec.h, sizeof(rec),
+				 buf, len);
+}
+
+static int ckpt_write_pages(struct ckpt_ctx *ctx, pid_t pid,
+			    struct mm_struct *mm, struct ckpt_vma *cv,
+			    void *buf)
+{
+	unsigned long nr = (cv->end - cv->start) >> PAGE_SHIFT;
+	struct ckpt_walk cw = { .start = cv->start };
+	unsigned long first, last;
+	int ret;
+
+	cw.bitmap = bitmap_zalloc(nr, GFP_KERNEL);
+	if (!cw.bitmap)
+		return -ENOMEM;
+	if (mmap_read_lock_killable(mm)) {
+		bitmap_free(cw.bitmap);
+		return -EINTR;
+	}
+	ret = walk_page_range(mm, cv->start, cv->end, &ckpt_walk_ops, &cw);
+	mmap_read_unlock(mm);
+
+	for_each_set_bitrange(first, last, cw.bitmap, nr) {
+		while (!ret && first < last) {
+			unsigned long n = min(last - first,
+					      (unsigned long)CKPT_PAGES_CHUNK);
+
+			ret = ckpt_write_page_run(ctx, pid, mm,
+						  cv->start + (first << PAGE_SHIFT),
+						  n, buf);
+			first += n;
+		}
+		if (ret)
+			break;
+	}
+	bitmap_free(cw.bitmap);
+	return ret;
+}
+
+static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
+			  struct mm_struct *mm, struct ckpt_vma *cv, void *buf)
+{
+	struct ckpt_rec_vma rec = {};
+	int ret;
+
+	rec.start = cv->start;
+	rec.end = cv->end;
+	rec.pgoff = cv->pgoff;
+	rec.kind = cv->kind;
+	rec.prot = cv->prot;
+	rec.flags = cv->flags;
+	rec.path_len = cv->path ? strlen(cv->path) : 0;
+	ret = ckpt_write_record(ctx, CKPT_REC_VMA, &rec.h, sizeof(rec),
+				cv->path, rec.path_len);
+	if (ret || cv->kind == CKPT_VMA_VDSO || cv->kind == CKPT_VMA_VVAR)
+		return ret;
+	return ckpt_write_pages(ctx, pid, mm, cv, buf);
+}
+
+/**
+ * ckpt_write_mm - write the address space of @t
+ * @ctx: the checkpoint
+ * @t: a frozen task
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int ckpt_write_mm(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	pid_t pid = task_pid_vnr(t);
+	struct ckpt_vma *cv = NULL;
+	struct mm_struct *mm;
+	int i, nr = 0, ret;
+	void *buf;
+
+	mm = get_task_mm(t);
+	if (!mm)
+		return ckpt_err(ctx, -EINVAL, "pid %d has no memory", pid);
+	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL);
+	ret = buf ? ckpt_collect_vmas(ctx, pid, mm, &cv, &nr) : -ENOMEM;
+	if (!ret)
+		ret = ckpt_write_mm_rec(ctx, mm, nr);
+	for (i = 0; !ret && i < nr; i++)
+		ret = ckpt_write_vma(ctx, pid, mm, &cv[i], buf);
+	if (cv)
+		ckpt_free_vmas(cv, nr);
+	kvfree(buf);
+	mmput(mm);
+	return ret;
+}
+
+static bool rst_range_ok(u64 start, u64 end)
+{
+	return start <= end && end <= TASK_SIZE;
+}
+
+static int rst_check_mm_rec(struct ckpt_ctx *ctx, struct ckpt_rec_mm *rec)
+{
+	if (!rst_range_ok(rec->start_code, rec->end_code) ||
+	    !rst_range_ok(rec->start_data, rec->end_data) ||
+	    !rst_range_ok(rec->start_brk, rec->brk) ||
+	    !rst_range_ok(rec->arg_start, rec->arg_end) ||
+	    !rst_range_ok(rec->env_start, rec->env_end) ||
+	    rec->start_stack >= TASK_SIZE || rec->vdso >= TASK_SIZE)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: memory layout fields out of range",
+				ctx->rec_pos);
+	if (rec->nr_vmas > sysctl_max_map_count)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: %u mappings, more than vm.max_map_count",
+				ctx->rec_pos, rec->nr_vmas);
+	return 0;
+}
+
+static int rst_set_exe(struct ckpt_ctx *ctx, const char *path)
+{
+	struct file *exe;
+	int ret;
+
+	exe = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(exe))
+		return ckpt_err(ctx, PTR_ERR(exe),
+				"cannot open the executable %s: error %ld",
+				path, PTR_ERR(exe));
+	ret = -EACCES;
+	if (S_ISREG(file_inode(exe)->i_mode) && !path_noexec(&exe->f_path))
+		ret = file_permission(exe, MAY_EXEC);
+	if (!ret)
+		ret = replace_mm_exe_file(current->mm, exe);
+	fput(exe);
+	if (ret)
+		return ckpt_err(ctx, ret, "cannot use %s as the executable: error %d",
+				path, ret);
+	return 0;
+}
+
+static void rst_set_mm_fields(struct mm_struct *mm, struct ckpt_rec_mm *rec)
+{
+	mmap_read_lock(mm);
+	spin_lock(&mm->arg_lock);
+	mm->start_code = rec->start_code;
+	mm->end_code = rec->end_code;
+	mm->start_data = rec->start_data;
+	mm->end_data = rec->end_data;
+	mm->start_brk = rec->start_brk;
+	mm->brk = rec->brk;
+	mm->start_stack = rec->start_stack;
+	mm->arg_start = rec->arg_start;
+	mm->arg_end = rec->arg_end;
+	mm->env_start = rec->env_start;
+	mm->env_end = rec->env_end;
+	spin_unlock(&mm->arg_lock);
+	memcpy(mm->saved_auxv, rec->auxv, sizeof(mm->saved_auxv));
+	mm->saved_auxv[AT_VECTOR_SIZE - 2] = AT_NULL;
+	mm->saved_auxv[AT_VECTOR_SIZE - 1] = AT_NULL;
+	mmap_read_unlock(mm);
+}
+
+/**
+ * rst_mm - replace the caller's address space by the image's
+ * @ctx: the restart
+ * @h: header of a CKPT_REC_MM record
+ *
+ * Unmaps every mapping of the caller, sets the executable and the mm
+ * fields; the CKPT_REC_VMA records that follow recreate the mappings.
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_mm(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	struct ckpt_rec_mm *rec;
+	char *exe = NULL;
+	int ret;
+
+	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	rec->h = *h;
+	ret = ckpt_read_body(ctx, &rec->h, sizeof(*rec));
+	if (!ret)
+		ret = rst_check_mm_rec(ctx, rec);
+	if (!ret)
+		ret = ckpt_read_string(ctx, rec->exe_len, &exe);
+	if (ret)
+		goto out;
+
+	ret = vm_munmap(0, TASK_SIZE);
+	if (ret) {
+		ret = ckpt_err(ctx, ret, "cannot unmap the caller's memory");
+		goto out;
+	}
+	if (exe) {
+		ret = rst_set_exe(ctx, exe);
+		if (ret)
+			goto out;
+	}
+	rst_set_mm_fields(current->mm, rec);
+	ctx->vmas_left = rec->nr_vmas;
+	ctx->vma_start = 0;
+	ctx->vma_end = 0;
+out:
+	kfree(exe);
+	kfree(rec);
+	return ret;
+}
+
+static int rst_check_vma_rec(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
+{
+	if (!ctx->vmas_left)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: mapping record beyond the count of the mm record",
+				ctx->rec_pos);
+	if (rec->start >= rec->end || rec->end > TASK_SIZE ||
+	    !PAGE_ALIGNED(rec->start) || !PAGE_ALIGNED(rec->end) ||
+	    rec->start < ctx->vma_end)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: bad or unordered mapping %#llx-%#llx",
+				ctx->rec_pos, rec->start, rec->end);
+	if (rec->prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||
+	    rec->flags & ~(CKPT_VMA_GROWSDOWN | CKPT_VMA_DONTFORK |
+			   CKPT_VMA_DONTDUMP) ||
+	    rec->pgoff > (ULONG_MAX >> PAGE_SHIFT) -
+			 ((rec->end - rec->start) >> PAGE_SHIFT))
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: bad protection, flags or offset of mapping %#llx-%#llx",
+				ctx->rec_pos, rec->start, rec->end);
+	return 0;
+}
+
+/* What madvise(MADV_DONTFORK / MADV_DONTDUMP) would have set. */
+static void rst_vma_flags(struct ckpt_rec_vma *rec)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	vm_flags_t flags = 0;
+
+	if (rec->flags & CKPT_VMA_DONTFORK)
+		flags |= VM_DONTCOPY;
+	if (rec->flags & CKPT_VMA_DONTDUMP)
+		flags |= VM_DONTDUMP;
+	if (!flags)
+		return;
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, rec->start);
+	if (vma)
+		vm_flags_set(vma, flags);
+	mmap_write_unlock(mm);
+}
+
+static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
+		       const char *path)
+{
+	unsigned long len = rec->end - rec->start;
+	unsigned long flags = MAP_PRIVATE | MAP_FIXED_NOREPLACE;
+	struct file *file = NULL;
+	unsigned long addr;
+
+	if (rec->flags & CKPT_VMA_GROWSDOWN)
+		flags |= MAP_GROWSDOWN;
+	switch (rec->kind) {
+	case CKPT_VMA_VDSO:
+		return ckpt_arch_map_vdso(ctx, rec->start, len);
+	case CKPT_VMA_VVAR:
+		return 0;	/* mapped together with the vdso */
+	case CKPT_VMA_ANON:
+		flags |= MAP_ANONYMOUS;
+		break;
+	case CKPT_VMA_FILE:
+		if (!path)
+			return ckpt_err(ctx, -EINVAL,
+					"offset %lld: file mapping without a path",
+					ctx->rec_pos);
+		file = filp_open(path, O_RDONLY, 0);
+		if (IS_ERR(file))
+			return ckpt_err(ctx, PTR_ERR(file),
+					"mapping %#llx-%#llx: cannot open %s: error %ld",
+					rec->start, rec->end, path, PTR_ERR(file));
+		break;
+	default:
+		return ckpt_err(ctx, -EINVAL, "offset %lld: unknown mapping kind %u",
+				ctx->rec_pos, rec->kind);
+	}
+
+	addr = vm_mmap(file, rec->start, len, rec->prot, flags,
+		       file ? rec->pgoff << PAGE_SHIFT : 0);
+	if (file)
+		fput(file);
+	if (IS_ERR_VALUE(addr))
+		return ckpt_err(ctx, (long)addr,
+				"cannot map %#llx-%#llx: error %ld",
+				rec->start, rec->end, (long)addr);
+	rst_vma_flags(rec);
+	return 0;
+}
+
+/**
+ * rst_vma - recreate one mapping of the caller
+ * @ctx: the restart
+ * @h: header of a CKPT_REC_VMA record
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_vma(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	struct ckpt_rec_vma rec = { .h = *h };
+	char *path = NULL;
+	int ret;
+
+	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
+	if (!ret)
+		ret = rst_check_vma_rec(ctx, &rec);
+	if (!ret)
+		ret = ckpt_read_string(ctx, rec.path_len, &path);
+	if (!ret)
+		ret = rst_map_vma(ctx, &rec, path);
+	kfree(path);
+	if (ret)
+		return ret;
+	ctx->vmas_left--;
+	ctx->vma_start = rec.start;
+	ctx->vma_end = rec.end;
+	ctx->vma_kind = rec.kind;
+	return 0;
+}
+
+/**
+ * rst_pages - fill pages of the mapping restored last
+ * @ctx: the restart
+ * @h: header of a CKPT_REC_PAGES record
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	struct ckpt_rec_pages rec = { .h = *h };
+	unsigned long addr, left;
+	void *buf;
+	int ret;
+
+	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
+	if (ret)
+		return ret;
+	if (!rec.nr_pages || rec.nr_pages > CKPT_REC_MAX_LEN >> PAGE_SHIFT ||
+	    rec.h.len != ALIGN(sizeof(rec) + ((u64)rec.nr_pages << PAGE_SHIFT),
+			       CKPT_REC_ALIGN) ||
+	    !PAGE_ALIGNED(rec.addr) || rec.addr < ctx->vma_start ||
+	    rec.addr + ((u64)rec.nr_pages << PAGE_SHIFT) > ctx->vma_end ||
+	    (ctx->vma_kind != CKPT_VMA_ANON && ctx->vma_kind != CKPT_VMA_FILE))
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: %u pages at %#llx do not fit the mapping before them",
+				ctx->rec_pos, rec.nr_pages, rec.addr);
+
+	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	addr = rec.addr;
+	left = (unsigned long)rec.nr_pages << PAGE_SHIFT;
+	while (left && !ret) {
+		int n = min(left, (unsigned long)CKPT_PAGES_CHUNK << PAGE_SHIFT);
+
+		ret = ckpt_read_bytes(ctx, buf, n);
+		if (ret)
+			break;
+		if (access_remote_vm(current->mm, addr, buf, n,
+				     FOLL_WRITE | FOLL_FORCE) != n)
+			ret = ckpt_err(ctx, -EFAULT,
+				       "cannot write the page contents at %#lx",
+				       addr);
+		addr += n;
+		left -= n;
+	}
+	kvfree(buf);
+	return ret;
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Build the VM scenario programs (tests/vm/programs/*.c) in three
+# variants each: glibc static, musl static and glibc dynamic, into
+# build/vm-tests-$ARCH/<variant>/.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+out=$BUILD/vm-tests-$ARCH
+src=$ROOT/tests/vm/programs
+mkdir -p "$out/glibc-static" "$out/musl-static" "$out/dynamic"
+command -v musl-gcc >/dev/null || die "musl-gcc missing: run scripts/install-deps.sh"
+flags="-O2 -Wall -Wextra -Werror -pthread"
+for c in "$src"/*.c; do
+	p=$(basename "$c" .c)
+	gcc $flags -static -o "$out/glibc-static/$p" "$c" -lm
+	musl-gcc $flags -static -o "$out/musl-static/$p" "$c" -lm
+	gcc $flags -o "$out/dynamic/$p" "$c" -lm
+done
+# cpuregs also in an AVX build, so that ymm state must survive
+for v in glibc-static:gcc musl-static:musl-gcc; do
+	${v#*:} $flags -mavx -static -o "$out/${v%%:*}/cpuregs-avx" "$src/cpuregs.c"
+done
+gcc $flags -mavx -o "$out/dynamic/cpuregs-avx" "$src/cpuregs.c"
+echo "$out"

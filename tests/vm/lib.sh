@@ -1,0 +1,57 @@
+# Shared helpers of the VM scenarios (busybox sh).  Source it.
+BIN=${BIN:-/tests/bin}
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# expect STATUS PATTERN COMMAND...: run, show the output, check both.
+expect() {
+	want=$1 pattern=$2
+	shift 2
+	"$@" >/tmp/expect.out 2>&1
+	rc=$?
+	sed 's/^/  | /' /tmp/expect.out
+	[ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want"
+	[ -z "$pattern" ] || grep -q -- "$pattern" /tmp/expect.out ||
+		fail "'$*' did not say '$pattern'"
+}
+
+# start DIR PROGRAM ARGS...: run a test program in the background, its
+# output appended to DIR/out (a restored process keeps writing there),
+# wait until it created DIR/ready; sets $pid.
+start() {
+	d=$1
+	shift
+	rm -rf "$d"
+	mkdir -p "$d"
+	chmod 777 "$d"
+	"$@" >>"$d/out" 2>&1 &
+	pid=$!
+	i=0
+	while [ ! -e "$d/ready" ]; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || fail "$* did not get ready"
+		sleep 0.1
+	done
+}
+
+progress() {
+	cat "$1/progress"
+}
+
+# still_running DIR PID: the process is alive and makes progress.
+still_running() {
+	kill -0 "$2" 2>/dev/null || fail "pid $2 died"
+	a=$(progress "$1")
+	sleep 0.5
+	b=$(progress "$1")
+	[ "$b" -gt "$a" ] || fail "pid $2 makes no progress ($a, then $b)"
+}
+
+# said DIR PATTERN: the program's output (DIR/out) contains PATTERN.
+said() {
+	sed 's/^/  > /' "$1/out"
+	grep -q -- "$2" "$1/out" || fail "the program did not say '$2'"
+}

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * refuse KIND DIR: a process holding something checkpoint does not
+ * support yet (KIND: pipe, thread, child, shared), creating DIR/ready
+ * and counting in DIR/progress until DIR/stop appears; exits 0.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void *idle(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	char path[512], line[32];
+	int fds[2], fd, n;
+	struct stat st;
+	pthread_t th;
+	long i;
+
+	if (argc != 3)
+		return 2;
+	if (!strcmp(argv[1], "pipe")) {
+		if (pipe(fds))
+			return 2;
+	} else if (!strcmp(argv[1], "thread")) {
+		if (pthread_create(&th, NULL, idle, NULL))
+			return 2;
+	} else if (!strcmp(argv[1], "child")) {
+		if (fork() == 0)
+			idle(NULL);
+	} else if (!strcmp(argv[1], "shared")) {
+		char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return 2;
+		p[0] = 1;
+	} else {
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/progress", argv[2]);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	snprintf(path, sizeof(path), "%s/ready", argv[2]);
+	close(open(path, O_WRONLY | O_CREAT, 0644));
+	snprintf(path, sizeof(path), "%s/stop", argv[2]);
+	for (i = 1; stat(path, &st); i++) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		n = snprintf(line, sizeof(line), "%ld\n", i);
+		pwrite(fd, line, n, 0);
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}

@@ -1,0 +1,19 @@
+#!/bin/sh
+# What checkpoint cannot save yet is refused with a message naming the
+# object, and the target keeps running as if nothing happened.
+. /tests/vm/lib.sh
+
+check() { # kind pattern
+	d=/tmp/refuse-$1
+	start "$d" "$BIN/glibc-static/refuse" "$1" "$d"
+	expect 1 "$2" checkpoint --subtree "$pid" -o "$d/img"
+	still_running "$d" "$pid"
+	expect 1 "incomplete" ckptinfo --verify "$d/img"
+	touch "$d/stop"
+	wait "$pid" || fail "$1: the target exited $?"
+}
+
+check pipe "fd [0-9]* (pipe:.*): a pipe or FIFO is not supported yet"
+check thread "has 2 threads: multi-threaded processes are not supported yet"
+check child "has child processes: process trees are not supported yet"
+check shared "a shared anonymous mapping is not supported yet"

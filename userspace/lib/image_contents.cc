@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "image_contents.h"
+
+#include "bytes.h"
+
+namespace cr {
+
+TaskContents &ContentsBuilder::current_task()
+{
+	if (contents_.tasks.empty())
+		contents_.tasks.emplace_back();
+	return contents_.tasks.back();
+}
+
+void ContentsBuilder::add_pages(const Record &rec)
+{
+	auto pages = load<ckpt_rec_pages>(rec.bytes);
+	if (last_type_ != CKPT_REC_PAGES)
+		contents_.page_runs.push_back(PagesRun{rec.offset, pages.addr, 0, 0, 0});
+	PagesRun &run = contents_.page_runs.back();
+	run.bytes += rec.len;
+	run.records++;
+	run.pages += pages.nr_pages;
+
+	TaskContents &task = current_task();
+	if (!task.vmas.empty()) {
+		task.vmas.back().pages += pages.nr_pages;
+		task.vmas.back().page_records++;
+	}
+	contents_.nr_pages += pages.nr_pages;
+	/* The reader checked that the page data fits: page_shift is sane here. */
+	contents_.page_bytes += std::uint64_t{pages.nr_pages} << page_shift_;
+}
+
+void ContentsBuilder::add(const Record &rec)
+{
+	switch (rec.type) {
+	case CKPT_REC_HEADER:
+		page_shift_ = load<ckpt_rec_header>(rec.bytes).page_shift;
+		break;
+	case CKPT_REC_TREE:
+		contents_.tree = At<TreeRecord>{rec.offset, parse_tree_record(rec)};
+		break;
+	case CKPT_REC_TASK:
+		contents_.tasks.emplace_back().task =
+			At<ckpt_rec_task>{rec.offset, load<ckpt_rec_task>(rec.bytes)};
+		contents_.nr_tasks++;
+		break;
+	case CKPT_REC_CREDS:
+		current_task().creds = At<CredsRecord>{rec.offset, parse_creds_record(rec)};
+		break;
+	case CKPT_REC_CPU_X86_64:
+		current_task().cpu =
+			At<ckpt_rec_cpu_x86_64>{rec.offset, load<ckpt_rec_cpu_x86_64>(rec.bytes)};
+		break;
+	case CKPT_REC_MM:
+		current_task().mm = At<MmRecord>{rec.offset, parse_mm_record(rec)};
+		break;
+	case CKPT_REC_VMA:
+		current_task().vmas.push_back(VmaContents{rec.offset, parse_vma_record(rec), 0, 0});
+		contents_.nr_vmas++;
+		break;
+	case CKPT_REC_PAGES:
+		add_pages(rec);
+		break;
+	case CKPT_REC_FS:
+		current_task().cwd = At<std::string>{rec.offset, parse_fs_record(rec)};
+		break;
+	case CKPT_REC_FILE:
+		current_task().files.push_back(At<FileRecord>{rec.offset, parse_file_record(rec)});
+		break;
+	case CKPT_REC_SIGHAND:
+		current_task().sighand =
+			At<ckpt_rec_sighand>{rec.offset, load<ckpt_rec_sighand>(rec.bytes)};
+		break;
+	default:
+		break;
+	}
+	last_type_ = rec.type;
+}
+
+} // namespace cr

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the records of an image say about its processes, decoded and
+ * grouped: the task tree, then for each TASK record the CREDS, CPU, MM,
+ * VMA, FS, FILE and SIGHAND records that follow it.  PAGES records are not kept
+ * one by one (there can be many thousands): each run of consecutive
+ * PAGES records is counted, and added to the VMA it follows.
+ */
+#pragma once
+
+#include <cstdint>
+#include <linux/checkpoint_hdr.h>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "process_records.h"
+#include "record_reader.h"
+
+namespace cr {
+
+/* A decoded record and where it is. */
+template <typename T>
+struct At {
+	std::uint64_t offset = 0; /* of the record in the image */
+	T rec{};
+};
+
+/* Consecutive PAGES records. */
+struct PagesRun {
+	std::uint64_t offset = 0; /* of the first one */
+	std::uint64_t addr = 0;	  /* of its first page */
+	std::uint64_t bytes = 0;  /* record bytes, headers included */
+	std::uint64_t records = 0;
+	std::uint64_t pages = 0;
+};
+
+struct VmaContents {
+	std::uint64_t offset = 0;
+	VmaRecord vma;
+	std::uint64_t pages = 0; /* in the PAGES records that follow it */
+	std::uint64_t page_records = 0;
+};
+
+struct TaskContents {
+	std::optional<At<ckpt_rec_task>> task; /* none: records that came before any TASK */
+	std::optional<At<CredsRecord>> creds;
+	std::optional<At<ckpt_rec_cpu_x86_64>> cpu;
+	std::optional<At<MmRecord>> mm;
+	std::vector<VmaContents> vmas;
+	std::optional<At<std::string>> cwd; /* FS record */
+	std::vector<At<FileRecord>> files;
+	std::optional<At<ckpt_rec_sighand>> sighand;
+};
+
+struct ImageContents {
+	std::optional<At<TreeRecord>> tree;
+	std::vector<TaskContents> tasks;
+	std::vector<PagesRun> page_runs;
+
+	/* Totals over the whole image. */
+	std::uint64_t nr_tasks = 0; /* TASK records */
+	std::uint64_t nr_vmas = 0;
+	std::uint64_t nr_pages = 0;
+	std::uint64_t page_bytes = 0; /* nr_pages times the page size of the header */
+};
+
+/* Builds an ImageContents from the records of an image, in order. */
+class ContentsBuilder {
+public:
+	/* Adds a record RecordReader returned (which checked its lengths). */
+	void add(const Record &rec);
+	/* What was added so far. */
+	ImageContents take() { return std::move(contents_); }
+
+private:
+	/* The task the records being read belong to. */
+	TaskContents &current_task();
+	void add_pages(const Record &rec);
+
+	ImageContents contents_;
+	unsigned page_shift_ = 0;
+	std::uint32_t last_type_ = 0;
+};
+
+} // namespace cr

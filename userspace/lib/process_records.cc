@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "process_records.h"
+
+#include "bytes.h"
+
+#include <algorithm>
+
+#if defined(__x86_64__)
+#include <sys/user.h>
+static_assert(offsetof(user_regs_struct, rip) == cr::x86_64_ip_reg * sizeof(std::uint64_t));
+static_assert(offsetof(user_regs_struct, rsp) == cr::x86_64_sp_reg * sizeof(std::uint64_t));
+static_assert(sizeof(user_regs_struct) == sizeof(ckpt_rec_cpu_x86_64::regs));
+#endif
+
+namespace cr {
+
+namespace {
+
+/* The @len bytes after the structure of @fixed bytes, as text (no NUL). */
+std::string text_after(const Record &rec, std::size_t fixed, std::uint32_t len)
+{
+	std::span<const std::byte> rest = std::span(rec.bytes).subspan(fixed);
+	rest = rest.first(std::min<std::size_t>(len, rest.size()));
+	return std::string(reinterpret_cast<const char *>(rest.data()), rest.size());
+}
+
+} // namespace
+
+TreeRecord parse_tree_record(const Record &rec)
+{
+	ckpt_rec_tree tree = load<ckpt_rec_tree>(rec.bytes);
+	std::span<const std::byte> rest = std::span(rec.bytes).subspan(sizeof(tree));
+	std::size_t n = std::min<std::size_t>(tree.nr_tasks, rest.size() / sizeof(ckpt_task_ids));
+	TreeRecord out;
+	out.tasks.reserve(n);
+	for (std::size_t i = 0; i < n; i++)
+		out.tasks.push_back(load<ckpt_task_ids>(rest.subspan(i * sizeof(ckpt_task_ids))));
+	return out;
+}
+
+CredsRecord parse_creds_record(const Record &rec)
+{
+	CredsRecord out;
+	out.creds = load<ckpt_rec_creds>(rec.bytes);
+	std::span<const std::byte> rest = std::span(rec.bytes).subspan(sizeof(out.creds));
+	std::size_t n =
+		std::min<std::size_t>(out.creds.ngroups, rest.size() / sizeof(std::uint32_t));
+	for (std::size_t i = 0; i < n; i++)
+		out.groups.push_back(load<std::uint32_t>(rest.subspan(i * sizeof(std::uint32_t))));
+	return out;
+}
+
+MmRecord parse_mm_record(const Record &rec)
+{
+	MmRecord out;
+	out.mm = load<ckpt_rec_mm>(rec.bytes);
+	out.exe = text_after(rec, sizeof(out.mm), out.mm.exe_len);
+	return out;
+}
+
+VmaRecord parse_vma_record(const Record &rec)
+{
+	VmaRecord out;
+	out.vma = load<ckpt_rec_vma>(rec.bytes);
+	out.path = text_after(rec, sizeof(out.vma), out.vma.path_len);
+	return out;
+}
+
+FileRecord parse_file_record(const Record &rec)
+{
+	FileRecord out;
+	out.file = load<ckpt_rec_file>(rec.bytes);
+	out.path = text_after(rec, sizeof(out.file), out.file.path_len);
+	return out;
+}
+
+std::string parse_fs_record(const Record &rec)
+{
+	auto fs = load<ckpt_rec_fs>(rec.bytes);
+	return text_after(rec, sizeof(fs), fs.cwd_len);
+}
+
+std::vector<int> non_default_signals(const ckpt_rec_sighand &sighand)
+{
+	std::vector<int> sigs;
+	/* SIG_DFL is 0 on every Linux architecture. */
+	for (int sig = 1; sig <= CKPT_NSIG; sig++)
+		if (sighand.action[sig - 1].handler != 0)
+			sigs.push_back(sig);
+	return sigs;
+}
+
+} // namespace cr

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The records that describe a process: TREE, TASK, CREDS, CPU_X86_64, MM,
+ * VMA, PAGES, FS, FILE and SIGHAND.  Records with a variable part (task list,
+ * path) are decoded into the structures below; the others are their
+ * UAPI structure, copied out with load<T>().
+ *
+ * The parse functions take records RecordReader returned: it checked
+ * that each record holds its structure and the variable part that
+ * structure announces, so they do not fail.
+ */
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <linux/checkpoint_hdr.h>
+#include <string>
+#include <vector>
+
+#include "record_reader.h"
+
+namespace cr {
+
+struct TreeRecord {
+	std::vector<ckpt_task_ids> tasks; /* in creation order */
+};
+
+struct CredsRecord {
+	ckpt_rec_creds creds{};
+	std::vector<std::uint32_t> groups; /* supplementary groups */
+};
+
+struct MmRecord {
+	ckpt_rec_mm mm{};
+	std::string exe; /* the executable's path */
+};
+
+struct VmaRecord {
+	ckpt_rec_vma vma{};
+	std::string path; /* of the mapped file, empty for anonymous memory */
+};
+
+struct FileRecord {
+	ckpt_rec_file file{};
+	std::string path;
+};
+
+TreeRecord parse_tree_record(const Record &rec);
+CredsRecord parse_creds_record(const Record &rec);
+MmRecord parse_mm_record(const Record &rec);
+VmaRecord parse_vma_record(const Record &rec);
+FileRecord parse_file_record(const Record &rec);
+/* The working directory's path in an FS record. */
+std::string parse_fs_record(const Record &rec);
+
+/* Where the instruction and stack pointers are in ckpt_rec_cpu_x86_64.regs. */
+inline constexpr std::size_t x86_64_ip_reg = 16; /* rip */
+inline constexpr std::size_t x86_64_sp_reg = 19; /* rsp */
+
+/* The signals (1..CKPT_NSIG) whose handler is not SIG_DFL: ignored or caught. */
+std::vector<int> non_default_signals(const ckpt_rec_sighand &sighand);
+
+} // namespace cr

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * read_image_prefix(): the HEADER and TREE record restart reads first,
+ * from a regular file (pread(), offset untouched) and from a pipe
+ * (consumed, nothing after the TREE record read); the errors that stop
+ * a restart before it creates a task.
+ */
+#include "bytes.h"
+#include "error.h"
+#include "image_prefix.h"
+#include "record_writer.h"
+#include "test_util.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+using crtest::Bytes;
+using testing::HasSubstr;
+
+namespace {
+
+constexpr std::size_t prefix_len =
+	sizeof(ckpt_rec_header) + sizeof(ckpt_rec_tree) + sizeof(ckpt_task_ids);
+
+cr::Error expect_prefix_error(const Bytes &image, int err, std::uint64_t offset)
+{
+	cr::Fd fd = crtest::memfd_with(image);
+	try {
+		cr::ImagePrefix p = cr::read_image_prefix(fd.get());
+		cr::check_supported_tree(p);
+	} catch (const cr::Error &e) {
+		EXPECT_EQ(e.err(), err) << e.what();
+		EXPECT_EQ(e.offset(), std::optional<std::uint64_t>(offset)) << e.what();
+		return e;
+	}
+	ADD_FAILURE() << "the prefix was accepted";
+	return cr::Error(0, "");
+}
+
+} // namespace
+
+TEST(ImagePrefix, FromRegularFileLeavesTheOffset)
+{
+	Bytes image = crtest::process_image(4242);
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::ImagePrefix p = cr::read_image_prefix(fd.get());
+	EXPECT_FALSE(p.consumed);
+	EXPECT_EQ(::lseek(fd.get(), 0, SEEK_CUR), 0);
+	EXPECT_EQ(p.header.root_pid, 4242u);
+	EXPECT_EQ(p.tree_offset, sizeof(ckpt_rec_header));
+	ASSERT_EQ(p.tree.tasks.size(), 1u);
+	EXPECT_EQ(p.tree.tasks[0].pid, 4242);
+	EXPECT_EQ(p.bytes, Bytes(image.begin(), image.begin() + prefix_len));
+	EXPECT_NO_THROW(cr::check_supported_tree(p));
+}
+
+TEST(ImagePrefix, FromRegularFileAtItsOffset)
+{
+	/* The kernel reads from the file's offset: so does the prefix. */
+	Bytes image(100, std::byte{'x'});
+	Bytes real = crtest::process_image(77);
+	image.insert(image.end(), real.begin(), real.end());
+	cr::Fd fd = crtest::memfd_with(image);
+	ASSERT_EQ(::lseek(fd.get(), 100, SEEK_SET), 100);
+	cr::ImagePrefix p = cr::read_image_prefix(fd.get());
+	EXPECT_EQ(::lseek(fd.get(), 0, SEEK_CUR), 100);
+	EXPECT_EQ(p.tree.tasks.at(0).pid, 77);
+	EXPECT_EQ(p.tree_offset, sizeof(ckpt_rec_header));
+}
+
+TEST(ImagePrefix, FromPipeConsumesExactlyThePrefix)
+{
+	Bytes image = crtest::process_image(4242);
+	crtest::PipeFeeder feeder(image, 1000);
+	cr::ImagePrefix p = cr::read_image_prefix(feeder.fd());
+	EXPECT_TRUE(p.consumed);
+	EXPECT_EQ(p.bytes, Bytes(image.begin(), image.begin() + prefix_len));
+	/* The next byte in the pipe is the TASK record's. */
+	ckpt_hdr h{};
+	ASSERT_EQ(::read(feeder.fd(), &h, sizeof(h)), static_cast<ssize_t>(sizeof(h)));
+	EXPECT_EQ(h.type, CKPT_REC_TASK);
+}
+
+TEST(ImagePrefix, SkipsOptionalRecordsBeforeTheTree)
+{
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(9, 0));
+		w.write(CKPT_REC_PADDING, Bytes(8));
+		w.write(CKPT_REC_OPTIONAL | 0x0777, Bytes(16));
+		crtest::write_tree(w, 9);
+		w.write_tail();
+	});
+	cr::Fd fd = crtest::pipe_with(image);
+	cr::ImagePrefix p = cr::read_image_prefix(fd.get());
+	EXPECT_EQ(p.tree.tasks.at(0).pid, 9);
+	EXPECT_EQ(p.tree_offset, sizeof(ckpt_rec_header) + 16 + 24);
+	EXPECT_EQ(p.bytes.size(), p.tree_offset + sizeof(ckpt_rec_tree) + sizeof(ckpt_task_ids));
+}
+
+TEST(ImagePrefix, NoTreeRecord)
+{
+	cr::Error e = expect_prefix_error(crtest::empty_image(), EINVAL, sizeof(ckpt_rec_header));
+	EXPECT_THAT(e.what(), HasSubstr("no TREE record after the HEADER: the image holds no "
+					"process"));
+
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(9, 0));
+		w.write(CKPT_REC_TASK, Bytes(sizeof(ckpt_rec_task) - sizeof(ckpt_hdr)));
+		w.write_tail();
+	});
+	e = expect_prefix_error(image, EINVAL, sizeof(ckpt_rec_header));
+	EXPECT_THAT(e.what(), HasSubstr("no TREE record after the HEADER: found a TASK record"));
+}
+
+TEST(ImagePrefix, FailedCheckpoint)
+{
+	cr::Error e = expect_prefix_error(crtest::failed_image("dumping \x01 failed"), EINVAL,
+					  crtest::error_offset);
+	EXPECT_THAT(e.what(), HasSubstr("the image is incomplete: the checkpoint failed: "
+					"EOPNOTSUPP: dumping \\x01 failed"));
+}
+
+TEST(ImagePrefix, ReaderErrorsComeThrough)
+{
+	Bytes image = crtest::process_image();
+	image.resize(prefix_len - 4);
+	cr::Error e = expect_prefix_error(image, EBADMSG, sizeof(ckpt_rec_header));
+	EXPECT_THAT(e.what(), HasSubstr("truncated"));
+	expect_prefix_error(Bytes(64, std::byte{'A'}), EINVAL, 0);
+}
+
+TEST(ImagePrefix, TreeValidation)
+{
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(9, 0));
+		crtest::write_tree(w, 9, 0);
+		w.write_tail();
+	});
+	cr::Error e = expect_prefix_error(image, EINVAL, sizeof(ckpt_rec_header));
+	EXPECT_THAT(e.what(), HasSubstr("the TREE record lists no task"));
+
+	image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(9, 0));
+		crtest::write_tree(w, -3);
+		w.write_tail();
+	});
+	e = expect_prefix_error(image, EINVAL, sizeof(ckpt_rec_header));
+	EXPECT_THAT(e.what(), HasSubstr("invalid pid -3"));
+}
+
+TEST(ImagePrefix, ProcessTreesAreNotSupportedYet)
+{
+	cr::Error e = expect_prefix_error(crtest::process_image(4242, 3), EOPNOTSUPP,
+					  sizeof(ckpt_rec_header));
+	EXPECT_THAT(e.what(), HasSubstr("the image holds 3 tasks: process trees are not "
+					"supported yet"));
+
+	/* A thread alone. */
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(9, 0));
+		ckpt_rec_tree tree{};
+		tree.nr_tasks = 1;
+		ckpt_task_ids t{};
+		t.pid = 10;
+		t.tgid = 9;
+		crtest::write_record(w, CKPT_REC_TREE, tree, cr::bytes_of(t));
+		w.write_tail();
+	});
+	e = expect_prefix_error(image, EOPNOTSUPP, sizeof(ckpt_rec_header));
+	EXPECT_THAT(e.what(), HasSubstr("task 10 is a thread of process 9"));
+}

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The records of a process (TREE, TASK, CREDS, CPU_X86_64, MM, VMA, PAGES,
+ * FS, FILE, SIGHAND): accepted as known mandatory types, decoded, summarised by
+ * verify_image(), and refused when shorter than their structure or when
+ * their variable part does not fit.
+ */
+#include "bytes.h"
+#include "image_verify.h"
+#include "process_records.h"
+#include "record_names.h"
+#include "record_reader.h"
+#include "record_writer.h"
+#include "test_util.h"
+
+#include <csignal>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <functional>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+using crtest::Bytes;
+using testing::ElementsAre;
+using testing::HasSubstr;
+
+namespace {
+
+/* Every record of @image, read through a memfd. */
+std::vector<cr::Record> records_of(const Bytes &image)
+{
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::RecordReader reader(fd.get());
+	std::vector<cr::Record> out;
+	while (std::optional<cr::Record> rec = reader.next())
+		out.push_back(std::move(*rec));
+	return out;
+}
+
+const cr::Record &find(const std::vector<cr::Record> &recs, std::uint32_t type)
+{
+	for (const cr::Record &r : recs)
+		if (r.type == type)
+			return r;
+	throw std::runtime_error("no such record");
+}
+
+/* HEADER, TREE, a record of @type with @payload_len zero bytes, TAIL. */
+Bytes image_with(std::uint32_t type, std::size_t payload_len)
+{
+	return crtest::build_image([=](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		crtest::write_tree(w, 4242);
+		w.write(type, Bytes(payload_len));
+		w.write_tail();
+	});
+}
+
+/* The offset of the record after HEADER and a one-task TREE. */
+constexpr std::uint64_t third_record =
+	sizeof(ckpt_rec_header) + sizeof(ckpt_rec_tree) + sizeof(ckpt_task_ids);
+
+cr::Error expect_malformed(const Bytes &image, std::uint64_t offset)
+{
+	std::optional<cr::Error> e = crtest::read_through(image);
+	if (!e) {
+		ADD_FAILURE() << "the reader accepted the image";
+		return cr::Error(0, "");
+	}
+	EXPECT_EQ(e->err(), EINVAL) << e->what();
+	EXPECT_EQ(e->offset(), std::optional<std::uint64_t>(offset)) << e->what();
+	EXPECT_THAT(e->what(), HasSubstr("at byte offset " + std::to_string(offset) + ":"));
+	return *e;
+}
+
+struct TypeSize {
+	std::uint32_t type;
+	std::size_t size;
+};
+
+const TypeSize process_types[] = {
+	{CKPT_REC_TREE, sizeof(ckpt_rec_tree)},
+	{CKPT_REC_TASK, sizeof(ckpt_rec_task)},
+	{CKPT_REC_CREDS, sizeof(ckpt_rec_creds)},
+	{CKPT_REC_CPU_X86_64, sizeof(ckpt_rec_cpu_x86_64)},
+	{CKPT_REC_MM, sizeof(ckpt_rec_mm)},
+	{CKPT_REC_VMA, sizeof(ckpt_rec_vma)},
+	{CKPT_REC_PAGES, sizeof(ckpt_rec_pages)},
+	{CKPT_REC_FILE, sizeof(ckpt_rec_file)},
+	{CKPT_REC_FS, sizeof(ckpt_rec_fs)},
+	{CKPT_REC_SIGHAND, sizeof(ckpt_rec_sighand)},
+};
+
+} // namespace
+
+TEST(ProcessRecords, KnownMandatoryTypes)
+{
+	for (const TypeSize &t : process_types) {
+		EXPECT_TRUE(cr::is_known_record_type(t.type)) << t.type;
+		EXPECT_FALSE(t.type & CKPT_REC_OPTIONAL) << t.type;
+	}
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_TREE), "TREE");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_TASK), "TASK");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_CREDS), "CREDS");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_FS), "FS");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_CPU_X86_64), "CPU_X86_64");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_MM), "MM");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_VMA), "VMA");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_PAGES), "PAGES");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_FILE), "FILE");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_SIGHAND), "SIGHAND");
+}
+
+TEST(ProcessRecords, ReaderAcceptsAProcessImage)
+{
+	Bytes image = crtest::process_image();
+	cr::Fd fd = crtest::memfd_with(image);
+	EXPECT_FALSE(crtest::read_through(fd.get()));
+	crtest::PipeFeeder feeder(image, 4093);
+	EXPECT_FALSE(crtest::read_through(feeder.fd()));
+
+	std::vector<cr::Record> recs = records_of(image);
+	std::vector<std::uint32_t> types;
+	for (const cr::Record &r : recs) {
+		EXPECT_FALSE(r.skipped) << cr::record_type_name(r.type);
+		if (types.empty() || types.back() != r.type)
+			types.push_back(r.type);
+	}
+	EXPECT_THAT(types, ElementsAre(CKPT_REC_HEADER, CKPT_REC_TREE, CKPT_REC_TASK,
+				       CKPT_REC_CREDS, CKPT_REC_CPU_X86_64, CKPT_REC_MM,
+				       CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_PAGES,
+				       CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_FS,
+				       CKPT_REC_FILE, CKPT_REC_SIGHAND, CKPT_REC_TAIL));
+}
+
+TEST(ProcessRecords, ExactStructureSizeAccepted)
+{
+	for (const TypeSize &t : process_types) {
+		Bytes image = image_with(t.type, t.size - sizeof(ckpt_hdr));
+		std::optional<cr::Error> e = crtest::read_through(image);
+		EXPECT_FALSE(e) << cr::record_type_name(t.type) << ": " << e->what();
+	}
+}
+
+TEST(ProcessRecords, ShorterThanStructureIsMalformed)
+{
+	for (const TypeSize &t : process_types) {
+		/* 8 bytes short: still a valid record length otherwise. */
+		Bytes image = image_with(t.type, t.size - sizeof(ckpt_hdr) - 8);
+		std::uint64_t at = t.type == CKPT_REC_TREE ? third_record - sizeof(ckpt_task_ids)
+							   : third_record;
+		if (t.type == CKPT_REC_TREE) {
+			/* The TREE of image_with() comes first: make the short one the only one. */
+			image = crtest::build_image([&t](cr::RecordWriter &w) {
+				w.write_header(cr::make_header(4242, 0));
+				w.write(t.type, Bytes(t.size - sizeof(ckpt_hdr) - 8));
+				w.write_tail();
+			});
+			at = sizeof(ckpt_rec_header);
+		}
+		cr::Error e = expect_malformed(image, at);
+		EXPECT_THAT(e.what(), HasSubstr(fmt::format("a {} record is at least {} bytes",
+							    cr::record_type_name(t.type), t.size)));
+	}
+}
+
+TEST(ProcessRecords, VariablePartMustFit)
+{
+	struct Case {
+		std::uint32_t type;
+		std::function<Bytes()> payload;
+		const char *what;
+	};
+	auto body = [](const auto &s, std::size_t extra) {
+		Bytes b(sizeof(s) - sizeof(ckpt_hdr) + extra);
+		std::memcpy(b.data(), reinterpret_cast<const std::byte *>(&s) + sizeof(ckpt_hdr),
+			    sizeof(s) - sizeof(ckpt_hdr));
+		return b;
+	};
+	std::vector<Case> cases = {
+		{CKPT_REC_TASK, [&] { return body(ckpt_rec_task{}, 0); }, nullptr},
+		{CKPT_REC_CPU_X86_64,
+		 [&] {
+			 ckpt_rec_cpu_x86_64 c{};
+			 c.xsave_size = 17;
+			 return body(c, 16);
+		 },
+		 "CPU_X86_64 record xsave size 17 does not fit"},
+		{CKPT_REC_MM,
+		 [&] {
+			 ckpt_rec_mm m{};
+			 m.exe_len = 9;
+			 return body(m, 8);
+		 },
+		 "MM record exe path length 9 does not fit"},
+		{CKPT_REC_VMA,
+		 [&] {
+			 ckpt_rec_vma v{};
+			 v.path_len = 1000;
+			 return body(v, 8);
+		 },
+		 "VMA record path length 1000 does not fit in the 56-byte record"},
+		{CKPT_REC_PAGES,
+		 [&] {
+			 ckpt_rec_pages p{};
+			 p.nr_pages = 2;
+			 return body(p, static_cast<std::size_t>(::getpagesize()));
+		 },
+		 "PAGES record page count 2"},
+		{CKPT_REC_FILE,
+		 [&] {
+			 ckpt_rec_file f{};
+			 f.path_len = 0xffffffff;
+			 return body(f, 0);
+		 },
+		 "FILE record path length 4294967295 does not fit"},
+		{CKPT_REC_CREDS,
+		 [&] {
+			 ckpt_rec_creds c{};
+			 c.ngroups = 3;
+			 return body(c, 8);
+		 },
+		 "CREDS record group count 3 (12 bytes) does not fit"},
+		{CKPT_REC_FS,
+		 [&] {
+			 ckpt_rec_fs f{};
+			 f.cwd_len = 8;
+			 return body(f, 8);
+		 },
+		 nullptr},
+		{CKPT_REC_FS,
+		 [&] {
+			 ckpt_rec_fs f{};
+			 f.cwd_len = 9;
+			 return body(f, 8);
+		 },
+		 "FS record cwd path length 9 does not fit"},
+	};
+	for (const Case &c : cases) {
+		Bytes payload = c.payload();
+		Bytes image = crtest::build_image([&](cr::RecordWriter &w) {
+			w.write_header(cr::make_header(4242, 0));
+			crtest::write_tree(w, 4242);
+			w.write(c.type, payload);
+			w.write_tail();
+		});
+		if (!c.what) {
+			EXPECT_FALSE(crtest::read_through(image));
+			continue;
+		}
+		cr::Error e = expect_malformed(image, third_record);
+		EXPECT_THAT(e.what(), HasSubstr(c.what));
+	}
+
+	/* A TREE announcing more tasks than it holds. */
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		ckpt_rec_tree tree{};
+		tree.nr_tasks = 3;
+		crtest::write_record(w, CKPT_REC_TREE, tree, Bytes(2 * sizeof(ckpt_task_ids)));
+		w.write_tail();
+	});
+	cr::Error e = expect_malformed(image, sizeof(ckpt_rec_header));
+	EXPECT_THAT(e.what(), HasSubstr("TREE record task count 3 (72 bytes) does not fit in the "
+					"64-byte record"));
+}
+
+TEST(ProcessRecords, PageDataCountsInHeaderPageSize)
+{
+	/* With 64 KiB pages, one page of 4 KiB data is too little. */
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		ckpt_rec_header h = cr::make_header(4242, 0);
+		h.page_shift = 16;
+		w.write_header(h);
+		ckpt_rec_pages p{};
+		p.nr_pages = 1;
+		crtest::write_record(w, CKPT_REC_PAGES, p, Bytes(4096));
+		w.write_tail();
+	});
+	cr::Error e = expect_malformed(image, sizeof(ckpt_rec_header));
+	EXPECT_THAT(e.what(), HasSubstr("page count 1 (65536 bytes)"));
+
+	/* An absurd page size never overflows into acceptance. */
+	image = crtest::build_image([](cr::RecordWriter &w) {
+		ckpt_rec_header h = cr::make_header(4242, 0);
+		h.page_shift = 64;
+		w.write_header(h);
+		ckpt_rec_pages p{};
+		p.nr_pages = 1;
+		crtest::write_record(w, CKPT_REC_PAGES, p, Bytes(8));
+		w.write_tail();
+	});
+	expect_malformed(image, sizeof(ckpt_rec_header));
+}
+
+TEST(ProcessRecords, Parse)
+{
+	std::vector<cr::Record> recs = records_of(crtest::process_image(4242, 2));
+
+	cr::TreeRecord tree = cr::parse_tree_record(find(recs, CKPT_REC_TREE));
+	ASSERT_EQ(tree.tasks.size(), 2u);
+	EXPECT_EQ(tree.tasks[0].pid, 4242);
+	EXPECT_EQ(tree.tasks[0].ppid, 0);
+	EXPECT_EQ(tree.tasks[0].flags, CKPT_TASK_SESSION_LEADER | CKPT_TASK_GROUP_LEADER);
+	EXPECT_EQ(tree.tasks[1].pid, 4243);
+	EXPECT_EQ(tree.tasks[1].ppid, 4242);
+
+	cr::MmRecord mm = cr::parse_mm_record(find(recs, CKPT_REC_MM));
+	EXPECT_EQ(mm.exe, "/usr/bin/sleep");
+	EXPECT_EQ(mm.mm.brk, 0x625000u);
+	EXPECT_EQ(mm.mm.nr_vmas, 4u);
+
+	cr::VmaRecord vma = cr::parse_vma_record(find(recs, CKPT_REC_VMA));
+	EXPECT_EQ(vma.path, "/usr/bin/sleep");
+	EXPECT_EQ(vma.vma.start, 0x400000u);
+	EXPECT_EQ(vma.vma.prot, static_cast<std::uint32_t>(PROT_READ | PROT_EXEC));
+
+	cr::CredsRecord creds = cr::parse_creds_record(find(recs, CKPT_REC_CREDS));
+	EXPECT_EQ(creds.creds.uid, 1000u);
+	EXPECT_EQ(creds.creds.euid, 0u);
+	EXPECT_THAT(creds.groups, ElementsAre(4u, 24u, 27u));
+
+	EXPECT_EQ(cr::parse_fs_record(find(recs, CKPT_REC_FS)), "/home/user");
+
+	cr::FileRecord file = cr::parse_file_record(find(recs, CKPT_REC_FILE));
+	EXPECT_EQ(file.path, "/dev/pts/0");
+	EXPECT_EQ(file.file.kind, static_cast<std::uint32_t>(CKPT_FILE_TTY));
+
+	auto sighand = cr::load<ckpt_rec_sighand>(find(recs, CKPT_REC_SIGHAND).bytes);
+	EXPECT_THAT(cr::non_default_signals(sighand), ElementsAre(SIGINT, SIGPIPE));
+}
+
+TEST(ProcessRecords, VerifyImageGroupsTheContents)
+{
+	cr::Fd fd = crtest::memfd_with(crtest::process_image());
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
+	const cr::ImageContents &c = sum.contents;
+
+	ASSERT_TRUE(c.tree);
+	EXPECT_EQ(c.tree->offset, sizeof(ckpt_rec_header));
+	ASSERT_EQ(c.tasks.size(), 1u);
+	const cr::TaskContents &t = c.tasks[0];
+	ASSERT_TRUE(t.task);
+	EXPECT_EQ(t.task->rec.pid, 4242);
+	EXPECT_EQ(cr::c_string_view(t.task->rec.comm), "sleep");
+	ASSERT_TRUE(t.creds);
+	EXPECT_EQ(t.creds->rec.groups.size(), 3u);
+	ASSERT_TRUE(t.cpu);
+	EXPECT_EQ(t.cpu->rec.regs[cr::x86_64_ip_reg], 0x401000u);
+	ASSERT_TRUE(t.mm);
+	EXPECT_EQ(t.mm->rec.exe, "/usr/bin/sleep");
+	ASSERT_EQ(t.vmas.size(), 4u);
+	EXPECT_EQ(t.vmas[0].pages, 2u);
+	EXPECT_EQ(t.vmas[0].page_records, 1u);
+	EXPECT_EQ(t.vmas[1].pages, 37u);
+	EXPECT_EQ(t.vmas[1].page_records, 3u);
+	EXPECT_EQ(t.vmas[2].pages, 1u);
+	EXPECT_EQ(t.vmas[3].pages, 0u);
+	ASSERT_TRUE(t.cwd);
+	EXPECT_EQ(t.cwd->rec, "/home/user");
+	ASSERT_EQ(t.files.size(), 3u);
+	EXPECT_EQ(t.files[2].rec.path, "/etc/passwd");
+	ASSERT_TRUE(t.sighand);
+
+	ASSERT_EQ(c.page_runs.size(), 3u);
+	EXPECT_EQ(c.page_runs[1].offset, t.vmas[1].offset + t.vmas[1].vma.vma.h.len);
+	EXPECT_EQ(c.page_runs[1].addr, 0x600000u);
+	EXPECT_EQ(c.page_runs[1].records, 3u);
+	EXPECT_EQ(c.page_runs[1].pages, 37u);
+	EXPECT_EQ(c.page_runs[1].bytes,
+		  3 * sizeof(ckpt_rec_pages) + 37 * static_cast<std::uint64_t>(::getpagesize()));
+
+	EXPECT_EQ(c.nr_tasks, 1u);
+	EXPECT_EQ(c.nr_vmas, 4u);
+	EXPECT_EQ(c.nr_pages, crtest::process_pages);
+	EXPECT_EQ(c.page_bytes,
+		  crtest::process_pages * static_cast<std::uint64_t>(::getpagesize()));
+}
+
+TEST(ProcessRecords, ContentsKeptUpToAProblem)
+{
+	/* Cut in the PAGES records of the second VMA. */
+	Bytes image = crtest::process_image();
+	cr::Fd fd = crtest::pipe_with(std::span(image).first(60000));
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.problem);
+	EXPECT_EQ(sum.problem->err(), EBADMSG);
+	EXPECT_EQ(sum.contents.nr_tasks, 1u);
+	EXPECT_EQ(sum.contents.nr_vmas, 2u);
+}
+
+TEST(ProcessRecords, Names)
+{
+	EXPECT_EQ(cr::prot_rwx(PROT_READ | PROT_EXEC), "r-x");
+	EXPECT_EQ(cr::prot_rwx(PROT_READ | PROT_WRITE | PROT_EXEC), "rwx");
+	EXPECT_EQ(cr::prot_rwx(PROT_NONE), "---");
+	EXPECT_EQ(cr::prot_rwx(PROT_WRITE | 0x8), "-w-+0x8");
+	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_ANON), "anon");
+	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_VVAR), "vvar");
+	EXPECT_EQ(cr::vma_kind_name(9), "unknown (9)");
+	EXPECT_EQ(cr::vma_flags_names(0), "none");
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_GROWSDOWN | CKPT_VMA_DONTDUMP),
+		  "GROWSDOWN|DONTDUMP");
+	EXPECT_EQ(cr::task_flags_names(CKPT_TASK_GROUP_LEADER | 0x10), "GROUP_LEADER|0x10");
+	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_CHR), "chr");
+	EXPECT_EQ(cr::file_kind_name(0), "unknown (0)");
+	EXPECT_EQ(cr::open_flags_names(O_RDONLY), "O_RDONLY");
+	EXPECT_EQ(cr::open_flags_names(O_WRONLY | O_APPEND), "O_WRONLY|O_APPEND");
+	EXPECT_EQ(cr::open_flags_names(O_RDWR | O_SYNC), "O_RDWR|O_SYNC");
+	EXPECT_EQ(cr::open_flags_names(O_RDWR | O_DSYNC), "O_RDWR|O_DSYNC");
+#if defined(__x86_64__)
+	/* The kernel's O_LARGEFILE, which the C library calls 0 here. */
+	EXPECT_EQ(cr::open_flags_names(0100000), "O_RDONLY|O_LARGEFILE");
+#endif
+	EXPECT_EQ(cr::signal_name(SIGINT), "INT");
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The restart tool's task handling, where this host allows: the task is
+ * created and fed the image (from a file, and relayed from a pipe), and
+ * its failing restart() is reported, not a hang; exit statuses; signal
+ * forwarding.  A restore that takes over needs a kernel with restart():
+ * the VM tests cover it.
+ */
+#include "fd.h"
+#include "image_prefix.h"
+#include "restore_task.h"
+#include "signals.h"
+#include "syscalls.h"
+#include "test_util.h"
+
+#include <cerrno>
+#include <csignal>
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using testing::HasSubstr;
+using testing::MatchesRegex;
+
+namespace {
+
+pid_t free_pid();
+
+class StartRestore : public testing::Test {
+protected:
+	void SetUp() override
+	{
+		if (cr::have_checkpoint_syscalls())
+			GTEST_SKIP() << "restart() exists here: it would restore the sample image";
+		std::signal(SIGPIPE, SIG_IGN);
+	}
+
+	/* Restores @image read from @fd; expects restart() to fail with ENOSYS. */
+	void expect_enosys(int fd)
+	{
+		cr::ImagePrefix prefix = cr::read_image_prefix(fd);
+		crtool::SignalForwarder forwarder;
+		crtool::RestoreStart start =
+			crtool::start_restore({prefix, fd, 0, STDERR_FILENO}, forwarder);
+		EXPECT_GT(start.pid, 0);
+		EXPECT_EQ(start.error, std::optional<int>(ENOSYS));
+		/* Reaped already. */
+		EXPECT_EQ(::waitpid(start.pid, nullptr, WNOHANG), -1);
+		EXPECT_EQ(errno, ECHILD);
+	}
+};
+
+pid_t child_that(void (*body)())
+{
+	pid_t pid = ::fork();
+	if (pid == 0) {
+		body();
+		::_exit(99);
+	}
+	return pid;
+}
+
+/* A pid that was just in use and is free now. */
+pid_t free_pid()
+{
+	pid_t pid = child_that([] {});
+	::waitpid(pid, nullptr, 0);
+	return pid;
+}
+
+} // namespace
+
+TEST_F(StartRestore, FromAFile)
+{
+	cr::Fd fd = crtest::memfd_with(crtest::process_image(free_pid()));
+	expect_enosys(fd.get());
+}
+
+TEST_F(StartRestore, RelayedFromAPipe)
+{
+	crtest::PipeFeeder feeder(crtest::process_image(free_pid()), 4096);
+	expect_enosys(feeder.fd());
+}
+
+TEST_F(StartRestore, TakenPidIsANotice)
+{
+	cr::Fd fd = crtest::memfd_with(crtest::process_image(::getpid()));
+	testing::internal::CaptureStderr();
+	expect_enosys(fd.get());
+	std::string err = testing::internal::GetCapturedStderr();
+	EXPECT_THAT(err, MatchesRegex("restart: pid [0-9]+ (is taken|cannot be chosen.*); "
+				      "restored as pid [0-9]+\n"));
+}
+
+TEST(WaitRestored, ExitStatus)
+{
+	pid_t pid = child_that([] { ::_exit(5); });
+	EXPECT_EQ(crtool::wait_restored(pid), 5);
+}
+
+TEST(WaitRestored, KilledBySignal)
+{
+	pid_t pid = child_that([] { ::raise(SIGTERM); });
+	testing::internal::CaptureStderr();
+	EXPECT_EQ(crtool::wait_restored(pid), 128 + SIGTERM);
+	EXPECT_EQ(testing::internal::GetCapturedStderr(),
+		  fmt::format("restart: restored process {} was killed by signal 15 (SIGTERM)\n",
+			      pid));
+}
+
+TEST(SignalForwarder, HeldUntilTheTargetIsKnown)
+{
+	crtool::SignalForwarder forwarder;
+	::raise(SIGTERM); /* held: no target yet */
+	forwarder.hold();
+	pid_t pid = child_that([] {
+		crtool::SignalForwarder::reset_in_child();
+		::pause();
+	});
+	forwarder.forward_to(pid);
+	int status = 0;
+	ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(WTERMSIG(status), SIGTERM);
+}
+
+TEST(SignalForwarder, ForwardsLaterSignals)
+{
+	crtool::SignalForwarder forwarder;
+	forwarder.hold();
+	pid_t pid = child_that([] {
+		crtool::SignalForwarder::reset_in_child();
+		::pause();
+	});
+	forwarder.forward_to(pid);
+	::raise(SIGINT);
+	int status = 0;
+	ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(WTERMSIG(status), SIGINT);
+}
+
+TEST(SignalDeferrer, HoldsTheFirstSignal)
+{
+	crtool::SignalDeferrer deferrer;
+	EXPECT_EQ(deferrer.held(), 0);
+	::raise(SIGHUP);
+	::raise(SIGTERM);
+	EXPECT_EQ(deferrer.held(), SIGHUP);
+	/* Not raised again: the test would die of it. */
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ckptinfo_notes.h"
+
+#include "bytes.h"
+#include "cli.h"
+#include "process_records.h"
+#include "record_names.h"
+
+#include <fmt/format.h>
+
+namespace crtool {
+
+namespace {
+
+std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
+{
+	return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+std::string task_ids_text(const ckpt_task_ids &t)
+{
+	std::string tgid = t.tgid == t.pid ? "" : fmt::format("  tgid {}", t.tgid);
+	return fmt::format("pid {}{}  ppid {}  pgid {}  sid {}  flags {}", t.pid, tgid, t.ppid,
+			   t.pgid, t.sid, cr::task_flags_names(t.flags));
+}
+
+std::string task_text(const ckpt_rec_task &t)
+{
+	return fmt::format("pid {}  comm \"{}\"", t.pid, printable(cr::c_string_view(t.comm)));
+}
+
+/* "1000" when real, effective, saved and fs ids agree, else "1000/0/0/0". */
+std::string ids_text(std::uint32_t r, std::uint32_t e, std::uint32_t s, std::uint32_t fs)
+{
+	if (r == e && r == s && r == fs)
+		return std::to_string(r);
+	return fmt::format("{}/{}/{}/{}", r, e, s, fs);
+}
+
+std::string creds_text(const cr::CredsRecord &c)
+{
+	std::string groups;
+	for (std::uint32_t g : c.groups)
+		groups += fmt::format("{}{}", groups.empty() ? "" : ",", g);
+	return fmt::format("uid {}  gid {}  groups {}  cap_eff {:#x}{}",
+			   ids_text(c.creds.uid, c.creds.euid, c.creds.suid, c.creds.fsuid),
+			   ids_text(c.creds.gid, c.creds.egid, c.creds.sgid, c.creds.fsgid),
+			   groups.empty() ? "none" : groups, c.creds.cap_effective,
+			   c.creds.flags & CKPT_CREDS_NO_NEW_PRIVS ? "  no_new_privs" : "");
+}
+
+std::string cpu_text(const ckpt_rec_cpu_x86_64 &c)
+{
+	return fmt::format("ip {:#x}  sp {:#x}  xfeatures {:#x}  xsave {} bytes",
+			   c.regs[cr::x86_64_ip_reg], c.regs[cr::x86_64_sp_reg], c.xfeatures,
+			   c.xsave_size);
+}
+
+std::string mm_text(const cr::MmRecord &m)
+{
+	std::string vdso = m.mm.vdso ? fmt::format("{:#x}", m.mm.vdso) : "none";
+	return fmt::format("brk {:#x}-{:#x}  code {:#x}-{:#x}  exe {}  vdso {}", m.mm.start_brk,
+			   m.mm.brk, m.mm.start_code, m.mm.end_code, printable(m.exe), vdso);
+}
+
+std::string vma_text(const cr::VmaRecord &v)
+{
+	std::string text =
+		fmt::format("{:#x}-{:#x} {} {}  flags {}  pgoff {}", v.vma.start, v.vma.end,
+			    cr::prot_rwx(v.vma.prot), cr::vma_kind_name(v.vma.kind),
+			    cr::vma_flags_names(v.vma.flags), v.vma.pgoff);
+	if (!v.path.empty())
+		text += "  " + printable(v.path);
+	return text;
+}
+
+std::string file_text(const cr::FileRecord &f)
+{
+	std::string text = fmt::format("fd {} {}  flags {}  pos {}", f.file.fd,
+				       cr::file_kind_name(f.file.kind),
+				       cr::open_flags_names(f.file.f_flags), f.file.pos);
+	if (f.file.kind == CKPT_FILE_CHR)
+		text += fmt::format("  dev {}:{}", f.file.rdev >> 20, f.file.rdev & 0xfffff);
+	if (f.file.fd_flags & CKPT_FD_CLOEXEC)
+		text += "  cloexec";
+	if (!f.path.empty())
+		text += "  " + printable(f.path);
+	return text;
+}
+
+std::string sighand_text(const ckpt_rec_sighand &s)
+{
+	std::vector<int> sigs = cr::non_default_signals(s);
+	std::string names;
+	for (int sig : sigs)
+		names += (names.empty() ? " (" : " ") + cr::signal_name(sig);
+	if (!names.empty())
+		names += ")";
+	return fmt::format("{}{}, blocked {:#018x}",
+			   plural(sigs.size(), "non-default handler", "non-default handlers"),
+			   names, s.blocked);
+}
+
+} // namespace
+
+std::string pages_run_text(const cr::PagesRun &run)
+{
+	return fmt::format("pages: {} in {}, from {:#x}", run.pages,
+			   plural(run.records, "record", "records"), run.addr);
+}
+
+std::string totals_text(const cr::ImageContents &c)
+{
+	return fmt::format("{}, {}, {} ({:.2f} MiB) of page data",
+			   plural(c.nr_tasks, "task", "tasks"), plural(c.nr_vmas, "VMA", "VMAs"),
+			   plural(c.nr_pages, "page", "pages"), mib(c.page_bytes));
+}
+
+std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &contents)
+{
+	std::map<std::uint64_t, RecordNote> notes;
+	if (contents.tree) {
+		RecordNote &n = notes[contents.tree->offset];
+		n.text = plural(contents.tree->rec.tasks.size(), "task", "tasks");
+		for (const ckpt_task_ids &t : contents.tree->rec.tasks)
+			n.more.push_back(task_ids_text(t));
+	}
+	for (const cr::TaskContents &task : contents.tasks) {
+		if (task.task)
+			notes[task.task->offset].text = task_text(task.task->rec);
+		if (task.creds)
+			notes[task.creds->offset].text = creds_text(task.creds->rec);
+		if (task.cpu)
+			notes[task.cpu->offset].text = cpu_text(task.cpu->rec);
+		if (task.mm)
+			notes[task.mm->offset].text = mm_text(task.mm->rec);
+		for (const cr::VmaContents &vma : task.vmas)
+			notes[vma.offset].text = vma_text(vma.vma);
+		if (task.cwd)
+			notes[task.cwd->offset].text = "cwd " + printable(task.cwd->rec);
+		for (const cr::At<cr::FileRecord> &file : task.files)
+			notes[file.offset].text = file_text(file.rec);
+		if (task.sighand)
+			notes[task.sighand->offset].text = sighand_text(task.sighand->rec);
+	}
+	for (const cr::PagesRun &run : contents.page_runs) {
+		RecordNote &n = notes[run.offset];
+		n.text = pages_run_text(run);
+		n.pages = &run;
+	}
+	return notes;
+}
+
+} // namespace crtool
