@@ -28,7 +28,7 @@ check:
 
 # Build everything, boot the VM and run the demo in it.
 demo: all
-	./scripts/vm-run.sh --add tests/demo:/demo -- /demo/demo.sh
+	./scripts/vm-run.sh --add tests/demo:/demo --add build/vm-tests-$(ARCH):/tests/bin -- /demo/demo.sh
 
 # An interactive shell in the test VM, with the tools and the tests.
 vm: all

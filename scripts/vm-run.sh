@@ -2,7 +2,8 @@
 # Boot the test kernel in QEMU (TCG, -smp 2) and run a command in it.
 #
 # usage: vm-run.sh [--add HOST_PATH[:VM_PATH]]... [--timeout SECONDS]
-#                  [--console FILE] [--interactive] [--script FILE | -- COMMAND...]
+#                  [--mem MiB] [--console FILE] [--interactive]
+#                  [--script FILE | -- COMMAND...]
 #
 # --add puts a file or folder into the VM (shared libraries of the
 # programs in it are added automatically; VM_PATH defaults to
@@ -18,6 +19,7 @@ set -eu
 
 adds=""
 timeout=600
+mem=1024
 interactive=0
 script=""
 console=""
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--add) adds="$adds $2"; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
 	--console) console=$2; shift 2 ;;
 	--interactive) interactive=1; shift ;;
 	--script) script=$2; shift 2 ;;
@@ -58,7 +61,7 @@ initrd=$vmdir/initramfs.cpio
 # shellcheck disable=SC2086
 "$ROOT/scripts/mkinitramfs.sh" "$initrd" $adds
 
-set -- "$QEMU" $QEMU_MACHINE -smp 2 -m 1024 -nographic -no-reboot \
+set -- "$QEMU" $QEMU_MACHINE -smp 2 -m "$mem" -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=$CONSOLE loglevel=5 panic=-1 oops=panic"
 if [ "$interactive" = 1 ]; then

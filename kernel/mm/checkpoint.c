@@ -114,6 +114,7 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 
 	if (!vma->vm_file) {
 		cv->kind = CKPT_VMA_ANON;
+		cv->pgoff = 0;
 		return 0;
 	}
 	cv->kind = CKPT_VMA_FILE;
