@@ -4,7 +4,7 @@
 
 export ARCH ?= x86_64
 
-.PHONY: all deps kernel userspace selftests check demo vm patchset format clean distclean
+.PHONY: all deps kernel userspace selftests check demo bench vm patchset format clean distclean
 
 all: kernel userspace selftests
 
@@ -29,6 +29,10 @@ check:
 # Build everything, boot the VM and run the demo in it.
 demo: all
 	./scripts/vm-run.sh --add tests/demo:/demo --add build/vm-tests-$(ARCH):/tests/bin -- /demo/demo.sh
+
+# Checkpoint/restart speed against memcpy and tmpfs bandwidth, in the VM.
+bench: all
+	./scripts/bench.sh
 
 # An interactive shell in the test VM, with the tools and the tests.
 vm: all

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Runs inside the VM (make bench): for 16, 64 and 256 MiB of touched
+# anonymous memory, checkpoint time and image size, restart time (until
+# the restored process runs again); in the same run the VM's memcpy and
+# tmpfs write bandwidth.  Prints one "bench:" line per figure.
+B=/tests/bench
+ms() { echo $((($2 - $1) / 1000000)); }
+
+memcpy=$($B/memcpy-bw 64)
+t0=$($B/now)
+dd if=/dev/zero of=/tmp/dd bs=1M count=256 2>/dev/null
+t1=$($B/now)
+rm -f /tmp/dd
+tmpfs=$((256 * 1048576 * 1000 / ($(ms $t0 $t1) + 1) / 1000000))
+echo "bench: memcpy ${memcpy} MB/s, tmpfs write ${tmpfs} MB/s"
+
+for mb in 16 64 256; do
+	d=/tmp/bench-$mb
+	mkdir -p $d
+	$B/memhog $mb $d &
+	pid=$!
+	while [ ! -e $d/ready ]; do sleep 0.05; done
+	t0=$($B/now)
+	checkpoint --subtree --kill $pid -o $d/img || exit 1
+	t1=$($B/now)
+	wait $pid 2>/dev/null
+	size=$(stat -c %s $d/img)
+	t2=$($B/now)
+	restart -i $d/img &
+	rpid=$!
+	while [ "$(cat $d/progress)" -lt "$t2" ]; do :; done
+	t3=$($B/now)
+	touch $d/stop
+	wait $rpid || exit 1
+	ckpt=$(ms $t0 $t1)
+	rst=$(ms $t2 $t3)
+	thr=$((size * 1000 / (ckpt + 1) / 1000000))
+	echo "bench: ${mb} MiB: checkpoint ${ckpt} ms, image $((size / 1048576)) MiB, restart ${rst} ms, dump ${thr} MB/s = $((thr * 100 / memcpy))% of memcpy, $((thr * 100 / tmpfs))% of tmpfs write"
+	rm -f $d/img
+done
