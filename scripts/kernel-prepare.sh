@@ -63,7 +63,10 @@ series_patches() {
 # Apply the series; if an older series is applied, take it out first.
 apply_series() {
 	base=$1
-	want=$(series_patches | while read -r p; do cat "$PATCHES/$p"; done | sha256sum | cut -d' ' -f1)
+	# only the diffs count: a reworded description changes nothing
+	want=$(series_patches | while read -r p; do
+		sed -n '/^--- a\//,$p' "$PATCHES/$p"
+	done | sha256sum | cut -d' ' -f1)
 	have=$(cat "$STATE/series.sum" 2>/dev/null || true)
 	[ "$want" = "$have" ] && return
 
