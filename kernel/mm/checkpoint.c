@@ -33,6 +33,7 @@ struct ckpt_vma {
 	unsigned long start, end, pgoff;
 	u32 kind, prot, flags;
 	char *path;		/* kmalloc'ed, or NULL */
+	struct file *file;	/* CKPT_VMA_SHMEM: its shmem file */
 };
 
 static const char *ckpt_vma_special(struct vm_area_struct *vma)
@@ -40,6 +41,30 @@ static const char *ckpt_vma_special(struct vm_area_struct *vma)
 	if (vma->vm_ops && vma->vm_ops->name)
 		return vma->vm_ops->name(vma);
 	return NULL;
+}
+
+/*
+ * A shared anonymous mapping can be saved when this mm alone maps it, in
+ * one piece: its contents then belong to the process.
+ */
+static const char *ckpt_shmem_unsupported(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	struct vm_area_struct *other;
+	const char *why = NULL;
+
+	if (vma->vm_pgoff ||
+	    i_size_read(file_inode(vma->vm_file)) != vma->vm_end - vma->vm_start)
+		return "a partly unmapped shared anonymous mapping";
+	i_mmap_lock_read(mapping);
+	vma_interval_tree_foreach(other, &mapping->i_mmap, 0, ULONG_MAX) {
+		if (other->vm_mm != vma->vm_mm) {
+			why = "a shared anonymous mapping also mapped by another process";
+			break;
+		}
+	}
+	i_mmap_unlock_read(mapping);
+	return why;
 }
 
 static u32 ckpt_vma_prot(vm_flags_t flags)
@@ -98,9 +123,10 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 	}
 	if (special)
 		why = special;
+	else if ((flags & VM_SHARED) && vma_is_anon_shmem(vma))
+		why = ckpt_shmem_unsupported(vma);
 	else if (flags & VM_SHARED)
-		why = vma_is_anon_shmem(vma) ? "a shared anonymous mapping" :
-					       "a shared file mapping";
+		why = "a shared file mapping";
 	else if (flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP))
 		why = "a device mapping";
 	else if (is_vm_hugetlb_page(vma))
@@ -115,6 +141,11 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 	if (!vma->vm_file) {
 		cv->kind = CKPT_VMA_ANON;
 		cv->pgoff = 0;
+		return 0;
+	}
+	if (vma_is_anon_shmem(vma)) {
+		cv->kind = CKPT_VMA_SHMEM;
+		cv->file = get_file(vma->vm_file);
 		return 0;
 	}
 	cv->kind = CKPT_VMA_FILE;
@@ -136,8 +167,11 @@ static void ckpt_free_vmas(struct ckpt_vma *cv, int nr)
 {
 	int i;
 
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		kfree(cv[i].path);
+		if (cv[i].file)
+			fput(cv[i].file);
+	}
 	kvfree(cv);
 }
 
@@ -328,6 +362,43 @@ static int ckpt_write_pages(struct ckpt_ctx *ctx, pid_t pid,
 	return ret;
 }
 
+/* Shared anonymous memory: the shmem file's pages that are not zero. */
+static int ckpt_write_shmem(struct ckpt_ctx *ctx, pid_t pid,
+			    struct ckpt_vma *cv, void *buf)
+{
+	unsigned long nr = (cv->end - cv->start) >> PAGE_SHIFT;
+	struct ckpt_rec_pages rec = {};
+	unsigned long i, first = 0, run = 0;
+	loff_t pos = 0;
+	ssize_t got;
+	int ret = 0;
+
+	for (i = 0; i < nr && !ret; i++) {
+		void *page = buf + (run << PAGE_SHIFT);
+
+		got = kernel_read(cv->file, page, PAGE_SIZE, &pos);
+		if (got != PAGE_SIZE)
+			return ckpt_err(ctx, got < 0 ? got : -EIO,
+					"pid %d: cannot read shared memory at %#lx",
+					pid, cv->start + (i << PAGE_SHIFT));
+		if (memchr_inv(page, 0, PAGE_SIZE)) {
+			if (!run)
+				first = i;
+			run++;
+			if (run < CKPT_PAGES_CHUNK && i + 1 < nr)
+				continue;
+		}
+		if (!run)
+			continue;
+		rec.addr = cv->start + (first << PAGE_SHIFT);
+		rec.nr_pages = run;
+		ret = ckpt_write_record(ctx, CKPT_REC_PAGES, &rec.h, sizeof(rec),
+					buf, run << PAGE_SHIFT);
+		run = 0;
+	}
+	return ret;
+}
+
 static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
 			  struct mm_struct *mm, struct ckpt_vma *cv, void *buf)
 {
@@ -345,6 +416,8 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
 				cv->path, rec.path_len);
 	if (ret || cv->kind == CKPT_VMA_VDSO || cv->kind == CKPT_VMA_VVAR)
 		return ret;
+	if (cv->kind == CKPT_VMA_SHMEM)
+		return ckpt_write_shmem(ctx, pid, cv, buf);
 	return ckpt_write_pages(ctx, pid, mm, cv, buf);
 }
 
@@ -555,6 +628,9 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 	case CKPT_VMA_ANON:
 		flags |= MAP_ANONYMOUS;
 		break;
+	case CKPT_VMA_SHMEM:
+		flags = MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
+		break;
 	case CKPT_VMA_FILE:
 		if (!path)
 			return ckpt_err(ctx, -EINVAL,
@@ -613,6 +689,37 @@ int rst_vma(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	return 0;
 }
 
+/*
+ * Shared anonymous memory is written through its shmem file: that works
+ * for read-only mappings too, where a forced write through the page
+ * tables would not.
+ */
+static int rst_shmem_write(struct ckpt_ctx *ctx, unsigned long addr,
+			   const void *buf, size_t len)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct file *file = NULL;
+	loff_t pos = 0;
+	ssize_t done;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma && vma_is_anon_shmem(vma)) {
+		file = get_file(vma->vm_file);
+		pos = addr - vma->vm_start + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);
+	}
+	mmap_read_unlock(mm);
+	if (!file)
+		return ckpt_err(ctx, -EFAULT, "no shared mapping at %#lx", addr);
+	done = ckpt_kwrite(file, buf, len, &pos);
+	fput(file);
+	if (done != len)
+		return ckpt_err(ctx, done < 0 ? done : -EIO,
+				"cannot write shared memory at %#lx", addr);
+	return 0;
+}
+
 /**
  * rst_pages - fill pages of the mapping restored last
  * @ctx: the restart
@@ -635,7 +742,8 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 			       CKPT_REC_ALIGN) ||
 	    !PAGE_ALIGNED(rec.addr) || rec.addr < ctx->vma_start ||
 	    rec.addr + ((u64)rec.nr_pages << PAGE_SHIFT) > ctx->vma_end ||
-	    (ctx->vma_kind != CKPT_VMA_ANON && ctx->vma_kind != CKPT_VMA_FILE))
+	    (ctx->vma_kind != CKPT_VMA_ANON && ctx->vma_kind != CKPT_VMA_FILE &&
+	     ctx->vma_kind != CKPT_VMA_SHMEM))
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: %u pages at %#llx do not fit the mapping before them",
 				ctx->rec_pos, rec.nr_pages, rec.addr);
@@ -651,8 +759,10 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = ckpt_read_bytes(ctx, buf, n);
 		if (ret)
 			break;
-		if (access_remote_vm(current->mm, addr, buf, n,
-				     FOLL_WRITE | FOLL_FORCE) != n)
+		if (ctx->vma_kind == CKPT_VMA_SHMEM)
+			ret = rst_shmem_write(ctx, addr, buf, n);
+		else if (access_remote_vm(current->mm, addr, buf, n,
+					  FOLL_WRITE | FOLL_FORCE) != n)
 			ret = ckpt_err(ctx, -EFAULT,
 				       "cannot write the page contents at %#lx",
 				       addr);

@@ -63,6 +63,10 @@ std::string record_type_name(std::uint32_t type)
 		return "TASK";
 	case CKPT_REC_CREDS:
 		return "CREDS";
+	case CKPT_REC_RLIMITS:
+		return "RLIMITS";
+	case CKPT_REC_SCHED:
+		return "SCHED";
 	case CKPT_REC_CPU_X86_64:
 		return "CPU_X86_64";
 	case CKPT_REC_MM:
@@ -92,6 +96,8 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_TREE:
 	case CKPT_REC_TASK:
 	case CKPT_REC_CREDS:
+	case CKPT_REC_RLIMITS:
+	case CKPT_REC_SCHED:
 	case CKPT_REC_CPU_X86_64:
 	case CKPT_REC_MM:
 	case CKPT_REC_VMA:
@@ -161,6 +167,8 @@ std::string vma_kind_name(std::uint32_t kind)
 		return "vdso";
 	case CKPT_VMA_VVAR:
 		return "vvar";
+	case CKPT_VMA_SHMEM:
+		return "shared anon";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}

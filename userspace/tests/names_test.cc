@@ -74,3 +74,12 @@ TEST(ErrnoName, Names)
 	EXPECT_EQ(cr::errno_name(-EBADMSG), "EBADMSG");
 	EXPECT_EQ(cr::errno_name(100000), "100000");
 }
+
+TEST(RecordNames, TaskResourceRecordsAreKnown)
+{
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_RLIMITS));
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_SCHED));
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_RLIMITS), "RLIMITS");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_SCHED), "SCHED");
+	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_SHMEM), "shared anon");
+}

@@ -20,12 +20,27 @@ namespace crtool {
 namespace {
 
 /*
+ * A session leader (a daemon after setsid()) or a process group leader
+ * becomes one again, with its own pid as the id.  Best effort: the
+ * kernel restores the rest, and a failure here changes only the ids.
+ */
+void restore_leadership(const ckpt_task_ids &ids)
+{
+	if (ids.flags & CKPT_TASK_SESSION_LEADER)
+		::setsid();
+	else if (ids.flags & CKPT_TASK_GROUP_LEADER)
+		::setpgid(0, 0);
+}
+
+/*
  * The task: restores the process into itself.  Only async-signal-safe
  * calls (see fork_with_pid.h); it never returns.
  */
-[[noreturn]] void restore_in_child(int image_fd, unsigned int flags, int log_fd, int status_fd)
+[[noreturn]] void restore_in_child(const ckpt_task_ids &ids, int image_fd, unsigned int flags,
+				   int log_fd, int status_fd)
 {
 	SignalForwarder::reset_in_child();
+	restore_leadership(ids);
 	/* Holding the parent's other pipes would hide their end of file. */
 	int keep[] = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, image_fd, log_fd, status_fd};
 	cr::close_fds_except(keep);
@@ -60,7 +75,8 @@ RestoreStart start_restore(const RestoreRequest &req, SignalForwarder &forwarder
 	forwarder.hold();
 	cr::ForkResult child = cr::fork_with_pid(want);
 	if (child.pid == 0)
-		restore_in_child(relay ? relay->read.get() : req.image_fd, req.flags, req.log_fd,
+		restore_in_child(req.prefix.tree.tasks.at(0),
+				 relay ? relay->read.get() : req.image_fd, req.flags, req.log_fd,
 				 status.write.get());
 
 	status.write.reset();

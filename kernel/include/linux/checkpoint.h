@@ -80,6 +80,8 @@ struct ckpt_ctx {
 #define RST_SEEN_SIGHAND	BIT(4)
 #define RST_SEEN_CREDS		BIT(5)
 #define RST_SEEN_FS		BIT(6)
+#define RST_SEEN_RLIMITS	BIT(7)
+#define RST_SEEN_SCHED		BIT(8)
 
 /* kernel/checkpoint/log.c */
 __printf(2, 3) void ckpt_log(struct ckpt_ctx *ctx, const char *fmt, ...);
@@ -106,6 +108,12 @@ int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_write_creds(struct ckpt_ctx *ctx, struct task_struct *t);
 int rst_creds(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 void rst_creds_commit(struct ckpt_ctx *ctx, bool ok);
+
+/* kernel/checkpoint/resources.c */
+int ckpt_write_rlimits(struct ckpt_ctx *ctx, struct task_struct *t);
+int rst_rlimits(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int ckpt_write_sched(struct ckpt_ctx *ctx, struct task_struct *t);
+int rst_sched(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 
 /* kernel/checkpoint/signal.c */
 int ckpt_write_sighand(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -115,6 +115,8 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_TREE, RST_SEEN_TREE, 0 },
 		{ CKPT_REC_TASK, RST_SEEN_TASK, RST_SEEN_TREE },
 		{ CKPT_REC_CREDS, RST_SEEN_CREDS, RST_SEEN_TASK },
+		{ CKPT_REC_RLIMITS, RST_SEEN_RLIMITS, RST_SEEN_TASK },
+		{ CKPT_REC_SCHED, RST_SEEN_SCHED, RST_SEEN_TASK },
 		{ CKPT_REC_CPU_X86_64, RST_SEEN_CPU, RST_SEEN_TASK },
 		{ CKPT_REC_MM, RST_SEEN_MM, RST_SEEN_TASK },
 		{ CKPT_REC_VMA, 0, RST_SEEN_MM },
@@ -158,6 +160,10 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_task(ctx, h);
 	case CKPT_REC_CREDS:
 		return rst_creds(ctx, h);
+	case CKPT_REC_RLIMITS:
+		return rst_rlimits(ctx, h);
+	case CKPT_REC_SCHED:
+		return rst_sched(ctx, h);
 	case CKPT_REC_CPU_X86_64:
 		return ckpt_arch_restore_cpu(ctx, h);
 	case CKPT_REC_MM:
@@ -203,6 +209,7 @@ static int rst_read_records(struct ckpt_ctx *ctx, char **msg, u32 *msg_len)
 static int rst_check_complete(struct ckpt_ctx *ctx)
 {
 	const unsigned int all = RST_SEEN_TREE | RST_SEEN_TASK | RST_SEEN_CREDS |
+				 RST_SEEN_RLIMITS | RST_SEEN_SCHED |
 				 RST_SEEN_CPU | RST_SEEN_MM | RST_SEEN_FS |
 				 RST_SEEN_SIGHAND;
 

@@ -209,6 +209,10 @@ int ckpt_write_tasks(struct ckpt_ctx *ctx)
 	if (!ret)
 		ret = ckpt_write_creds(ctx, t);
 	if (!ret)
+		ret = ckpt_write_rlimits(ctx, t);
+	if (!ret)
+		ret = ckpt_write_sched(ctx, t);
+	if (!ret)
 		ret = ckpt_arch_write_cpu(ctx, t);
 	if (!ret)
 		ret = ckpt_write_mm(ctx, t);

@@ -3,8 +3,8 @@
  * counter DIR: a process with state in every place a checkpoint must
  * save, for the VM scenarios.
  *
- * It fills a heap buffer and an mmap()ed area with a pattern, keeps a
- * guard page PROT_NONE, carries a floating point value from step to
+ * It fills a heap buffer, an mmap()ed area and half of a shared anonymous
+ * mapping with a pattern, keeps a guard page PROT_NONE, carries a floating point value from step to
  * step, writes its step count to DIR/progress, creates DIR/ready, and
  * sleeps 20 ms per step (so it is usually frozen inside nanosleep()).
  * When DIR/stop appears it checks everything against what it recorded
@@ -23,6 +23,7 @@
 
 #define HEAP_SIZE (4 << 20)
 #define MAP_SIZE (1 << 20)
+#define SHARED_SIZE (64 << 10)
 
 static char dir[256];
 
@@ -43,9 +44,46 @@ static size_t read_file(const char *path, char *buf)
 	return got;
 }
 
+/*
+ * A restored shared anonymous mapping is a new shmem object: only its
+ * inode number may differ.  Blank it in both copies.
+ */
+static void blank_shmem_inodes(char *maps)
+{
+	char *line = maps;
+
+	while (*line) {
+		char *end = strchr(line, '\n');
+		char *p = line;
+		int field;
+
+		if (end)
+			*end = 0;
+		if (strstr(line, "/dev/zero (deleted)")) {
+			/* address perms offset dev inode */
+			for (field = 0; field < 4 && p; field++) {
+				p = strchr(p, ' ');
+				if (p)
+					p++;
+			}
+			while (p && *p >= '0' && *p <= '9')
+				*p++ = '*';
+		}
+		if (!end)
+			break;
+		*end = '\n';
+		line = end + 1;
+	}
+}
+
 static int same_file(const char *path, const char *then, size_t len)
 {
 	size_t now = read_file(path, after);
+
+	if (!strcmp(path, "/proc/self/maps")) {
+		blank_shmem_inodes((char *)then);
+		blank_shmem_inodes(after);
+	}
 	int same = now == len && !memcmp(after, then, len);
 
 	if (!same)
@@ -71,7 +109,7 @@ static int exists(const char *name)
 int main(int argc, char **argv)
 {
 	size_t maps_len, cmd_len, env_len, auxv_len;
-	unsigned char *heap, *area;
+	unsigned char *heap, *area, *shared;
 	char path[512], line[64];
 	pid_t pid = getpid();
 	double d = 1.0;
@@ -84,8 +122,13 @@ int main(int argc, char **argv)
 	heap = malloc(HEAP_SIZE);
 	area = mmap(NULL, MAP_SIZE + 4096, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!heap || area == MAP_FAILED)
+	/* shared anonymous: half written, half never touched */
+	shared = mmap(NULL, SHARED_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!heap || area == MAP_FAILED || shared == MAP_FAILED)
 		return 2;
+	for (i = 0; i < SHARED_SIZE / 2; i++)
+		shared[i] = (unsigned char)(i * 13 + 1);
 	mprotect(area + MAP_SIZE, 4096, PROT_NONE);
 	for (i = 0; i < HEAP_SIZE; i++)
 		heap[i] = (unsigned char)(i * 7 + 3);
@@ -132,6 +175,12 @@ int main(int argc, char **argv)
 	for (long j = 0; j < MAP_SIZE; j += 4096)
 		if (area[j] != (unsigned char)(j >> 12)) {
 			printf("counter: mapping differs at %ld\n", j);
+			ok = 0;
+			break;
+		}
+	for (long j = 0; j < SHARED_SIZE; j++)
+		if (shared[j] != (j < SHARED_SIZE / 2 ? (unsigned char)(j * 13 + 1) : 0)) {
+			printf("counter: shared mapping differs at %ld\n", j);
 			ok = 0;
 			break;
 		}

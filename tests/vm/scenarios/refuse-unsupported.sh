@@ -16,4 +16,3 @@ check() { # kind pattern
 check pipe "fd [0-9]* (pipe:.*): a pipe or FIFO is not supported yet"
 check thread "has 2 threads: multi-threaded processes are not supported yet"
 check child "has child processes: process trees are not supported yet"
-check shared "a shared anonymous mapping is not supported yet"

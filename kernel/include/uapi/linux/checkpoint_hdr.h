@@ -91,6 +91,8 @@ struct ckpt_hdr {
 #define CKPT_REC_TREE		0x0100	/* struct ckpt_rec_tree + ckpt_task_ids[] */
 #define CKPT_REC_TASK		0x0101	/* struct ckpt_rec_task, starts a task */
 #define CKPT_REC_CREDS		0x0102	/* struct ckpt_rec_creds + groups */
+#define CKPT_REC_RLIMITS	0x0103	/* struct ckpt_rec_rlimits */
+#define CKPT_REC_SCHED		0x0104	/* struct ckpt_rec_sched */
 
 /* 0x0200-0x02ff: CPU state */
 #define CKPT_REC_CPU_X86_64	0x0200	/* struct ckpt_rec_cpu_x86_64 + xsave */
@@ -236,6 +238,30 @@ struct ckpt_rec_creds {
 	/* followed by ngroups __u32 group ids */
 };
 
+/* Resource limits, RLIMIT_* order; RLIM_INFINITY is all ones. */
+#define CKPT_RLIM_NLIMITS	16
+
+struct ckpt_rlimit {
+	__u64 cur;
+	__u64 max;
+};
+
+struct ckpt_rec_rlimits {
+	struct ckpt_hdr h;		/* CKPT_REC_RLIMITS */
+	__u32 nr;			/* limits saved, at most CKPT_RLIM_NLIMITS */
+	__u32 pad;
+	struct ckpt_rlimit rlim[CKPT_RLIM_NLIMITS];
+};
+
+/* Scheduling: restored with the checks of sched_setscheduler()/nice(). */
+struct ckpt_rec_sched {
+	struct ckpt_hdr h;		/* CKPT_REC_SCHED */
+	__s32 nice;
+	__u32 policy;			/* SCHED_OTHER, _BATCH, _IDLE, _FIFO, _RR */
+	__u32 rt_priority;
+	__u32 reset_on_fork;
+};
+
 /* x86_64 CPU state: struct user_regs_struct order, then the xsave area. */
 struct ckpt_rec_cpu_x86_64 {
 	struct ckpt_hdr h;		/* CKPT_REC_CPU_X86_64 */
@@ -268,6 +294,7 @@ struct ckpt_rec_mm {
 #define CKPT_VMA_FILE		2	/* private file mapping */
 #define CKPT_VMA_VDSO		3	/* vdso text (vvar is implied) */
 #define CKPT_VMA_VVAR		4	/* vvar data, restored with the vdso */
+#define CKPT_VMA_SHMEM		5	/* shared anonymous (MAP_SHARED|MAP_ANONYMOUS) */
 
 /* ckpt_rec_vma.prot: PROT_* values; ckpt_rec_vma.flags: */
 #define CKPT_VMA_GROWSDOWN	(1U << 0)
@@ -288,7 +315,8 @@ struct ckpt_rec_vma {
 
 /*
  * Contents of present pages of the preceding VMA: nr_pages consecutive
- * pages starting at addr.  Pages never touched are not written.
+ * pages starting at addr.  Pages never touched are not written; for a
+ * shared anonymous mapping, pages that read as zeroes are not written.
  */
 struct ckpt_rec_pages {
 	struct ckpt_hdr h;		/* CKPT_REC_PAGES */

@@ -30,7 +30,9 @@
 #include <pthread.h>
 #include <time.h>
 #include <sys/auxv.h>
+#include <sched.h>
 #include <sys/personality.h>
+#include <sys/resource.h>
 #include <sys/sysmacros.h>
 #include <sys/user.h>
 #include <linux/capability.h>
@@ -303,11 +305,24 @@ static int target_extras(void)
 	if ((g.extra & TARGET_PIPE) && pipe(p))
 		return -1;
 	if (g.extra & TARGET_SHARED) {
+		/* shared with a process outside the tree: a daemonized grandchild */
 		shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (shared == MAP_FAILED)
 			return -1;
 		memset(shared, 1, 4096);
+		pid = fork();
+		if (pid < 0)
+			return -1;
+		if (pid == 0) {
+			if (fork() == 0) {
+				alarm(60);
+				for (;;)
+					pause();
+			}
+			_exit(0);
+		}
+		waitpid(pid, NULL, 0);
 	}
 	if ((g.extra & TARGET_THREAD) &&
 	    pthread_create(&thread, NULL, idle_thread, NULL))
@@ -962,6 +977,27 @@ static long long check_image(struct __test_metadata *_metadata,
 	i = 3;
 #ifdef CKPT_REC_CREDS
 	i += check_creds(_metadata, rec_at(im, i));
+#endif
+#ifdef CKPT_REC_RLIMITS
+	{
+		const struct ckpt_rec_rlimits *rl = rec_at(im, i++);
+		struct rlimit lim;
+
+		ASSERT_EQ(CKPT_REC_RLIMITS, rl->h.type);
+		ASSERT_EQ(sizeof(*rl), rl->h.len);
+		ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &lim));
+		EXPECT_EQ(lim.rlim_cur, rl->rlim[RLIMIT_NOFILE].cur);
+		EXPECT_EQ(lim.rlim_max, rl->rlim[RLIMIT_NOFILE].max);
+	}
+#endif
+#ifdef CKPT_REC_SCHED
+	{
+		const struct ckpt_rec_sched *sc = rec_at(im, i++);
+
+		ASSERT_EQ(CKPT_REC_SCHED, sc->h.type);
+		ASSERT_EQ(sizeof(*sc), sc->h.len);
+		EXPECT_EQ(SCHED_OTHER, sc->policy);
+	}
 #endif
 	cpu = rec_at(im, i++);
 	ASSERT_EQ(CKPT_REC_CPU_X86_64, cpu->h.type);
@@ -1855,7 +1891,8 @@ FIXTURE_VARIANT_ADD(refused, child) {
 
 FIXTURE_VARIANT_ADD(refused, shared_anon) {
 	.extra = TARGET_SHARED,
-	.why = { "mapping 0x", "a shared anonymous mapping is not supported" },
+	.why = { "mapping 0x",
+		 "a shared anonymous mapping also mapped by another process is not supported" },
 };
 
 FIXTURE_SETUP(refused)

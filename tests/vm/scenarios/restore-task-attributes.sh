@@ -1,0 +1,48 @@
+#!/bin/sh
+# A daemon-like process (session leader after setsid(), nice 5, lowered
+# resource limits, umask 027, its own working directory) gets all of it
+# back after restart, with the same pid.
+. /tests/vm/lib.sh
+
+d=/tmp/attrs
+rm -rf "$d"
+mkdir -p "$d/work"
+d=$d BIN=$BIN sh -c '
+	cd "$d/work" || exit 1
+	umask 027
+	ulimit -n 200
+	ulimit -s 4096
+	renice -n 5 -p $$ >/dev/null || exit 1
+	exec setsid "$BIN/dynamic/counter" "$d" >>"$d/out" 2>&1
+' &
+i=0
+while [ ! -e "$d/ready" ]; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "counter did not get ready"
+	sleep 0.1
+done
+pid=$(pidof counter)
+
+# pgrp, session, nice from /proc/PID/stat; limits; umask; cwd
+attrs() {
+	cut -d' ' -f5,6,19 "/proc/$1/stat"
+	cat "/proc/$1/limits"
+	grep Umask "/proc/$1/status"
+	readlink "/proc/$1/cwd"
+}
+before=$(attrs "$pid")
+echo "$before" | head -1 | grep -q "^$pid $pid 5$" ||
+	fail "the setup did not work: pgrp/session/nice are $(echo "$before" | head -1)"
+
+expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
+sleep 0.2
+(sleep 1; attrs "$pid" >"$d/after"; touch "$d/stop") &
+expect 0 "" restart -i "$d/img"
+said "$d" "state intact"
+after=$(cat "$d/after")
+if [ "$before" != "$after" ]; then
+	echo "before:"; echo "$before"
+	echo "after:"; echo "$after"
+	fail "task attributes differ after restart"
+fi
+echo "pgrp/session/nice, limits, umask and cwd are the same"
