@@ -81,6 +81,10 @@ std::string record_type_name(std::uint32_t type)
 		return "FS";
 	case CKPT_REC_SIGHAND:
 		return "SIGHAND";
+	case CKPT_REC_SIGPENDING:
+		return "SIGPENDING";
+	case CKPT_REC_ITIMERS:
+		return "ITIMERS";
 	default:
 		return fmt::format("{:#010x}", type);
 	}
@@ -105,6 +109,8 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_FILE:
 	case CKPT_REC_FS:
 	case CKPT_REC_SIGHAND:
+	case CKPT_REC_SIGPENDING:
+	case CKPT_REC_ITIMERS:
 		return true;
 	default:
 		return false;

@@ -56,6 +56,10 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_fs);
 	case CKPT_REC_SIGHAND:
 		return sizeof(ckpt_rec_sighand);
+	case CKPT_REC_SIGPENDING:
+		return sizeof(ckpt_rec_sigpending);
+	case CKPT_REC_ITIMERS:
+		return sizeof(ckpt_rec_itimers);
 	default:
 		return 0;
 	}
@@ -154,6 +158,12 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 	case CKPT_REC_FILE: {
 		auto r = load<ckpt_rec_file>(rec.bytes);
 		return VariablePart{fmt::format("path length {}", r.path_len), r.path_len,
+				    sizeof(r)};
+	}
+	case CKPT_REC_SIGPENDING: {
+		auto r = load<ckpt_rec_sigpending>(rec.bytes);
+		return VariablePart{fmt::format("count of {} pending signals", r.nr),
+				    std::uint64_t{r.nr} * sizeof(ckpt_sigpending_entry),
 				    sizeof(r)};
 	}
 	case CKPT_REC_FS: {

@@ -82,4 +82,7 @@ TEST(RecordNames, TaskResourceRecordsAreKnown)
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_RLIMITS), "RLIMITS");
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_SCHED), "SCHED");
 	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_SHMEM), "shared anon");
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_SIGPENDING));
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_ITIMERS));
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_SIGPENDING), "SIGPENDING");
 }

@@ -11,6 +11,7 @@
 #define _LINUX_CHECKPOINT_H
 
 #include <linux/bits.h>
+#include <linux/ktime.h>
 #include <linux/types.h>
 #include <uapi/linux/checkpoint_hdr.h>
 
@@ -45,6 +46,10 @@ struct task_struct;
  * @creds:	restart: credentials to commit once everything is restored
  * @no_new_privs: restart: set no_new_privs with them
  * @dumpable:	restart: SUID_DUMP_* to set once the credentials are in
+ * @sigpending:	restart: signals to queue at the end, or NULL
+ * @nr_sigpending: restart: how many
+ * @itimer_real: restart: ITIMER_REAL time left to arm at the end
+ * @itimer_real_incr: restart: its interval
  */
 struct ckpt_ctx {
 	const char *op;
@@ -70,6 +75,10 @@ struct ckpt_ctx {
 	struct cred *creds;
 	bool no_new_privs;
 	int dumpable;
+	struct ckpt_sigpending_entry *sigpending;
+	u32 nr_sigpending;
+	ktime_t itimer_real;
+	ktime_t itimer_real_incr;
 };
 
 /* ckpt_ctx.seen */
@@ -82,6 +91,8 @@ struct ckpt_ctx {
 #define RST_SEEN_FS		BIT(6)
 #define RST_SEEN_RLIMITS	BIT(7)
 #define RST_SEEN_SCHED		BIT(8)
+#define RST_SEEN_SIGPENDING	BIT(9)
+#define RST_SEEN_ITIMERS	BIT(10)
 
 /* kernel/checkpoint/log.c */
 __printf(2, 3) void ckpt_log(struct ckpt_ctx *ctx, const char *fmt, ...);
@@ -118,6 +129,13 @@ int rst_sched(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 /* kernel/checkpoint/signal.c */
 int ckpt_write_sighand(struct ckpt_ctx *ctx, struct task_struct *t);
 int rst_sighand(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+
+/* kernel/checkpoint/sigpending.c */
+int ckpt_write_sigpending(struct ckpt_ctx *ctx, struct task_struct *t);
+int rst_sigpending(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int ckpt_write_itimers(struct ckpt_ctx *ctx, struct task_struct *t);
+int rst_itimers(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+void rst_signals_commit(struct ckpt_ctx *ctx, bool ok);
 
 /* mm/checkpoint.c */
 int ckpt_write_mm(struct ckpt_ctx *ctx, struct task_struct *t);

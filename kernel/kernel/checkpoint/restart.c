@@ -124,6 +124,8 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
 		{ CKPT_REC_SIGHAND, RST_SEEN_SIGHAND, RST_SEEN_TASK },
+		{ CKPT_REC_SIGPENDING, RST_SEEN_SIGPENDING, RST_SEEN_SIGHAND },
+		{ CKPT_REC_ITIMERS, RST_SEEN_ITIMERS, RST_SEEN_SIGHAND },
 	};
 	int i;
 
@@ -178,6 +180,10 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_fs(ctx, h);
 	case CKPT_REC_SIGHAND:
 		return rst_sighand(ctx, h);
+	case CKPT_REC_SIGPENDING:
+		return rst_sigpending(ctx, h);
+	case CKPT_REC_ITIMERS:
+		return rst_itimers(ctx, h);
 	}
 	if (!(h->type & CKPT_REC_OPTIONAL))
 		return ckpt_err(ctx, -EINVAL,
@@ -211,7 +217,8 @@ static int rst_check_complete(struct ckpt_ctx *ctx)
 	const unsigned int all = RST_SEEN_TREE | RST_SEEN_TASK | RST_SEEN_CREDS |
 				 RST_SEEN_RLIMITS | RST_SEEN_SCHED |
 				 RST_SEEN_CPU | RST_SEEN_MM | RST_SEEN_FS |
-				 RST_SEEN_SIGHAND;
+				 RST_SEEN_SIGHAND | RST_SEEN_SIGPENDING |
+				 RST_SEEN_ITIMERS;
 
 	if (!(ctx->seen & RST_SEEN_TREE))
 		return ckpt_err(ctx, -EINVAL, "image holds no task tree");
@@ -245,6 +252,7 @@ long do_restart(struct ckpt_ctx *ctx)
 	kfree(msg);
 	rst_files_end(ctx);
 	rst_creds_commit(ctx, !ret);
+	rst_signals_commit(ctx, !ret);
 
 	if (ret && ctx->committed) {
 		/* Half the caller is the image's: it must not run. */

@@ -2,8 +2,9 @@
 /*
  * Checkpoint/restart: signal dispositions, blocked mask and sigaltstack.
  *
- * Pending signals, interval timers and POSIX timers are refused until
- * the image can carry them.
+ * ITIMER_VIRTUAL, ITIMER_PROF and POSIX timers are refused until the
+ * image can carry them; pending signals and ITIMER_REAL are in
+ * sigpending.c.
  */
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
@@ -19,20 +20,7 @@ static int ckpt_signals_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct signal_struct *sig = t->signal;
 	pid_t pid = task_pid_vnr(t);
-	bool pending;
 
-	spin_lock_irq(&t->sighand->siglock);
-	pending = !sigisemptyset(&t->pending.signal) ||
-		  !sigisemptyset(&sig->shared_pending.signal);
-	spin_unlock_irq(&t->sighand->siglock);
-	if (pending)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d: pending signals are not supported yet",
-				pid);
-	if (hrtimer_active(&sig->real_timer))
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d: an armed ITIMER_REAL is not supported yet",
-				pid);
 #ifdef CONFIG_POSIX_TIMERS
 	if (sig->it[CPUCLOCK_PROF].expires || sig->it[CPUCLOCK_VIRT].expires)
 		return ckpt_err(ctx, -EOPNOTSUPP,

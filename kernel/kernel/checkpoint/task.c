@@ -223,6 +223,10 @@ int ckpt_write_tasks(struct ckpt_ctx *ctx)
 	if (!ret)
 		ret = ckpt_write_sighand(ctx, t);
 	if (!ret)
+		ret = ckpt_write_sigpending(ctx, t);
+	if (!ret)
+		ret = ckpt_write_itimers(ctx, t);
+	if (!ret)
 		ret = ckpt_check_frozen(ctx, t);
 	return ret;
 }

@@ -108,6 +108,8 @@ struct ckpt_hdr {
 
 /* 0x0500-0x05ff: signals */
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
+#define CKPT_REC_SIGPENDING	0x0501	/* struct ckpt_rec_sigpending + entries */
+#define CKPT_REC_ITIMERS	0x0502	/* struct ckpt_rec_itimers */
 
 /*
  * Ranges reserved for the record types of each subsystem:
@@ -371,6 +373,33 @@ struct ckpt_rec_sighand {
 	__u64 altstack_size;
 	__u32 altstack_flags;
 	__u32 pad;
+};
+
+/*
+ * Pending signals, each with its siginfo (the 128-byte siginfo_t of the
+ * architecture), standard signals once, real-time signals as queued.
+ */
+#define CKPT_SIGINFO_SIZE	128
+#define CKPT_SIG_SHARED		(1U << 0)	/* pending for the whole process */
+
+struct ckpt_sigpending_entry {
+	__u32 signo;
+	__u32 flags;			/* CKPT_SIG_* */
+	__u8  info[CKPT_SIGINFO_SIZE];	/* siginfo_t */
+};
+
+struct ckpt_rec_sigpending {
+	struct ckpt_hdr h;		/* CKPT_REC_SIGPENDING */
+	__u32 nr;			/* entries that follow */
+	__u32 pad;
+	/* followed by nr struct ckpt_sigpending_entry */
+};
+
+/* Interval timers: what getitimer() would have said at checkpoint time. */
+struct ckpt_rec_itimers {
+	struct ckpt_hdr h;		/* CKPT_REC_ITIMERS */
+	__u64 real_value_ns;		/* ITIMER_REAL time left, 0: disarmed */
+	__u64 real_interval_ns;
 };
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */

@@ -638,6 +638,24 @@ static const void *rec_at(const struct image *im, size_t i)
 	return im->recs[i].h;
 }
 
+#ifdef CKPT_REC_SIGPENDING
+/* SIGPENDING and ITIMERS at @i: nothing pending, ITIMER_REAL disarmed. */
+static int check_no_signals(const struct image *im, size_t i)
+{
+	const struct ckpt_rec_sigpending *sp;
+	const struct ckpt_rec_itimers *it;
+
+	if (i + 1 >= im->nr)
+		return -1;
+	sp = rec_at(im, i);
+	it = rec_at(im, i + 1);
+	if (sp->h.type != CKPT_REC_SIGPENDING || sp->nr ||
+	    it->h.type != CKPT_REC_ITIMERS || it->real_value_ns)
+		return -1;
+	return 0;
+}
+#endif
+
 /* Copy saved memory @addr..@addr+@len out of the PAGES records. */
 static int image_mem(const struct image *im, __u64 addr, void *out, size_t len)
 {
@@ -1041,6 +1059,11 @@ static long long check_image(struct __test_metadata *_metadata,
 	EXPECT_TRUE(sig->blocked & (1ULL << (SIGUSR2 - 1)));
 	EXPECT_FALSE(sig->blocked & (1ULL << (SIGUSR1 - 1)));
 	EXPECT_EQ(0, sig->altstack_size);
+#ifdef CKPT_REC_SIGPENDING
+	/* the target has nothing pending and no timer armed */
+	EXPECT_EQ(0, check_no_signals(im, i));
+	i += 2;
+#endif
 
 	ASSERT_EQ(im->nr - 1, i);
 	tail = rec_at(im, i);
