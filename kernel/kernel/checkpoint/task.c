@@ -12,6 +12,7 @@
 #include <linux/errno.h>
 #include <linux/fs_struct.h>
 #include <linux/delay.h>
+#include <linux/fdtable.h>
 #include <linux/futex.h>
 #include <linux/nsproxy.h>
 #include <linux/personality.h>
@@ -285,6 +286,30 @@ static int rst_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_rec_task *rec)
 	return 0;
 }
 
+/*
+ * The caller's memory, descriptors and fs information are replaced: none
+ * of them may be shared with another task (a thread, a vfork() parent,
+ * a CLONE_FILES or CLONE_FS sibling), which would lose them too.
+ */
+static int rst_check_alone(struct ckpt_ctx *ctx)
+{
+	const char *what = NULL;
+
+	if (!thread_group_empty(current))
+		what = "has other threads";
+	else if (atomic_read(&current->mm->mm_users) > 1)
+		what = "shares its memory with another task";
+	else if (atomic_read(&current->files->count) > 1)
+		what = "shares its file descriptor table";
+	else if (READ_ONCE(current->fs->users) > 1)
+		what = "shares its working directory (CLONE_FS)";
+	if (what)
+		return ckpt_err(ctx, -EBUSY,
+				"the restarting task %s: restart() replaces them",
+				what);
+	return 0;
+}
+
 /**
  * rst_task - start restoring the caller as the task of @h
  * @ctx: the restart
@@ -311,6 +336,9 @@ int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	if (ctx->flags & RESTART_FROZEN)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"RESTART_FROZEN is not supported yet");
+	ret = rst_check_alone(ctx);
+	if (ret)
+		return ret;
 
 	ctx->committed = true;
 	rst_files_begin(ctx);

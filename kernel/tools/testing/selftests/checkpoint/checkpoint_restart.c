@@ -1669,6 +1669,39 @@ TEST_F(cr, restart_refused_at_task)
 }
 
 /*
+ * restart() replaces the caller's memory, descriptors and working
+ * directory: a caller that shares any of them (here a vfork() child,
+ * which shares its parent's memory) is refused before anything changes,
+ * and the parent carries on unharmed.
+ */
+TEST_F(cr, restart_refused_when_shared)
+{
+	struct env *e = &self->e;
+	volatile long ret = 0;
+	int fd;
+	pid_t child;
+
+	CHECKPOINT_OK(CHECKPOINT_SUBTREE);
+	env_kill(e);
+	ASSERT_EQ(0, reset_progress(e->pfd));
+	clear_log(e);
+	fd = memfd_create("img", 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)e->im.len, pwrite(fd, e->im.buf, e->im.len, 0));
+	child = vfork();
+	if (child == 0) {
+		ret = sys_restart(0, fd, 0, e->log);
+		_exit(0);
+	}
+	ASSERT_LT(0, child);
+	EXPECT_EQ(0, wait_exit(child));
+	EXPECT_EQ(-EBUSY, ret);
+	EXPECT_TRUE(log_says(e, "shares its memory with another task"));
+	close(fd);
+	EXPECT_EQ(0, read_progress(e->pfd));
+}
+
+/*
  * The image cut short.  Before the TASK record restart() fails with
  * EBADMSG and the caller carries on; from the TASK record on, the caller
  * is no longer itself and is killed.  Either way nothing of the image
