@@ -67,6 +67,8 @@ std::string record_type_name(std::uint32_t type)
 		return "RLIMITS";
 	case CKPT_REC_SCHED:
 		return "SCHED";
+	case CKPT_REC_RESTART_BLOCK:
+		return "RESTART_BLOCK";
 	case CKPT_REC_CPU_X86_64:
 		return "CPU_X86_64";
 	case CKPT_REC_MM:
@@ -102,6 +104,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_CREDS:
 	case CKPT_REC_RLIMITS:
 	case CKPT_REC_SCHED:
+	case CKPT_REC_RESTART_BLOCK:
 	case CKPT_REC_CPU_X86_64:
 	case CKPT_REC_MM:
 	case CKPT_REC_VMA:

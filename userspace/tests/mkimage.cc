@@ -28,7 +28,7 @@ int main(int argc, char **argv)
 		} else if (kind == "failed" || kind == "corrupt") {
 			image = crtest::failed_image("checkpoint of pid 1 is not supported yet");
 		} else if (kind == "optional" || kind == "mandatory") {
-			std::uint32_t type = 0x0105;
+			std::uint32_t type = 0x01f0;
 			if (kind == "optional")
 				type |= CKPT_REC_OPTIONAL;
 			image = crtest::build_image([type](cr::RecordWriter &w) {

@@ -15,8 +15,8 @@ TEST(RecordNames, KnownAndUnknownTypes)
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_TAIL), "TAIL");
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_ERROR), "ERROR");
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_PADDING), "PADDING");
-	EXPECT_EQ(cr::record_type_name(0x0105), "0x00000105");
-	EXPECT_EQ(cr::record_type_name(CKPT_REC_OPTIONAL | 0x0105), "0x80000105");
+	EXPECT_EQ(cr::record_type_name(0x01f0), "0x000001f0");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_OPTIONAL | 0x01f0), "0x800001f0");
 }
 
 TEST(RecordNames, ArchAndFlags)
@@ -85,4 +85,5 @@ TEST(RecordNames, TaskResourceRecordsAreKnown)
 	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_SIGPENDING));
 	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_ITIMERS));
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_SIGPENDING), "SIGPENDING");
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_RESTART_BLOCK));
 }

@@ -246,18 +246,18 @@ TEST(Reader, UnknownMandatoryType)
 {
 	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
 		w.write_header(cr::make_header(1, 0));
-		w.write(0x0105, crtest::text_bytes("task"));
+		w.write(0x01f0, crtest::text_bytes("task"));
 		w.write_tail();
 	});
 	cr::Error e = expect_failure(image, EINVAL, sizeof(ckpt_rec_header));
-	EXPECT_THAT(e.what(), HasSubstr("unknown record type 0x00000105"));
+	EXPECT_THAT(e.what(), HasSubstr("unknown record type 0x000001f0"));
 }
 
 TEST(Reader, UnknownOptionalTypeSkipped)
 {
 	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
 		w.write_header(cr::make_header(1, 0));
-		w.write(CKPT_REC_OPTIONAL | 0x0105, crtest::text_bytes("task"));
+		w.write(CKPT_REC_OPTIONAL | 0x01f0, crtest::text_bytes("task"));
 		w.write(CKPT_REC_OPTIONAL | 0x7fff, {});
 		w.write_tail();
 	});

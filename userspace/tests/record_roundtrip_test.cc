@@ -16,7 +16,7 @@ using crtest::Bytes;
 
 namespace {
 
-constexpr std::uint32_t optional_type = CKPT_REC_OPTIONAL | 0x0105;
+constexpr std::uint32_t optional_type = CKPT_REC_OPTIONAL | 0x01f0;
 
 /* HEADER, a 5-byte optional record, ERROR, PADDING, TAIL. */
 void write_sample(cr::RecordWriter &w)

@@ -74,13 +74,13 @@ ckptinfo_failed)
 ckptinfo_optional)
 	run 0 "$CKPTINFO" --verify "$(image optional)"
 	run 0 "$CKPTINFO" "$(image optional)"
-	expect_out "0x80000105 .*unknown optional type, skipped"
+	expect_out "0x800001f0 .*unknown optional type, skipped"
 	;;
 ckptinfo_mandatory)
 	run 1 "$CKPTINFO" "$(image mandatory)"
-	expect_err "at byte offset 120: unknown record type 0x00000105"
+	expect_err "at byte offset 120: unknown record type 0x000001f0"
 	run 1 "$CKPTINFO" --verify "$(image mandatory)"
-	expect_err "at byte offset 120: unknown record type 0x00000105"
+	expect_err "at byte offset 120: unknown record type 0x000001f0"
 	;;
 ckptinfo_truncated)
 	run 1 "$CKPTINFO" "$(image truncated)"

@@ -50,6 +50,8 @@ struct task_struct;
  * @nr_sigpending: restart: how many
  * @itimer_real: restart: ITIMER_REAL time left to arm at the end
  * @itimer_real_incr: restart: its interval
+ * @restart_block: restart: the caller's restart block continues an
+ *		interrupted sleep (see kernel/checkpoint/restart_block.c)
  */
 struct ckpt_ctx {
 	const char *op;
@@ -79,6 +81,7 @@ struct ckpt_ctx {
 	u32 nr_sigpending;
 	ktime_t itimer_real;
 	ktime_t itimer_real_incr;
+	bool restart_block;
 };
 
 /* ckpt_ctx.seen */
@@ -93,6 +96,7 @@ struct ckpt_ctx {
 #define RST_SEEN_SCHED		BIT(8)
 #define RST_SEEN_SIGPENDING	BIT(9)
 #define RST_SEEN_ITIMERS	BIT(10)
+#define RST_SEEN_RESTART_BLOCK	BIT(11)
 
 /* kernel/checkpoint/log.c */
 __printf(2, 3) void ckpt_log(struct ckpt_ctx *ctx, const char *fmt, ...);
@@ -119,6 +123,10 @@ int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_write_creds(struct ckpt_ctx *ctx, struct task_struct *t);
 int rst_creds(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 void rst_creds_commit(struct ckpt_ctx *ctx, bool ok);
+
+/* kernel/checkpoint/restart_block.c */
+int ckpt_write_restart_block(struct ckpt_ctx *ctx, struct task_struct *t);
+int rst_restart_block(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 
 /* kernel/checkpoint/resources.c */
 int ckpt_write_rlimits(struct ckpt_ctx *ctx, struct task_struct *t);

@@ -117,7 +117,8 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_CREDS, RST_SEEN_CREDS, RST_SEEN_TASK },
 		{ CKPT_REC_RLIMITS, RST_SEEN_RLIMITS, RST_SEEN_TASK },
 		{ CKPT_REC_SCHED, RST_SEEN_SCHED, RST_SEEN_TASK },
-		{ CKPT_REC_CPU_X86_64, RST_SEEN_CPU, RST_SEEN_TASK },
+		{ CKPT_REC_RESTART_BLOCK, RST_SEEN_RESTART_BLOCK, RST_SEEN_TASK },
+		{ CKPT_REC_CPU_X86_64, RST_SEEN_CPU, RST_SEEN_RESTART_BLOCK },
 		{ CKPT_REC_MM, RST_SEEN_MM, RST_SEEN_TASK },
 		{ CKPT_REC_VMA, 0, RST_SEEN_MM },
 		{ CKPT_REC_PAGES, 0, RST_SEEN_MM },
@@ -166,6 +167,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_rlimits(ctx, h);
 	case CKPT_REC_SCHED:
 		return rst_sched(ctx, h);
+	case CKPT_REC_RESTART_BLOCK:
+		return rst_restart_block(ctx, h);
 	case CKPT_REC_CPU_X86_64:
 		return ckpt_arch_restore_cpu(ctx, h);
 	case CKPT_REC_MM:
@@ -216,6 +219,7 @@ static int rst_check_complete(struct ckpt_ctx *ctx)
 {
 	const unsigned int all = RST_SEEN_TREE | RST_SEEN_TASK | RST_SEEN_CREDS |
 				 RST_SEEN_RLIMITS | RST_SEEN_SCHED |
+				 RST_SEEN_RESTART_BLOCK |
 				 RST_SEEN_CPU | RST_SEEN_MM | RST_SEEN_FS |
 				 RST_SEEN_SIGHAND | RST_SEEN_SIGPENDING |
 				 RST_SEEN_ITIMERS;

@@ -214,6 +214,8 @@ int ckpt_write_tasks(struct ckpt_ctx *ctx)
 	if (!ret)
 		ret = ckpt_write_sched(ctx, t);
 	if (!ret)
+		ret = ckpt_write_restart_block(ctx, t);
+	if (!ret)
 		ret = ckpt_arch_write_cpu(ctx, t);
 	if (!ret)
 		ret = ckpt_write_mm(ctx, t);

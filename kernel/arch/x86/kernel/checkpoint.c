@@ -24,6 +24,7 @@
 #include <asm/prctl.h>
 #include <asm/proto.h>
 #include <asm/segment.h>
+#include <asm/unistd.h>
 #include <asm/vdso.h>
 
 /* Offset of the xsave header's XSTATE_BV in a standard-format area. */
@@ -155,17 +156,26 @@ static void rst_set_regs(struct pt_regs *regs, const struct user_regs_struct *u)
 /*
  * A task frozen inside a system call was stopped on its way out with a
  * -ERESTART* code in ax; the freezer would have restarted the call when
- * thawing it.  Do the same on the way out of restart().
+ * thawing it.  Do the same on the way out of restart(): through
+ * restart_syscall() when its restart block was restored, else by
+ * executing the call again.
  */
-static void rst_restart_syscall(struct pt_regs *regs)
+static void rst_restart_syscall(struct ckpt_ctx *ctx, struct pt_regs *regs)
 {
 	if ((long)regs->orig_ax < 0)
 		return;
 	switch (regs->ax) {
+	case -ERESTART_RESTARTBLOCK:
+		/* with a restored restart block, go on where it stopped */
+		if (ctx->restart_block) {
+			regs->ax = __NR_restart_syscall;
+			regs->ip -= 2;
+			break;
+		}
+		fallthrough;
 	case -ERESTARTNOHAND:
 	case -ERESTARTSYS:
 	case -ERESTARTNOINTR:
-	case -ERESTART_RESTARTBLOCK:
 		regs->ax = regs->orig_ax;
 		regs->ip -= 2;
 		break;
@@ -223,7 +233,7 @@ int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		return ckpt_err(ctx, ret, "cannot restore fs_base/gs_base");
 
 	rst_set_regs(current_pt_regs(), &u);
-	rst_restart_syscall(current_pt_regs());
+	rst_restart_syscall(ctx, current_pt_regs());
 	return 0;
 }
 

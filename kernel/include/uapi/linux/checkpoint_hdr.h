@@ -93,6 +93,7 @@ struct ckpt_hdr {
 #define CKPT_REC_CREDS		0x0102	/* struct ckpt_rec_creds + groups */
 #define CKPT_REC_RLIMITS	0x0103	/* struct ckpt_rec_rlimits */
 #define CKPT_REC_SCHED		0x0104	/* struct ckpt_rec_sched */
+#define CKPT_REC_RESTART_BLOCK	0x0105	/* struct ckpt_rec_restart_block */
 
 /* 0x0200-0x02ff: CPU state */
 #define CKPT_REC_CPU_X86_64	0x0200	/* struct ckpt_rec_cpu_x86_64 + xsave */
@@ -262,6 +263,24 @@ struct ckpt_rec_sched {
 	__u32 policy;			/* SCHED_OTHER, _BATCH, _IDLE, _FIFO, _RR */
 	__u32 rt_priority;
 	__u32 reset_on_fork;
+};
+
+/*
+ * A task frozen in a system call that restarts with a restart block
+ * (-ERESTART_RESTARTBLOCK): what it needs to go on with the time it had
+ * left.  Other restart blocks make the call start over.
+ */
+#define CKPT_RESTART_NONE	0	/* re-execute the interrupted call */
+#define CKPT_RESTART_NANOSLEEP	1	/* relative nanosleep/clock_nanosleep */
+
+struct ckpt_rec_restart_block {
+	struct ckpt_hdr h;		/* CKPT_REC_RESTART_BLOCK */
+	__u32 kind;			/* CKPT_RESTART_* */
+	__s32 clockid;
+	__s64 remaining_ns;		/* time left to sleep, >= 0 */
+	__u64 rmtp;			/* user struct timespec for the time left, 0: none */
+	__u32 rmtp_type;		/* 0: none, 1: native, 2: compat */
+	__u32 pad;
 };
 
 /* x86_64 CPU state: struct user_regs_struct order, then the xsave area. */

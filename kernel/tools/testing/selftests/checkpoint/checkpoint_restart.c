@@ -1017,6 +1017,11 @@ static long long check_image(struct __test_metadata *_metadata,
 		EXPECT_EQ(SCHED_OTHER, sc->policy);
 	}
 #endif
+#ifdef CKPT_REC_RESTART_BLOCK
+	EXPECT_EQ(CKPT_REC_RESTART_BLOCK,
+		  ((const struct ckpt_hdr *)rec_at(im, i))->type);
+	i++;
+#endif
 	cpu = rec_at(im, i++);
 	ASSERT_EQ(CKPT_REC_CPU_X86_64, cpu->h.type);
 	ASSERT_LE(sizeof(*cpu), cpu->h.len);
