@@ -46,6 +46,7 @@ struct task_struct;
  * @creds:	restart: credentials to commit once everything is restored
  * @no_new_privs: restart: set no_new_privs with them
  * @dumpable:	restart: SUID_DUMP_* to set once the credentials are in
+ * @pdeath_signal: restart: the same, for the parent-death signal
  * @sigpending:	restart: signals to queue at the end, or NULL
  * @nr_sigpending: restart: how many
  * @itimer_real: restart: ITIMER_REAL time left to arm at the end
@@ -77,6 +78,7 @@ struct ckpt_ctx {
 	struct cred *creds;
 	bool no_new_privs;
 	int dumpable;
+	int pdeath_signal;
 	struct ckpt_sigpending_entry *sigpending;
 	u32 nr_sigpending;
 	ktime_t itimer_real;

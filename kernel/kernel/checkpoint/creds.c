@@ -250,7 +250,9 @@ void rst_creds_commit(struct ckpt_ctx *ctx, bool ok)
 		abort_creds(ctx->creds);
 	}
 	ctx->creds = NULL;
-	/* commit_creds() resets it when the ids change: the image's wins */
-	if (ok)
+	/* commit_creds() resets these when the ids change: the image's win */
+	if (ok) {
 		set_dumpable(current->mm, ctx->dumpable);
+		current->pdeath_signal = ctx->pdeath_signal;
+	}
 }

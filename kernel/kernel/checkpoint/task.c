@@ -363,5 +363,6 @@ int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	current->clear_child_tid =
 		(int __user *)(unsigned long)rec.clear_child_tid;
 	ctx->dumpable = rec.dumpable;
+	ctx->pdeath_signal = rec.pdeath_signal;
 	return 0;
 }

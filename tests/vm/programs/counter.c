@@ -7,16 +7,24 @@
  * mapping with a pattern, keeps a guard page PROT_NONE, carries a floating point value from step to
  * step, writes its step count to DIR/progress, creates DIR/ready, and
  * sleeps 20 ms per step (so it is usually frozen inside nanosleep()).
+ * It also holds a MAP_GROWSDOWN area, a private file mapping with a
+ * copy-on-write page, files (O_APPEND, a directory, /dev/urandom,
+ * /dev/null with close-on-exec) at known offsets, a sigaltstack, a name,
+ * a pdeath signal, a personality flag and no_new_privs.
  * When DIR/stop appears it checks everything against what it recorded
  * at the start (memory, its pid, /proc/self/maps, cmdline, environ,
- * auxv) and exits 0 when all matches, 1 otherwise, naming what differs.
+ * auxv, files, task attributes) and exits 0 when all matches, 1
+ * otherwise, naming what differs.
  */
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,6 +100,98 @@ static int same_file(const char *path, const char *then, size_t len)
 	return same;
 }
 
+/* Extra state set up by setup_extras(), checked by check_extras(). */
+static struct {
+	unsigned char *grows, *fmap;
+	int append_fd, dir_fd, rand_fd, null_fd;
+	off_t append_pos, dir_pos;
+	stack_t ss;
+} x;
+
+static int setup_extras(const char *dir)
+{
+	char path[512];
+	int fd;
+
+	x.grows = mmap(NULL, 8 * 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0);
+	if (x.grows == MAP_FAILED)
+		return -1;
+	memset(x.grows + 7 * 4096, 0x77, 4096);
+
+	/* a private mapping of a file, one page written (copy-on-write) */
+	snprintf(path, sizeof(path), "%s/mapped", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || ftruncate(fd, 3 * 4096))
+		return -1;
+	pwrite(fd, "file", 4, 0);
+	pwrite(fd, "file", 4, 2 * 4096);
+	x.fmap = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (x.fmap == MAP_FAILED)
+		return -1;
+	memcpy(x.fmap + 4096, "cow!", 4);
+
+	snprintf(path, sizeof(path), "%s/appended", dir);
+	x.append_fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	write(x.append_fd, "0123456789", 10);
+	x.append_pos = lseek(x.append_fd, 0, SEEK_CUR);
+	x.dir_fd = open(dir, O_RDONLY | O_DIRECTORY);
+	x.rand_fd = open("/dev/urandom", O_RDONLY);
+	x.null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (x.append_fd < 0 || x.dir_fd < 0 || x.rand_fd < 0 || x.null_fd < 0)
+		return -1;
+
+	x.ss.ss_sp = malloc(SIGSTKSZ);
+	x.ss.ss_size = SIGSTKSZ;
+	if (!x.ss.ss_sp || sigaltstack(&x.ss, NULL))
+		return -1;
+	if (prctl(PR_SET_NAME, "counter-x") || prctl(PR_SET_PDEATHSIG, SIGUSR2) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    personality(PER_LINUX | UNAME26) < 0)
+		return -1;
+	return 0;
+}
+
+#define CHECK(cond, ...)                                      \
+	do {                                                  \
+		if (!(cond)) {                                \
+			printf("counter: " __VA_ARGS__);      \
+			printf("\n");                         \
+			ok = 0;                               \
+		}                                             \
+	} while (0)
+
+static int check_extras(void)
+{
+	unsigned char c;
+	char name[16] = "";
+	int ok = 1, sig = 0;
+	stack_t ss;
+
+	CHECK(x.grows[7 * 4096] == 0x77 && x.grows[0] == 0,
+	      "MAP_GROWSDOWN area differs");
+	CHECK(!memcmp(x.fmap, "file", 4) && !memcmp(x.fmap + 4096, "cow!", 4) &&
+	      !memcmp(x.fmap + 2 * 4096, "file", 4),
+	      "private file mapping differs");
+	CHECK(lseek(x.append_fd, 0, SEEK_CUR) == x.append_pos,
+	      "O_APPEND file offset differs");
+	CHECK(fcntl(x.append_fd, F_GETFL) & O_APPEND, "O_APPEND flag lost");
+	CHECK(fcntl(x.dir_fd, F_GETFL) & O_DIRECTORY, "directory fd lost");
+	CHECK(read(x.rand_fd, &c, 1) == 1, "/dev/urandom fd lost");
+	CHECK(fcntl(x.null_fd, F_GETFD) == FD_CLOEXEC, "close-on-exec flag lost");
+	CHECK(write(x.null_fd, "x", 1) == 1, "/dev/null fd lost");
+	CHECK(!sigaltstack(NULL, &ss) && ss.ss_sp == x.ss.ss_sp &&
+	      ss.ss_size == x.ss.ss_size, "sigaltstack differs");
+	prctl(PR_GET_NAME, name);
+	CHECK(!strcmp(name, "counter-x"), "name is %s", name);
+	prctl(PR_GET_PDEATHSIG, &sig);
+	CHECK(sig == SIGUSR2, "pdeath signal is %d", sig);
+	CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, "no_new_privs lost");
+	CHECK(personality(0xffffffff) == (PER_LINUX | UNAME26), "personality differs");
+	return ok;
+}
+
 static double step(double d, long i)
 {
 	return d * 1.000001 + sqrt((double)i);
@@ -135,6 +235,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < MAP_SIZE; i += 4096)
 		area[i] = (unsigned char)(i >> 12);
 
+	if (setup_extras(dir))
+		return 2;
 	snprintf(path, sizeof(path), "%s/progress", dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
@@ -188,6 +290,7 @@ int main(int argc, char **argv)
 		printf("counter: pid %d, was %d\n", getpid(), pid);
 		ok = 0;
 	}
+	ok &= check_extras();
 	ok &= same_file("/proc/self/maps", before[0], maps_len);
 	ok &= same_file("/proc/self/cmdline", before[1], cmd_len);
 	ok &= same_file("/proc/self/environ", before[2], env_len);
