@@ -51,6 +51,7 @@ struct task_struct;
  * @nr_sigpending: restart: how many
  * @itimer_real: restart: ITIMER_REAL time left to arm at the end
  * @itimer_real_incr: restart: its interval
+ * @itimer_cpu: restart: ITIMER_VIRTUAL/PROF CPU time left and interval
  * @restart_block: restart: the caller's restart block continues an
  *		interrupted sleep (see kernel/checkpoint/restart_block.c)
  */
@@ -83,6 +84,7 @@ struct ckpt_ctx {
 	u32 nr_sigpending;
 	ktime_t itimer_real;
 	ktime_t itimer_real_incr;
+	u64 itimer_cpu[2][2];
 	bool restart_block;
 };
 

@@ -2,9 +2,8 @@
 /*
  * Checkpoint/restart: signal dispositions, blocked mask and sigaltstack.
  *
- * ITIMER_VIRTUAL, ITIMER_PROF and POSIX timers are refused until the
- * image can carry them; pending signals and ITIMER_REAL are in
- * sigpending.c.
+ * POSIX timers are refused until the image can carry them; pending
+ * signals and interval timers are in sigpending.c.
  */
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
@@ -22,10 +21,6 @@ static int ckpt_signals_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 	pid_t pid = task_pid_vnr(t);
 
 #ifdef CONFIG_POSIX_TIMERS
-	if (sig->it[CPUCLOCK_PROF].expires || sig->it[CPUCLOCK_VIRT].expires)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d: armed ITIMER_VIRTUAL/ITIMER_PROF timers are not supported yet",
-				pid);
 	if (!hlist_empty(&sig->posix_timers))
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d: POSIX timers are not supported yet", pid);

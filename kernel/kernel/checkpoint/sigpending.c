@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Checkpoint/restart of pending signals and ITIMER_REAL.
+ * Checkpoint/restart of pending signals and interval timers.
  *
  * Pending signals are saved with their siginfo and queued again on the
  * restored task, private or process-wide as they were.  ITIMER_REAL is
  * saved as the time it had left at checkpoint time; a timer that fired
  * while the task was frozen left a pending SIGALRM, which is saved too.
+ * ITIMER_VIRTUAL and ITIMER_PROF are saved as the CPU time they had left.
  */
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
 #include <linux/hrtimer.h>
+#include <linux/posix-timers.h>
+#include <linux/sched/cputime.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
@@ -150,10 +153,21 @@ int rst_sigpending(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	return ret;
 }
 
+/* CPU time an ITIMER_VIRTUAL/PROF timer has left, 0 when disarmed. */
+static u64 ckpt_cpu_itimer_left(u64 expires, u64 now)
+{
+	if (!expires)
+		return 0;
+	/* expired but not delivered yet: fire right after restart */
+	return expires > now ? expires - now : TICK_NSEC;
+}
+
 int ckpt_write_itimers(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct signal_struct *sig = t->signal;
 	struct ckpt_rec_itimers rec = {};
+	struct task_cputime times;
+	u64 virt, prof;
 	ktime_t left;
 
 	spin_lock_irq(&t->sighand->siglock);
@@ -163,7 +177,18 @@ int ckpt_write_itimers(struct ckpt_ctx *ctx, struct task_struct *t)
 		rec.real_value_ns = max_t(s64, ktime_to_ns(left), NSEC_PER_USEC);
 		rec.real_interval_ns = ktime_to_ns(sig->it_real_incr);
 	}
+	virt = sig->it[CPUCLOCK_VIRT].expires;
+	prof = sig->it[CPUCLOCK_PROF].expires;
+	rec.virt_interval_ns = sig->it[CPUCLOCK_VIRT].incr;
+	rec.prof_interval_ns = sig->it[CPUCLOCK_PROF].incr;
 	spin_unlock_irq(&t->sighand->siglock);
+
+	if (virt || prof) {
+		thread_group_cputime(t, &times);
+		rec.virt_value_ns = ckpt_cpu_itimer_left(virt, times.utime);
+		rec.prof_value_ns = ckpt_cpu_itimer_left(prof, times.utime +
+							 times.stime);
+	}
 	return ckpt_write_record(ctx, CKPT_REC_ITIMERS, &rec.h, sizeof(rec),
 				 NULL, 0);
 }
@@ -183,12 +208,36 @@ int rst_itimers(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
 	if (ret)
 		return ret;
-	if (rec.real_value_ns > KTIME_MAX || rec.real_interval_ns > KTIME_MAX)
+	if (rec.real_value_ns > KTIME_MAX || rec.real_interval_ns > KTIME_MAX ||
+	    rec.virt_value_ns > KTIME_MAX || rec.virt_interval_ns > KTIME_MAX ||
+	    rec.prof_value_ns > KTIME_MAX || rec.prof_interval_ns > KTIME_MAX)
 		return ckpt_err(ctx, -EINVAL, "offset %lld: bad interval timer",
 				ctx->rec_pos);
 	ctx->itimer_real = ns_to_ktime(rec.real_value_ns);
 	ctx->itimer_real_incr = ns_to_ktime(rec.real_interval_ns);
+	ctx->itimer_cpu[CPUCLOCK_VIRT][0] = rec.virt_value_ns;
+	ctx->itimer_cpu[CPUCLOCK_VIRT][1] = rec.virt_interval_ns;
+	ctx->itimer_cpu[CPUCLOCK_PROF][0] = rec.prof_value_ns;
+	ctx->itimer_cpu[CPUCLOCK_PROF][1] = rec.prof_interval_ns;
 	return 0;
+}
+
+/* What setitimer(ITIMER_VIRTUAL or ITIMER_PROF) does, for current. */
+static void rst_cpu_itimer(unsigned int clock_id, u64 value, u64 interval)
+{
+	struct cpu_itimer *it = &current->signal->it[clock_id];
+	u64 oval;
+
+	spin_lock_irq(&current->sighand->siglock);
+	oval = it->expires;
+	if (oval || value) {
+		if (value)
+			value += TICK_NSEC;
+		set_process_cpu_timer(current, clock_id, &value, &oval);
+	}
+	it->expires = value;
+	it->incr = interval;
+	spin_unlock_irq(&current->sighand->siglock);
 }
 
 /**
@@ -213,6 +262,10 @@ void rst_signals_commit(struct ckpt_ctx *ctx, bool ok)
 			hrtimer_start(&sig->real_timer, ctx->itimer_real,
 				      HRTIMER_MODE_REL);
 		spin_unlock_irq(&current->sighand->siglock);
+		rst_cpu_itimer(CPUCLOCK_VIRT, ctx->itimer_cpu[CPUCLOCK_VIRT][0],
+			       ctx->itimer_cpu[CPUCLOCK_VIRT][1]);
+		rst_cpu_itimer(CPUCLOCK_PROF, ctx->itimer_cpu[CPUCLOCK_PROF][0],
+			       ctx->itimer_cpu[CPUCLOCK_PROF][1]);
 	}
 	kvfree(ctx->sigpending);
 	ctx->sigpending = NULL;

@@ -2,10 +2,11 @@
 /*
  * sigstate DIR: keeps signal state that a restart must bring back:
  * SIGUSR2 and two queued SIGRTMIN+1 (values 42, 43) pending while
- * blocked, and ITIMER_REAL armed for 4 s.  Creates DIR/ready, counts in
+ * blocked, ITIMER_REAL armed for 4 s, ITIMER_VIRTUAL and ITIMER_PROF for
+ * 300 and 400 ms of CPU time.  Creates DIR/ready, counts in
  * DIR/progress; when DIR/stop appears it unblocks the signals and checks
- * that the handlers see them with their siginfo, and that the timer
- * still has time left and then fires.  Exits 0 when all holds.
+ * that the handlers see them with their siginfo, and that the timers
+ * still have time left and then fire (burning CPU for the CPU timers).  Exits 0 when all holds.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -16,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t usr2, usr2_code, rt_n, alrm;
+static volatile sig_atomic_t usr2, usr2_code, rt_n, alrm, vtalrm, prof;
 static volatile int rt_values[4];
 
 static void on_usr2(int sig, siginfo_t *si, void *uc)
@@ -38,8 +39,45 @@ static void on_rt(int sig, siginfo_t *si, void *uc)
 
 static void on_alrm(int sig)
 {
-	(void)sig;
-	alrm++;
+	if (sig == SIGALRM)
+		alrm++;
+	else if (sig == SIGVTALRM)
+		vtalrm++;
+	else
+		prof++;
+}
+
+/* A CPU-time timer has time left, at most @max_ms, and has not fired. */
+static int cpu_timer_left(int which, const char *name, long max_ms,
+			  volatile sig_atomic_t *fired)
+{
+	struct itimerval it;
+	long left_ms;
+
+	getitimer(which, &it);
+	left_ms = it.it_value.tv_sec * 1000 + it.it_value.tv_usec / 1000;
+	/* setitimer() rounds up by a tick */
+	if (*fired || left_ms <= 0 || left_ms > max_ms + 20) {
+		printf("sigstate: %s has %ld ms left (fired %d)\n", name, left_ms,
+		       (int)*fired);
+		return 0;
+	}
+	return 1;
+}
+
+/* Burn CPU time until both CPU timers fired once (30 s at most). */
+static int cpu_timers_fire(void)
+{
+	time_t t0 = time(NULL);
+
+	while ((!vtalrm || !prof) && time(NULL) - t0 < 30)
+		;
+	if (vtalrm != 1 || prof != 1) {
+		printf("sigstate: ITIMER_VIRTUAL fired %d times, ITIMER_PROF %d\n",
+		       (int)vtalrm, (int)prof);
+		return 0;
+	}
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -63,6 +101,8 @@ int main(int argc, char **argv)
 	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_alrm;
 	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGVTALRM, &sa, NULL);
+	sigaction(SIGPROF, &sa, NULL);
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR2);
@@ -72,6 +112,11 @@ int main(int argc, char **argv)
 	sigqueue(getpid(), SIGRTMIN + 1, (union sigval){ .sival_int = 42 });
 	sigqueue(getpid(), SIGRTMIN + 1, (union sigval){ .sival_int = 43 });
 	setitimer(ITIMER_REAL, &it, NULL);
+	it.it_value.tv_sec = 0;
+	it.it_value.tv_usec = 300 * 1000;
+	setitimer(ITIMER_VIRTUAL, &it, NULL);
+	it.it_value.tv_usec = 400 * 1000;
+	setitimer(ITIMER_PROF, &it, NULL);
 
 	snprintf(path, sizeof(path), "%s/progress", argv[1]);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -86,6 +131,8 @@ int main(int argc, char **argv)
 		nanosleep(&ts, NULL);
 	}
 
+	ok &= cpu_timer_left(ITIMER_VIRTUAL, "ITIMER_VIRTUAL", 300, &vtalrm);
+	ok &= cpu_timer_left(ITIMER_PROF, "ITIMER_PROF", 400, &prof);
 	sigpending(&pending);
 	if (!sigismember(&pending, SIGUSR2) || !sigismember(&pending, SIGRTMIN + 1)) {
 		printf("sigstate: the blocked signals are no longer pending\n");
@@ -117,6 +164,7 @@ int main(int argc, char **argv)
 		printf("sigstate: ITIMER_REAL did not fire\n");
 		ok = 0;
 	}
+	ok &= cpu_timers_fire();
 	printf("sigstate: signal state %s\n", ok ? "intact" : "DAMAGED");
 	return ok ? 0 : 1;
 }

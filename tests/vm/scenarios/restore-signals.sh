@@ -2,7 +2,8 @@
 # Blocked pending signals (a standard one and two queued real-time ones
 # with their values) and an armed ITIMER_REAL survive checkpoint and
 # restart: the handlers get them with their siginfo after the restart,
-# and the timer fires once with the time it had left.
+# and the timers (ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF) fire once with
+# the time they had left.
 . /tests/vm/lib.sh
 
 for v in glibc-static musl-static dynamic; do

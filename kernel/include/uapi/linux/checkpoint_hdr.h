@@ -419,6 +419,10 @@ struct ckpt_rec_itimers {
 	struct ckpt_hdr h;		/* CKPT_REC_ITIMERS */
 	__u64 real_value_ns;		/* ITIMER_REAL time left, 0: disarmed */
 	__u64 real_interval_ns;
+	__u64 virt_value_ns;		/* ITIMER_VIRTUAL user CPU time left */
+	__u64 virt_interval_ns;
+	__u64 prof_value_ns;		/* ITIMER_PROF CPU time left */
+	__u64 prof_interval_ns;
 };
 
 #endif /* _UAPI_LINUX_CHECKPOINT_HDR_H */
