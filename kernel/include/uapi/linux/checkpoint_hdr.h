@@ -272,15 +272,26 @@ struct ckpt_rec_sched {
  */
 #define CKPT_RESTART_NONE	0	/* re-execute the interrupted call */
 #define CKPT_RESTART_NANOSLEEP	1	/* relative nanosleep/clock_nanosleep */
+#define CKPT_RESTART_POLL	2	/* poll() */
+#define CKPT_RESTART_FUTEX	3	/* 32-bit FUTEX_WAIT with a timeout */
+
+/* ckpt_rec_restart_block.flags */
+#define CKPT_RB_TIMEOUT		(1U << 0)	/* poll: the call has a timeout */
+#define CKPT_RB_SHARED		(1U << 1)	/* futex: not process-private */
 
 struct ckpt_rec_restart_block {
 	struct ckpt_hdr h;		/* CKPT_REC_RESTART_BLOCK */
 	__u32 kind;			/* CKPT_RESTART_* */
-	__s32 clockid;
-	__s64 remaining_ns;		/* time left to sleep, >= 0 */
-	__u64 rmtp;			/* user struct timespec for the time left, 0: none */
-	__u32 rmtp_type;		/* 0: none, 1: native, 2: compat */
+	__s32 clockid;			/* clock of remaining_ns */
+	__s64 remaining_ns;		/* time left, >= 0 */
+	__u64 rmtp;			/* nanosleep: user timespec for the time left, 0: none */
+	__u32 rmtp_type;		/* nanosleep: 0 none, 1 native, 2 compat */
 	__u32 pad;
+	__u64 uaddr;			/* poll: the pollfd array; futex: the futex */
+	__u32 nr;			/* poll: nfds; futex: the expected value */
+	__u32 bitset;			/* futex */
+	__u32 flags;			/* CKPT_RB_* */
+	__u32 pad2;
 };
 
 /* x86_64 CPU state: struct user_regs_struct order, then the xsave area. */
