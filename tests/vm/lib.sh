@@ -29,10 +29,15 @@ start() {
 	chmod 777 "$d"
 	"$@" >>"$d/out" 2>&1 &
 	pid=$!
+	wait_ready "$d" "$*"
+}
+
+# wait_ready DIR WHAT: wait (30 s at most) until WHAT created DIR/ready.
+wait_ready() {
 	i=0
-	while [ ! -e "$d/ready" ]; do
+	while [ ! -e "$1/ready" ]; do
 		i=$((i + 1))
-		[ $i -lt 300 ] || fail "$* did not get ready"
+		[ $i -lt 300 ] || fail "$2 did not get ready"
 		sleep 0.1
 	done
 }

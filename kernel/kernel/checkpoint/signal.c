@@ -17,13 +17,11 @@
 
 static int ckpt_signals_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 {
-	struct signal_struct *sig = t->signal;
-	pid_t pid = task_pid_vnr(t);
-
-#ifdef CONFIG_POSIX_TIMERS
-	if (!hlist_empty(&sig->posix_timers))
+#ifdef CONFIG_POSIX_TIMERS	/* posix_timers exists only then */
+	if (!hlist_empty(&t->signal->posix_timers))
 		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d: POSIX timers are not supported yet", pid);
+				"pid %d: POSIX timers are not supported yet",
+				task_pid_vnr(t));
 #endif
 	return 0;
 }

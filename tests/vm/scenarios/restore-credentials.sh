@@ -8,12 +8,7 @@ rm -rf "$d"
 mkdir -p "$d"
 chmod 777 "$d"
 su nobody -s /bin/sh -c "exec $BIN/glibc-static/counter $d" >>"$d/out" 2>&1 &
-i=0
-while [ ! -e "$d/ready" ]; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || fail "counter did not get ready"
-	sleep 0.1
-done
+wait_ready "$d" counter
 pid=$(pidof counter)
 before=$(grep -E '^(Uid|Gid|Groups|Cap[A-Z][a-z][a-z])' /proc/$pid/status)
 expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"

@@ -15,12 +15,7 @@ d=$d BIN=$BIN sh -c '
 	renice -n 5 -p $$ >/dev/null || exit 1
 	exec setsid "$BIN/dynamic/counter" "$d" >>"$d/out" 2>&1
 ' &
-i=0
-while [ ! -e "$d/ready" ]; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || fail "counter did not get ready"
-	sleep 0.1
-done
+wait_ready "$d" counter
 pid=$(pidof counter)
 
 # pgrp, session, nice from /proc/PID/stat; limits; umask; cwd
