@@ -9,6 +9,7 @@
  * for higher numbers), the way a shell attaches a job to its terminal.
  * Everything else is refused, naming the fd and the kind of object.
  */
+#include <linux/capability.h>
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
 #include <linux/fdtable.h>
@@ -148,8 +149,26 @@ int ckpt_write_files(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret;
 }
 
+/*
+ * The path of @dir seen from the caller's root, in @buf; an ERR_PTR and a
+ * log message naming @what if it has none.
+ */
+static char *ckpt_fs_path(struct ckpt_ctx *ctx, struct task_struct *t,
+			  const struct path *dir, char *buf, const char *what)
+{
+	char *path = d_path(dir, buf, PATH_MAX);
+
+	if (IS_ERR(path) || d_unlinked(dir->dentry)) {
+		ckpt_err(ctx, -EOPNOTSUPP,
+			 "pid %d: its %s directory was deleted or is out of reach",
+			 task_pid_vnr(t), what);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return path;
+}
+
 /**
- * ckpt_write_fs - write the working directory of @t
+ * ckpt_write_fs - write the working and root directories of @t
  * @ctx: the checkpoint
  * @t: a frozen task
  *
@@ -159,7 +178,7 @@ int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_rec_fs rec = {};
 	struct path root, pwd;
-	char *buf, *path;
+	char *buf, *cwd, *rootpath = NULL;
 	int ret = 0;
 
 	task_lock(t);
@@ -171,27 +190,25 @@ int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t)
 	get_fs_pwd(t->fs, &pwd);
 	task_unlock(t);
 
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	buf = kmalloc(2 * PATH_MAX, GFP_KERNEL);
 	if (!buf) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (!path_equal(&root, &current->fs->root)) {
-		ret = ckpt_err(ctx, -EOPNOTSUPP,
-			       "pid %d: a changed root directory (chroot) is not supported yet",
-			       task_pid_vnr(t));
+	cwd = ckpt_fs_path(ctx, t, &pwd, buf, "working");
+	if (!IS_ERR(cwd) && !path_equal(&root, &current->fs->root))
+		rootpath = ckpt_fs_path(ctx, t, &root, buf + PATH_MAX, "root");
+	if (IS_ERR(cwd) || IS_ERR(rootpath)) {
+		ret = -EOPNOTSUPP;
 		goto out;
 	}
-	path = d_path(&pwd, buf, PATH_MAX);
-	if (IS_ERR(path) || d_unlinked(pwd.dentry)) {
-		ret = ckpt_err(ctx, -EOPNOTSUPP,
-			       "pid %d: its working directory was deleted or has no path",
-			       task_pid_vnr(t));
-		goto out;
-	}
-	rec.cwd_len = strlen(path);
-	ret = ckpt_write_record(ctx, CKPT_REC_FS, &rec.h, sizeof(rec), path,
-				rec.cwd_len);
+	rec.cwd_len = strlen(cwd);
+	rec.root_len = rootpath ? strlen(rootpath) : 0;
+	/* d_path() builds from the end: the root path follows cwd's NUL */
+	if (rootpath)
+		memmove(cwd + rec.cwd_len, rootpath, rec.root_len);
+	ret = ckpt_write_record(ctx, CKPT_REC_FS, &rec.h, sizeof(rec), cwd,
+				rec.cwd_len + rec.root_len);
 out:
 	kfree(buf);
 	path_put(&root);
@@ -199,40 +216,90 @@ out:
 	return ret;
 }
 
+/* Look up directory @name for rst_fs(); @what names it in messages. */
+static int rst_fs_lookup(struct ckpt_ctx *ctx, const char *name,
+			 const char *what, struct path *dir)
+{
+	int ret;
+
+	ret = kern_path(name, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, dir);
+	if (!ret) {
+		ret = path_permission(dir, MAY_EXEC | MAY_CHDIR);
+		if (ret)
+			path_put(dir);
+	}
+	if (ret)
+		ckpt_err(ctx, ret, "cannot enter the %s directory %s: error %d",
+			 what, name, ret);
+	return ret;
+}
+
 /**
- * rst_fs - restore the caller's working directory
+ * rst_fs - restore the caller's working directory, and note its root
  * @ctx: the restart
  * @h: header of a CKPT_REC_FS record
+ *
+ * The root directory changes only in rst_fs_commit(): the paths of the
+ * files that follow are seen from the caller's own root, like this
+ * record's.  Changing it takes CAP_SYS_CHROOT, as chroot() does.
  *
  * Return: 0 or a negative errno, explained on the log.
  */
 int rst_fs(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
 	struct ckpt_rec_fs rec = { .h = *h };
+	char *cwd = NULL, *root = NULL;
 	struct path pwd;
-	char *cwd = NULL;
 	int ret;
 
 	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
 	if (!ret)
 		ret = ckpt_read_string(ctx, rec.cwd_len, &cwd);
+	if (!ret)
+		ret = ckpt_read_string(ctx, rec.root_len, &root);
 	if (ret)
-		return ret;
-	if (!cwd)
-		return ckpt_err(ctx, -EINVAL, "offset %lld: no working directory",
-				ctx->rec_pos);
-	ret = kern_path(cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &pwd);
+		goto out;
+	if (!cwd) {
+		ret = ckpt_err(ctx, -EINVAL, "offset %lld: no working directory",
+			       ctx->rec_pos);
+		goto out;
+	}
+	if (root && !ns_capable(current_user_ns(), CAP_SYS_CHROOT)) {
+		ret = ckpt_err(ctx, -EPERM,
+			       "the root directory %s needs CAP_SYS_CHROOT",
+			       root);
+		goto out;
+	}
+	if (root) {
+		ret = rst_fs_lookup(ctx, root, "root", &ctx->fs_root);
+		if (ret)
+			goto out;
+		ctx->fs_root_set = true;
+	}
+	ret = rst_fs_lookup(ctx, cwd, "working", &pwd);
 	if (!ret) {
-		ret = path_permission(&pwd, MAY_EXEC | MAY_CHDIR);
-		if (!ret)
-			set_fs_pwd(current->fs, &pwd);
+		set_fs_pwd(current->fs, &pwd);
 		path_put(&pwd);
 	}
-	if (ret)
-		ckpt_err(ctx, ret, "cannot enter the working directory %s: error %d",
-			 cwd, ret);
+out:
 	kfree(cwd);
+	kfree(root);
 	return ret;
+}
+
+/**
+ * rst_fs_commit - change the caller's root directory, once restored
+ * @ctx: the restart
+ * @ok: the restart succeeded
+ */
+void rst_fs_commit(struct ckpt_ctx *ctx, bool ok)
+{
+	if (!ctx->fs_root_set)
+		return;
+	if (ok)
+		set_fs_root(current->fs, &ctx->fs_root);
+	path_put(&ctx->fs_root);
+	ctx->fs_root_set = false;
 }
 
 /**

@@ -64,7 +64,7 @@ void ContentsBuilder::add(const Record &rec)
 		add_pages(rec);
 		break;
 	case CKPT_REC_FS:
-		current_task().cwd = At<std::string>{rec.offset, parse_fs_record(rec)};
+		current_task().fs = At<FsRecord>{rec.offset, parse_fs_record(rec)};
 		break;
 	case CKPT_REC_FILE:
 		current_task().files.push_back(At<FileRecord>{rec.offset, parse_file_record(rec)});

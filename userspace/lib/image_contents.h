@@ -48,7 +48,7 @@ struct TaskContents {
 	std::optional<At<ckpt_rec_cpu_x86_64>> cpu;
 	std::optional<At<MmRecord>> mm;
 	std::vector<VmaContents> vmas;
-	std::optional<At<std::string>> cwd; /* FS record */
+	std::optional<At<FsRecord>> fs;
 	std::vector<At<FileRecord>> files;
 	std::optional<At<ckpt_rec_sighand>> sighand;
 };

@@ -74,10 +74,13 @@ FileRecord parse_file_record(const Record &rec)
 	return out;
 }
 
-std::string parse_fs_record(const Record &rec)
+FsRecord parse_fs_record(const Record &rec)
 {
 	auto fs = load<ckpt_rec_fs>(rec.bytes);
-	return text_after(rec, sizeof(fs), fs.cwd_len);
+	FsRecord out;
+	out.cwd = text_after(rec, sizeof(fs), fs.cwd_len);
+	out.root = text_after(rec, sizeof(fs) + out.cwd.size(), fs.root_len);
+	return out;
 }
 
 std::vector<int> non_default_signals(const ckpt_rec_sighand &sighand)

@@ -50,8 +50,12 @@ CredsRecord parse_creds_record(const Record &rec);
 MmRecord parse_mm_record(const Record &rec);
 VmaRecord parse_vma_record(const Record &rec);
 FileRecord parse_file_record(const Record &rec);
-/* The working directory's path in an FS record. */
-std::string parse_fs_record(const Record &rec);
+struct FsRecord {
+	std::string cwd;
+	std::string root; /* empty: the checkpointer's root (no chroot) */
+};
+
+FsRecord parse_fs_record(const Record &rec);
 
 /* Where the instruction and stack pointers are in ckpt_rec_cpu_x86_64.regs. */
 inline constexpr std::size_t x86_64_ip_reg = 16; /* rip */

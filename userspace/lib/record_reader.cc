@@ -165,13 +165,12 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 	case CKPT_REC_SIGPENDING: {
 		auto r = load<ckpt_rec_sigpending>(rec.bytes);
 		return VariablePart{fmt::format("count of {} pending signals", r.nr),
-				    std::uint64_t{r.nr} * sizeof(ckpt_sigpending_entry),
-				    sizeof(r)};
+				    std::uint64_t{r.nr} * sizeof(ckpt_sigpending_entry), sizeof(r)};
 	}
 	case CKPT_REC_FS: {
 		auto r = load<ckpt_rec_fs>(rec.bytes);
-		return VariablePart{fmt::format("cwd path length {}", r.cwd_len), r.cwd_len,
-				    sizeof(r)};
+		return VariablePart{fmt::format("path lengths {} + {}", r.cwd_len, r.root_len),
+				    std::uint64_t{r.cwd_len} + r.root_len, sizeof(r)};
 	}
 	default:
 		return std::nullopt;

@@ -236,7 +236,15 @@ TEST(ProcessRecords, VariablePartMustFit)
 			 f.cwd_len = 9;
 			 return body(f, 8);
 		 },
-		 "FS record cwd path length 9 does not fit"},
+		 "FS record path lengths 9 + 0 does not fit"},
+		{CKPT_REC_FS,
+		 [&] {
+			 ckpt_rec_fs f{};
+			 f.cwd_len = 4;
+			 f.root_len = 5;
+			 return body(f, 8);
+		 },
+		 "FS record path lengths 4 + 5 does not fit"},
 	};
 	for (const Case &c : cases) {
 		Bytes payload = c.payload();
@@ -322,7 +330,9 @@ TEST(ProcessRecords, Parse)
 	EXPECT_EQ(creds.creds.euid, 0u);
 	EXPECT_THAT(creds.groups, ElementsAre(4u, 24u, 27u));
 
-	EXPECT_EQ(cr::parse_fs_record(find(recs, CKPT_REC_FS)), "/home/user");
+	cr::FsRecord fs = cr::parse_fs_record(find(recs, CKPT_REC_FS));
+	EXPECT_EQ(fs.cwd, "/home/user");
+	EXPECT_EQ(fs.root, "/srv/jail");
 
 	cr::FileRecord file = cr::parse_file_record(find(recs, CKPT_REC_FILE));
 	EXPECT_EQ(file.path, "/dev/pts/0");
@@ -359,8 +369,9 @@ TEST(ProcessRecords, VerifyImageGroupsTheContents)
 	EXPECT_EQ(t.vmas[1].page_records, 3u);
 	EXPECT_EQ(t.vmas[2].pages, 1u);
 	EXPECT_EQ(t.vmas[3].pages, 0u);
-	ASSERT_TRUE(t.cwd);
-	EXPECT_EQ(t.cwd->rec, "/home/user");
+	ASSERT_TRUE(t.fs);
+	EXPECT_EQ(t.fs->rec.cwd, "/home/user");
+	EXPECT_EQ(t.fs->rec.root, "/srv/jail");
 	ASSERT_EQ(t.files.size(), 3u);
 	EXPECT_EQ(t.files[2].rec.path, "/etc/passwd");
 	ASSERT_TRUE(t.sighand);

@@ -141,13 +141,3 @@ TEST(SignalForwarder, ForwardsLaterSignals)
 	EXPECT_TRUE(WIFSIGNALED(status));
 	EXPECT_EQ(WTERMSIG(status), SIGINT);
 }
-
-TEST(SignalDeferrer, HoldsTheFirstSignal)
-{
-	crtool::SignalDeferrer deferrer;
-	EXPECT_EQ(deferrer.held(), 0);
-	::raise(SIGHUP);
-	::raise(SIGTERM);
-	EXPECT_EQ(deferrer.held(), SIGHUP);
-	/* Not raised again: the test would die of it. */
-}

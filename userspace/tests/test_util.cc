@@ -151,9 +151,11 @@ void write_process(cr::RecordWriter &w, std::int32_t pid)
 	write_vma(w, 0x7fff00000000, 0x7fff00002000, CKPT_VMA_VDSO, PROT_READ | PROT_EXEC, 0, "");
 
 	std::string_view cwd = "/home/user";
+	std::string_view root = "/srv/jail";
 	ckpt_rec_fs fs{};
 	fs.cwd_len = static_cast<std::uint32_t>(cwd.size());
-	write_record(w, CKPT_REC_FS, fs, text_bytes(cwd));
+	fs.root_len = static_cast<std::uint32_t>(root.size());
+	write_record(w, CKPT_REC_FS, fs, text_bytes(std::string(cwd) + std::string(root)));
 
 	write_file(w, 0, CKPT_FILE_TTY, O_RDWR, 0, 0, 0, "/dev/pts/0");
 	write_file(w, 1, CKPT_FILE_CHR, O_WRONLY, 0, 0, 1 << 20 | 3, "/dev/null");

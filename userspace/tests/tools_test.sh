@@ -136,7 +136,7 @@ ckptinfo_process)
 	expect_record VMA "0x7ffc00000000-0x7ffc00021000 rw- anon  flags GROWSDOWN  pgoff 0"
 	expect_record PAGES "pages: 2 in 1 record"
 	expect_record PAGES "pages: 37 in 3 records, from 0x600000"
-	expect_record FS "cwd /home/user"
+	expect_record FS "cwd /home/user  root /srv/jail"
 	expect_record FILE "fd 1 chr  flags O_WRONLY  pos 0  dev 1:3  /dev/null"
 	expect_record FILE "fd 3 reg  flags O_RDONLY  pos 1234  cloexec  /etc/passwd"
 	expect_record SIGHAND "2 non-default handlers (INT PIPE), blocked 0x0000000000010000"
@@ -163,6 +163,7 @@ ckptinfo_process_json)
 	assert task["comm"] == "sleep" and task["cpu"]["ip"] == 0x401000
 	assert task["creds"]["groups"] == [4, 24, 27] and task["creds"]["no_new_privs"]
 	assert task["cwd"] == "/home/user"
+	assert task["root"] == "/srv/jail"
 	assert task["mm"]["exe"] == "/usr/bin/sleep"
 	assert task["vmas"][1]["prot_rwx"] == "rw-" and task["vmas"][1]["pages"] == 37
 	assert task["files"][2]["cloexec"] and task["files"][2]["path"] == "/etc/passwd"

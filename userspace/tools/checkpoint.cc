@@ -3,17 +3,15 @@
  * checkpoint [--kill] [--subtree] [-o FILE] [--log FILE] PID
  *
  * Writes an image of the process tree rooted at PID to FILE or standard
- * output (never to a terminal).  The process is frozen with the cgroup v2
- * freezer for the duration of the system call, and thawed after it
- * whatever the result (with --kill, the kernel has killed it by then).
- * The kernel's log goes to standard error or to the --log file.
+ * output (never to a terminal).  The kernel freezes the tree for the
+ * duration of the system call and thaws it after it whatever the result
+ * (with --kill, it has killed it by then).  The kernel's log goes to
+ * standard error or to the --log file.
  */
 #include "cli.h"
 #include "errno_sentence.h"
 #include "error.h"
 #include "fd.h"
-#include "freezer.h"
-#include "signals.h"
 #include "syscalls.h"
 
 #include <cerrno>
@@ -38,39 +36,6 @@ void report_kept_file(int fd, const std::string &path)
 			   "checkpoint: the incomplete image was kept in {}: it holds the error "
 			   "record (inspect it with: ckptinfo {})\n",
 			   path, path);
-}
-
-/* Says why PID could not be frozen, in the kernel's words where they fit. */
-void report_freeze_error(pid_t pid, const cr::Error &e)
-{
-	switch (e.err()) {
-	case EPERM:
-	case EACCES:
-		fmt::print(stderr, "checkpoint: {} (freezing process {}: {})\n",
-			   cr::errno_sentence(cr::Syscall::checkpoint, EPERM), pid, e.what());
-		break;
-	case ESRCH:
-		fmt::print(stderr, "checkpoint: {} ({})\n",
-			   cr::errno_sentence(cr::Syscall::checkpoint, ESRCH), e.what());
-		break;
-	default:
-		fmt::print(stderr, "checkpoint: cannot freeze process {}: {}\n", pid, e.what());
-		break;
-	}
-}
-
-/* Thaws PID; false, after saying so, if it may still be frozen. */
-bool thaw(cr::Freezer &freezer)
-{
-	try {
-		freezer.thaw();
-		return true;
-	} catch (const cr::Error &e) {
-		fmt::print(stderr,
-			   "checkpoint: thawing process {}: {}: it may still be frozen in {}\n",
-			   freezer.pid(), e.what(), freezer.cgroup());
-		return false;
-	}
 }
 
 int run(int argc, char **argv)
@@ -124,26 +89,8 @@ int run(int argc, char **argv)
 	std::signal(SIGPIPE, SIG_IGN);
 
 	long rc = -ENOSYS;
-	bool thawed = true;
-	/* Without the system calls, say so rather than freeze for nothing. */
-	if (cr::have_checkpoint_syscalls()) {
-		/* Interrupted or not, thaw before dying of SIGINT, SIGTERM or SIGHUP. */
-		crtool::SignalDeferrer deferrer;
-		std::optional<cr::Freezer> freezer;
-		try {
-			freezer.emplace(pid);
-		} catch (const cr::Error &e) {
-			deferrer.raise_held();
-			report_freeze_error(pid, e);
-			if (to_file)
-				report_kept_file(image_fd, output);
-			return crtool::exit_failure;
-		}
+	if (cr::have_checkpoint_syscalls())
 		rc = cr::checkpoint(pid, image_fd, flags, log_fd);
-		thawed = thaw(*freezer);
-		freezer.reset();
-		deferrer.raise_held();
-	}
 	if (rc < 0) {
 		fmt::print(stderr, "checkpoint: {}\n",
 			   cr::errno_sentence(cr::Syscall::checkpoint, static_cast<int>(rc)));
@@ -153,7 +100,7 @@ int run(int argc, char **argv)
 	}
 	if (to_file)
 		image.close(output);
-	return thawed ? crtool::exit_ok : crtool::exit_failure;
+	return crtool::exit_ok;
 }
 
 } // namespace

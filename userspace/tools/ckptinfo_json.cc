@@ -193,7 +193,9 @@ json task_json(const cr::TaskContents &t)
 	for (const cr::VmaContents &v : t.vmas)
 		vmas.push_back(vma_json(v));
 	j["vmas"] = vmas;
-	j["cwd"] = t.cwd ? json(printable(t.cwd->rec)) : json(nullptr);
+	j["cwd"] = t.fs ? json(printable(t.fs->rec.cwd)) : json(nullptr);
+	j["root"] =
+		t.fs && !t.fs->rec.root.empty() ? json(printable(t.fs->rec.root)) : json(nullptr);
 	json files = json::array();
 	for (const cr::At<cr::FileRecord> &f : t.files)
 		files.push_back(file_json(f));

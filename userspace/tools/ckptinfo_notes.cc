@@ -74,6 +74,14 @@ std::string vma_text(const cr::VmaRecord &v)
 	return text;
 }
 
+std::string fs_text(const cr::FsRecord &f)
+{
+	std::string text = "cwd " + printable(f.cwd);
+	if (!f.root.empty())
+		text += "  root " + printable(f.root);
+	return text;
+}
+
 std::string file_text(const cr::FileRecord &f)
 {
 	std::string text = fmt::format("fd {} {}  flags {}  pos {}", f.file.fd,
@@ -136,8 +144,8 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 			notes[task.mm->offset].text = mm_text(task.mm->rec);
 		for (const cr::VmaContents &vma : task.vmas)
 			notes[vma.offset].text = vma_text(vma.vma);
-		if (task.cwd)
-			notes[task.cwd->offset].text = "cwd " + printable(task.cwd->rec);
+		if (task.fs)
+			notes[task.fs->offset].text = fs_text(task.fs->rec);
 		for (const cr::At<cr::FileRecord> &file : task.files)
 			notes[file.offset].text = file_text(file.rec);
 		if (task.sighand)

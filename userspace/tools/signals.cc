@@ -13,8 +13,6 @@ namespace {
 volatile sig_atomic_t forward_target = 0; /* 0: not known yet */
 volatile sig_atomic_t held_signal = 0;
 
-constexpr int deferred_signals[] = {SIGINT, SIGTERM, SIGHUP};
-
 /* Blocks (SIG_BLOCK) or unblocks (SIG_UNBLOCK) the forwarded signals. */
 void mask_forwarded(int how) noexcept
 {
@@ -33,12 +31,6 @@ void on_forwarded_signal(int sig)
 	else
 		held_signal = sig;
 	errno = saved;
-}
-
-void on_deferred_signal(int sig)
-{
-	if (held_signal == 0)
-		held_signal = sig;
 }
 
 /*
@@ -108,41 +100,6 @@ void SignalForwarder::reset_in_child() noexcept
 	::signal(SIGPIPE, SIG_DFL);
 	/* What was forwarded meanwhile is pending: its default action now. */
 	mask_forwarded(SIG_UNBLOCK);
-}
-
-SignalDeferrer::SignalDeferrer()
-{
-	held_signal = 0;
-	for (std::size_t i = 0; i < std::size(deferred_signals); i++)
-		old_[i] = install(deferred_signals[i], on_deferred_signal, 0);
-}
-
-SignalDeferrer::~SignalDeferrer()
-{
-	restore();
-}
-
-int SignalDeferrer::held() const noexcept
-{
-	return held_signal;
-}
-
-void SignalDeferrer::restore() noexcept
-{
-	if (restored_)
-		return;
-	for (std::size_t i = 0; i < std::size(deferred_signals); i++)
-		::sigaction(deferred_signals[i], &old_[i], nullptr);
-	restored_ = true;
-}
-
-void SignalDeferrer::raise_held()
-{
-	restore();
-	if (int sig = held_signal) {
-		held_signal = 0;
-		::raise(sig);
-	}
 }
 
 } // namespace crtool

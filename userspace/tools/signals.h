@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The tools' signal handling while another process depends on them: a
- * restart forwards SIGINT and SIGTERM to the process it restored, a
- * checkpoint thaws its frozen target before it dies of one.
+ * The restart tool's signal handling while the process it restored runs:
+ * SIGINT and SIGTERM are forwarded to it.
  *
- * Both classes change process-wide signal dispositions: one object of
- * either at a time.
+ * The class changes process-wide signal dispositions: one object at a
+ * time.
  */
 #pragma once
 
@@ -46,31 +45,6 @@ public:
 private:
 	struct sigaction old_int_ {};
 	struct sigaction old_term_ {};
-};
-
-/*
- * Holds back SIGINT, SIGTERM and SIGHUP for as long as it lives: the
- * first one received interrupts the system call in progress (no
- * SA_RESTART) and is remembered; raise_held() restores the dispositions
- * and raises it again, once the work that must not be skipped is done.
- */
-class SignalDeferrer {
-public:
-	SignalDeferrer();
-	~SignalDeferrer();
-	SignalDeferrer(const SignalDeferrer &) = delete;
-	SignalDeferrer &operator=(const SignalDeferrer &) = delete;
-
-	/* The signal received, 0 if none. */
-	int held() const noexcept;
-	/* Restores the dispositions, then raises the held signal, if any. */
-	void raise_held();
-
-private:
-	void restore() noexcept;
-
-	bool restored_ = false;
-	struct sigaction old_[3]{};
 };
 
 } // namespace crtool

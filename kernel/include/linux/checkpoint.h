@@ -12,6 +12,8 @@
 
 #include <linux/bits.h>
 #include <linux/ktime.h>
+#include <linux/path.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <uapi/linux/checkpoint_hdr.h>
 
@@ -35,6 +37,8 @@ struct task_struct;
  * @rec_crc:	restart: @crc before the current record
  * @error:	first error reported through ckpt_err(), or 0
  * @errmsg:	message of that error, or NULL
+ * @freezer_active: checkpoint: holds a reference to the freezer_active
+ *		static key (see kernel/checkpoint/freeze.c)
  * @committed:	restart: the caller's own state is being replaced; a
  *		failure from here on kills it
  * @seen:	restart: record types met so far (RST_SEEN_*)
@@ -52,6 +56,8 @@ struct task_struct;
  * @itimer_real: restart: ITIMER_REAL time left to arm at the end
  * @itimer_real_incr: restart: its interval
  * @itimer_cpu: restart: ITIMER_VIRTUAL/PROF CPU time left and interval
+ * @fs_root:	restart: the root directory to enter at the end
+ * @fs_root_set: restart: @fs_root holds one
  * @restart_block: restart: the caller's restart block continues an
  *		interrupted sleep (see kernel/checkpoint/restart_block.c)
  */
@@ -69,6 +75,7 @@ struct ckpt_ctx {
 	u32 rec_crc;
 	int error;
 	char *errmsg;
+	bool freezer_active;
 	bool committed;
 	unsigned int seen;
 	struct file *stdio[3];
@@ -85,6 +92,8 @@ struct ckpt_ctx {
 	ktime_t itimer_real;
 	ktime_t itimer_real_incr;
 	u64 itimer_cpu[2][2];
+	struct path fs_root;
+	bool fs_root_set;
 	bool restart_block;
 };
 
@@ -117,8 +126,14 @@ int ckpt_read_bytes(struct ckpt_ctx *ctx, void *buf, u32 len);
 int ckpt_skip_record(struct ckpt_ctx *ctx);
 int ckpt_read_string(struct ckpt_ctx *ctx, u32 len, char **str);
 
+/* kernel/checkpoint/freeze.c */
+int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_still_frozen(struct ckpt_ctx *ctx, struct task_struct *t);
+void ckpt_thaw(struct task_struct *t);
+void ckpt_freeze_end(struct ckpt_ctx *ctx);
+
 /* kernel/checkpoint/task.c */
-int ckpt_check_frozen(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_check_tree(struct ckpt_ctx *ctx);
 int ckpt_write_tasks(struct ckpt_ctx *ctx);
 int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
@@ -162,6 +177,7 @@ void rst_files_end(struct ckpt_ctx *ctx);
 int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t);
 int rst_fs(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+void rst_fs_commit(struct ckpt_ctx *ctx, bool ok);
 
 /* kernel/checkpoint/checkpoint.c and restart.c */
 long do_checkpoint(struct ckpt_ctx *ctx);
@@ -188,5 +204,21 @@ long ckpt_arch_syscall_return(void);
 unsigned long ckpt_arch_vdso_base(struct mm_struct *mm);
 int ckpt_arch_map_vdso(struct ckpt_ctx *ctx, unsigned long start,
 		       unsigned long size);
+
+/*
+ * freezing() asks this about every task while some freezer is active:
+ * checkpoint() freezes the tasks it dumps (kernel/checkpoint/freeze.c).
+ */
+#ifdef CONFIG_CHECKPOINT
+static inline bool checkpoint_freezing(struct task_struct *p)
+{
+	return READ_ONCE(p->ckpt_freeze);
+}
+#else
+static inline bool checkpoint_freezing(struct task_struct *p)
+{
+	return false;
+}
+#endif
 
 #endif /* _LINUX_CHECKPOINT_H */

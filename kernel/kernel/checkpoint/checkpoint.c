@@ -74,6 +74,9 @@ static void ckpt_kill_tree(struct ckpt_ctx *ctx)
  * do_checkpoint - write the image of the tree rooted at ctx->root
  * @ctx: the checkpoint, with its target checked by the caller
  *
+ * The tree is frozen for the dump and thawed after it, whatever the
+ * result; with CHECKPOINT_KILL and a complete image, it is killed first.
+ *
  * Return: 0 or a negative errno; on failure the stream ends with an
  * error record and a tail whenever the stream can still be written.
  */
@@ -85,12 +88,19 @@ long do_checkpoint(struct ckpt_ctx *ctx)
 	if (ret)
 		return ret;
 
-	ret = ckpt_write_tasks(ctx);
+	ret = ckpt_check_tree(ctx);
+	if (!ret)
+		ret = ckpt_freeze(ctx, ctx->root);
+	if (!ret)
+		ret = ckpt_write_tasks(ctx);
 	if (ret && ckpt_write_error(ctx))
-		return ret;
+		goto thaw;
 
 	ret = ckpt_write_tail(ctx) ?: ret;
 	if (!ret && (ctx->flags & CHECKPOINT_KILL))
 		ckpt_kill_tree(ctx);
+thaw:
+	ckpt_thaw(ctx->root);
+	ckpt_freeze_end(ctx);
 	return ret;
 }

@@ -255,6 +255,7 @@ long do_restart(struct ckpt_ctx *ctx)
 		ret = rst_check_complete(ctx);
 	kfree(msg);
 	rst_files_end(ctx);
+	rst_fs_commit(ctx, !ret);
 	rst_creds_commit(ctx, !ret);
 	rst_signals_commit(ctx, !ret);
 

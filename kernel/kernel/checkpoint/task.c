@@ -7,11 +7,9 @@
  * the tree is the root alone; a root with threads or children is
  * refused with a message naming what was found.
  */
-#include <linux/cgroup.h>
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
 #include <linux/fs_struct.h>
-#include <linux/delay.h>
 #include <linux/fdtable.h>
 #include <linux/futex.h>
 #include <linux/nsproxy.h>
@@ -24,9 +22,6 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
-
-/* How long checkpoint waits for a woken frozen task to freeze again. */
-#define CKPT_FREEZE_WAIT_MS	1000
 
 /* The size of struct rseq before it could be extended. */
 #define RST_RSEQ_MIN_SIZE	32
@@ -109,35 +104,17 @@ static int ckpt_task_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 }
 
 /**
- * ckpt_check_frozen - check that @t is frozen and stays so
+ * ckpt_check_tree - refuse a tree the image cannot represent
  * @ctx: the checkpoint
- * @t: a task of the tree
  *
- * The caller freezes the tree (cgroup v2 freezer) before checkpoint();
- * the dump is consistent only while every task stays frozen.
+ * Called before the tree is frozen, so that a refused tree is not even
+ * disturbed, and again by ckpt_write_tasks() once it is frozen.
  *
- * Return: 0, or -EBUSY with a log message.
+ * Return: 0 or a negative errno, explained on the log.
  */
-int ckpt_check_frozen(struct ckpt_ctx *ctx, struct task_struct *t)
+int ckpt_check_tree(struct ckpt_ctx *ctx)
 {
-	int i;
-
-	/*
-	 * A frozen task that is woken (a signal, a cgroup migration) runs
-	 * through the signal code and freezes again: give it a moment.
-	 * frozen is set just before the task schedules out, so also wait
-	 * until it is off its CPU.
-	 */
-	for (i = 0; i < CKPT_FREEZE_WAIT_MS / 10; i++) {
-		if (cgroup_task_frozen(t) &&
-		    wait_task_inactive(t, TASK_INTERRUPTIBLE | TASK_FREEZABLE))
-			return 0;
-		if (msleep_interruptible(10))
-			return -EINTR;
-	}
-	return ckpt_err(ctx, -EBUSY,
-			"pid %d is not frozen: freeze it with the cgroup v2 freezer first",
-			task_pid_vnr(t));
+	return ckpt_task_supported(ctx, ctx->root);
 }
 
 static int ckpt_write_tree_rec(struct ckpt_ctx *ctx, struct task_struct *t)
@@ -202,8 +179,6 @@ int ckpt_write_tasks(struct ckpt_ctx *ctx)
 
 	ret = ckpt_task_supported(ctx, t);
 	if (!ret)
-		ret = ckpt_check_frozen(ctx, t);
-	if (!ret)
 		ret = ckpt_write_tree_rec(ctx, t);
 	if (!ret)
 		ret = ckpt_write_task_rec(ctx, t);
@@ -230,7 +205,7 @@ int ckpt_write_tasks(struct ckpt_ctx *ctx)
 	if (!ret)
 		ret = ckpt_write_itimers(ctx, t);
 	if (!ret)
-		ret = ckpt_check_frozen(ctx, t);
+		ret = ckpt_still_frozen(ctx, t);
 	return ret;
 }
 

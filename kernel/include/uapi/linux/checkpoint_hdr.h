@@ -177,10 +177,13 @@ struct ckpt_rec_tail {
 /*
  * The task tree comes right after the header so that restart can create
  * the tasks before the kernel reads their state.  Pids are as seen from
- * the pid namespace of the root task.
+ * the pid namespace of the root task.  Tasks come parent before child
+ * and thread group leader before its other threads; a thread has
+ * tgid != pid and the ppid of its leader.
  */
 #define CKPT_TASK_SESSION_LEADER	(1U << 0)
 #define CKPT_TASK_GROUP_LEADER		(1U << 1)	/* process group leader */
+#define CKPT_TASK_ZOMBIE		(1U << 2)	/* exited, not reaped yet */
 
 struct ckpt_task_ids {
 	__s32 pid;
@@ -378,12 +381,15 @@ struct ckpt_rec_file {
 	/* followed by path_len bytes of path (no NUL) and padding */
 };
 
-/* The working directory (the root must be the checkpointer's). */
+/*
+ * The working and root directories, as paths seen from the
+ * checkpointer's root directory.
+ */
 struct ckpt_rec_fs {
 	struct ckpt_hdr h;		/* CKPT_REC_FS */
-	__u32 cwd_len;			/* bytes of path that follow */
-	__u32 pad;
-	/* followed by cwd_len bytes of path (no NUL) and padding */
+	__u32 cwd_len;			/* bytes of cwd path that follow */
+	__u32 root_len;			/* bytes of root path; 0: not chrooted */
+	/* followed by the cwd path, the root path (no NULs) and padding */
 };
 
 #define CKPT_NSIG		64

@@ -3,15 +3,16 @@
  * What checkpoint() writes when it refuses its target before dumping any
  * task state: a HEADER record, an ERROR record and a TAIL record, and the
  * same message on the log fd.  A process cannot checkpoint itself yet
- * (EOPNOTSUPP), and another process must be frozen by the cgroup v2
- * freezer first (EBUSY); the targets here are not.  Images of real
- * dumps are checked by checkpoint_restart.
+ * (EOPNOTSUPP), and another process cannot be while it is ptraced
+ * (EBUSY); the targets here are.  Images of real dumps are checked by
+ * checkpoint_restart.
  *
  * Must run as root.
  */
 #define _GNU_SOURCE
 #include <limits.h>
 #include <sched.h>
+#include <sys/ptrace.h>
 #include <time.h>
 
 #include "ckpt_helpers.h"
@@ -35,7 +36,7 @@ FIXTURE_VARIANT(image) {
 #define SELF_ERROR	-EOPNOTSUPP
 #define SELF_WHY	"cannot checkpoint itself"
 #define CHILD_ERROR	-EBUSY
-#define CHILD_WHY	"is not frozen"
+#define CHILD_WHY	"is being ptraced"
 
 FIXTURE_VARIANT_ADD(image, self_memfd) {
 	.child = false,
@@ -51,7 +52,7 @@ FIXTURE_VARIANT_ADD(image, self_pipe) {
 	.why = SELF_WHY,
 };
 
-/* A child that was not frozen: EBUSY */
+/* A child that the test ptraces: EBUSY */
 FIXTURE_VARIANT_ADD(image, child_memfd) {
 	.child = true,
 	.pipe = false,
@@ -91,6 +92,7 @@ FIXTURE_SETUP(image)
 	if (variant->child) {
 		self->child = spawn_sleeper(true);
 		ASSERT_GT(self->child, 0);
+		ASSERT_EQ(0, ptrace(PTRACE_SEIZE, self->child, 0, 0));
 		self->root_pid = self->child;
 	}
 }
@@ -206,7 +208,7 @@ TEST(epipe)
  * Runs as pid 1 of a new pid namespace, after the parent's checks: it may
  * checkpoint itself without CHECKPOINT_SUBTREE (and fails as a process
  * checkpointing itself does), another task of its namespace only with it
- * (and fails because that task is not frozen).
+ * (and fails because it ptraces that task).
  */
 static int pidns_init_child(int sync)
 {
@@ -223,7 +225,7 @@ static int pidns_init_child(int sync)
 	bad += check_kernel_image_fd(out, 1, CKPT_IMAGE_CONTAINER, -EOPNOTSUPP);
 
 	task = spawn_sleeper(true);
-	if (task < 0)
+	if (task < 0 || ptrace(PTRACE_SEIZE, task, 0, 0))
 		return 100;
 	out = memfd_create("out", 0);
 	bad += expect_ret("init: checkpoint(task)", sys_checkpoint(task, out, 0, -1),

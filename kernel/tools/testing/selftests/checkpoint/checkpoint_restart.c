@@ -1045,6 +1045,7 @@ static long long check_image(struct __test_metadata *_metadata,
 
 		ASSERT_EQ(CKPT_REC_FS, fs->h.type);
 		ASSERT_LT(0, fs->cwd_len);
+		EXPECT_EQ(0, fs->root_len);
 		EXPECT_EQ(CKPT_ALIGN(sizeof(*fs) + fs->cwd_len), fs->h.len);
 		EXPECT_EQ('/', *(const char *)(fs + 1));
 	}

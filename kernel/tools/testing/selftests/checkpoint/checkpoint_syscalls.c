@@ -10,8 +10,9 @@
  *
  * A call that passes them all goes on to the work itself, which fails
  * here in a known way: checkpoint() of the caller with EOPNOTSUPP (a
- * process cannot checkpoint itself yet), of another process with EBUSY
- * (it is not frozen); restart() of an empty image with EBADMSG, of a
+ * process cannot checkpoint itself yet), of a forked child with
+ * EOPNOTSUPP too (it shares the harness's shared memory and holds the
+ * fixture's pipes); restart() of an empty image with EBADMSG, of a
  * task other than the caller or with RESTART_FROZEN with EOPNOTSUPP
  * when it reaches the TASK record.
  *
@@ -192,7 +193,7 @@ TEST_F(ckpt, restart_bad_logfd)
 
 /*
  * logfd -1: no log.  Every check passes and the dump fails: the caller
- * cannot checkpoint itself, the child is not frozen.
+ * cannot checkpoint itself, the child holds what is not supported.
  */
 TEST_F(ckpt, checkpoint_no_logfd)
 {
@@ -203,7 +204,7 @@ TEST_F(ckpt, checkpoint_no_logfd)
 	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(0, self->memfd, CHECKPOINT_SUBTREE, -1));
 	size = file_size(self->memfd);
 	EXPECT_LT(0, size);
-	EXPECT_EQ(-EBUSY, sys_checkpoint(child, self->memfd, CHECKPOINT_SUBTREE, -1));
+	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(child, self->memfd, CHECKPOINT_SUBTREE, -1));
 	EXPECT_LT(size, file_size(self->memfd));
 	EXPECT_TRUE(child_alive(child));
 	reap(child);
@@ -302,12 +303,12 @@ TEST_F(ckpt, checkpoint_subtree)
 	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(getpid(), self->memfd,
 					      CHECKPOINT_SUBTREE, self->log[1]));
 	EXPECT_TRUE(log_has(self, "checkpoint: ", "cannot checkpoint itself"));
-	EXPECT_EQ(-EBUSY, sys_checkpoint(child, self->memfd, CHECKPOINT_SUBTREE,
-					 self->log[1]));
-	EXPECT_TRUE(log_has(self, "checkpoint: ", "is not frozen"));
+	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(child, self->memfd, CHECKPOINT_SUBTREE,
+					      self->log[1]));
+	EXPECT_TRUE(log_has(self, "checkpoint: ", "not supported"));
 	/* CHECKPOINT_KILL kills only after a complete image. */
-	EXPECT_EQ(-EBUSY, sys_checkpoint(child, self->memfd,
-					 CHECKPOINT_SUBTREE | CHECKPOINT_KILL, -1));
+	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(child, self->memfd,
+					      CHECKPOINT_SUBTREE | CHECKPOINT_KILL, -1));
 	EXPECT_TRUE(child_alive(child));
 	reap(child);
 }
@@ -448,7 +449,7 @@ TEST_F(ckpt, perm_unprivileged)
  * effective set: EPERM for itself and for a sibling (ptrace would be fine,
  * CAP_SYS_PTRACE is still there).  Either capability alone is enough:
  * then checkpoint() goes on and refuses the caller itself (EOPNOTSUPP)
- * and the sibling, which is not frozen (EBUSY).
+ * and the sibling, which holds what is not supported (EOPNOTSUPP).
  */
 TEST_F(ckpt, perm_no_effective_cap)
 {
@@ -494,7 +495,7 @@ TEST_F(ckpt, perm_no_effective_cap)
 			bad += expect_ret(i ? "SYS_ADMIN: checkpoint(sibling)" :
 					  "CHECKPOINT_RESTORE: checkpoint(sibling)",
 					  sys_checkpoint(sibling, out, CHECKPOINT_SUBTREE, -1),
-					  -EBUSY);
+					  -EOPNOTSUPP);
 			bad += expect_ret(i ? "SYS_ADMIN: restart(0)" :
 					  "CHECKPOINT_RESTORE: restart(0)",
 					  sys_restart(0, empty, 0, -1), -EBADMSG);
@@ -509,7 +510,8 @@ TEST_F(ckpt, perm_no_effective_cap)
 /*
  * uid 65534 with CAP_CHECKPOINT_RESTORE only: past the permission check
  * for itself (EOPNOTSUPP: it cannot checkpoint itself) and for a dumpable
- * child with the same uid and capabilities (EBUSY: it is not frozen);
+ * child with the same uid and capabilities (EOPNOTSUPP: it holds what
+ * is not supported);
  * ptrace rules still refuse a root task and a non-dumpable child.
  *
  * The same-uid target is a child, not a sibling: Yama ptrace_scope 1 only
@@ -556,7 +558,7 @@ TEST_F(ckpt, perm_cap_checkpoint_restore_only)
 			child_exit(SETUP_FAILED);
 		bad += expect_ret("checkpoint(child)",
 				  sys_checkpoint(task, out, CHECKPOINT_SUBTREE, -1),
-				  -EBUSY);
+				  -EOPNOTSUPP);
 		bad += expect_ret("restart(child)", sys_restart(task, empty, 0, -1),
 				  -EBADMSG);
 		reap(task);

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart: keeping the tree still while it is dumped.
+ *
+ * A tree that the cgroup v2 freezer froze (a container's own cgroup) is
+ * dumped as it is.  Otherwise checkpoint() freezes the tree itself, with
+ * the machinery of the system freezer but for these tasks only: each is
+ * marked (task_struct::ckpt_freeze, which freezing() reports) and woken
+ * as if by a signal, so that it parks in the refrigerator on its way
+ * back to user mode, in get_signal(), before it handles any signal.
+ * Nothing of this shows: no stop, no SIGCHLD to the parent, no cgroup
+ * change in /proc.
+ *
+ * A task woken from an interruptible sleep leaves its system call with
+ * an -ERESTART* code, which the signal code restarts when it is thawed
+ * (and which the image saves, for restart() to do the same).  A few
+ * calls return -EINTR whatever woke them (epoll_wait(), sigtimedwait(),
+ * io_getevents()...): their -EINTR becomes -ERESTARTNOHAND, which is
+ * -EINTR again if a signal handler runs and a transparent restart if
+ * none does.  Such a call starts again with its whole timeout.
+ */
+#include <linux/cgroup.h>
+#include <linux/checkpoint.h>
+#include <linux/delay.h>
+#include <linux/errno.h>
+#include <linux/freezer.h>
+#include <linux/jump_label.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <asm/syscall.h>
+
+/* How long checkpoint() waits for a task to freeze. */
+#define CKPT_FREEZE_WAIT_MS	1000
+#define CKPT_FREEZE_POLL_MS	5
+
+/* Frozen by the cgroup v2 freezer and off its CPU. */
+static bool ckpt_cgroup_frozen(struct task_struct *t)
+{
+	return cgroup_task_frozen(t) &&
+	       wait_task_inactive(t, TASK_INTERRUPTIBLE | TASK_FREEZABLE);
+}
+
+/* Frozen by ckpt_freeze_task() and off its CPU. */
+static bool ckpt_self_frozen(struct task_struct *t)
+{
+	return frozen(t) && wait_task_inactive(t, TASK_FROZEN);
+}
+
+static void ckpt_freeze_task(struct task_struct *t)
+{
+	unsigned long flags;
+
+	WRITE_ONCE(t->ckpt_freeze, true);
+	/* seen by freezing() before the wakeup that makes the task look */
+	smp_mb();
+	if (lock_task_sighand(t, &flags)) {
+		signal_wake_up(t, false);
+		unlock_task_sighand(t, &flags);
+	}
+}
+
+static void ckpt_thaw_task(struct task_struct *t)
+{
+	WRITE_ONCE(t->ckpt_freeze, false);
+	__thaw_task(t);
+}
+
+/* An -EINTR that the freeze may have caused restarts instead. */
+static void ckpt_restart_eintr(struct task_struct *t)
+{
+	struct pt_regs *regs = task_pt_regs(t);
+
+	if (syscall_get_nr(t, regs) >= 0 &&
+	    syscall_get_error(t, regs) == -EINTR)
+		syscall_set_return_value(t, regs, -ERESTARTNOHAND, 0);
+}
+
+static const char *ckpt_task_state(struct task_struct *t)
+{
+	unsigned int state = READ_ONCE(t->__state);
+
+	if (t->exit_state)
+		return "exiting";
+	if (state & (__TASK_STOPPED | __TASK_TRACED))
+		return "stopped";
+	if (state & TASK_UNINTERRUPTIBLE)
+		return "in an uninterruptible sleep";
+	return "running";
+}
+
+/**
+ * ckpt_freeze - freeze a task to be dumped
+ * @ctx: the checkpoint
+ * @t: the task
+ *
+ * Every successful call is undone by ckpt_thaw(), and the checkpoint
+ * ends with ckpt_freeze_end().
+ *
+ * Return: 0, or -EBUSY with a log message if @t did not freeze within
+ * CKPT_FREEZE_WAIT_MS (it is thawed again), -EINTR if the caller got a
+ * signal meanwhile.
+ */
+int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	int i;
+
+	if (ckpt_cgroup_frozen(t))
+		goto frozen;
+
+	if (!ctx->freezer_active) {
+		static_branch_inc(&freezer_active);
+		ctx->freezer_active = true;
+	}
+	ckpt_freeze_task(t);
+	for (i = 0; i < CKPT_FREEZE_WAIT_MS / CKPT_FREEZE_POLL_MS; i++) {
+		if (ckpt_self_frozen(t))
+			goto frozen;
+		if (msleep_interruptible(CKPT_FREEZE_POLL_MS)) {
+			ckpt_thaw_task(t);
+			return -EINTR;
+		}
+	}
+	ckpt_thaw_task(t);
+	return ckpt_err(ctx, -EBUSY, "pid %d did not freeze within %d ms: it is %s",
+			task_pid_vnr(t), CKPT_FREEZE_WAIT_MS,
+			ckpt_task_state(t));
+frozen:
+	ckpt_restart_eintr(t);
+	return 0;
+}
+
+/**
+ * ckpt_still_frozen - check that @t stayed frozen for the whole dump
+ * @ctx: the checkpoint
+ * @t: a task that ckpt_freeze() froze
+ *
+ * A task of a frozen cgroup that is woken (a signal, a migration) runs
+ * through the signal code before it freezes again: its state may have
+ * changed under the dump.
+ *
+ * Return: 0, or -EBUSY with a log message.
+ */
+int ckpt_still_frozen(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	if (READ_ONCE(t->ckpt_freeze) ? ckpt_self_frozen(t) :
+					 ckpt_cgroup_frozen(t))
+		return 0;
+	return ckpt_err(ctx, -EBUSY, "pid %d was thawed during the checkpoint",
+			task_pid_vnr(t));
+}
+
+/**
+ * ckpt_thaw - undo a successful ckpt_freeze()
+ * @t: the task
+ *
+ * A task the cgroup v2 freezer froze stays frozen: its cgroup's owner
+ * thaws it.
+ */
+void ckpt_thaw(struct task_struct *t)
+{
+	if (READ_ONCE(t->ckpt_freeze))
+		ckpt_thaw_task(t);
+}
+
+/**
+ * ckpt_freeze_end - after the last ckpt_thaw() of a checkpoint
+ * @ctx: the checkpoint
+ */
+void ckpt_freeze_end(struct ckpt_ctx *ctx)
+{
+	if (ctx->freezer_active) {
+		static_branch_dec(&freezer_active);
+		ctx->freezer_active = false;
+	}
+}

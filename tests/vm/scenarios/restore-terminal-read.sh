@@ -1,0 +1,91 @@
+#!/bin/sh
+# A process blocked in read() on its terminal (a session leader with
+# the pty as controlling terminal) is checkpointed and restarted by a
+# restart that runs on another terminal: its read() goes on as if
+# nothing happened (no EINTR, no end of file, no spurious return) and
+# gets the next line typed on the restart's terminal.
+. /tests/vm/lib.sh
+
+# type_line DIR FIFO LINE: types LINE on the terminal that ptyrun (pid $prun)
+# relays from FIFO.
+type_line() {
+	kill -0 "$prun" 2>/dev/null || fail "ptyrun ($2) is gone"
+	echo "$3" >"$1/$2"
+}
+
+# shown DIR FILE PATTERN: wait (10 s at most) until the terminal's
+# output FILE contains PATTERN.
+shown() {
+	i=0
+	until tr -d '\r' <"$1/$2" | grep -q -- "$3"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { show "$1" "$2"; fail "the terminal did not show '$3'"; }
+		sleep 0.1
+	done
+}
+
+show() {
+	tr -d '\r' <"$1/$2" | sed 's/^/  > /'
+}
+
+# in_read PID: the process sleeps in read() (system call 0 on x86_64)
+in_read() {
+	grep -q '^State:.*S' "/proc/$1/status" 2>/dev/null &&
+		[ "$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null)" = 0 ]
+}
+
+# session and tty_nr of a process
+ctty() {
+	cut -d' ' -f6,7 "/proc/$1/stat"
+}
+
+for v in glibc-static musl-static dynamic; do
+	d=/tmp/ttyread-$v
+	rm -rf "$d"
+	mkdir -p "$d"
+	mkfifo "$d/in1" "$d/in2"
+	: >"$d/out1"
+	: >"$d/out2"
+
+	"$BIN/$v/ptyrun" "$d/in1" "$d/out1" -- "$BIN/$v/ttyreader" "$d" &
+	prun=$!
+	wait_ready "$d" "ttyreader ($v)"
+	pid=$(cat "$d/pid")
+	type_line "$d" in1 one
+	shown "$d" out1 "^got: one"
+	before=$(ctty "$pid")
+	case "$before" in
+	"$pid 0" | "${before#"$pid "}") # (no terminal, or not the session leader)
+		fail "the setup did not work: ttyreader is not a session leader with a terminal ($before)" ;;
+	esac
+	echo "  ttyreader pid $pid: session, tty_nr $before"
+	sleep 0.3 # back in read()
+	in_read "$pid" || fail "ttyreader is not blocked in read(): $(cat "/proc/$pid/syscall")"
+
+	expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
+	wait "$prun"
+	echo "  the first terminal's ptyrun exited $? (ttyreader was killed)"
+	show "$d" out1
+
+	"$BIN/$v/ptyrun" "$d/in2" "$d/out2" -- restart -i "$d/img" &
+	prun=$!
+	i=0
+	until in_read "$pid"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { show "$d" out2; fail "the restored ttyreader ($v) is not blocked in read()"; }
+		sleep 0.1
+	done
+	echo "  restored as pid $pid: session, tty_nr $(ctty "$pid")"
+	type_line "$d" in2 two
+	shown "$d" out2 "^got: two"
+	type_line "$d" in2 quit
+	wait "$prun"
+	rc=$?
+	show "$d" out2
+	tr -d '\r' <"$d/out2" | grep -q "read failed\|read returned" &&
+		fail "$v: the restored read() did not go on"
+	grep -q "ttyreader: 3 reads, none interrupted" "$d/out2" ||
+		fail "$v: the restored ttyreader did not end as expected"
+	[ "$rc" = 0 ] || fail "$v: restart on the terminal exited $rc"
+	echo "$v: the read() resumed on the restart's terminal"
+done
