@@ -75,6 +75,7 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, pid_t pid, unsigned int fd,
 	struct ckpt_rec_file rec = {};
 	struct inode *inode = file_inode(file);
 	char *path;
+	int ret;
 
 	path = file_path(file, buf, PATH_MAX);
 	if (IS_ERR(path))
@@ -90,6 +91,9 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, pid_t pid, unsigned int fd,
 				"pid %d fd %u (%s): deleted files are not supported yet",
 				pid, fd, path);
 
+	ret = ckpt_obj_ref(ctx, file, &rec.objref);
+	if (ret < 0)
+		return ret;
 	rec.fd = fd;
 	rec.f_flags = file->f_flags;
 	rec.fd_flags = cloexec ? CKPT_FD_CLOEXEC : 0;
@@ -321,6 +325,8 @@ void rst_files_begin(struct ckpt_ctx *ctx)
 /* Release what rst_files_begin() kept. */
 void rst_files_end(struct ckpt_ctx *ctx)
 {
+	struct file *file;
+	unsigned long ref;
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(ctx->stdio); i++) {
@@ -328,6 +334,9 @@ void rst_files_end(struct ckpt_ctx *ctx)
 			fput(ctx->stdio[i]);
 		ctx->stdio[i] = NULL;
 	}
+	xa_for_each(&ctx->files, ref, file)
+		fput(file);
+	xa_destroy(&ctx->files);
 }
 
 static struct file *rst_open_file(struct ckpt_ctx *ctx,
@@ -366,6 +375,35 @@ static struct file *rst_open_file(struct ckpt_ctx *ctx,
 	return file;
 }
 
+/*
+ * The file of @rec: one restored before with the same objref (an open
+ * file that several descriptors or tasks share), or a newly opened one,
+ * which is then noted under that objref.  A coordinator's tasks share its notes.
+ */
+static struct file *rst_shared_file(struct ckpt_ctx *ctx,
+				    struct ckpt_rec_file *rec, const char *path)
+{
+	struct xarray *files = &(ctx->coord ?: ctx)->files;
+	struct file *file;
+	int ret;
+
+	if (rec->objref) {
+		file = xa_load(files, rec->objref);
+		if (file)
+			return get_file(file);
+	}
+	file = rst_open_file(ctx, rec, path);
+	if (IS_ERR(file) || !rec->objref)
+		return file;
+	ret = xa_insert(files, rec->objref, get_file(file), GFP_KERNEL);
+	if (ret) {
+		fput(file);
+		fput(file);
+		return ERR_PTR(ret);
+	}
+	return file;
+}
+
 /**
  * rst_file - restore one file descriptor of the caller
  * @ctx: the restart
@@ -394,7 +432,7 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	case CKPT_FILE_REG:
 	case CKPT_FILE_DIR:
 	case CKPT_FILE_CHR:
-		file = rst_open_file(ctx, &rec, path);
+		file = rst_shared_file(ctx, &rec, path);
 		break;
 	case CKPT_FILE_TTY:
 		file = ctx->stdio[min_t(int, rec.fd, 2)];

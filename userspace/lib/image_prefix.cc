@@ -103,11 +103,6 @@ ImagePrefix read_image_prefix(int fd)
 void check_supported_tree(const ImagePrefix &prefix)
 {
 	const std::vector<ckpt_task_ids> &tasks = prefix.tree.tasks;
-	if (tasks.size() > 1)
-		throw Error(EOPNOTSUPP, prefix.tree_offset,
-			    fmt::format("the image holds {} tasks: process trees are not "
-					"supported yet",
-					tasks.size()));
 	for (const ckpt_task_ids &t : tasks)
 		if (t.tgid != t.pid)
 			throw Error(EOPNOTSUPP, prefix.tree_offset,

@@ -41,10 +41,7 @@ struct ImagePrefix {
  */
 ImagePrefix read_image_prefix(int fd);
 
-/*
- * Refuses a tree restart cannot restore yet (EOPNOTSUPP): more than one
- * task, or a task that is a thread.
- */
+/* Refuses a tree restart cannot restore yet (EOPNOTSUPP): a task that is a thread. */
 void check_supported_tree(const ImagePrefix &prefix);
 
 } // namespace cr

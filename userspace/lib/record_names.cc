@@ -147,7 +147,8 @@ std::string csum_type_name(std::uint32_t csum_type)
 std::string task_flags_names(std::uint32_t flags)
 {
 	return flag_names(flags, {{CKPT_TASK_SESSION_LEADER, "SESSION_LEADER"},
-				  {CKPT_TASK_GROUP_LEADER, "GROUP_LEADER"}});
+				  {CKPT_TASK_GROUP_LEADER, "GROUP_LEADER"},
+				  {CKPT_TASK_ZOMBIE, "ZOMBIE"}});
 }
 
 std::string prot_rwx(std::uint32_t prot)

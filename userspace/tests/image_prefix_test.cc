@@ -149,12 +149,13 @@ TEST(ImagePrefix, TreeValidation)
 	EXPECT_THAT(e.what(), HasSubstr("invalid pid -3"));
 }
 
-TEST(ImagePrefix, ProcessTreesAreNotSupportedYet)
+TEST(ImagePrefix, ThreadsAreNotSupportedYet)
 {
-	cr::Error e = expect_prefix_error(crtest::process_image(4242, 3), EOPNOTSUPP,
-					  sizeof(ckpt_rec_header));
-	EXPECT_THAT(e.what(), HasSubstr("the image holds 3 tasks: process trees are not "
-					"supported yet"));
+	/* A tree of processes is fine. */
+	cr::Fd fd = crtest::memfd_with(crtest::process_image(4242, 3));
+	cr::ImagePrefix prefix = cr::read_image_prefix(fd.get());
+	EXPECT_EQ(prefix.tree.tasks.size(), 3u);
+	EXPECT_NO_THROW(cr::check_supported_tree(prefix));
 
 	/* A thread alone. */
 	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
@@ -167,6 +168,6 @@ TEST(ImagePrefix, ProcessTreesAreNotSupportedYet)
 		crtest::write_record(w, CKPT_REC_TREE, tree, cr::bytes_of(t));
 		w.write_tail();
 	});
-	e = expect_prefix_error(image, EOPNOTSUPP, sizeof(ckpt_rec_header));
+	cr::Error e = expect_prefix_error(image, EOPNOTSUPP, sizeof(ckpt_rec_header));
 	EXPECT_THAT(e.what(), HasSubstr("task 10 is a thread of process 9"));
 }

@@ -271,8 +271,8 @@ TEST(ProcessRecords, VariablePartMustFit)
 		w.write_tail();
 	});
 	cr::Error e = expect_malformed(image, sizeof(ckpt_rec_header));
-	EXPECT_THAT(e.what(), HasSubstr("TREE record task count 3 (72 bytes) does not fit in the "
-					"64-byte record"));
+	EXPECT_THAT(e.what(), HasSubstr("TREE record task count 3 (96 bytes) does not fit in the "
+					"80-byte record"));
 }
 
 TEST(ProcessRecords, PageDataCountsInHeaderPageSize)

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The restart tool's task handling, where this host allows: the task is
- * created and fed the image (from a file, and relayed from a pipe), and
- * its failing restart() is reported, not a hang; exit statuses; signal
- * forwarding.  A restore that takes over needs a kernel with restart():
- * the VM tests cover it.
+ * The restart tool's task handling, where this host allows: the tree is
+ * created and the image handed to restart() (from a file, and relayed
+ * from a pipe), whose failure is reported, not a hang; a taken pid is an
+ * error naming it; exit statuses; signal forwarding.  A restore that takes over needs a kernel with
+ * restart(): the VM tests cover it.
  */
 #include "fd.h"
 #include "image_prefix.h"
@@ -84,14 +84,19 @@ TEST_F(StartRestore, RelayedFromAPipe)
 	expect_enosys(feeder.fd());
 }
 
-TEST_F(StartRestore, TakenPidIsANotice)
+TEST_F(StartRestore, TakenPidIsAnError)
 {
 	cr::Fd fd = crtest::memfd_with(crtest::process_image(::getpid()));
-	testing::internal::CaptureStderr();
-	expect_enosys(fd.get());
-	std::string err = testing::internal::GetCapturedStderr();
-	EXPECT_THAT(err, MatchesRegex("restart: pid [0-9]+ (is taken|cannot be chosen.*); "
-				      "restored as pid [0-9]+\n"));
+	cr::ImagePrefix prefix = cr::read_image_prefix(fd.get());
+	crtool::SignalForwarder forwarder;
+	try {
+		crtool::start_restore({prefix, fd.get(), 0, STDERR_FILENO}, forwarder);
+		ADD_FAILURE() << "a taken pid was not refused";
+	} catch (const cr::Error &e) {
+		EXPECT_THAT(e.what(),
+			    MatchesRegex(fmt::format(
+				    "cannot create pid {}: (it is taken|choosing.*)", ::getpid())));
+	}
 }
 
 TEST(WaitRestored, ExitStatus)

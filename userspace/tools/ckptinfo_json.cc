@@ -62,13 +62,16 @@ std::string hex(std::uint64_t value)
 
 json task_ids_json(const ckpt_task_ids &t)
 {
-	return json{{"pid", t.pid},
-		    {"tgid", t.tgid},
-		    {"ppid", t.ppid},
-		    {"pgid", t.pgid},
-		    {"sid", t.sid},
-		    {"flags", t.flags},
-		    {"flag_names", cr::task_flags_names(t.flags)}};
+	return json{
+		{"pid", t.pid},
+		{"tgid", t.tgid},
+		{"ppid", t.ppid},
+		{"pgid", t.pgid},
+		{"sid", t.sid},
+		{"flags", t.flags},
+		{"flag_names", cr::task_flags_names(t.flags)},
+		{"exit_signal", t.exit_signal},
+		{"wait_status", t.flags & CKPT_TASK_ZOMBIE ? json(t.exit_code) : json(nullptr)}};
 }
 
 json creds_json(const cr::At<cr::CredsRecord> &c)

@@ -20,8 +20,11 @@ std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
 std::string task_ids_text(const ckpt_task_ids &t)
 {
 	std::string tgid = t.tgid == t.pid ? "" : fmt::format("  tgid {}", t.tgid);
-	return fmt::format("pid {}{}  ppid {}  pgid {}  sid {}  flags {}", t.pid, tgid, t.ppid,
-			   t.pgid, t.sid, cr::task_flags_names(t.flags));
+	std::string text = fmt::format("pid {}{}  ppid {}  pgid {}  sid {}  flags {}", t.pid, tgid,
+				       t.ppid, t.pgid, t.sid, cr::task_flags_names(t.flags));
+	if (t.flags & CKPT_TASK_ZOMBIE)
+		text += fmt::format("  zombie, wait status {:#x}", t.exit_code);
+	return text;
 }
 
 std::string task_text(const ckpt_rec_task &t)

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the restart tool does with an image whose prefix it has read:
- * create the task the kernel restores the process into, feed it the
- * image, learn whether the restore took over, and wait for the restored
- * process.
+ * create the task tree the kernel restores the processes into, hand the
+ * kernel the image as their coordinator, and wait for the restored root.
  */
 #pragma once
 
@@ -23,26 +22,24 @@ struct RestoreRequest {
 };
 
 struct RestoreStart {
-	pid_t pid = 0;
+	pid_t pid = 0; /* the root */
 	/*
-	 * Set when restart() returned in the task: its errno (0 if it
-	 * returned without an error and without restoring anything).  Unset
-	 * when the restored process took over.
+	 * Set when the coordinator's restart() failed: its errno.  The tree
+	 * is killed and the root reaped then.  Unset when the restored tree
+	 * runs.
 	 */
 	std::optional<int> error;
 };
 
 /*
- * Creates the task with the pid of the image's process (or another one,
- * with a notice on standard error, when that one cannot be had), from
- * then on forwards signals to it with @forwarder, feeds it the image
- * (the prefix first, when it was consumed from a pipe or socket), and
- * returns once restart() returned in the task (which is then reaped) or
- * the restored process took over: the task's status pipe reaches end of
- * file when the kernel replaces its file descriptors with the image's.
+ * Plans and creates the image's task tree, every task with its pid (see
+ * tree_build.h), from then on forwards signals to the root with
+ * @forwarder, and calls restart(root) on the image (the prefix first,
+ * through a relay pipe, when it was consumed from a pipe or socket).
  *
- * Throws cr::Error when the task cannot be created, or the image cannot
- * be read to feed a restart that then failed.
+ * Throws cr::Error when the tree cannot be planned (EINVAL) or created
+ * (EEXIST: a pid is taken), or the image cannot be read to feed a
+ * restart that then failed.
  */
 RestoreStart start_restore(const RestoreRequest &req, SignalForwarder &forwarder);
 

@@ -15,11 +15,13 @@
 #include <linux/path.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include <uapi/linux/checkpoint_hdr.h>
 
 struct cred;
 struct file;
 struct mm_struct;
+struct pid_namespace;
 struct task_struct;
 
 /**
@@ -39,6 +41,20 @@ struct task_struct;
  * @errmsg:	message of that error, or NULL
  * @freezer_active: checkpoint: holds a reference to the freezer_active
  *		static key (see kernel/checkpoint/freeze.c)
+ * @tasks:	checkpoint: the tree, parents before children, referenced
+ * @nr_tasks:	checkpoint: how many
+ * @frozen:	checkpoint: the tasks ckpt_freeze_start() was called for
+ * @nr_frozen:	checkpoint: how many
+ * @objs:	checkpoint: objects met so far (objhash.c), or NULL
+ * @nr_objs:	checkpoint: how many
+ * @tree:	restart: the TREE record's tasks
+ * @nr_tree:	restart: how many
+ * @pid_ns:	restart: the pid namespace the tree's pids are in
+ * @coord:	restart: the coordinator whose stream a task reads
+ * @ids:	restart: a task's entry in its coordinator's tree
+ * @next_hdr:	restart: a record header read for the next reader
+ * @have_next:	restart: @next_hdr is valid
+ * @files:	restart: open files by CKPT objref, referenced
  * @committed:	restart: the caller's own state is being replaced; a
  *		failure from here on kills it
  * @seen:	restart: record types met so far (RST_SEEN_*)
@@ -76,6 +92,20 @@ struct ckpt_ctx {
 	int error;
 	char *errmsg;
 	bool freezer_active;
+	struct task_struct **tasks;
+	int nr_tasks;
+	struct task_struct **frozen;
+	int nr_frozen;
+	struct hlist_head *objs;
+	u32 nr_objs;
+	struct ckpt_task_ids *tree;
+	u32 nr_tree;
+	struct pid_namespace *pid_ns;
+	struct ckpt_ctx *coord;
+	struct ckpt_task_ids ids;
+	struct ckpt_hdr next_hdr;
+	bool have_next;
+	struct xarray files;
 	bool committed;
 	unsigned int seen;
 	struct file *stdio[3];
@@ -96,6 +126,9 @@ struct ckpt_ctx {
 	bool fs_root_set;
 	bool restart_block;
 };
+
+/* The largest tree checkpoint() dumps and restart() takes. */
+#define CKPT_MAX_TASKS		4096
 
 /* ckpt_ctx.seen */
 #define RST_SEEN_TREE		BIT(0)
@@ -126,16 +159,33 @@ int ckpt_read_bytes(struct ckpt_ctx *ctx, void *buf, u32 len);
 int ckpt_skip_record(struct ckpt_ctx *ctx);
 int ckpt_read_string(struct ckpt_ctx *ctx, u32 len, char **str);
 
+/* kernel/checkpoint/sys.c */
+int ckpt_may_access(struct ckpt_ctx *ctx, struct task_struct *task);
+
 /* kernel/checkpoint/freeze.c */
-int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *t);
+void ckpt_freeze_start(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_freeze_wait(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_still_frozen(struct ckpt_ctx *ctx, struct task_struct *t);
 void ckpt_thaw(struct task_struct *t);
 void ckpt_freeze_end(struct ckpt_ctx *ctx);
 
+/* kernel/checkpoint/tree.c */
+int ckpt_freeze_tree(struct ckpt_ctx *ctx);
+void ckpt_thaw_tree(struct ckpt_ctx *ctx);
+int ckpt_write_tree(struct ckpt_ctx *ctx);
+int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+
+/* kernel/checkpoint/objhash.c */
+int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, u32 *ref);
+void ckpt_obj_free(struct ckpt_ctx *ctx);
+
+/* kernel/checkpoint/coordinate.c */
+long rst_coordinate(struct ckpt_ctx *ctx);
+long rst_join(struct ckpt_ctx *ctx);
+
 /* kernel/checkpoint/task.c */
 int ckpt_check_tree(struct ckpt_ctx *ctx);
 int ckpt_write_tasks(struct ckpt_ctx *ctx);
-int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 
 /* kernel/checkpoint/creds.c */
@@ -182,6 +232,11 @@ void rst_fs_commit(struct ckpt_ctx *ctx, bool ok);
 /* kernel/checkpoint/checkpoint.c and restart.c */
 long do_checkpoint(struct ckpt_ctx *ctx);
 long do_restart(struct ckpt_ctx *ctx);
+int rst_next_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_read_tail(struct ckpt_ctx *ctx, const struct ckpt_hdr *h);
+int rst_read_prefix(struct ckpt_ctx *ctx);
+int rst_read_task(struct ckpt_ctx *ctx);
+long rst_finish(struct ckpt_ctx *ctx, int ret);
 
 /*
  * Architecture interface, implemented in arch/<arch>/kernel/checkpoint.c.

@@ -67,7 +67,11 @@ static int ckpt_write_tail(struct ckpt_ctx *ctx)
 /* CHECKPOINT_KILL: the image is complete, the tree goes away. */
 static void ckpt_kill_tree(struct ckpt_ctx *ctx)
 {
-	kill_pid(task_tgid(ctx->root), SIGKILL, 1);
+	int i;
+
+	for (i = 0; i < ctx->nr_tasks; i++)
+		if (!ctx->tasks[i]->exit_state)
+			kill_pid(task_tgid(ctx->tasks[i]), SIGKILL, 1);
 }
 
 /**
@@ -90,7 +94,7 @@ long do_checkpoint(struct ckpt_ctx *ctx)
 
 	ret = ckpt_check_tree(ctx);
 	if (!ret)
-		ret = ckpt_freeze(ctx, ctx->root);
+		ret = ckpt_freeze_tree(ctx);
 	if (!ret)
 		ret = ckpt_write_tasks(ctx);
 	if (ret && ckpt_write_error(ctx))
@@ -100,7 +104,7 @@ long do_checkpoint(struct ckpt_ctx *ctx)
 	if (!ret && (ctx->flags & CHECKPOINT_KILL))
 		ckpt_kill_tree(ctx);
 thaw:
-	ckpt_thaw(ctx->root);
-	ckpt_freeze_end(ctx);
+	ckpt_thaw_tree(ctx);
+	ckpt_obj_free(ctx);
 	return ret;
 }

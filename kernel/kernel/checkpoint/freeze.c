@@ -90,50 +90,56 @@ static const char *ckpt_task_state(struct task_struct *t)
 }
 
 /**
- * ckpt_freeze - freeze a task to be dumped
+ * ckpt_freeze_start - start freezing a task to be dumped
  * @ctx: the checkpoint
  * @t: the task
  *
- * Every successful call is undone by ckpt_thaw(), and the checkpoint
- * ends with ckpt_freeze_end().
- *
- * Return: 0, or -EBUSY with a log message if @t did not freeze within
- * CKPT_FREEZE_WAIT_MS (it is thawed again), -EINTR if the caller got a
- * signal meanwhile.
+ * Every call is undone by ckpt_thaw(), and the checkpoint ends with
+ * ckpt_freeze_end().  A zombie needs no freezing.
  */
-int ckpt_freeze(struct ckpt_ctx *ctx, struct task_struct *t)
+void ckpt_freeze_start(struct ckpt_ctx *ctx, struct task_struct *t)
 {
-	int i;
-
-	if (ckpt_cgroup_frozen(t))
-		goto frozen;
-
+	if (t->exit_state || ckpt_cgroup_frozen(t))
+		return;
 	if (!ctx->freezer_active) {
 		static_branch_inc(&freezer_active);
 		ctx->freezer_active = true;
 	}
 	ckpt_freeze_task(t);
+}
+
+/**
+ * ckpt_freeze_wait - wait until ckpt_freeze_start() froze a task
+ * @ctx: the checkpoint
+ * @t: the task
+ *
+ * Return: 0, or -EBUSY with a log message if @t did not freeze within
+ * CKPT_FREEZE_WAIT_MS, -EINTR if the caller got a signal.
+ */
+int ckpt_freeze_wait(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	int i;
+
 	for (i = 0; i < CKPT_FREEZE_WAIT_MS / CKPT_FREEZE_POLL_MS; i++) {
-		if (ckpt_self_frozen(t))
-			goto frozen;
-		if (msleep_interruptible(CKPT_FREEZE_POLL_MS)) {
-			ckpt_thaw_task(t);
-			return -EINTR;
+		if (t->exit_state)
+			return 0;
+		if (READ_ONCE(t->ckpt_freeze) ? ckpt_self_frozen(t) :
+						 ckpt_cgroup_frozen(t)) {
+			ckpt_restart_eintr(t);
+			return 0;
 		}
+		if (msleep_interruptible(CKPT_FREEZE_POLL_MS))
+			return -EINTR;
 	}
-	ckpt_thaw_task(t);
 	return ckpt_err(ctx, -EBUSY, "pid %d did not freeze within %d ms: it is %s",
 			task_pid_vnr(t), CKPT_FREEZE_WAIT_MS,
 			ckpt_task_state(t));
-frozen:
-	ckpt_restart_eintr(t);
-	return 0;
 }
 
 /**
  * ckpt_still_frozen - check that @t stayed frozen for the whole dump
  * @ctx: the checkpoint
- * @t: a task that ckpt_freeze() froze
+ * @t: a task that ckpt_freeze_wait() saw frozen
  *
  * A task of a frozen cgroup that is woken (a signal, a migration) runs
  * through the signal code before it freezes again: its state may have
@@ -143,6 +149,8 @@ frozen:
  */
 int ckpt_still_frozen(struct ckpt_ctx *ctx, struct task_struct *t)
 {
+	if (t->exit_state)
+		return 0;
 	if (READ_ONCE(t->ckpt_freeze) ? ckpt_self_frozen(t) :
 					 ckpt_cgroup_frozen(t))
 		return 0;
@@ -151,7 +159,7 @@ int ckpt_still_frozen(struct ckpt_ctx *ctx, struct task_struct *t)
 }
 
 /**
- * ckpt_thaw - undo a successful ckpt_freeze()
+ * ckpt_thaw - undo ckpt_freeze_start()
  * @t: the task
  *
  * A task the cgroup v2 freezer froze stays frozen: its cgroup's owner

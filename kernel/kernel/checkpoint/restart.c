@@ -76,7 +76,7 @@ static int rst_read_error(struct ckpt_ctx *ctx, const struct ckpt_hdr *h,
 	return ckpt_skip_record(ctx);
 }
 
-static int rst_read_tail(struct ckpt_ctx *ctx, const struct ckpt_hdr *h)
+int rst_read_tail(struct ckpt_ctx *ctx, const struct ckpt_hdr *h)
 {
 	struct ckpt_rec_tail tail = { .h = *h };
 	u64 records = ctx->records - 1;
@@ -195,15 +195,60 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 	return ckpt_skip_record(ctx);
 }
 
+/**
+ * rst_next_hdr - the header of the next record
+ * @ctx: the restart
+ * @h: where to store it
+ *
+ * A reader that stopped at a record of someone else's left its header in
+ * ctx->next_hdr: that one comes first.
+ *
+ * Return: 0 or the error of ckpt_read_hdr().
+ */
+int rst_next_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	if (ctx->have_next) {
+		*h = ctx->next_hdr;
+		ctx->have_next = false;
+		return 0;
+	}
+	return ckpt_read_hdr(ctx, h);
+}
+
+/*
+ * Is @h the first record of another reader?  The tail is the caller's
+ * own only when it restores itself; a coordinator stops at the first
+ * TASK record, a task at the next task's.
+ */
+static bool rst_stop_at(struct ckpt_ctx *ctx, const struct ckpt_hdr *h)
+{
+	if (ctx->root == current && !ctx->coord)
+		return false;
+	if (h->type == CKPT_REC_TAIL)
+		return true;
+	return h->type == CKPT_REC_TASK &&
+	       (!ctx->coord || (ctx->seen & RST_SEEN_TASK));
+}
+
+/*
+ * Read records up to the tail (then read it too) or up to where
+ * rst_stop_at() stops, leaving that header for the next reader.  The
+ * message of an error record goes to @msg.
+ */
 static int rst_read_records(struct ckpt_ctx *ctx, char **msg, u32 *msg_len)
 {
 	struct ckpt_hdr h;
 	int ret;
 
 	for (;;) {
-		ret = ckpt_read_hdr(ctx, &h);
+		ret = rst_next_hdr(ctx, &h);
 		if (ret)
 			return ret;
+		if (rst_stop_at(ctx, &h)) {
+			ctx->next_hdr = h;
+			ctx->have_next = true;
+			return 0;
+		}
 		if (h.type == CKPT_REC_TAIL)
 			return rst_read_tail(ctx, &h);
 		ret = rst_record(ctx, &h, msg, msg_len);
@@ -214,7 +259,20 @@ static int rst_read_records(struct ckpt_ctx *ctx, char **msg, u32 *msg_len)
 	}
 }
 
-/* After the tail: is everything there that a task needs? */
+/* Fail with the message of an error record, if the image has one. */
+static int rst_check_error(struct ckpt_ctx *ctx, char *msg, u32 msg_len)
+{
+	int ret = 0;
+
+	if (msg)
+		ret = ckpt_err(ctx, -EINVAL,
+			       "image is incomplete: the checkpoint failed: %*pE",
+			       msg_len, msg);
+	kfree(msg);
+	return ret;
+}
+
+/* After a task's records: is everything there that a task needs? */
 static int rst_check_complete(struct ckpt_ctx *ctx)
 {
 	const unsigned int all = RST_SEEN_TREE | RST_SEEN_TASK | RST_SEEN_CREDS |
@@ -233,12 +291,12 @@ static int rst_check_complete(struct ckpt_ctx *ctx)
 }
 
 /**
- * do_restart - read an image and restore what it holds
- * @ctx: the restart, with its target checked by the caller
+ * rst_read_prefix - read the header and the tree, for a coordinator
+ * @ctx: the restart
  *
  * Return: 0 or a negative errno, explained on the log.
  */
-long do_restart(struct ckpt_ctx *ctx)
+int rst_read_prefix(struct ckpt_ctx *ctx)
 {
 	char *msg = NULL;
 	u32 msg_len = 0;
@@ -247,19 +305,60 @@ long do_restart(struct ckpt_ctx *ctx)
 	ret = rst_read_header(ctx);
 	if (!ret)
 		ret = rst_read_records(ctx, &msg, &msg_len);
-	if (!ret && msg)
+	if (!ret && !(ctx->seen & RST_SEEN_TREE))
+		ret = ckpt_err(ctx, -EINVAL, "image holds no task tree");
+	if (!ret)
+		return rst_check_error(ctx, msg, msg_len);
+	kfree(msg);
+	return ret;
+}
+
+/**
+ * rst_read_task - read and restore the records of the caller's task
+ * @ctx: the restart, of a task the coordinator handed its stream to
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_read_task(struct ckpt_ctx *ctx)
+{
+	char *msg = NULL;
+	u32 msg_len = 0;
+	int ret;
+
+	ret = rst_read_records(ctx, &msg, &msg_len);
+	if (!ret && !(ctx->seen & RST_SEEN_TASK))
 		ret = ckpt_err(ctx, -EINVAL,
-			       "image is incomplete: the checkpoint failed: %*pE",
-			       msg_len, msg);
+			       "offset %lld: no TASK record for pid %d",
+			       ctx->rec_pos, ctx->ids.pid);
+	if (!ret)
+		ret = rst_check_error(ctx, msg, msg_len);
+	else
+		kfree(msg);
 	if (!ret)
 		ret = rst_check_complete(ctx);
-	kfree(msg);
+	return ret;
+}
+
+/**
+ * rst_finish - commit the caller's restored state, or kill it
+ * @ctx: the restart
+ * @ret: 0 if the whole image was restored, else the error
+ *
+ * Return: what restart() returns to the restored task.
+ */
+long rst_finish(struct ckpt_ctx *ctx, int ret)
+{
 	rst_files_end(ctx);
 	rst_fs_commit(ctx, !ret);
 	rst_creds_commit(ctx, !ret);
 	rst_signals_commit(ctx, !ret);
+	if (!ret && ctx->coord) {
+		write_lock_irq(&tasklist_lock);
+		current->exit_signal = ctx->ids.exit_signal;
+		write_unlock_irq(&tasklist_lock);
+	}
 
-	if (ret && ctx->committed) {
+	if (ret && (ctx->committed || ctx->coord)) {
 		/* Half the caller is the image's: it must not run. */
 		ckpt_log(ctx, "the restarting task is killed");
 		force_sig(SIGKILL);
@@ -268,4 +367,36 @@ long do_restart(struct ckpt_ctx *ctx)
 	if (ret)
 		return ret;
 	return ckpt_arch_syscall_return();
+}
+
+/* restart(0): the caller restores itself from an image of one task. */
+static long rst_self(struct ckpt_ctx *ctx)
+{
+	char *msg = NULL;
+	u32 msg_len = 0;
+	int ret;
+
+	ret = rst_read_header(ctx);
+	if (!ret)
+		ret = rst_read_records(ctx, &msg, &msg_len);
+	if (!ret)
+		ret = rst_check_error(ctx, msg, msg_len);
+	else
+		kfree(msg);
+	if (!ret)
+		ret = rst_check_complete(ctx);
+	return rst_finish(ctx, ret);
+}
+
+/**
+ * do_restart - read an image and restore what it holds
+ * @ctx: the restart, with its target checked by the caller
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+long do_restart(struct ckpt_ctx *ctx)
+{
+	if (ctx->root != current)
+		return rst_coordinate(ctx);
+	return rst_self(ctx);
 }

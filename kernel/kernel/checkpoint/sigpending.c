@@ -253,6 +253,14 @@ void rst_signals_commit(struct ckpt_ctx *ctx, bool ok)
 	u32 i;
 
 	if (ok) {
+		/* what came meanwhile (a SIGCHLD from a zombie) is not the image's */
+		spin_lock_irq(&current->sighand->siglock);
+		if (!fatal_signal_pending(current)) {
+			flush_sigqueue(&current->pending);
+			flush_sigqueue(&sig->shared_pending);
+			recalc_sigpending();
+		}
+		spin_unlock_irq(&current->sighand->siglock);
 		for (i = 0; i < ctx->nr_sigpending; i++)
 			rst_queue_signal(ctx, &ctx->sigpending[i]);
 		spin_lock_irq(&current->sighand->siglock);

@@ -66,7 +66,14 @@ static struct task_struct *ckpt_get_task(pid_t pid)
 	return task;
 }
 
-static int ckpt_may_access(struct ckpt_ctx *ctx, struct task_struct *task)
+/**
+ * ckpt_may_access - may the caller checkpoint or restore @task?
+ * @ctx: the checkpoint or restart
+ * @task: the task
+ *
+ * Return: 0, or -EPERM with a log message.
+ */
+int ckpt_may_access(struct ckpt_ctx *ctx, struct task_struct *task)
 {
 	const struct cred *cred = get_task_cred(task);
 	bool capable = checkpoint_restore_ns_capable(cred->user_ns);
@@ -110,6 +117,7 @@ static void ckpt_ctx_release(struct ckpt_ctx *ctx)
 	if (ctx->logfile)
 		fput(ctx->logfile);
 	kfree(ctx->errmsg);
+	kvfree(ctx->tree);
 }
 
 static long ckpt_syscall(struct ckpt_ctx *ctx, pid_t pid, int fd, int logfd,
@@ -136,6 +144,26 @@ static long ckpt_syscall(struct ckpt_ctx *ctx, pid_t pid, int fd, int logfd,
 
 	ckpt_ctx_release(ctx);
 	fdput_pos(f);
+	return ret;
+}
+
+/*
+ * restart(0, -1, RESTART_TASK, logfd): the caller waits for a coordinator
+ * to hand it the stream, see coordinate.c.
+ */
+static long rst_task_syscall(struct ckpt_ctx *ctx, pid_t pid, int fd,
+			     int logfd)
+{
+	long ret;
+
+	if (pid || (ctx->flags & RESTART_FROZEN))
+		return -EINVAL;
+	if (fd != -1)
+		return -EBADF;
+	ret = ckpt_ctx_setup(ctx, 0, logfd);
+	if (!ret)
+		ret = rst_join(ctx);
+	ckpt_ctx_release(ctx);
 	return ret;
 }
 
@@ -179,5 +207,8 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned int, flags,
 
 	if (flags & ~RESTART_FLAGS_MASK)
 		return -EINVAL;
+	xa_init(&ctx.files);
+	if (flags & RESTART_TASK)
+		return rst_task_syscall(&ctx, pid, fd, logfd);
 	return ckpt_syscall(&ctx, pid, fd, logfd, FMODE_READ, do_restart);
 }

@@ -2,10 +2,9 @@
 /*
  * Checkpoint/restart: the task tree and per-task state.
  *
- * The tree record comes first so that userspace can create the tasks
- * before the kernel restores them.  Until process trees are supported,
- * the tree is the root alone; a root with threads or children is
- * refused with a message naming what was found.
+ * Each live task of the tree gets its own records, TASK first, in tree
+ * order (see tree.c).  What a task holds that the image cannot represent
+ * yet is refused with a message naming the task and the object.
  */
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
@@ -26,13 +25,21 @@
 /* The size of struct rseq before it could be extended. */
 #define RST_RSEQ_MIN_SIZE	32
 
-/* The first namespace of @t that is not the checkpointer's, or NULL. */
-static const char *ckpt_task_own_ns(struct task_struct *t)
+/*
+ * The first namespace of @t that is not the checkpointer's, or NULL.  A
+ * container's tasks live in the pid namespace of its root, a child of
+ * the checkpointer's.
+ */
+static const char *ckpt_task_own_ns(struct ckpt_ctx *ctx, struct task_struct *t)
 {
+	struct pid_namespace *root_ns = task_active_pid_ns(ctx->root);
 	struct nsproxy *mine = current->nsproxy, *its;
 	const char *ns = NULL;
 
-	if (task_active_pid_ns(t) != task_active_pid_ns(current))
+	if (task_active_pid_ns(t) != root_ns ||
+	    (root_ns != task_active_pid_ns(current) &&
+	     (root_ns->parent != task_active_pid_ns(current) ||
+	      !is_child_reaper(task_pid(ctx->root)))))
 		return "pid";
 	if (task_cred_xxx(t, user_ns) != current_user_ns())
 		return "user";
@@ -58,29 +65,45 @@ static const char *ckpt_task_own_ns(struct task_struct *t)
 	return ns;
 }
 
+/* What @t shares with another task through clone() flags, or NULL. */
+static const char *ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	const char *what = NULL;
+	int i;
+
+	for (i = 0; i < ctx->nr_tasks && ctx->tasks[i] != t; i++)
+		if (ctx->tasks[i]->mm == t->mm)
+			return "its memory (CLONE_VM)";
+	task_lock(t);
+	if (t->files && atomic_read(&t->files->count) > 1)
+		what = "its file descriptor table (CLONE_FILES)";
+	else if (t->fs && READ_ONCE(t->fs->users) > 1)
+		what = "its working directory (CLONE_FS)";
+	task_unlock(t);
+	if (!what && refcount_read(&t->sighand->count) > 1)
+		what = "its signal handlers (CLONE_SIGHAND)";
+	return what;
+}
+
 /* Everything about @t that the image cannot represent yet. */
 static int ckpt_task_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	pid_t pid = task_pid_vnr(t);
-	const char *ns;
+	const char *ns, *shared;
 
 	if (t == current)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d: a process cannot checkpoint itself yet",
 				pid);
+	if (t->exit_state)
+		return t == ctx->root ?
+		       ckpt_err(ctx, -EOPNOTSUPP, "pid %d is a zombie", pid) : 0;
 	if (!t->mm || (t->flags & PF_KTHREAD))
 		return ckpt_err(ctx, -EINVAL, "pid %d is a kernel thread", pid);
-	if (t->exit_state)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d is exiting or a zombie", pid);
 	if (get_nr_threads(t) > 1)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d has %d threads: multi-threaded processes are not supported yet",
 				pid, get_nr_threads(t));
-	if (!list_empty(&t->children))
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d has child processes: process trees are not supported yet",
-				pid);
 	if (t->ptrace)
 		return ckpt_err(ctx, -EBUSY, "pid %d is being ptraced", pid);
 #ifdef CONFIG_SYSVIPC
@@ -89,11 +112,16 @@ static int ckpt_task_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 				"pid %d: System V semaphore undo lists are not supported yet",
 				pid);
 #endif
-	ns = ckpt_task_own_ns(t);
+	ns = ckpt_task_own_ns(ctx, t);
 	if (ns)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d lives in its own %s namespace: namespaces are not supported yet",
 				pid, ns);
+	shared = ckpt_task_shares(ctx, t);
+	if (shared)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d shares %s with another task: not supported yet",
+				pid, shared);
 #ifdef CONFIG_SECCOMP
 	if (t->seccomp.mode != SECCOMP_MODE_DISABLED)
 		return ckpt_err(ctx, -EOPNOTSUPP,
@@ -115,28 +143,6 @@ static int ckpt_task_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 int ckpt_check_tree(struct ckpt_ctx *ctx)
 {
 	return ckpt_task_supported(ctx, ctx->root);
-}
-
-static int ckpt_write_tree_rec(struct ckpt_ctx *ctx, struct task_struct *t)
-{
-	struct pid_namespace *ns = task_active_pid_ns(ctx->root);
-	struct ckpt_rec_tree tree = { .nr_tasks = 1 };
-	struct ckpt_task_ids ids = {};
-
-	rcu_read_lock();
-	ids.pid = task_pid_nr_ns(t, ns);
-	ids.tgid = task_tgid_nr_ns(t, ns);
-	ids.ppid = 0;	/* the root's parent is outside the tree */
-	ids.pgid = task_pgrp_nr_ns(t, ns);
-	ids.sid = task_session_nr_ns(t, ns);
-	rcu_read_unlock();
-	if (ids.sid == ids.pid)
-		ids.flags |= CKPT_TASK_SESSION_LEADER;
-	if (ids.pgid == ids.pid)
-		ids.flags |= CKPT_TASK_GROUP_LEADER;
-
-	return ckpt_write_record(ctx, CKPT_REC_TREE, &tree.h, sizeof(tree),
-				 &ids, sizeof(ids));
 }
 
 static int ckpt_write_task_rec(struct ckpt_ctx *ctx, struct task_struct *t)
@@ -166,22 +172,12 @@ static int ckpt_write_task_rec(struct ckpt_ctx *ctx, struct task_struct *t)
 				 NULL, 0);
 }
 
-/**
- * ckpt_write_tasks - write the tree and the state of every task in it
- * @ctx: the checkpoint
- *
- * Return: 0 or a negative errno, explained on the log.
- */
-int ckpt_write_tasks(struct ckpt_ctx *ctx)
+/* The records of one live task, TASK first. */
+static int ckpt_write_task(struct ckpt_ctx *ctx, struct task_struct *t)
 {
-	struct task_struct *t = ctx->root;
 	int ret;
 
-	ret = ckpt_task_supported(ctx, t);
-	if (!ret)
-		ret = ckpt_write_tree_rec(ctx, t);
-	if (!ret)
-		ret = ckpt_write_task_rec(ctx, t);
+	ret = ckpt_write_task_rec(ctx, t);
 	if (!ret)
 		ret = ckpt_write_creds(ctx, t);
 	if (!ret)
@@ -204,40 +200,29 @@ int ckpt_write_tasks(struct ckpt_ctx *ctx)
 		ret = ckpt_write_sigpending(ctx, t);
 	if (!ret)
 		ret = ckpt_write_itimers(ctx, t);
-	if (!ret)
-		ret = ckpt_still_frozen(ctx, t);
 	return ret;
 }
 
 /**
- * rst_tree - read the task tree
- * @ctx: the restart
- * @h: header of a CKPT_REC_TREE record
- *
- * Userspace created the tasks from this record; the kernel checks it.
+ * ckpt_write_tasks - write the tree and the state of every task in it
+ * @ctx: the checkpoint, with the tree frozen (ckpt_freeze_tree())
  *
  * Return: 0 or a negative errno, explained on the log.
  */
-int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+int ckpt_write_tasks(struct ckpt_ctx *ctx)
 {
-	struct ckpt_rec_tree tree = { .h = *h };
-	struct ckpt_task_ids ids;
-	int ret;
+	int i, ret = 0;
 
-	ret = ckpt_read_body(ctx, &tree.h, sizeof(tree));
-	if (ret)
-		return ret;
-	if (tree.nr_tasks != 1)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"image holds %u tasks: process trees are not supported yet",
-				tree.nr_tasks);
-	ret = ckpt_read_bytes(ctx, &ids, sizeof(ids));
-	if (ret)
-		return ret;
-	if (ids.pid <= 0 || ids.tgid != ids.pid)
-		return ckpt_err(ctx, -EINVAL, "offset %lld: bad task ids",
-				ctx->rec_pos);
-	return ckpt_skip_record(ctx);
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		ret = ckpt_task_supported(ctx, ctx->tasks[i]);
+	if (!ret)
+		ret = ckpt_write_tree(ctx);
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		if (!ctx->tasks[i]->exit_state)
+			ret = ckpt_write_task(ctx, ctx->tasks[i]);
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		ret = ckpt_still_frozen(ctx, ctx->tasks[i]);
+	return ret;
 }
 
 static int rst_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_rec_task *rec)
@@ -307,6 +292,11 @@ int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = rst_check_task_rec(ctx, &rec);
 	if (ret)
 		return ret;
+	if (rec.pid != (ctx->coord ? ctx->ids.pid : ctx->tree[0].pid))
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: the TASK record of pid %d, where pid %d's belongs",
+				ctx->rec_pos, rec.pid,
+				ctx->coord ? ctx->ids.pid : ctx->tree[0].pid);
 	if (ctx->root != current)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"restoring a task other than the caller is not supported yet");

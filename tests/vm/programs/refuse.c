@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * refuse KIND DIR: a process holding something checkpoint does not
- * support yet (KIND: pipe, thread, child, shared), creating DIR/ready
+ * support yet (KIND: pipe, thread, clonefiles, shared), creating DIR/ready
  * and counting in DIR/progress until DIR/stop appears; exits 0.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,8 +42,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "thread")) {
 		if (pthread_create(&th, NULL, idle, NULL))
 			return 2;
-	} else if (!strcmp(argv[1], "child")) {
-		if (fork() == 0)
+	} else if (!strcmp(argv[1], "clonefiles")) {
+		/* a child sharing the fd table */
+		if (syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, NULL, NULL, 0) == 0)
 			idle(NULL);
 	} else if (!strcmp(argv[1], "shared")) {
 		char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,

@@ -62,12 +62,16 @@
 /*
  * long restart(pid_t pid, int fd, unsigned int flags, int logfd);
  *
- * Reads an image from @fd.  @pid is the root of the task tree that the
- * caller (the coordinator) created for the image, or 0 when the caller
- * restores itself.
+ * Reads an image from @fd.  With @pid 0 the caller restores itself from
+ * an image of one task.  Otherwise @pid is the root of the task tree that
+ * the caller (the coordinator) created for the image: every live task of
+ * it waits in restart(0, -1, RESTART_TASK, logfd), and each restores its
+ * own state from the coordinator's stream, in image order; all return
+ * together once the whole image was read, or all die.
  */
 #define RESTART_FROZEN		(1U << 0)	/* leave the restored tasks frozen */
-#define RESTART_FLAGS_MASK	(RESTART_FROZEN)
+#define RESTART_TASK		(1U << 1)	/* wait for a coordinator */
+#define RESTART_FLAGS_MASK	(RESTART_FROZEN | RESTART_TASK)
 
 /* Every record starts with this header. */
 struct ckpt_hdr {
@@ -192,6 +196,8 @@ struct ckpt_task_ids {
 	__s32 pgid;
 	__s32 sid;
 	__u32 flags;			/* CKPT_TASK_* */
+	__s32 exit_code;		/* a zombie's wait status, as wait() gives it */
+	__u32 exit_signal;		/* signal to the parent when it exits */
 };
 
 struct ckpt_rec_tree {
@@ -378,6 +384,8 @@ struct ckpt_rec_file {
 	__s64 pos;
 	__u32 rdev;			/* CKPT_FILE_CHR: major << 20 | minor */
 	__u32 path_len;			/* bytes of path that follow */
+	__u32 objref;			/* the open file: same number, same file */
+	__u32 pad;
 	/* followed by path_len bytes of path (no NUL) and padding */
 };
 

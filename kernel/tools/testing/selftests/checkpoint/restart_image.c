@@ -592,11 +592,11 @@ TEST_F(restart, bad_tree)
 		int error;
 		const char *log;
 	} cases[] = {
-		{ 2, 10, 10, -EOPNOTSUPP, "process trees are not supported" },
-		{ 0, 10, 10, -EOPNOTSUPP, "process trees are not supported" },
-		{ 1, 0, 0, -EINVAL, "bad task ids" },
-		{ 1, -5, -5, -EINVAL, "bad task ids" },
-		{ 1, 10, 11, -EINVAL, "bad task ids" },
+		{ 2, 10, 10, -EINVAL, "bad ids" },	/* the same pid twice */
+		{ 0, 10, 10, -EINVAL, "a tree of 0 tasks" },
+		{ 1, 0, 0, -EINVAL, "bad ids" },
+		{ 1, -5, -5, -EINVAL, "bad ids" },
+		{ 1, 10, 11, -EOPNOTSUPP, "is a thread" },
 	};
 	struct img *img;
 	size_t i;
@@ -616,6 +616,20 @@ TEST_F(restart, bad_tree)
 			TH_LOG("tree case %zu", i);
 		EXPECT_LOG(cases[i].log);
 	}
+
+	/* a sound tree of two: a task cannot restore it alone */
+	memset(&rec, 0, sizeof(rec));
+	rec.t.h.type = CKPT_REC_TREE;
+	rec.t.h.len = sizeof(rec);
+	rec.t.nr_tasks = 2;
+	rec.ids[0].pid = rec.ids[0].tgid = 10;
+	rec.ids[1].pid = rec.ids[1].tgid = 11;
+	rec.ids[1].ppid = 10;
+	img = new_img(self, NULL);
+	img_raw_rec(img, &rec, sizeof(rec));
+	img_tail(img);
+	EXPECT_EQ(-EINVAL, RESTART());
+	EXPECT_LOG("restore it with a coordinator");
 
 	/* one task announced, its ids missing */
 	memset(&rec, 0, sizeof(rec));

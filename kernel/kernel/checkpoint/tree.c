@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart: the task tree.
+ *
+ * checkpoint() dumps the root and all its descendants, parents before
+ * children.  The tree is frozen in rounds: list it, freeze every task not
+ * frozen yet, and list it again, until a round finds no new task (a
+ * frozen task cannot fork or reap).  Zombies need no freezing; they are
+ * saved in the tree record only, with their wait status.
+ *
+ * The TREE record comes right after the header so that userspace can
+ * create the tasks before the kernel restores them; restart() checks it.
+ */
+#include <linux/checkpoint.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+
+/* Fill @list with the tree rooted at ctx->root; return the count. */
+static int ckpt_list_tree(struct ckpt_ctx *ctx, struct task_struct **list)
+{
+	struct task_struct *child;
+	int n = 1, i;
+
+	list[0] = ctx->root;
+	read_lock(&tasklist_lock);
+	for (i = 0; i < n; i++) {
+		list_for_each_entry(child, &list[i]->children, sibling) {
+			if (child->exit_state == EXIT_DEAD)
+				continue;	/* being reaped */
+			if (n == CKPT_MAX_TASKS) {
+				n = -E2BIG;
+				goto out;
+			}
+			list[n++] = child;
+		}
+	}
+	for (i = 0; i < n; i++)
+		get_task_struct(list[i]);
+out:
+	read_unlock(&tasklist_lock);
+	return n;
+}
+
+static void ckpt_put_tasks(struct task_struct **list, int n)
+{
+	while (n-- > 0)
+		put_task_struct(list[n]);
+}
+
+static bool ckpt_in(struct task_struct **list, int n, struct task_struct *t)
+{
+	while (n-- > 0)
+		if (list[n] == t)
+			return true;
+	return false;
+}
+
+/*
+ * One round: freeze the tasks of @list that are not frozen yet, and note
+ * them in ctx->frozen.  Return how many were new, or a negative errno.
+ */
+static int ckpt_freeze_new(struct ckpt_ctx *ctx, struct task_struct **list,
+			   int n)
+{
+	int i, first = ctx->nr_frozen, ret = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ckpt_in(ctx->frozen, first, list[i]))
+			continue;
+		ckpt_freeze_start(ctx, list[i]);
+		ctx->frozen[ctx->nr_frozen++] = get_task_struct(list[i]);
+	}
+	for (i = first; i < ctx->nr_frozen && !ret; i++)
+		ret = ckpt_freeze_wait(ctx, ctx->frozen[i]);
+	return ret ?: ctx->nr_frozen - first;
+}
+
+/**
+ * ckpt_freeze_tree - freeze the tree rooted at ctx->root and list it
+ * @ctx: the checkpoint
+ *
+ * On success ctx->tasks holds the tree, parents before children.  Call
+ * ckpt_thaw_tree() whatever the result.
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int ckpt_freeze_tree(struct ckpt_ctx *ctx)
+{
+	struct task_struct **list;
+	int n, ret;
+
+	ctx->frozen = kvmalloc_array(CKPT_MAX_TASKS, sizeof(*list), GFP_KERNEL);
+	list = kvmalloc_array(CKPT_MAX_TASKS, sizeof(*list), GFP_KERNEL);
+	if (!ctx->frozen || !list) {
+		kvfree(list);
+		return -ENOMEM;
+	}
+	for (;;) {
+		n = ckpt_list_tree(ctx, list);
+		if (n < 0) {
+			ret = ckpt_err(ctx, -E2BIG,
+				       "the tree of pid %d has more than %d tasks",
+				       task_pid_vnr(ctx->root), CKPT_MAX_TASKS);
+			break;
+		}
+		ret = ckpt_freeze_new(ctx, list, n);
+		if (ret <= 0)
+			break;
+		ckpt_put_tasks(list, n);
+	}
+	if (ret < 0) {
+		if (n > 0)
+			ckpt_put_tasks(list, n);
+		kvfree(list);
+		return ret;
+	}
+	ctx->tasks = list;
+	ctx->nr_tasks = n;
+	return 0;
+}
+
+/**
+ * ckpt_thaw_tree - thaw what ckpt_freeze_tree() froze
+ * @ctx: the checkpoint
+ */
+void ckpt_thaw_tree(struct ckpt_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ctx->nr_frozen; i++)
+		ckpt_thaw(ctx->frozen[i]);
+	ckpt_freeze_end(ctx);
+	ckpt_put_tasks(ctx->frozen, ctx->nr_frozen);
+	ckpt_put_tasks(ctx->tasks, ctx->nr_tasks);
+	kvfree(ctx->frozen);
+	kvfree(ctx->tasks);
+	ctx->frozen = NULL;
+	ctx->tasks = NULL;
+	ctx->nr_frozen = 0;
+	ctx->nr_tasks = 0;
+}
+
+static void ckpt_task_ids(struct ckpt_ctx *ctx, struct task_struct *t,
+			  struct ckpt_task_ids *ids)
+{
+	struct pid_namespace *ns = task_active_pid_ns(ctx->root);
+
+	rcu_read_lock();
+	ids->pid = task_pid_nr_ns(t, ns);
+	ids->tgid = task_tgid_nr_ns(t, ns);
+	/* the root's parent is outside the tree */
+	ids->ppid = t == ctx->root ? 0 :
+		    task_tgid_nr_ns(rcu_dereference(t->real_parent), ns);
+	ids->pgid = task_pgrp_nr_ns(t, ns);
+	ids->sid = task_session_nr_ns(t, ns);
+	rcu_read_unlock();
+	if (ids->sid == ids->pid)
+		ids->flags |= CKPT_TASK_SESSION_LEADER;
+	if (ids->pgid == ids->pid)
+		ids->flags |= CKPT_TASK_GROUP_LEADER;
+	if (t->exit_state) {
+		ids->flags |= CKPT_TASK_ZOMBIE;
+		ids->exit_code = t->exit_code;
+	}
+	ids->exit_signal = t->exit_signal;
+}
+
+/**
+ * ckpt_write_tree - write the TREE record of the frozen tree
+ * @ctx: the checkpoint
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int ckpt_write_tree(struct ckpt_ctx *ctx)
+{
+	struct ckpt_rec_tree tree = { .nr_tasks = ctx->nr_tasks };
+	struct ckpt_task_ids *ids;
+	int i, ret;
+
+	ids = kvcalloc(ctx->nr_tasks, sizeof(*ids), GFP_KERNEL);
+	if (!ids)
+		return -ENOMEM;
+	for (i = 0; i < ctx->nr_tasks; i++)
+		ckpt_task_ids(ctx, ctx->tasks[i], &ids[i]);
+	ret = ckpt_write_record(ctx, CKPT_REC_TREE, &tree.h, sizeof(tree),
+				ids, ctx->nr_tasks * sizeof(*ids));
+	kvfree(ids);
+	return ret;
+}
+
+/* The index of the task with @pid among the first @n of ctx->tree, or -1. */
+static int rst_tree_find(struct ckpt_ctx *ctx, int n, pid_t pid)
+{
+	while (n-- > 0)
+		if (ctx->tree[n].pid == pid)
+			return n;
+	return -1;
+}
+
+static int rst_check_ids(struct ckpt_ctx *ctx, int i)
+{
+	const struct ckpt_task_ids *ids = &ctx->tree[i];
+	const u32 known = CKPT_TASK_SESSION_LEADER | CKPT_TASK_GROUP_LEADER |
+			  CKPT_TASK_ZOMBIE;
+
+	if (ids->pid <= 0 || ids->pgid < 0 || ids->sid < 0 ||
+	    (ids->flags & ~known) || !valid_signal(ids->exit_signal) ||
+	    rst_tree_find(ctx, i, ids->pid) >= 0)
+		return ckpt_err(ctx, -EINVAL, "task %d of the tree: bad ids", i);
+	if (ids->tgid != ids->pid)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d is a thread: multi-threaded processes are not supported yet",
+				ids->pid);
+	if (i == 0 ? ids->ppid != 0 : rst_tree_find(ctx, i, ids->ppid) < 0)
+		return ckpt_err(ctx, -EINVAL,
+				"pid %d: parent %d does not come before it in the tree",
+				ids->pid, ids->ppid);
+	if (!(ids->flags & CKPT_TASK_ZOMBIE) && ids->exit_code)
+		return ckpt_err(ctx, -EINVAL,
+				"pid %d: an exit status but not a zombie",
+				ids->pid);
+	return 0;
+}
+
+/**
+ * rst_tree - read the task tree
+ * @ctx: the restart
+ * @h: header of a CKPT_REC_TREE record
+ *
+ * Userspace created the tasks from this record; the kernel keeps it in
+ * ctx->tree to check them.  A task restoring itself alone (restart(0)
+ * without RESTART_TASK) takes an image of one live task only.
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	struct ckpt_rec_tree tree = { .h = *h };
+	int i, ret;
+
+	ret = ckpt_read_body(ctx, &tree.h, sizeof(tree));
+	if (ret)
+		return ret;
+	if (!tree.nr_tasks || tree.nr_tasks > CKPT_MAX_TASKS)
+		return ckpt_err(ctx, -EINVAL, "offset %lld: a tree of %u tasks",
+				ctx->rec_pos, tree.nr_tasks);
+	ctx->tree = kvcalloc(tree.nr_tasks, sizeof(*ctx->tree), GFP_KERNEL);
+	if (!ctx->tree)
+		return -ENOMEM;
+	ctx->nr_tree = tree.nr_tasks;
+	ret = ckpt_read_bytes(ctx, ctx->tree,
+			      tree.nr_tasks * sizeof(*ctx->tree));
+	for (i = 0; !ret && i < ctx->nr_tree; i++)
+		ret = rst_check_ids(ctx, i);
+	if (ret)
+		return ret;
+	if (ctx->root == current && (ctx->nr_tree != 1 ||
+				     (ctx->tree[0].flags & CKPT_TASK_ZOMBIE)))
+		return ckpt_err(ctx, -EINVAL,
+				"image holds a tree of %u tasks: restore it with a coordinator (restart(root pid))",
+				ctx->nr_tree);
+	return ckpt_skip_record(ctx);
+}

@@ -1,0 +1,41 @@
+#!/bin/sh
+# A tree of 16 processes (depth 3, width 10; a zombie with its exit
+# status; a child leading its own process group, one its own session;
+# one log file shared by all, at one offset) is checkpointed, killed and
+# restarted: every process keeps its pid, parent, group, session and
+# memory, the zombie is reaped with status 7, the shared log gets every
+# line.  Then the same tree checkpointed again is refused nothing: a
+# checkpoint without --kill leaves it running.
+. /tests/vm/lib.sh
+
+tree_pids() { # root
+	echo "$1"
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		tree_pids "$c"
+	done
+}
+
+for v in glibc-static musl-static dynamic; do
+	d=/tmp/tree-$v
+	start "$d" "$BIN/$v/forktree" "$d"
+	before=$(tree_pids "$pid" | sort -n | tr '\n' ' ')
+	echo "tree of $pid: $before"
+	expect 0 "" checkpoint --subtree "$pid" -o "$d/img0"
+	still=$(tree_pids "$pid" | sort -n | tr '\n' ' ')
+	[ "$still" = "$before" ] || fail "$v: the tree changed after a checkpoint: $still"
+	expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
+	wait "$pid"
+	expect 0 "16 tasks" ckptinfo "$d/img"
+	grep -q "zombie, wait status 0x700" /tmp/expect.out || fail "$v: ckptinfo shows no zombie"
+
+	(
+		sleep 1
+		tree_pids "$pid" | sort -n | tr '\n' ' ' >"$d/after"
+		touch "$d/stop"
+	) &
+	expect 0 "" restart -i "$d/img"
+	said "$d" "tree intact: 15 processes"
+	after=$(cat "$d/after")
+	[ "$after" = "$before" ] || fail "$v: pids differ after restart: $after"
+	echo "$v: the tree is back with the same pids"
+done

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tree_build.h"
+
+#include "error.h"
+#include "fd.h"
+#include "syscalls.h"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstring>
+#include <fmt/format.h>
+#include <linux/futex.h>
+#include <linux/sched.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace crtool {
+
+namespace {
+
+/* What the tasks share while the plan runs; MAP_SHARED, all inherit it. */
+struct PlanState {
+	std::uint32_t next;	   /* steps done: the futex */
+	std::int32_t error;	   /* errno of the step that failed, 0 */
+	std::uint32_t failed_step; /* its index */
+	std::int32_t created[];	   /* per step: the pid a Create step made */
+};
+
+/* Everything a task needs to take its turns; read-only after the fork. */
+struct Agent {
+	const cr::TreePlan &plan;
+	std::span<const ckpt_task_ids> tasks;
+	PlanState *state;
+	int log_fd;
+};
+
+std::atomic_ref<std::uint32_t> next_of(PlanState *s)
+{
+	return std::atomic_ref<std::uint32_t>(s->next);
+}
+
+void futex_wait(std::uint32_t *addr, std::uint32_t value) noexcept
+{
+	::syscall(SYS_futex, addr, FUTEX_WAIT, value, nullptr, nullptr, 0);
+}
+
+void futex_wake_all(std::uint32_t *addr) noexcept
+{
+	::syscall(SYS_futex, addr, FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+}
+
+/* Who performs @s. */
+pid_t performer(const cr::PlanStep &s) noexcept
+{
+	using K = cr::PlanStep::Kind;
+	return s.kind == K::Create || s.kind == K::Reap ? s.actor : s.pid;
+}
+
+const ckpt_task_ids *ids_of(const Agent &a, pid_t pid) noexcept
+{
+	for (const ckpt_task_ids &t : a.tasks)
+		if (t.pid == pid)
+			return &t;
+	return nullptr;
+}
+
+/* Ends the calling task as the zombie @ids describes.  Async-signal-safe. */
+[[noreturn]] void exit_as_zombie(const ckpt_task_ids &ids) noexcept
+{
+	int status = ids.exit_code;
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		struct sigaction dfl {};
+		dfl.sa_handler = SIG_DFL;
+		::sigaction(sig, &dfl, nullptr);
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		::sigprocmask(SIG_UNBLOCK, &set, nullptr);
+		::prctl(PR_SET_DUMPABLE, 0);
+		::kill(::getpid(), sig);
+	}
+	::_exit(WEXITSTATUS(status));
+}
+
+[[noreturn]] void run_agent(const Agent &a) noexcept;
+
+/* clone3() of @s's task with its pid: the pid, 0 in the child, -errno. */
+long create(const Agent &a, const cr::PlanStep &s) noexcept
+{
+	const ckpt_task_ids *ids = ids_of(a, s.pid);
+	pid_t tid[1] = {s.pid};
+	clone_args args{};
+	args.flags = s.clone_flags;
+	if (!(s.clone_flags & CLONE_THREAD))
+		args.exit_signal = ids && ids->exit_signal ? ids->exit_signal : SIGCHLD;
+	args.set_tid = reinterpret_cast<std::uintptr_t>(tid);
+	args.set_tid_size = 1;
+	long rc = ::syscall(SYS_clone3, &args, sizeof(args));
+	return rc < 0 ? -errno : rc;
+}
+
+/* Performs step @i, in its performer; returns 0 or an errno. */
+int perform(const Agent &a, std::uint32_t i) noexcept
+{
+	using K = cr::PlanStep::Kind;
+	const cr::PlanStep &s = a.plan.steps[i];
+	switch (s.kind) {
+	case K::Create: {
+		long rc = create(a, s);
+		if (rc == 0)
+			run_agent(a);
+		if (rc < 0)
+			return static_cast<int>(-rc);
+		a.state->created[i] = static_cast<std::int32_t>(rc);
+		return 0;
+	}
+	case K::Setsid:
+		return ::setsid() < 0 ? errno : 0;
+	case K::Setpgid:
+		return ::setpgid(0, s.pgid) < 0 ? errno : 0;
+	case K::Reap: {
+		int status;
+		while (::waitpid(s.pid, &status, __WALL) < 0)
+			if (errno != EINTR)
+				return errno;
+		return 0;
+	}
+	case K::ExitGhost:
+	case K::ExitZombie:
+		return 0; /* after the turn is passed on */
+	}
+	return EINVAL;
+}
+
+/* Marks step @i done (or failed with @err) and wakes every task. */
+void pass_turn(PlanState *state, std::uint32_t i, int err) noexcept
+{
+	if (err) {
+		state->failed_step = i;
+		std::atomic_ref<std::int32_t>(state->error).store(err);
+	}
+	next_of(state).store(i + 1);
+	futex_wake_all(&state->next);
+}
+
+/* The loop of every created task; never returns. */
+[[noreturn]] void run_agent(const Agent &a) noexcept
+{
+	using K = cr::PlanStep::Kind;
+	SignalForwarder::reset_in_child();
+	int keep[] = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, a.log_fd};
+	cr::close_fds_except(keep);
+	pid_t self = ::getpid();
+	const std::uint32_t n = static_cast<std::uint32_t>(a.plan.steps.size());
+	for (;;) {
+		std::uint32_t i = next_of(a.state).load();
+		if (std::atomic_ref<std::int32_t>(a.state->error).load())
+			::_exit(1);
+		if (i >= n)
+			break;
+		const cr::PlanStep &s = a.plan.steps[i];
+		if (performer(s) != self) {
+			futex_wait(&a.state->next, i);
+			continue;
+		}
+		pass_turn(a.state, i, perform(a, i));
+		if (s.kind == K::ExitGhost)
+			::_exit(0);
+		if (s.kind == K::ExitZombie)
+			exit_as_zombie(*ids_of(a, self));
+	}
+	cr::restart(0, -1, RESTART_TASK, a.log_fd);
+	::_exit(127); /* the kernel kills a task whose restore failed */
+}
+
+std::string step_error(const cr::TreePlan &plan, std::uint32_t i, int err)
+{
+	const cr::PlanStep &s = plan.steps.at(i);
+	if (s.kind == cr::PlanStep::Kind::Create && err == EEXIST)
+		return fmt::format("cannot create pid {}: it is taken", s.pid);
+	if (s.kind == cr::PlanStep::Kind::Create && err == EPERM)
+		return fmt::format("cannot create pid {}: choosing it needs CAP_CHECKPOINT_RESTORE",
+				   s.pid);
+	return fmt::format("{}: {}", cr::describe(s, plan), std::strerror(err));
+}
+
+/* Kills what the steps created, and reaps what is restart's child. */
+void kill_created(const cr::TreePlan &plan, PlanState *state) noexcept
+{
+	for (std::size_t i = 0; i < plan.steps.size(); i++) {
+		if (state->created[i] > 0)
+			::kill(state->created[i], SIGKILL);
+	}
+	for (std::size_t i = 0; i < plan.steps.size(); i++) {
+		if (state->created[i] > 0 && plan.steps[i].actor == 0)
+			::waitpid(state->created[i], nullptr, __WALL);
+	}
+}
+
+} // namespace
+
+pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks, int log_fd,
+		 SignalForwarder &forwarder)
+{
+	std::size_t size = sizeof(PlanState) + plan.steps.size() * sizeof(std::int32_t);
+	void *mem =
+		::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		throw cr::Error::from_errno("mmap");
+	auto *state = static_cast<PlanState *>(mem);
+	Agent agent{plan, tasks, state, log_fd};
+
+	forwarder.hold();
+	const std::uint32_t n = static_cast<std::uint32_t>(plan.steps.size());
+	pid_t root = 0;
+	for (;;) {
+		std::uint32_t i = next_of(state).load();
+		if (state->error || i >= n)
+			break;
+		const cr::PlanStep &s = plan.steps[i];
+		if (performer(s) != 0) {
+			futex_wait(&state->next, i);
+			continue;
+		}
+		pass_turn(state, i, perform(agent, i));
+		if (s.kind == cr::PlanStep::Kind::Create && !root)
+			root = state->created[i];
+	}
+	if (root > 0)
+		forwarder.forward_to(root);
+	if (int err = state->error) {
+		std::string msg = step_error(plan, state->failed_step, err);
+		kill_created(plan, state);
+		::munmap(mem, size);
+		throw cr::Error(err, msg);
+	}
+	::munmap(mem, size);
+	return root;
+}
+
+void kill_tree(std::span<const ckpt_task_ids> tasks, pid_t root) noexcept
+{
+	for (const ckpt_task_ids &t : tasks)
+		if (!(t.flags & CKPT_TASK_ZOMBIE))
+			::kill(t.pid, SIGKILL);
+	::waitpid(root, nullptr, __WALL);
+}
+
+} // namespace crtool

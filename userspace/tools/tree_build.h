@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Creating the task tree of an image before the kernel restores it: the
+ * steps of its plan (tree_plan.h) run in order, each in the task that
+ * performs it (restart itself for the root).  The tasks share a counter
+ * of the steps done, in memory they all inherit; each waits for its turn
+ * on it (a futex).  When the last step is done, every live task of the
+ * tree enters restart(0, -1, RESTART_TASK, log_fd) to wait for the
+ * coordinator; ghosts and zombies have exited by then.
+ *
+ * The tasks run only async-signal-safe code until restart() takes them
+ * over (they are made by clone3(), see fork_with_pid.h).
+ */
+#pragma once
+
+#include "signals.h"
+#include "tree_plan.h"
+
+#include <linux/checkpoint_hdr.h>
+#include <span>
+#include <sys/types.h>
+
+namespace crtool {
+
+/*
+ * Runs @plan for @tasks (the TREE record's); the tasks keep only stdio
+ * and @log_fd open.  SIGINT and SIGTERM go to the root once it exists.
+ * Returns the root's pid.  A step that fails throws cr::Error naming it
+ * (a pid that is taken: EEXIST), after killing what was created.
+ */
+pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks, int log_fd,
+		 SignalForwarder &forwarder);
+
+/* Kills the live tasks of a built tree (after a failed restart) and reaps the root. */
+void kill_tree(std::span<const ckpt_task_ids> tasks, pid_t root) noexcept;
+
+} // namespace crtool
