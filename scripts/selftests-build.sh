@@ -8,6 +8,11 @@ set -eu
 out=$BUILD/selftests-$ARCH
 [ -d "$KOUT/usr/include/linux" ] || die "no installed headers in $KOUT: run scripts/kernel-build.sh"
 mkdir -p "$out"
+# The programs depend on the UAPI header too, which their Makefile does
+# not know: rebuild them when it is newer.
+for p in "$out"/checkpoint_* "$out"/restart_*; do
+	[ -f "$p" ] && [ "$KOUT/usr/include/linux/checkpoint_hdr.h" -nt "$p" ] && rm -f "$p"
+done
 make -s -C "$KTREE/tools/testing/selftests/checkpoint" \
 	KHDR_INCLUDES="-isystem $KOUT/usr/include" OUTPUT="$out" \
 	USERCFLAGS="-static -Werror" >&2

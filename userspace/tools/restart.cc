@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * restart [-i FILE] [--frozen] [--detach] [--log FILE]
+ * restart [-i FILE] [--pidns] [--frozen] [--detach] [--log FILE]
  *
  * Restores the process of the image read from FILE or standard input
  * (never from a terminal).  It reads the image's HEADER and TREE record,
@@ -143,9 +143,13 @@ int run(int argc, char **argv)
 	std::string log;
 	bool frozen = false;
 	bool detach = false;
+	bool pidns = false;
 	app.add_option("-i,--input", input, "Read the image from FILE (default: standard input)")
 		->option_text("FILE");
 	app.add_flag("--frozen", frozen, "Leave the restored tasks frozen");
+	app.add_flag("--pidns", pidns,
+		     "Restore into a new pid namespace, the root becoming its pid 1 (for the "
+		     "image of a container)");
 	app.add_flag("--detach", detach,
 		     "Do not wait for the restored process: print its pid and exit");
 	app.add_option("--log", log, "Write the kernel's log to FILE (default: standard error)")
@@ -185,7 +189,14 @@ int run(int argc, char **argv)
 		return crtool::exit_failure;
 	}
 
-	crtool::RestoreRequest req{prefix, image_fd, frozen ? RESTART_FROZEN : 0U, log_fd};
+	if (pidns && prefix.tree.tasks.at(0).pid != 1) {
+		fmt::print(stderr,
+			   "restart: --pidns needs the image of a container (its root is pid "
+			   "{}, not 1)\n",
+			   prefix.tree.tasks.at(0).pid);
+		return crtool::exit_usage;
+	}
+	crtool::RestoreRequest req{prefix, image_fd, frozen ? RESTART_FROZEN : 0U, log_fd, pidns};
 	return detach ? restore_detached(req) : restore_and_wait(req);
 }
 

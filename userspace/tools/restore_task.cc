@@ -22,7 +22,7 @@ RestoreStart start_restore(const RestoreRequest &req, SignalForwarder &forwarder
 {
 	std::span<const ckpt_task_ids> tasks = req.prefix.tree.tasks;
 	cr::TreePlan plan = cr::plan_tree(tasks);
-	pid_t root = build_tree(plan, tasks, req.log_fd, forwarder);
+	pid_t root = build_tree(plan, tasks, req.log_fd, req.new_pidns, forwarder);
 
 	/* An image on a pipe or socket reaches the kernel through a new pipe, prefix first. */
 	std::optional<cr::Pipe> relay;
@@ -51,7 +51,7 @@ RestoreStart start_restore(const RestoreRequest &req, SignalForwarder &forwarder
 	RestoreStart start{root, std::nullopt};
 	if (rc == 0)
 		return start;
-	kill_tree(tasks, root);
+	kill_tree(tasks, root, req.new_pidns);
 	start.error = static_cast<int>(-rc);
 	if (relay_error)
 		throw cr::Error(relay_error->err(),

@@ -17,8 +17,9 @@ namespace crtool {
 struct RestoreRequest {
 	const cr::ImagePrefix &prefix; /* read from image_fd */
 	int image_fd;
-	unsigned int flags; /* RESTART_* */
-	int log_fd;	    /* the kernel's log */
+	unsigned int flags;	/* RESTART_* */
+	int log_fd;		/* the kernel's log */
+	bool new_pidns = false; /* restore into a new pid namespace (--pidns) */
 };
 
 struct RestoreStart {

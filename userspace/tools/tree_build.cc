@@ -37,6 +37,7 @@ struct Agent {
 	std::span<const ckpt_task_ids> tasks;
 	PlanState *state;
 	int log_fd;
+	bool new_pidns; /* the root's Create step adds CLONE_NEWPID */
 };
 
 std::atomic_ref<std::uint32_t> next_of(PlanState *s)
@@ -97,6 +98,8 @@ long create(const Agent &a, const cr::PlanStep &s) noexcept
 	pid_t tid[1] = {s.pid};
 	clone_args args{};
 	args.flags = s.clone_flags;
+	if (a.new_pidns && s.actor == 0)
+		args.flags |= CLONE_NEWPID;
 	if (!(s.clone_flags & CLONE_THREAD))
 		args.exit_signal = ids && ids->exit_signal ? ids->exit_signal : SIGCHLD;
 	args.set_tid = reinterpret_cast<std::uintptr_t>(tid);
@@ -206,7 +209,7 @@ void kill_created(const cr::TreePlan &plan, PlanState *state) noexcept
 } // namespace
 
 pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks, int log_fd,
-		 SignalForwarder &forwarder)
+		 bool new_pidns, SignalForwarder &forwarder)
 {
 	std::size_t size = sizeof(PlanState) + plan.steps.size() * sizeof(std::int32_t);
 	void *mem =
@@ -214,7 +217,7 @@ pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks,
 	if (mem == MAP_FAILED)
 		throw cr::Error::from_errno("mmap");
 	auto *state = static_cast<PlanState *>(mem);
-	Agent agent{plan, tasks, state, log_fd};
+	Agent agent{plan, tasks, state, log_fd, new_pidns};
 
 	forwarder.hold();
 	const std::uint32_t n = static_cast<std::uint32_t>(plan.steps.size());
@@ -244,10 +247,11 @@ pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks,
 	return root;
 }
 
-void kill_tree(std::span<const ckpt_task_ids> tasks, pid_t root) noexcept
+void kill_tree(std::span<const ckpt_task_ids> tasks, pid_t root, bool new_pidns) noexcept
 {
+	::kill(root, SIGKILL);
 	for (const ckpt_task_ids &t : tasks)
-		if (!(t.flags & CKPT_TASK_ZOMBIE))
+		if (!new_pidns && !(t.flags & CKPT_TASK_ZOMBIE))
 			::kill(t.pid, SIGKILL);
 	::waitpid(root, nullptr, __WALL);
 }

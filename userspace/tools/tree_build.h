@@ -24,14 +24,19 @@ namespace crtool {
 
 /*
  * Runs @plan for @tasks (the TREE record's); the tasks keep only stdio
- * and @log_fd open.  SIGINT and SIGTERM go to the root once it exists.
- * Returns the root's pid.  A step that fails throws cr::Error naming it
- * (a pid that is taken: EEXIST), after killing what was created.
+ * and @log_fd open.  With @new_pidns the root is created in a new pid
+ * namespace (CLONE_NEWPID), where the image's pids are.  SIGINT and
+ * SIGTERM go to the root once it exists.  Returns the root's pid (in
+ * restart's pid namespace).  A step that fails throws cr::Error naming
+ * it (a pid that is taken: EEXIST), after killing what was created.
  */
 pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks, int log_fd,
-		 SignalForwarder &forwarder);
+		 bool new_pidns, SignalForwarder &forwarder);
 
-/* Kills the live tasks of a built tree (after a failed restart) and reaps the root. */
-void kill_tree(std::span<const ckpt_task_ids> tasks, pid_t root) noexcept;
+/*
+ * Kills the live tasks of a built tree (after a failed restart) and
+ * reaps the root: in a pid namespace of its own, killing the root does.
+ */
+void kill_tree(std::span<const ckpt_task_ids> tasks, pid_t root, bool new_pidns) noexcept;
 
 } // namespace crtool

@@ -200,6 +200,9 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 	int ret;
 	u32 i;
 
+	if (ctx->flags & RESTART_FROZEN)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"RESTART_FROZEN is not supported yet");
 	ctx->pid_ns = task_active_pid_ns(ctx->root);
 	ret = rst_read_prefix(ctx);
 	if (ret)

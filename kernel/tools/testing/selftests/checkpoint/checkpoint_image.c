@@ -256,23 +256,24 @@ TEST(pidns_init)
 		child_exit(pidns_init_child(sync[0]));
 	}
 	close(sync[0]);
+	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, init, 0, 0));
 
 	/*
 	 * The init of a pid namespace needs no CHECKPOINT_SUBTREE: it gets
 	 * past the argument checks, with a header flagged as a container,
-	 * and is refused because pid namespaces cannot be saved yet.
+	 * and is refused because the test ptraces it.
 	 */
 	out = memfd_create("out", 0);
 	ASSERT_GE(out, 0);
-	ASSERT_EQ(-EOPNOTSUPP, sys_checkpoint(init, out, 0, -1));
+	ASSERT_EQ(-EBUSY, sys_checkpoint(init, out, 0, -1));
 	EXPECT_EQ(0, check_kernel_image_fd(out, init, CKPT_IMAGE_CONTAINER,
-					   -EOPNOTSUPP));
+					   -EBUSY));
 	/* and is still flagged as a container with it */
 	out = memfd_create("out", 0);
 	ASSERT_GE(out, 0);
-	ASSERT_EQ(-EOPNOTSUPP, sys_checkpoint(init, out, CHECKPOINT_SUBTREE, -1));
+	ASSERT_EQ(-EBUSY, sys_checkpoint(init, out, CHECKPOINT_SUBTREE, -1));
 	EXPECT_EQ(0, check_kernel_image_fd(out, init, CKPT_IMAGE_CONTAINER,
-					   -EOPNOTSUPP));
+					   -EBUSY));
 	EXPECT_TRUE(child_alive(init));
 
 	ASSERT_EQ(1, write(sync[1], "", 1));

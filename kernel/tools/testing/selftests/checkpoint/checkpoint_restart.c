@@ -1648,9 +1648,9 @@ TEST_F(cr, checkpoint_kill)
 }
 
 /*
- * RESTART_FROZEN and a pid other than the caller are refused when the
- * TASK record is reached, before the caller is touched: restart()
- * returns to it.
+ * RESTART_FROZEN is refused when the TASK record is reached, before the
+ * caller is touched: restart() returns to it.  A coordinator whose root
+ * is not the image's is refused after the tree record.
  */
 TEST_F(cr, restart_refused_at_task)
 {
@@ -1668,8 +1668,8 @@ TEST_F(cr, restart_refused_at_task)
 	sleeper = spawn_sleeper(true);
 	ASSERT_LT(0, sleeper);
 	clear_log(e);
-	EXPECT_EQ(EOPNOTSUPP, restore(e, e->im.buf, e->im.len, false, sleeper, 0));
-	EXPECT_TRUE(log_says(e, "other than the caller"));
+	EXPECT_EQ(EINVAL, restore(e, e->im.buf, e->im.len, false, sleeper, 0));
+	EXPECT_TRUE(log_says(e, "is not the image's root"));
 	EXPECT_TRUE(child_alive(sleeper));
 	reap(sleeper);
 	EXPECT_EQ(0, read_progress(e->pfd));

@@ -1,0 +1,62 @@
+#!/bin/sh
+# A container, the init of a pid namespace with the process tree of
+# forktree under it (a zombie, groups, sessions), is checkpointed from
+# outside without --subtree and restarted with --pidns: the tree is back
+# in a new pid namespace with the same pids inside it.  Without --pidns
+# the restart fails naming the pid it cannot have (1), leaving no task.
+. /tests/vm/lib.sh
+
+# inner_pids ROOT: "inner-pid:inner-ppid" of ROOT's tree, sorted
+inner_pids() {
+	for p in $(tree_of "$1"); do
+		ns=$(awk '/^NSpid:/ { print $3 }' "/proc/$p/status")
+		pp=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status")
+		[ "$p" = "$1" ] && ppns=0 || ppns=$(awk '/^NSpid:/ { print $3 }' "/proc/$pp/status")
+		echo "$ns:$ppns"
+	done | sort -n | tr '\n' ' '
+}
+tree_of() {
+	echo "$1"
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		tree_of "$c"
+	done
+}
+
+d=/tmp/container
+rm -rf "$d"
+mkdir -p "$d"
+chmod 777 "$d"
+unshare -p -f "$BIN/glibc-static/forktree" "$d" >>"$d/out" 2>&1 &
+upid=$!
+wait_ready "$d" "the container's init"
+init=$(echo $(cat /proc/$upid/task/$upid/children))
+before=$(inner_pids "$init")
+echo "container init $init; inside: $before"
+case "$before" in
+1:0\ *) ;;
+*) fail "the setup did not work: the init is not pid 1 inside" ;;
+esac
+
+expect 0 "" checkpoint --kill "$init" -o "$d/img"
+wait "$upid"
+expect 0 "CONTAINER" ckptinfo "$d/img"
+
+expect 1 "cannot create pid 1: it is taken" restart -i "$d/img"
+
+restart --pidns -i "$d/img" &
+rpid=$!
+i=0
+while [ -z "$(cat /proc/$rpid/task/$rpid/children 2>/dev/null)" ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "restart --pidns created no task"
+	sleep 0.1
+done
+sleep 1
+root=$(echo $(cat /proc/$rpid/task/$rpid/children))
+after=$(inner_pids "$root")
+touch "$d/stop"
+wait "$rpid" || fail "restart --pidns exited $?"
+said "$d" "tree intact: 15 processes"
+echo "restored init $root; inside: $after"
+[ "$after" = "$before" ] || fail "pids inside the container differ after restart"
+echo "the container is back with the same pids inside"
