@@ -4,8 +4,9 @@
 # one log file shared by all, at one offset) is checkpointed, killed and
 # restarted: every process keeps its pid, parent, group, session and
 # memory, the zombie is reaped with status 7, the shared log gets every
-# line.  Then the same tree checkpointed again is refused nothing: a
-# checkpoint without --kill leaves it running.
+# line.  A checkpoint without --kill leaves the tree running as it was.
+# An image cut in the middle of the third task fails the restart, which
+# leaves none of the tree's tasks behind.
 . /tests/vm/lib.sh
 
 tree_pids() { # root
@@ -39,3 +40,21 @@ for v in glibc-static musl-static dynamic; do
 	[ "$after" = "$before" ] || fail "$v: pids differ after restart: $after"
 	echo "$v: the tree is back with the same pids"
 done
+
+# cut in the middle of the third task's records
+d=/tmp/tree-glibc-static
+off=$(ckptinfo "$d/img" | awk '$2 == "TASK" { if (++n == 3) print $1 }')
+[ -n "$off" ] || fail "no third TASK record in the image"
+head -c $((off + 3000)) "$d/img" >"$d/cut"
+expect 1 "truncated" restart -i "$d/cut"
+sleep 0.5
+for p in $before; do
+	[ -d "/proc/$p" ] && fail "pid $p is left after the failed restart: $(cat /proc/$p/stat)"
+done
+cat "$d/cut" | restart >/tmp/expect.out 2>&1 && fail "restart of a cut image from a pipe succeeded"
+sed 's/^/  | /' /tmp/expect.out
+sleep 0.5
+for p in $before; do
+	[ -d "/proc/$p" ] && fail "pid $p is left after the failed restart from a pipe"
+done
+echo "a restart that fails in the third task leaves no task behind"
