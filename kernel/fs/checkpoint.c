@@ -91,9 +91,12 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, pid_t pid, unsigned int fd,
 				"pid %d fd %u (%s): deleted files are not supported yet",
 				pid, fd, path);
 
-	ret = ckpt_obj_ref(ctx, file, &rec.objref);
-	if (ret < 0)
-		return ret;
+	/* a terminal is replaced on restart: it is not an object of the image */
+	if (rec.kind != CKPT_FILE_TTY) {
+		ret = ckpt_obj_ref(ctx, file, pid, fd, &rec.objref);
+		if (ret < 0)
+			return ret;
+	}
 	rec.fd = fd;
 	rec.f_flags = file->f_flags;
 	rec.fd_flags = cloexec ? CKPT_FD_CLOEXEC : 0;

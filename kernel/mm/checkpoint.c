@@ -138,6 +138,9 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 				"pid %d mapping %#lx-%#lx: %s is not supported yet",
 				pid, cv->start, cv->end, why);
 
+	/* counted for leak detection (kernel/checkpoint/objhash.c) */
+	if (vma->vm_file && ckpt_obj_mapped(ctx, vma->vm_file, pid, cv->start))
+		return -ENOMEM;
 	if (!vma->vm_file) {
 		cv->kind = CKPT_VMA_ANON;
 		cv->pgoff = 0;
@@ -212,8 +215,8 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, pid_t pid,
 	return 0;
 }
 
-static int ckpt_write_mm_rec(struct ckpt_ctx *ctx, struct mm_struct *mm,
-			     int nr_vmas)
+static int ckpt_write_mm_rec(struct ckpt_ctx *ctx, pid_t pid,
+			     struct mm_struct *mm, int nr_vmas)
 {
 	struct ckpt_rec_mm *rec;
 	const char *why = NULL;
@@ -245,7 +248,8 @@ static int ckpt_write_mm_rec(struct ckpt_ctx *ctx, struct mm_struct *mm,
 
 	exe = get_mm_exe_file(mm);
 	if (exe) {
-		path = ckpt_file_path(exe, &why);
+		ret = ckpt_obj_mapped(ctx, exe, pid, 0);
+		path = ret ? ERR_PTR(ret) : ckpt_file_path(exe, &why);
 		fput(exe);
 		if (IS_ERR(path)) {
 			ret = PTR_ERR(path);
@@ -442,7 +446,7 @@ int ckpt_write_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL);
 	ret = buf ? ckpt_collect_vmas(ctx, pid, mm, &cv, &nr) : -ENOMEM;
 	if (!ret)
-		ret = ckpt_write_mm_rec(ctx, mm, nr);
+		ret = ckpt_write_mm_rec(ctx, pid, mm, nr);
 	for (i = 0; !ret && i < nr; i++)
 		ret = ckpt_write_vma(ctx, pid, mm, &cv[i], buf);
 	if (cv)

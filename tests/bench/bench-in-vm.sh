@@ -2,7 +2,9 @@
 # Runs inside the VM (make bench): for 16, 64 and 256 MiB of touched
 # anonymous memory, checkpoint time and image size, restart time (until
 # the restored process runs again); in the same run the VM's memcpy and
-# tmpfs write bandwidth.  Prints one "bench:" line per figure.
+# tmpfs write bandwidth; then for trees of 1, 10 and 100 processes (1 MiB
+# touched each), checkpoint and restart time, in total and per task.
+# Prints one "bench:" line per figure.
 B=/tests/bench
 ms() { echo $((($2 - $1) / 1000000)); }
 
@@ -36,5 +38,30 @@ for mb in 16 64 256; do
 	rst=$(ms $t2 $t3)
 	thr=$((size * 1000 / (ckpt + 1) / 1000000))
 	echo "bench: ${mb} MiB: checkpoint ${ckpt} ms, image $((size / 1048576)) MiB, restart ${rst} ms, dump ${thr} MB/s = $((thr * 100 / memcpy))% of memcpy, $((thr * 100 / tmpfs))% of tmpfs write"
+	rm -f $d/img
+done
+
+for n in 1 10 100; do
+	d=/tmp/bench-tree-$n
+	mkdir -p $d
+	$B/forkn $n $d &
+	pid=$!
+	while [ ! -e $d/ready ]; do sleep 0.05; done
+	t0=$($B/now)
+	checkpoint --subtree --kill $pid -o $d/img || exit 1
+	t1=$($B/now)
+	wait $pid 2>/dev/null
+	sleep 0.5 # the killed children go away
+	size=$(stat -c %s $d/img)
+	t2=$($B/now)
+	restart -i $d/img &
+	rpid=$!
+	while [ "$(cat $d/progress)" -lt "$t2" ]; do :; done
+	t3=$($B/now)
+	touch $d/stop
+	wait $rpid || exit 1
+	ckpt=$(ms $t0 $t1)
+	rst=$(ms $t2 $t3)
+	echo "bench: tree of $n: checkpoint ${ckpt} ms ($((ckpt * 1000 / n)) us per task), image $((size / 1048576)) MiB, restart ${rst} ms ($((rst * 1000 / n)) us per task)"
 	rm -f $d/img
 done

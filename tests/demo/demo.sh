@@ -18,8 +18,8 @@ tasks() {
 	done
 }
 
-say "unshare --pid --fork sh -c '$T 40 \"    job \" & $T 20; wait' &"
-unshare -p -f sh -c "$T 40 '    job ' & $T 20; wait" &
+say "unshare --pid --fork sh -c 'exec </dev/null; $T 40 \"    job \" & $T 20; wait' &"
+unshare -p -f sh -c "exec </dev/null; $T 40 '    job ' & $T 20; wait" &
 upid=$!
 sleep 3
 init=$(echo $(cat /proc/$upid/task/$upid/children))

@@ -176,7 +176,11 @@ int ckpt_write_tree(struct ckpt_ctx *ctx);
 int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 
 /* kernel/checkpoint/objhash.c */
-int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, u32 *ref);
+int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, pid_t pid, int fd,
+		 u32 *ref);
+int ckpt_obj_mapped(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
+		    unsigned long addr);
+int ckpt_obj_check_leaks(struct ckpt_ctx *ctx);
 void ckpt_obj_free(struct ckpt_ctx *ctx);
 
 /* kernel/checkpoint/coordinate.c */

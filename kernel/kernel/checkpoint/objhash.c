@@ -2,11 +2,16 @@
 /*
  * Checkpoint/restart: objects shared between tasks.
  *
- * An object that several tasks or descriptors reference (an open file
- * inherited by fork(), or dup()ed) gets one number, its objref, the first
- * time the checkpoint meets it; every record of it carries that number,
- * and restart() makes them all one object again.  The hash holds a
- * reference to each file it numbers until the checkpoint ends.
+ * An open file that several descriptors or tasks reference (inherited by
+ * fork(), or dup()ed) gets one number, its objref, the first time the
+ * checkpoint meets it; every FILE record of it carries that number, and
+ * restart() makes them all one open file again.
+ *
+ * The hash also counts every reference the tree holds to each file it
+ * met: descriptors, mappings, executables.  A container checkpoint then
+ * finds a file that something outside the container holds too (a leak):
+ * its reference count is higher than the tree's references.  The hash
+ * holds a reference to each file until the checkpoint ends.
  */
 #include <linux/checkpoint.h>
 #include <linux/file.h>
@@ -20,19 +25,15 @@
 struct ckpt_obj {
 	struct hlist_node node;
 	struct file *file;
-	u32 ref;
+	u32 ref;		/* objref, from 1 */
+	u32 users;		/* references from the tree */
+	pid_t pid;		/* the first task met holding it */
+	int fd;			/* its fd there, or -1 for a mapping */
+	unsigned long addr;	/* the mapping's start */
 };
 
-/**
- * ckpt_obj_ref - the objref of an open file
- * @ctx: the checkpoint
- * @file: the file
- * @ref: set to its objref, 1 for the first file met
- *
- * Return: 1 if the file was met for the first time, 0 if it was met
- * before, -ENOMEM.
- */
-int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, u32 *ref)
+static struct ckpt_obj *ckpt_obj_get(struct ckpt_ctx *ctx, struct file *file,
+				     pid_t pid, int fd, unsigned long addr)
 {
 	struct hlist_head *head;
 	struct ckpt_obj *obj;
@@ -41,23 +42,106 @@ int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, u32 *ref)
 		ctx->objs = kcalloc(1U << CKPT_OBJ_HASH_BITS, sizeof(*head),
 				    GFP_KERNEL);
 		if (!ctx->objs)
-			return -ENOMEM;
+			return NULL;
 	}
 	head = &ctx->objs[hash_ptr(file, CKPT_OBJ_HASH_BITS)];
-	hlist_for_each_entry(obj, head, node) {
-		if (obj->file == file) {
-			*ref = obj->ref;
-			return 0;
-		}
-	}
+	hlist_for_each_entry(obj, head, node)
+		if (obj->file == file)
+			goto found;
 	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
 	if (!obj)
-		return -ENOMEM;
+		return NULL;
 	obj->file = get_file(file);
 	obj->ref = ++ctx->nr_objs;
+	obj->users = 0;
+	obj->pid = pid;
+	obj->fd = fd;
+	obj->addr = addr;
 	hlist_add_head(&obj->node, head);
+found:
+	obj->users++;
+	return obj;
+}
+
+/**
+ * ckpt_obj_ref - note a descriptor's open file, and get its objref
+ * @ctx: the checkpoint
+ * @file: the file
+ * @pid: the task holding it
+ * @fd: the descriptor
+ * @ref: set to its objref
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, pid_t pid, int fd,
+		 u32 *ref)
+{
+	struct ckpt_obj *obj = ckpt_obj_get(ctx, file, pid, fd, 0);
+
+	if (!obj)
+		return -ENOMEM;
 	*ref = obj->ref;
-	return 1;
+	return 0;
+}
+
+/**
+ * ckpt_obj_mapped - note a file that a mapping or an mm holds
+ * @ctx: the checkpoint
+ * @file: the file
+ * @pid: the task holding it
+ * @addr: the mapping's start, or 0 for the mm's executable
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ckpt_obj_mapped(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
+		    unsigned long addr)
+{
+	return ckpt_obj_get(ctx, file, pid, -1, addr) ? 0 : -ENOMEM;
+}
+
+static int ckpt_obj_leak(struct ckpt_ctx *ctx, struct ckpt_obj *obj,
+			 long outside)
+{
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	char *path = buf ? file_path(obj->file, buf, PATH_MAX) : ERR_PTR(-ENOMEM);
+	const char *name = IS_ERR(path) ? "?" : path;
+	int ret;
+
+	if (obj->fd >= 0)
+		ret = ckpt_err(ctx, -EBUSY,
+			       "pid %d fd %d (%s): the open file is also used outside the container (%ld more references)",
+			       obj->pid, obj->fd, name, outside);
+	else
+		ret = ckpt_err(ctx, -EBUSY,
+			       "pid %d mapping %#lx (%s): the file is also used outside the container (%ld more references)",
+			       obj->pid, obj->addr, name, outside);
+	kfree(buf);
+	return ret;
+}
+
+/**
+ * ckpt_obj_check_leaks - refuse files the tree shares with the outside
+ * @ctx: the checkpoint of a container, with every task written
+ *
+ * Return: 0, or -EBUSY with a log message naming the first such file.
+ */
+int ckpt_obj_check_leaks(struct ckpt_ctx *ctx)
+{
+	struct ckpt_obj *obj;
+	long outside;
+	int i;
+
+	if (!ctx->objs)
+		return 0;
+	for (i = 0; i < 1U << CKPT_OBJ_HASH_BITS; i++) {
+		hlist_for_each_entry(obj, &ctx->objs[i], node) {
+			/* the hash holds one reference itself */
+			outside = file_count(obj->file) - 1 - obj->users;
+			if (outside > 0)
+				return ckpt_obj_leak(ctx, obj, outside);
+		}
+	}
+	return 0;
 }
 
 /**

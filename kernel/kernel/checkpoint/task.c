@@ -220,6 +220,10 @@ int ckpt_write_tasks(struct ckpt_ctx *ctx)
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (!ctx->tasks[i]->exit_state)
 			ret = ckpt_write_task(ctx, ctx->tasks[i]);
+	/* a container holds nothing that something outside it holds too */
+	if (!ret && is_child_reaper(task_pid(ctx->root)) &&
+	    !(ctx->flags & CHECKPOINT_SUBTREE))
+		ret = ckpt_obj_check_leaks(ctx);
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		ret = ckpt_still_frozen(ctx, ctx->tasks[i]);
 	return ret;

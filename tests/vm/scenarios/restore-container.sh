@@ -4,6 +4,9 @@
 # outside without --subtree and restarted with --pidns: the tree is back
 # in a new pid namespace with the same pids inside it.  Without --pidns
 # the restart fails naming the pid it cannot have (1), leaving no task.
+# A container whose init shares an open file with a process outside it
+# (unshare holds the same stdout) is refused with EBUSY naming the file,
+# and keeps running; --subtree skips that check.
 . /tests/vm/lib.sh
 
 # inner_pids ROOT: "inner-pid:inner-ppid" of ROOT's tree, sorted
@@ -22,11 +25,27 @@ tree_of() {
 	done
 }
 
+d=/tmp/container-leak
+rm -rf "$d"
+mkdir -p "$d"
+unshare -p -f "$BIN/glibc-static/forktree" "$d" </dev/null >>"$d/out" 2>&1 &
+upid=$!
+wait_ready "$d" "the leaky container's init"
+init=$(echo $(cat /proc/$upid/task/$upid/children))
+expect 1 "pid [0-9]* fd [0-9] (/dev/null\\|$d/out): the open file is also used outside the container" \
+	checkpoint "$init" -o "$d/img"
+kill -0 "$init" || fail "the refused container died"
+expect 0 "" checkpoint --subtree "$init" -o "$d/img"
+touch "$d/stop"
+wait "$upid" || fail "the refused container exited $?"
+said "$d" "tree intact: 15 processes"
+
 d=/tmp/container
 rm -rf "$d"
 mkdir -p "$d"
 chmod 777 "$d"
-unshare -p -f "$BIN/glibc-static/forktree" "$d" >>"$d/out" 2>&1 &
+# the init opens its own files: nothing is shared with the outside
+unshare -p -f sh -c "exec $BIN/glibc-static/forktree $d </dev/null >>$d/out 2>&1" &
 upid=$!
 wait_ready "$d" "the container's init"
 init=$(echo $(cat /proc/$upid/task/$upid/children))

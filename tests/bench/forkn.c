@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * forkn N DIR: a tree of N processes, the root and N - 1 children, each
+ * with 1 MiB of touched memory.  The root creates DIR/ready once all
+ * exist, then writes CLOCK_MONOTONIC (ns) to DIR/progress every 5 ms
+ * until DIR/stop appears; the children sleep until then.  The benchmark
+ * uses the timestamps to see when a restored tree runs again.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char mem[1 << 20];
+
+static int stopped(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+int main(int argc, char **argv)
+{
+	char stop[512], path[512], line[32];
+	int n, i, fd;
+
+	if (argc != 3)
+		return 2;
+	n = atoi(argv[1]);
+	memset(mem, 1, sizeof(mem));
+	snprintf(stop, sizeof(stop), "%s/stop", argv[2]);
+	for (i = 1; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return 2;
+		if (pid == 0) {
+			while (!stopped(stop)) {
+				struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+				nanosleep(&ts, NULL);
+			}
+			return 0;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/progress", argv[2]);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	snprintf(path, sizeof(path), "%s/ready", argv[2]);
+	close(open(path, O_WRONLY | O_CREAT, 0644));
+	while (!stopped(stop)) {
+		struct timespec now, ts = { 0, 5 * 1000 * 1000 };
+		int len;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		len = snprintf(line, sizeof(line), "%lld\n",
+			       now.tv_sec * 1000000000LL + now.tv_nsec);
+		pwrite(fd, line, len, 0);
+		nanosleep(&ts, NULL);
+	}
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
