@@ -100,15 +100,4 @@ ImagePrefix read_image_prefix(int fd)
 	return prefix;
 }
 
-void check_supported_tree(const ImagePrefix &prefix)
-{
-	const std::vector<ckpt_task_ids> &tasks = prefix.tree.tasks;
-	for (const ckpt_task_ids &t : tasks)
-		if (t.tgid != t.pid)
-			throw Error(EOPNOTSUPP, prefix.tree_offset,
-				    fmt::format("task {} is a thread of process {}: threads are "
-						"not supported yet",
-						t.pid, t.tgid));
-}
-
 } // namespace cr

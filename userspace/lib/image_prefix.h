@@ -41,7 +41,4 @@ struct ImagePrefix {
  */
 ImagePrefix read_image_prefix(int fd);
 
-/* Refuses a tree restart cannot restore yet (EOPNOTSUPP): a task that is a thread. */
-void check_supported_tree(const ImagePrefix &prefix);
-
 } // namespace cr

@@ -180,7 +180,6 @@ int run(int argc, char **argv)
 	std::signal(SIGPIPE, SIG_IGN);
 
 	cr::ImagePrefix prefix = cr::read_image_prefix(image_fd);
-	cr::check_supported_tree(prefix);
 	std::vector<std::string> problems = cr::restore_problems(prefix.header, cr::this_machine());
 	if (!problems.empty()) {
 		for (const std::string &p : problems)

@@ -91,7 +91,47 @@ const ckpt_task_ids *ids_of(const Agent &a, pid_t pid) noexcept
 
 [[noreturn]] void run_agent(const Agent &a) noexcept;
 
-/* clone3() of @s's task with its pid: the pid, 0 in the child, -errno. */
+/* How much stack a thread runs its turns on, until restart() takes it. */
+constexpr std::size_t thread_stack_size = 256 * 1024;
+
+void thread_main(void *agent) noexcept
+{
+	run_agent(*static_cast<const Agent *>(agent));
+}
+
+/*
+ * clone3() for a thread, which shares the caller's memory: it starts on
+ * the stack of @args and runs @fn(@arg), never returning (it has no frame
+ * of this function to return to).  Returns its id, or -errno.
+ */
+[[gnu::noinline]] long clone3_thread(clone_args *args, void (*fn)(void *), void *arg) noexcept
+{
+#ifdef __x86_64__
+	long ret;
+	register void (*f)(void *) asm("r12") = fn;
+	register void *p asm("r13") = arg;
+	asm volatile("syscall\n\t"
+		     "test %%rax, %%rax\n\t"
+		     "jnz 1f\n\t"
+		     "xor %%ebp, %%ebp\n\t"
+		     "mov %%r13, %%rdi\n\t"
+		     "and $-16, %%rsp\n\t"
+		     "call *%%r12\n\t"
+		     "ud2\n"
+		     "1:\n"
+		     : "=a"(ret)
+		     : "0"(SYS_clone3), "D"(args), "S"(sizeof(*args)), "r"(f), "r"(p)
+		     : "rcx", "r11", "memory");
+	return ret;
+#else
+	(void)args;
+	(void)fn;
+	(void)arg;
+	return -ENOSYS;
+#endif
+}
+
+/* clone3() of @s's task with its pid: the pid, 0 in a new process, -errno. */
 long create(const Agent &a, const cr::PlanStep &s) noexcept
 {
 	const ckpt_task_ids *ids = ids_of(a, s.pid);
@@ -100,10 +140,20 @@ long create(const Agent &a, const cr::PlanStep &s) noexcept
 	args.flags = s.clone_flags;
 	if (a.new_pidns && s.actor == 0)
 		args.flags |= CLONE_NEWPID;
-	if (!(s.clone_flags & CLONE_THREAD))
-		args.exit_signal = ids && ids->exit_signal ? ids->exit_signal : SIGCHLD;
 	args.set_tid = reinterpret_cast<std::uintptr_t>(tid);
 	args.set_tid_size = 1;
+	if (s.clone_flags & CLONE_THREAD) {
+		/* the checkpoint refused threads that did not share all this */
+		args.flags |= CLONE_FILES | CLONE_FS | CLONE_SYSVSEM;
+		void *stack = ::mmap(nullptr, thread_stack_size, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if (stack == MAP_FAILED)
+			return -errno;
+		args.stack = reinterpret_cast<std::uintptr_t>(stack);
+		args.stack_size = thread_stack_size;
+		return clone3_thread(&args, thread_main, const_cast<Agent *>(&a));
+	}
+	args.exit_signal = ids && ids->exit_signal ? ids->exit_signal : SIGCHLD;
 	long rc = ::syscall(SYS_clone3, &args, sizeof(args));
 	return rc < 0 ? -errno : rc;
 }
@@ -116,7 +166,7 @@ int perform(const Agent &a, std::uint32_t i) noexcept
 	switch (s.kind) {
 	case K::Create: {
 		long rc = create(a, s);
-		if (rc == 0)
+		if (rc == 0) /* a new process: a thread went to thread_main() */
 			run_agent(a);
 		if (rc < 0)
 			return static_cast<int>(-rc);
@@ -159,7 +209,8 @@ void pass_turn(PlanState *state, std::uint32_t i, int err) noexcept
 	SignalForwarder::reset_in_child();
 	int keep[] = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, a.log_fd};
 	cr::close_fds_except(keep);
-	pid_t self = ::getpid();
+	/* a thread's own id: the plan names threads too */
+	pid_t self = static_cast<pid_t>(::syscall(SYS_gettid));
 	const std::uint32_t n = static_cast<std::uint32_t>(a.plan.steps.size());
 	for (;;) {
 		std::uint32_t i = next_of(a.state).load();

@@ -9,7 +9,8 @@
  * coordinator; ghosts and zombies have exited by then.
  *
  * The tasks run only async-signal-safe code until restart() takes them
- * over (they are made by clone3(), see fork_with_pid.h).
+ * over (they are made by clone3(), see fork_with_pid.h).  A thread runs
+ * on a stack of its own and shares its creator's TLS until then.
  */
 #pragma once
 

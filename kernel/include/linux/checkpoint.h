@@ -144,6 +144,12 @@ struct ckpt_ctx {
 #define RST_SEEN_ITIMERS	BIT(10)
 #define RST_SEEN_RESTART_BLOCK	BIT(11)
 
+/* Restoring a thread other than its process's leader? */
+static inline bool rst_is_thread(const struct ckpt_ctx *ctx)
+{
+	return ctx->coord && ctx->ids.tgid != ctx->ids.pid;
+}
+
 /* kernel/checkpoint/log.c */
 __printf(2, 3) void ckpt_log(struct ckpt_ctx *ctx, const char *fmt, ...);
 __printf(3, 4) int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
@@ -158,6 +164,11 @@ int ckpt_read_body(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 size);
 int ckpt_read_bytes(struct ckpt_ctx *ctx, void *buf, u32 len);
 int ckpt_skip_record(struct ckpt_ctx *ctx);
 int ckpt_read_string(struct ckpt_ctx *ctx, u32 len, char **str);
+
+/* ipc/sem.c */
+#ifdef CONFIG_SYSVIPC
+bool sem_undo_pending(struct task_struct *tsk);
+#endif
 
 /* kernel/checkpoint/sys.c */
 int ckpt_may_access(struct ckpt_ctx *ctx, struct task_struct *task);

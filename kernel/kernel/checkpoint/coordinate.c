@@ -97,7 +97,7 @@ static int rst_check_created(struct ckpt_ctx *ctx, struct task_struct *t,
 	pgid = task_pgrp_nr_ns(t, ns);
 	sid = task_session_nr_ns(t, ns);
 	rcu_read_unlock();
-	if ((ids != ctx->tree && ppid != ids->ppid) ||
+	if ((ids->ppid && ppid != ids->ppid) ||
 	    (!rst_outside_id(ctx, ids->pgid) && pgid != ids->pgid) ||
 	    (!rst_outside_id(ctx, ids->sid) && sid != ids->sid))
 		return ckpt_err(ctx, -EINVAL,

@@ -144,6 +144,22 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 	return 0;
 }
 
+/* The records of a process's state, which its leader's section holds. */
+static bool rst_process_record(u32 type)
+{
+	switch (type) {
+	case CKPT_REC_RLIMITS:
+	case CKPT_REC_MM:
+	case CKPT_REC_VMA:
+	case CKPT_REC_PAGES:
+	case CKPT_REC_FS:
+	case CKPT_REC_FILE:
+	case CKPT_REC_ITIMERS:
+		return true;
+	}
+	return false;
+}
+
 static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		      char **msg, u32 *msg_len)
 {
@@ -151,6 +167,10 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 
 	if (ret)
 		return ret;
+	if (rst_is_thread(ctx) && rst_process_record(h->type))
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: record type %#x in the records of thread %d",
+				ctx->rec_pos, h->type, ctx->ids.pid);
 	switch (h->type) {
 	case CKPT_REC_ERROR:
 		return rst_read_error(ctx, h, msg, msg_len);
@@ -275,12 +295,14 @@ static int rst_check_error(struct ckpt_ctx *ctx, char *msg, u32 msg_len)
 /* After a task's records: is everything there that a task needs? */
 static int rst_check_complete(struct ckpt_ctx *ctx)
 {
-	const unsigned int all = RST_SEEN_TREE | RST_SEEN_TASK | RST_SEEN_CREDS |
-				 RST_SEEN_RLIMITS | RST_SEEN_SCHED |
-				 RST_SEEN_RESTART_BLOCK |
-				 RST_SEEN_CPU | RST_SEEN_MM | RST_SEEN_FS |
-				 RST_SEEN_SIGHAND | RST_SEEN_SIGPENDING |
-				 RST_SEEN_ITIMERS;
+	const unsigned int process = RST_SEEN_RLIMITS | RST_SEEN_MM |
+				     RST_SEEN_FS | RST_SEEN_ITIMERS;
+	unsigned int all = RST_SEEN_TREE | RST_SEEN_TASK | RST_SEEN_CREDS |
+			   RST_SEEN_SCHED | RST_SEEN_RESTART_BLOCK |
+			   RST_SEEN_CPU | RST_SEEN_SIGHAND | RST_SEEN_SIGPENDING;
+
+	if (!rst_is_thread(ctx))
+		all |= process;
 
 	if (!(ctx->seen & RST_SEEN_TREE))
 		return ckpt_err(ctx, -EINVAL, "image holds no task tree");
@@ -352,7 +374,7 @@ long rst_finish(struct ckpt_ctx *ctx, int ret)
 	rst_fs_commit(ctx, !ret);
 	rst_creds_commit(ctx, !ret);
 	rst_signals_commit(ctx, !ret);
-	if (!ret && ctx->coord) {
+	if (!ret && ctx->coord && !rst_is_thread(ctx)) {
 		write_lock_irq(&tasklist_lock);
 		current->exit_signal = ctx->ids.exit_signal;
 		write_unlock_irq(&tasklist_lock);

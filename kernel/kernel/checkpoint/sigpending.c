@@ -72,8 +72,10 @@ int ckpt_write_sigpending(struct ckpt_ctx *ctx, struct task_struct *t)
 		n = 0;
 		spin_lock_irq(&t->sighand->siglock);
 		ckpt_collect_pending(&t->pending, 0, entries, &n, max);
-		ckpt_collect_pending(&t->signal->shared_pending, CKPT_SIG_SHARED,
-				     entries, &n, max);
+		/* the process's own come with its leader */
+		if (thread_group_leader(t))
+			ckpt_collect_pending(&t->signal->shared_pending,
+					     CKPT_SIG_SHARED, entries, &n, max);
 		spin_unlock_irq(&t->sighand->siglock);
 		if (n <= max)
 			break;
@@ -145,6 +147,8 @@ int rst_sigpending(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		if (!ret && (!valid_signal(e[i].signo) || !e[i].signo ||
 			     sig_kernel_only(e[i].signo) ||
 			     (e[i].flags & ~CKPT_SIG_SHARED) ||
+			     (rst_is_thread(ctx) &&
+			      (e[i].flags & CKPT_SIG_SHARED)) ||
 			     ((siginfo_t *)e[i].info)->si_signo != e[i].signo))
 			ret = ckpt_err(ctx, -EINVAL,
 				       "offset %lld: bad pending signal %u",
@@ -257,7 +261,8 @@ void rst_signals_commit(struct ckpt_ctx *ctx, bool ok)
 		spin_lock_irq(&current->sighand->siglock);
 		if (!fatal_signal_pending(current)) {
 			flush_sigqueue(&current->pending);
-			flush_sigqueue(&sig->shared_pending);
+			if (!rst_is_thread(ctx))
+				flush_sigqueue(&sig->shared_pending);
 			recalc_sigpending();
 		}
 		spin_unlock_irq(&current->sighand->siglock);

@@ -65,22 +65,28 @@ static const char *ckpt_task_own_ns(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ns;
 }
 
-/* What @t shares with another task through clone() flags, or NULL. */
+/*
+ * What @t shares with a task outside its thread group through clone()
+ * flags, or NULL.  The threads of a process must share all of it.
+ */
 static const char *ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
 {
+	struct task_struct *leader = t->group_leader;
+	int i, n = get_nr_threads(t);
 	const char *what = NULL;
-	int i;
 
 	for (i = 0; i < ctx->nr_tasks && ctx->tasks[i] != t; i++)
-		if (ctx->tasks[i]->mm == t->mm)
+		if (ctx->tasks[i]->mm == t->mm &&
+		    !same_thread_group(ctx->tasks[i], t))
 			return "its memory (CLONE_VM)";
 	task_lock(t);
-	if (t->files && atomic_read(&t->files->count) > 1)
-		what = "its file descriptor table (CLONE_FILES)";
-	else if (t->fs && READ_ONCE(t->fs->users) > 1)
-		what = "its working directory (CLONE_FS)";
+	if (t->files && (atomic_read(&t->files->count) > n ||
+			 t->files != leader->files))
+		what = "its file descriptor table (CLONE_FILES, or a thread's own)";
+	else if (t->fs && (READ_ONCE(t->fs->users) > n || t->fs != leader->fs))
+		what = "its working directory (CLONE_FS, or a thread's own)";
 	task_unlock(t);
-	if (!what && refcount_read(&t->sighand->count) > 1)
+	if (!what && refcount_read(&t->sighand->count) > n)
 		what = "its signal handlers (CLONE_SIGHAND)";
 	return what;
 }
@@ -95,19 +101,21 @@ static int ckpt_task_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d: a process cannot checkpoint itself yet",
 				pid);
+	if (t->exit_state && t == ctx->root)
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d is a zombie", pid);
+	if (t->exit_state && !thread_group_empty(t))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d exited while its other threads run: not supported yet",
+				pid);
 	if (t->exit_state)
-		return t == ctx->root ?
-		       ckpt_err(ctx, -EOPNOTSUPP, "pid %d is a zombie", pid) : 0;
+		return 0;
 	if (!t->mm || (t->flags & PF_KTHREAD))
 		return ckpt_err(ctx, -EINVAL, "pid %d is a kernel thread", pid);
-	if (get_nr_threads(t) > 1)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d has %d threads: multi-threaded processes are not supported yet",
-				pid, get_nr_threads(t));
 	if (t->ptrace)
 		return ckpt_err(ctx, -EBUSY, "pid %d is being ptraced", pid);
 #ifdef CONFIG_SYSVIPC
-	if (t->sysvsem.undo_list)
+	/* threads share an empty list (CLONE_SYSVSEM) */
+	if (sem_undo_pending(t))
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d: System V semaphore undo lists are not supported yet",
 				pid);
@@ -172,15 +180,20 @@ static int ckpt_write_task_rec(struct ckpt_ctx *ctx, struct task_struct *t)
 				 NULL, 0);
 }
 
-/* The records of one live task, TASK first. */
+/*
+ * The records of one live task, TASK first.  What the threads of a
+ * process share (limits, memory, fs, files, itimers) comes with its
+ * leader only; the other threads write their own state.
+ */
 static int ckpt_write_task(struct ckpt_ctx *ctx, struct task_struct *t)
 {
+	bool leader = thread_group_leader(t);
 	int ret;
 
 	ret = ckpt_write_task_rec(ctx, t);
 	if (!ret)
 		ret = ckpt_write_creds(ctx, t);
-	if (!ret)
+	if (!ret && leader)
 		ret = ckpt_write_rlimits(ctx, t);
 	if (!ret)
 		ret = ckpt_write_sched(ctx, t);
@@ -188,17 +201,17 @@ static int ckpt_write_task(struct ckpt_ctx *ctx, struct task_struct *t)
 		ret = ckpt_write_restart_block(ctx, t);
 	if (!ret)
 		ret = ckpt_arch_write_cpu(ctx, t);
-	if (!ret)
+	if (!ret && leader)
 		ret = ckpt_write_mm(ctx, t);
-	if (!ret)
+	if (!ret && leader)
 		ret = ckpt_write_fs(ctx, t);
-	if (!ret)
+	if (!ret && leader)
 		ret = ckpt_write_files(ctx, t);
 	if (!ret)
 		ret = ckpt_write_sighand(ctx, t);
 	if (!ret)
 		ret = ckpt_write_sigpending(ctx, t);
-	if (!ret)
+	if (!ret && leader)
 		ret = ckpt_write_itimers(ctx, t);
 	return ret;
 }
@@ -254,20 +267,23 @@ static int rst_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_rec_task *rec)
 
 /*
  * The caller's memory, descriptors and fs information are replaced: none
- * of them may be shared with another task (a thread, a vfork() parent,
- * a CLONE_FILES or CLONE_FS sibling), which would lose them too.
+ * of them may be shared with another task (a vfork() parent, a
+ * CLONE_FILES or CLONE_FS sibling), which would lose them too.  Only the
+ * threads of a process that a coordinator restores share them: they are
+ * all the image's.
  */
 static int rst_check_alone(struct ckpt_ctx *ctx)
 {
+	int n = ctx->coord ? get_nr_threads(current) : 1;
 	const char *what = NULL;
 
-	if (!thread_group_empty(current))
+	if (!ctx->coord && !thread_group_empty(current))
 		what = "has other threads";
-	else if (atomic_read(&current->mm->mm_users) > 1)
+	else if (atomic_read(&current->mm->mm_users) > n)
 		what = "shares its memory with another task";
-	else if (atomic_read(&current->files->count) > 1)
+	else if (atomic_read(&current->files->count) > n)
 		what = "shares its file descriptor table";
-	else if (READ_ONCE(current->fs->users) > 1)
+	else if (READ_ONCE(current->fs->users) > n)
 		what = "shares its working directory (CLONE_FS)";
 	if (what)
 		return ckpt_err(ctx, -EBUSY,
@@ -312,7 +328,9 @@ int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		return ret;
 
 	ctx->committed = true;
-	rst_files_begin(ctx);
+	/* the process's descriptors come with its leader */
+	if (!rst_is_thread(ctx))
+		rst_files_begin(ctx);
 
 	set_task_comm(current, rec.comm);
 	current->personality = rec.personality;

@@ -3,7 +3,8 @@
  * Checkpoint/restart: the task tree.
  *
  * checkpoint() dumps the root and all its descendants, parents before
- * children.  The tree is frozen in rounds: list it, freeze every task not
+ * children, each process's thread group leader first, then its other
+ * threads.  The tree is frozen in rounds: list it, freeze every task not
  * frozen yet, and list it again, until a round finds no new task (a
  * frozen task cannot fork or reap).  Zombies need no freezing; they are
  * saved in the tree record only, with their wait status.
@@ -20,23 +21,41 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 
+/* Add @p, the leader of a process, and its other threads to @list. */
+static int ckpt_list_process(struct task_struct **list, int n,
+			     struct task_struct *p)
+{
+	struct task_struct *t;
+
+	if (n == CKPT_MAX_TASKS)
+		return -E2BIG;
+	list[n++] = p;
+	for_each_thread(p, t) {
+		if (t == p || t->exit_state)
+			continue;
+		if (n == CKPT_MAX_TASKS)
+			return -E2BIG;
+		list[n++] = t;
+	}
+	return n;
+}
+
 /* Fill @list with the tree rooted at ctx->root; return the count. */
 static int ckpt_list_tree(struct ckpt_ctx *ctx, struct task_struct **list)
 {
 	struct task_struct *child;
-	int n = 1, i;
+	int n, i;
 
-	list[0] = ctx->root;
 	read_lock(&tasklist_lock);
-	for (i = 0; i < n; i++) {
+	n = ckpt_list_process(list, 0, ctx->root);
+	/* children hang off the thread that forked them */
+	for (i = 0; i < n && n > 0; i++) {
 		list_for_each_entry(child, &list[i]->children, sibling) {
 			if (child->exit_state == EXIT_DEAD)
 				continue;	/* being reaped */
-			if (n == CKPT_MAX_TASKS) {
-				n = -E2BIG;
+			n = ckpt_list_process(list, n, child);
+			if (n < 0)
 				goto out;
-			}
-			list[n++] = child;
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -153,8 +172,8 @@ static void ckpt_task_ids(struct ckpt_ctx *ctx, struct task_struct *t,
 	rcu_read_lock();
 	ids->pid = task_pid_nr_ns(t, ns);
 	ids->tgid = task_tgid_nr_ns(t, ns);
-	/* the root's parent is outside the tree */
-	ids->ppid = t == ctx->root ? 0 :
+	/* the root's parent is outside the tree (its threads' too) */
+	ids->ppid = same_thread_group(t, ctx->root) ? 0 :
 		    task_tgid_nr_ns(rcu_dereference(t->real_parent), ns);
 	ids->pgid = task_pgrp_nr_ns(t, ns);
 	ids->sid = task_session_nr_ns(t, ns);
@@ -167,7 +186,8 @@ static void ckpt_task_ids(struct ckpt_ctx *ctx, struct task_struct *t,
 		ids->flags |= CKPT_TASK_ZOMBIE;
 		ids->exit_code = t->exit_code;
 	}
-	ids->exit_signal = t->exit_signal;
+	/* a thread has none (-1) */
+	ids->exit_signal = thread_group_leader(t) ? t->exit_signal : 0;
 }
 
 /**
@@ -202,6 +222,18 @@ static int rst_tree_find(struct ckpt_ctx *ctx, int n, pid_t pid)
 	return -1;
 }
 
+/* A thread: its leader before it, a process with the same ids. */
+static bool rst_thread_ok(struct ckpt_ctx *ctx, int i)
+{
+	const struct ckpt_task_ids *ids = &ctx->tree[i];
+	int j = rst_tree_find(ctx, i, ids->tgid);
+
+	return j >= 0 && ctx->tree[j].tgid == ctx->tree[j].pid &&
+	       !(ctx->tree[j].flags & CKPT_TASK_ZOMBIE) &&
+	       ctx->tree[j].ppid == ids->ppid && ctx->tree[j].pgid == ids->pgid &&
+	       ctx->tree[j].sid == ids->sid && !ids->flags && !ids->exit_signal;
+}
+
 static int rst_check_ids(struct ckpt_ctx *ctx, int i)
 {
 	const struct ckpt_task_ids *ids = &ctx->tree[i];
@@ -212,11 +244,13 @@ static int rst_check_ids(struct ckpt_ctx *ctx, int i)
 	    (ids->flags & ~known) || !valid_signal(ids->exit_signal) ||
 	    rst_tree_find(ctx, i, ids->pid) >= 0)
 		return ckpt_err(ctx, -EINVAL, "task %d of the tree: bad ids", i);
-	if (ids->tgid != ids->pid)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d is a thread: multi-threaded processes are not supported yet",
-				ids->pid);
-	if (i == 0 ? ids->ppid != 0 : rst_tree_find(ctx, i, ids->ppid) < 0)
+	if (ids->tgid != ids->pid && !rst_thread_ok(ctx, i))
+		return ckpt_err(ctx, -EINVAL,
+				"thread %d: its process %d is not before it, or has other ids",
+				ids->pid, ids->tgid);
+	/* the root and its threads have their parent outside the tree */
+	if (ids->tgid == ctx->tree[0].pid ? ids->ppid != 0 :
+	    rst_tree_find(ctx, i, ids->ppid) < 0)
 		return ckpt_err(ctx, -EINVAL,
 				"pid %d: parent %d does not come before it in the tree",
 				ids->pid, ids->ppid);
@@ -259,7 +293,7 @@ int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = rst_check_ids(ctx, i);
 	if (ret)
 		return ret;
-	if (ctx->root == current && (ctx->nr_tree != 1 ||
+	if (ctx->root == current && !ctx->coord && (ctx->nr_tree != 1 ||
 				     (ctx->tree[0].flags & CKPT_TASK_ZOMBIE)))
 		return ckpt_err(ctx, -EINVAL,
 				"image holds a tree of %u tasks: restore it with a coordinator (restart(root pid))",

@@ -237,6 +237,22 @@ static int pidns_init_child(int sync)
 	return bad;
 }
 
+/* Exit code of our child @pid, which we ptrace: signal stops go on. */
+static int wait_traced_exit(pid_t pid)
+{
+	int status;
+
+	for (;;) {
+		if (waitpid(pid, &status, 0) != pid)
+			return -1;
+		if (!WIFSTOPPED(status))
+			break;
+		ptrace(PTRACE_CONT, pid, 0, WSTOPSIG(status));
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) :
+				   128 + WTERMSIG(status);
+}
+
 TEST(pidns_init)
 {
 	int sync[2], out;
@@ -277,7 +293,7 @@ TEST(pidns_init)
 	EXPECT_TRUE(child_alive(init));
 
 	ASSERT_EQ(1, write(sync[1], "", 1));
-	EXPECT_EQ(0, wait_exit(init));
+	EXPECT_EQ(0, wait_traced_exit(init));
 }
 
 TEST_HARNESS_MAIN

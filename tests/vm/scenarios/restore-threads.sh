@@ -1,0 +1,28 @@
+#!/bin/sh
+# A process with 20 threads besides its main one (16 adding to shared and own counters, one in
+# pthread_cond_timedwait(), two in futex waits with and without a
+# timeout, one holding a robust mutex) is checkpointed, killed and
+# restarted: every thread keeps its id, the counters add up, the waits
+# end only when woken, and the robust mutex comes back EOWNERDEAD when
+# its holder exits.
+. /tests/vm/lib.sh
+
+for v in glibc-static musl-static dynamic; do
+	d=/tmp/threads-$v
+	start "$d" "$BIN/$v/threads" "$d"
+	before=$(ls "/proc/$pid/task" | sort -n | tr '\n' ' ')
+	echo "$v: threads of $pid: $before"
+	expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
+	wait "$pid"
+	expect 0 "21 tasks" ckptinfo "$d/img"
+	(
+		sleep 1
+		ls "/proc/$pid/task" | sort -n | tr '\n' ' ' >"$d/after"
+		touch "$d/stop"
+	) &
+	expect 0 "" restart -i "$d/img"
+	said "$d" "threads intact: 20 threads"
+	after=$(cat "$d/after")
+	[ "$after" = "$before" ] || fail "$v: thread ids differ after restart: $after"
+	echo "$v: all threads are back with their ids"
+done
