@@ -8,7 +8,7 @@ set -eu
 out=$BUILD/bench-$ARCH
 mkdir -p "$out"
 for c in "$ROOT"/tests/bench/*.c; do
-	gcc -O2 -Wall -Wextra -Werror -static -o "$out/$(basename "$c" .c)" "$c"
+	gcc -O2 -Wall -Wextra -Werror -pthread -static -o "$out/$(basename "$c" .c)" "$c"
 done
 cp "$ROOT/tests/bench/bench-in-vm.sh" "$out/"
 "$ROOT/scripts/vm-run.sh" --mem 2048 --timeout 1200 --add "$out:/tests/bench" \

@@ -3,7 +3,8 @@
 # anonymous memory, checkpoint time and image size, restart time (until
 # the restored process runs again); in the same run the VM's memcpy and
 # tmpfs write bandwidth; then for trees of 1, 10 and 100 processes (1 MiB
-# touched each), checkpoint and restart time, in total and per task.
+# touched each) and a process of 100 threads, checkpoint and restart
+# time, in total and per task.
 # Prints one "bench:" line per figure.
 B=/tests/bench
 ms() { echo $((($2 - $1) / 1000000)); }
@@ -41,10 +42,12 @@ for mb in 16 64 256; do
 	rm -f $d/img
 done
 
-for n in 1 10 100; do
+for n in 1 10 100 100t; do
 	d=/tmp/bench-tree-$n
 	mkdir -p $d
-	$B/forkn $n $d &
+	what="tree of ${n%t}" mode=
+	[ "$n" = 100t ] && what="process of 100 threads" mode=threads
+	$B/forkn ${n%t} $d $mode &
 	pid=$!
 	while [ ! -e $d/ready ]; do sleep 0.05; done
 	t0=$($B/now)
@@ -62,6 +65,7 @@ for n in 1 10 100; do
 	wait $rpid || exit 1
 	ckpt=$(ms $t0 $t1)
 	rst=$(ms $t2 $t3)
-	echo "bench: tree of $n: checkpoint ${ckpt} ms ($((ckpt * 1000 / n)) us per task), image $((size / 1048576)) MiB, restart ${rst} ms ($((rst * 1000 / n)) us per task)"
+	n=${n%t}
+	echo "bench: $what: checkpoint ${ckpt} ms ($((ckpt * 1000 / n)) us per task), image $((size / 1048576)) MiB, restart ${rst} ms ($((rst * 1000 / n)) us per task)"
 	rm -f $d/img
 done

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * forkn N DIR: a tree of N processes, the root and N - 1 children, each
- * with 1 MiB of touched memory.  The root creates DIR/ready once all
+ * forkn N DIR [threads]: a tree of N processes, the root and N - 1
+ * children, each with 1 MiB of touched memory; with "threads", one
+ * process of N threads instead.  The root creates DIR/ready once all
  * exist, then writes CLOCK_MONOTONIC (ns) to DIR/progress every 5 ms
- * until DIR/stop appears; the children sleep until then.  The benchmark
+ * until DIR/stop appears; the others sleep until then.  The benchmark
  * uses the timestamps to see when a restored tree runs again.
  */
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,17 @@
 #include <unistd.h>
 
 static char mem[1 << 20];
+static atomic_int stop;
+
+static void *sleeper(void *arg)
+{
+	while (!atomic_load(&stop)) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	return arg;
+}
 
 static int stopped(const char *path)
 {
@@ -26,21 +40,26 @@ static int stopped(const char *path)
 
 int main(int argc, char **argv)
 {
-	char stop[512], path[512], line[32];
+	char stop_path[512], path[512], line[32];
+	int threads = argc == 4 && !strcmp(argv[3], "threads");
+	pthread_t th;
 	int n, i, fd;
 
-	if (argc != 3)
+	if (argc != 3 && !threads)
 		return 2;
 	n = atoi(argv[1]);
 	memset(mem, 1, sizeof(mem));
-	snprintf(stop, sizeof(stop), "%s/stop", argv[2]);
-	for (i = 1; i < n; i++) {
+	snprintf(stop_path, sizeof(stop_path), "%s/stop", argv[2]);
+	for (i = 1; i < n && threads; i++)
+		if (pthread_create(&th, NULL, sleeper, NULL))
+			return 2;
+	for (i = 1; i < n && !threads; i++) {
 		pid_t pid = fork();
 
 		if (pid < 0)
 			return 2;
 		if (pid == 0) {
-			while (!stopped(stop)) {
+			while (!stopped(stop_path)) {
 				struct timespec ts = { 0, 50 * 1000 * 1000 };
 
 				nanosleep(&ts, NULL);
@@ -52,7 +71,7 @@ int main(int argc, char **argv)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	snprintf(path, sizeof(path), "%s/ready", argv[2]);
 	close(open(path, O_WRONLY | O_CREAT, 0644));
-	while (!stopped(stop)) {
+	while (!stopped(stop_path)) {
 		struct timespec now, ts = { 0, 5 * 1000 * 1000 };
 		int len;
 
@@ -62,7 +81,8 @@ int main(int argc, char **argv)
 		pwrite(fd, line, len, 0);
 		nanosleep(&ts, NULL);
 	}
+	atomic_store(&stop, 1);
 	while (wait(NULL) > 0)
 		;
-	return 0;
+	return 0;	/* exit() ends the threads */
 }

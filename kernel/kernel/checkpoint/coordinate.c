@@ -121,8 +121,8 @@ static int rst_check_zombie(struct ckpt_ctx *ctx, const struct ckpt_task_ids *id
 	if (!t)
 		return ckpt_err(ctx, -ESRCH, "zombie %d does not exist", ids->pid);
 	/* userspace made it exit just before */
-	for (i = 0; i < RST_JOIN_WAIT_MS / RST_JOIN_POLL_MS &&
-		    !READ_ONCE(t->exit_state); i++)
+	for (i = 0; !READ_ONCE(t->exit_state) &&
+	     i < RST_JOIN_WAIT_MS / RST_JOIN_POLL_MS; i++)
 		if (msleep_interruptible(RST_JOIN_POLL_MS))
 			break;
 	if (READ_ONCE(t->exit_state) != EXIT_ZOMBIE ||

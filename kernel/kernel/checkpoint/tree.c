@@ -293,8 +293,8 @@ int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = rst_check_ids(ctx, i);
 	if (ret)
 		return ret;
-	if (ctx->root == current && !ctx->coord && (ctx->nr_tree != 1 ||
-				     (ctx->tree[0].flags & CKPT_TASK_ZOMBIE)))
+	if (ctx->root == current && !ctx->coord &&
+	    (ctx->nr_tree != 1 || (ctx->tree[0].flags & CKPT_TASK_ZOMBIE)))
 		return ckpt_err(ctx, -EINVAL,
 				"image holds a tree of %u tasks: restore it with a coordinator (restart(root pid))",
 				ctx->nr_tree);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * refuse KIND DIR: a process holding something checkpoint does not
- * support yet (KIND: pipe, thread, clonefiles, shared), creating DIR/ready
+ * support yet (KIND: pipe, thread (with its own fd table), clonefiles,
+ * shared), creating DIR/ready
  * and counting in DIR/progress until DIR/stop appears; exits 0.
  */
 #define _GNU_SOURCE
@@ -20,7 +21,8 @@
 
 static void *idle(void *arg)
 {
-	(void)arg;
+	if (arg)
+		unshare(CLONE_FILES);	/* a thread with its own fd table */
 	for (;;)
 		pause();
 	return NULL;
@@ -40,7 +42,7 @@ int main(int argc, char **argv)
 		if (pipe(fds))
 			return 2;
 	} else if (!strcmp(argv[1], "thread")) {
-		if (pthread_create(&th, NULL, idle, NULL))
+		if (pthread_create(&th, NULL, idle, argv[1]))
 			return 2;
 	} else if (!strcmp(argv[1], "clonefiles")) {
 		/* a child sharing the fd table */

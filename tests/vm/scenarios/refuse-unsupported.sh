@@ -14,5 +14,5 @@ check() { # kind pattern
 }
 
 check pipe "fd [0-9]* (pipe:.*): a pipe or FIFO is not supported yet"
-check thread "has 2 threads: multi-threaded processes are not supported yet"
-check clonefiles "shares its file descriptor table (CLONE_FILES) with another task: not supported yet"
+check thread "its file descriptor table (CLONE_FILES, or a thread's own) with another task: not supported yet"
+check clonefiles "shares its file descriptor table (CLONE_FILES, or a thread's own) with another task: not supported yet"

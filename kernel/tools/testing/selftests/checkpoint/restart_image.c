@@ -596,7 +596,7 @@ TEST_F(restart, bad_tree)
 		{ 0, 10, 10, -EINVAL, "a tree of 0 tasks" },
 		{ 1, 0, 0, -EINVAL, "bad ids" },
 		{ 1, -5, -5, -EINVAL, "bad ids" },
-		{ 1, 10, 11, -EOPNOTSUPP, "is a thread" },
+		{ 1, 10, 11, -EINVAL, "its process 11 is not before it" },
 	};
 	struct img *img;
 	size_t i;
