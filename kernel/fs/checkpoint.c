@@ -4,7 +4,7 @@
  *
  * Regular files, directories and memory devices (/dev/null, zero,
  * random, urandom...) are saved by path, flags and offset, and reopened
- * with the restarting caller's rights.  A terminal is replaced by the
+ * with the restarting caller's rights.  Pipes are in checkpoint_pipe.c.  A terminal is replaced by the
  * restarting caller's own standard stream of the same number (stderr
  * for higher numbers), the way a shell attaches a job to its terminal.
  * Everything else is refused, naming the fd and the kind of object.
@@ -42,7 +42,7 @@ static bool ckpt_is_tty(dev_t rdev)
 static const char *ckpt_file_kind_name(umode_t mode)
 {
 	if (S_ISFIFO(mode))
-		return "a pipe or FIFO";
+		return "a named FIFO";
 	if (S_ISSOCK(mode))
 		return "a socket";
 	if (S_ISBLK(mode))
@@ -66,6 +66,8 @@ static u32 ckpt_file_kind(struct file *file)
 		return CKPT_FILE_TTY;
 	if (S_ISCHR(mode) && MAJOR(inode->i_rdev) == MEM_MAJOR)
 		return CKPT_FILE_CHR;
+	if (ckpt_is_pipe(file))
+		return CKPT_FILE_PIPE;
 	return 0;
 }
 
@@ -74,6 +76,7 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, pid_t pid, unsigned int fd,
 {
 	struct ckpt_rec_file rec = {};
 	struct inode *inode = file_inode(file);
+	bool new_end = false, new_pipe = false;
 	char *path;
 	int ret;
 
@@ -86,7 +89,8 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, pid_t pid, unsigned int fd,
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d fd %u (%s): %s is not supported yet",
 				pid, fd, path, ckpt_file_kind_name(inode->i_mode));
-	if (rec.kind != CKPT_FILE_TTY && d_unlinked(file->f_path.dentry))
+	if (rec.kind != CKPT_FILE_TTY && rec.kind != CKPT_FILE_PIPE &&
+	    d_unlinked(file->f_path.dentry))
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d fd %u (%s): deleted files are not supported yet",
 				pid, fd, path);
@@ -96,6 +100,15 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, pid_t pid, unsigned int fd,
 		ret = ckpt_obj_ref(ctx, file, pid, fd, &rec.objref);
 		if (ret < 0)
 			return ret;
+		new_end = ret;
+	}
+	if (rec.kind == CKPT_FILE_PIPE) {
+		ret = ckpt_check_pipe(ctx, file, pid, fd);
+		if (!ret)
+			ret = ckpt_pipe_ref(ctx, file, new_end, &rec.pipe);
+		if (ret < 0)
+			return ret;
+		new_pipe = ret;
 	}
 	rec.fd = fd;
 	rec.f_flags = file->f_flags;
@@ -104,8 +117,11 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, pid_t pid, unsigned int fd,
 	if (S_ISCHR(inode->i_mode))
 		rec.rdev = ckpt_encode_dev(inode->i_rdev);
 	rec.path_len = strlen(path);
-	return ckpt_write_record(ctx, CKPT_REC_FILE, &rec.h, sizeof(rec),
-				 path, rec.path_len);
+	ret = ckpt_write_record(ctx, CKPT_REC_FILE, &rec.h, sizeof(rec),
+				path, rec.path_len);
+	if (!ret && new_pipe)
+		ret = ckpt_write_pipe_data(ctx, file, rec.pipe);
+	return ret;
 }
 
 static bool ckpt_fd_cloexec(struct task_struct *t, unsigned int fd)
@@ -340,6 +356,7 @@ void rst_files_end(struct ckpt_ctx *ctx)
 	xa_for_each(&ctx->files, ref, file)
 		fput(file);
 	xa_destroy(&ctx->files);
+	rst_pipes_end(ctx);
 }
 
 static struct file *rst_open_file(struct ckpt_ctx *ctx,
@@ -395,7 +412,10 @@ static struct file *rst_shared_file(struct ckpt_ctx *ctx,
 		if (file)
 			return get_file(file);
 	}
-	file = rst_open_file(ctx, rec, path);
+	if (rec->kind == CKPT_FILE_PIPE)
+		file = rst_pipe_end(ctx, rec);
+	else
+		file = rst_open_file(ctx, rec, path);
 	if (IS_ERR(file) || !rec->objref)
 		return file;
 	ret = xa_insert(files, rec->objref, get_file(file), GFP_KERNEL);
@@ -435,6 +455,7 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	case CKPT_FILE_REG:
 	case CKPT_FILE_DIR:
 	case CKPT_FILE_CHR:
+	case CKPT_FILE_PIPE:
 		file = rst_shared_file(ctx, &rec, path);
 		break;
 	case CKPT_FILE_TTY:

@@ -69,6 +69,10 @@ void ContentsBuilder::add(const Record &rec)
 	case CKPT_REC_FILE:
 		current_task().files.push_back(At<FileRecord>{rec.offset, parse_file_record(rec)});
 		break;
+	case CKPT_REC_PIPE_DATA:
+		current_task().pipes.push_back(
+			At<ckpt_rec_pipe_data>{rec.offset, load<ckpt_rec_pipe_data>(rec.bytes)});
+		break;
 	case CKPT_REC_SIGHAND:
 		current_task().sighand =
 			At<ckpt_rec_sighand>{rec.offset, load<ckpt_rec_sighand>(rec.bytes)};

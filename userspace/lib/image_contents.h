@@ -50,6 +50,7 @@ struct TaskContents {
 	std::vector<VmaContents> vmas;
 	std::optional<At<FsRecord>> fs;
 	std::vector<At<FileRecord>> files;
+	std::vector<At<ckpt_rec_pipe_data>> pipes; /* PIPE_DATA records */
 	std::optional<At<ckpt_rec_sighand>> sighand;
 };
 

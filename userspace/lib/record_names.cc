@@ -81,6 +81,8 @@ std::string record_type_name(std::uint32_t type)
 		return "FILE";
 	case CKPT_REC_FS:
 		return "FS";
+	case CKPT_REC_PIPE_DATA:
+		return "PIPE_DATA";
 	case CKPT_REC_SIGHAND:
 		return "SIGHAND";
 	case CKPT_REC_SIGPENDING:
@@ -111,6 +113,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_PAGES:
 	case CKPT_REC_FILE:
 	case CKPT_REC_FS:
+	case CKPT_REC_PIPE_DATA:
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
@@ -202,6 +205,8 @@ std::string file_kind_name(std::uint32_t kind)
 		return "chr";
 	case CKPT_FILE_TTY:
 		return "tty";
+	case CKPT_FILE_PIPE:
+		return "pipe";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}

@@ -56,6 +56,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_file);
 	case CKPT_REC_FS:
 		return sizeof(ckpt_rec_fs);
+	case CKPT_REC_PIPE_DATA:
+		return sizeof(ckpt_rec_pipe_data);
 	case CKPT_REC_SIGHAND:
 		return sizeof(ckpt_rec_sighand);
 	case CKPT_REC_SIGPENDING:
@@ -166,6 +168,10 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 		auto r = load<ckpt_rec_sigpending>(rec.bytes);
 		return VariablePart{fmt::format("count of {} pending signals", r.nr),
 				    std::uint64_t{r.nr} * sizeof(ckpt_sigpending_entry), sizeof(r)};
+	}
+	case CKPT_REC_PIPE_DATA: {
+		auto r = load<ckpt_rec_pipe_data>(rec.bytes);
+		return VariablePart{fmt::format("data length {}", r.len), r.len, sizeof(r)};
 	}
 	case CKPT_REC_FS: {
 		auto r = load<ckpt_rec_fs>(rec.bytes);

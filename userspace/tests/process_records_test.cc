@@ -90,6 +90,7 @@ const TypeSize process_types[] = {
 	{CKPT_REC_PAGES, sizeof(ckpt_rec_pages)},
 	{CKPT_REC_FILE, sizeof(ckpt_rec_file)},
 	{CKPT_REC_FS, sizeof(ckpt_rec_fs)},
+	{CKPT_REC_PIPE_DATA, sizeof(ckpt_rec_pipe_data)},
 	{CKPT_REC_SIGHAND, sizeof(ckpt_rec_sighand)},
 };
 
@@ -105,6 +106,7 @@ TEST(ProcessRecords, KnownMandatoryTypes)
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_TASK), "TASK");
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_CREDS), "CREDS");
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_FS), "FS");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_PIPE_DATA), "PIPE_DATA");
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_CPU_X86_64), "CPU_X86_64");
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_MM), "MM");
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_VMA), "VMA");

@@ -90,6 +90,10 @@ std::string file_text(const cr::FileRecord &f)
 	std::string text = fmt::format("fd {} {}  flags {}  pos {}", f.file.fd,
 				       cr::file_kind_name(f.file.kind),
 				       cr::open_flags_names(f.file.f_flags), f.file.pos);
+	if (f.file.kind == CKPT_FILE_PIPE)
+		text += fmt::format("  pipe {}", f.file.pipe);
+	if (f.file.objref)
+		text += fmt::format("  obj {}", f.file.objref);
 	if (f.file.kind == CKPT_FILE_CHR)
 		text += fmt::format("  dev {}:{}", f.file.rdev >> 20, f.file.rdev & 0xfffff);
 	if (f.file.fd_flags & CKPT_FD_CLOEXEC)
@@ -151,6 +155,10 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 			notes[task.fs->offset].text = fs_text(task.fs->rec);
 		for (const cr::At<cr::FileRecord> &file : task.files)
 			notes[file.offset].text = file_text(file.rec);
+		for (const cr::At<ckpt_rec_pipe_data> &pipe : task.pipes)
+			notes[pipe.offset].text = fmt::format(
+				"pipe {}: {} buffered, capacity {} bytes", pipe.rec.pipe,
+				plural(pipe.rec.len, "byte", "bytes"), pipe.rec.size);
 		if (task.sighand)
 			notes[task.sighand->offset].text = sighand_text(task.sighand->rec);
 	}

@@ -22,6 +22,7 @@ struct cred;
 struct file;
 struct mm_struct;
 struct pid_namespace;
+struct pipe_inode_info;
 struct task_struct;
 
 /**
@@ -55,6 +56,7 @@ struct task_struct;
  * @next_hdr:	restart: a record header read for the next reader
  * @have_next:	restart: @next_hdr is valid
  * @files:	restart: open files by CKPT objref, referenced
+ * @pipes:	restart: pipes by number (struct rst_pipe, fs/checkpoint_pipe.c)
  * @committed:	restart: the caller's own state is being replaced; a
  *		failure from here on kills it
  * @seen:	restart: record types met so far (RST_SEEN_*)
@@ -106,6 +108,7 @@ struct ckpt_ctx {
 	struct ckpt_hdr next_hdr;
 	bool have_next;
 	struct xarray files;
+	struct xarray pipes;
 	bool committed;
 	unsigned int seen;
 	struct file *stdio[3];
@@ -191,6 +194,8 @@ int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, pid_t pid, int fd,
 		 u32 *ref);
 int ckpt_obj_mapped(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
 		    unsigned long addr);
+int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
+		  bool reader, bool new_end, u32 *ref);
 int ckpt_obj_check_leaks(struct ckpt_ctx *ctx);
 void ckpt_obj_free(struct ckpt_ctx *ctx);
 
@@ -241,6 +246,18 @@ void rst_files_begin(struct ckpt_ctx *ctx);
 void rst_files_end(struct ckpt_ctx *ctx);
 int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t);
+
+/* fs/checkpoint_pipe.c */
+bool ckpt_is_pipe(struct file *file);
+int ckpt_check_pipe(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
+		    unsigned int fd);
+int ckpt_pipe_ref(struct ckpt_ctx *ctx, struct file *file, bool new_end,
+		  u32 *ref);
+int ckpt_write_pipe_data(struct ckpt_ctx *ctx, struct file *file, u32 ref);
+unsigned int ckpt_pipe_ends(struct pipe_inode_info *pipe);
+struct file *rst_pipe_end(struct ckpt_ctx *ctx, const struct ckpt_rec_file *rec);
+int rst_pipe_data(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+void rst_pipes_end(struct ckpt_ctx *ctx);
 int rst_fs(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 void rst_fs_commit(struct ckpt_ctx *ctx, bool ok);
 

@@ -5,7 +5,8 @@
  * An open file that several descriptors or tasks reference (inherited by
  * fork(), or dup()ed) gets one number, its objref, the first time the
  * checkpoint meets it; every FILE record of it carries that number, and
- * restart() makes them all one open file again.
+ * restart() makes them all one open file again.  A pipe gets a number
+ * too, shared by its two ends.
  *
  * The hash also counts every reference the tree holds to each file it
  * met: descriptors, mappings, executables.  A container checkpoint then
@@ -24,7 +25,9 @@
 
 struct ckpt_obj {
 	struct hlist_node node;
-	struct file *file;
+	struct file *file;	/* or NULL for a pipe */
+	struct pipe_inode_info *pipe;
+	u32 readers, writers;	/* a pipe's ends met */
 	u32 ref;		/* objref, from 1 */
 	u32 users;		/* references from the tree */
 	pid_t pid;		/* the first task met holding it */
@@ -32,33 +35,49 @@ struct ckpt_obj {
 	unsigned long addr;	/* the mapping's start */
 };
 
-static struct ckpt_obj *ckpt_obj_get(struct ckpt_ctx *ctx, struct file *file,
-				     pid_t pid, int fd, unsigned long addr)
+/* The object for @file or @pipe; *@new says whether it was just made. */
+static struct ckpt_obj *ckpt_obj_find(struct ckpt_ctx *ctx, struct file *file,
+				      struct pipe_inode_info *pipe, bool *new)
 {
+	void *key = file ?: (void *)pipe;
 	struct hlist_head *head;
 	struct ckpt_obj *obj;
 
+	*new = false;
 	if (!ctx->objs) {
 		ctx->objs = kcalloc(1U << CKPT_OBJ_HASH_BITS, sizeof(*head),
 				    GFP_KERNEL);
 		if (!ctx->objs)
 			return NULL;
 	}
-	head = &ctx->objs[hash_ptr(file, CKPT_OBJ_HASH_BITS)];
+	head = &ctx->objs[hash_ptr(key, CKPT_OBJ_HASH_BITS)];
 	hlist_for_each_entry(obj, head, node)
-		if (obj->file == file)
-			goto found;
-	obj = kmalloc(sizeof(*obj), GFP_KERNEL);
+		if (obj->file == file && obj->pipe == pipe)
+			return obj;
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
 	if (!obj)
 		return NULL;
-	obj->file = get_file(file);
+	obj->file = file ? get_file(file) : NULL;
+	obj->pipe = pipe;
 	obj->ref = ++ctx->nr_objs;
-	obj->users = 0;
-	obj->pid = pid;
-	obj->fd = fd;
-	obj->addr = addr;
 	hlist_add_head(&obj->node, head);
-found:
+	*new = true;
+	return obj;
+}
+
+static struct ckpt_obj *ckpt_obj_get(struct ckpt_ctx *ctx, struct file *file,
+				     pid_t pid, int fd, unsigned long addr,
+				     bool *new)
+{
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, file, NULL, new);
+
+	if (!obj)
+		return NULL;
+	if (*new) {
+		obj->pid = pid;
+		obj->fd = fd;
+		obj->addr = addr;
+	}
 	obj->users++;
 	return obj;
 }
@@ -71,17 +90,44 @@ found:
  * @fd: the descriptor
  * @ref: set to its objref
  *
- * Return: 0 or -ENOMEM.
+ * Return: 1 if the file was met for the first time, 0 if not, -ENOMEM.
  */
 int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, pid_t pid, int fd,
 		 u32 *ref)
 {
-	struct ckpt_obj *obj = ckpt_obj_get(ctx, file, pid, fd, 0);
+	bool new;
+	struct ckpt_obj *obj = ckpt_obj_get(ctx, file, pid, fd, 0, &new);
 
 	if (!obj)
 		return -ENOMEM;
 	*ref = obj->ref;
-	return 0;
+	return new;
+}
+
+/**
+ * ckpt_obj_pipe - the number of a pipe, counting its ends
+ * @ctx: the checkpoint
+ * @pipe: the pipe
+ * @reader: the end met is the reading one
+ * @new_end: that end (its open file) is met for the first time
+ * @ref: set to the pipe's number
+ *
+ * Return: 1 if the pipe was met for the first time, 0 if not, -ENOMEM.
+ */
+int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
+		  bool reader, bool new_end, u32 *ref)
+{
+	bool new;
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, NULL, pipe, &new);
+
+	if (!obj)
+		return -ENOMEM;
+	if (new_end && reader)
+		obj->readers++;
+	else if (new_end)
+		obj->writers++;
+	*ref = obj->ref;
+	return new;
 }
 
 /**
@@ -96,7 +142,9 @@ int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, pid_t pid, int fd,
 int ckpt_obj_mapped(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
 		    unsigned long addr)
 {
-	return ckpt_obj_get(ctx, file, pid, -1, addr) ? 0 : -ENOMEM;
+	bool new;
+
+	return ckpt_obj_get(ctx, file, pid, -1, addr, &new) ? 0 : -ENOMEM;
 }
 
 static int ckpt_obj_leak(struct ckpt_ctx *ctx, struct ckpt_obj *obj,
@@ -135,6 +183,14 @@ int ckpt_obj_check_leaks(struct ckpt_ctx *ctx)
 		return 0;
 	for (i = 0; i < 1U << CKPT_OBJ_HASH_BITS; i++) {
 		hlist_for_each_entry(obj, &ctx->objs[i], node) {
+			if (obj->pipe) {
+				if (ckpt_pipe_ends(obj->pipe) >
+				    obj->readers + obj->writers)
+					return ckpt_err(ctx, -EBUSY,
+							"pipe %u has an end open outside the container",
+							obj->ref);
+				continue;
+			}
 			/* the hash holds one reference itself */
 			outside = file_count(obj->file) - 1 - obj->users;
 			if (outside > 0)
@@ -158,7 +214,8 @@ void ckpt_obj_free(struct ckpt_ctx *ctx)
 		return;
 	for (i = 0; i < 1U << CKPT_OBJ_HASH_BITS; i++) {
 		hlist_for_each_entry_safe(obj, next, &ctx->objs[i], node) {
-			fput(obj->file);
+			if (obj->file)
+				fput(obj->file);
 			kfree(obj);
 		}
 	}

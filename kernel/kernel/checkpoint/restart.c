@@ -123,6 +123,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_VMA, 0, RST_SEEN_MM },
 		{ CKPT_REC_PAGES, 0, RST_SEEN_MM },
 		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
+		{ CKPT_REC_PIPE_DATA, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
 		{ CKPT_REC_SIGHAND, RST_SEEN_SIGHAND, RST_SEEN_TASK },
 		{ CKPT_REC_SIGPENDING, RST_SEEN_SIGPENDING, RST_SEEN_SIGHAND },
@@ -154,6 +155,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_PAGES:
 	case CKPT_REC_FS:
 	case CKPT_REC_FILE:
+	case CKPT_REC_PIPE_DATA:
 	case CKPT_REC_ITIMERS:
 		return true;
 	}
@@ -201,6 +203,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_file(ctx, h);
 	case CKPT_REC_FS:
 		return rst_fs(ctx, h);
+	case CKPT_REC_PIPE_DATA:
+		return rst_pipe_data(ctx, h);
 	case CKPT_REC_SIGHAND:
 		return rst_sighand(ctx, h);
 	case CKPT_REC_SIGPENDING:

@@ -208,6 +208,7 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned int, flags,
 	if (flags & ~RESTART_FLAGS_MASK)
 		return -EINVAL;
 	xa_init(&ctx.files);
+	xa_init(&ctx.pipes);
 	if (flags & RESTART_TASK)
 		return rst_task_syscall(&ctx, pid, fd, logfd);
 	return ckpt_syscall(&ctx, pid, fd, logfd, FMODE_READ, do_restart);

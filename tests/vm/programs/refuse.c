@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * refuse KIND DIR: a process holding something checkpoint does not
- * support yet (KIND: pipe, thread (with its own fd table), clonefiles,
+ * support yet (KIND: fifo, thread (with its own fd table), clonefiles,
  * shared), creating DIR/ready
  * and counting in DIR/progress until DIR/stop appears; exits 0.
  */
@@ -31,15 +31,16 @@ static void *idle(void *arg)
 int main(int argc, char **argv)
 {
 	char path[512], line[32];
-	int fds[2], fd, n;
+	int fd, n;
 	struct stat st;
 	pthread_t th;
 	long i;
 
 	if (argc != 3)
 		return 2;
-	if (!strcmp(argv[1], "pipe")) {
-		if (pipe(fds))
+	if (!strcmp(argv[1], "fifo")) {
+		snprintf(path, sizeof(path), "%s/fifo", argv[2]);
+		if (mkfifo(path, 0600) || open(path, O_RDWR) < 0)
 			return 2;
 	} else if (!strcmp(argv[1], "thread")) {
 		if (pthread_create(&th, NULL, idle, argv[1]))

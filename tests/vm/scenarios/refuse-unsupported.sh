@@ -13,6 +13,6 @@ check() { # kind pattern
 	wait "$pid" || fail "$1: the target exited $?"
 }
 
-check pipe "fd [0-9]* (pipe:.*): a pipe or FIFO is not supported yet"
+check fifo "fd [0-9]* (/tmp/refuse-fifo/fifo): a named FIFO is not supported yet"
 check thread "its file descriptor table (CLONE_FILES, or a thread's own) with another task: not supported yet"
 check clonefiles "shares its file descriptor table (CLONE_FILES, or a thread's own) with another task: not supported yet"

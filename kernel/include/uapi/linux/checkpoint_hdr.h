@@ -110,6 +110,7 @@ struct ckpt_hdr {
 /* 0x0400-0x04ff: files */
 #define CKPT_REC_FILE		0x0400	/* struct ckpt_rec_file + path */
 #define CKPT_REC_FS		0x0401	/* struct ckpt_rec_fs + cwd path */
+#define CKPT_REC_PIPE_DATA	0x0402	/* struct ckpt_rec_pipe_data + bytes */
 
 /* 0x0500-0x05ff: signals */
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
@@ -372,6 +373,7 @@ struct ckpt_rec_pages {
 #define CKPT_FILE_DIR		2	/* directory, reopened by path */
 #define CKPT_FILE_CHR		3	/* memory device: /dev/null, zero, urandom... */
 #define CKPT_FILE_TTY		4	/* a terminal: the restarter's own is used */
+#define CKPT_FILE_PIPE		5	/* an end of an anonymous pipe */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -385,8 +387,21 @@ struct ckpt_rec_file {
 	__u32 rdev;			/* CKPT_FILE_CHR: major << 20 | minor */
 	__u32 path_len;			/* bytes of path that follow */
 	__u32 objref;			/* the open file: same number, same file */
-	__u32 pad;
+	__u32 pipe;			/* CKPT_FILE_PIPE: the pipe, for both ends */
 	/* followed by path_len bytes of path (no NUL) and padding */
+};
+
+/*
+ * What a pipe holds, right after the FILE record that first names it:
+ * its capacity and the bytes written to it and not read yet.
+ */
+struct ckpt_rec_pipe_data {
+	struct ckpt_hdr h;		/* CKPT_REC_PIPE_DATA */
+	__u32 pipe;			/* as in ckpt_rec_file.pipe */
+	__u32 size;			/* capacity in bytes (F_GETPIPE_SZ) */
+	__u32 len;			/* bytes that follow */
+	__u32 pad;
+	/* followed by len bytes and padding */
 };
 
 /*

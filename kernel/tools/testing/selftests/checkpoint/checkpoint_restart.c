@@ -18,7 +18,7 @@
  * the TASK record must get the restoring process killed before it runs
  * a single instruction of the image; before the TASK record, restart()
  * must fail and leave the caller intact.  Objects the image cannot hold
- * yet (pipes, a thread's own fd table, a shared fd table, shared
+ * yet (sockets, a thread's own fd table, a shared fd table, shared
  * mappings) must be refused
  * by name, and the target must keep running.  A variant of the target
  * spins in user mode with known values in its registers, to be frozen
@@ -32,6 +32,7 @@
 #include <time.h>
 #include <sys/auxv.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/sysmacros.h>
@@ -73,7 +74,7 @@ enum {
 #define R_DAMAGED	201	/* it failed, but the caller lost its fds */
 
 /* Extras that make the target impossible to checkpoint */
-#define TARGET_PIPE	(1U << 0)
+#define TARGET_PIPE	(1U << 0)	/* a socket pair */
 #define TARGET_THREAD	(1U << 1)	/* with its own fd table */
 #define TARGET_CHILD	(1U << 2)	/* sharing its fd table */
 #define TARGET_SHARED	(1U << 3)	/* a shared anonymous mapping */
@@ -305,7 +306,7 @@ static int target_extras(void)
 	int p[2];
 	pid_t pid;
 
-	if ((g.extra & TARGET_PIPE) && pipe(p))
+	if ((g.extra & TARGET_PIPE) && socketpair(AF_UNIX, SOCK_STREAM, 0, p))
 		return -1;
 	if (g.extra & TARGET_SHARED) {
 		/* shared with a process outside the tree: a daemonized grandchild */
@@ -1940,9 +1941,9 @@ FIXTURE_VARIANT(refused) {
 	const char *why[2];	/* in the log */
 };
 
-FIXTURE_VARIANT_ADD(refused, pipe) {
+FIXTURE_VARIANT_ADD(refused, socket) {
 	.extra = TARGET_PIPE,
-	.why = { "fd 5", "a pipe or FIFO is not supported" },
+	.why = { "fd 5", "a socket is not supported" },
 };
 
 FIXTURE_VARIANT_ADD(refused, thread_own_files) {

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart of anonymous pipes.
+ *
+ * Each end of a pipe is an open file like any other (one objref, shared
+ * by the descriptors and tasks that share it); the pipe gets a number of
+ * its own, the same for both ends, and its capacity and the bytes it
+ * holds are saved once, in a PIPE_DATA record right after the FILE record
+ * of the first end that names it.  The bytes are copied, not consumed:
+ * the target reads them after a checkpoint that leaves it running.
+ *
+ * Restart creates the pipe at its first end and keeps the other end
+ * until a descriptor of the image wants it; an end that no descriptor
+ * wants is closed once the restart ends, as it was closed before.
+ * Named FIFOs, packet-mode pipes, notification pipes and pipes with
+ * several open files for one end (reopened through /proc) are refused.
+ */
+#include <linux/checkpoint.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/pipe_fs_i.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+/* What restart keeps of a pipe: its two ends, until the restart ends. */
+struct rst_pipe {
+	struct file *end[2];	/* read end, write end */
+};
+
+/**
+ * ckpt_is_pipe - is @file an end of an anonymous pipe?
+ * @file: an open file
+ */
+bool ckpt_is_pipe(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return S_ISFIFO(inode->i_mode) && inode->i_sb->s_magic == PIPEFS_MAGIC;
+}
+
+/**
+ * ckpt_pipe_ends - how many open files the ends of @pipe have
+ * @pipe: the pipe
+ */
+unsigned int ckpt_pipe_ends(struct pipe_inode_info *pipe)
+{
+	return READ_ONCE(pipe->readers) + READ_ONCE(pipe->writers);
+}
+
+/**
+ * ckpt_check_pipe - refuse a pipe the image cannot hold
+ * @ctx: the checkpoint
+ * @file: an end of an anonymous pipe
+ * @pid: the task holding it
+ * @fd: its descriptor there
+ *
+ * Return: 0, or -EOPNOTSUPP with a log message.
+ */
+int ckpt_check_pipe(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
+		    unsigned int fd)
+{
+	struct pipe_inode_info *pipe = get_pipe_info(file, false);
+	const char *why = NULL;
+
+	if (!pipe || (file->f_mode & (FMODE_READ | FMODE_WRITE)) ==
+		     (FMODE_READ | FMODE_WRITE))
+		why = "an end that is neither the reading nor the writing one";
+	else if (file->f_flags & O_DIRECT)
+		why = "a packet-mode pipe (O_DIRECT)";
+#ifdef CONFIG_WATCH_QUEUE
+	else if (pipe->watch_queue)
+		why = "a notification pipe";
+#endif
+	else if (READ_ONCE(pipe->readers) > 1 || READ_ONCE(pipe->writers) > 1)
+		why = "a pipe with an end opened twice (through /proc)";
+	if (why)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d fd %u: %s is not supported yet",
+				pid, fd, why);
+	return 0;
+}
+
+/* The bytes @pipe holds, copied into a new buffer; the count in *@len. */
+static void *ckpt_pipe_bytes(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
+			     u32 *len)
+{
+	unsigned int mask = pipe->ring_size - 1, i;
+	struct pipe_buffer *buf;
+	u32 n = 0, off = 0;
+	void *data, *p;
+	int ret = 0;
+
+	for (i = pipe->tail; i != pipe->head; i++)
+		n += pipe->bufs[i & mask].len;
+	data = kvmalloc(max_t(u32, n, 1), GFP_KERNEL);
+	if (!data)
+		return ERR_PTR(-ENOMEM);
+	for (i = pipe->tail; i != pipe->head && !ret; i++) {
+		buf = &pipe->bufs[i & mask];
+		ret = pipe_buf_confirm(pipe, buf);
+		if (ret)
+			break;
+		p = kmap_local_page(buf->page);
+		memcpy(data + off, p + buf->offset, buf->len);
+		kunmap_local(p);
+		off += buf->len;
+	}
+	if (ret) {
+		kvfree(data);
+		return ERR_PTR(ckpt_err(ctx, ret,
+					"a pipe's buffered data cannot be read: error %d",
+					ret));
+	}
+	*len = n;
+	return data;
+}
+
+/**
+ * ckpt_pipe_ref - the number of the pipe of an end
+ * @ctx: the checkpoint
+ * @file: an end that ckpt_check_pipe() accepted
+ * @new_end: the end is met for the first time (the pipe counts its ends)
+ * @ref: set to the pipe's number
+ *
+ * Return: 1 if the pipe is met for the first time (the caller then writes
+ * its PIPE_DATA record after the end's FILE record), 0 if not, -ENOMEM.
+ */
+int ckpt_pipe_ref(struct ckpt_ctx *ctx, struct file *file, bool new_end,
+		  u32 *ref)
+{
+	return ckpt_obj_pipe(ctx, get_pipe_info(file, false),
+			     file->f_mode & FMODE_READ, new_end, ref);
+}
+
+/**
+ * ckpt_write_pipe_data - write the PIPE_DATA record of a pipe
+ * @ctx: the checkpoint
+ * @file: an end of the pipe
+ * @ref: the pipe's number
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int ckpt_write_pipe_data(struct ckpt_ctx *ctx, struct file *file, u32 ref)
+{
+	struct pipe_inode_info *pipe = get_pipe_info(file, false);
+	struct ckpt_rec_pipe_data rec = { .pipe = ref };
+	void *data;
+	int ret;
+
+	pipe_lock(pipe);
+	data = ckpt_pipe_bytes(ctx, pipe, &rec.len);
+	rec.size = pipe->max_usage << PAGE_SHIFT;
+	pipe_unlock(pipe);
+	if (IS_ERR(data))
+		return PTR_ERR(data);
+	ret = ckpt_write_record(ctx, CKPT_REC_PIPE_DATA, &rec.h, sizeof(rec),
+				data, rec.len);
+	kvfree(data);
+	return ret;
+}
+
+/* The pipe numbered @id, made at its first end; NULL if unknown. */
+static struct rst_pipe *rst_pipe(struct ckpt_ctx *ctx, u32 id, bool create)
+{
+	struct xarray *pipes = &(ctx->coord ?: ctx)->pipes;
+	struct rst_pipe *p = xa_load(pipes, id);
+	struct file *res[2];
+	int ret;
+
+	if (p || !create)
+		return p;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	ret = create_pipe_files(res, 0);
+	if (!ret) {
+		p->end[0] = res[0];
+		p->end[1] = res[1];
+		ret = xa_insert(pipes, id, p, GFP_KERNEL);
+		if (ret) {
+			fput(res[0]);
+			fput(res[1]);
+		}
+	}
+	if (ret) {
+		kfree(p);
+		return ERR_PTR(ret);
+	}
+	return p;
+}
+
+/**
+ * rst_pipe_end - the end of a pipe that a FILE record names
+ * @ctx: the restart
+ * @rec: the record, of kind CKPT_FILE_PIPE
+ *
+ * Return: a reference to the end, with the record's O_NONBLOCK, or an
+ * ERR_PTR with a log message.
+ */
+struct file *rst_pipe_end(struct ckpt_ctx *ctx, const struct ckpt_rec_file *rec)
+{
+	int acc = rec->f_flags & O_ACCMODE;
+	struct rst_pipe *p;
+	struct file *file;
+
+	if (!rec->pipe || (acc != O_RDONLY && acc != O_WRONLY) ||
+	    (rec->f_flags & ~(O_ACCMODE | O_NONBLOCK | O_LARGEFILE)))
+		return ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"fd %d: bad pipe end (pipe %u, flags %#x)",
+					rec->fd, rec->pipe, rec->f_flags));
+	p = rst_pipe(ctx, rec->pipe, true);
+	if (IS_ERR(p))
+		return ERR_CAST(p);
+	file = get_file(p->end[acc == O_WRONLY]);
+	spin_lock(&file->f_lock);
+	file->f_flags = (file->f_flags & ~O_NONBLOCK) |
+			(rec->f_flags & O_NONBLOCK);
+	spin_unlock(&file->f_lock);
+	return file;
+}
+
+/* Write @len bytes of the current record into the pipe's write end. */
+static int rst_pipe_fill(struct ckpt_ctx *ctx, struct file *wr, u32 len)
+{
+	u32 chunk = min_t(u32, len, PAGE_SIZE * 16);
+	loff_t pos = 0;
+	ssize_t n;
+	void *buf;
+	int ret = 0;
+
+	buf = kvmalloc(max_t(u32, chunk, 1), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while (len && !ret) {
+		chunk = min_t(u32, len, PAGE_SIZE * 16);
+		ret = ckpt_read_bytes(ctx, buf, chunk);
+		if (ret)
+			break;
+		n = kernel_write(wr, buf, chunk, &pos);
+		if (n != chunk)
+			ret = ckpt_err(ctx, n < 0 ? n : -EIO,
+				       "cannot refill a pipe: error %zd", n);
+		len -= chunk;
+	}
+	kvfree(buf);
+	return ret;
+}
+
+/**
+ * rst_pipe_data - give a pipe its capacity and the bytes it held
+ * @ctx: the restart
+ * @h: header of a CKPT_REC_PIPE_DATA record
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_pipe_data(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	struct ckpt_rec_pipe_data rec = { .h = *h };
+	struct rst_pipe *p;
+	struct file *wr;
+	long ret;
+
+	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
+	if (ret)
+		return ret;
+	p = rst_pipe(ctx, rec.pipe, false);
+	if (!p || rec.len > rec.size || rec.len > rec.h.len - sizeof(rec))
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: data of pipe %u (%u of %u bytes) without its pipe or room",
+				ctx->rec_pos, rec.pipe, rec.len, rec.size);
+	wr = p->end[1];
+	ret = pipe_fcntl(wr, F_SETPIPE_SZ, rec.size);
+	if (ret < 0)
+		return ckpt_err(ctx, ret,
+				"pipe %u: cannot set its capacity to %u bytes: error %ld",
+				rec.pipe, rec.size, ret);
+	if (ret < rec.len)
+		return ckpt_err(ctx, -EINVAL, "pipe %u: %u bytes do not fit",
+				rec.pipe, rec.len);
+	return rst_pipe_fill(ctx, wr, rec.len);
+}
+
+/**
+ * rst_pipes_end - close the pipe ends that no descriptor took
+ * @ctx: the restart
+ */
+void rst_pipes_end(struct ckpt_ctx *ctx)
+{
+	struct rst_pipe *p;
+	unsigned long id;
+
+	xa_for_each(&ctx->pipes, id, p) {
+		fput(p->end[0]);
+		fput(p->end[1]);
+		kfree(p);
+	}
+	xa_destroy(&ctx->pipes);
+}
