@@ -153,7 +153,9 @@ long create(const Agent &a, const cr::PlanStep &s) noexcept
 		args.stack_size = thread_stack_size;
 		return clone3_thread(&args, thread_main, const_cast<Agent *>(&a));
 	}
-	args.exit_signal = ids && ids->exit_signal ? ids->exit_signal : SIGCHLD;
+	/* with CLONE_PARENT it is the creator's; the kernel restores the image's */
+	if (!(s.clone_flags & CLONE_PARENT))
+		args.exit_signal = ids && ids->exit_signal ? ids->exit_signal : SIGCHLD;
 	long rc = ::syscall(SYS_clone3, &args, sizeof(args));
 	return rc < 0 ? -errno : rc;
 }
@@ -211,6 +213,10 @@ void pass_turn(PlanState *state, std::uint32_t i, int err) noexcept
 	cr::close_fds_except(keep);
 	/* a thread's own id: the plan names threads too */
 	pid_t self = static_cast<pid_t>(::syscall(SYS_gettid));
+	/* before it has children: orphans below it come to it */
+	const ckpt_task_ids *me = ids_of(a, self);
+	if (me && (me->flags & CKPT_TASK_SUBREAPER))
+		::prctl(PR_SET_CHILD_SUBREAPER, 1);
 	const std::uint32_t n = static_cast<std::uint32_t>(a.plan.steps.size());
 	for (;;) {
 		std::uint32_t i = next_of(a.state).load();

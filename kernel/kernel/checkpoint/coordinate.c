@@ -97,6 +97,12 @@ static int rst_check_created(struct ckpt_ctx *ctx, struct task_struct *t,
 	pgid = task_pgrp_nr_ns(t, ns);
 	sid = task_session_nr_ns(t, ns);
 	rcu_read_unlock();
+	if (thread_group_leader(t) &&
+	    !!(ids->flags & CKPT_TASK_SUBREAPER) !=
+	    !!t->signal->is_child_subreaper)
+		return ckpt_err(ctx, -EINVAL,
+				"pid %d is%s a child subreaper; the image says otherwise",
+				ids->pid, t->signal->is_child_subreaper ? "" : " not");
 	if ((ids->ppid && ppid != ids->ppid) ||
 	    (!rst_outside_id(ctx, ids->pgid) && pgid != ids->pgid) ||
 	    (!rst_outside_id(ctx, ids->sid) && sid != ids->sid))

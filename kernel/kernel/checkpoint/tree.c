@@ -182,6 +182,8 @@ static void ckpt_task_ids(struct ckpt_ctx *ctx, struct task_struct *t,
 		ids->flags |= CKPT_TASK_SESSION_LEADER;
 	if (ids->pgid == ids->pid)
 		ids->flags |= CKPT_TASK_GROUP_LEADER;
+	if (thread_group_leader(t) && t->signal->is_child_subreaper)
+		ids->flags |= CKPT_TASK_SUBREAPER;
 	if (t->exit_state) {
 		ids->flags |= CKPT_TASK_ZOMBIE;
 		ids->exit_code = t->exit_code;
@@ -238,7 +240,7 @@ static int rst_check_ids(struct ckpt_ctx *ctx, int i)
 {
 	const struct ckpt_task_ids *ids = &ctx->tree[i];
 	const u32 known = CKPT_TASK_SESSION_LEADER | CKPT_TASK_GROUP_LEADER |
-			  CKPT_TASK_ZOMBIE;
+			  CKPT_TASK_ZOMBIE | CKPT_TASK_SUBREAPER;
 
 	if (ids->pid <= 0 || ids->pgid < 0 || ids->sid < 0 ||
 	    (ids->flags & ~known) || !valid_signal(ids->exit_signal) ||

@@ -189,6 +189,7 @@ struct ckpt_rec_tail {
 #define CKPT_TASK_SESSION_LEADER	(1U << 0)
 #define CKPT_TASK_GROUP_LEADER		(1U << 1)	/* process group leader */
 #define CKPT_TASK_ZOMBIE		(1U << 2)	/* exited, not reaped yet */
+#define CKPT_TASK_SUBREAPER		(1U << 3)	/* PR_SET_CHILD_SUBREAPER */
 
 struct ckpt_task_ids {
 	__s32 pid;
