@@ -2,22 +2,23 @@
 /*
  * restart [-i FILE] [--pidns] [--frozen] [--detach] [--log FILE]
  *
- * Restores the process of the image read from FILE or standard input
+ * Restores the process tree of the image read from FILE or standard input
  * (never from a terminal).  It reads the image's HEADER and TREE record,
- * creates a task with the pid the process had (clone3() with set_tid;
- * another pid, with a notice, when that one cannot be had), and the task
- * asks the kernel to restore the image into itself: restart(0, ...).  A
- * regular file is read with pread() and handed over at its offset; an
- * image on a pipe or socket reaches the task through a new pipe, the
+ * plans the tree (tree_plan.h) and creates every task with the pid it had
+ * (tree_build.h; with --pidns in a new pid namespace, the root as its
+ * pid 1).  The tasks wait in restart(RESTART_TASK) while restart, as
+ * their coordinator, hands the image to the kernel: restart(root, ...).
+ * A regular file is read with pread() and handed over at its offset; an
+ * image on a pipe or socket reaches the kernel through a new pipe, the
  * prefix already read first.  The kernel's log goes to standard error or
  * to the --log file.
  *
- * Without --detach, restart waits for the restored process, forwarding
+ * Without --detach, restart waits for the restored root, forwarding
  * SIGINT and SIGTERM to it, and exits with its exit status (128 + N if
- * signal N killed it).  With --detach, a helper process creates the task
- * and exits once the restore took over, so that the restored process is
+ * signal N killed it).  With --detach, a helper process creates the tree
+ * and exits once the restore took over, so that the restored root is
  * re-parented to init; restart prints its pid and exits 0.  A restore
- * that fails: the reason, exit 1.
+ * that fails: the reason, exit 1, and no task of the tree left.
  */
 #include "bytes.h"
 #include "cli.h"
@@ -138,7 +139,7 @@ int restore_detached(const crtool::RestoreRequest &req)
 
 int run(int argc, char **argv)
 {
-	CLI::App app{"Restore the process of a checkpoint image.", "restart"};
+	CLI::App app{"Restore the process tree of a checkpoint image.", "restart"};
 	std::string input;
 	std::string log;
 	bool frozen = false;
@@ -151,7 +152,7 @@ int run(int argc, char **argv)
 		     "Restore into a new pid namespace, the root becoming its pid 1 (for the "
 		     "image of a container)");
 	app.add_flag("--detach", detach,
-		     "Do not wait for the restored process: print its pid and exit");
+		     "Do not wait for the restored root: print its pid and exit");
 	app.add_option("--log", log, "Write the kernel's log to FILE (default: standard error)")
 		->option_text("FILE");
 	if (std::optional<int> rc = crtool::parse_args(app, argc, argv))
