@@ -8,9 +8,10 @@
  * tree enters restart(0, -1, RESTART_TASK, log_fd) to wait for the
  * coordinator; ghosts and zombies have exited by then.
  *
- * The tasks run only async-signal-safe code until restart() takes them
- * over (they are made by clone3(), see fork_with_pid.h).  A thread runs
- * on a stack of its own and shares its creator's TLS until then.
+ * The tasks are made by clone3() with set_tid, which runs none of the C
+ * library's fork handlers: until restart() takes them over they run only
+ * async-signal-safe code.  A thread runs on a stack of its own and shares
+ * its creator's TLS until then.
  */
 #pragma once
 
