@@ -60,3 +60,38 @@ said() {
 	sed 's/^/  > /' "$1/out"
 	grep -q -- "$2" "$1/out" || fail "the program did not say '$2'"
 }
+
+# tree_of PID: PID and its descendants (zombies included), one per line.
+tree_of() {
+	echo "$1"
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		tree_of "$c"
+	done
+}
+
+# child_of PID: the children of PID, on one line.
+child_of() {
+	echo $(cat /proc/"$1"/task/*/children 2>/dev/null)
+}
+
+# Terminals (ptyrun): type_line DIR FIFO LINE types LINE on the terminal
+# that ptyrun (pid $prun) relays from DIR/FIFO; shown DIR FILE PATTERN
+# waits (10 s at most) until the terminal's output DIR/FILE shows
+# PATTERN; show DIR FILE prints that output.
+type_line() {
+	kill -0 "$prun" 2>/dev/null || fail "ptyrun ($2) is gone"
+	echo "$3" >"$1/$2"
+}
+
+shown() {
+	i=0
+	until tr -d '\r' <"$1/$2" | grep -q -- "$3"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { show "$1" "$2"; fail "the terminal did not show '$3'"; }
+		sleep 0.1
+	done
+}
+
+show() {
+	tr -d '\r' <"$1/$2" | sed 's/^/  > /'
+}

@@ -147,7 +147,9 @@ int run(int argc, char **argv)
 	bool pidns = false;
 	app.add_option("-i,--input", input, "Read the image from FILE (default: standard input)")
 		->option_text("FILE");
-	app.add_flag("--frozen", frozen, "Leave the restored tasks frozen");
+	app.add_flag("--frozen", frozen,
+		     "Leave the restored tree frozen in a new cgroup v2 cgroup (printed): write 0 "
+		     "to its cgroup.freeze to thaw it");
 	app.add_flag("--pidns", pidns,
 		     "Restore into a new pid namespace, the root becoming its pid 1 (for the "
 		     "image of a container)");
@@ -196,8 +198,24 @@ int run(int argc, char **argv)
 			   prefix.tree.tasks.at(0).pid);
 		return crtool::exit_usage;
 	}
-	crtool::RestoreRequest req{prefix, image_fd, frozen ? RESTART_FROZEN : 0U, log_fd, pidns};
-	return detach ? restore_detached(req) : restore_and_wait(req);
+	/* --frozen: the tree goes into a cgroup of its own, frozen (not RESTART_FROZEN) */
+	std::optional<cr::FrozenCgroup> cgroup;
+	if (frozen)
+		cgroup.emplace(fmt::format("restart-{}", ::getpid()));
+	crtool::RestoreRequest req{prefix, image_fd, 0U,
+				   log_fd, pidns,    cgroup ? &*cgroup : nullptr};
+	int rc;
+	try {
+		rc = detach ? restore_detached(req) : restore_and_wait(req);
+	} catch (...) {
+		if (cgroup)
+			cgroup->remove();
+		throw;
+	}
+	/* empty once the tree ended or after a failure; a detached tree keeps it */
+	if (cgroup && (!detach || rc == crtool::exit_failure))
+		cgroup->remove();
+	return rc;
 }
 
 } // namespace

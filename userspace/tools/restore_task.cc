@@ -22,7 +22,16 @@ RestoreStart start_restore(const RestoreRequest &req, SignalForwarder &forwarder
 {
 	std::span<const ckpt_task_ids> tasks = req.prefix.tree.tasks;
 	cr::TreePlan plan = cr::plan_tree(tasks);
-	pid_t root = build_tree(plan, tasks, req.log_fd, req.new_pidns, forwarder);
+	TreeOptions options{req.new_pidns, req.frozen ? req.frozen->fd() : -1};
+	pid_t root = build_tree(plan, tasks, req.log_fd, options, forwarder);
+	if (req.frozen) {
+		try {
+			req.frozen->freeze();
+		} catch (const cr::Error &) {
+			kill_tree(tasks, root, req.new_pidns);
+			throw;
+		}
+	}
 
 	/* An image on a pipe or socket reaches the kernel through a new pipe, prefix first. */
 	std::optional<cr::Pipe> relay;
@@ -49,6 +58,11 @@ RestoreStart start_restore(const RestoreRequest &req, SignalForwarder &forwarder
 		relayer.join();
 	}
 	RestoreStart start{root, std::nullopt};
+	if (rc == 0 && req.frozen)
+		fmt::print(stderr,
+			   "restart: the restored tree (root pid {}) is frozen in {}: thaw it with "
+			   "echo 0 > {}/cgroup.freeze\n",
+			   root, req.frozen->path(), req.frozen->path());
 	if (rc == 0)
 		return start;
 	kill_tree(tasks, root, req.new_pidns);

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "frozen_cgroup.h"
 #include "image_prefix.h"
 #include "signals.h"
 
@@ -17,9 +18,10 @@ namespace crtool {
 struct RestoreRequest {
 	const cr::ImagePrefix &prefix; /* read from image_fd */
 	int image_fd;
-	unsigned int flags;	/* RESTART_* */
-	int log_fd;		/* the kernel's log */
-	bool new_pidns = false; /* restore into a new pid namespace (--pidns) */
+	unsigned int flags;		    /* RESTART_* */
+	int log_fd;			    /* the kernel's log */
+	bool new_pidns = false;		    /* restore into a new pid namespace (--pidns) */
+	cr::FrozenCgroup *frozen = nullptr; /* --frozen: the tree's cgroup */
 };
 
 struct RestoreStart {
@@ -38,9 +40,13 @@ struct RestoreStart {
  * @forwarder, and calls restart(root) on the image (the prefix first,
  * through a relay pipe, when it was consumed from a pipe or socket).
  *
+ * With req.frozen, the tree is created into that cgroup, which is frozen
+ * before the kernel restores it: the tasks stop on their way back to
+ * user mode.
+ *
  * Throws cr::Error when the tree cannot be planned (EINVAL) or created
- * (EEXIST: a pid is taken), or the image cannot be read to feed a
- * restart that then failed.
+ * (EEXIST: a pid is taken), the cgroup cannot be frozen, or the image
+ * cannot be read to feed a restart that then failed.
  */
 RestoreStart start_restore(const RestoreRequest &req, SignalForwarder &forwarder);
 

@@ -37,7 +37,7 @@ struct Agent {
 	std::span<const ckpt_task_ids> tasks;
 	PlanState *state;
 	int log_fd;
-	bool new_pidns; /* the root's Create step adds CLONE_NEWPID */
+	TreeOptions options; /* for the root's Create step */
 };
 
 std::atomic_ref<std::uint32_t> next_of(PlanState *s)
@@ -138,8 +138,12 @@ long create(const Agent &a, const cr::PlanStep &s) noexcept
 	pid_t tid[1] = {s.pid};
 	clone_args args{};
 	args.flags = s.clone_flags;
-	if (a.new_pidns && s.actor == 0)
+	if (a.options.new_pidns && s.actor == 0)
 		args.flags |= CLONE_NEWPID;
+	if (a.options.cgroup_fd >= 0 && s.actor == 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = static_cast<std::uint64_t>(a.options.cgroup_fd);
+	}
 	args.set_tid = reinterpret_cast<std::uintptr_t>(tid);
 	args.set_tid_size = 1;
 	if (s.clone_flags & CLONE_THREAD) {
@@ -210,6 +214,7 @@ void pass_turn(PlanState *state, std::uint32_t i, int err) noexcept
 	using K = cr::PlanStep::Kind;
 	SignalForwarder::reset_in_child();
 	int keep[] = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, a.log_fd};
+	/* the cgroup's fd goes too: only restart itself uses it */
 	cr::close_fds_except(keep);
 	/* a thread's own id: the plan names threads too */
 	pid_t self = static_cast<pid_t>(::syscall(SYS_gettid));
@@ -266,7 +271,7 @@ void kill_created(const cr::TreePlan &plan, PlanState *state) noexcept
 } // namespace
 
 pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks, int log_fd,
-		 bool new_pidns, SignalForwarder &forwarder)
+		 TreeOptions options, SignalForwarder &forwarder)
 {
 	std::size_t size = sizeof(PlanState) + plan.steps.size() * sizeof(std::int32_t);
 	void *mem =
@@ -274,7 +279,7 @@ pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks,
 	if (mem == MAP_FAILED)
 		throw cr::Error::from_errno("mmap");
 	auto *state = static_cast<PlanState *>(mem);
-	Agent agent{plan, tasks, state, log_fd, new_pidns};
+	Agent agent{plan, tasks, state, log_fd, options};
 
 	forwarder.hold();
 	const std::uint32_t n = static_cast<std::uint32_t>(plan.steps.size());

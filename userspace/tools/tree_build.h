@@ -26,14 +26,20 @@ namespace crtool {
 
 /*
  * Runs @plan for @tasks (the TREE record's); the tasks keep only stdio
- * and @log_fd open.  With @new_pidns the root is created in a new pid
- * namespace (CLONE_NEWPID), where the image's pids are.  SIGINT and
+ * and @log_fd open.  With options.new_pidns the root is created in a new
+ * pid namespace, where the image's pids are; with options.cgroup_fd in
+ * that cgroup, with all its descendants.  SIGINT and
  * SIGTERM go to the root once it exists.  Returns the root's pid (in
  * restart's pid namespace).  A step that fails throws cr::Error naming
  * it (a pid that is taken: EEXIST), after killing what was created.
  */
+struct TreeOptions {
+	bool new_pidns = false; /* the root in a new pid namespace (CLONE_NEWPID) */
+	int cgroup_fd = -1;	/* the root into this cgroup (CLONE_INTO_CGROUP) */
+};
+
 pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks, int log_fd,
-		 bool new_pidns, SignalForwarder &forwarder);
+		 TreeOptions options, SignalForwarder &forwarder);
 
 /*
  * Kills the live tasks of a built tree (after a failed restart) and

@@ -283,12 +283,19 @@ static int rst_read_records(struct ckpt_ctx *ctx, char **msg, u32 *msg_len)
 	}
 }
 
-/* Fail with the message of an error record, if the image has one. */
-static int rst_check_error(struct ckpt_ctx *ctx, char *msg, u32 msg_len)
+/*
+ * Read the header (when @header) and records as rst_read_records() does;
+ * an error record fails the restart with its message.
+ */
+static int rst_read_section(struct ckpt_ctx *ctx, bool header)
 {
-	int ret = 0;
+	char *msg = NULL;
+	u32 msg_len = 0;
+	int ret = header ? rst_read_header(ctx) : 0;
 
-	if (msg)
+	if (!ret)
+		ret = rst_read_records(ctx, &msg, &msg_len);
+	if (!ret && msg)
 		ret = ckpt_err(ctx, -EINVAL,
 			       "image is incomplete: the checkpoint failed: %*pE",
 			       msg_len, msg);
@@ -324,18 +331,10 @@ static int rst_check_complete(struct ckpt_ctx *ctx)
  */
 int rst_read_prefix(struct ckpt_ctx *ctx)
 {
-	char *msg = NULL;
-	u32 msg_len = 0;
-	int ret;
+	int ret = rst_read_section(ctx, true);
 
-	ret = rst_read_header(ctx);
-	if (!ret)
-		ret = rst_read_records(ctx, &msg, &msg_len);
 	if (!ret && !(ctx->seen & RST_SEEN_TREE))
 		ret = ckpt_err(ctx, -EINVAL, "image holds no task tree");
-	if (!ret)
-		return rst_check_error(ctx, msg, msg_len);
-	kfree(msg);
 	return ret;
 }
 
@@ -347,19 +346,12 @@ int rst_read_prefix(struct ckpt_ctx *ctx)
  */
 int rst_read_task(struct ckpt_ctx *ctx)
 {
-	char *msg = NULL;
-	u32 msg_len = 0;
-	int ret;
+	int ret = rst_read_section(ctx, false);
 
-	ret = rst_read_records(ctx, &msg, &msg_len);
 	if (!ret && !(ctx->seen & RST_SEEN_TASK))
 		ret = ckpt_err(ctx, -EINVAL,
 			       "offset %lld: no TASK record for pid %d",
 			       ctx->rec_pos, ctx->ids.pid);
-	if (!ret)
-		ret = rst_check_error(ctx, msg, msg_len);
-	else
-		kfree(msg);
 	if (!ret)
 		ret = rst_check_complete(ctx);
 	return ret;
@@ -398,17 +390,8 @@ long rst_finish(struct ckpt_ctx *ctx, int ret)
 /* restart(0): the caller restores itself from an image of one task. */
 static long rst_self(struct ckpt_ctx *ctx)
 {
-	char *msg = NULL;
-	u32 msg_len = 0;
-	int ret;
+	int ret = rst_read_section(ctx, true);
 
-	ret = rst_read_header(ctx);
-	if (!ret)
-		ret = rst_read_records(ctx, &msg, &msg_len);
-	if (!ret)
-		ret = rst_check_error(ctx, msg, msg_len);
-	else
-		kfree(msg);
 	if (!ret)
 		ret = rst_check_complete(ctx);
 	return rst_finish(ctx, ret);

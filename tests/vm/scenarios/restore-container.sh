@@ -18,20 +18,13 @@ inner_pids() {
 		echo "$ns:$ppns"
 	done | sort -n | tr '\n' ' '
 }
-tree_of() {
-	echo "$1"
-	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-		tree_of "$c"
-	done
-}
-
 d=/tmp/container-leak
 rm -rf "$d"
 mkdir -p "$d"
 unshare -p -f "$BIN/glibc-static/forktree" "$d" </dev/null >>"$d/out" 2>&1 &
 upid=$!
 wait_ready "$d" "the leaky container's init"
-init=$(echo $(cat /proc/$upid/task/$upid/children))
+init=$(child_of "$upid")
 expect 1 "pid [0-9]* fd [0-9] (/dev/null\\|$d/out): the open file is also used outside the container" \
 	checkpoint "$init" -o "$d/img"
 kill -0 "$init" || fail "the refused container died"
@@ -48,7 +41,7 @@ chmod 777 "$d"
 unshare -p -f sh -c "exec $BIN/glibc-static/forktree $d </dev/null >>$d/out 2>&1" &
 upid=$!
 wait_ready "$d" "the container's init"
-init=$(echo $(cat /proc/$upid/task/$upid/children))
+init=$(child_of "$upid")
 before=$(inner_pids "$init")
 echo "container init $init; inside: $before"
 case "$before" in
@@ -65,13 +58,13 @@ expect 1 "cannot create pid 1: it is taken" restart -i "$d/img"
 restart --pidns -i "$d/img" &
 rpid=$!
 i=0
-while [ -z "$(cat /proc/$rpid/task/$rpid/children 2>/dev/null)" ]; do
+while [ -z "$(child_of "$rpid")" ]; do
 	i=$((i + 1))
 	[ $i -lt 100 ] || fail "restart --pidns created no task"
 	sleep 0.1
 done
 sleep 1
-root=$(echo $(cat /proc/$rpid/task/$rpid/children))
+root=$(child_of "$rpid")
 after=$(inner_pids "$root")
 touch "$d/stop"
 wait "$rpid" || fail "restart --pidns exited $?"

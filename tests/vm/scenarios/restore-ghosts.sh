@@ -8,12 +8,6 @@
 # the tree is made, and are gone again when it runs.
 . /tests/vm/lib.sh
 
-tree_of() {
-	echo "$1"
-	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-		tree_of "$c"
-	done
-}
 # ids ROOT: "pid:ppid:pgid:sid" inside the namespace for ROOT's tree, sorted
 ids() {
 	for p in $(tree_of "$1"); do
@@ -47,7 +41,7 @@ chmod 777 "$d"
 unshare -p -f sh -c "exec $BIN/glibc-static/ghosts $d </dev/null >>$d/out 2>&1" &
 upid=$!
 wait_ready "$d" "the container's init"
-init=$(echo $(cat /proc/$upid/task/$upid/children))
+init=$(child_of "$upid")
 before=$(inner_ids "$init")
 echo "inside (pid:ppid:pgid:sid): $before"
 
@@ -59,13 +53,13 @@ grep -q "ZOMBIE" /tmp/expect.out || fail "no zombie in the image"
 restart --pidns -i "$d/img" &
 rpid=$!
 i=0
-while [ -z "$(cat /proc/$rpid/task/$rpid/children 2>/dev/null)" ]; do
+while [ -z "$(child_of "$rpid")" ]; do
 	i=$((i + 1))
 	[ $i -lt 100 ] || fail "restart --pidns created no task"
 	sleep 0.1
 done
 sleep 1
-root=$(echo $(cat /proc/$rpid/task/$rpid/children))
+root=$(child_of "$rpid")
 after=$(inner_ids "$root")
 touch "$d/stop"
 wait "$rpid" || fail "restart --pidns exited $?"

@@ -9,21 +9,9 @@
 # fail to get the terminal, see coverage.md.)
 . /tests/vm/lib.sh
 
-type_line() {
-	kill -0 "$prun" 2>/dev/null || fail "ptyrun ($2) is gone"
-	echo "$3" >"$1/$2"
-}
-shown() {
-	i=0
-	until tr -d '\r' <"$1/$2" | grep -q -- "$3"; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || { tr -d '\r' <"$1/$2" | sed 's/^/  > /'; fail "the terminal did not show '$3'"; }
-		sleep 0.1
-	done
-}
 # groups SHELL: "pid:pgid:sid" of the shell and its children
 groups() {
-	for p in $1 $(cat /proc/"$1"/task/*/children); do
+	for p in $1 $(child_of "$1"); do
 		cut -d' ' -f1,5,6 "/proc/$p/stat" | tr ' ' ':'
 	done | sort -n | tr '\n' ' '
 }

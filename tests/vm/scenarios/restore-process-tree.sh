@@ -9,20 +9,13 @@
 # leaves none of the tree's tasks behind.
 . /tests/vm/lib.sh
 
-tree_pids() { # root
-	echo "$1"
-	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-		tree_pids "$c"
-	done
-}
-
 for v in glibc-static musl-static dynamic; do
 	d=/tmp/tree-$v
 	start "$d" "$BIN/$v/forktree" "$d"
-	before=$(tree_pids "$pid" | sort -n | tr '\n' ' ')
+	before=$(tree_of "$pid" | sort -n | tr '\n' ' ')
 	echo "tree of $pid: $before"
 	expect 0 "" checkpoint --subtree "$pid" -o "$d/img0"
-	still=$(tree_pids "$pid" | sort -n | tr '\n' ' ')
+	still=$(tree_of "$pid" | sort -n | tr '\n' ' ')
 	[ "$still" = "$before" ] || fail "$v: the tree changed after a checkpoint: $still"
 	expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 	wait "$pid"
@@ -31,7 +24,7 @@ for v in glibc-static musl-static dynamic; do
 
 	(
 		sleep 1
-		tree_pids "$pid" | sort -n | tr '\n' ' ' >"$d/after"
+		tree_of "$pid" | sort -n | tr '\n' ' ' >"$d/after"
 		touch "$d/stop"
 	) &
 	expect 0 "" restart -i "$d/img"

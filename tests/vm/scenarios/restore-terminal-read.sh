@@ -6,28 +6,6 @@
 # gets the next line typed on the restart's terminal.
 . /tests/vm/lib.sh
 
-# type_line DIR FIFO LINE: types LINE on the terminal that ptyrun (pid $prun)
-# relays from FIFO.
-type_line() {
-	kill -0 "$prun" 2>/dev/null || fail "ptyrun ($2) is gone"
-	echo "$3" >"$1/$2"
-}
-
-# shown DIR FILE PATTERN: wait (10 s at most) until the terminal's
-# output FILE contains PATTERN.
-shown() {
-	i=0
-	until tr -d '\r' <"$1/$2" | grep -q -- "$3"; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || { show "$1" "$2"; fail "the terminal did not show '$3'"; }
-		sleep 0.1
-	done
-}
-
-show() {
-	tr -d '\r' <"$1/$2" | sed 's/^/  > /'
-}
-
 # in_read PID: the process sleeps in read() (system call 0 on x86_64)
 in_read() {
 	grep -q '^State:.*S' "/proc/$1/status" 2>/dev/null &&
