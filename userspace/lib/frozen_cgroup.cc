@@ -79,6 +79,47 @@ FrozenCgroup::FrozenCgroup(std::string_view name)
 	dir_ = open_file(path_, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+namespace {
+
+/* Whether thread @tid is inside system call @nr (/proc/TID/syscall). */
+bool in_syscall(pid_t tid, long nr)
+{
+	try {
+		std::string text = read_text(fmt::format("/proc/{}/syscall", tid));
+		return text.starts_with(fmt::format("{} ", nr));
+	} catch (const Error &) {
+		return false; /* gone, or not readable yet */
+	}
+}
+
+} // namespace
+
+void FrozenCgroup::freeze_when_in(std::size_t tasks, long nr, int timeout_ms)
+{
+	for (int waited = 0;; waited += 10) {
+		std::string list = read_text(path_ + "/cgroup.threads");
+		std::size_t n = 0, ready = 0;
+		for (std::size_t pos = 0; pos < list.size();) {
+			std::size_t eol = list.find('\n', pos);
+			if (eol == std::string::npos)
+				eol = list.size();
+			if (eol > pos) {
+				n++;
+				ready += in_syscall(std::stoi(list.substr(pos, eol - pos)), nr);
+			}
+			pos = eol + 1;
+		}
+		if (n == tasks && ready == tasks)
+			break;
+		if (waited >= timeout_ms)
+			throw Error(ETIMEDOUT,
+				    fmt::format("{}: {} of {} tasks waiting in restart()", path_,
+						ready, tasks));
+		::usleep(10000);
+	}
+	freeze();
+}
+
 void FrozenCgroup::freeze()
 {
 	std::string file = path_ + "/cgroup.freeze";

@@ -13,6 +13,7 @@
 
 #include "fd.h"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -39,8 +40,13 @@ public:
 	 */
 	explicit FrozenCgroup(std::string_view name);
 
-	/* Freezes the cgroup (cgroup.freeze = 1); throws cr::Error. */
-	void freeze();
+	/*
+	 * Waits until the cgroup holds @tasks threads, every one of them
+	 * inside system call @nr, then freezes the cgroup (cgroup.freeze =
+	 * 1): no task is frozen before it got where it must stop.  Throws
+	 * cr::Error: ETIMEDOUT after @timeout_ms, or what the files said.
+	 */
+	void freeze_when_in(std::size_t tasks, long nr, int timeout_ms);
 
 	/* Removes the cgroup, if it is empty (after a failed restore). */
 	void remove() noexcept;
@@ -50,6 +56,8 @@ public:
 	const std::string &path() const noexcept { return path_; }
 
 private:
+	void freeze();
+
 	std::string path_;
 	Fd dir_;
 };

@@ -25,8 +25,11 @@ RestoreStart start_restore(const RestoreRequest &req, SignalForwarder &forwarder
 	TreeOptions options{req.new_pidns, req.frozen ? req.frozen->fd() : -1};
 	pid_t root = build_tree(plan, tasks, req.log_fd, options, forwarder);
 	if (req.frozen) {
+		std::size_t live = 0;
+		for (const ckpt_task_ids &t : tasks)
+			live += !(t.flags & CKPT_TASK_ZOMBIE);
 		try {
-			req.frozen->freeze();
+			req.frozen->freeze_when_in(live, __NR_restart, 10000);
 		} catch (const cr::Error &) {
 			kill_tree(tasks, root, req.new_pidns);
 			throw;
