@@ -45,10 +45,14 @@ std::atomic_ref<std::uint32_t> next_of(PlanState *s)
 	return std::atomic_ref<std::uint32_t>(s->next);
 }
 
-void futex_wait(std::uint32_t *addr, std::uint32_t value) noexcept
+void futex_wait(std::uint32_t *addr, std::uint32_t value,
+		const struct timespec *timeout = nullptr) noexcept
 {
-	::syscall(SYS_futex, addr, FUTEX_WAIT, value, nullptr, nullptr, 0);
+	::syscall(SYS_futex, addr, FUTEX_WAIT, value, timeout, nullptr, 0);
 }
+
+/* How long restart waits for the tasks to take their next step. */
+constexpr int step_timeout_ms = 10000;
 
 void futex_wake_all(std::uint32_t *addr) noexcept
 {
@@ -252,13 +256,22 @@ std::string step_error(const cr::TreePlan &plan, std::uint32_t i, int err)
 	if (s.kind == cr::PlanStep::Kind::Create && err == EPERM)
 		return fmt::format("cannot create pid {}: choosing it needs CAP_CHECKPOINT_RESTORE",
 				   s.pid);
+	if (err == ETIMEDOUT)
+		return fmt::format("{}: not done within {} s (did a task of the tree die?)",
+				   cr::describe(s, plan), step_timeout_ms / 1000);
 	return fmt::format("{}: {}", cr::describe(s, plan), std::strerror(err));
 }
 
-/* Kills what the steps created, and reaps what is restart's child. */
-void kill_created(const cr::TreePlan &plan, PlanState *state) noexcept
+/*
+ * Kills what the steps created, and reaps what is restart's child.  In a
+ * pid namespace of its own the pids are not restart's: killing its init,
+ * the root, kills the rest.
+ */
+void kill_created(const cr::TreePlan &plan, PlanState *state, bool new_pidns) noexcept
 {
 	for (std::size_t i = 0; i < plan.steps.size(); i++) {
+		if (new_pidns && plan.steps[i].actor != 0)
+			continue;
 		if (state->created[i] > 0)
 			::kill(state->created[i], SIGKILL);
 	}
@@ -284,15 +297,22 @@ pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks,
 	forwarder.hold();
 	const std::uint32_t n = static_cast<std::uint32_t>(plan.steps.size());
 	pid_t root = 0;
+	int stalled_ms = 0;
 	for (;;) {
 		std::uint32_t i = next_of(state).load();
 		if (state->error || i >= n)
 			break;
 		const cr::PlanStep &s = plan.steps[i];
 		if (performer(s) != 0) {
-			futex_wait(&state->next, i);
+			/* a task that died (killed) would leave us waiting forever */
+			struct timespec tick = {0, 100 * 1000 * 1000};
+			futex_wait(&state->next, i, &tick);
+			stalled_ms = next_of(state).load() == i ? stalled_ms + 100 : 0;
+			if (stalled_ms >= step_timeout_ms)
+				pass_turn(state, i, ETIMEDOUT);
 			continue;
 		}
+		stalled_ms = 0;
 		pass_turn(state, i, perform(agent, i));
 		if (s.kind == cr::PlanStep::Kind::Create && !root)
 			root = state->created[i];
@@ -301,7 +321,7 @@ pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks,
 		forwarder.forward_to(root);
 	if (int err = state->error) {
 		std::string msg = step_error(plan, state->failed_step, err);
-		kill_created(plan, state);
+		kill_created(plan, state, options.new_pidns);
 		::munmap(mem, size);
 		throw cr::Error(err, msg);
 	}
