@@ -49,15 +49,20 @@ struct rst_waiter {
 static LIST_HEAD(rst_waiters);
 static DEFINE_MUTEX(rst_waiters_lock);
 
-/* Take the waiter of @pid in @ns off the list, or return NULL. */
-static struct rst_waiter *rst_take_waiter(struct pid_namespace *ns, pid_t pid)
+/*
+ * Take the waiter of @pid in @ns off the list, or return NULL; with
+ * @accessible, only one that the caller may restore.
+ */
+static struct rst_waiter *rst_take_waiter(struct pid_namespace *ns, pid_t pid,
+					  bool accessible)
 {
 	struct rst_waiter *w, *found = NULL;
 
 	mutex_lock(&rst_waiters_lock);
 	list_for_each_entry(w, &rst_waiters, list) {
 		if (task_pid_nr_ns(w->task, ns) == pid &&
-		    task_active_pid_ns(w->task) == ns) {
+		    task_active_pid_ns(w->task) == ns &&
+		    (!accessible || !ckpt_may_access(NULL, w->task))) {
 			list_del(&w->list);
 			w->claimed = true;
 			found = w;
@@ -147,10 +152,10 @@ static int rst_claim(struct ckpt_ctx *ctx, const struct ckpt_task_ids *ids,
 		     struct rst_waiter **wp)
 {
 	struct rst_waiter *w;
-	int i, ret;
+	int i;
 
 	for (i = 0; i < RST_JOIN_WAIT_MS / RST_JOIN_POLL_MS; i++) {
-		w = rst_take_waiter(ctx->pid_ns, ids->pid);
+		w = rst_take_waiter(ctx->pid_ns, ids->pid, true);
 		if (w)
 			break;
 		if (msleep_interruptible(RST_JOIN_POLL_MS))
@@ -158,15 +163,12 @@ static int rst_claim(struct ckpt_ctx *ctx, const struct ckpt_task_ids *ids,
 	}
 	if (!w)
 		return ckpt_err(ctx, -ESRCH,
-				"pid %d did not enter restart(RESTART_TASK) within %d ms",
+				"pid %d did not enter restart(RESTART_TASK) within %d ms, or the caller may not restore it",
 				ids->pid, RST_JOIN_WAIT_MS);
 	*wp = w;
 	w->coord = ctx;
 	w->ids = ids;
-	ret = ckpt_may_access(ctx, w->task);
-	if (!ret)
-		ret = rst_check_created(ctx, w->task, ids);
-	return ret;
+	return rst_check_created(ctx, w->task, ids);
 }
 
 /* Let the task of @w read its records; return its result. */
@@ -178,14 +180,17 @@ static int rst_run_task(struct ckpt_ctx *ctx, struct rst_waiter *w)
 	return w->ret;
 }
 
-/* On a failure, claim and abort the tree's tasks that did not start yet. */
+/*
+ * On a failure, claim and abort the tree's tasks that did not start yet,
+ * those the caller may restore.
+ */
 static void rst_abort_waiting(struct ckpt_ctx *ctx)
 {
 	struct rst_waiter *w;
 	u32 i;
 
 	for (i = 0; i < ctx->nr_tree; i++) {
-		w = rst_take_waiter(ctx->pid_ns, ctx->tree[i].pid);
+		w = rst_take_waiter(ctx->pid_ns, ctx->tree[i].pid, true);
 		if (w) {
 			w->abort = true;
 			complete(&w->go);
@@ -250,7 +255,12 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 		complete(&waiters[i]->verdict);
 	}
 	kvfree(waiters);
+	rst_files_end(ctx);
+	return ret;
+
 out_files:
+	/* the tree's tasks waiting for us must not wait forever */
+	rst_abort_waiting(ctx);
 	rst_files_end(ctx);
 	return ret;
 }

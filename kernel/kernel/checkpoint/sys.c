@@ -66,28 +66,35 @@ static struct task_struct *ckpt_get_task(pid_t pid)
 	return task;
 }
 
-/**
- * ckpt_may_access - may the caller checkpoint or restore @task?
- * @ctx: the checkpoint or restart
- * @task: the task
- *
- * Return: 0, or -EPERM with a log message.
- */
-int ckpt_may_access(struct ckpt_ctx *ctx, struct task_struct *task)
+/* Why the caller may not checkpoint or restore @task, or NULL. */
+static const char *ckpt_access_denied(struct task_struct *task)
 {
 	const struct cred *cred = get_task_cred(task);
 	bool capable = checkpoint_restore_ns_capable(cred->user_ns);
 
 	put_cred(cred);
 	if (!capable)
-		return ckpt_err(ctx, -EPERM,
-				"pid %d: CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN in its user namespace is required",
-				task_pid_vnr(task));
+		return "CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN in its user namespace is required";
 	if (!ptrace_may_access(task, PTRACE_MODE_ATTACH_REALCREDS))
-		return ckpt_err(ctx, -EPERM,
-				"pid %d: no permission to ptrace-attach to it",
-				task_pid_vnr(task));
-	return 0;
+		return "no permission to ptrace-attach to it";
+	return NULL;
+}
+
+/**
+ * ckpt_may_access - may the caller checkpoint or restore @task?
+ * @ctx: the checkpoint or restart, or NULL for no log message
+ * @task: the task
+ *
+ * Return: 0, or -EPERM with a log message.
+ */
+int ckpt_may_access(struct ckpt_ctx *ctx, struct task_struct *task)
+{
+	const char *why = ckpt_access_denied(task);
+
+	if (!why)
+		return 0;
+	return ctx ? ckpt_err(ctx, -EPERM, "pid %d: %s", task_pid_vnr(task), why) :
+		     -EPERM;
 }
 
 /*
