@@ -9,6 +9,29 @@
 B=/tests/bench
 ms() { echo $((($2 - $1) / 1000000)); }
 
+# measure DIR PID: once PID (which writes timestamps to DIR/progress)
+# created DIR/ready, checkpoint --kill it and restart it; sets $ckpt and
+# $rst (ms, restart until the restored PID runs again) and $size (bytes).
+measure() {
+	while [ ! -e $1/ready ]; do sleep 0.05; done
+	t0=$($B/now)
+	checkpoint --subtree --kill $2 -o $1/img || exit 1
+	t1=$($B/now)
+	wait $2 2>/dev/null
+	sleep 0.5 # killed children go away
+	size=$(stat -c %s $1/img)
+	t2=$($B/now)
+	restart -i $1/img &
+	rpid=$!
+	while [ "$(cat $1/progress)" -lt "$t2" ]; do :; done
+	t3=$($B/now)
+	touch $1/stop
+	wait $rpid || exit 1
+	ckpt=$(ms $t0 $t1)
+	rst=$(ms $t2 $t3)
+	rm -f $1/img
+}
+
 memcpy=$($B/memcpy-bw 64)
 t0=$($B/now)
 dd if=/dev/zero of=/tmp/dd bs=1M count=256 2>/dev/null
@@ -21,25 +44,9 @@ for mb in 16 64 256; do
 	d=/tmp/bench-$mb
 	mkdir -p $d
 	$B/memhog $mb $d &
-	pid=$!
-	while [ ! -e $d/ready ]; do sleep 0.05; done
-	t0=$($B/now)
-	checkpoint --subtree --kill $pid -o $d/img || exit 1
-	t1=$($B/now)
-	wait $pid 2>/dev/null
-	size=$(stat -c %s $d/img)
-	t2=$($B/now)
-	restart -i $d/img &
-	rpid=$!
-	while [ "$(cat $d/progress)" -lt "$t2" ]; do :; done
-	t3=$($B/now)
-	touch $d/stop
-	wait $rpid || exit 1
-	ckpt=$(ms $t0 $t1)
-	rst=$(ms $t2 $t3)
+	measure $d $!
 	thr=$((size * 1000 / (ckpt + 1) / 1000000))
 	echo "bench: ${mb} MiB: checkpoint ${ckpt} ms, image $((size / 1048576)) MiB, restart ${rst} ms, dump ${thr} MB/s = $((thr * 100 / memcpy))% of memcpy, $((thr * 100 / tmpfs))% of tmpfs write"
-	rm -f $d/img
 done
 
 for n in 1 10 100 100t; do
@@ -48,24 +55,7 @@ for n in 1 10 100 100t; do
 	what="tree of ${n%t}" mode=
 	[ "$n" = 100t ] && what="process of 100 threads" mode=threads
 	$B/forkn ${n%t} $d $mode &
-	pid=$!
-	while [ ! -e $d/ready ]; do sleep 0.05; done
-	t0=$($B/now)
-	checkpoint --subtree --kill $pid -o $d/img || exit 1
-	t1=$($B/now)
-	wait $pid 2>/dev/null
-	sleep 0.5 # the killed children go away
-	size=$(stat -c %s $d/img)
-	t2=$($B/now)
-	restart -i $d/img &
-	rpid=$!
-	while [ "$(cat $d/progress)" -lt "$t2" ]; do :; done
-	t3=$($B/now)
-	touch $d/stop
-	wait $rpid || exit 1
-	ckpt=$(ms $t0 $t1)
-	rst=$(ms $t2 $t3)
+	measure $d $!
 	n=${n%t}
 	echo "bench: $what: checkpoint ${ckpt} ms ($((ckpt * 1000 / n)) us per task), image $((size / 1048576)) MiB, restart ${rst} ms ($((rst * 1000 / n)) us per task)"
-	rm -f $d/img
 done

@@ -95,3 +95,34 @@ shown() {
 show() {
 	tr -d '\r' <"$1/$2" | sed 's/^/  > /'
 }
+
+# ns_ids ROOT: "pid:ppid:pgid:sid" as seen inside ROOT's pid namespace,
+# for every task of ROOT's tree (ROOT's parent, outside, as 0), sorted.
+ns_ids() {
+	for p in $(tree_of "$1"); do
+		pp=0
+		[ "$p" = "$1" ] || pp=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status")
+		[ "$pp" = 0 ] || pp=$(awk '/^NSpid:/ { print $NF }' "/proc/$pp/status")
+		awk -v pp="$pp" '
+			/^NSpid:/ { pid = $NF }
+			/^NSpgid:/ { pgid = $NF }
+			/^NSsid:/ { sid = $NF }
+			END { print pid ":" pp ":" pgid ":" sid }
+		' "/proc/$p/status"
+	done | sort -n | tr '\n' ' '
+}
+
+# restart_pidns IMAGE: restart --pidns in the background; sets $rpid
+# (restart) and, once restart created it and a second passed, $root.
+restart_pidns() {
+	restart --pidns -i "$1" &
+	rpid=$!
+	i=0
+	while [ -z "$(child_of "$rpid")" ]; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "restart --pidns created no task"
+		sleep 0.1
+	done
+	sleep 1
+	root=$(child_of "$rpid")
+}

@@ -9,15 +9,6 @@
 # and keeps running; --subtree skips that check.
 . /tests/vm/lib.sh
 
-# inner_pids ROOT: "inner-pid:inner-ppid" of ROOT's tree, sorted
-inner_pids() {
-	for p in $(tree_of "$1"); do
-		ns=$(awk '/^NSpid:/ { print $3 }' "/proc/$p/status")
-		pp=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status")
-		[ "$p" = "$1" ] && ppns=0 || ppns=$(awk '/^NSpid:/ { print $3 }' "/proc/$pp/status")
-		echo "$ns:$ppns"
-	done | sort -n | tr '\n' ' '
-}
 d=/tmp/container-leak
 rm -rf "$d"
 mkdir -p "$d"
@@ -42,10 +33,10 @@ unshare -p -f sh -c "exec $BIN/glibc-static/forktree $d </dev/null >>$d/out 2>&1
 upid=$!
 wait_ready "$d" "the container's init"
 init=$(child_of "$upid")
-before=$(inner_pids "$init")
+before=$(ns_ids "$init")
 echo "container init $init; inside: $before"
 case "$before" in
-1:0\ *) ;;
+1:0:*) ;;
 *) fail "the setup did not work: the init is not pid 1 inside" ;;
 esac
 
@@ -55,17 +46,8 @@ expect 0 "CONTAINER" ckptinfo "$d/img"
 
 expect 1 "cannot create pid 1: it is taken" restart -i "$d/img"
 
-restart --pidns -i "$d/img" &
-rpid=$!
-i=0
-while [ -z "$(child_of "$rpid")" ]; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "restart --pidns created no task"
-	sleep 0.1
-done
-sleep 1
-root=$(child_of "$rpid")
-after=$(inner_pids "$root")
+restart_pidns "$d/img"
+after=$(ns_ids "$root")
 touch "$d/stop"
 wait "$rpid" || fail "restart --pidns exited $?"
 said "$d" "tree intact: 15 processes"
