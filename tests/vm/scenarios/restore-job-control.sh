@@ -56,6 +56,17 @@ type_line "$d" in2 "jobs"
 shown "$d" out2 "ticker 100000 a"
 shown "$d" out2 "ticker 100000 b"
 type_line "$d" in2 "kill %1 %2"
+# the shell reports the end of a job at a prompt or `jobs` after it
+# reaped it: wait until the jobs ended, then ask
+for p in $(child_of "$sh_pid"); do
+	i=0
+	while grep -q '^State:.*[RS]' "/proc/$p/status" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "job $p did not end"
+		sleep 0.1
+	done
+done
+type_line "$d" in2 "jobs"
 shown "$d" out2 "Terminated.*ticker 100000 a"
 type_line "$d" in2 "exit"
 wait "$prun"
