@@ -21,15 +21,40 @@ record() { # PASS|FAIL name
 	echo "$1 $2"
 }
 
-# Read TAP from stdin; comment lines go to the log file $1.
+# Read TAP from stdin; comment lines go to the log file $1.  The block
+# of comment lines before a result line is that test's output (a
+# kselftest prints its whole output, then one line per case): for a
+# "not ok", its last 40 lines are kept in $details, shown at the end.
+details=$logs/failure-details.txt
+: >"$details"
 tap() {
+	block=$logs/block.out
+	: >"$block"
+	fresh=0
 	while IFS= read -r line; do
 		case "$line" in
-		"ok "*) record PASS "$(echo "$line" | sed -E 's/^ok [0-9]+ (- )?//')" ;;
-		"not ok "*) record FAIL "$(echo "$line" | sed -E 's/^not ok [0-9]+ (- )?//')" ;;
-		*) echo "$line" >>"$1" ;;
+		"ok "*)
+			record PASS "$(echo "$line" | sed -E 's/^ok [0-9]+ (- )?//')"
+			fresh=1
+			;;
+		"not ok "*)
+			name=$(echo "$line" | sed -E 's/^not ok [0-9]+ (- )?//')
+			record FAIL "$name"
+			{
+				echo "--- output of $name (last 40 lines)"
+				tail -40 "$block"
+			} >>"$details"
+			fresh=1
+			;;
+		*)
+			echo "$line" >>"$1"
+			[ "$fresh" = 1 ] && : >"$block"
+			fresh=0
+			echo "$line" >>"$block"
+			;;
 		esac
 	done
+	rm -f "$block"
 }
 
 # A build step: its output goes to a log, shown when it fails.
@@ -102,6 +127,8 @@ fi
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")
 if [ "$failed" -gt 0 ]; then
+	echo
+	cat "$details"
 	echo
 	echo "failed:"
 	grep '^FAIL ' "$results" | sed 's/^FAIL /  /'

@@ -123,6 +123,43 @@ restart_pidns() {
 		[ $i -lt 100 ] || fail "restart --pidns created no task"
 		sleep 0.1
 	done
-	sleep 1
 	root=$(child_of "$rpid")
+	restored "$root"
+}
+
+# restored PID [N]: wait (20 s at most) until restart restored PID: it
+# has N threads (1 by default), each with its own name again (restart's
+# tasks are called "restart" until then) and out of restart(), system
+# call 501 on x86_64.  Every task of a tree resumes at the same time.
+restored() {
+	i=0
+	until restored_now "$1" "${2:-1}"; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || fail "pid $1 was not restored within 20 s"
+		sleep 0.1
+	done
+}
+
+restored_now() {
+	[ -d "/proc/$1/task" ] || return 1
+	n=0
+	for t in /proc/"$1"/task/*; do
+		[ "$(cat "$t/comm" 2>/dev/null)" = restart ] && return 1
+		read -r nr rest <"$t/syscall" 2>/dev/null || return 1
+		[ "$nr" = 501 ] && return 1
+		n=$((n + 1))
+	done
+	[ "$n" -ge "$2" ]
+}
+
+# gone PID...: wait (10 s at most) until none of the pids exists.
+gone() {
+	i=0
+	for p in "$@"; do
+		while [ -d "/proc/$p" ]; do
+			i=$((i + 1))
+			[ $i -lt 100 ] || fail "pid $p is left: $(cat "/proc/$p/stat")"
+			sleep 0.1
+		done
+	done
 }

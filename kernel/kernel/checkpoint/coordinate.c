@@ -159,7 +159,9 @@ static int rst_claim(struct ckpt_ctx *ctx, const struct ckpt_task_ids *ids,
 		if (w)
 			break;
 		if (msleep_interruptible(RST_JOIN_POLL_MS))
-			return -EINTR;
+			return ckpt_err(ctx, -EINTR,
+					"a signal interrupted the wait for pid %d",
+					ids->pid);
 	}
 	if (!w)
 		return ckpt_err(ctx, -ESRCH,
@@ -169,6 +171,25 @@ static int rst_claim(struct ckpt_ctx *ctx, const struct ckpt_task_ids *ids,
 	w->coord = ctx;
 	w->ids = ids;
 	return rst_check_created(ctx, w->task, ids);
+}
+
+/*
+ * Every live task of the tree must wait in restart() before any is
+ * restored: a thread still in user mode would run on the memory that its
+ * leader's restore replaces.
+ */
+static int rst_claim_all(struct ckpt_ctx *ctx, struct rst_waiter **waiters)
+{
+	int ret = 0;
+	u32 i;
+
+	for (i = 0; !ret && i < ctx->nr_tree; i++) {
+		if (ctx->tree[i].flags & CKPT_TASK_ZOMBIE)
+			ret = rst_check_zombie(ctx, &ctx->tree[i]);
+		else
+			ret = rst_claim(ctx, &ctx->tree[i], &waiters[i]);
+	}
+	return ret;
 }
 
 /* Let the task of @w read its records; return its result. */
@@ -181,17 +202,27 @@ static int rst_run_task(struct ckpt_ctx *ctx, struct rst_waiter *w)
 }
 
 /*
- * On a failure, claim and abort the tree's tasks that did not start yet,
- * those the caller may restore.
+ * The end of a restart: a task that read its records learns the verdict;
+ * one claimed but not started is aborted, and so is every task of the
+ * tree still waiting unclaimed that the caller may restore.  An aborted
+ * waiter is not touched again: it lives on its task's stack.
  */
-static void rst_abort_waiting(struct ckpt_ctx *ctx)
+static void rst_end_tasks(struct ckpt_ctx *ctx, struct rst_waiter **waiters,
+			  u32 started, int ret)
 {
 	struct rst_waiter *w;
 	u32 i;
 
 	for (i = 0; i < ctx->nr_tree; i++) {
-		w = rst_take_waiter(ctx->pid_ns, ctx->tree[i].pid, true);
-		if (w) {
+		w = waiters ? waiters[i] : NULL;
+		if (!w)
+			w = rst_take_waiter(ctx->pid_ns, ctx->tree[i].pid, true);
+		if (!w)
+			continue;
+		if (i < started) {
+			w->ok = !ret;
+			complete(&w->verdict);
+		} else {
 			w->abort = true;
 			complete(&w->go);
 		}
@@ -208,8 +239,8 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 {
 	struct rst_waiter **waiters;
 	struct ckpt_hdr h;
+	u32 started = 0;
 	int ret;
-	u32 i;
 
 	if (ctx->flags & RESTART_FROZEN)
 		return ckpt_err(ctx, -EOPNOTSUPP,
@@ -228,15 +259,10 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 		ret = -ENOMEM;
 		goto out_files;
 	}
-	for (i = 0; !ret && i < ctx->nr_tree; i++) {
-		if (ctx->tree[i].flags & CKPT_TASK_ZOMBIE) {
-			ret = rst_check_zombie(ctx, &ctx->tree[i]);
-			continue;
-		}
-		ret = rst_claim(ctx, &ctx->tree[i], &waiters[i]);
-		if (!ret)
-			ret = rst_run_task(ctx, waiters[i]);
-	}
+	ret = rst_claim_all(ctx, waiters);
+	for (started = 0; !ret && started < ctx->nr_tree; started++)
+		if (waiters[started])
+			ret = rst_run_task(ctx, waiters[started]);
 	if (!ret)
 		ret = rst_next_hdr(ctx, &h);
 	if (!ret && h.type != CKPT_REC_TAIL)
@@ -245,22 +271,14 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 			       ctx->rec_pos, h.type);
 	if (!ret)
 		ret = rst_read_tail(ctx, &h);
-
-	if (ret)
-		rst_abort_waiting(ctx);
-	for (i = 0; i < ctx->nr_tree; i++) {
-		if (!waiters[i])
-			continue;
-		waiters[i]->ok = !ret;
-		complete(&waiters[i]->verdict);
-	}
+	rst_end_tasks(ctx, waiters, started, ret);
 	kvfree(waiters);
 	rst_files_end(ctx);
 	return ret;
 
 out_files:
 	/* the tree's tasks waiting for us must not wait forever */
-	rst_abort_waiting(ctx);
+	rst_end_tasks(ctx, NULL, 0, ret);
 	rst_files_end(ctx);
 	return ret;
 }
@@ -322,7 +340,11 @@ long rst_join(struct ckpt_ctx *ctx)
 	ctx->seen = RST_SEEN_TREE;
 	if (!ctx->logfile && w.coord->logfile)
 		ctx->logfile = get_file(w.coord->logfile);
-	ret = fatal_signal_pending(current) ? -EINTR : rst_read_task(ctx);
+	if (fatal_signal_pending(current))
+		ret = ckpt_err(ctx, -EINTR, "pid %d was killed before its restore",
+			       ctx->ids.pid);
+	else
+		ret = rst_read_task(ctx);
 	rst_stream_move(w.coord, ctx);
 	ctx->file = NULL;
 	w.ret = ret;

@@ -31,7 +31,7 @@ expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 wait "$pid"
 restart -i "$d/img" &
 rpid=$!
-sleep 0.5
+restored "$pid"
 ppid=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$pid/status")
 [ "$ppid" = "$rpid" ] || fail "the restored process has parent $ppid, not restart ($rpid)"
 kill -KILL "$pid"

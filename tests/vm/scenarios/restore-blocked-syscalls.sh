@@ -14,7 +14,7 @@ for mode in nanosleep poll select futex pause; do
 		wait "$pid"
 		restart -i "$d/img" >/dev/null 2>&1 &
 		rpid=$!
-		sleep 1
+		restored "$pid"
 		touch "$d/stop"
 		[ "$mode" = pause ] && kill -USR1 "$pid"
 		wait "$rpid"

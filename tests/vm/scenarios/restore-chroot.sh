@@ -34,7 +34,7 @@ expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 wait "$pid"
 expect 0 "cwd $jail  root $jail" ckptinfo "$d/img"
 
-(sleep 1; paths "$pid" >"$d/after"; touch "$d/stop") &
+(restored "$pid"; paths "$pid" >"$d/after"; touch "$d/stop") &
 expect 0 "" restart -i "$d/img"
 said "$d" "state intact"
 after=$(cat "$d/after")

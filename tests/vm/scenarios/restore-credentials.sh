@@ -13,7 +13,7 @@ pid=$(pidof counter)
 before=$(grep -E '^(Uid|Gid|Groups|Cap[A-Z][a-z][a-z])' /proc/$pid/status)
 expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 sleep 0.2
-(sleep 1; grep -E '^(Uid|Gid|Groups|Cap[A-Z][a-z][a-z])' /proc/$pid/status >"$d/after"; touch "$d/stop") &
+(restored "$pid"; grep -E '^(Uid|Gid|Groups|Cap[A-Z][a-z][a-z])' /proc/$pid/status >"$d/after"; touch "$d/stop") &
 expect 0 "" restart -i "$d/img"
 said "$d" "state intact"
 after=$(cat "$d/after")

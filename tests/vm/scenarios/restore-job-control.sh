@@ -45,7 +45,7 @@ wait "$prun"
 
 "$BIN/glibc-static/ptyrun" "$d/in2" "$d/out2" -- restart -i "$d/img" &
 prun=$!
-sleep 2
+restored "$sh_pid"
 after=$(groups "$sh_pid")
 echo "restored (pid:pgid:sid): $after"
 [ "$after" = "$before" ] || fail "the shell's groups and session differ after restart"

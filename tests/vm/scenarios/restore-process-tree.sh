@@ -23,7 +23,7 @@ for v in glibc-static musl-static dynamic; do
 	grep -q "zombie, wait status 0x700" /tmp/expect.out || fail "$v: ckptinfo shows no zombie"
 
 	(
-		sleep 1
+		restored "$pid"
 		tree_of "$pid" | sort -n | tr '\n' ' ' >"$d/after"
 		touch "$d/stop"
 	) &
@@ -40,14 +40,8 @@ off=$(ckptinfo "$d/img" | awk '$2 == "TASK" { if (++n == 3) print $1 }')
 [ -n "$off" ] || fail "no third TASK record in the image"
 head -c $((off + 3000)) "$d/img" >"$d/cut"
 expect 1 "truncated" restart -i "$d/cut"
-sleep 0.5
-for p in $before; do
-	[ -d "/proc/$p" ] && fail "pid $p is left after the failed restart: $(cat /proc/$p/stat)"
-done
+gone $before
 cat "$d/cut" | restart >/tmp/expect.out 2>&1 && fail "restart of a cut image from a pipe succeeded"
 sed 's/^/  | /' /tmp/expect.out
-sleep 0.5
-for p in $before; do
-	[ -d "/proc/$p" ] && fail "pid $p is left after the failed restart from a pipe"
-done
+gone $before
 echo "a restart that fails in the third task leaves no task behind"

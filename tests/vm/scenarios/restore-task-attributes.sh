@@ -31,7 +31,7 @@ echo "$before" | head -1 | grep -q "^$pid $pid 5$" ||
 
 expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 sleep 0.2
-(sleep 1; attrs "$pid" >"$d/after"; touch "$d/stop") &
+(restored "$pid"; attrs "$pid" >"$d/after"; touch "$d/stop") &
 expect 0 "" restart -i "$d/img"
 said "$d" "state intact"
 after=$(cat "$d/after")
