@@ -127,13 +127,13 @@ restart_pidns() {
 	restored "$root"
 }
 
-# restored PID [N]: wait (20 s at most) until restart restored PID: it
-# has N threads (1 by default), each with its own name again (restart's
-# tasks are called "restart" until then) and out of restart(), system
-# call 501 on x86_64.  Every task of a tree resumes at the same time.
+# restored PID: wait (20 s at most) until restart restored PID, its
+# child: restart() returns once every task of the tree committed its
+# state, and then restart waits for PID in wait4(), system call 61 on
+# x86_64.
 restored() {
 	i=0
-	until restored_now "$1" "${2:-1}"; do
+	until restored_now "$1"; do
 		i=$((i + 1))
 		[ $i -lt 200 ] || fail "pid $1 was not restored within 20 s"
 		sleep 0.1
@@ -141,15 +141,10 @@ restored() {
 }
 
 restored_now() {
-	[ -d "/proc/$1/task" ] || return 1
-	n=0
-	for t in /proc/"$1"/task/*; do
-		[ "$(cat "$t/comm" 2>/dev/null)" = restart ] && return 1
-		read -r nr rest <"$t/syscall" 2>/dev/null || return 1
-		[ "$nr" = 501 ] && return 1
-		n=$((n + 1))
-	done
-	[ "$n" -ge "$2" ]
+	pp=$(awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+	[ -n "$pp" ] && [ "$pp" != 0 ] || return 1
+	read -r nr rest <"/proc/$pp/syscall" 2>/dev/null || return 1
+	[ "$nr" = 61 ]
 }
 
 # gone PID...: wait (10 s at most) until none of the pids exists.

@@ -30,11 +30,13 @@ TreeRecord parse_tree_record(const Record &rec)
 {
 	ckpt_rec_tree tree = load<ckpt_rec_tree>(rec.bytes);
 	std::span<const std::byte> rest = std::span(rec.bytes).subspan(sizeof(tree));
-	std::size_t n = std::min<std::size_t>(tree.nr_tasks, rest.size() / sizeof(ckpt_task_ids));
+	/* an entry of an older format leaves the newer fields 0 */
+	std::size_t size = tree_entry_size(tree);
+	std::size_t n = std::min<std::size_t>(tree.nr_tasks, rest.size() / size);
 	TreeRecord out;
 	out.tasks.reserve(n);
 	for (std::size_t i = 0; i < n; i++)
-		out.tasks.push_back(load<ckpt_task_ids>(rest.subspan(i * sizeof(ckpt_task_ids))));
+		out.tasks.push_back(load<ckpt_task_ids>(rest.subspan(i * size, size)));
 	return out;
 }
 

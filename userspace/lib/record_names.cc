@@ -152,7 +152,8 @@ std::string task_flags_names(std::uint32_t flags)
 	return flag_names(flags, {{CKPT_TASK_SESSION_LEADER, "SESSION_LEADER"},
 				  {CKPT_TASK_GROUP_LEADER, "GROUP_LEADER"},
 				  {CKPT_TASK_ZOMBIE, "ZOMBIE"},
-				  {CKPT_TASK_SUBREAPER, "SUBREAPER"}});
+				  {CKPT_TASK_SUBREAPER, "SUBREAPER"},
+				  {CKPT_TASK_CTTY, "CTTY"}});
 }
 
 std::string prot_rwx(std::uint32_t prot)

@@ -126,7 +126,7 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 	}
 	case CKPT_REC_TREE: {
 		auto r = load<ckpt_rec_tree>(rec.bytes);
-		std::uint64_t bytes = std::uint64_t{r.nr_tasks} * sizeof(ckpt_task_ids);
+		std::uint64_t bytes = std::uint64_t{r.nr_tasks} * tree_entry_size(r);
 		return VariablePart{fmt::format("task count {} ({} bytes)", r.nr_tasks, bytes),
 				    bytes, sizeof(r)};
 	}
@@ -186,6 +186,12 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 /* Checks that the variable part a record's structure announces fits in the record. */
 void check_variable_part(const Record &rec, unsigned page_shift)
 {
+	if (rec.type == CKPT_REC_TREE) {
+		std::size_t size = tree_entry_size(load<ckpt_rec_tree>(rec.bytes));
+		if (size < CKPT_TASK_IDS_SIZE_1_0 || size > CKPT_TASK_IDS_SIZE_MAX || size % 8)
+			throw Error(EINVAL, rec.offset,
+				    fmt::format("TREE record entries of {} bytes", size));
+	}
 	std::optional<VariablePart> part = variable_part(rec, page_shift);
 	if (part && part->bytes > rec.len - part->fixed)
 		throw Error(EINVAL, rec.offset,
@@ -194,6 +200,11 @@ void check_variable_part(const Record &rec, unsigned page_shift)
 }
 
 } // namespace
+
+std::size_t tree_entry_size(const ckpt_rec_tree &tree) noexcept
+{
+	return tree.task_size ? tree.task_size : CKPT_TASK_IDS_SIZE_1_0;
+}
 
 std::size_t RecordReader::read_bytes(std::span<std::byte> buf, std::uint64_t at)
 {

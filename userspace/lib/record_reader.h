@@ -11,7 +11,8 @@
  *  - a type this reader does not know is an error unless CKPT_REC_OPTIONAL
  *    is set, in which case the record is skipped;
  *  - a record of a known type holds at least its structure, and the
- *    variable part its structure announces (ERROR message, TREE tasks,
+ *    variable part its structure announces (ERROR message, TREE tasks of
+ *    32 to 256 bytes each,
  *    CREDS groups, CPU xsave area, MM, VMA, FILE and FS paths, PAGES page
  *    data) fits in the record;
  *  - the TAIL record has the right magic and a known checksum type, and
@@ -53,6 +54,9 @@ struct ErrorRecord {
 	std::int32_t error = 0; /* negative errno, as stored */
 	std::string message;
 };
+
+/* The bytes of each entry of a TREE record (format 1.0 says 0 for 32). */
+std::size_t tree_entry_size(const ckpt_rec_tree &tree) noexcept;
 
 class RecordReader {
 public:

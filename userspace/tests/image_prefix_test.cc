@@ -11,6 +11,8 @@
 #include "record_writer.h"
 #include "test_util.h"
 
+#include <algorithm>
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -158,6 +160,7 @@ TEST(ImagePrefix, TreesOfProcessesAndThreads)
 		w.write_header(cr::make_header(9, 0));
 		ckpt_rec_tree tree{};
 		tree.nr_tasks = 2;
+		tree.task_size = sizeof(ckpt_task_ids);
 		ckpt_task_ids t[2]{};
 		t[0].pid = t[0].tgid = 9;
 		t[1].pid = 10;
@@ -169,4 +172,61 @@ TEST(ImagePrefix, TreesOfProcessesAndThreads)
 	prefix = cr::read_image_prefix(fd.get());
 	ASSERT_EQ(prefix.tree.tasks.size(), 2u);
 	EXPECT_EQ(prefix.tree.tasks[1].tgid, 9);
+}
+
+namespace {
+
+/* A tree of tasks 9 and 10 whose entries are @size bytes, task_size @task_size. */
+Bytes tree_image(std::size_t size, std::uint32_t task_size)
+{
+	return crtest::build_image([=](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(9, 0));
+		ckpt_rec_tree tree{};
+		tree.nr_tasks = 2;
+		tree.task_size = task_size;
+		Bytes entries(2 * size, std::byte{0x5a}); /* fields of a newer format */
+		for (std::size_t i = 0; i < 2; i++) {
+			ckpt_task_ids t{};
+			t.pid = t.tgid = static_cast<std::int32_t>(9 + i);
+			t.ppid = i ? 9 : 0;
+			t.pgid = t.sid = 9;
+			t.flags = CKPT_TASK_CTTY;
+			t.tty_pgrp = 0;
+			std::span<const std::byte> b = cr::bytes_of(t);
+			std::copy_n(b.begin(), std::min(size, b.size()),
+				    entries.begin() + i * size);
+		}
+		crtest::write_record(w, CKPT_REC_TREE, tree, entries);
+		w.write_tail();
+	});
+}
+
+} // namespace
+
+TEST(ImagePrefix, TreeEntriesOfOtherFormats)
+{
+	/* format 1.0: task_size 0, entries without tty_pgrp */
+	cr::Fd fd = crtest::memfd_with(tree_image(CKPT_TASK_IDS_SIZE_1_0, 0));
+	cr::ImagePrefix prefix = cr::read_image_prefix(fd.get());
+	ASSERT_EQ(prefix.tree.tasks.size(), 2u);
+	EXPECT_EQ(prefix.tree.tasks[1].pid, 10);
+	EXPECT_EQ(prefix.tree.tasks[1].ppid, 9);
+	EXPECT_EQ(prefix.tree.tasks[1].tty_pgrp, 0);
+
+	/* a newer format: what this reader does not know is skipped */
+	fd = crtest::memfd_with(tree_image(64, 64));
+	prefix = cr::read_image_prefix(fd.get());
+	ASSERT_EQ(prefix.tree.tasks.size(), 2u);
+	EXPECT_EQ(prefix.tree.tasks[1].pid, 10);
+	EXPECT_EQ(prefix.tree.tasks[1].flags, CKPT_TASK_CTTY);
+	EXPECT_EQ(prefix.tree.tasks[1].pad, 0u);
+}
+
+TEST(ImagePrefix, TreeEntriesOfBadSizes)
+{
+	for (std::uint32_t size : {24u, 36u, 264u}) {
+		cr::Error e = expect_prefix_error(tree_image(size, size), EINVAL,
+						  sizeof(ckpt_rec_header));
+		EXPECT_THAT(e.what(), HasSubstr(fmt::format("entries of {} bytes", size)));
+	}
 }

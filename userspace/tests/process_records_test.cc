@@ -269,12 +269,13 @@ TEST(ProcessRecords, VariablePartMustFit)
 		w.write_header(cr::make_header(4242, 0));
 		ckpt_rec_tree tree{};
 		tree.nr_tasks = 3;
+		tree.task_size = sizeof(ckpt_task_ids);
 		crtest::write_record(w, CKPT_REC_TREE, tree, Bytes(2 * sizeof(ckpt_task_ids)));
 		w.write_tail();
 	});
 	cr::Error e = expect_malformed(image, sizeof(ckpt_rec_header));
-	EXPECT_THAT(e.what(), HasSubstr("TREE record task count 3 (96 bytes) does not fit in the "
-					"80-byte record"));
+	EXPECT_THAT(e.what(), HasSubstr("TREE record task count 3 (120 bytes) does not fit in the "
+					"96-byte record"));
 }
 
 TEST(ProcessRecords, PageDataCountsInHeaderPageSize)
@@ -417,7 +418,8 @@ TEST(ProcessRecords, Names)
 	EXPECT_EQ(cr::vma_flags_names(0), "none");
 	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_GROWSDOWN | CKPT_VMA_DONTDUMP),
 		  "GROWSDOWN|DONTDUMP");
-	EXPECT_EQ(cr::task_flags_names(CKPT_TASK_GROUP_LEADER | 0x10), "GROUP_LEADER|0x10");
+	EXPECT_EQ(cr::task_flags_names(CKPT_TASK_GROUP_LEADER | CKPT_TASK_CTTY | 0x40),
+		  "GROUP_LEADER|CTTY|0x40");
 	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_CHR), "chr");
 	EXPECT_EQ(cr::file_kind_name(0), "unknown (0)");
 	EXPECT_EQ(cr::open_flags_names(O_RDONLY), "O_RDONLY");

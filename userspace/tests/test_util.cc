@@ -44,6 +44,7 @@ void write_tree(cr::RecordWriter &w, std::int32_t pid, std::uint32_t nr_tasks)
 {
 	ckpt_rec_tree tree{};
 	tree.nr_tasks = nr_tasks;
+	tree.task_size = sizeof(ckpt_task_ids);
 	Bytes ids;
 	for (std::uint32_t i = 0; i < nr_tasks; i++) {
 		std::int32_t task = pid + static_cast<std::int32_t>(i);

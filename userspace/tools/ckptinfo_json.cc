@@ -71,6 +71,7 @@ json task_ids_json(const ckpt_task_ids &t)
 		{"flags", t.flags},
 		{"flag_names", cr::task_flags_names(t.flags)},
 		{"exit_signal", t.exit_signal},
+		{"tty_pgrp", t.tty_pgrp ? json(t.tty_pgrp) : json(nullptr)},
 		{"wait_status", t.flags & CKPT_TASK_ZOMBIE ? json(t.exit_code) : json(nullptr)}};
 }
 

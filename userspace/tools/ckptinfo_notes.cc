@@ -24,6 +24,8 @@ std::string task_ids_text(const ckpt_task_ids &t)
 				       t.ppid, t.pgid, t.sid, cr::task_flags_names(t.flags));
 	if (t.flags & CKPT_TASK_ZOMBIE)
 		text += fmt::format("  zombie, wait status {:#x}", t.exit_code);
+	if (t.tty_pgrp)
+		text += fmt::format("  terminal's foreground group {}", t.tty_pgrp);
 	return text;
 }
 

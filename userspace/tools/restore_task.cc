@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "restore_task.h"
 
+#include "controlling_terminal.h"
 #include "error.h"
 #include "fd.h"
 #include "relay.h"
@@ -22,7 +23,9 @@ RestoreStart start_restore(const RestoreRequest &req, SignalForwarder &forwarder
 {
 	std::span<const ckpt_task_ids> tasks = req.prefix.tree.tasks;
 	cr::TreePlan plan = cr::plan_tree(tasks);
-	TreeOptions options{req.new_pidns, req.frozen ? req.frozen->fd() : -1};
+	TreeOptions options{req.new_pidns, req.frozen ? req.frozen->fd() : -1, terminal_to_give()};
+	for (const std::string &note : terminal_notes(tasks, options.tty_fd))
+		fmt::print(stderr, "restart: note: {}\n", note);
 	pid_t root = build_tree(plan, tasks, req.log_fd, options, forwarder);
 	if (req.frozen) {
 		std::size_t live = 0;

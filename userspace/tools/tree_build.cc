@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tree_build.h"
 
+#include "controlling_terminal.h"
 #include "error.h"
 #include "fd.h"
 #include "syscalls.h"
@@ -183,8 +184,15 @@ int perform(const Agent &a, std::uint32_t i) noexcept
 		a.state->created[i] = static_cast<std::int32_t>(rc);
 		return 0;
 	}
-	case K::Setsid:
-		return ::setsid() < 0 ? errno : 0;
+	case K::Setsid: {
+		if (::setsid() < 0)
+			return errno;
+		/* before it creates the rest of its session, which inherits it */
+		const ckpt_task_ids *me = ids_of(a, s.pid);
+		if (a.options.tty_fd >= 0 && me && (me->flags & CKPT_TASK_CTTY))
+			return take_terminal(a.options.tty_fd);
+		return 0;
+	}
 	case K::Setpgid:
 		return ::setpgid(0, s.pgid) < 0 ? errno : 0;
 	case K::Reap: {
@@ -210,6 +218,26 @@ void pass_turn(PlanState *state, std::uint32_t i, int err) noexcept
 	}
 	next_of(state).store(i + 1);
 	futex_wake_all(&state->next);
+}
+
+/*
+ * Once every step is done: a process that had no controlling terminal
+ * drops the one it inherited; a session leader that took restart's makes
+ * the image's foreground group the terminal's (the kernel checks both).
+ */
+void finish_terminal(const Agent &a, const ckpt_task_ids &me) noexcept
+{
+	if (!(me.flags & CKPT_TASK_CTTY)) {
+		drop_terminal();
+		return;
+	}
+	if (!(me.flags & CKPT_TASK_SESSION_LEADER) || !me.tty_pgrp || a.options.tty_fd < 0)
+		return;
+	for (const ckpt_task_ids &t : a.tasks)
+		if (t.pgid == me.tty_pgrp) {
+			set_foreground(a.options.tty_fd, me.tty_pgrp);
+			return;
+		}
 }
 
 /* The loop of every created task; never returns. */
@@ -244,6 +272,8 @@ void pass_turn(PlanState *state, std::uint32_t i, int err) noexcept
 		if (s.kind == K::ExitZombie)
 			exit_as_zombie(*ids_of(a, self));
 	}
+	if (me && me->tgid == self)
+		finish_terminal(a, *me);
 	cr::restart(0, -1, RESTART_TASK, a.log_fd);
 	::_exit(127); /* the kernel kills a task whose restore failed */
 }
@@ -256,6 +286,9 @@ std::string step_error(const cr::TreePlan &plan, std::uint32_t i, int err)
 	if (s.kind == cr::PlanStep::Kind::Create && err == EPERM)
 		return fmt::format("cannot create pid {}: choosing it needs CAP_CHECKPOINT_RESTORE",
 				   s.pid);
+	if (s.kind == cr::PlanStep::Kind::Setsid)
+		return fmt::format("{}, then taking restart's terminal: {}", cr::describe(s, plan),
+				   std::strerror(err));
 	if (err == ETIMEDOUT)
 		return fmt::format("{}: not done within {} s (did a task of the tree die?)",
 				   cr::describe(s, plan), step_timeout_ms / 1000);

@@ -28,7 +28,9 @@ namespace crtool {
  * Runs @plan for @tasks (the TREE record's); the tasks keep only stdio
  * and @log_fd open.  With options.new_pidns the root is created in a new
  * pid namespace, where the image's pids are; with options.cgroup_fd in
- * that cgroup, with all its descendants.  SIGINT and
+ * that cgroup, with all its descendants.  With options.tty_fd, the
+ * sessions that had a controlling terminal get that one
+ * (controlling_terminal.h).  SIGINT and
  * SIGTERM go to the root once it exists.  Returns the root's pid (in
  * restart's pid namespace).  A step that fails throws cr::Error naming
  * it (a pid that is taken: EEXIST), after killing what was created.
@@ -36,6 +38,7 @@ namespace crtool {
 struct TreeOptions {
 	bool new_pidns = false; /* the root in a new pid namespace (CLONE_NEWPID) */
 	int cgroup_fd = -1;	/* the root into this cgroup (CLONE_INTO_CGROUP) */
+	int tty_fd = -1;	/* restart's terminal, for sessions that had one */
 };
 
 pid_t build_tree(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks, int log_fd,

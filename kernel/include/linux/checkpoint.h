@@ -10,7 +10,9 @@
 #ifndef _LINUX_CHECKPOINT_H
 #define _LINUX_CHECKPOINT_H
 
+#include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/completion.h>
 #include <linux/ktime.h>
 #include <linux/path.h>
 #include <linux/sched.h>
@@ -52,6 +54,9 @@ struct task_struct;
  * @nr_tree:	restart: how many
  * @pid_ns:	restart: the pid namespace the tree's pids are in
  * @coord:	restart: the coordinator whose stream a task reads
+ * @finishing:	restart, coordinator: tasks told the verdict that did not
+ *		commit (or die) yet
+ * @finished:	restart, coordinator: completed when @finishing drops to 0
  * @ids:	restart: a task's entry in its coordinator's tree
  * @next_hdr:	restart: a record header read for the next reader
  * @have_next:	restart: @next_hdr is valid
@@ -104,6 +109,8 @@ struct ckpt_ctx {
 	u32 nr_tree;
 	struct pid_namespace *pid_ns;
 	struct ckpt_ctx *coord;
+	atomic_t finishing;
+	struct completion finished;
 	struct ckpt_task_ids ids;
 	struct ckpt_hdr next_hdr;
 	bool have_next;

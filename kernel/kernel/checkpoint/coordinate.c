@@ -27,6 +27,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/tty.h>
 
 /* How long the coordinator waits for a task to enter restart(). */
 #define RST_JOIN_WAIT_MS	10000
@@ -90,6 +91,54 @@ static bool rst_outside_id(struct ckpt_ctx *ctx, pid_t id)
 	return true;
 }
 
+/* Whether a task of the tree is in process group @pgid. */
+static bool rst_tree_has_pgrp(struct ckpt_ctx *ctx, pid_t pgid)
+{
+	u32 i;
+
+	for (i = 0; i < ctx->nr_tree; i++)
+		if (ctx->tree[i].pgid == pgid)
+			return true;
+	return false;
+}
+
+/*
+ * A process that had no controlling terminal must have none; a session
+ * leader that has one (userspace gave it the restarter's) must have the
+ * image's foreground group, when that group still exists.
+ */
+static int rst_check_tty(struct ckpt_ctx *ctx, struct task_struct *t,
+			 const struct ckpt_task_ids *ids)
+{
+	struct tty_struct *tty = NULL;
+	unsigned long flags;
+	struct pid *pgrp;
+	pid_t fg;
+	int ret = 0;
+
+	if (lock_task_sighand(t, &flags)) {
+		tty = tty_kref_get(t->signal->tty);
+		unlock_task_sighand(t, &flags);
+	}
+	if (!tty)
+		return 0;
+	if (!(ids->flags & CKPT_TASK_CTTY)) {
+		ret = ckpt_err(ctx, -EINVAL,
+			       "pid %d has a controlling terminal; the image says it had none",
+			       ids->pid);
+	} else if (ids->tty_pgrp && rst_tree_has_pgrp(ctx, ids->tty_pgrp)) {
+		pgrp = tty_get_pgrp(tty);
+		fg = pid_nr_ns(pgrp, ctx->pid_ns);
+		put_pid(pgrp);
+		if (fg != ids->tty_pgrp)
+			ret = ckpt_err(ctx, -EINVAL,
+				       "session %d: its terminal's foreground group is %d; the image says %d",
+				       ids->sid, fg, ids->tty_pgrp);
+	}
+	tty_kref_put(tty);
+	return ret;
+}
+
 /* The ids userspace gave @t must be the image's. */
 static int rst_check_created(struct ckpt_ctx *ctx, struct task_struct *t,
 			     const struct ckpt_task_ids *ids)
@@ -115,7 +164,10 @@ static int rst_check_created(struct ckpt_ctx *ctx, struct task_struct *t,
 				"pid %d has parent %d, group %d, session %d; the image says %d, %d, %d",
 				ids->pid, ppid, pgid, sid, ids->ppid, ids->pgid,
 				ids->sid);
-	return 0;
+	/* a zombie keeps its terminal until it is reaped: not saved */
+	if (!thread_group_leader(t) || (ids->flags & CKPT_TASK_ZOMBIE))
+		return 0;
+	return rst_check_tty(ctx, t, ids);
 }
 
 /* A zombie of the image must be one, with the same status. */
@@ -204,8 +256,10 @@ static int rst_run_task(struct ckpt_ctx *ctx, struct rst_waiter *w)
 /*
  * The end of a restart: a task that read its records learns the verdict;
  * one claimed but not started is aborted, and so is every task of the
- * tree still waiting unclaimed that the caller may restore.  An aborted
- * waiter is not touched again: it lives on its task's stack.
+ * tree still waiting unclaimed that the caller may restore.  A waiter is
+ * not touched once told: it lives on its task's stack.  Returns when
+ * every task told the verdict committed its state or was killed, so that
+ * restart(root) returns with the tree restored, or gone.
  */
 static void rst_end_tasks(struct ckpt_ctx *ctx, struct rst_waiter **waiters,
 			  u32 started, int ret)
@@ -213,6 +267,7 @@ static void rst_end_tasks(struct ckpt_ctx *ctx, struct rst_waiter **waiters,
 	struct rst_waiter *w;
 	u32 i;
 
+	atomic_set(&ctx->finishing, 1);
 	for (i = 0; i < ctx->nr_tree; i++) {
 		w = waiters ? waiters[i] : NULL;
 		if (!w)
@@ -220,6 +275,7 @@ static void rst_end_tasks(struct ckpt_ctx *ctx, struct rst_waiter **waiters,
 		if (!w)
 			continue;
 		if (i < started) {
+			atomic_inc(&ctx->finishing);
 			w->ok = !ret;
 			complete(&w->verdict);
 		} else {
@@ -227,6 +283,8 @@ static void rst_end_tasks(struct ckpt_ctx *ctx, struct rst_waiter **waiters,
 			complete(&w->go);
 		}
 	}
+	if (!atomic_dec_and_test(&ctx->finishing))
+		wait_for_completion(&ctx->finished);
 }
 
 /**
@@ -246,6 +304,7 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"RESTART_FROZEN is not supported yet");
 	ctx->pid_ns = task_active_pid_ns(ctx->root);
+	init_completion(&ctx->finished);
 	ret = rst_read_prefix(ctx);
 	if (ret)
 		goto out_files;
@@ -340,16 +399,19 @@ long rst_join(struct ckpt_ctx *ctx)
 	ctx->seen = RST_SEEN_TREE;
 	if (!ctx->logfile && w.coord->logfile)
 		ctx->logfile = get_file(w.coord->logfile);
-	if (fatal_signal_pending(current))
-		ret = ckpt_err(ctx, -EINTR, "pid %d was killed before its restore",
+	ret = fatal_signal_pending(current) ? -EINTR : rst_read_task(ctx);
+	if (ret && fatal_signal_pending(current))
+		ret = ckpt_err(ctx, -EINTR, "pid %d was killed while being restored",
 			       ctx->ids.pid);
-	else
-		ret = rst_read_task(ctx);
 	rst_stream_move(w.coord, ctx);
 	ctx->file = NULL;
 	w.ret = ret;
 	complete(&w.done);
 
 	wait_for_completion(&w.verdict);
-	return rst_finish(ctx, ret ?: (w.ok ? 0 : -ECANCELED));
+	ret = rst_finish(ctx, ret ?: (w.ok ? 0 : -ECANCELED));
+	/* the last touch of the coordinator, which may return right after */
+	if (atomic_dec_and_test(&w.coord->finishing))
+		complete(&w.coord->finished);
+	return ret;
 }

@@ -20,6 +20,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/tty.h>
 
 /* Add @p, the leader of a process, and its other threads to @list. */
 static int ckpt_list_process(struct task_struct **list, int n,
@@ -164,6 +165,34 @@ void ckpt_thaw_tree(struct ckpt_ctx *ctx)
 	ctx->nr_tasks = 0;
 }
 
+/*
+ * A live process with a controlling terminal is flagged; a session
+ * leader also keeps the terminal's foreground process group.
+ */
+static void ckpt_task_tty(struct task_struct *t, struct pid_namespace *ns,
+			  struct ckpt_task_ids *ids)
+{
+	struct tty_struct *tty = NULL;
+	unsigned long flags;
+	struct pid *pgrp;
+
+	if (!thread_group_leader(t) || t->exit_state)
+		return;
+	if (lock_task_sighand(t, &flags)) {
+		tty = tty_kref_get(t->signal->tty);
+		unlock_task_sighand(t, &flags);
+	}
+	if (!tty)
+		return;
+	ids->flags |= CKPT_TASK_CTTY;
+	if (ids->flags & CKPT_TASK_SESSION_LEADER) {
+		pgrp = tty_get_pgrp(tty);
+		ids->tty_pgrp = pid_nr_ns(pgrp, ns);
+		put_pid(pgrp);
+	}
+	tty_kref_put(tty);
+}
+
 static void ckpt_task_ids(struct ckpt_ctx *ctx, struct task_struct *t,
 			  struct ckpt_task_ids *ids)
 {
@@ -190,6 +219,7 @@ static void ckpt_task_ids(struct ckpt_ctx *ctx, struct task_struct *t,
 	}
 	/* a thread has none (-1) */
 	ids->exit_signal = thread_group_leader(t) ? t->exit_signal : 0;
+	ckpt_task_tty(t, ns, ids);
 }
 
 /**
@@ -200,7 +230,10 @@ static void ckpt_task_ids(struct ckpt_ctx *ctx, struct task_struct *t,
  */
 int ckpt_write_tree(struct ckpt_ctx *ctx)
 {
-	struct ckpt_rec_tree tree = { .nr_tasks = ctx->nr_tasks };
+	struct ckpt_rec_tree tree = {
+		.nr_tasks = ctx->nr_tasks,
+		.task_size = sizeof(struct ckpt_task_ids),
+	};
 	struct ckpt_task_ids *ids;
 	int i, ret;
 
@@ -240,12 +273,18 @@ static int rst_check_ids(struct ckpt_ctx *ctx, int i)
 {
 	const struct ckpt_task_ids *ids = &ctx->tree[i];
 	const u32 known = CKPT_TASK_SESSION_LEADER | CKPT_TASK_GROUP_LEADER |
-			  CKPT_TASK_ZOMBIE | CKPT_TASK_SUBREAPER;
+			  CKPT_TASK_ZOMBIE | CKPT_TASK_SUBREAPER | CKPT_TASK_CTTY;
 
 	if (ids->pid <= 0 || ids->pgid < 0 || ids->sid < 0 ||
 	    (ids->flags & ~known) || !valid_signal(ids->exit_signal) ||
 	    rst_tree_find(ctx, i, ids->pid) >= 0)
 		return ckpt_err(ctx, -EINVAL, "task %d of the tree: bad ids", i);
+	if (ids->tty_pgrp < 0 ||
+	    (ids->tty_pgrp && (~ids->flags & (CKPT_TASK_CTTY | CKPT_TASK_SESSION_LEADER))) ||
+	    ((ids->flags & CKPT_TASK_CTTY) && (ids->flags & CKPT_TASK_ZOMBIE)))
+		return ckpt_err(ctx, -EINVAL,
+				"pid %d: a terminal's foreground group or a controlling terminal it cannot have",
+				ids->pid);
 	if (ids->tgid != ids->pid && !rst_thread_ok(ctx, i))
 		return ckpt_err(ctx, -EINVAL,
 				"thread %d: its process %d is not before it, or has other ids",
@@ -261,6 +300,37 @@ static int rst_check_ids(struct ckpt_ctx *ctx, int i)
 				"pid %d: an exit status but not a zombie",
 				ids->pid);
 	return 0;
+}
+
+/*
+ * Read the entries of @tree into ctx->tree: task_size bytes each (0 in a
+ * format 1.0 image), of which the fields this kernel knows.
+ */
+static int rst_tree_entries(struct ckpt_ctx *ctx, const struct ckpt_rec_tree *tree)
+{
+	u32 size = tree->task_size ?: CKPT_TASK_IDS_SIZE_1_0;
+	u32 known = min_t(u32, size, sizeof(*ctx->tree));
+	u8 *buf;
+	u32 i;
+	int ret;
+
+	if (size < CKPT_TASK_IDS_SIZE_1_0 || size > CKPT_TASK_IDS_SIZE_MAX ||
+	    size % 8)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: tree entries of %u bytes",
+				ctx->rec_pos, size);
+	ctx->tree = kvcalloc(tree->nr_tasks, sizeof(*ctx->tree), GFP_KERNEL);
+	buf = kvmalloc_array(tree->nr_tasks, size, GFP_KERNEL);
+	if (!ctx->tree || !buf) {
+		kvfree(buf);
+		return -ENOMEM;
+	}
+	ctx->nr_tree = tree->nr_tasks;
+	ret = ckpt_read_bytes(ctx, buf, tree->nr_tasks * size);
+	for (i = 0; !ret && i < tree->nr_tasks; i++)
+		memcpy(&ctx->tree[i], buf + i * size, known);
+	kvfree(buf);
+	return ret;
 }
 
 /**
@@ -285,12 +355,7 @@ int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	if (!tree.nr_tasks || tree.nr_tasks > CKPT_MAX_TASKS)
 		return ckpt_err(ctx, -EINVAL, "offset %lld: a tree of %u tasks",
 				ctx->rec_pos, tree.nr_tasks);
-	ctx->tree = kvcalloc(tree.nr_tasks, sizeof(*ctx->tree), GFP_KERNEL);
-	if (!ctx->tree)
-		return -ENOMEM;
-	ctx->nr_tree = tree.nr_tasks;
-	ret = ckpt_read_bytes(ctx, ctx->tree,
-			      tree.nr_tasks * sizeof(*ctx->tree));
+	ret = rst_tree_entries(ctx, &tree);
 	for (i = 0; !ret && i < ctx->nr_tree; i++)
 		ret = rst_check_ids(ctx, i);
 	if (ret)

@@ -5,8 +5,10 @@
  *
  * Opens a pty pair; the child calls setsid(), opens the slave as its
  * controlling terminal (TIOCSCTTY), makes it its fds 0, 1 and 2 and
- * executes COMMAND.  The parent "types" what it reads from IN (a FIFO,
- * opened read-write so that it never ends; or a file) into the master and
+ * executes COMMAND, with SIGINT and SIGQUIT at their defaults (as on a
+ * fresh terminal, even when ptyrun runs in the background).  The parent
+ * "types" what it reads from IN (a FIFO, opened read-write so that it
+ * never ends; or a file) into the master and
  * appends everything the master gives (the terminal's echo and what
  * COMMAND prints) to OUT.  When COMMAND exits, the rest of its output is
  * copied (until every holder of the slave closed it, or 2 s at most), and
@@ -17,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +117,9 @@ int main(int argc, char **argv)
 			die("dup2");
 		if (s > 2)
 			close(s);
+		/* as on a fresh terminal, even when started in the background */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
 		execvp(argv[3], argv + 3);
 		die(argv[3]);
 	}

@@ -3,7 +3,10 @@
 # the pty as controlling terminal) is checkpointed and restarted by a
 # restart that runs on another terminal: its read() goes on as if
 # nothing happened (no EINTR, no end of file, no spurious return) and
-# gets the next line typed on the restart's terminal.
+# gets the next line typed on the restart's terminal, which is its
+# controlling terminal again.  A restart that does not lead its
+# terminal's session (run by a shell there) keeps its terminal: the
+# restored session gets none, restart says so, and read() goes on.
 . /tests/vm/lib.sh
 
 # in_read PID: the process sleeps in read() (system call 0 on x86_64)
@@ -53,7 +56,10 @@ for v in glibc-static musl-static dynamic; do
 		[ $i -lt 100 ] || { show "$d" out2; fail "the restored ttyreader ($v) is not blocked in read()"; }
 		sleep 0.1
 	done
-	echo "  restored as pid $pid: session, tty_nr $(ctty "$pid")"
+	after=$(ctty "$pid")
+	echo "  restored as pid $pid: session, tty_nr $after"
+	[ "${after% *}" = "$pid" ] && [ "${after#* }" != 0 ] ||
+		fail "$v: the restored ttyreader does not lead a session with restart's terminal as its controlling terminal"
 	type_line "$d" in2 two
 	shown "$d" out2 "^got: two"
 	type_line "$d" in2 quit
@@ -67,3 +73,27 @@ for v in glibc-static musl-static dynamic; do
 	[ "$rc" = 0 ] || fail "$v: restart on the terminal exited $rc"
 	echo "$v: the read() resumed on the restart's terminal"
 done
+
+d=/tmp/ttyread-glibc-static
+pid=$(cat "$d/pid")
+mkfifo "$d/in3"
+: >"$d/out3"
+"$BIN/glibc-static/ptyrun" "$d/in3" "$d/out3" -- sh -c "restart -i $d/img; echo restart exited \$?" &
+prun=$!
+i=0
+until in_read "$pid"; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || { show "$d" out3; fail "the ttyreader restored under a shell is not blocked in read()"; }
+	sleep 0.1
+done
+shown "$d" out3 "note: session $pid had a controlling terminal; it gets none"
+after=$(ctty "$pid")
+[ "${after#* }" = 0 ] || fail "the ttyreader restored under a shell has a controlling terminal: $after"
+type_line "$d" in3 two
+shown "$d" out3 "^got: two"
+type_line "$d" in3 quit
+wait "$prun"
+show "$d" out3
+shown "$d" out3 "ttyreader: 3 reads, none interrupted"
+shown "$d" out3 "restart exited 0"
+echo "restarted under a shell, the ttyreader has no controlling terminal and its read() goes on"

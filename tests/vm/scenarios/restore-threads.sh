@@ -16,7 +16,7 @@ for v in glibc-static musl-static dynamic; do
 	wait "$pid"
 	expect 0 "21 tasks" ckptinfo "$d/img"
 	(
-		restored "$pid" 21
+		restored "$pid"
 		ls "/proc/$pid/task" | sort -n | tr '\n' ' ' >"$d/after"
 		touch "$d/stop"
 	) &

@@ -131,7 +131,7 @@ struct ckpt_hdr {
 
 /* Image format version, independent of the kernel version. */
 #define CKPT_VERSION_MAJOR	1
-#define CKPT_VERSION_MINOR	0
+#define CKPT_VERSION_MINOR	1
 
 /* Architecture of the checkpointed tasks. */
 #define CKPT_ARCH_X86_64	1
@@ -190,7 +190,13 @@ struct ckpt_rec_tail {
 #define CKPT_TASK_GROUP_LEADER		(1U << 1)	/* process group leader */
 #define CKPT_TASK_ZOMBIE		(1U << 2)	/* exited, not reaped yet */
 #define CKPT_TASK_SUBREAPER		(1U << 3)	/* PR_SET_CHILD_SUBREAPER */
+#define CKPT_TASK_CTTY			(1U << 4)	/* has a controlling terminal (1.1) */
 
+/*
+ * A terminal is not saved: restart gives the restarter's own (see
+ * CKPT_FILE_TTY), and makes it the controlling terminal of the processes
+ * flagged CKPT_TASK_CTTY, with the foreground process group tty_pgrp.
+ */
 struct ckpt_task_ids {
 	__s32 pid;
 	__s32 tgid;
@@ -200,12 +206,20 @@ struct ckpt_task_ids {
 	__u32 flags;			/* CKPT_TASK_* */
 	__s32 exit_code;		/* a zombie's wait status, as wait() gives it */
 	__u32 exit_signal;		/* signal to the parent when it exits */
+	/* format 1.1 */
+	__s32 tty_pgrp;			/* a session leader's terminal's foreground group, 0: none */
+	__u32 pad;
 };
+
+/* The size of struct ckpt_task_ids in format 1.0, whose tree says 0. */
+#define CKPT_TASK_IDS_SIZE_1_0	32
+/* The largest entry that restart() takes, from a newer format. */
+#define CKPT_TASK_IDS_SIZE_MAX	256
 
 struct ckpt_rec_tree {
 	struct ckpt_hdr h;		/* CKPT_REC_TREE */
 	__u32 nr_tasks;
-	__u32 pad;
+	__u32 task_size;		/* bytes per entry; readers ignore what they do not know */
 	/* followed by nr_tasks struct ckpt_task_ids, in creation order */
 };
 

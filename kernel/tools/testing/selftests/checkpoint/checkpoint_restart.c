@@ -980,8 +980,12 @@ static long long check_image(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, ids->ppid);
 	EXPECT_EQ(e->pgid, ids->pgid);
 	EXPECT_EQ(e->sid, ids->sid);
+	EXPECT_EQ(sizeof(*ids), tree->task_size);
 	EXPECT_EQ((ids->pgid == pid ? CKPT_TASK_GROUP_LEADER : 0) |
-		  (ids->sid == pid ? CKPT_TASK_SESSION_LEADER : 0), ids->flags);
+		  (ids->sid == pid ? CKPT_TASK_SESSION_LEADER : 0) |
+		  (has_ctty() ? CKPT_TASK_CTTY : 0), ids->flags);
+	if (ids->sid != pid)
+		EXPECT_EQ(0, ids->tty_pgrp);
 
 	task = rec_at(im, 2);
 	ASSERT_EQ(CKPT_REC_TASK, task->h.type);

@@ -356,6 +356,17 @@ static inline void img_free(struct img *img)
 	memset(img, 0, sizeof(*img));
 }
 
+/* Whether the caller, and the children it forks, have a controlling terminal. */
+static inline bool has_ctty(void)
+{
+	int fd = open("/dev/tty", O_RDONLY | O_NOCTTY);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 /* A TREE record of the single task @pid (the tgid, pgid and sid too). */
 static inline void img_tree(struct img *img, pid_t pid)
 {
@@ -366,6 +377,7 @@ static inline void img_tree(struct img *img, pid_t pid)
 		.t.h.type = CKPT_REC_TREE,
 		.t.h.len = sizeof(rec),
 		.t.nr_tasks = 1,
+		.t.task_size = sizeof(struct ckpt_task_ids),
 		.ids = {
 			.pid = pid,
 			.tgid = pid,

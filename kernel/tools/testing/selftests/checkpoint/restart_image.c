@@ -580,6 +580,46 @@ TEST_F(restart, record_order)
 	EXPECT_LOG("out of order");
 }
 
+/*
+ * The sound tree of two tasks 10 and 11 with entries of @size bytes,
+ * task_size saying @task_size; parsed, it cannot be restored by a task
+ * alone.
+ */
+static void bad_tree_sized(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(restart) *self, bool use_pipe,
+			   size_t size, __u32 task_size)
+{
+	struct ckpt_task_ids ids = { .pid = 10, .tgid = 10 };
+	struct {
+		struct ckpt_rec_tree t;
+		__u8 entries[2][64];
+	} rec;
+	struct img *img;
+
+	memset(&rec, 0xff, sizeof(rec));	/* unknown trailing fields */
+	memset(&rec.t, 0, sizeof(rec.t));
+	rec.t.h.type = CKPT_REC_TREE;
+	rec.t.h.len = sizeof(rec.t) + 2 * size;
+	rec.t.nr_tasks = 2;
+	rec.t.task_size = task_size;
+	memcpy(rec.entries[0], &ids, CKPT_TASK_IDS_SIZE_1_0);
+	ids.pid = ids.tgid = 11;
+	ids.ppid = 10;
+	memcpy((__u8 *)rec.entries + size, &ids, CKPT_TASK_IDS_SIZE_1_0);
+	if (size > CKPT_TASK_IDS_SIZE_1_0) {
+		/* the 1.1 fields: known and sound */
+		memset((__u8 *)rec.entries + CKPT_TASK_IDS_SIZE_1_0, 0, 8);
+		memset((__u8 *)rec.entries + size + CKPT_TASK_IDS_SIZE_1_0, 0, 8);
+	}
+	img = new_img(self, NULL);
+	img_raw_rec(img, &rec, rec.t.h.len);
+	img_tail(img);
+	EXPECT_EQ(-EINVAL, restart_buf(_metadata, self, use_pipe,
+				       self->img.buf, self->img.len, 0))
+		TH_LOG("entries of %zu bytes", size);
+	EXPECT_LOG("restore it with a coordinator");
+}
+
 TEST_F(restart, bad_tree)
 {
 	struct {
@@ -589,14 +629,25 @@ TEST_F(restart, bad_tree)
 	const struct {
 		__u32 nr_tasks;
 		__s32 pid, tgid;
+		__u32 flags, task_size;
+		__s32 tty_pgrp;
 		int error;
 		const char *log;
 	} cases[] = {
-		{ 2, 10, 10, -EINVAL, "bad ids" },	/* the same pid twice */
-		{ 0, 10, 10, -EINVAL, "a tree of 0 tasks" },
-		{ 1, 0, 0, -EINVAL, "bad ids" },
-		{ 1, -5, -5, -EINVAL, "bad ids" },
-		{ 1, 10, 11, -EINVAL, "its process 11 is not before it" },
+		{ 2, 10, 10, 0, 0, 0, -EINVAL, "bad ids" },	/* the same pid twice */
+		{ 0, 10, 10, 0, 0, 0, -EINVAL, "a tree of 0 tasks" },
+		{ 1, 0, 0, 0, 0, 0, -EINVAL, "bad ids" },
+		{ 1, -5, -5, 0, 0, 0, -EINVAL, "bad ids" },
+		{ 1, 10, 11, 0, 0, 0, -EINVAL, "its process 11 is not before it" },
+		{ 1, 10, 10, 0, 24, 0, -EINVAL, "tree entries of 24 bytes" },
+		{ 1, 10, 10, 0, 36, 0, -EINVAL, "tree entries of 36 bytes" },
+		{ 1, 10, 10, 0, 264, 0, -EINVAL, "tree entries of 264 bytes" },
+		{ 1, 10, 10, 0, 0x80000000, 0, -EINVAL, "tree entries of" },
+		/* a foreground group without a terminal, or for a non-leader */
+		{ 1, 10, 10, CKPT_TASK_SESSION_LEADER, 0, 10, -EINVAL, "a terminal's foreground group" },
+		{ 1, 10, 10, CKPT_TASK_CTTY, 0, 10, -EINVAL, "a terminal's foreground group" },
+		{ 1, 10, 10, CKPT_TASK_CTTY | CKPT_TASK_ZOMBIE, 0, 0, -EINVAL, "controlling terminal it cannot have" },
+		{ 1, 10, 10, 1U << 5, 0, 0, -EINVAL, "bad ids" },
 	};
 	struct img *img;
 	size_t i;
@@ -606,8 +657,11 @@ TEST_F(restart, bad_tree)
 		rec.t.h.type = CKPT_REC_TREE;
 		rec.t.h.len = sizeof(rec);
 		rec.t.nr_tasks = cases[i].nr_tasks;
+		rec.t.task_size = cases[i].task_size ?: sizeof(rec.ids[0]);
 		rec.ids[0].pid = cases[i].pid;
 		rec.ids[0].tgid = cases[i].tgid;
+		rec.ids[0].flags = cases[i].flags;
+		rec.ids[0].tty_pgrp = cases[i].tty_pgrp;
 		rec.ids[1] = rec.ids[0];
 		img = new_img(self, NULL);
 		img_raw_rec(img, &rec, sizeof(rec));
@@ -622,6 +676,7 @@ TEST_F(restart, bad_tree)
 	rec.t.h.type = CKPT_REC_TREE;
 	rec.t.h.len = sizeof(rec);
 	rec.t.nr_tasks = 2;
+	rec.t.task_size = sizeof(rec.ids[0]);
 	rec.ids[0].pid = rec.ids[0].tgid = 10;
 	rec.ids[1].pid = rec.ids[1].tgid = 11;
 	rec.ids[1].ppid = 10;
@@ -630,6 +685,13 @@ TEST_F(restart, bad_tree)
 	img_tail(img);
 	EXPECT_EQ(-EINVAL, RESTART());
 	EXPECT_LOG("restore it with a coordinator");
+
+	/*
+	 * The same tree in format 1.0: task_size 0, entries of 32 bytes,
+	 * and in a newer one, entries with fields this kernel ignores.
+	 */
+	bad_tree_sized(_metadata, self, variant->pipe, CKPT_TASK_IDS_SIZE_1_0, 0);
+	bad_tree_sized(_metadata, self, variant->pipe, 64, 64);
 
 	/* one task announced, its ids missing */
 	memset(&rec, 0, sizeof(rec));
