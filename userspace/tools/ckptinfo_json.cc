@@ -78,7 +78,13 @@ json task_ids_json(const ckpt_task_ids &t)
 json creds_json(const cr::At<cr::CredsRecord> &c)
 {
 	const ckpt_rec_creds &r = c.rec.creds;
+	bool no_new_privs = r.flags & CKPT_CREDS_NO_NEW_PRIVS;
+	if (r.flags & CKPT_CREDS_SHARED)
+		return json{{"offset", c.offset},
+			    {"shared_objref", r.objref},
+			    {"no_new_privs", no_new_privs}};
 	return json{{"offset", c.offset},
+		    {"objref", r.objref ? json(r.objref) : json(nullptr)},
 		    {"uid", r.uid},
 		    {"euid", r.euid},
 		    {"suid", r.suid},
@@ -94,7 +100,7 @@ json creds_json(const cr::At<cr::CredsRecord> &c)
 		    {"cap_bset", hex(r.cap_bset)},
 		    {"cap_ambient", hex(r.cap_ambient)},
 		    {"securebits", r.securebits},
-		    {"no_new_privs", (r.flags & CKPT_CREDS_NO_NEW_PRIVS) != 0}};
+		    {"no_new_privs", no_new_privs}};
 }
 
 json cpu_json(const cr::At<ckpt_rec_cpu_x86_64> &c)

@@ -44,6 +44,9 @@ std::string ids_text(std::uint32_t r, std::uint32_t e, std::uint32_t s, std::uin
 
 std::string creds_text(const cr::CredsRecord &c)
 {
+	if (c.creds.flags & CKPT_CREDS_SHARED)
+		return fmt::format("shared: those of objref {}{}", c.creds.objref,
+				   c.creds.flags & CKPT_CREDS_NO_NEW_PRIVS ? "  no_new_privs" : "");
 	std::string groups;
 	for (std::uint32_t g : c.groups)
 		groups += fmt::format("{}{}", groups.empty() ? "" : ",", g);

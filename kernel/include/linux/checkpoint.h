@@ -62,6 +62,7 @@ struct task_struct;
  * @have_next:	restart: @next_hdr is valid
  * @files:	restart: open files by CKPT objref, referenced
  * @pipes:	restart: pipes by number (struct rst_pipe, fs/checkpoint_pipe.c)
+ * @shared_creds: restart, coordinator: credentials tasks share, by objref
  * @committed:	restart: the caller's own state is being replaced; a
  *		failure from here on kills it
  * @seen:	restart: record types met so far (RST_SEEN_*)
@@ -116,6 +117,7 @@ struct ckpt_ctx {
 	bool have_next;
 	struct xarray files;
 	struct xarray pipes;
+	struct xarray shared_creds;
 	bool committed;
 	unsigned int seen;
 	struct file *stdio[3];
@@ -203,6 +205,7 @@ int ckpt_obj_mapped(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
 		    unsigned long addr);
 int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 		  bool reader, bool new_end, u32 *ref);
+int ckpt_obj_creds(struct ckpt_ctx *ctx, const struct cred *cred, u32 *ref);
 int ckpt_obj_check_leaks(struct ckpt_ctx *ctx);
 void ckpt_obj_free(struct ckpt_ctx *ctx);
 
@@ -218,6 +221,7 @@ int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 /* kernel/checkpoint/creds.c */
 int ckpt_write_creds(struct ckpt_ctx *ctx, struct task_struct *t);
 int rst_creds(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+void rst_creds_end(struct ckpt_ctx *ctx);
 void rst_creds_commit(struct ckpt_ctx *ctx, bool ok);
 
 /* kernel/checkpoint/restart_block.c */

@@ -333,12 +333,14 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 	rst_end_tasks(ctx, waiters, started, ret);
 	kvfree(waiters);
 	rst_files_end(ctx);
+	rst_creds_end(ctx);
 	return ret;
 
 out_files:
 	/* the tree's tasks waiting for us must not wait forever */
 	rst_end_tasks(ctx, NULL, 0, ret);
 	rst_files_end(ctx);
+	rst_creds_end(ctx);
 	return ret;
 }
 

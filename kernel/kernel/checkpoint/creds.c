@@ -34,6 +34,18 @@ int ckpt_write_creds(struct ckpt_ctx *ctx, struct task_struct *t)
 	u32 *groups;
 	int i, ret;
 
+	if (task_no_new_privs(t))
+		rec.flags |= CKPT_CREDS_NO_NEW_PRIVS;
+	ret = ckpt_obj_creds(ctx, cred, &rec.objref);
+	if (ret <= 0) {
+		put_cred(cred);
+		if (ret < 0)
+			return ret;
+		/* met before: the number only */
+		rec.flags |= CKPT_CREDS_SHARED;
+		return ckpt_write_record(ctx, CKPT_REC_CREDS, &rec.h,
+					 sizeof(rec), NULL, 0);
+	}
 	rec.uid = from_kuid_munged(ns, cred->uid);
 	rec.euid = from_kuid_munged(ns, cred->euid);
 	rec.suid = from_kuid_munged(ns, cred->suid);
@@ -48,8 +60,6 @@ int ckpt_write_creds(struct ckpt_ctx *ctx, struct task_struct *t)
 	rec.cap_bset = ckpt_cap(cred->cap_bset);
 	rec.cap_ambient = ckpt_cap(cred->cap_ambient);
 	rec.securebits = cred->securebits;
-	if (task_no_new_privs(t))
-		rec.flags |= CKPT_CREDS_NO_NEW_PRIVS;
 	rec.ngroups = gi->ngroups;
 
 	groups = kmalloc_array(gi->ngroups ?: 1, sizeof(*groups), GFP_KERNEL);
@@ -188,6 +198,60 @@ static int rst_set_caps(struct ckpt_ctx *ctx, struct cred *new,
 	return 0;
 }
 
+/* The credentials that tasks of a tree share, by objref, in the coordinator. */
+static struct xarray *rst_creds_table(struct ckpt_ctx *ctx)
+{
+	return ctx->coord ? &ctx->coord->shared_creds : NULL;
+}
+
+/* Keep @new, prepared from a CREDS record, for the tasks sharing @objref. */
+static int rst_share_creds(struct ckpt_ctx *ctx, struct cred *new, u32 objref)
+{
+	struct xarray *table = rst_creds_table(ctx);
+	int ret;
+
+	if (!table)
+		return 0;	/* a task alone: nobody to share with */
+	ret = xa_insert(table, objref, get_new_cred(new), GFP_KERNEL);
+	if (!ret)
+		return 0;
+	put_cred(new);
+	if (ret == -EBUSY)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: credentials %u are written twice",
+				ctx->rec_pos, objref);
+	return ret;
+}
+
+/* A CREDS record naming credentials an earlier task's record holds. */
+static int rst_shared_creds(struct ckpt_ctx *ctx,
+			    const struct ckpt_rec_creds *rec)
+{
+	struct xarray *table = rst_creds_table(ctx);
+	struct cred *cred = table ? xa_load(table, rec->objref) : NULL;
+
+	if (!cred)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: credentials %u shared before they were written",
+				ctx->rec_pos, rec->objref);
+	ctx->creds = get_new_cred(cred);
+	return 0;
+}
+
+/**
+ * rst_creds_end - drop the credentials kept for sharing
+ * @ctx: the restart, of the coordinator
+ */
+void rst_creds_end(struct ckpt_ctx *ctx)
+{
+	unsigned long ref;
+	struct cred *cred;
+
+	xa_for_each(&ctx->shared_creds, ref, cred)
+		put_cred(cred);
+	xa_destroy(&ctx->shared_creds);
+}
+
 /**
  * rst_creds - prepare the caller's credentials from the image
  * @ctx: the restart
@@ -208,6 +272,12 @@ int rst_creds(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
 	if (ret)
 		return ret;
+	if (rec.flags & ~(CKPT_CREDS_NO_NEW_PRIVS | CKPT_CREDS_SHARED))
+		return ckpt_err(ctx, -EINVAL, "offset %lld: credential flags %#x",
+				ctx->rec_pos, rec.flags);
+	ctx->no_new_privs = rec.flags & CKPT_CREDS_NO_NEW_PRIVS;
+	if (rec.flags & CKPT_CREDS_SHARED)
+		return rst_shared_creds(ctx, &rec);
 	if (rec.ngroups > NGROUPS_MAX)
 		return ckpt_err(ctx, -EINVAL, "offset %lld: %u groups",
 				ctx->rec_pos, rec.ngroups);
@@ -228,12 +298,13 @@ int rst_creds(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = rst_set_groups(ctx, new, groups, rec.ngroups);
 	if (!ret)
 		ret = rst_set_caps(ctx, new, &rec);
+	if (!ret && rec.objref)
+		ret = rst_share_creds(ctx, new, rec.objref);
 	if (ret) {
 		abort_creds(new);
 		goto out;
 	}
 	ctx->creds = new;
-	ctx->no_new_privs = rec.flags & CKPT_CREDS_NO_NEW_PRIVS;
 out:
 	kvfree(groups);
 	return ret;

@@ -6,7 +6,8 @@
  * fork(), or dup()ed) gets one number, its objref, the first time the
  * checkpoint meets it; every FILE record of it carries that number, and
  * restart() makes them all one open file again.  A pipe gets a number
- * too, shared by its two ends.
+ * too, shared by its two ends, and so do credentials that several tasks
+ * share (the threads of a process): written once, referenced after.
  *
  * The hash also counts every reference the tree holds to each file it
  * met: descriptors, mappings, executables.  A container checkpoint then
@@ -15,6 +16,7 @@
  * holds a reference to each file until the checkpoint ends.
  */
 #include <linux/checkpoint.h>
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
@@ -25,8 +27,9 @@
 
 struct ckpt_obj {
 	struct hlist_node node;
-	struct file *file;	/* or NULL for a pipe */
+	struct file *file;	/* or NULL for a pipe or credentials */
 	struct pipe_inode_info *pipe;
+	const struct cred *cred;
 	u32 readers, writers;	/* a pipe's ends met */
 	u32 ref;		/* objref, from 1 */
 	u32 users;		/* references from the tree */
@@ -35,11 +38,15 @@ struct ckpt_obj {
 	unsigned long addr;	/* the mapping's start */
 };
 
-/* The object for @file or @pipe; *@new says whether it was just made. */
+/*
+ * The object for @file, @pipe or @cred (one of them); *@new says whether
+ * it was just made.
+ */
 static struct ckpt_obj *ckpt_obj_find(struct ckpt_ctx *ctx, struct file *file,
-				      struct pipe_inode_info *pipe, bool *new)
+				      struct pipe_inode_info *pipe,
+				      const struct cred *cred, bool *new)
 {
-	void *key = file ?: (void *)pipe;
+	const void *key = file ?: pipe ?: (const void *)cred;
 	struct hlist_head *head;
 	struct ckpt_obj *obj;
 
@@ -52,13 +59,14 @@ static struct ckpt_obj *ckpt_obj_find(struct ckpt_ctx *ctx, struct file *file,
 	}
 	head = &ctx->objs[hash_ptr(key, CKPT_OBJ_HASH_BITS)];
 	hlist_for_each_entry(obj, head, node)
-		if (obj->file == file && obj->pipe == pipe)
+		if (obj->file == file && obj->pipe == pipe && obj->cred == cred)
 			return obj;
 	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
 	if (!obj)
 		return NULL;
 	obj->file = file ? get_file(file) : NULL;
 	obj->pipe = pipe;
+	obj->cred = cred ? get_cred(cred) : NULL;
 	obj->ref = ++ctx->nr_objs;
 	hlist_add_head(&obj->node, head);
 	*new = true;
@@ -69,7 +77,7 @@ static struct ckpt_obj *ckpt_obj_get(struct ckpt_ctx *ctx, struct file *file,
 				     pid_t pid, int fd, unsigned long addr,
 				     bool *new)
 {
-	struct ckpt_obj *obj = ckpt_obj_find(ctx, file, NULL, new);
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, file, NULL, NULL, new);
 
 	if (!obj)
 		return NULL;
@@ -118,7 +126,7 @@ int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 		  bool reader, bool new_end, u32 *ref)
 {
 	bool new;
-	struct ckpt_obj *obj = ckpt_obj_find(ctx, NULL, pipe, &new);
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, NULL, pipe, NULL, &new);
 
 	if (!obj)
 		return -ENOMEM;
@@ -126,6 +134,25 @@ int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 		obj->readers++;
 	else if (new_end)
 		obj->writers++;
+	*ref = obj->ref;
+	return new;
+}
+
+/**
+ * ckpt_obj_creds - the objref of a task's credentials
+ * @ctx: the checkpoint
+ * @cred: the credentials
+ * @ref: set to their objref
+ *
+ * Return: 1 if they were met for the first time, 0 if not, -ENOMEM.
+ */
+int ckpt_obj_creds(struct ckpt_ctx *ctx, const struct cred *cred, u32 *ref)
+{
+	bool new;
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, NULL, NULL, cred, &new);
+
+	if (!obj)
+		return -ENOMEM;
 	*ref = obj->ref;
 	return new;
 }
@@ -183,6 +210,8 @@ int ckpt_obj_check_leaks(struct ckpt_ctx *ctx)
 		return 0;
 	for (i = 0; i < 1U << CKPT_OBJ_HASH_BITS; i++) {
 		hlist_for_each_entry(obj, &ctx->objs[i], node) {
+			if (obj->cred)
+				continue;	/* copied on restart, not shared out */
 			if (obj->pipe) {
 				if (ckpt_pipe_ends(obj->pipe) >
 				    obj->readers + obj->writers)
@@ -216,6 +245,8 @@ void ckpt_obj_free(struct ckpt_ctx *ctx)
 		hlist_for_each_entry_safe(obj, next, &ctx->objs[i], node) {
 			if (obj->file)
 				fput(obj->file);
+			if (obj->cred)
+				put_cred(obj->cred);
 			kfree(obj);
 		}
 	}

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * threads DIR: a process with 20 threads that checks itself across a
+ * threads DIR: a process with 22 threads that checks itself across a
  * checkpoint and restart.
  *
  *   16 workers add to one atomic counter and to their own, and keep a
  *      pattern on their stack;
  *   1 thread waits in pthread_cond_timedwait() (60 s), 1 in a futex wait
  *      without timeout, 1 in a futex wait with a 60 s timeout;
- *   1 thread holds a robust mutex and exits without unlocking it.
+ *   1 thread holds a robust mutex and exits without unlocking it;
+ *   1 thread holds a priority-inheritance mutex, 1 waits for it in
+ *      pthread_mutex_lock() (FUTEX_LOCK_PI).
  *
  * DIR/ready appears when all are in place; DIR/stop ends it: the waits
  * are woken, the threads joined, and the process checks that the
  * counters add up, that every wait returned as woken (no EINTR, no
- * timeout), that every thread kept its id and pattern, and that the
- * robust mutex comes back with EOWNERDEAD.  It says "threads intact" or
+ * timeout), that every thread kept its id and pattern, that the robust
+ * mutex comes back with EOWNERDEAD, and that the PI mutex waiter gets it
+ * once its holder unlocks it, after the holder.  It says "threads intact" or
  * what is wrong, and exits 0 or 1.
  */
 #define _GNU_SOURCE
@@ -47,6 +50,8 @@ static int go;
 static int cond_ret = -1, futex_ret = -1, futex_timed_ret = -1;
 static int futex_word, futex_timed_word;
 static pthread_mutex_t robust;
+static pthread_mutex_t pi;
+static atomic_int pi_held, pi_released, pi_ret = -1, pi_order = -1;
 
 static void fail(const char *what)
 {
@@ -134,6 +139,40 @@ static void *robust_holder(void *arg)
 	return NULL;	/* still holding it */
 }
 
+static void *pi_holder(void *arg)
+{
+	(void)arg;
+	if (pthread_mutex_lock(&pi))
+		fail("cannot lock the PI mutex");
+	atomic_store(&pi_held, 1);
+	atomic_fetch_add(&in_place, 1);
+	while (!atomic_load(&stop)) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	atomic_store(&pi_released, 1);
+	if (pthread_mutex_unlock(&pi))
+		fail("cannot unlock the PI mutex");
+	return NULL;
+}
+
+/* Blocks in FUTEX_LOCK_PI until the holder lets go. */
+static void *pi_waiter(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&pi_held)) {
+		struct timespec ts = { 0, 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	atomic_fetch_add(&in_place, 1);
+	atomic_store(&pi_ret, pthread_mutex_lock(&pi));
+	atomic_store(&pi_order, atomic_load(&pi_released));
+	pthread_mutex_unlock(&pi);
+	return NULL;
+}
+
 static void wake_futex(int *word)
 {
 	*(volatile int *)word = 1;
@@ -142,7 +181,7 @@ static void wake_futex(int *word)
 
 int main(int argc, char **argv)
 {
-	pthread_t th[WORKERS + 4];
+	pthread_t th[WORKERS + 6];
 	pthread_mutexattr_t attr;
 	char path[512];
 	struct stat st;
@@ -156,6 +195,9 @@ int main(int argc, char **argv)
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
 	pthread_mutex_init(&robust, &attr);
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setprotocol(&attr, PTHREAD_PRIO_INHERIT);
+	pthread_mutex_init(&pi, &attr);
 
 	for (i = 0; i < WORKERS; i++)
 		pthread_create(&th[n++], NULL, worker, (void *)i);
@@ -163,6 +205,8 @@ int main(int argc, char **argv)
 	pthread_create(&th[n++], NULL, futex_waiter, &futex_word);
 	pthread_create(&th[n++], NULL, futex_waiter, &futex_timed_word);
 	pthread_create(&th[n++], NULL, robust_holder, NULL);
+	pthread_create(&th[n++], NULL, pi_holder, NULL);
+	pthread_create(&th[n++], NULL, pi_waiter, NULL);
 	while (atomic_load(&in_place) < n) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 
@@ -198,6 +242,11 @@ int main(int argc, char **argv)
 	if (futex_ret || futex_timed_ret) {
 		printf("threads: futex waits returned errno %d and %d\n",
 		       futex_ret, futex_timed_ret);
+		bad = 1;
+	}
+	if (pi_ret || pi_order != 1) {
+		printf("threads: the PI mutex waiter got %d, %s its holder let go\n",
+		       pi_ret, pi_order == 1 ? "after" : "before");
 		bad = 1;
 	}
 	r = pthread_mutex_lock(&robust);

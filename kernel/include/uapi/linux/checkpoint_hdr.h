@@ -246,9 +246,13 @@ struct ckpt_rec_task {
 /*
  * Credentials, with ids as seen from the user namespace of the root
  * task.  Restart applies them only as far as the restarting caller could
- * with setresuid(), setresgid(), setgroups() and capset().
+ * with setresuid(), setresgid(), setgroups() and capset().  Credentials
+ * that several tasks share (threads) are written in full once, with an
+ * objref; the other tasks' CREDS records say CKPT_CREDS_SHARED and that
+ * objref only (no_new_privs, a task's own, besides).
  */
 #define CKPT_CREDS_NO_NEW_PRIVS	(1U << 0)
+#define CKPT_CREDS_SHARED	(1U << 1)	/* those of objref; no other fields (1.1) */
 
 struct ckpt_rec_creds {
 	struct ckpt_hdr h;		/* CKPT_REC_CREDS */
@@ -262,7 +266,7 @@ struct ckpt_rec_creds {
 	__u32 securebits;
 	__u32 flags;			/* CKPT_CREDS_* */
 	__u32 ngroups;			/* supplementary groups that follow */
-	__u32 pad;
+	__u32 objref;			/* 1.1: shared by the tasks naming it, 0: not */
 	/* followed by ngroups __u32 group ids */
 };
 

@@ -911,6 +911,9 @@ static int check_creds(struct __test_metadata *_metadata,
 	EXPECT_EQ(caps[0].permitted | (__u64)caps[1].permitted << 32,
 		  c->cap_permitted);
 	EXPECT_EQ(0, c->flags & CKPT_CREDS_NO_NEW_PRIVS);
+	/* numbered for tasks that would share them, written in full */
+	EXPECT_NE(0, c->objref);
+	EXPECT_EQ(0, c->flags & CKPT_CREDS_SHARED);
 	n = getgroups(64, groups);
 	EXPECT_EQ(n, c->ngroups);
 	return 1;
