@@ -15,6 +15,18 @@ in_read() {
 		[ "$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null)" = 0 ]
 }
 
+# back_in_read PID DIR OUT: once restart restored PID, it gets back into
+# read() within 10 s; else show the terminal's output DIR/OUT and fail.
+back_in_read() {
+	restored "$1"
+	i=0
+	until in_read "$1"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { show "$2" "$3"; fail "the restored ttyreader ($v) is not blocked in read()"; }
+		sleep 0.1
+	done
+}
+
 # session and tty_nr of a process
 ctty() {
 	cut -d' ' -f6,7 "/proc/$1/stat"
@@ -50,12 +62,7 @@ for v in glibc-static musl-static dynamic; do
 
 	"$BIN/$v/ptyrun" "$d/in2" "$d/out2" -- restart -i "$d/img" &
 	prun=$!
-	i=0
-	until in_read "$pid"; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || { show "$d" out2; fail "the restored ttyreader ($v) is not blocked in read()"; }
-		sleep 0.1
-	done
+	back_in_read "$pid" "$d" out2
 	after=$(ctty "$pid")
 	echo "  restored as pid $pid: session, tty_nr $after"
 	[ "${after% *}" = "$pid" ] && [ "${after#* }" != 0 ] ||
@@ -74,18 +81,14 @@ for v in glibc-static musl-static dynamic; do
 	echo "$v: the read() resumed on the restart's terminal"
 done
 
-d=/tmp/ttyread-glibc-static
+v=glibc-static
+d=/tmp/ttyread-$v
 pid=$(cat "$d/pid")
 mkfifo "$d/in3"
 : >"$d/out3"
-"$BIN/glibc-static/ptyrun" "$d/in3" "$d/out3" -- sh -c "restart -i $d/img; echo restart exited \$?" &
+"$BIN/$v/ptyrun" "$d/in3" "$d/out3" -- sh -c "restart -i $d/img; echo restart exited \$?" &
 prun=$!
-i=0
-until in_read "$pid"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { show "$d" out3; fail "the ttyreader restored under a shell is not blocked in read()"; }
-	sleep 0.1
-done
+back_in_read "$pid" "$d" out3
 shown "$d" out3 "note: session $pid had a controlling terminal; it gets none"
 after=$(ctty "$pid")
 [ "${after#* }" = 0 ] || fail "the ttyreader restored under a shell has a controlling terminal: $after"
