@@ -147,6 +147,25 @@ restored_now() {
 	[ "$nr" = 61 ]
 }
 
+# restart_inspect IMAGE DIR PID COMMAND...: restart IMAGE (expecting
+# status 0); once PID is restored, COMMAND's output goes to DIR/after and
+# DIR/stop tells the program to end.  Sets $after.
+restart_inspect() {
+	ri_img=$1 ri_dir=$2 ri_pid=$3
+	shift 3
+	(restored "$ri_pid"; "$@" >"$ri_dir/after"; touch "$ri_dir/stop") &
+	expect 0 "" restart -i "$ri_img"
+	after=$(cat "$ri_dir/after")
+}
+
+# same BEFORE AFTER WHAT: fail, showing both, unless they are equal.
+same() {
+	[ "$1" = "$2" ] && return
+	echo "before:"; echo "$1"
+	echo "after:"; echo "$2"
+	fail "$3 differ after restart"
+}
+
 # gone PID...: wait (10 s at most) until none of the pids exists.
 gone() {
 	i=0

@@ -26,6 +26,7 @@ struct mm_struct;
 struct pid_namespace;
 struct pipe_inode_info;
 struct task_struct;
+struct tty_struct;
 
 /**
  * struct ckpt_ctx - state of one checkpoint() or restart() call
@@ -196,6 +197,7 @@ void ckpt_freeze_end(struct ckpt_ctx *ctx);
 int ckpt_freeze_tree(struct ckpt_ctx *ctx);
 void ckpt_thaw_tree(struct ckpt_ctx *ctx);
 int ckpt_write_tree(struct ckpt_ctx *ctx);
+struct tty_struct *ckpt_get_ctty(struct task_struct *t);
 int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 
 /* kernel/checkpoint/objhash.c */

@@ -110,16 +110,11 @@ static bool rst_tree_has_pgrp(struct ckpt_ctx *ctx, pid_t pgid)
 static int rst_check_tty(struct ckpt_ctx *ctx, struct task_struct *t,
 			 const struct ckpt_task_ids *ids)
 {
-	struct tty_struct *tty = NULL;
-	unsigned long flags;
+	struct tty_struct *tty = ckpt_get_ctty(t);
 	struct pid *pgrp;
 	pid_t fg;
 	int ret = 0;
 
-	if (lock_task_sighand(t, &flags)) {
-		tty = tty_kref_get(t->signal->tty);
-		unlock_task_sighand(t, &flags);
-	}
 	if (!tty)
 		return 0;
 	if (!(ids->flags & CKPT_TASK_CTTY)) {

@@ -165,6 +165,24 @@ void ckpt_thaw_tree(struct ckpt_ctx *ctx)
 	ctx->nr_tasks = 0;
 }
 
+/**
+ * ckpt_get_ctty - the controlling terminal of a task
+ * @t: the task
+ *
+ * Return: a reference to it (tty_kref_put() it), or NULL if it has none.
+ */
+struct tty_struct *ckpt_get_ctty(struct task_struct *t)
+{
+	struct tty_struct *tty = NULL;
+	unsigned long flags;
+
+	if (lock_task_sighand(t, &flags)) {
+		tty = tty_kref_get(t->signal->tty);
+		unlock_task_sighand(t, &flags);
+	}
+	return tty;
+}
+
 /*
  * A live process with a controlling terminal is flagged; a session
  * leader also keeps the terminal's foreground process group.
@@ -172,16 +190,12 @@ void ckpt_thaw_tree(struct ckpt_ctx *ctx)
 static void ckpt_task_tty(struct task_struct *t, struct pid_namespace *ns,
 			  struct ckpt_task_ids *ids)
 {
-	struct tty_struct *tty = NULL;
-	unsigned long flags;
+	struct tty_struct *tty;
 	struct pid *pgrp;
 
 	if (!thread_group_leader(t) || t->exit_state)
 		return;
-	if (lock_task_sighand(t, &flags)) {
-		tty = tty_kref_get(t->signal->tty);
-		unlock_task_sighand(t, &flags);
-	}
+	tty = ckpt_get_ctty(t);
 	if (!tty)
 		return;
 	ids->flags |= CKPT_TASK_CTTY;

@@ -34,15 +34,9 @@ expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 wait "$pid"
 expect 0 "cwd $jail  root $jail" ckptinfo "$d/img"
 
-(restored "$pid"; paths "$pid" >"$d/after"; touch "$d/stop") &
-expect 0 "" restart -i "$d/img"
+restart_inspect "$d/img" "$d" "$pid" paths "$pid"
 said "$d" "state intact"
-after=$(cat "$d/after")
-if [ "$before" != "$after" ]; then
-	echo "before:"; echo "$before"
-	echo "after:"; echo "$after"
-	fail "root or working directory differ after restart"
-fi
+same "$before" "$after" "root or working directory"
 echo "root and working directory are the same: $(echo "$after" | tr '\n' ' ')"
 for m in tests dev proc tmp; do
 	umount "$jail/$m"

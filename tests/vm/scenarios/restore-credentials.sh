@@ -3,6 +3,11 @@
 # capabilities, not with the restarter's (root).
 . /tests/vm/lib.sh
 
+# creds PID: its ids, groups and capabilities, from /proc
+creds() {
+	grep -E '^(Uid|Gid|Groups|Cap[A-Z][a-z][a-z])' "/proc/$1/status"
+}
+
 d=/tmp/creds
 rm -rf "$d"
 mkdir -p "$d"
@@ -10,13 +15,10 @@ chmod 777 "$d"
 su nobody -s /bin/sh -c "exec $BIN/glibc-static/counter $d" >>"$d/out" 2>&1 &
 wait_ready "$d" counter
 pid=$(pidof counter)
-before=$(grep -E '^(Uid|Gid|Groups|Cap[A-Z][a-z][a-z])' /proc/$pid/status)
+before=$(creds "$pid")
 expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 sleep 0.2
-(restored "$pid"; grep -E '^(Uid|Gid|Groups|Cap[A-Z][a-z][a-z])' /proc/$pid/status >"$d/after"; touch "$d/stop") &
-expect 0 "" restart -i "$d/img"
+restart_inspect "$d/img" "$d" "$pid" creds "$pid"
 said "$d" "state intact"
-after=$(cat "$d/after")
-echo "before: $before"
-echo "after:  $after"
-[ "$before" = "$after" ] || fail "credentials differ after restart"
+echo "credentials: $after"
+same "$before" "$after" "credentials"

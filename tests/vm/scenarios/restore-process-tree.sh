@@ -9,25 +9,25 @@
 # leaves none of the tree's tasks behind.
 . /tests/vm/lib.sh
 
+# pids_of ROOT: the pids of ROOT's tree, sorted, on one line
+pids_of() {
+	tree_of "$1" | sort -n | tr '\n' ' '
+}
+
 for v in glibc-static musl-static dynamic; do
 	d=/tmp/tree-$v
 	start "$d" "$BIN/$v/forktree" "$d"
-	before=$(tree_of "$pid" | sort -n | tr '\n' ' ')
+	before=$(pids_of "$pid")
 	echo "tree of $pid: $before"
 	expect 0 "" checkpoint --subtree "$pid" -o "$d/img0"
-	still=$(tree_of "$pid" | sort -n | tr '\n' ' ')
+	still=$(pids_of "$pid")
 	[ "$still" = "$before" ] || fail "$v: the tree changed after a checkpoint: $still"
 	expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 	wait "$pid"
 	expect 0 "16 tasks" ckptinfo "$d/img"
 	grep -q "zombie, wait status 0x700" /tmp/expect.out || fail "$v: ckptinfo shows no zombie"
 
-	(
-		restored "$pid"
-		tree_of "$pid" | sort -n | tr '\n' ' ' >"$d/after"
-		touch "$d/stop"
-	) &
-	expect 0 "" restart -i "$d/img"
+	restart_inspect "$d/img" "$d" "$pid" pids_of "$pid"
 	said "$d" "tree intact: 15 processes"
 	after=$(cat "$d/after")
 	[ "$after" = "$before" ] || fail "$v: pids differ after restart: $after"

@@ -31,13 +31,7 @@ echo "$before" | head -1 | grep -q "^$pid $pid 5$" ||
 
 expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 sleep 0.2
-(restored "$pid"; attrs "$pid" >"$d/after"; touch "$d/stop") &
-expect 0 "" restart -i "$d/img"
+restart_inspect "$d/img" "$d" "$pid" attrs "$pid"
 said "$d" "state intact"
-after=$(cat "$d/after")
-if [ "$before" != "$after" ]; then
-	echo "before:"; echo "$before"
-	echo "after:"; echo "$after"
-	fail "task attributes differ after restart"
-fi
+same "$before" "$after" "task attributes"
 echo "pgrp/session/nice, limits, umask and cwd are the same"

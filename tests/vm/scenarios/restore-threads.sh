@@ -10,22 +10,22 @@
 # by all, are written once.
 . /tests/vm/lib.sh
 
+# thread_ids PID: the ids of PID's threads, sorted, on one line
+thread_ids() {
+	ls "/proc/$1/task" | sort -n | tr '\n' ' '
+}
+
 for v in glibc-static musl-static dynamic; do
 	d=/tmp/threads-$v
 	start "$d" "$BIN/$v/threads" "$d"
-	before=$(ls "/proc/$pid/task" | sort -n | tr '\n' ' ')
+	before=$(thread_ids "$pid")
 	echo "$v: threads of $pid: $before"
 	expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 	wait "$pid"
 	expect 0 "23 tasks" ckptinfo "$d/img"
 	shared=$(grep -c "CREDS .*shared: those of objref" /tmp/expect.out)
 	[ "$shared" = 22 ] || fail "$v: $shared threads' CREDS records refer to shared credentials, not 22"
-	(
-		restored "$pid"
-		ls "/proc/$pid/task" | sort -n | tr '\n' ' ' >"$d/after"
-		touch "$d/stop"
-	) &
-	expect 0 "" restart -i "$d/img"
+	restart_inspect "$d/img" "$d" "$pid" thread_ids "$pid"
 	said "$d" "threads intact: 22 threads"
 	after=$(cat "$d/after")
 	[ "$after" = "$before" ] || fail "$v: thread ids differ after restart: $after"
