@@ -4,16 +4,23 @@
  *
  * Regular files, directories and memory devices (/dev/null, zero,
  * random, urandom...) are saved by path, flags and offset, and reopened
- * with the restarting caller's rights.  Pipes are in checkpoint_pipe.c.  A terminal is replaced by the
- * restarting caller's own standard stream of the same number (stderr
- * for higher numbers), the way a shell attaches a job to its terminal.
- * Everything else is refused, naming the fd and the kind of object.
+ * with the restarting caller's rights.  Such a file is accepted only if
+ * its path, looked up again at checkpoint time, leads to that same file:
+ * a deleted file, a memfd, the file behind a shared anonymous mapping
+ * or one hidden under another mount could not be reopened.  State the
+ * image does not carry (file locks, leases, an F_SETOWN owner, O_ASYNC)
+ * is refused too.  Pipes are in checkpoint_pipe.c.  A terminal is
+ * replaced by the restarting caller's own standard stream of the same
+ * number (stderr for higher numbers), the way a shell attaches a job to
+ * its terminal.  Everything else is refused, naming the fd and the kind
+ * of object.
  */
 #include <linux/capability.h>
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/filelock.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/kdev_t.h>
@@ -21,6 +28,7 @@
 #include <linux/namei.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -71,12 +79,103 @@ static u32 ckpt_file_kind(struct file *file)
 	return 0;
 }
 
-static int ckpt_write_file(struct ckpt_ctx *ctx, pid_t pid, unsigned int fd,
-			   struct file *file, bool cloexec, char *buf)
+/**
+ * ckpt_path_reopens - can restart open @file again by @path?
+ * @file: an open file or a mapped one
+ * @path: its path, as file_path() gave it
+ *
+ * Only if @path, looked up now from the checkpointer's root, leads to
+ * the same mount and dentry.  That rules out deleted files, files of
+ * internal kernel mounts (memfds, the memory behind a shared anonymous
+ * mapping, System V segments), and files hidden by a later mount.
+ *
+ * Return: true if it does.
+ */
+bool ckpt_path_reopens(struct file *file, const char *path)
 {
+	struct path found;
+	bool same;
+
+	if (path[0] != '/' || kern_path(path, 0, &found))
+		return false;
+	same = path_equal(&found, &file->f_path);
+	path_put(&found);
+	return same;
+}
+
+/* Why @file, which ckpt_path_reopens() refused, cannot be reopened. */
+const char *ckpt_unreachable_why(struct file *file)
+{
+	const char *name = file->f_path.dentry->d_name.name;
+
+	if (shmem_file(file) && !strncmp(name, "memfd:", 6))
+		return "a memfd is not supported yet";
+	if (shmem_file(file) && !d_unlinked(file->f_path.dentry) &&
+	    IS_ROOT(file->f_path.dentry))
+		return "shared memory without a name (of a shared anonymous mapping or a System V segment) is not supported yet as a file";
+	if (d_unlinked(file->f_path.dentry))
+		return "deleted files are not supported yet";
+	return "its path does not lead to it any more (moved, or hidden by a mount): restart could not open it";
+}
+
+/*
+ * A lock of @file's inode that the image would lose: a POSIX record
+ * lock of @files (the task's table owns those), an OFD or flock() lock
+ * or a lease of @file itself.
+ */
+static const char *ckpt_file_locked(struct file *file, struct files_struct *files)
+{
+	struct file_lock_context *flctx = locks_inode_context(file_inode(file));
+	struct file_lock_core *flc;
+	const char *what = NULL;
+
+	if (!flctx)
+		return NULL;
+	spin_lock(&flctx->flc_lock);
+	list_for_each_entry(flc, &flctx->flc_posix, flc_list) {
+		if (flc->flc_owner == files || flc->flc_file == file) {
+			what = (flc->flc_flags & FL_OFDLCK) ?
+			       "an open file description (OFD) lock" :
+			       "a POSIX record lock (fcntl F_SETLK)";
+			break;
+		}
+	}
+	list_for_each_entry(flc, &flctx->flc_flock, flc_list) {
+		if (!what && flc->flc_file == file)
+			what = "a flock() lock";
+	}
+	list_for_each_entry(flc, &flctx->flc_lease, flc_list) {
+		if (!what && flc->flc_file == file)
+			what = "a lease (F_SETLEASE)";
+	}
+	spin_unlock(&flctx->flc_lock);
+	return what;
+}
+
+/* State of @file that the image does not carry, or NULL. */
+static const char *ckpt_file_state_unsupported(struct file *file,
+					       struct files_struct *files)
+{
+	struct fown_struct *owner = file_f_owner(file);
+	const char *lock;
+
+	if (file->f_flags & FASYNC)
+		return "signal-driven I/O (O_ASYNC)";
+	if (owner && (owner->pid || owner->signum))
+		return "an owner for I/O signals (F_SETOWN, F_SETSIG)";
+	lock = ckpt_file_locked(file, files);
+	return lock;
+}
+
+static int ckpt_write_file(struct ckpt_ctx *ctx, struct task_struct *t,
+			   unsigned int fd, struct file *file, bool cloexec,
+			   char *buf)
+{
+	pid_t pid = task_pid_vnr(t);
 	struct ckpt_rec_file rec = {};
 	struct inode *inode = file_inode(file);
 	bool new_end = false, new_pipe = false;
+	const char *what;
 	char *path;
 	int ret;
 
@@ -90,10 +189,16 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, pid_t pid, unsigned int fd,
 				"pid %d fd %u (%s): %s is not supported yet",
 				pid, fd, path, ckpt_file_kind_name(inode->i_mode));
 	if (rec.kind != CKPT_FILE_TTY && rec.kind != CKPT_FILE_PIPE &&
-	    d_unlinked(file->f_path.dentry))
+	    !ckpt_path_reopens(file, path))
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u (%s): %s",
+				pid, fd, path, ckpt_unreachable_why(file));
+	task_lock(t);
+	what = t->files ? ckpt_file_state_unsupported(file, t->files) : NULL;
+	task_unlock(t);
+	if (what)
 		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d fd %u (%s): deleted files are not supported yet",
-				pid, fd, path);
+				"pid %d fd %u (%s): %s is not supported yet",
+				pid, fd, path, what);
 
 	/* a terminal is replaced on restart: it is not an object of the image */
 	if (rec.kind != CKPT_FILE_TTY) {
@@ -147,7 +252,6 @@ static bool ckpt_fd_cloexec(struct task_struct *t, unsigned int fd)
  */
 int ckpt_write_files(struct ckpt_ctx *ctx, struct task_struct *t)
 {
-	pid_t pid = task_pid_vnr(t);
 	unsigned int fd = 0;
 	struct file *file;
 	int ret = 0;
@@ -162,7 +266,7 @@ int ckpt_write_files(struct ckpt_ctx *ctx, struct task_struct *t)
 		rcu_read_unlock();
 		if (!file)
 			break;
-		ret = ckpt_write_file(ctx, pid, fd, file,
+		ret = ckpt_write_file(ctx, t, fd, file,
 				      ckpt_fd_cloexec(t, fd), buf);
 		fput(file);
 		if (ret)
@@ -409,6 +513,12 @@ static struct file *rst_shared_file(struct ckpt_ctx *ctx,
 
 	if (rec->objref) {
 		file = xa_load(files, rec->objref);
+		if (file && xa_get_mark(files, rec->objref, RST_MARK_SHMEM)) {
+			ckpt_err(ctx, -EINVAL,
+				 "fd %d: object %u is shared memory, not an open file",
+				 rec->fd, rec->objref);
+			return ERR_PTR(-EINVAL);
+		}
 		if (file)
 			return get_file(file);
 	}
@@ -448,6 +558,12 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		return ret;
 	if (rec.fd < 0 || rec.fd >= rlimit(RLIMIT_NOFILE)) {
 		ret = ckpt_err(ctx, -EINVAL, "fd %d is out of range", rec.fd);
+		goto out;
+	}
+	if (!path && (rec.kind == CKPT_FILE_REG || rec.kind == CKPT_FILE_DIR ||
+		      rec.kind == CKPT_FILE_CHR)) {
+		ret = ckpt_err(ctx, -EINVAL, "offset %lld: fd %d has no path",
+			       ctx->rec_pos, rec.fd);
 		goto out;
 	}
 

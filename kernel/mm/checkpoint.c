@@ -6,11 +6,15 @@
  * followed by the contents of its touched pages: every present page of
  * an anonymous mapping, and the copy-on-write copies of a private file
  * mapping.  Pages never touched are not written; a file mapping's
- * untouched pages come back from the file.
+ * untouched pages come back from the file.  Shared anonymous memory is
+ * an object of its own (a SHMEM record, objhash.c numbers it): written
+ * once with its contents, before the first VMA that maps it, whichever
+ * process of the tree that is; every VMA mapping it refers to it.
  *
  * Restart replaces the caller's address space with the image's: it
  * unmaps everything, recreates each VMA at its address, writes the saved
- * pages and sets the mm fields, vdso included.
+ * pages and sets the mm fields, vdso included.  A shared memory object
+ * is created once and mapped again by every VMA that refers to it.
  */
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
@@ -21,6 +25,7 @@
 #include <linux/mman.h>
 #include <linux/pagewalk.h>
 #include <linux/sched/mm.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -34,6 +39,24 @@ struct ckpt_vma {
 	u32 kind, prot, flags;
 	char *path;		/* kmalloc'ed, or NULL */
 	struct file *file;	/* CKPT_VMA_SHMEM: its shmem file */
+	u32 objref;		/* CKPT_VMA_SHMEM: the object's number */
+	bool obj_new;		/* CKPT_VMA_SHMEM: the object is met first here */
+};
+
+/* What madvise() sets on a VMA, and is set again the same way. */
+static const struct {
+	vm_flags_t vm;
+	u32 ckpt;
+	int advice;
+} ckpt_vma_advice[] = {
+	{ VM_DONTCOPY, CKPT_VMA_DONTFORK, MADV_DONTFORK },
+	{ VM_DONTDUMP, CKPT_VMA_DONTDUMP, MADV_DONTDUMP },
+	{ VM_HUGEPAGE, CKPT_VMA_HUGEPAGE, MADV_HUGEPAGE },
+	{ VM_NOHUGEPAGE, CKPT_VMA_NOHUGEPAGE, MADV_NOHUGEPAGE },
+	{ VM_MERGEABLE, CKPT_VMA_MERGEABLE, MADV_MERGEABLE },
+	{ VM_WIPEONFORK, CKPT_VMA_WIPEONFORK, MADV_WIPEONFORK },
+	{ VM_SEQ_READ, CKPT_VMA_SEQ_READ, MADV_SEQUENTIAL },
+	{ VM_RAND_READ, CKPT_VMA_RAND_READ, MADV_RANDOM },
 };
 
 static const char *ckpt_vma_special(struct vm_area_struct *vma)
@@ -43,30 +66,6 @@ static const char *ckpt_vma_special(struct vm_area_struct *vma)
 	return NULL;
 }
 
-/*
- * A shared anonymous mapping can be saved when this mm alone maps it, in
- * one piece: its contents then belong to the process.
- */
-static const char *ckpt_shmem_unsupported(struct vm_area_struct *vma)
-{
-	struct address_space *mapping = vma->vm_file->f_mapping;
-	struct vm_area_struct *other;
-	const char *why = NULL;
-
-	if (vma->vm_pgoff ||
-	    i_size_read(file_inode(vma->vm_file)) != vma->vm_end - vma->vm_start)
-		return "a partly unmapped shared anonymous mapping";
-	i_mmap_lock_read(mapping);
-	vma_interval_tree_foreach(other, &mapping->i_mmap, 0, ULONG_MAX) {
-		if (other->vm_mm != vma->vm_mm) {
-			why = "a shared anonymous mapping also mapped by another process";
-			break;
-		}
-	}
-	i_mmap_unlock_read(mapping);
-	return why;
-}
-
 static u32 ckpt_vma_prot(vm_flags_t flags)
 {
 	return ((flags & VM_READ) ? PROT_READ : 0) |
@@ -74,6 +73,21 @@ static u32 ckpt_vma_prot(vm_flags_t flags)
 	       ((flags & VM_EXEC) ? PROT_EXEC : 0);
 }
 
+static u32 ckpt_vma_flags(vm_flags_t flags)
+{
+	u32 ret = (flags & VM_GROWSDOWN) ? CKPT_VMA_GROWSDOWN : 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_advice); i++)
+		if (flags & ckpt_vma_advice[i].vm)
+			ret |= ckpt_vma_advice[i].ckpt;
+	return ret;
+}
+
+/*
+ * The path restart opens @file by; an ERR_PTR and *@err when there is
+ * none (see ckpt_path_reopens()).
+ */
 static char *ckpt_file_path(struct file *file, const char **err)
 {
 	char *buf, *p, *path;
@@ -87,9 +101,9 @@ static char *ckpt_file_path(struct file *file, const char **err)
 		*err = "its path is too long";
 		return p;
 	}
-	if (d_unlinked(file->f_path.dentry)) {
+	if (!ckpt_path_reopens(file, p)) {
 		kfree(buf);
-		*err = "the file was deleted";
+		*err = ckpt_unreachable_why(file);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
 	path = kstrdup(p, GFP_KERNEL);
@@ -104,14 +118,13 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 	const char *special = ckpt_vma_special(vma);
 	vm_flags_t flags = vma->vm_flags;
 	const char *why = NULL;
+	int ret;
 
 	cv->start = vma->vm_start;
 	cv->end = vma->vm_end;
 	cv->pgoff = vma->vm_pgoff;
 	cv->prot = ckpt_vma_prot(flags);
-	cv->flags = ((flags & VM_GROWSDOWN) ? CKPT_VMA_GROWSDOWN : 0) |
-		    ((flags & VM_DONTCOPY) ? CKPT_VMA_DONTFORK : 0) |
-		    ((flags & VM_DONTDUMP) ? CKPT_VMA_DONTDUMP : 0);
+	cv->flags = ckpt_vma_flags(flags);
 
 	if (special && !strcmp(special, "[vdso]")) {
 		cv->kind = CKPT_VMA_VDSO;
@@ -123,9 +136,7 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 	}
 	if (special)
 		why = special;
-	else if ((flags & VM_SHARED) && vma_is_anon_shmem(vma))
-		why = ckpt_shmem_unsupported(vma);
-	else if (flags & VM_SHARED)
+	else if ((flags & VM_SHARED) && !vma_is_anon_shmem(vma))
 		why = "a shared file mapping";
 	else if (flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP))
 		why = "a device mapping";
@@ -133,34 +144,42 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 		why = "a hugetlb mapping";
 	else if (flags & VM_LOCKED)
 		why = "an mlock()ed mapping";
+	if (why && vma->vm_file)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d mapping %#lx-%#lx (%pD): %s is not supported yet",
+				pid, cv->start, cv->end, vma->vm_file, why);
 	if (why)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d mapping %#lx-%#lx: %s is not supported yet",
 				pid, cv->start, cv->end, why);
 
-	/* counted for leak detection (kernel/checkpoint/objhash.c) */
-	if (vma->vm_file && ckpt_obj_mapped(ctx, vma->vm_file, pid, cv->start))
-		return -ENOMEM;
 	if (!vma->vm_file) {
 		cv->kind = CKPT_VMA_ANON;
 		cv->pgoff = 0;
 		return 0;
 	}
 	if (vma_is_anon_shmem(vma)) {
+		ret = ckpt_obj_shmem(ctx, vma->vm_file, pid, cv->start,
+				     &cv->objref);
+		if (ret < 0)
+			return ret;
+		cv->obj_new = ret;
 		cv->kind = CKPT_VMA_SHMEM;
 		cv->file = get_file(vma->vm_file);
 		return 0;
 	}
+	/* counted for leak detection (kernel/checkpoint/objhash.c) */
+	if (ckpt_obj_mapped(ctx, vma->vm_file, pid, cv->start))
+		return -ENOMEM;
 	cv->kind = CKPT_VMA_FILE;
 	cv->path = ckpt_file_path(vma->vm_file, &why);
 	if (IS_ERR(cv->path)) {
-		int ret = PTR_ERR(cv->path);
-
+		ret = PTR_ERR(cv->path);
 		cv->path = NULL;
 		if (why)
 			return ckpt_err(ctx, ret,
-					"pid %d mapping %#lx-%#lx: %s",
-					pid, cv->start, cv->end, why);
+					"pid %d mapping %#lx-%#lx (%pD): %s",
+					pid, cv->start, cv->end, vma->vm_file, why);
 		return ret;
 	}
 	return 0;
@@ -250,11 +269,12 @@ static int ckpt_write_mm_rec(struct ckpt_ctx *ctx, pid_t pid,
 	if (exe) {
 		ret = ckpt_obj_mapped(ctx, exe, pid, 0);
 		path = ret ? ERR_PTR(ret) : ckpt_file_path(exe, &why);
+		if (IS_ERR(path) && why)
+			ckpt_err(ctx, PTR_ERR(path), "pid %d: executable %pD: %s",
+				 pid, exe, why);
 		fput(exe);
 		if (IS_ERR(path)) {
 			ret = PTR_ERR(path);
-			if (why)
-				ckpt_err(ctx, ret, "executable: %s", why);
 			goto out;
 		}
 		rec->exe_len = strlen(path);
@@ -366,11 +386,14 @@ static int ckpt_write_pages(struct ckpt_ctx *ctx, pid_t pid,
 	return ret;
 }
 
-/* Shared anonymous memory: the shmem file's pages that are not zero. */
-static int ckpt_write_shmem(struct ckpt_ctx *ctx, pid_t pid,
-			    struct ckpt_vma *cv, void *buf)
+/*
+ * A shared memory object's pages that are not zero, as PAGES records
+ * whose addr is the offset in the object.
+ */
+static int ckpt_write_shmem_pages(struct ckpt_ctx *ctx, pid_t pid,
+				  struct ckpt_vma *cv, loff_t size, void *buf)
 {
-	unsigned long nr = (cv->end - cv->start) >> PAGE_SHIFT;
+	unsigned long nr = size >> PAGE_SHIFT;
 	struct ckpt_rec_pages rec = {};
 	unsigned long i, first = 0, run = 0;
 	loff_t pos = 0;
@@ -383,8 +406,8 @@ static int ckpt_write_shmem(struct ckpt_ctx *ctx, pid_t pid,
 		got = kernel_read(cv->file, page, PAGE_SIZE, &pos);
 		if (got != PAGE_SIZE)
 			return ckpt_err(ctx, got < 0 ? got : -EIO,
-					"pid %d: cannot read shared memory at %#lx",
-					pid, cv->start + (i << PAGE_SHIFT));
+					"pid %d mapping %#lx: cannot read shared memory at offset %#lx",
+					pid, cv->start, i << PAGE_SHIFT);
 		if (memchr_inv(page, 0, PAGE_SIZE)) {
 			if (!run)
 				first = i;
@@ -394,12 +417,33 @@ static int ckpt_write_shmem(struct ckpt_ctx *ctx, pid_t pid,
 		}
 		if (!run)
 			continue;
-		rec.addr = cv->start + (first << PAGE_SHIFT);
+		rec.addr = first << PAGE_SHIFT;
 		rec.nr_pages = run;
 		ret = ckpt_write_record(ctx, CKPT_REC_PAGES, &rec.h, sizeof(rec),
 					buf, run << PAGE_SHIFT);
 		run = 0;
 	}
+	return ret;
+}
+
+/*
+ * The SHMEM record of a shared mapping's object: with the object's
+ * contents the first time the tree meets it, its number alone after.
+ */
+static int ckpt_write_shmem(struct ckpt_ctx *ctx, pid_t pid,
+			    struct ckpt_vma *cv, void *buf)
+{
+	loff_t size = i_size_read(file_inode(cv->file));
+	struct ckpt_rec_shmem rec = {};
+	int ret;
+
+	rec.objref = cv->objref;
+	rec.flags = cv->obj_new ? CKPT_SHMEM_NEW : 0;
+	rec.size = size;
+	ret = ckpt_write_record(ctx, CKPT_REC_SHMEM, &rec.h, sizeof(rec),
+				NULL, 0);
+	if (!ret && cv->obj_new)
+		ret = ckpt_write_shmem_pages(ctx, pid, cv, size, buf);
 	return ret;
 }
 
@@ -409,6 +453,11 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
 	struct ckpt_rec_vma rec = {};
 	int ret;
 
+	if (cv->kind == CKPT_VMA_SHMEM) {
+		ret = ckpt_write_shmem(ctx, pid, cv, buf);
+		if (ret)
+			return ret;
+	}
 	rec.start = cv->start;
 	rec.end = cv->end;
 	rec.pgoff = cv->pgoff;
@@ -418,10 +467,9 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
 	rec.path_len = cv->path ? strlen(cv->path) : 0;
 	ret = ckpt_write_record(ctx, CKPT_REC_VMA, &rec.h, sizeof(rec),
 				cv->path, rec.path_len);
-	if (ret || cv->kind == CKPT_VMA_VDSO || cv->kind == CKPT_VMA_VVAR)
+	if (ret || cv->kind == CKPT_VMA_VDSO || cv->kind == CKPT_VMA_VVAR ||
+	    cv->kind == CKPT_VMA_SHMEM)
 		return ret;
-	if (cv->kind == CKPT_VMA_SHMEM)
-		return ckpt_write_shmem(ctx, pid, cv, buf);
 	return ckpt_write_pages(ctx, pid, mm, cv, buf);
 }
 
@@ -585,7 +633,10 @@ static int rst_check_vma_rec(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 				ctx->rec_pos, rec->start, rec->end);
 	if (rec->prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC) ||
 	    rec->flags & ~(CKPT_VMA_GROWSDOWN | CKPT_VMA_DONTFORK |
-			   CKPT_VMA_DONTDUMP) ||
+			   CKPT_VMA_DONTDUMP | CKPT_VMA_HUGEPAGE |
+			   CKPT_VMA_NOHUGEPAGE | CKPT_VMA_MERGEABLE |
+			   CKPT_VMA_WIPEONFORK | CKPT_VMA_SEQ_READ |
+			   CKPT_VMA_RAND_READ) ||
 	    rec->pgoff > (ULONG_MAX >> PAGE_SHIFT) -
 			 ((rec->end - rec->start) >> PAGE_SHIFT))
 		return ckpt_err(ctx, -EINVAL,
@@ -594,24 +645,48 @@ static int rst_check_vma_rec(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 	return 0;
 }
 
-/* What madvise(MADV_DONTFORK / MADV_DONTDUMP) would have set. */
-static void rst_vma_flags(struct ckpt_rec_vma *rec)
+/* Give the mapping of @rec what madvise() had set, through madvise(). */
+static int rst_vma_advice(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 {
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-	vm_flags_t flags = 0;
+	int i, ret;
 
-	if (rec->flags & CKPT_VMA_DONTFORK)
-		flags |= VM_DONTCOPY;
-	if (rec->flags & CKPT_VMA_DONTDUMP)
-		flags |= VM_DONTDUMP;
-	if (!flags)
-		return;
-	mmap_write_lock(mm);
-	vma = vma_lookup(mm, rec->start);
-	if (vma)
-		vm_flags_set(vma, flags);
-	mmap_write_unlock(mm);
+	for (i = 0; i < ARRAY_SIZE(ckpt_vma_advice); i++) {
+		if (!(rec->flags & ckpt_vma_advice[i].ckpt))
+			continue;
+		ret = do_madvise(current->mm, rec->start, rec->end - rec->start,
+				 ckpt_vma_advice[i].advice);
+		if (ret)
+			return ckpt_err(ctx, ret,
+					"mapping %#llx-%#llx: madvise(%d) failed: error %d",
+					rec->start, rec->end,
+					ckpt_vma_advice[i].advice, ret);
+	}
+	return 0;
+}
+
+/*
+ * The shared memory object of the SHMEM record before a CKPT_VMA_SHMEM
+ * mapping record, to map at @rec's offset; NULL for a 1.1 image.
+ */
+static struct file *rst_vma_shmem(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
+{
+	struct file *file = ctx->shmem;
+	u64 pages;
+
+	if (!file)
+		return NULL;
+	ctx->shmem = NULL;
+	ctx->shmem_pages = false;
+	pages = i_size_read(file_inode(file)) >> PAGE_SHIFT;
+	if (rec->pgoff > pages ||
+	    (rec->end - rec->start) >> PAGE_SHIFT > pages - rec->pgoff) {
+		fput(file);
+		ckpt_err(ctx, -EINVAL,
+			 "offset %lld: mapping %#llx-%#llx at page %llu runs past its shared memory object",
+			 ctx->rec_pos, rec->start, rec->end, rec->pgoff);
+		return ERR_PTR(-EINVAL);
+	}
+	return file;
 }
 
 static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
@@ -633,7 +708,12 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 		flags |= MAP_ANONYMOUS;
 		break;
 	case CKPT_VMA_SHMEM:
-		flags = MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
+		flags = MAP_SHARED | MAP_FIXED_NOREPLACE;
+		file = rst_vma_shmem(ctx, rec);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		if (!file)
+			flags |= MAP_ANONYMOUS;
 		break;
 	case CKPT_VMA_FILE:
 		if (!path)
@@ -651,6 +731,7 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 				ctx->rec_pos, rec->kind);
 	}
 
+	/* a shmem object's file is unlinked: shmem_mmap() makes it anonymous */
 	addr = vm_mmap(file, rec->start, len, rec->prot, flags,
 		       file ? rec->pgoff << PAGE_SHIFT : 0);
 	if (file)
@@ -659,8 +740,9 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 		return ckpt_err(ctx, (long)addr,
 				"cannot map %#llx-%#llx: error %ld",
 				rec->start, rec->end, (long)addr);
-	rst_vma_flags(rec);
-	return 0;
+	if (rec->kind == CKPT_VMA_SHMEM && file)
+		ctx->vma_kind = RST_VMA_SHMEM_OBJECT;
+	return rst_vma_advice(ctx, rec);
 }
 
 /**
@@ -681,15 +763,107 @@ int rst_vma(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = rst_check_vma_rec(ctx, &rec);
 	if (!ret)
 		ret = ckpt_read_string(ctx, rec.path_len, &path);
-	if (!ret)
-		ret = rst_map_vma(ctx, &rec, path);
-	kfree(path);
+	if (!ret && ctx->shmem && rec.kind != CKPT_VMA_SHMEM)
+		ret = ckpt_err(ctx, -EINVAL,
+				"offset %lld: a shared memory object, then a mapping of another kind",
+				ctx->rec_pos);
 	if (ret)
-		return ret;
+		goto out;
+	ctx->vma_kind = rec.kind;
+	ret = rst_map_vma(ctx, &rec, path);
+	if (ret)
+		goto out;
 	ctx->vmas_left--;
 	ctx->vma_start = rec.start;
 	ctx->vma_end = rec.end;
-	ctx->vma_kind = rec.kind;
+out:
+	kfree(path);
+	return ret;
+}
+
+/* Drop the shared memory object no mapping took, at the end. */
+void rst_mm_end(struct ckpt_ctx *ctx)
+{
+	if (ctx->shmem)
+		fput(ctx->shmem);
+	ctx->shmem = NULL;
+	ctx->shmem_pages = false;
+}
+
+static int rst_check_shmem_rec(struct ckpt_ctx *ctx, struct ckpt_rec_shmem *rec)
+{
+	if (!rec->objref || rec->flags & ~CKPT_SHMEM_NEW || !rec->size ||
+	    !PAGE_ALIGNED(rec->size) || rec->size > MAX_LFS_FILESIZE)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: bad shared memory object %u of %llu bytes",
+				ctx->rec_pos, rec->objref, rec->size);
+	return 0;
+}
+
+/* A new shared memory object, noted under its objref. */
+static struct file *rst_new_shmem(struct ckpt_ctx *ctx, struct xarray *objs,
+				  struct ckpt_rec_shmem *rec)
+{
+	struct file *file;
+	int ret;
+
+	file = shmem_kernel_file_setup("dev/zero", rec->size, 0);
+	if (IS_ERR(file)) {
+		ckpt_err(ctx, PTR_ERR(file),
+			 "cannot create shared memory of %llu bytes: error %ld",
+			 rec->size, PTR_ERR(file));
+		return file;
+	}
+	ret = xa_insert(objs, rec->objref, file, GFP_KERNEL);
+	if (ret) {
+		fput(file);
+		if (ret == -EBUSY)
+			ret = -EINVAL;
+		ckpt_err(ctx, ret, "offset %lld: object %u was defined before",
+			 ctx->rec_pos, rec->objref);
+		return ERR_PTR(ret);
+	}
+	xa_set_mark(objs, rec->objref, RST_MARK_SHMEM);
+	return file;
+}
+
+/**
+ * rst_shmem - a shared memory object, for the mapping record that follows
+ * @ctx: the restart
+ * @h: header of a CKPT_REC_SHMEM record
+ *
+ * Creates the object the first time (its PAGES records follow), finds it
+ * in the coordinator's objects after.
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_shmem(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	struct xarray *objs = &(ctx->coord ?: ctx)->files;
+	struct ckpt_rec_shmem rec = { .h = *h };
+	struct file *file;
+	int ret;
+
+	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
+	if (!ret)
+		ret = rst_check_shmem_rec(ctx, &rec);
+	if (ret)
+		return ret;
+	rst_mm_end(ctx);
+	if (rec.flags & CKPT_SHMEM_NEW) {
+		file = rst_new_shmem(ctx, objs, &rec);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+	} else {
+		file = xa_load(objs, rec.objref);
+		if (!file || !xa_get_mark(objs, rec.objref, RST_MARK_SHMEM) ||
+		    i_size_read(file_inode(file)) != rec.size)
+			return ckpt_err(ctx, -EINVAL,
+					"offset %lld: shared memory object %u of %llu bytes was not written before",
+					ctx->rec_pos, rec.objref, rec.size);
+	}
+	ctx->shmem = get_file(file);
+	ctx->shmem_pages = rec.flags & CKPT_SHMEM_NEW;
 	return 0;
 }
 
@@ -724,6 +898,36 @@ static int rst_shmem_write(struct ckpt_ctx *ctx, unsigned long addr,
 	return 0;
 }
 
+/* The pages of @rec, into the shared memory object of the last SHMEM record. */
+static int rst_shmem_pages(struct ckpt_ctx *ctx, struct ckpt_rec_pages *rec)
+{
+	u64 size = i_size_read(file_inode(ctx->shmem));
+	u64 len = (u64)rec->nr_pages << PAGE_SHIFT;
+	loff_t pos = rec->addr;
+	void *buf;
+	int ret = 0;
+
+	if (len > size || rec->addr > size - len)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: %u pages at %#llx run past their shared memory object",
+				ctx->rec_pos, rec->nr_pages, rec->addr);
+	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while (len && !ret) {
+		size_t n = min_t(u64, len, CKPT_PAGES_CHUNK << PAGE_SHIFT);
+
+		ret = ckpt_read_bytes(ctx, buf, n);
+		if (!ret && ckpt_kwrite(ctx->shmem, buf, n, &pos) != n)
+			ret = ckpt_err(ctx, -EIO,
+				       "cannot write shared memory at offset %#llx",
+				       pos);
+		len -= n;
+	}
+	kvfree(buf);
+	return ret;
+}
+
 /**
  * rst_pages - fill pages of the mapping restored last
  * @ctx: the restart
@@ -743,8 +947,13 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		return ret;
 	if (!rec.nr_pages || rec.nr_pages > CKPT_REC_MAX_LEN >> PAGE_SHIFT ||
 	    rec.h.len != ALIGN(sizeof(rec) + ((u64)rec.nr_pages << PAGE_SHIFT),
-			       CKPT_REC_ALIGN) ||
-	    !PAGE_ALIGNED(rec.addr) || rec.addr < ctx->vma_start ||
+			       CKPT_REC_ALIGN) || !PAGE_ALIGNED(rec.addr))
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: bad record of %u pages at %#llx",
+				ctx->rec_pos, rec.nr_pages, rec.addr);
+	if (ctx->shmem_pages)
+		return rst_shmem_pages(ctx, &rec);
+	if (rec.addr < ctx->vma_start ||
 	    rec.addr + ((u64)rec.nr_pages << PAGE_SHIFT) > ctx->vma_end ||
 	    (ctx->vma_kind != CKPT_VMA_ANON && ctx->vma_kind != CKPT_VMA_FILE &&
 	     ctx->vma_kind != CKPT_VMA_SHMEM))

@@ -23,7 +23,9 @@ void ContentsBuilder::add_pages(const Record &rec)
 	run.pages += pages.nr_pages;
 
 	TaskContents &task = current_task();
-	if (!task.vmas.empty()) {
+	if (in_shmem_ && !task.shmems.empty())
+		task.shmems.back().pages += pages.nr_pages;
+	else if (!task.vmas.empty()) {
 		task.vmas.back().pages += pages.nr_pages;
 		task.vmas.back().page_records++;
 	}
@@ -63,6 +65,11 @@ void ContentsBuilder::add(const Record &rec)
 	case CKPT_REC_PAGES:
 		add_pages(rec);
 		break;
+	case CKPT_REC_SHMEM:
+		current_task().shmems.push_back(
+			ShmemContents{rec.offset, load<ckpt_rec_shmem>(rec.bytes), 0});
+		contents_.nr_shmems++;
+		break;
 	case CKPT_REC_FS:
 		current_task().fs = At<FsRecord>{rec.offset, parse_fs_record(rec)};
 		break;
@@ -80,6 +87,9 @@ void ContentsBuilder::add(const Record &rec)
 	default:
 		break;
 	}
+	/* PAGES after a SHMEM record fill its object, not the last VMA */
+	if (rec.type != CKPT_REC_PAGES)
+		in_shmem_ = rec.type == CKPT_REC_SHMEM;
 	last_type_ = rec.type;
 }
 

@@ -42,6 +42,13 @@ struct VmaContents {
 	std::uint64_t page_records = 0;
 };
 
+/* A SHMEM record: a shared memory object, and its pages when it is new. */
+struct ShmemContents {
+	std::uint64_t offset = 0;
+	ckpt_rec_shmem shmem{};
+	std::uint64_t pages = 0; /* in the PAGES records that follow it */
+};
+
 struct TaskContents {
 	std::optional<At<ckpt_rec_task>> task; /* none: records that came before any TASK */
 	std::optional<At<CredsRecord>> creds;
@@ -51,6 +58,7 @@ struct TaskContents {
 	std::optional<At<FsRecord>> fs;
 	std::vector<At<FileRecord>> files;
 	std::vector<At<ckpt_rec_pipe_data>> pipes; /* PIPE_DATA records */
+	std::vector<ShmemContents> shmems;	   /* SHMEM records */
 	std::optional<At<ckpt_rec_sighand>> sighand;
 };
 
@@ -62,6 +70,7 @@ struct ImageContents {
 	/* Totals over the whole image. */
 	std::uint64_t nr_tasks = 0; /* TASK records */
 	std::uint64_t nr_vmas = 0;
+	std::uint64_t nr_shmems = 0; /* SHMEM records */
 	std::uint64_t nr_pages = 0;
 	std::uint64_t page_bytes = 0; /* nr_pages times the page size of the header */
 };
@@ -82,6 +91,7 @@ private:
 	ImageContents contents_;
 	unsigned page_shift_ = 0;
 	std::uint32_t last_type_ = 0;
+	bool in_shmem_ = false; /* PAGES records follow a SHMEM record */
 };
 
 } // namespace cr

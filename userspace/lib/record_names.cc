@@ -77,6 +77,8 @@ std::string record_type_name(std::uint32_t type)
 		return "VMA";
 	case CKPT_REC_PAGES:
 		return "PAGES";
+	case CKPT_REC_SHMEM:
+		return "SHMEM";
 	case CKPT_REC_FILE:
 		return "FILE";
 	case CKPT_REC_FS:
@@ -111,6 +113,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_MM:
 	case CKPT_REC_VMA:
 	case CKPT_REC_PAGES:
+	case CKPT_REC_SHMEM:
 	case CKPT_REC_FILE:
 	case CKPT_REC_FS:
 	case CKPT_REC_PIPE_DATA:
@@ -193,7 +196,13 @@ std::string vma_flags_names(std::uint32_t flags)
 {
 	return flag_names(flags, {{CKPT_VMA_GROWSDOWN, "GROWSDOWN"},
 				  {CKPT_VMA_DONTFORK, "DONTFORK"},
-				  {CKPT_VMA_DONTDUMP, "DONTDUMP"}});
+				  {CKPT_VMA_DONTDUMP, "DONTDUMP"},
+				  {CKPT_VMA_HUGEPAGE, "HUGEPAGE"},
+				  {CKPT_VMA_NOHUGEPAGE, "NOHUGEPAGE"},
+				  {CKPT_VMA_MERGEABLE, "MERGEABLE"},
+				  {CKPT_VMA_WIPEONFORK, "WIPEONFORK"},
+				  {CKPT_VMA_SEQ_READ, "SEQ_READ"},
+				  {CKPT_VMA_RAND_READ, "RAND_READ"}});
 }
 
 std::string file_kind_name(std::uint32_t kind)

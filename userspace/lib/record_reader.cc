@@ -52,6 +52,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_vma);
 	case CKPT_REC_PAGES:
 		return sizeof(ckpt_rec_pages);
+	case CKPT_REC_SHMEM:
+		return sizeof(ckpt_rec_shmem);
 	case CKPT_REC_FILE:
 		return sizeof(ckpt_rec_file);
 	case CKPT_REC_FS:

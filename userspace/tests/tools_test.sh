@@ -54,7 +54,7 @@ case "$1" in
 ckptinfo_valid)
 	img=$(image valid)
 	run 0 "$CKPTINFO" "$img"
-	expect_out "format version  1.1"
+	expect_out "format version  1.2"
 	expect_out "HEADER"
 	expect_out "tail: valid: 1 records and 120 bytes before it, crc32"
 	run 0 "$CKPTINFO" --verify - <"$img"

@@ -203,6 +203,14 @@ json task_json(const cr::TaskContents &t)
 	for (const cr::VmaContents &v : t.vmas)
 		vmas.push_back(vma_json(v));
 	j["vmas"] = vmas;
+	json shmems = json::array();
+	for (const cr::ShmemContents &m : t.shmems)
+		shmems.push_back(json{{"offset", m.offset},
+				      {"objref", m.shmem.objref},
+				      {"new", (m.shmem.flags & CKPT_SHMEM_NEW) != 0},
+				      {"size", m.shmem.size},
+				      {"pages", m.pages}});
+	j["shared_memory"] = shmems;
 	j["cwd"] = t.fs ? json(printable(t.fs->rec.cwd)) : json(nullptr);
 	j["root"] =
 		t.fs && !t.fs->rec.root.empty() ? json(printable(t.fs->rec.root)) : json(nullptr);
@@ -235,6 +243,7 @@ json contents_json(const cr::ImageContents &c)
 json totals_json(const cr::ImageContents &c)
 {
 	return json{{"tasks", c.nr_tasks},	     {"vmas", c.nr_vmas},
+		    {"shared_memory_records", c.nr_shmems},
 		    {"pages", c.nr_pages},	     {"page_bytes", c.page_bytes},
 		    {"page_mib", mib(c.page_bytes)}, {"text", totals_text(c)}};
 }

@@ -82,6 +82,14 @@ std::string vma_text(const cr::VmaRecord &v)
 	return text;
 }
 
+std::string shmem_text(const cr::ShmemContents &s)
+{
+	if (!(s.shmem.flags & CKPT_SHMEM_NEW))
+		return fmt::format("shared memory obj {}: mapped again", s.shmem.objref);
+	return fmt::format("shared memory obj {}: {} bytes, {} written", s.shmem.objref,
+			   s.shmem.size, plural(s.pages, "page", "pages"));
+}
+
 std::string fs_text(const cr::FsRecord &f)
 {
 	std::string text = "cwd " + printable(f.cwd);
@@ -156,6 +164,8 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 			notes[task.mm->offset].text = mm_text(task.mm->rec);
 		for (const cr::VmaContents &vma : task.vmas)
 			notes[vma.offset].text = vma_text(vma.vma);
+		for (const cr::ShmemContents &shm : task.shmems)
+			notes[shm.offset].text = shmem_text(shm);
 		if (task.fs)
 			notes[task.fs->offset].text = fs_text(task.fs->rec);
 		for (const cr::At<cr::FileRecord> &file : task.files)

@@ -71,7 +71,11 @@ struct tty_struct;
  * @vmas_left:	restart: mapping records still expected
  * @vma_start:	restart: start of the mapping restored last
  * @vma_end:	restart: end of the mapping restored last
- * @vma_kind:	restart: CKPT_VMA_* kind of that mapping
+ * @vma_kind:	restart: CKPT_VMA_* kind of that mapping, or
+ *		RST_VMA_SHMEM_OBJECT
+ * @shmem:	restart: the shared memory object of the last SHMEM record,
+ *		for the mapping record that follows, referenced
+ * @shmem_pages: restart: PAGES records fill @shmem (it is new)
  * @creds:	restart: credentials to commit once everything is restored
  * @no_new_privs: restart: set no_new_privs with them
  * @dumpable:	restart: SUID_DUMP_* to set once the credentials are in
@@ -126,6 +130,8 @@ struct ckpt_ctx {
 	unsigned long vma_start;
 	unsigned long vma_end;
 	u32 vma_kind;
+	struct file *shmem;
+	bool shmem_pages;
 	struct cred *creds;
 	bool no_new_privs;
 	int dumpable;
@@ -142,6 +148,12 @@ struct ckpt_ctx {
 
 /* The largest tree checkpoint() dumps and restart() takes. */
 #define CKPT_MAX_TASKS		4096
+
+/* ckpt_ctx.vma_kind of a mapping of a SHMEM object: no PAGES follow it */
+#define RST_VMA_SHMEM_OBJECT	0x10000
+
+/* ckpt_ctx.files: the entry is a shared memory object, not an open file */
+#define RST_MARK_SHMEM		XA_MARK_1
 
 /* ckpt_ctx.seen */
 #define RST_SEEN_TREE		BIT(0)
@@ -205,10 +217,12 @@ int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, pid_t pid, int fd,
 		 u32 *ref);
 int ckpt_obj_mapped(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
 		    unsigned long addr);
+int ckpt_obj_shmem(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
+		   unsigned long addr, u32 *ref);
 int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 		  bool reader, bool new_end, u32 *ref);
 int ckpt_obj_creds(struct ckpt_ctx *ctx, const struct cred *cred, u32 *ref);
-int ckpt_obj_check_leaks(struct ckpt_ctx *ctx);
+int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container);
 void ckpt_obj_free(struct ckpt_ctx *ctx);
 
 /* kernel/checkpoint/coordinate.c */
@@ -252,6 +266,8 @@ int ckpt_write_mm(struct ckpt_ctx *ctx, struct task_struct *t);
 int rst_mm(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_vma(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_shmem(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+void rst_mm_end(struct ckpt_ctx *ctx);
 
 /* fs/checkpoint.c */
 int ckpt_write_files(struct ckpt_ctx *ctx, struct task_struct *t);
@@ -259,6 +275,8 @@ void rst_files_begin(struct ckpt_ctx *ctx);
 void rst_files_end(struct ckpt_ctx *ctx);
 int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t);
+bool ckpt_path_reopens(struct file *file, const char *path);
+const char *ckpt_unreachable_why(struct file *file);
 
 /* fs/checkpoint_pipe.c */
 bool ckpt_is_pipe(struct file *file);

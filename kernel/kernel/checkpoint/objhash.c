@@ -9,11 +9,16 @@
  * too, shared by its two ends, and so do credentials that several tasks
  * share (the threads of a process): written once, referenced after.
  *
+ * Shared anonymous memory is numbered the same way, by the file behind
+ * its mappings.
+ *
  * The hash also counts every reference the tree holds to each file it
  * met: descriptors, mappings, executables.  A container checkpoint then
  * finds a file that something outside the container holds too (a leak):
- * its reference count is higher than the tree's references.  The hash
- * holds a reference to each file until the checkpoint ends.
+ * its reference count is higher than the tree's references.  Shared
+ * anonymous memory is checked that way in a subtree checkpoint too:
+ * restart could not share it with a process outside the tree again.
+ * The hash holds a reference to each file until the checkpoint ends.
  */
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
@@ -33,6 +38,7 @@ struct ckpt_obj {
 	u32 readers, writers;	/* a pipe's ends met */
 	u32 ref;		/* objref, from 1 */
 	u32 users;		/* references from the tree */
+	bool inside;		/* must not be used outside, even in a subtree */
 	pid_t pid;		/* the first task met holding it */
 	int fd;			/* its fd there, or -1 for a mapping */
 	unsigned long addr;	/* the mapping's start */
@@ -158,6 +164,29 @@ int ckpt_obj_creds(struct ckpt_ctx *ctx, const struct cred *cred, u32 *ref)
 }
 
 /**
+ * ckpt_obj_shmem - note the file of a shared anonymous mapping
+ * @ctx: the checkpoint
+ * @file: the shmem file behind the mapping
+ * @pid: the task mapping it
+ * @addr: the mapping's start
+ * @ref: set to the shared memory object's objref
+ *
+ * Return: 1 if the object was met for the first time, 0 if not, -ENOMEM.
+ */
+int ckpt_obj_shmem(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
+		   unsigned long addr, u32 *ref)
+{
+	bool new;
+	struct ckpt_obj *obj = ckpt_obj_get(ctx, file, pid, -1, addr, &new);
+
+	if (!obj)
+		return -ENOMEM;
+	obj->inside = true;
+	*ref = obj->ref;
+	return new;
+}
+
+/**
  * ckpt_obj_mapped - note a file that a mapping or an mm holds
  * @ctx: the checkpoint
  * @file: the file
@@ -186,6 +215,10 @@ static int ckpt_obj_leak(struct ckpt_ctx *ctx, struct ckpt_obj *obj,
 		ret = ckpt_err(ctx, -EBUSY,
 			       "pid %d fd %d (%s): the open file is also used outside the container (%ld more references)",
 			       obj->pid, obj->fd, name, outside);
+	else if (obj->inside)
+		ret = ckpt_err(ctx, -EBUSY,
+			       "pid %d mapping %#lx (%s): shared memory also used outside the checkpointed tree (%ld more references)",
+			       obj->pid, obj->addr, name, outside);
 	else
 		ret = ckpt_err(ctx, -EBUSY,
 			       "pid %d mapping %#lx (%s): the file is also used outside the container (%ld more references)",
@@ -196,11 +229,12 @@ static int ckpt_obj_leak(struct ckpt_ctx *ctx, struct ckpt_obj *obj,
 
 /**
  * ckpt_obj_check_leaks - refuse files the tree shares with the outside
- * @ctx: the checkpoint of a container, with every task written
+ * @ctx: the checkpoint, with every task written
+ * @container: check every object, not only those that must stay inside
  *
  * Return: 0, or -EBUSY with a log message naming the first such file.
  */
-int ckpt_obj_check_leaks(struct ckpt_ctx *ctx)
+int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container)
 {
 	struct ckpt_obj *obj;
 	long outside;
@@ -210,7 +244,7 @@ int ckpt_obj_check_leaks(struct ckpt_ctx *ctx)
 		return 0;
 	for (i = 0; i < 1U << CKPT_OBJ_HASH_BITS; i++) {
 		hlist_for_each_entry(obj, &ctx->objs[i], node) {
-			if (obj->cred)
+			if (obj->cred || (!container && !obj->inside))
 				continue;	/* copied on restart, not shared out */
 			if (obj->pipe) {
 				if (ckpt_pipe_ends(obj->pipe) >

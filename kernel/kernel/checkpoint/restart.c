@@ -122,6 +122,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_MM, RST_SEEN_MM, RST_SEEN_TASK },
 		{ CKPT_REC_VMA, 0, RST_SEEN_MM },
 		{ CKPT_REC_PAGES, 0, RST_SEEN_MM },
+		{ CKPT_REC_SHMEM, 0, RST_SEEN_MM },
 		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_PIPE_DATA, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
@@ -153,6 +154,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_MM:
 	case CKPT_REC_VMA:
 	case CKPT_REC_PAGES:
+	case CKPT_REC_SHMEM:
 	case CKPT_REC_FS:
 	case CKPT_REC_FILE:
 	case CKPT_REC_PIPE_DATA:
@@ -199,6 +201,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_vma(ctx, h);
 	case CKPT_REC_PAGES:
 		return rst_pages(ctx, h);
+	case CKPT_REC_SHMEM:
+		return rst_shmem(ctx, h);
 	case CKPT_REC_FILE:
 		return rst_file(ctx, h);
 	case CKPT_REC_FS:
@@ -367,6 +371,7 @@ int rst_read_task(struct ckpt_ctx *ctx)
 long rst_finish(struct ckpt_ctx *ctx, int ret)
 {
 	rst_files_end(ctx);
+	rst_mm_end(ctx);
 	rst_fs_commit(ctx, !ret);
 	rst_creds_commit(ctx, !ret);
 	rst_signals_commit(ctx, !ret);

@@ -16,6 +16,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
 #include <linux/sched/coredump.h>
+#include <linux/cpumask.h>
 #include <linux/rseq.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -91,6 +92,32 @@ static const char *ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
 	return what;
 }
 
+/*
+ * State of @t that the kernel keeps and the image does not carry yet:
+ * refused rather than lost.
+ */
+static const char *ckpt_task_state_unsupported(struct task_struct *t)
+{
+	struct mm_struct *mm = t->mm;
+
+	if (t->user_cpus_ptr &&
+	    !cpumask_subset(cpu_possible_mask, t->user_cpus_ptr))
+		return "a CPU affinity (sched_setaffinity)";
+#ifdef CONFIG_IO_URING
+	if (t->io_uring)
+		return "an io_uring context";
+#endif
+	if (mm && test_bit(MMF_DISABLE_THP, &mm->flags))
+		return "transparent huge pages disabled (PR_SET_THP_DISABLE)";
+	if (mm && test_bit(MMF_VM_MERGE_ANY, &mm->flags))
+		return "KSM merging of all its memory (PR_SET_MEMORY_MERGE)";
+#ifdef CONFIG_AIO
+	if (mm && rcu_access_pointer(mm->ioctx_table))
+		return "an AIO context (io_setup)";
+#endif
+	return NULL;
+}
+
 /* Everything about @t that the image cannot represent yet. */
 static int ckpt_task_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -130,6 +157,10 @@ static int ckpt_task_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d shares %s with another task: not supported yet",
 				pid, shared);
+	shared = ckpt_task_state_unsupported(t);
+	if (shared)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d: %s is not supported yet", pid, shared);
 #ifdef CONFIG_SECCOMP
 	if (t->seccomp.mode != SECCOMP_MODE_DISABLED)
 		return ckpt_err(ctx, -EOPNOTSUPP,
@@ -233,10 +264,13 @@ int ckpt_write_tasks(struct ckpt_ctx *ctx)
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (!ctx->tasks[i]->exit_state)
 			ret = ckpt_write_task(ctx, ctx->tasks[i]);
-	/* a container holds nothing that something outside it holds too */
-	if (!ret && is_child_reaper(task_pid(ctx->root)) &&
-	    !(ctx->flags & CHECKPOINT_SUBTREE))
-		ret = ckpt_obj_check_leaks(ctx);
+	/*
+	 * A container holds nothing that something outside it holds too; a
+	 * subtree shares no memory with the outside.
+	 */
+	if (!ret)
+		ret = ckpt_obj_check_leaks(ctx, is_child_reaper(task_pid(ctx->root)) &&
+					   !(ctx->flags & CHECKPOINT_SUBTREE));
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		ret = ckpt_still_frozen(ctx, ctx->tasks[i]);
 	return ret;

@@ -1,14 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * refuse KIND DIR: a process holding something checkpoint does not
- * support yet (KIND: fifo, thread (with its own fd table), clonefiles,
- * shared), creating DIR/ready
- * and counting in DIR/progress until DIR/stop appears; exits 0.
+ * support yet, or kernel state that an image would not carry, creating
+ * DIR/ready and counting in DIR/progress until DIR/stop appears; exits 0.
+ *
+ * KIND:
+ *   fifo        a named FIFO (DIR/fifo) open
+ *   thread      a thread with its own fd table
+ *   clonefiles  a child sharing the fd table (CLONE_FILES)
+ *   shared      a shared anonymous mapping
+ *   memfd       a memfd_create("ckpt-test") fd
+ *   mapfiles    an fd opened through /proc/self/map_files/START-END of a
+ *               MAP_SHARED|MAP_ANONYMOUS mapping
+ *   posixlock   a write lock (fcntl F_SETLK) on DIR/posixlock
+ *   ofdlock     an open file description lock (F_OFD_SETLK) on DIR/ofdlock
+ *   flock       flock(LOCK_EX) on DIR/flock
+ *   aio         an AIO context (io_setup)
+ *   iouring     an io_uring instance (io_uring_setup) fd
+ *   deleted     DIR/deleted open, then unlinked
+ *   setown      a pipe's read end with O_ASYNC and F_SETOWN to itself
+ *   owner       DIR/owned open with F_SETOWN to itself (no O_ASYNC)
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/syscall.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+static const char *dir;
+
 static void *idle(void *arg)
 {
 	if (arg)
@@ -28,41 +47,165 @@ static void *idle(void *arg)
 	return NULL;
 }
 
+/* DIR/NAME opened read-write, created when missing. */
+static int open_in_dir(const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return open(path, O_RDWR | O_CREAT, 0600);
+}
+
+static int hold_fifo(void)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	return mkfifo(path, 0600) || open(path, O_RDWR) < 0 ? -1 : 0;
+}
+
+static int hold_shared(void)
+{
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -1;
+	p[0] = 1;
+	return 0;
+}
+
+/* The mapping stays; the fd is the same shmem object, by another way. */
+static int hold_map_files(void)
+{
+	char path[128];
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -1;
+	p[0] = 1;
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
+		 (unsigned long)p, (unsigned long)p + 4096);
+	return open(path, O_RDWR) < 0 ? -1 : 0;
+}
+
+static int hold_lock(int cmd, const char *name)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open_in_dir(name);
+
+	return fd < 0 || fcntl(fd, cmd, &fl) ? -1 : 0;
+}
+
+static int hold_flock(void)
+{
+	int fd = open_in_dir("flock");
+
+	return fd < 0 || flock(fd, LOCK_EX) ? -1 : 0;
+}
+
+static int hold_aio(void)
+{
+	unsigned long ctx = 0;	/* aio_context_t */
+
+	return syscall(SYS_io_setup, 8, &ctx) ? -1 : 0;
+}
+
+static int hold_io_uring(void)
+{
+	/* struct io_uring_params: 120 bytes, zero asks for the defaults */
+	unsigned long long params[15] = { 0 };
+
+	return syscall(SYS_io_uring_setup, 4, params) < 0 ? -1 : 0;
+}
+
+static int hold_deleted(void)
+{
+	char path[512];
+	int fd = open_in_dir("deleted");
+
+	snprintf(path, sizeof(path), "%s/deleted", dir);
+	return fd < 0 || unlink(path) ? -1 : 0;
+}
+
+/* SIGIO to itself when the pipe has data (a regular file drops O_ASYNC) */
+static int hold_async(void)
+{
+	int p[2];
+
+	if (pipe(p) || fcntl(p[0], F_SETOWN, getpid()))
+		return -1;
+	return fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_ASYNC) ? -1 : 0;
+}
+
+/* An owner for I/O signals alone, without O_ASYNC */
+static int hold_owner(void)
+{
+	int fd = open_in_dir("owned");
+
+	return fd < 0 || fcntl(fd, F_SETOWN, getpid()) || fcntl(fd, F_GETOWN) != getpid() ?
+	       -1 : 0;
+}
+
+static int hold(const char *kind)
+{
+	pthread_t th;
+
+	if (!strcmp(kind, "fifo"))
+		return hold_fifo();
+	if (!strcmp(kind, "thread"))
+		return pthread_create(&th, NULL, idle, (void *)kind) ? -1 : 0;
+	if (!strcmp(kind, "clonefiles")) {
+		/* a child sharing the fd table */
+		if (syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, NULL, NULL, 0) == 0)
+			idle(NULL);
+		return 0;
+	}
+	if (!strcmp(kind, "shared"))
+		return hold_shared();
+	if (!strcmp(kind, "memfd"))
+		return memfd_create("ckpt-test", 0) < 0 ? -1 : 0;
+	if (!strcmp(kind, "mapfiles"))
+		return hold_map_files();
+	if (!strcmp(kind, "posixlock"))
+		return hold_lock(F_SETLK, "posixlock");
+	if (!strcmp(kind, "ofdlock"))
+		return hold_lock(F_OFD_SETLK, "ofdlock");
+	if (!strcmp(kind, "flock"))
+		return hold_flock();
+	if (!strcmp(kind, "aio"))
+		return hold_aio();
+	if (!strcmp(kind, "iouring"))
+		return hold_io_uring();
+	if (!strcmp(kind, "deleted"))
+		return hold_deleted();
+	if (!strcmp(kind, "setown"))
+		return hold_async();
+	if (!strcmp(kind, "owner"))
+		return hold_owner();
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	char path[512], line[32];
 	int fd, n;
 	struct stat st;
-	pthread_t th;
 	long i;
 
 	if (argc != 3)
 		return 2;
-	if (!strcmp(argv[1], "fifo")) {
-		snprintf(path, sizeof(path), "%s/fifo", argv[2]);
-		if (mkfifo(path, 0600) || open(path, O_RDWR) < 0)
-			return 2;
-	} else if (!strcmp(argv[1], "thread")) {
-		if (pthread_create(&th, NULL, idle, argv[1]))
-			return 2;
-	} else if (!strcmp(argv[1], "clonefiles")) {
-		/* a child sharing the fd table */
-		if (syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, NULL, NULL, 0) == 0)
-			idle(NULL);
-	} else if (!strcmp(argv[1], "shared")) {
-		char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			return 2;
-		p[0] = 1;
-	} else {
+	dir = argv[2];
+	if (hold(argv[1])) {
+		perror(argv[1]);
 		return 2;
 	}
-	snprintf(path, sizeof(path), "%s/progress", argv[2]);
+	snprintf(path, sizeof(path), "%s/progress", dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	snprintf(path, sizeof(path), "%s/ready", argv[2]);
+	snprintf(path, sizeof(path), "%s/ready", dir);
 	close(open(path, O_WRONLY | O_CREAT, 0644));
-	snprintf(path, sizeof(path), "%s/stop", argv[2]);
+	snprintf(path, sizeof(path), "%s/stop", dir);
 	for (i = 1; stat(path, &st); i++) {
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
 

@@ -1,6 +1,9 @@
 #!/bin/sh
-# What checkpoint cannot save yet is refused with a message naming the
-# object, and the target keeps running as if nothing happened.
+# What checkpoint cannot save yet, or what an image would not carry (a
+# lock, an AIO or io_uring context, a deleted file, a signal-driven I/O
+# owner), is refused with a message naming the object, the image fails
+# ckptinfo --verify, and the target keeps running as if nothing
+# happened.
 . /tests/vm/lib.sh
 
 check() { # kind pattern
@@ -16,3 +19,15 @@ check() { # kind pattern
 check fifo "fd [0-9]* (/tmp/refuse-fifo/fifo): a named FIFO is not supported yet"
 check thread "its file descriptor table (CLONE_FILES, or a thread's own) with another task: not supported yet"
 check clonefiles "shares its file descriptor table (CLONE_FILES, or a thread's own) with another task: not supported yet"
+
+# Loose patterns: the object's name, not the exact wording.
+check memfd "fd [0-9]*.*memfd:ckpt-test"
+check mapfiles "fd [0-9]*.*/dev/zero"
+check posixlock "lock"
+check ofdlock "lock"
+check flock "lock"
+check aio "[Aa][Ii][Oo]"
+check iouring "io_uring"
+check deleted "fd [0-9]*.*deleted"
+check setown 'fd [0-9]*.*\(owner\|O_ASYNC\)'
+check owner "fd [0-9]*.*owner"

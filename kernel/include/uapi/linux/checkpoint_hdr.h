@@ -106,6 +106,7 @@ struct ckpt_hdr {
 #define CKPT_REC_MM		0x0300	/* struct ckpt_rec_mm + exe path */
 #define CKPT_REC_VMA		0x0301	/* struct ckpt_rec_vma + file path */
 #define CKPT_REC_PAGES		0x0302	/* struct ckpt_rec_pages + page data */
+#define CKPT_REC_SHMEM		0x0303	/* struct ckpt_rec_shmem (1.2) */
 
 /* 0x0400-0x04ff: files */
 #define CKPT_REC_FILE		0x0400	/* struct ckpt_rec_file + path */
@@ -131,7 +132,7 @@ struct ckpt_hdr {
 
 /* Image format version, independent of the kernel version. */
 #define CKPT_VERSION_MAJOR	1
-#define CKPT_VERSION_MINOR	1
+#define CKPT_VERSION_MINOR	2
 
 /* Architecture of the checkpointed tasks. */
 #define CKPT_ARCH_X86_64	1
@@ -361,6 +362,13 @@ struct ckpt_rec_mm {
 #define CKPT_VMA_GROWSDOWN	(1U << 0)
 #define CKPT_VMA_DONTFORK	(1U << 1)
 #define CKPT_VMA_DONTDUMP	(1U << 2)
+/* 1.2: what madvise() set; restart sets it again the same way */
+#define CKPT_VMA_HUGEPAGE	(1U << 3)	/* MADV_HUGEPAGE */
+#define CKPT_VMA_NOHUGEPAGE	(1U << 4)	/* MADV_NOHUGEPAGE */
+#define CKPT_VMA_MERGEABLE	(1U << 5)	/* MADV_MERGEABLE (KSM) */
+#define CKPT_VMA_WIPEONFORK	(1U << 6)	/* MADV_WIPEONFORK */
+#define CKPT_VMA_SEQ_READ	(1U << 7)	/* MADV_SEQUENTIAL */
+#define CKPT_VMA_RAND_READ	(1U << 8)	/* MADV_RANDOM */
 
 struct ckpt_rec_vma {
 	struct ckpt_hdr h;		/* CKPT_REC_VMA */
@@ -378,6 +386,8 @@ struct ckpt_rec_vma {
  * Contents of present pages of the preceding VMA: nr_pages consecutive
  * pages starting at addr.  Pages never touched are not written; for a
  * shared anonymous mapping, pages that read as zeroes are not written.
+ * After a SHMEM record with CKPT_SHMEM_NEW, addr is a byte offset in
+ * that shared memory object instead.
  */
 struct ckpt_rec_pages {
 	struct ckpt_hdr h;		/* CKPT_REC_PAGES */
@@ -385,6 +395,27 @@ struct ckpt_rec_pages {
 	__u32 nr_pages;
 	__u32 pad;
 	/* followed by nr_pages pages of data */
+};
+
+/*
+ * Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, shared across
+ * fork()) is an object that the mappings of every process mapping it
+ * refer to (format 1.2).  Each CKPT_VMA_SHMEM mapping record comes
+ * right after a SHMEM record naming its object; the mapping's pgoff is
+ * its offset in the object, in pages.  The first SHMEM record of an
+ * object has CKPT_SHMEM_NEW and is followed by PAGES records of the
+ * object's contents (pages that read as zeroes are not written); later
+ * ones carry only the objref.  In a 1.1 image a CKPT_VMA_SHMEM mapping
+ * has no SHMEM record: its memory is the process's own, its pages
+ * follow the mapping record.
+ */
+#define CKPT_SHMEM_NEW		(1U << 0)
+
+struct ckpt_rec_shmem {
+	struct ckpt_hdr h;		/* CKPT_REC_SHMEM */
+	__u32 objref;			/* shared with the FILE records' numbers */
+	__u32 flags;			/* CKPT_SHMEM_* */
+	__u64 size;			/* bytes, a multiple of the page size */
 };
 
 /* ckpt_rec_file.kind */

@@ -766,6 +766,196 @@ TEST_F(restart, task_record)
 	EXPECT_EQ(0, fcntl(self->log[1], F_GETFD));
 }
 
+/*
+ * restart(0) in a child, from an image that @build writes for the child's
+ * pid after a TREE and a TASK record: the child commits to the image and
+ * must then die of SIGKILL, having logged @needle.
+ */
+static void restart_dies(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(restart) *self, bool use_pipe,
+			 void (*build)(struct img *img, int i), int i,
+			 const char *needle)
+{
+	pid_t child, writer;
+	int status, fd;
+
+	child = fork_flushed();
+	ASSERT_LE(0, child);
+	if (!child) {
+		struct img *img = new_img(self, NULL);
+
+		img_tree(img, getpid());
+		img_task(img, getpid());
+		build(img, i);
+		img_tail(img);
+		fd = feed(use_pipe, img->buf, img->len, &writer);
+		if (fd >= 0)
+			sys_restart(0, fd, 0, self->log[1]);
+		_exit(100);	/* not reached: restart() kills the caller */
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("case %d: status %#x", i, status);
+	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	EXPECT_NE(NULL, strstr(self->log_buf, needle))
+		TH_LOG("case %d: log \"%s\", expected \"%s\"", i, self->log_buf, needle);
+}
+
+static void img_file(struct img *img, __u32 kind, __u32 objref, const char *path)
+{
+	size_t plen = path ? strlen(path) : 0;
+	struct {
+		struct ckpt_rec_file f;
+		char path[64];
+	} rec = {
+		.f.h.type = CKPT_REC_FILE,
+		.f.h.len = CKPT_ALIGN(sizeof(rec.f) + plen),
+		.f.fd = 3,
+		.f.kind = kind,
+		.f.f_flags = O_RDONLY,
+		.f.objref = objref,
+		.f.path_len = plen,
+	};
+
+	memcpy(rec.path, path ?: "", plen);
+	img_raw_rec(img, &rec, sizeof(rec.f) + plen);
+}
+
+/* A FILE record that names no path, for a kind reopened by path. */
+static void build_no_path(struct img *img, int i)
+{
+	static const __u32 kinds[] = { CKPT_FILE_REG, CKPT_FILE_DIR, CKPT_FILE_CHR };
+
+	img_file(img, kinds[i], 0, NULL);
+}
+
+/* An empty MM record, then a SHMEM record. */
+static void img_shmem(struct img *img, __u32 nr_vmas, __u32 objref,
+		      __u32 flags, __u64 size)
+{
+	struct ckpt_rec_mm *mm = calloc(1, sizeof(*mm));
+	struct ckpt_rec_shmem shm = {
+		.h.type = CKPT_REC_SHMEM,
+		.h.len = sizeof(shm),
+		.objref = objref,
+		.flags = flags,
+		.size = size,
+	};
+
+	mm->h.type = CKPT_REC_MM;
+	mm->h.len = sizeof(*mm);
+	mm->nr_vmas = nr_vmas;
+	img_raw_rec(img, mm, sizeof(*mm));
+	free(mm);
+	img_raw_rec(img, &shm, sizeof(shm));
+}
+
+static void img_vma(struct img *img, __u32 kind, __u64 pages, __u64 pgoff)
+{
+	struct ckpt_rec_vma vma = {
+		.h.type = CKPT_REC_VMA,
+		.h.len = sizeof(vma),
+		.start = 0x10000000,
+		.end = 0x10000000 + pages * getpagesize(),
+		.pgoff = pgoff,
+		.kind = kind,
+		.prot = PROT_READ | PROT_WRITE,
+	};
+
+	img_raw_rec(img, &vma, sizeof(vma));
+}
+
+/* Shared memory objects that do not add up. */
+static void build_bad_shmem(struct img *img, int i)
+{
+	struct ckpt_rec_shmem shm = {
+		.h.type = CKPT_REC_SHMEM,
+		.h.len = sizeof(shm),
+		.objref = 5,
+		.flags = CKPT_SHMEM_NEW,
+		.size = 4096,
+	};
+	struct {
+		struct ckpt_rec_pages p;
+		char page[4096];
+	} pages = {
+		.p.h.type = CKPT_REC_PAGES,
+		.p.h.len = sizeof(pages),
+		.p.addr = 4096,
+		.p.nr_pages = 1,
+	};
+
+	switch (i) {
+	case 0:
+		img_shmem(img, 0, 0, CKPT_SHMEM_NEW, 4096);
+		break;
+	case 1:
+		img_shmem(img, 0, 5, CKPT_SHMEM_NEW, 4097);
+		break;
+	case 2:
+		img_shmem(img, 0, 5, 0, 4096);
+		break;
+	case 3:
+		img_shmem(img, 0, 5, CKPT_SHMEM_NEW, 4096);
+		img_raw_rec(img, &pages, sizeof(pages));
+		break;
+	case 4:
+		img_shmem(img, 0, 5, CKPT_SHMEM_NEW, 4096);
+		img_raw_rec(img, &shm, sizeof(shm));
+		break;
+	case 5:
+		img_shmem(img, 0, 5, CKPT_SHMEM_NEW, 4096);
+		img_file(img, CKPT_FILE_REG, 5, "/dev/null");
+		break;
+	case 6:
+		img_shmem(img, 1, 5, CKPT_SHMEM_NEW, 4096);
+		img_vma(img, CKPT_VMA_SHMEM, 2, 0);
+		break;
+	case 7:
+		img_shmem(img, 1, 5, CKPT_SHMEM_NEW, 8192);
+		img_vma(img, CKPT_VMA_SHMEM, 1, 2);
+		break;
+	case 8:
+		img_shmem(img, 1, 5, CKPT_SHMEM_NEW, 4096);
+		img_vma(img, CKPT_VMA_ANON, 1, 0);
+		break;
+	case 9:
+		img_shmem(img, 0, 5, 0x80, 4096);
+		break;
+	}
+}
+
+/*
+ * Records past the TASK record that used to reach the kernel unchecked:
+ * a FILE record without a path (a NULL dereference in filp_open() once),
+ * and shared memory objects out of bounds, undefined, defined twice, or
+ * used as another kind of object.  Each kills the committed caller with
+ * a message, and nothing else.
+ */
+TEST_F(restart, file_and_shmem_records)
+{
+	static const char *const shmem_logs[] = {
+		"bad shared memory object 0",
+		"bad shared memory object 5 of 4097 bytes",
+		"was not written before",
+		"run past their shared memory object",
+		"object 5 was defined before",
+		"object 5 is shared memory, not an open file",
+		"runs past its shared memory object",
+		"runs past its shared memory object",
+		"a shared memory object, then a mapping of another kind",
+		"bad shared memory object 5",
+	};
+	int i;
+
+	for (i = 0; i < 3; i++)
+		restart_dies(_metadata, self, variant->pipe, build_no_path, i,
+			     "has no path");
+	for (i = 0; i < ARRAY_SIZE(shmem_logs); i++)
+		restart_dies(_metadata, self, variant->pipe, build_bad_shmem, i,
+			     shmem_logs[i]);
+}
+
 /* Seeded random streams: all rejected, none hangs (the writer is gone). */
 static __u64 rng_state = 0x9e3779b97f4a7c15ULL;
 
