@@ -9,13 +9,18 @@
  * of the first end that names it.  The bytes are copied, not consumed:
  * the target reads them after a checkpoint that leaves it running.
  *
+ * A pipe may have more open files than its two ends: one opened again
+ * through /proc/PID/fd (for reading, writing or both) is another open
+ * file of the same pipe, with an objref of its own.
+ *
  * Restart creates the pipe at its first end and keeps the other end
  * until a descriptor of the image wants it; an end that no descriptor
- * wants is closed once the restart ends, as it was closed before.
- * Named FIFOs, packet-mode pipes, notification pipes and pipes with
- * several open files for one end (reopened through /proc) are refused.
+ * wants is closed once the restart ends, as it was closed before.  Any
+ * further open file of the pipe is opened again on it, as /proc does.
+ * Named FIFOs, packet-mode pipes and notification pipes are refused.
  */
 #include <linux/checkpoint.h>
+#include <linux/cred.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -29,6 +34,7 @@
 /* What restart keeps of a pipe: its two ends, until the restart ends. */
 struct rst_pipe {
 	struct file *end[2];	/* read end, write end */
+	bool taken[2];		/* a descriptor of the image has it */
 };
 
 /**
@@ -66,17 +72,14 @@ int ckpt_check_pipe(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
 	struct pipe_inode_info *pipe = get_pipe_info(file, false);
 	const char *why = NULL;
 
-	if (!pipe || (file->f_mode & (FMODE_READ | FMODE_WRITE)) ==
-		     (FMODE_READ | FMODE_WRITE))
-		why = "an end that is neither the reading nor the writing one";
+	if (!pipe || !(file->f_mode & (FMODE_READ | FMODE_WRITE)))
+		why = "an open file that neither reads nor writes the pipe";
 	else if (file->f_flags & O_DIRECT)
 		why = "a packet-mode pipe (O_DIRECT)";
 #ifdef CONFIG_WATCH_QUEUE
 	else if (pipe->watch_queue)
 		why = "a notification pipe";
 #endif
-	else if (READ_ONCE(pipe->readers) > 1 || READ_ONCE(pipe->writers) > 1)
-		why = "a pipe with an end opened twice (through /proc)";
 	if (why)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d fd %u: %s is not supported yet",
@@ -132,8 +135,8 @@ static void *ckpt_pipe_bytes(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 int ckpt_pipe_ref(struct ckpt_ctx *ctx, struct file *file, bool new_end,
 		  u32 *ref)
 {
-	return ckpt_obj_pipe(ctx, get_pipe_info(file, false),
-			     file->f_mode & FMODE_READ, new_end, ref);
+	return ckpt_obj_pipe(ctx, get_pipe_info(file, false), file->f_mode,
+			     new_end, ref);
 }
 
 /**
@@ -193,12 +196,35 @@ static struct rst_pipe *rst_pipe(struct ckpt_ctx *ctx, u32 id, bool create)
 	return p;
 }
 
+/*
+ * Another open file of pipe @p, as opening /proc/PID/fd/N makes: the
+ * ends that restart holds keep a reader and a writer, so it does not
+ * wait for one.
+ */
+static struct file *rst_pipe_reopen(struct ckpt_ctx *ctx, struct rst_pipe *p,
+				    const struct ckpt_rec_file *rec)
+{
+	struct file *file;
+
+	file = dentry_open(&p->end[0]->f_path,
+			   rec->f_flags & (O_ACCMODE | O_NONBLOCK),
+			   current_cred());
+	if (IS_ERR(file))
+		ckpt_err(ctx, PTR_ERR(file),
+			 "fd %d: cannot open pipe %u again: error %ld",
+			 rec->fd, rec->pipe, PTR_ERR(file));
+	return file;
+}
+
 /**
- * rst_pipe_end - the end of a pipe that a FILE record names
+ * rst_pipe_end - the open file of a pipe that a FILE record names
  * @ctx: the restart
  * @rec: the record, of kind CKPT_FILE_PIPE
  *
- * Return: a reference to the end, with the record's O_NONBLOCK, or an
+ * The first reading and the first writing open file of a pipe are the
+ * ends that made it; any other is opened again on it.
+ *
+ * Return: a reference to the file, with the record's O_NONBLOCK, or an
  * ERR_PTR with a log message.
  */
 struct file *rst_pipe_end(struct ckpt_ctx *ctx, const struct ckpt_rec_file *rec)
@@ -206,8 +232,9 @@ struct file *rst_pipe_end(struct ckpt_ctx *ctx, const struct ckpt_rec_file *rec)
 	int acc = rec->f_flags & O_ACCMODE;
 	struct rst_pipe *p;
 	struct file *file;
+	int end;
 
-	if (!rec->pipe || (acc != O_RDONLY && acc != O_WRONLY) ||
+	if (!rec->pipe || acc == (O_WRONLY | O_RDWR) ||
 	    (rec->f_flags & ~(O_ACCMODE | O_NONBLOCK | O_LARGEFILE)))
 		return ERR_PTR(ckpt_err(ctx, -EINVAL,
 					"fd %d: bad pipe end (pipe %u, flags %#x)",
@@ -215,7 +242,11 @@ struct file *rst_pipe_end(struct ckpt_ctx *ctx, const struct ckpt_rec_file *rec)
 	p = rst_pipe(ctx, rec->pipe, true);
 	if (IS_ERR(p))
 		return ERR_CAST(p);
-	file = get_file(p->end[acc == O_WRONLY]);
+	end = acc == O_WRONLY;
+	if (acc == O_RDWR || p->taken[end])
+		return rst_pipe_reopen(ctx, p, rec);
+	p->taken[end] = true;
+	file = get_file(p->end[end]);
 	spin_lock(&file->f_lock);
 	file->f_flags = (file->f_flags & ~O_NONBLOCK) |
 			(rec->f_flags & O_NONBLOCK);

@@ -211,6 +211,13 @@ void ckpt_thaw_tree(struct ckpt_ctx *ctx);
 int ckpt_write_tree(struct ckpt_ctx *ctx);
 struct tty_struct *ckpt_get_ctty(struct task_struct *t);
 int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+const struct ckpt_task_ids *rst_process_ids(struct ckpt_ctx *ctx);
+
+/* kernel/checkpoint/jobctl.c */
+bool ckpt_task_stopping(struct task_struct *t);
+void ckpt_task_stop_ids(struct task_struct *t, struct ckpt_task_ids *ids);
+bool rst_check_stop_ids(const struct ckpt_task_ids *ids);
+void rst_stop_commit(struct ckpt_ctx *ctx);
 
 /* kernel/checkpoint/objhash.c */
 int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, pid_t pid, int fd,
@@ -220,7 +227,7 @@ int ckpt_obj_mapped(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
 int ckpt_obj_shmem(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
 		   unsigned long addr, u32 *ref);
 int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
-		  bool reader, bool new_end, u32 *ref);
+		  fmode_t mode, bool new_end, u32 *ref);
 int ckpt_obj_creds(struct ckpt_ctx *ctx, const struct cred *cred, u32 *ref);
 int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container);
 void ckpt_obj_free(struct ckpt_ctx *ctx);

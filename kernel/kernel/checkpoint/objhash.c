@@ -119,26 +119,26 @@ int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, pid_t pid, int fd,
 }
 
 /**
- * ckpt_obj_pipe - the number of a pipe, counting its ends
+ * ckpt_obj_pipe - the number of a pipe, counting its open files
  * @ctx: the checkpoint
  * @pipe: the pipe
- * @reader: the end met is the reading one
- * @new_end: that end (its open file) is met for the first time
+ * @mode: the f_mode of the open file met: reading, writing or both
+ * @new_end: that open file is met for the first time
  * @ref: set to the pipe's number
  *
  * Return: 1 if the pipe was met for the first time, 0 if not, -ENOMEM.
  */
 int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
-		  bool reader, bool new_end, u32 *ref)
+		  fmode_t mode, bool new_end, u32 *ref)
 {
 	bool new;
 	struct ckpt_obj *obj = ckpt_obj_find(ctx, NULL, pipe, NULL, &new);
 
 	if (!obj)
 		return -ENOMEM;
-	if (new_end && reader)
+	if (new_end && (mode & FMODE_READ))
 		obj->readers++;
-	else if (new_end)
+	if (new_end && (mode & FMODE_WRITE))
 		obj->writers++;
 	*ref = obj->ref;
 	return new;
