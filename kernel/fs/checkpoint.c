@@ -38,17 +38,30 @@ static u32 ckpt_encode_dev(dev_t rdev)
 	return MAJOR(rdev) << 20 | MINOR(rdev);
 }
 
+/*
+ * The master of a pseudo-terminal (/dev/ptmx): the tree runs a terminal
+ * of its own (script, tmux, an ssh server...), which is not a terminal
+ * restart could stand in for.
+ */
+static bool ckpt_is_ptmx(dev_t rdev)
+{
+	return rdev == MKDEV(TTYAUX_MAJOR, 2);
+}
+
 static bool ckpt_is_tty(dev_t rdev)
 {
 	unsigned int major = MAJOR(rdev);
 
-	return major == TTY_MAJOR || major == TTYAUX_MAJOR ||
-	       (major >= UNIX98_PTY_SLAVE_MAJOR &&
-		major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT);
+	return !ckpt_is_ptmx(rdev) &&
+	       (major == TTY_MAJOR || major == TTYAUX_MAJOR ||
+		(major >= UNIX98_PTY_SLAVE_MAJOR &&
+		 major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT));
 }
 
-static const char *ckpt_file_kind_name(umode_t mode)
+static const char *ckpt_file_kind_name(umode_t mode, dev_t rdev)
 {
+	if (S_ISCHR(mode) && ckpt_is_ptmx(rdev))
+		return "a pseudo-terminal master (a terminal the tree runs itself)";
 	if (S_ISFIFO(mode))
 		return "a named FIFO";
 	if (S_ISSOCK(mode))
@@ -187,7 +200,8 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, struct task_struct *t,
 	if (!rec.kind)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d fd %u (%s): %s is not supported yet",
-				pid, fd, path, ckpt_file_kind_name(inode->i_mode));
+				pid, fd, path,
+				ckpt_file_kind_name(inode->i_mode, inode->i_rdev));
 	if (rec.kind != CKPT_FILE_TTY && rec.kind != CKPT_FILE_PIPE &&
 	    !ckpt_path_reopens(file, path))
 		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u (%s): %s",
@@ -461,6 +475,7 @@ void rst_files_end(struct ckpt_ctx *ctx)
 		fput(file);
 	xa_destroy(&ctx->files);
 	rst_pipes_end(ctx);
+	rst_share_end(ctx);
 }
 
 static struct file *rst_open_file(struct ckpt_ctx *ctx,

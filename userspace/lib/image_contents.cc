@@ -65,6 +65,10 @@ void ContentsBuilder::add(const Record &rec)
 	case CKPT_REC_PAGES:
 		add_pages(rec);
 		break;
+	case CKPT_REC_SHARE:
+		current_task().shares.push_back(
+			At<ckpt_rec_share>{rec.offset, load<ckpt_rec_share>(rec.bytes)});
+		break;
 	case CKPT_REC_SHMEM:
 		current_task().shmems.push_back(
 			ShmemContents{rec.offset, load<ckpt_rec_shmem>(rec.bytes), 0});

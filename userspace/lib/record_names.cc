@@ -69,6 +69,8 @@ std::string record_type_name(std::uint32_t type)
 		return "SCHED";
 	case CKPT_REC_RESTART_BLOCK:
 		return "RESTART_BLOCK";
+	case CKPT_REC_SHARE:
+		return "SHARE";
 	case CKPT_REC_CPU_X86_64:
 		return "CPU_X86_64";
 	case CKPT_REC_MM:
@@ -109,6 +111,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_RLIMITS:
 	case CKPT_REC_SCHED:
 	case CKPT_REC_RESTART_BLOCK:
+	case CKPT_REC_SHARE:
 	case CKPT_REC_CPU_X86_64:
 	case CKPT_REC_MM:
 	case CKPT_REC_VMA:
@@ -156,7 +159,9 @@ std::string task_flags_names(std::uint32_t flags)
 				  {CKPT_TASK_GROUP_LEADER, "GROUP_LEADER"},
 				  {CKPT_TASK_ZOMBIE, "ZOMBIE"},
 				  {CKPT_TASK_SUBREAPER, "SUBREAPER"},
-				  {CKPT_TASK_CTTY, "CTTY"}});
+				  {CKPT_TASK_CTTY, "CTTY"},
+				  {CKPT_TASK_STOPPED, "STOPPED"},
+				  {CKPT_TASK_STOP_WAITED, "STOP_WAITED"}});
 }
 
 std::string prot_rwx(std::uint32_t prot)

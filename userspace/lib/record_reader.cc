@@ -44,6 +44,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_sched);
 	case CKPT_REC_RESTART_BLOCK:
 		return sizeof(ckpt_rec_restart_block);
+	case CKPT_REC_SHARE:
+		return sizeof(ckpt_rec_share);
 	case CKPT_REC_CPU_X86_64:
 		return sizeof(ckpt_rec_cpu_x86_64);
 	case CKPT_REC_MM:

@@ -219,7 +219,7 @@ TEST(ImagePrefix, TreeEntriesOfOtherFormats)
 	ASSERT_EQ(prefix.tree.tasks.size(), 2u);
 	EXPECT_EQ(prefix.tree.tasks[1].pid, 10);
 	EXPECT_EQ(prefix.tree.tasks[1].flags, CKPT_TASK_CTTY);
-	EXPECT_EQ(prefix.tree.tasks[1].pad, 0u);
+	EXPECT_EQ(prefix.tree.tasks[1].stop_signal, 0u);
 }
 
 TEST(ImagePrefix, TreeEntriesOfBadSizes)

@@ -418,8 +418,13 @@ TEST(ProcessRecords, Names)
 	EXPECT_EQ(cr::vma_flags_names(0), "none");
 	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_GROWSDOWN | CKPT_VMA_DONTDUMP),
 		  "GROWSDOWN|DONTDUMP");
-	EXPECT_EQ(cr::task_flags_names(CKPT_TASK_GROUP_LEADER | CKPT_TASK_CTTY | 0x40),
-		  "GROUP_LEADER|CTTY|0x40");
+	EXPECT_EQ(cr::task_flags_names(CKPT_TASK_GROUP_LEADER | CKPT_TASK_CTTY | 0x400),
+		  "GROUP_LEADER|CTTY|0x400");
+	EXPECT_EQ(cr::task_flags_names(CKPT_TASK_STOPPED | CKPT_TASK_STOP_WAITED),
+		  "STOPPED|STOP_WAITED");
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_HUGEPAGE | CKPT_VMA_MERGEABLE), "HUGEPAGE|MERGEABLE");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_SHMEM), "SHMEM");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_SHARE), "SHARE");
 	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_CHR), "chr");
 	EXPECT_EQ(cr::file_kind_name(0), "unknown (0)");
 	EXPECT_EQ(cr::open_flags_names(O_RDONLY), "O_RDONLY");

@@ -72,6 +72,7 @@ json task_ids_json(const ckpt_task_ids &t)
 		{"flag_names", cr::task_flags_names(t.flags)},
 		{"exit_signal", t.exit_signal},
 		{"tty_pgrp", t.tty_pgrp ? json(t.tty_pgrp) : json(nullptr)},
+		{"stop_signal", t.stop_signal ? json(t.stop_signal) : json(nullptr)},
 		{"wait_status", t.flags & CKPT_TASK_ZOMBIE ? json(t.exit_code) : json(nullptr)}};
 }
 
@@ -211,6 +212,13 @@ json task_json(const cr::TaskContents &t)
 				      {"size", m.shmem.size},
 				      {"pages", m.pages}});
 	j["shared_memory"] = shmems;
+	json shares = json::array();
+	for (const cr::At<ckpt_rec_share> &s : t.shares)
+		shares.push_back(json{{"offset", s.offset},
+				      {"kind", s.rec.kind == CKPT_SHARE_FILES ? "files" : "fs"},
+				      {"objref", s.rec.objref},
+				      {"new", (s.rec.flags & CKPT_SHARE_NEW) != 0}});
+	j["shared_tables"] = shares;
 	j["cwd"] = t.fs ? json(printable(t.fs->rec.cwd)) : json(nullptr);
 	j["root"] =
 		t.fs && !t.fs->rec.root.empty() ? json(printable(t.fs->rec.root)) : json(nullptr);

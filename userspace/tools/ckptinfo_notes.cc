@@ -26,6 +26,9 @@ std::string task_ids_text(const ckpt_task_ids &t)
 		text += fmt::format("  zombie, wait status {:#x}", t.exit_code);
 	if (t.tty_pgrp)
 		text += fmt::format("  terminal's foreground group {}", t.tty_pgrp);
+	if (t.flags & CKPT_TASK_STOPPED)
+		text += fmt::format("  stopped by {}{}", cr::signal_name(static_cast<int>(t.stop_signal)),
+				    t.flags & CKPT_TASK_STOP_WAITED ? ", its parent waited for it" : "");
 	return text;
 }
 
@@ -88,6 +91,17 @@ std::string shmem_text(const cr::ShmemContents &s)
 		return fmt::format("shared memory obj {}: mapped again", s.shmem.objref);
 	return fmt::format("shared memory obj {}: {} bytes, {} written", s.shmem.objref,
 			   s.shmem.size, plural(s.pages, "page", "pages"));
+}
+
+std::string share_text(const ckpt_rec_share &s)
+{
+	std::string what = s.kind == CKPT_SHARE_FILES ? "fd table"
+			   : s.kind == CKPT_SHARE_FS  ? "fs (cwd, root, umask)"
+						      : fmt::format("unknown table kind {}", s.kind);
+	if (s.flags & CKPT_SHARE_NEW)
+		return fmt::format("{} obj {}: shared with other processes, written here", what,
+				   s.objref);
+	return fmt::format("{} obj {}: that of a process before", what, s.objref);
 }
 
 std::string fs_text(const cr::FsRecord &f)
@@ -166,6 +180,8 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 			notes[vma.offset].text = vma_text(vma.vma);
 		for (const cr::ShmemContents &shm : task.shmems)
 			notes[shm.offset].text = shmem_text(shm);
+		for (const cr::At<ckpt_rec_share> &share : task.shares)
+			notes[share.offset].text = share_text(share.rec);
 		if (task.fs)
 			notes[task.fs->offset].text = fs_text(task.fs->rec);
 		for (const cr::At<cr::FileRecord> &file : task.files)

@@ -64,6 +64,8 @@ struct tty_struct;
  * @files:	restart: open files by CKPT objref, referenced
  * @pipes:	restart: pipes by number (struct rst_pipe, fs/checkpoint_pipe.c)
  * @shared_creds: restart, coordinator: credentials tasks share, by objref
+ * @tables:	restart, coordinator: descriptor tables and fs information
+ *		processes share, by objref, referenced (fs/checkpoint_share.c)
  * @committed:	restart: the caller's own state is being replaced; a
  *		failure from here on kills it
  * @seen:	restart: record types met so far (RST_SEEN_*)
@@ -123,6 +125,7 @@ struct ckpt_ctx {
 	struct xarray files;
 	struct xarray pipes;
 	struct xarray shared_creds;
+	struct xarray tables;
 	bool committed;
 	unsigned int seen;
 	struct file *stdio[3];
@@ -154,6 +157,8 @@ struct ckpt_ctx {
 
 /* ckpt_ctx.files: the entry is a shared memory object, not an open file */
 #define RST_MARK_SHMEM		XA_MARK_1
+/* ckpt_ctx.tables: the entry is a fs_struct, not a files_struct */
+#define RST_MARK_FS		XA_MARK_1
 
 /* ckpt_ctx.seen */
 #define RST_SEEN_TREE		BIT(0)
@@ -229,6 +234,7 @@ int ckpt_obj_shmem(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
 int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 		  fmode_t mode, bool new_end, u32 *ref);
 int ckpt_obj_creds(struct ckpt_ctx *ctx, const struct cred *cred, u32 *ref);
+int ckpt_obj_table(struct ckpt_ctx *ctx, const void *table, u32 *ref);
 int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container);
 void ckpt_obj_free(struct ckpt_ctx *ctx);
 
@@ -284,6 +290,12 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t);
 bool ckpt_path_reopens(struct file *file, const char *path);
 const char *ckpt_unreachable_why(struct file *file);
+
+/* fs/checkpoint_share.c */
+int ckpt_write_share(struct ckpt_ctx *ctx, struct task_struct *t, u32 kind);
+int rst_share(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+void rst_share_thread(struct ckpt_ctx *ctx);
+void rst_share_end(struct ckpt_ctx *ctx);
 
 /* fs/checkpoint_pipe.c */
 bool ckpt_is_pipe(struct file *file);

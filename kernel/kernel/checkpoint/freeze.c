@@ -26,6 +26,7 @@
 #include <linux/freezer.h>
 #include <linux/jump_label.h>
 #include <linux/sched.h>
+#include <linux/sched/jobctl.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <asm/syscall.h>
@@ -47,6 +48,11 @@ static bool ckpt_self_frozen(struct task_struct *t)
 	return frozen(t) && wait_task_inactive(t, TASK_FROZEN);
 }
 
+/*
+ * A task stopped by job control is frozen where it sleeps, by the
+ * freezer itself (it keeps TASK_STOPPED to give back on thaw); any
+ * other task is woken to park in get_signal().
+ */
 static void ckpt_freeze_task(struct task_struct *t)
 {
 	unsigned long flags;
@@ -54,16 +60,31 @@ static void ckpt_freeze_task(struct task_struct *t)
 	WRITE_ONCE(t->ckpt_freeze, true);
 	/* seen by freezing() before the wakeup that makes the task look */
 	smp_mb();
+	if (READ_ONCE(t->__state) & __TASK_STOPPED) {
+		freeze_task(t);
+		return;
+	}
 	if (lock_task_sighand(t, &flags)) {
 		signal_wake_up(t, false);
 		unlock_task_sighand(t, &flags);
 	}
 }
 
+/*
+ * A SIGCONT that came while a stopped task was frozen could not wake
+ * it: it cleared JOBCTL_STOPPED, and the task is woken now.
+ */
 static void ckpt_thaw_task(struct task_struct *t)
 {
+	unsigned long flags;
+
 	WRITE_ONCE(t->ckpt_freeze, false);
 	__thaw_task(t);
+	if (lock_task_sighand(t, &flags)) {
+		if (!(t->jobctl & JOBCTL_STOPPED))
+			wake_up_state(t, __TASK_STOPPED);
+		unlock_task_sighand(t, &flags);
+	}
 }
 
 /* An -EINTR that the freeze may have caused restarts instead. */
@@ -82,7 +103,9 @@ static const char *ckpt_task_state(struct task_struct *t)
 
 	if (t->exit_state)
 		return "exiting";
-	if (state & (__TASK_STOPPED | __TASK_TRACED))
+	if (state & __TASK_TRACED)
+		return "stopped by a debugger";
+	if (state & __TASK_STOPPED)
 		return "stopped";
 	if (state & TASK_UNINTERRUPTIBLE)
 		return "in an uninterruptible sleep";

@@ -30,8 +30,17 @@
 
 #define CKPT_OBJ_HASH_BITS	8
 
+enum ckpt_obj_kind {
+	CKPT_OBJ_FILE,		/* an open file, referenced */
+	CKPT_OBJ_PIPE,
+	CKPT_OBJ_CRED,		/* referenced */
+	CKPT_OBJ_TABLE,		/* a files_struct or fs_struct (frozen tasks hold it) */
+};
+
 struct ckpt_obj {
 	struct hlist_node node;
+	enum ckpt_obj_kind kind;
+	const void *key;
 	struct file *file;	/* or NULL for a pipe or credentials */
 	struct pipe_inode_info *pipe;
 	const struct cred *cred;
@@ -44,15 +53,11 @@ struct ckpt_obj {
 	unsigned long addr;	/* the mapping's start */
 };
 
-/*
- * The object for @file, @pipe or @cred (one of them); *@new says whether
- * it was just made.
- */
-static struct ckpt_obj *ckpt_obj_find(struct ckpt_ctx *ctx, struct file *file,
-				      struct pipe_inode_info *pipe,
-				      const struct cred *cred, bool *new)
+/* The object of @kind for @key; *@new says whether it was just made. */
+static struct ckpt_obj *ckpt_obj_find(struct ckpt_ctx *ctx,
+				      enum ckpt_obj_kind kind, const void *key,
+				      bool *new)
 {
-	const void *key = file ?: pipe ?: (const void *)cred;
 	struct hlist_head *head;
 	struct ckpt_obj *obj;
 
@@ -65,14 +70,19 @@ static struct ckpt_obj *ckpt_obj_find(struct ckpt_ctx *ctx, struct file *file,
 	}
 	head = &ctx->objs[hash_ptr(key, CKPT_OBJ_HASH_BITS)];
 	hlist_for_each_entry(obj, head, node)
-		if (obj->file == file && obj->pipe == pipe && obj->cred == cred)
+		if (obj->kind == kind && obj->key == key)
 			return obj;
 	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
 	if (!obj)
 		return NULL;
-	obj->file = file ? get_file(file) : NULL;
-	obj->pipe = pipe;
-	obj->cred = cred ? get_cred(cred) : NULL;
+	obj->kind = kind;
+	obj->key = key;
+	if (kind == CKPT_OBJ_FILE)
+		obj->file = get_file((struct file *)key);
+	else if (kind == CKPT_OBJ_PIPE)
+		obj->pipe = (struct pipe_inode_info *)key;
+	else if (kind == CKPT_OBJ_CRED)
+		obj->cred = get_cred(key);
 	obj->ref = ++ctx->nr_objs;
 	hlist_add_head(&obj->node, head);
 	*new = true;
@@ -83,7 +93,7 @@ static struct ckpt_obj *ckpt_obj_get(struct ckpt_ctx *ctx, struct file *file,
 				     pid_t pid, int fd, unsigned long addr,
 				     bool *new)
 {
-	struct ckpt_obj *obj = ckpt_obj_find(ctx, file, NULL, NULL, new);
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, CKPT_OBJ_FILE, file, new);
 
 	if (!obj)
 		return NULL;
@@ -132,7 +142,7 @@ int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 		  fmode_t mode, bool new_end, u32 *ref)
 {
 	bool new;
-	struct ckpt_obj *obj = ckpt_obj_find(ctx, NULL, pipe, NULL, &new);
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, CKPT_OBJ_PIPE, pipe, &new);
 
 	if (!obj)
 		return -ENOMEM;
@@ -155,7 +165,26 @@ int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 int ckpt_obj_creds(struct ckpt_ctx *ctx, const struct cred *cred, u32 *ref)
 {
 	bool new;
-	struct ckpt_obj *obj = ckpt_obj_find(ctx, NULL, NULL, cred, &new);
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, CKPT_OBJ_CRED, cred, &new);
+
+	if (!obj)
+		return -ENOMEM;
+	*ref = obj->ref;
+	return new;
+}
+
+/**
+ * ckpt_obj_table - the objref of a descriptor table or fs information
+ * @ctx: the checkpoint
+ * @table: the files_struct or fs_struct, which frozen tasks hold
+ * @ref: set to its objref
+ *
+ * Return: 1 if it was met for the first time, 0 if not, -ENOMEM.
+ */
+int ckpt_obj_table(struct ckpt_ctx *ctx, const void *table, u32 *ref)
+{
+	bool new;
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, CKPT_OBJ_TABLE, table, &new);
 
 	if (!obj)
 		return -ENOMEM;
@@ -244,8 +273,10 @@ int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container)
 		return 0;
 	for (i = 0; i < 1U << CKPT_OBJ_HASH_BITS; i++) {
 		hlist_for_each_entry(obj, &ctx->objs[i], node) {
-			if (obj->cred || (!container && !obj->inside))
-				continue;	/* copied on restart, not shared out */
+			/* credentials are copied on restart; tables checked when written */
+			if (obj->kind == CKPT_OBJ_CRED || obj->kind == CKPT_OBJ_TABLE ||
+			    (!container && !obj->inside))
+				continue;
 			if (obj->pipe) {
 				if (ckpt_pipe_ends(obj->pipe) >
 				    obj->readers + obj->writers)

@@ -126,6 +126,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_PIPE_DATA, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
+		{ CKPT_REC_SHARE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_SIGHAND, RST_SEEN_SIGHAND, RST_SEEN_TASK },
 		{ CKPT_REC_SIGPENDING, RST_SEEN_SIGPENDING, RST_SEEN_SIGHAND },
 		{ CKPT_REC_ITIMERS, RST_SEEN_ITIMERS, RST_SEEN_SIGHAND },
@@ -155,6 +156,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_VMA:
 	case CKPT_REC_PAGES:
 	case CKPT_REC_SHMEM:
+	case CKPT_REC_SHARE:
 	case CKPT_REC_FS:
 	case CKPT_REC_FILE:
 	case CKPT_REC_PIPE_DATA:
@@ -207,6 +209,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_file(ctx, h);
 	case CKPT_REC_FS:
 		return rst_fs(ctx, h);
+	case CKPT_REC_SHARE:
+		return rst_share(ctx, h);
 	case CKPT_REC_PIPE_DATA:
 		return rst_pipe_data(ctx, h);
 	case CKPT_REC_SIGHAND:
@@ -375,6 +379,8 @@ long rst_finish(struct ckpt_ctx *ctx, int ret)
 	rst_fs_commit(ctx, !ret);
 	rst_creds_commit(ctx, !ret);
 	rst_signals_commit(ctx, !ret);
+	if (!ret)
+		rst_stop_commit(ctx);
 	if (!ret && ctx->coord && !rst_is_thread(ctx)) {
 		write_lock_irq(&tasklist_lock);
 		current->exit_signal = ctx->ids.exit_signal;

@@ -217,6 +217,7 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned int, flags,
 	xa_init(&ctx.files);
 	xa_init(&ctx.pipes);
 	xa_init(&ctx.shared_creds);
+	xa_init(&ctx.tables);
 	if (flags & RESTART_TASK)
 		return rst_task_syscall(&ctx, pid, fd, logfd);
 	return ckpt_syscall(&ctx, pid, fd, logfd, FMODE_READ, do_restart);

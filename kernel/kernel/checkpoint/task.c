@@ -67,8 +67,9 @@ static const char *ckpt_task_own_ns(struct ckpt_ctx *ctx, struct task_struct *t)
 }
 
 /*
- * What @t shares with a task outside its thread group through clone()
- * flags, or NULL.  The threads of a process must share all of it.
+ * What @t shares through clone() flags that the image cannot hold, or
+ * NULL.  The threads of a process must share all of it; processes may
+ * share their fd tables and fs information (fs/checkpoint_share.c).
  */
 static const char *ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -79,16 +80,16 @@ static const char *ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
 	for (i = 0; i < ctx->nr_tasks && ctx->tasks[i] != t; i++)
 		if (ctx->tasks[i]->mm == t->mm &&
 		    !same_thread_group(ctx->tasks[i], t))
-			return "its memory (CLONE_VM)";
+			return "shares its memory (CLONE_VM) with another process";
+	/* tables shared between processes: fs/checkpoint_share.c */
 	task_lock(t);
-	if (t->files && (atomic_read(&t->files->count) > n ||
-			 t->files != leader->files))
-		what = "its file descriptor table (CLONE_FILES, or a thread's own)";
-	else if (t->fs && (READ_ONCE(t->fs->users) > n || t->fs != leader->fs))
-		what = "its working directory (CLONE_FS, or a thread's own)";
+	if (t->files && t->files != leader->files)
+		what = "is a thread with its file descriptor table of its own (unshare())";
+	else if (t->fs && t->fs != leader->fs)
+		what = "is a thread with its working directory of its own (unshare())";
 	task_unlock(t);
 	if (!what && refcount_read(&t->sighand->count) > n)
-		what = "its signal handlers (CLONE_SIGHAND)";
+		what = "shares its signal handlers (CLONE_SIGHAND) with another process";
 	return what;
 }
 
@@ -140,6 +141,10 @@ static int ckpt_task_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 		return ckpt_err(ctx, -EINVAL, "pid %d is a kernel thread", pid);
 	if (t->ptrace)
 		return ckpt_err(ctx, -EBUSY, "pid %d is being ptraced", pid);
+	if (ckpt_task_stopping(t))
+		return ckpt_err(ctx, -EBUSY,
+				"pid %d: its process is in the middle of a job-control stop",
+				pid);
 #ifdef CONFIG_SYSVIPC
 	/* threads share an empty list (CLONE_SYSVSEM) */
 	if (sem_undo_pending(t))
@@ -155,8 +160,7 @@ static int ckpt_task_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 	shared = ckpt_task_shares(ctx, t);
 	if (shared)
 		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d shares %s with another task: not supported yet",
-				pid, shared);
+				"pid %d %s: not supported yet", pid, shared);
 	shared = ckpt_task_state_unsupported(t);
 	if (shared)
 		return ckpt_err(ctx, -EOPNOTSUPP,
@@ -212,6 +216,21 @@ static int ckpt_write_task_rec(struct ckpt_ctx *ctx, struct task_struct *t)
 }
 
 /*
+ * A table of @t's process (CKPT_SHARE_*), unless another process of the
+ * tree that shares it wrote it before.
+ */
+static int ckpt_write_table(struct ckpt_ctx *ctx, struct task_struct *t,
+			    u32 kind,
+			    int (*write)(struct ckpt_ctx *, struct task_struct *))
+{
+	int ret = ckpt_write_share(ctx, t, kind);
+
+	if (!ret)
+		ret = write(ctx, t);
+	return ret < 0 ? ret : 0;
+}
+
+/*
  * The records of one live task, TASK first.  What the threads of a
  * process share (limits, memory, fs, files, itimers) comes with its
  * leader only; the other threads write their own state.
@@ -235,9 +254,10 @@ static int ckpt_write_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (!ret && leader)
 		ret = ckpt_write_mm(ctx, t);
 	if (!ret && leader)
-		ret = ckpt_write_fs(ctx, t);
+		ret = ckpt_write_table(ctx, t, CKPT_SHARE_FS, ckpt_write_fs);
 	if (!ret && leader)
-		ret = ckpt_write_files(ctx, t);
+		ret = ckpt_write_table(ctx, t, CKPT_SHARE_FILES,
+				       ckpt_write_files);
 	if (!ret)
 		ret = ckpt_write_sighand(ctx, t);
 	if (!ret)
@@ -315,9 +335,10 @@ static int rst_check_alone(struct ckpt_ctx *ctx)
 		what = "has other threads";
 	else if (atomic_read(&current->mm->mm_users) > n)
 		what = "shares its memory with another task";
-	else if (atomic_read(&current->files->count) > n)
+	/* a thread's tables are its leader's, checked, or become them */
+	else if (!rst_is_thread(ctx) && atomic_read(&current->files->count) > n)
 		what = "shares its file descriptor table";
-	else if (READ_ONCE(current->fs->users) > n)
+	else if (!rst_is_thread(ctx) && READ_ONCE(current->fs->users) > n)
 		what = "shares its working directory (CLONE_FS)";
 	if (what)
 		return ckpt_err(ctx, -EBUSY,
@@ -365,6 +386,8 @@ int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	/* the process's descriptors come with its leader */
 	if (!rst_is_thread(ctx))
 		rst_files_begin(ctx);
+	else
+		rst_share_thread(ctx);
 
 	set_task_comm(current, rec.comm);
 	current->personality = rec.personality;

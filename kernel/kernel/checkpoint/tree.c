@@ -234,6 +234,7 @@ static void ckpt_task_ids(struct ckpt_ctx *ctx, struct task_struct *t,
 	/* a thread has none (-1) */
 	ids->exit_signal = thread_group_leader(t) ? t->exit_signal : 0;
 	ckpt_task_tty(t, ns, ids);
+	ckpt_task_stop_ids(t, ids);
 }
 
 /**
@@ -271,6 +272,24 @@ static int rst_tree_find(struct ckpt_ctx *ctx, int n, pid_t pid)
 	return -1;
 }
 
+/**
+ * rst_process_ids - the TREE entry of the restoring caller's process
+ * @ctx: the restart
+ *
+ * Return: the entry of its thread group leader, or NULL before the tree.
+ */
+const struct ckpt_task_ids *rst_process_ids(struct ckpt_ctx *ctx)
+{
+	struct ckpt_ctx *owner = ctx->coord ?: ctx;
+	int i;
+
+	if (!owner->tree)
+		return NULL;
+	i = rst_tree_find(owner, owner->nr_tree,
+			  ctx->coord ? ctx->ids.tgid : owner->tree[0].tgid);
+	return i < 0 ? NULL : &owner->tree[i];
+}
+
 /* A thread: its leader before it, a process with the same ids. */
 static bool rst_thread_ok(struct ckpt_ctx *ctx, int i)
 {
@@ -287,7 +306,8 @@ static int rst_check_ids(struct ckpt_ctx *ctx, int i)
 {
 	const struct ckpt_task_ids *ids = &ctx->tree[i];
 	const u32 known = CKPT_TASK_SESSION_LEADER | CKPT_TASK_GROUP_LEADER |
-			  CKPT_TASK_ZOMBIE | CKPT_TASK_SUBREAPER | CKPT_TASK_CTTY;
+			  CKPT_TASK_ZOMBIE | CKPT_TASK_SUBREAPER | CKPT_TASK_CTTY |
+			  CKPT_TASK_STOPPED | CKPT_TASK_STOP_WAITED;
 
 	if (ids->pid <= 0 || ids->pgid < 0 || ids->sid < 0 ||
 	    (ids->flags & ~known) || !valid_signal(ids->exit_signal) ||
@@ -299,6 +319,10 @@ static int rst_check_ids(struct ckpt_ctx *ctx, int i)
 		return ckpt_err(ctx, -EINVAL,
 				"pid %d: a terminal's foreground group or a controlling terminal it cannot have",
 				ids->pid);
+	if (!rst_check_stop_ids(ids))
+		return ckpt_err(ctx, -EINVAL,
+				"pid %d: a stop it cannot have (flags %#x, signal %u)",
+				ids->pid, ids->flags, ids->stop_signal);
 	if (ids->tgid != ids->pid && !rst_thread_ok(ctx, i))
 		return ckpt_err(ctx, -EINVAL,
 				"thread %d: its process %d is not before it, or has other ids",

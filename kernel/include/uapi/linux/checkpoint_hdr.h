@@ -98,6 +98,7 @@ struct ckpt_hdr {
 #define CKPT_REC_RLIMITS	0x0103	/* struct ckpt_rec_rlimits */
 #define CKPT_REC_SCHED		0x0104	/* struct ckpt_rec_sched */
 #define CKPT_REC_RESTART_BLOCK	0x0105	/* struct ckpt_rec_restart_block */
+#define CKPT_REC_SHARE		0x0106	/* struct ckpt_rec_share (1.2) */
 
 /* 0x0200-0x02ff: CPU state */
 #define CKPT_REC_CPU_X86_64	0x0200	/* struct ckpt_rec_cpu_x86_64 + xsave */
@@ -192,6 +193,9 @@ struct ckpt_rec_tail {
 #define CKPT_TASK_ZOMBIE		(1U << 2)	/* exited, not reaped yet */
 #define CKPT_TASK_SUBREAPER		(1U << 3)	/* PR_SET_CHILD_SUBREAPER */
 #define CKPT_TASK_CTTY			(1U << 4)	/* has a controlling terminal (1.1) */
+/* 1.2: a process stopped by job control, on its leader's entry */
+#define CKPT_TASK_STOPPED		(1U << 5)	/* stopped, by stop_signal */
+#define CKPT_TASK_STOP_WAITED		(1U << 6)	/* its parent's wait() took the stop */
 
 /*
  * A terminal is not saved: restart gives the restarter's own (see
@@ -209,7 +213,7 @@ struct ckpt_task_ids {
 	__u32 exit_signal;		/* signal to the parent when it exits */
 	/* format 1.1 */
 	__s32 tty_pgrp;			/* a session leader's terminal's foreground group, 0: none */
-	__u32 pad;
+	__u32 stop_signal;		/* CKPT_TASK_STOPPED: SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU; else 0 (1.2) */
 };
 
 /* The size of struct ckpt_task_ids in format 1.0, whose tree says 0. */
@@ -269,6 +273,28 @@ struct ckpt_rec_creds {
 	__u32 ngroups;			/* supplementary groups that follow */
 	__u32 objref;			/* 1.1: shared by the tasks naming it, 0: not */
 	/* followed by ngroups __u32 group ids */
+};
+
+/*
+ * A table that a process shares with another process of the tree
+ * (clone() with CLONE_FILES or CLONE_FS, format 1.2), right before where
+ * the process's records of that table belong.  The first process met
+ * has CKPT_SHARE_NEW and writes the table after it (its FILE records, or
+ * its FS record); every other one writes the SHARE record alone, and
+ * restart gives it the same table.  A process whose table is its own
+ * (its threads aside) has no SHARE record.
+ */
+#define CKPT_SHARE_FILES	1	/* the file descriptor table */
+#define CKPT_SHARE_FS		2	/* working and root directory, umask */
+
+#define CKPT_SHARE_NEW		(1U << 0)
+
+struct ckpt_rec_share {
+	struct ckpt_hdr h;		/* CKPT_REC_SHARE */
+	__u32 kind;			/* CKPT_SHARE_* */
+	__u32 flags;			/* CKPT_SHARE_NEW */
+	__u32 objref;			/* the table, in the objref numbers */
+	__u32 pad;
 };
 
 /* Resource limits, RLIMIT_* order; RLIM_INFINITY is all ones. */

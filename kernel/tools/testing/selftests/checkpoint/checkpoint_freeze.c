@@ -4,8 +4,8 @@
  * the target or its parent noticing: a call that returns -EINTR whatever
  * woke it (epoll_wait(), sigtimedwait()) goes on waiting, a task running
  * in user mode goes on running, the parent gets no SIGCHLD or stop
- * notification, and /proc shows no cgroup change.  A stopped task does
- * not freeze: EBUSY, and it stays stopped.
+ * notification, and /proc shows no cgroup change.  A stopped task
+ * freezes where it is, and stays stopped.
  *
  * The children here hold objects that checkpoint() refuses (an epoll
  * instance: EOPNOTSUPP), or share memory with the test, outside the
@@ -202,11 +202,16 @@ TEST(running_task_goes_on)
 	reap(child);
 }
 
-/* A stopped task does not freeze: EBUSY, and it stays stopped. */
-TEST(stopped_task_refused)
+/*
+ * A stopped task freezes as it is, without being woken (the checkpoint
+ * then fails on the memory it shares with the test), and is given back
+ * stopped: no second stop report for its parent, and a SIGCONT reports
+ * it continued.
+ */
+TEST(stopped_task_freezes)
 {
 	siginfo_t si = {};
-	char log[1024];
+	char log[1024], path[64], stat[256];
 	pid_t child;
 
 	if (!ckpt_supported())
@@ -219,10 +224,18 @@ TEST(stopped_task_refused)
 	ASSERT_EQ(0, waitid(P_PID, child, &si, WSTOPPED));
 
 	EXPECT_EQ(-EBUSY, checkpoint_child(child, log, sizeof(log)));
-	EXPECT_NE(NULL, strstr(log, "did not freeze")) TH_LOG("log: %s", log);
-	EXPECT_NE(NULL, strstr(log, "stopped")) TH_LOG("log: %s", log);
+	EXPECT_EQ(NULL, strstr(log, "did not freeze")) TH_LOG("log: %s", log);
+	EXPECT_NE(NULL, strstr(log, "shared memory also used outside"))
+		TH_LOG("log: %s", log);
 
-	/* still stopped: a SIGCONT reports it continued */
+	/* still stopped, and its stop is not reported again */
+	snprintf(path, sizeof(path), "/proc/%d/stat", child);
+	ASSERT_EQ(0, read_text(path, stat, sizeof(stat)));
+	EXPECT_NE(NULL, strstr(stat, ") T ")) TH_LOG("stat: %s", stat);
+	si.si_pid = 0;
+	EXPECT_EQ(0, waitid(P_PID, child, &si, WSTOPPED | WNOHANG));
+	EXPECT_EQ(0, si.si_pid);
+
 	ASSERT_EQ(0, kill(child, SIGCONT));
 	si.si_pid = 0;
 	ASSERT_EQ(0, waitid(P_PID, child, &si, WCONTINUED));
