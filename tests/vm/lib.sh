@@ -1,10 +1,42 @@
 # Shared helpers of the VM scenarios (busybox sh).  Source it.
 BIN=${BIN:-/tests/bin}
 
+# fail MESSAGE: say why the scenario fails, show what helps to see why
+# (the last 40 lines of every file registered with show_on_fail, which
+# start does for each program's DIR/out; /tmp/expect.out unless expect
+# showed it as it is), and exit 1.
 fail() {
 	echo "FAIL: $*"
+	for _fail_f in $on_fail_files; do
+		[ -s "$_fail_f" ] || continue
+		echo "last lines of $_fail_f:"
+		tail -n 40 "$_fail_f" | tr -d '\r' | sed 's/^/  > /'
+	done
+	if [ "$(expect_sum)" != "$expect_shown" ]; then
+		echo "/tmp/expect.out, not shown yet:"
+		sed 's/^/  | /' /tmp/expect.out
+	fi
 	exit 1
 }
+
+# show_on_fail FILE...: fail() shows the last 40 lines of FILE, the
+# output of a program the scenario started (paths without spaces).
+on_fail_files=
+show_on_fail() {
+	for _fail_f in "$@"; do
+		case " $on_fail_files " in
+		*" $_fail_f "*) ;;
+		*) on_fail_files="$on_fail_files $_fail_f" ;;
+		esac
+	done
+}
+
+# The checksum of /tmp/expect.out (empty if there is none), and that of
+# the contents that were last shown (or there when the scenario began).
+expect_sum() {
+	[ -f /tmp/expect.out ] && md5sum </tmp/expect.out
+}
+expect_shown=$(expect_sum)
 
 # expect STATUS PATTERN COMMAND...: run, show the output, check both.
 expect() {
@@ -13,6 +45,7 @@ expect() {
 	"$@" >/tmp/expect.out 2>&1
 	rc=$?
 	sed 's/^/  | /' /tmp/expect.out
+	expect_shown=$(expect_sum)
 	[ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want"
 	[ -z "$pattern" ] || grep -q -- "$pattern" /tmp/expect.out ||
 		fail "'$*' did not say '$pattern'"
@@ -27,6 +60,7 @@ start() {
 	rm -rf "$d"
 	mkdir -p "$d"
 	chmod 777 "$d"
+	show_on_fail "$d/out"
 	"$@" >>"$d/out" 2>&1 &
 	pid=$!
 	wait_ready "$d" "$*"

@@ -51,6 +51,12 @@ run_scenario() {
 }
 
 echo "TAP version 13"
+# Every image a kselftest's successful checkpoint() writes to a file or
+# memfd is also kept there (ckpt_helpers.h), for the last scenario,
+# zz-restart-every-image, which restarts every image left in /tmp.
+export CKPT_KEEP_IMAGES=/tmp/selftest-images
+mkdir -p "$CKPT_KEEP_IMAGES"
+chmod 1777 "$CKPT_KEEP_IMAGES"
 for bin in /tests/selftests/*; do
 	[ -f "$bin" ] && [ -x "$bin" ] && run_selftest "$bin"
 done

@@ -16,6 +16,7 @@
  * auxv, files, task attributes) and exits 0 when all matches, 1
  * otherwise, naming what differs.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -54,32 +55,36 @@ static size_t read_file(const char *path, char *buf)
 
 /*
  * A restored shared anonymous mapping is a new shmem object: only its
- * inode number may differ.  Blank it in both copies.
+ * inode number may differ, and with its number of digits, the padding
+ * after it.  Squeeze both to "* " in both copies.
  */
 static void blank_shmem_inodes(char *maps)
 {
 	char *line = maps;
 
 	while (*line) {
-		char *end = strchr(line, '\n');
-		char *p = line;
+		char *end = strchrnul(line, '\n');
+		char *p = line, *q;
 		int field;
 
-		if (end)
-			*end = 0;
-		if (strstr(line, "/dev/zero (deleted)")) {
+		if (memmem(line, end - line, "/dev/zero (deleted)", 19)) {
 			/* address perms offset dev inode */
-			for (field = 0; field < 4 && p; field++) {
-				p = strchr(p, ' ');
-				if (p)
-					p++;
+			for (field = 0; field < 4 && p < end; field++) {
+				p = memchr(p, ' ', end - p);
+				p = p ? p + 1 : end;
 			}
-			while (p && *p >= '0' && *p <= '9')
-				*p++ = '*';
+			for (q = p; q < end && ((*q >= '0' && *q <= '9') || *q == ' '); q++)
+				;
+			if (q > p + 2) {
+				p[0] = '*';
+				p[1] = ' ';
+				/* the rest of the buffer, NUL included */
+				memmove(p + 2, q, strlen(q) + 1);
+				end -= q - (p + 2);
+			}
 		}
-		if (!end)
+		if (!*end)
 			break;
-		*end = '\n';
 		line = end + 1;
 	}
 }
@@ -91,6 +96,8 @@ static int same_file(const char *path, const char *then, size_t len)
 	if (!strcmp(path, "/proc/self/maps")) {
 		blank_shmem_inodes((char *)then);
 		blank_shmem_inodes(after);
+		len = strlen(then);
+		now = strlen(after);
 	}
 	int same = now == len && !memcmp(after, then, len);
 

@@ -7,7 +7,10 @@
  * KIND:
  *   fifo        a named FIFO (DIR/fifo) open
  *   thread      a thread with its own fd table
- *   clonefiles  a child sharing the fd table (CLONE_FILES)
+ *   clonefiles  its fd table shared (CLONE_FILES) with a process outside
+ *               the tree: a CLONE_FILES child clones a CLONE_FILES
+ *               grandchild and exits, the grandchild is re-parented
+ *   clonefs     the same with its cwd, root and umask (CLONE_FS)
  *   shared      a shared anonymous mapping
  *   memfd       a memfd_create("ckpt-test") fd
  *   mapfiles    an fd opened through /proc/self/map_files/START-END of a
@@ -20,6 +23,9 @@
  *   deleted     DIR/deleted open, then unlinked
  *   setown      a pipe's read end with O_ASYNC and F_SETOWN to itself
  *   owner       DIR/owned open with F_SETOWN to itself (no O_ASYNC)
+ *
+ * For clonefiles and clonefs, DIR/outsider holds the grandchild's pid;
+ * it ends within 100 ms once the program is gone (reaped).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -148,6 +154,44 @@ static int hold_owner(void)
 	       -1 : 0;
 }
 
+/*
+ * A child sharing @flags clones a grandchild sharing them too and exits:
+ * the grandchild, re-parented outside the program's tree, shares the
+ * program's table.  It polls the program every 100 ms and ends once it
+ * is gone; its pid is in DIR/outsider.
+ */
+static int share_outside(unsigned long flags)
+{
+	pid_t program = getpid(), child, grandchild;
+	char line[32];
+	int status, fd, n;
+
+	child = syscall(SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
+	if (child < 0)
+		return -1;
+	if (child == 0) {
+		grandchild = syscall(SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
+		if (grandchild == 0) {
+			while (kill(program, 0) == 0) {
+				struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+				nanosleep(&ts, NULL);
+			}
+			_exit(0);
+		}
+		fd = open_in_dir("outsider");
+		n = snprintf(line, sizeof(line), "%d\n", (int)grandchild);
+		if (grandchild < 0 || fd < 0 || write(fd, line, n) != n)
+			_exit(1);
+		close(fd);
+		_exit(0);
+	}
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return -1;
+	return 0;
+}
+
 static int hold(const char *kind)
 {
 	pthread_t th;
@@ -156,12 +200,10 @@ static int hold(const char *kind)
 		return hold_fifo();
 	if (!strcmp(kind, "thread"))
 		return pthread_create(&th, NULL, idle, (void *)kind) ? -1 : 0;
-	if (!strcmp(kind, "clonefiles")) {
-		/* a child sharing the fd table */
-		if (syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, NULL, NULL, 0) == 0)
-			idle(NULL);
-		return 0;
-	}
+	if (!strcmp(kind, "clonefiles"))
+		return share_outside(CLONE_FILES);
+	if (!strcmp(kind, "clonefs"))
+		return share_outside(CLONE_FS);
 	if (!strcmp(kind, "shared"))
 		return hold_shared();
 	if (!strcmp(kind, "memfd"))

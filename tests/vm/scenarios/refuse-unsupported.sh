@@ -17,8 +17,14 @@ check() { # kind pattern
 }
 
 check fifo "fd [0-9]* (/tmp/refuse-fifo/fifo): a named FIFO is not supported yet"
-check thread "its file descriptor table (CLONE_FILES, or a thread's own) with another task: not supported yet"
-check clonefiles "shares its file descriptor table (CLONE_FILES, or a thread's own) with another task: not supported yet"
+check thread "pid [0-9]* is a thread with its file descriptor table of its own (unshare()): not supported yet"
+# A table shared with a task outside the tree (a re-parented grandchild,
+# which ends once the program is gone): EBUSY, restart could not share
+# it again.
+check clonefiles "pid [0-9]*: its file descriptor table (CLONE_FILES) is also used by 1 task(s) outside the checkpointed tree"
+gone "$(cat /tmp/refuse-clonefiles/outsider)"
+check clonefs "pid [0-9]*: its working directory, root and umask (CLONE_FS) is also used by 1 task(s) outside the checkpointed tree"
+gone "$(cat /tmp/refuse-clonefs/outsider)"
 
 # Loose patterns: the object's name, not the exact wording.
 check memfd "fd [0-9]*.*memfd:ckpt-test"

@@ -12,7 +12,8 @@ for mode in nanosleep poll select futex pause; do
 		sleep 0.5
 		expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 		wait "$pid"
-		restart -i "$d/img" >/dev/null 2>&1 &
+		show_on_fail "$d/restart.out"
+		restart -i "$d/img" >"$d/restart.out" 2>&1 &
 		rpid=$!
 		restored "$pid"
 		touch "$d/stop"

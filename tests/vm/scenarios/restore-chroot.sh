@@ -18,6 +18,7 @@ for m in tmp proc dev tests; do
 done
 chmod 777 "$d"
 
+show_on_fail "$d/out"
 chroot "$jail" "$BIN/glibc-static/counter" "$d" >>"$d/out" 2>&1 &
 pid=$!
 wait_ready "$d" counter

@@ -9,6 +9,7 @@
 d=/tmp/churn
 rm -rf "$d"
 mkdir -p "$d"
+show_on_fail "$d/out"
 sh -c "n=0; while [ ! -e $d/stop ]; do (exit 3); n=\$((n + 1)); done; echo \"loop 1: \$n rounds\" >>$d/out" </dev/null >/dev/null 2>&1 &
 pid=$!
 sleep 1

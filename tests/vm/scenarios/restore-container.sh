@@ -12,6 +12,7 @@
 d=/tmp/container-leak
 rm -rf "$d"
 mkdir -p "$d"
+show_on_fail "$d/out"
 unshare -p -f "$BIN/glibc-static/forktree" "$d" </dev/null >>"$d/out" 2>&1 &
 upid=$!
 wait_ready "$d" "the leaky container's init"
@@ -28,6 +29,7 @@ d=/tmp/container
 rm -rf "$d"
 mkdir -p "$d"
 chmod 777 "$d"
+show_on_fail "$d/out"
 # the init opens its own files: nothing is shared with the outside
 unshare -p -f sh -c "exec $BIN/glibc-static/forktree $d </dev/null >>$d/out 2>&1" &
 upid=$!

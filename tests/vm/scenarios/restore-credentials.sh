@@ -12,6 +12,7 @@ d=/tmp/creds
 rm -rf "$d"
 mkdir -p "$d"
 chmod 777 "$d"
+show_on_fail "$d/out"
 su nobody -s /bin/sh -c "exec $BIN/glibc-static/counter $d" >>"$d/out" 2>&1 &
 wait_ready "$d" counter
 pid=$(pidof counter)

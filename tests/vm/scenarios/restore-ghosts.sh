@@ -12,6 +12,7 @@ d=/tmp/ghosts
 rm -rf "$d"
 mkdir -p "$d"
 chmod 777 "$d"
+show_on_fail "$d/out"
 unshare -p -f sh -c "exec $BIN/glibc-static/ghosts $d </dev/null >>$d/out 2>&1" &
 upid=$!
 wait_ready "$d" "the container's init"

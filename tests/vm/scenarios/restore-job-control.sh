@@ -43,6 +43,7 @@ mkfifo "$d/in1" "$d/in2"
 : >"$d/out1"
 : >"$d/out2"
 : >"$d/f"
+show_on_fail "$d/out1" "$d/out2"
 T=$BIN/glibc-static/ticker
 PS1='$ ' "$BIN/glibc-static/ptyrun" "$d/in1" "$d/out1" -- sh -i &
 prun=$!

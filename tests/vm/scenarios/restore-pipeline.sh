@@ -10,6 +10,7 @@
 d=/tmp/pipeline
 rm -rf "$d"
 mkdir -p "$d"
+show_on_fail "$d/out"
 sh -c "i=0; while [ ! -e $d/stop ]; do i=\$((i + 1)); echo \$i; sleep 0.05; done |
 	(while read x; do echo \"line \$x\" >>$d/out; sleep 0.15; done; echo end >>$d/out)" \
 	</dev/null >/dev/null 2>&1 &

@@ -34,14 +34,15 @@ for v in glibc-static musl-static dynamic; do
 	echo "$v: the tree is back with the same pids"
 done
 
-# cut in the middle of the third task's records
+# cut in the middle of the third task's records (named *.cut: the
+# image walker zz-restart-every-image skips deliberately damaged images)
 d=/tmp/tree-glibc-static
 off=$(ckptinfo "$d/img" | awk '$2 == "TASK" { if (++n == 3) print $1 }')
 [ -n "$off" ] || fail "no third TASK record in the image"
-head -c $((off + 3000)) "$d/img" >"$d/cut"
-expect 1 "truncated" restart -i "$d/cut"
+head -c $((off + 3000)) "$d/img" >"$d/img.cut"
+expect 1 "truncated" restart -i "$d/img.cut"
 gone $before
-cat "$d/cut" | restart >/tmp/expect.out 2>&1 && fail "restart of a cut image from a pipe succeeded"
+cat "$d/img.cut" | restart >/tmp/expect.out 2>&1 && fail "restart of a cut image from a pipe succeeded"
 sed 's/^/  | /' /tmp/expect.out
 gone $before
 echo "a restart that fails in the third task leaves no task behind"

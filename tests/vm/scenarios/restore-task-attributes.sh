@@ -7,6 +7,7 @@
 d=/tmp/attrs
 rm -rf "$d"
 mkdir -p "$d/work"
+show_on_fail "$d/out"
 d=$d BIN=$BIN sh -c '
 	cd "$d/work" || exit 1
 	umask 027

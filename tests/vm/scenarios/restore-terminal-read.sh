@@ -39,6 +39,7 @@ for v in glibc-static musl-static dynamic; do
 	mkfifo "$d/in1" "$d/in2"
 	: >"$d/out1"
 	: >"$d/out2"
+	show_on_fail "$d/out1" "$d/out2"
 
 	"$BIN/$v/ptyrun" "$d/in1" "$d/out1" -- "$BIN/$v/ttyreader" "$d" &
 	prun=$!
@@ -86,6 +87,7 @@ d=/tmp/ttyread-$v
 pid=$(cat "$d/pid")
 mkfifo "$d/in3"
 : >"$d/out3"
+show_on_fail "$d/out3"
 "$BIN/$v/ptyrun" "$d/in3" "$d/out3" -- sh -c "restart -i $d/img; echo restart exited \$?" &
 prun=$!
 back_in_read "$pid" "$d" out3

@@ -18,9 +18,9 @@
  * the TASK record must get the restoring process killed before it runs
  * a single instruction of the image; before the TASK record, restart()
  * must fail and leave the caller intact.  Objects the image cannot hold
- * yet (sockets, a thread's own fd table, a shared fd table, shared
- * mappings) must be refused
- * by name, and the target must keep running.  A variant of the target
+ * yet (sockets, a thread's own fd table, an fd table or memory shared
+ * with a process outside the tree) must be refused by name, and the
+ * target must keep running.  A variant of the target
  * spins in user mode with known values in its registers, to be frozen
  * and restored outside of any system call.
  *
@@ -332,15 +332,25 @@ static int target_extras(void)
 	    pthread_create(&thread, NULL, idle_thread, NULL))
 		return -1;
 	if (g.extra & TARGET_CHILD) {
-		/* like fork(), but sharing the fd table */
+		/*
+		 * The fd table shared with a process outside the tree: a
+		 * child sharing it (like fork(), but CLONE_FILES) clones a
+		 * grandchild sharing it too and exits, the grandchild is
+		 * re-parented.
+		 */
 		pid = syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, NULL, NULL, 0);
 		if (pid < 0)
 			return -1;
 		if (pid == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			for (;;)
-				pause();
+			if (syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, NULL,
+				    NULL, 0) == 0) {
+				alarm(60);
+				for (;;)
+					pause();
+			}
+			_exit(0);
 		}
+		waitpid(pid, NULL, 0);
 	}
 	return 0;
 }
@@ -1956,13 +1966,15 @@ FIXTURE_VARIANT_ADD(refused, socket) {
 
 FIXTURE_VARIANT_ADD(refused, thread_own_files) {
 	.extra = TARGET_THREAD,
-	.why = { "its file descriptor table", "not supported yet" },
+	.why = { "its file descriptor table of its own", "not supported yet" },
 };
 
+/* shared with a process outside the tree: restart could not share it again */
 FIXTURE_VARIANT_ADD(refused, clone_files) {
 	.extra = TARGET_CHILD,
-	.why = { "shares its file descriptor table (CLONE_FILES",
-		 "not supported yet" },
+	.why = { "its file descriptor table (CLONE_FILES)",
+		 "outside the checkpointed tree" },
+	.err = EBUSY,
 };
 
 /* shared with a process outside the tree: restart could not share it again */

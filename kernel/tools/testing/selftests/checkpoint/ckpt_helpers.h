@@ -39,13 +39,61 @@
 
 #define CKPT_ALIGN(x)	(((x) + CKPT_REC_ALIGN - 1) & ~(size_t)(CKPT_REC_ALIGN - 1))
 
+/*
+ * When the environment variable CKPT_KEEP_IMAGES names a directory, every
+ * image that a successful checkpoint() wrote to a regular file or memfd
+ * is copied there as selftest-<pid>-<n>.img, for the VM scenario that
+ * restarts every image left at the end of a run
+ * (tests/vm/scenarios/zz-restart-every-image.sh).  The copy is read with
+ * pread() from offset 0: the offset of @fd does not move.
+ */
+static inline void ckpt_keep_image(int fd)
+{
+	static unsigned int counter;
+	const char *dir = getenv("CKPT_KEEP_IMAGES");
+	char path[512], buf[8192];
+	off_t off = 0;
+	struct stat st;
+	ssize_t n;
+	int out, saved_errno = errno;
+
+	if (!dir || !*dir || fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return;
+	if (snprintf(path, sizeof(path), "%s/selftest-%d-%u.img", dir,
+		     (int)getpid(), ++counter) >= (int)sizeof(path))
+		goto out;
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		ksft_print_msg("CKPT_KEEP_IMAGES: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
+		if (write(out, buf, n) != n) {
+			n = -1;
+			break;
+		}
+		off += n;
+	}
+	if (n < 0) {
+		ksft_print_msg("CKPT_KEEP_IMAGES: %s: cannot copy the image: %s\n",
+			       path, strerror(errno));
+		unlink(path);
+	}
+	close(out);
+out:
+	errno = saved_errno;
+}
+
 /* Both wrappers return the system call's result, or -errno. */
 static inline long sys_checkpoint(pid_t pid, int fd, unsigned int flags, int logfd)
 {
 #ifdef __NR_checkpoint
 	long ret = syscall(__NR_checkpoint, pid, fd, flags, logfd);
 
-	return ret < 0 ? -errno : ret;
+	if (ret < 0)
+		return -errno;
+	ckpt_keep_image(fd);
+	return ret;
 #else
 	return -ENOSYS;
 #endif
