@@ -8,6 +8,8 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 [ -f "$KCONFIG_FRAGMENT" ] || die "no VM config for $ARCH: $KCONFIG_FRAGMENT"
+[ -z "$KCONFIG_FLAVOR" ] || [ -f "$KCONFIG_FLAVOR" ] ||
+	die "no $KFLAVOR config for $ARCH: $KCONFIG_FLAVOR"
 [ -f "$KTREE/.ckpt/base" ] || die "$KTREE is not prepared: run scripts/kernel-prepare.sh"
 mkdir -p "$KOUT"
 
@@ -32,23 +34,26 @@ check_config() {
 			fi
 			;;
 		esac
-	done <"$KCONFIG_FRAGMENT"
-	[ "$bad" = 0 ] || die "the kernel config does not match $KCONFIG_FRAGMENT"
+	done
+	[ "$bad" = 0 ] || die "the kernel config does not match $KCONFIG_FRAGMENT $KCONFIG_FLAVOR"
 }
 
 stamp=$KOUT/.ckpt-config.sum
-sum=$(cat "$KCONFIG_FRAGMENT" "$KTREE/.ckpt/series.sum" | sha256sum | cut -d' ' -f1)
+# shellcheck disable=SC2086
+sum=$(cat "$KCONFIG_FRAGMENT" $KCONFIG_FLAVOR "$KTREE/.ckpt/series.sum" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$KOUT/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
-	log "configuring ($ARCH): tinyconfig + $(basename "$KCONFIG_FRAGMENT")"
+	log "configuring ($ARCH): tinyconfig + $(basename "$KCONFIG_FRAGMENT") ${KCONFIG_FLAVOR:++ $(basename "$KCONFIG_FLAVOR")}"
 	kmake -s tinyconfig >/dev/null
+	# shellcheck disable=SC2086
 	KCONFIG_CONFIG=$KOUT/.config "$KTREE/scripts/kconfig/merge_config.sh" \
-		-m -O "$KOUT" "$KOUT/.config" "$KCONFIG_FRAGMENT" >/dev/null
+		-m -O "$KOUT" "$KOUT/.config" "$KCONFIG_FRAGMENT" $KCONFIG_FLAVOR >/dev/null
 	kmake -s olddefconfig >/dev/null
-	check_config
+	# shellcheck disable=SC2086
+	cat "$KCONFIG_FRAGMENT" $KCONFIG_FLAVOR | check_config
 	echo "$sum" >"$stamp"
 fi
 
-log "building the kernel ($ARCH)"
+log "building the ${KFLAVOR:+$KFLAVOR }kernel ($ARCH)"
 kmake -s "$(basename "$KIMAGE")"
 kmake -s headers_install >/dev/null
 echo "$KOUT/$KIMAGE"

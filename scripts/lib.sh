@@ -21,8 +21,13 @@ esac
 
 DEBIAN_SRC_TARBALL=${DEBIAN_SRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 KTREE=$BUILD/linux		# the patched source tree
-KOUT=$BUILD/kbuild-$ARCH	# kernel build output (O=)
+# KFLAVOR=debug selects the debug kernel: the test VM's configuration
+# plus Kbuild-overlay/configs/vm-$ARCH-debug.config (sanitizers,
+# lockdep, kmemleak, fault injection), built and booted on its own.
+KFLAVOR=${KFLAVOR:-}
+KOUT=$BUILD/kbuild-$ARCH${KFLAVOR:+-$KFLAVOR}	# kernel build output (O=)
 KCONFIG_FRAGMENT=$ROOT/Kbuild-overlay/configs/vm-$ARCH.config
+KCONFIG_FLAVOR=${KFLAVOR:+$ROOT/Kbuild-overlay/configs/vm-$ARCH-$KFLAVOR.config}
 
 die() {
 	echo "$(basename "$0"): $*" >&2

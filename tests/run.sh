@@ -1,8 +1,11 @@
 #!/bin/sh
 # The whole test suite: builds what is missing, then runs the userspace
 # unit tests, the patch series checks, and, in a QEMU VM booting the
-# freshly built kernel, the kselftests and the VM scenarios.  Every
-# result is one line; the last line is "N passed, N failed".
+# freshly built kernel, the kselftests and the VM scenarios; then the
+# same VM run again on the debug kernel (KASAN, UBSAN, KFENCE, lockdep,
+# kmemleak: Kbuild-overlay/configs/vm-$ARCH-debug.config), whose results
+# are named "debug: ...".  Every result is one line; the last line is
+# "N passed, N failed".
 #
 # usage: tests/run.sh          (ARCH=x86_64 by default)
 set -u
@@ -16,9 +19,11 @@ rm -rf "$logs"
 mkdir -p "$logs"
 : >"$results"
 
+lane=""	# "debug: " while the debug kernel's results come in
+
 record() { # PASS|FAIL name
-	echo "$1 $2" >>"$results"
-	echo "$1 $2"
+	echo "$1 $lane$2" >>"$results"
+	echo "$1 $lane$2"
 }
 
 # Read TAP from stdin; comment lines go to the log file $1.  The block
@@ -84,19 +89,22 @@ unit_tests() {
 	grep -q "tests passed" "$logs/unit.log" || record FAIL "unit: ctest did not finish (log: $logs/unit.log)"
 }
 
+# vm_tests [FLAVOR]: the VM run on the test kernel, or on the FLAVOR one.
 vm_tests() {
-	console=$logs/console.log
-	"$ROOT/scripts/vm-run.sh" --timeout 1500 --console "$console" \
+	suffix=${1:+-$1}
+	console=$logs/console$suffix.log
+	KFLAVOR=${1:-} VMDIR=$BUILD/vm-$ARCH$suffix "$ROOT/scripts/vm-run.sh" \
+		--timeout 2400 --console "$console" \
 		--add "$BUILD/selftests-$ARCH:/tests/selftests" \
 		--add "$BUILD/vm-tests-$ARCH:/tests/bin" \
 		--add "$ROOT/tests/vm:/tests/vm" \
-		-- /tests/vm/run-in-vm.sh >"$logs/vm.out" 2>&1
+		-- /tests/vm/run-in-vm.sh >"$logs/vm$suffix.out" 2>&1
 	rc=$?
-	tap "$logs/vm.log" <"$logs/vm.out"
+	tap "$logs/vm$suffix.log" <"$logs/vm$suffix.out"
 	if [ "$rc" = 0 ]; then
 		record PASS "vm: test run finished"
 	else
-		tail -20 "$logs/vm.out"
+		tail -20 "$logs/vm$suffix.out"
 		record FAIL "vm: test run finished (status $rc, console: $console)"
 	fi
 	if "$ROOT/tests/host/console-scan.sh" "$console"; then
@@ -123,6 +131,16 @@ if [ "$kernel_ok" = 1 ] && [ "$user_ok" = 1 ]; then
 else
 	record FAIL "vm: not run, a build failed"
 fi
+
+# The same on the debug kernel.
+lane="debug: "
+if step kernel-debug env KFLAVOR=debug "$ROOT/scripts/kernel-build.sh" &&
+	[ "$kernel_ok" = 1 ] && [ "$user_ok" = 1 ]; then
+	vm_tests debug
+else
+	record FAIL "vm: not run, a build failed"
+fi
+lane=""
 
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")

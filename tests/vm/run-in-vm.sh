@@ -50,6 +50,24 @@ run_scenario() {
 	esac
 }
 
+# On a kernel with kmemleak (the debug kernel): one result saying
+# whether the run leaked kernel memory.  Objects younger than 5 s are
+# not reported, so scan twice, a little apart.
+kmemleak_scan() {
+	k=/sys/kernel/debug/kmemleak
+	[ -e $k ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	[ -e $k ] || return 0
+	echo scan >$k
+	sleep 6
+	echo scan >$k
+	if [ -s $k ]; then
+		sed 's/^/# /' $k | head -200
+		emit "not ok" "kmemleak: the run leaked kernel memory (objects above)"
+	else
+		emit ok "kmemleak: the run leaked no kernel memory"
+	fi
+}
+
 echo "TAP version 13"
 # Every image a kselftest's successful checkpoint() writes to a file or
 # memfd is also kept there (ckpt_helpers.h), for the last scenario,
@@ -63,4 +81,5 @@ done
 for s in /tests/vm/scenarios/*; do
 	[ -f "$s" ] && [ -x "$s" ] && run_scenario "$s"
 done
+kmemleak_scan
 echo "1..$n"

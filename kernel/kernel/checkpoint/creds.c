@@ -3,10 +3,13 @@
  * Checkpoint/restart of credentials.
  *
  * Restart never grants more than the restarting caller has: the saved
- * ids and capabilities are applied with the checks of setresuid(),
- * setresgid(), setgroups() and capset() for the caller, and only once
- * the whole image has been read, so that files are reopened with the
- * caller's own rights.
+ * credentials are applied with the checks of the system calls a process
+ * would make to get them, in this order: prctl(PR_SET_SECUREBITS),
+ * setresuid()/setresgid() (which drop capabilities as they do),
+ * setgroups(), capset() against what the id change left,
+ * prctl(PR_CAPBSET_DROP) and prctl(PR_CAP_AMBIENT_RAISE).  They are
+ * committed only once the whole image has been read, so that files are
+ * reopened with the caller's own rights.
  */
 #include <linux/capability.h>
 #include <linux/checkpoint.h>
@@ -168,6 +171,49 @@ static int rst_set_groups(struct ckpt_ctx *ctx, struct cred *new,
 	return 0;
 }
 
+/* What prctl(PR_SET_SECUREBITS) would allow the caller. */
+static int rst_set_securebits(struct ckpt_ctx *ctx, struct cred *new,
+			      const struct ckpt_rec_creds *rec)
+{
+	const struct cred *old = current_cred();
+	unsigned int bits = rec->securebits;
+
+	if (bits == old->securebits)
+		return 0;
+	if ((((old->securebits & SECURE_ALL_LOCKS) >> 1) &
+	     (old->securebits ^ bits)) ||
+	    (old->securebits & SECURE_ALL_LOCKS & ~bits))
+		return ckpt_err(ctx, -EPERM,
+				"the saved securebits %#x change the caller's locked ones (%#x)",
+				bits, old->securebits);
+	if (bits & ~(SECURE_ALL_LOCKS | SECURE_ALL_BITS))
+		return ckpt_err(ctx, -EPERM, "unknown securebits %#x", bits);
+	if (!ns_capable(old->user_ns, CAP_SETPCAP))
+		return ckpt_err(ctx, -EPERM,
+				"changing securebits needs CAP_SETPCAP");
+	new->securebits = bits;
+	return 0;
+}
+
+/*
+ * Could the caller keep its permitted capabilities across setresuid()?
+ * With prctl(PR_SET_KEEPCAPS), unless its securebits lock that off, or
+ * without any fixup at all.
+ */
+static bool rst_may_keep_caps(const struct cred *old)
+{
+	unsigned int bits = old->securebits;
+
+	return (bits & (SECBIT_KEEP_CAPS | SECBIT_NO_SETUID_FIXUP)) ||
+	       !(bits & SECBIT_KEEP_CAPS_LOCKED);
+}
+
+/*
+ * The capability sets, as capset() allows them after the id change: the
+ * caller's permitted set if it may keep it across setresuid(), else what
+ * security_task_fix_setuid() left in @new; then the bounding set as
+ * PR_CAPBSET_DROP and the ambient set as PR_CAP_AMBIENT_RAISE allow.
+ */
 static int rst_set_caps(struct ckpt_ctx *ctx, struct cred *new,
 			const struct ckpt_rec_creds *rec)
 {
@@ -177,24 +223,31 @@ static int rst_set_caps(struct ckpt_ctx *ctx, struct cred *new,
 	kernel_cap_t perm = { rec->cap_permitted & CAP_VALID_MASK };
 	kernel_cap_t bset = { rec->cap_bset & CAP_VALID_MASK };
 	kernel_cap_t amb = { rec->cap_ambient & CAP_VALID_MASK };
+	kernel_cap_t had_amb = new->cap_ambient;
 	int ret;
 
-	ret = security_capset(new, old, &eff, &inh, &perm);
+	ret = security_capset(new, rst_may_keep_caps(old) ? old : new,
+			      &eff, &inh, &perm);
 	if (ret)
 		return ckpt_err(ctx, ret,
 				"the caller may not grant the saved capabilities");
 	if (!cap_issubset(bset, old->cap_bset))
 		return ckpt_err(ctx, -EPERM,
 				"the saved bounding set is larger than the caller's");
+	if (!cap_isidentical(bset, old->cap_bset) &&
+	    !ns_capable(old->user_ns, CAP_SETPCAP))
+		return ckpt_err(ctx, -EPERM,
+				"dropping from the bounding set needs CAP_SETPCAP");
 	new->cap_bset = bset;
-	new->cap_ambient = cap_intersect(amb, cap_intersect(perm, inh));
-	if (rec->securebits != old->securebits) {
-		if (!ns_capable(old->user_ns, CAP_SETPCAP))
-			return ckpt_err(ctx, -EPERM,
-					"changing securebits needs CAP_SETPCAP");
-		new->securebits = rec->securebits &
-				  (SECURE_ALL_BITS | SECURE_ALL_LOCKS);
-	}
+	if (!cap_issubset(amb, cap_intersect(perm, inh)))
+		return ckpt_err(ctx, -EPERM,
+				"ambient capabilities %#llx that are not both permitted and inheritable",
+				rec->cap_ambient);
+	if (!cap_issubset(amb, had_amb) &&
+	    (old->securebits & issecure_mask(SECURE_NO_CAP_AMBIENT_RAISE)))
+		return ckpt_err(ctx, -EPERM,
+				"the caller's securebits forbid raising ambient capabilities");
+	new->cap_ambient = amb;
 	return 0;
 }
 
@@ -293,7 +346,9 @@ int rst_creds(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = rst_set_ids(ctx, new, &rec);
+	ret = rst_set_securebits(ctx, new, &rec);
+	if (!ret)
+		ret = rst_set_ids(ctx, new, &rec);
 	if (!ret)
 		ret = rst_set_groups(ctx, new, groups, rec.ngroups);
 	if (!ret)

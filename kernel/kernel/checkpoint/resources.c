@@ -101,7 +101,8 @@ int rst_sched(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 				rec.policy, rec.rt_priority, ret);
 	if (rec.nice == task_nice(current))
 		return 0;
-	if (!can_nice(current, rec.nice))
+	/* as setpriority(): only a lower nice value needs the right */
+	if (rec.nice < task_nice(current) && !can_nice(current, rec.nice))
 		return ckpt_err(ctx, -EPERM,
 				"the caller may not raise the priority to nice %d",
 				rec.nice);

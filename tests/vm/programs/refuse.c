@@ -23,6 +23,7 @@
  *   deleted     DIR/deleted open, then unlinked
  *   setown      a pipe's read end with O_ASYNC and F_SETOWN to itself
  *   owner       DIR/owned open with F_SETOWN to itself (no O_ASYNC)
+ *   pty         a pseudo-terminal of its own (/dev/ptmx and its slave)
  *
  * For clonefiles and clonefs, DIR/outsider holds the grandchild's pid;
  * it ends within 100 ms once the program is gone (reaped).
@@ -35,6 +36,7 @@
 #include <sys/syscall.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -154,6 +156,16 @@ static int hold_owner(void)
 	       -1 : 0;
 }
 
+/* A pseudo-terminal of its own: the master and its slave, both open */
+static int hold_pty(void)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+
+	if (master < 0 || grantpt(master) || unlockpt(master))
+		return -1;
+	return open(ptsname(master), O_RDWR | O_NOCTTY) < 0 ? -1 : 0;
+}
+
 /*
  * A child sharing @flags clones a grandchild sharing them too and exits:
  * the grandchild, re-parented outside the program's tree, shares the
@@ -226,6 +238,8 @@ static int hold(const char *kind)
 		return hold_async();
 	if (!strcmp(kind, "owner"))
 		return hold_owner();
+	if (!strcmp(kind, "pty"))
+		return hold_pty();
 	return -1;
 }
 

@@ -266,6 +266,25 @@ static size_t read_maps(char *buf)
 }
 
 /*
+ * Squeeze the inode number at @p and the padding after it (both depend
+ * on the number's width) to "* ", moving the rest of the buffer; return
+ * the end of the line.
+ */
+static char *blank_inode(char *p)
+{
+	char *q = p;
+
+	while ((*q >= '0' && *q <= '9') || *q == ' ')
+		q++;
+	if (q > p + 2) {
+		p[0] = '*';
+		p[1] = ' ';
+		memmove(p + 2, q, strlen(q) + 1);
+	}
+	return strchr(p, '\n');
+}
+
+/*
  * The inode of every shared anonymous VMA ("/dev/zero (deleted)") in
  * maps: each must be ino[0] (in the small region) or ino[1]; with ino
  * zero, take the first seen.  Then blank the inodes (a restored region
@@ -299,10 +318,14 @@ static int shmem_inodes(char *maps, unsigned long ino[2])
 				if (p)
 					p++;
 			}
-			while (p && *p >= '0' && *p <= '9')
-				*p++ = '*';
+		} else {
+			p = NULL;
 		}
 		*end = '\n';
+		if (p)
+			end = blank_inode(p);
+		if (!end)
+			break;
 	}
 	return r;
 }

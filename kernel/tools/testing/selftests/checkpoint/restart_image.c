@@ -647,7 +647,12 @@ TEST_F(restart, bad_tree)
 		{ 1, 10, 10, CKPT_TASK_SESSION_LEADER, 0, 10, -EINVAL, "a terminal's foreground group" },
 		{ 1, 10, 10, CKPT_TASK_CTTY, 0, 10, -EINVAL, "a terminal's foreground group" },
 		{ 1, 10, 10, CKPT_TASK_CTTY | CKPT_TASK_ZOMBIE, 0, 0, -EINVAL, "controlling terminal it cannot have" },
-		{ 1, 10, 10, 1U << 5, 0, 0, -EINVAL, "bad ids" },
+		/* a flag no format defines */
+		{ 1, 10, 10, 1U << 7, 0, 0, -EINVAL, "bad ids" },
+		/* stopped without a stop signal, or waited without a stop */
+		{ 1, 10, 10, CKPT_TASK_STOPPED, 0, 0, -EINVAL, "a stop it cannot have" },
+		{ 1, 10, 10, CKPT_TASK_STOP_WAITED, 0, 0, -EINVAL, "a stop it cannot have" },
+		{ 1, 10, 10, CKPT_TASK_STOPPED | CKPT_TASK_ZOMBIE, 0, 0, -EINVAL, "a stop it cannot have" },
 	};
 	struct img *img;
 	size_t i;

@@ -1,0 +1,178 @@
+#!/bin/sh
+# Runs inside the test VM (scripts/fuzz.sh): makes seed images from real
+# process trees, then runs ckptfuzz on them.
+#
+# usage: run-in-vm.sh COUNT SEED DURATION [START [CKPTFUZZ OPTION...]]
+#        run-in-vm.sh --replay IMAGE...
+#   COUNT images at most (0: no limit), DURATION seconds at most (0: no
+#   limit), iterations numbered from START (default 0), --seed SEED; the
+#   options that follow go to ckptfuzz (e.g. --timeout 30).  --replay
+#   makes the seeds (the files and directories the images name exist
+#   again) and runs each IMAGE once as it is (ckptfuzz --replay).
+#
+# Seeds (the VM test programs, checkpointed with the checkpoint tool and
+# killed): one process (counter glibc-static and dynamic, sigstate,
+# pipereopen), a tree with a zombie, sessions and groups (forktree),
+# threads (threads), shared anonymous memory (shmtree), shared fd tables
+# and fs (sharetables), a shell pipeline with bytes in its pipe, and a
+# container (forktree as the init of a pid namespace).  A seed that
+# cannot be made is skipped, said so.
+#
+# Prints ckptfuzz's lines (one per image, then its summary).  The
+# mutants that hung or preceded a kernel problem are printed after
+# "CKPTFUZZ-KEPT name", gzip'ed and base64-encoded, up to
+# "CKPTFUZZ-KEPT-END", for scripts/fuzz.sh to save.  On a kernel with
+# kmemleak, a scan at the end reports the leaks.  Exit status: 0, 1 when
+# a mutant hung, the kernel reported a problem or leaked, 2 when no seed
+# could be made or ckptfuzz could not run.  The host scans the console.
+REPLAY=0
+if [ "${1:-}" = --replay ]; then
+	REPLAY=1
+	shift
+else
+	COUNT=${1:-300}
+	SEED=${2:-1}
+	DURATION=${3:-0}
+	START=${4:-0}
+	if [ $# -gt 4 ]; then shift 4; else set --; fi
+fi
+BIN=${BIN:-/tests/bin}
+FUZZ=${FUZZ:-/fuzz}
+S=/tmp/fuzz-seeds
+W=/tmp/fuzz-work
+OUT=/tmp/fuzz-out
+rm -rf "$S" "$W" "$OUT"
+mkdir -p "$S" "$W" "$OUT"
+
+# wait_file FILE: wait (30 s at most) until FILE exists.
+wait_file() {
+	i=0
+	while [ ! -e "$1" ]; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || return 1
+		sleep 0.1
+	done
+}
+
+# children PID: the children of PID, on one line.
+children() {
+	echo $(cat /proc/"$1"/task/*/children 2>/dev/null)
+}
+
+# snap NAME PID [--subtree]: checkpoint PID's tree (killing it) into NAME.img.
+snap() {
+	name=$1 target=$2
+	shift 2
+	if checkpoint --kill "$@" "$target" -o "$S/$name.img" >"$W/$name.ckpt.out" 2>&1; then
+		echo "seed $name: $(wc -c <"$S/$name.img") bytes"
+	else
+		echo "seed $name: checkpoint failed:"
+		sed 's/^/  /' "$W/$name.ckpt.out"
+		rm -f "$S/$name.img"
+	fi
+}
+
+# seed NAME PROGRAM: run a test program until it is ready, then snap it.
+seed() {
+	name=$1 prog=$2
+	d=$W/$name
+	mkdir -p "$d"
+	chmod 777 "$d"
+	if [ ! -x "$prog" ]; then
+		echo "seed $name: $prog missing, skipped"
+		return
+	fi
+	"$prog" "$d" >>"$d/out" 2>&1 &
+	p=$!
+	if wait_file "$d/ready"; then
+		snap "$name" "$p" --subtree
+	else
+		echo "seed $name: $prog did not get ready, skipped"
+		kill -KILL "$p"
+	fi
+	wait "$p" 2>/dev/null
+}
+
+# A pipeline of shells, with unread lines in its pipe.
+seed_pipeline() {
+	d=$W/pipeline
+	mkdir -p "$d"
+	sh -c "while :; do echo line; sleep 0.05; done |
+		(while read x; do echo \"\$x\" >>$d/out; sleep 0.15; done)" </dev/null >/dev/null 2>&1 &
+	p=$!
+	sleep 1.5
+	snap pipeline "$p" --subtree
+	wait "$p" 2>/dev/null
+}
+
+# A container: forktree as the init of a pid namespace, its files its own.
+seed_container() {
+	d=$W/container
+	mkdir -p "$d"
+	chmod 777 "$d"
+	unshare -p -f sh -c "exec $BIN/glibc-static/forktree $d </dev/null >>$d/out 2>&1" &
+	u=$!
+	if wait_file "$d/ready"; then
+		snap container "$(children "$u")"
+	else
+		echo "seed container: forktree did not get ready, skipped"
+		kill -KILL "$u"
+	fi
+	wait "$u" 2>/dev/null
+}
+
+seed counter "$BIN/glibc-static/counter"
+seed counter-dynamic "$BIN/dynamic/counter"
+seed sigstate "$BIN/glibc-static/sigstate"
+seed pipereopen "$BIN/glibc-static/pipereopen"
+seed forktree "$BIN/glibc-static/forktree"
+seed threads "$BIN/glibc-static/threads"
+seed shmtree "$BIN/glibc-static/shmtree"
+seed sharetables "$BIN/glibc-static/sharetables"
+seed_pipeline
+seed_container
+
+if [ "$REPLAY" = 1 ]; then
+	"$FUZZ/ckptfuzz" --replay --work "$W/ckptfuzz" "$@"
+	exit $?
+fi
+if [ -z "$(ls "$S")" ]; then
+	echo "fuzz: no seed image could be made"
+	exit 2
+fi
+
+"$FUZZ/ckptfuzz" --seeds "$S" --count "$COUNT" --seed "$SEED" --duration "$DURATION" \
+	--start "$START" --out "$OUT" --work "$W/ckptfuzz" "$@"
+rc=$?
+
+# On a kernel with kmemleak (the debug kernel): did the campaign leak
+# kernel memory?  Objects younger than 5 s are not reported: scan twice.
+k=/sys/kernel/debug/kmemleak
+[ -e $k ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+if [ -e $k ]; then
+	echo scan >$k
+	sleep 6
+	echo scan >$k
+	if [ -s $k ]; then
+		echo "fuzz: kmemleak: $(grep -c '^unreferenced object' $k) suspected leaks of kernel memory:"
+		head -200 $k
+		rc=1
+	else
+		echo "fuzz: the kernel's leak detector found no leak"
+	fi
+fi
+
+# What hung or preceded a kernel problem, for the host to keep.
+for txt in "$OUT"/hang-*.txt "$OUT"/problem-*.txt "$OUT"/toolcrash-*.txt; do
+	[ -f "$txt" ] || continue
+	img=${txt%.txt}.img
+	echo "CKPTFUZZ-KEPT $(basename "$txt")"
+	base64 <"$txt"
+	echo "CKPTFUZZ-KEPT-END"
+	if [ -f "$img" ]; then
+		echo "CKPTFUZZ-KEPT $(basename "$img").gz"
+		gzip -c <"$img" | base64
+		echo "CKPTFUZZ-KEPT-END"
+	fi
+done
+exit "$rc"
