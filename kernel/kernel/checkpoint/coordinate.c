@@ -364,6 +364,7 @@ long rst_join(struct ckpt_ctx *ctx)
 {
 	struct rst_waiter w = { .task = current };
 	bool claimed;
+	long rax;
 	int ret;
 
 	init_completion(&w.go);
@@ -406,9 +407,10 @@ long rst_join(struct ckpt_ctx *ctx)
 	complete(&w.done);
 
 	wait_for_completion(&w.verdict);
-	ret = rst_finish(ctx, ret ?: (w.ok ? 0 : -ECANCELED));
+	/* the restored ax: all 64 bits of it, not an int */
+	rax = rst_finish(ctx, ret ?: (w.ok ? 0 : -ECANCELED));
 	/* the last touch of the coordinator, which may return right after */
 	if (atomic_dec_and_test(&w.coord->finishing))
 		complete(&w.coord->finished);
-	return ret;
+	return rax;
 }
