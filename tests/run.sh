@@ -89,16 +89,28 @@ unit_tests() {
 	grep -q "tests passed" "$logs/unit.log" || record FAIL "unit: ctest did not finish (log: $logs/unit.log)"
 }
 
+# The debug kernel runs every kselftest (but the one case that needs the
+# target to spend most of its time in a user-mode loop, which a KASAN
+# kernel's slower system calls make unlikely) and these scenarios: the
+# objects of this wave (shared memory, shared tables, stopped tasks,
+# reopened pipes), every refusal, and hostile images from an
+# unprivileged user.  The whole suite takes over 40 minutes there.
+DEBUG_SCENARIOS="refuse-unsupported restore-shared-memory restore-shared-tables restore-stopped restore-pipe-reopened hostile-image-unprivileged"
+DEBUG_SELFTEST_ARGS="-T spin.restore"
+
 # vm_tests [FLAVOR]: the VM run on the test kernel, or on the FLAVOR one.
 vm_tests() {
 	suffix=${1:+-$1}
 	console=$logs/console$suffix.log
+	cmd=/tests/vm/run-in-vm.sh
+	[ "${1:-}" = debug ] &&
+		cmd="CKPT_TEST_TIMEOUT=900 CKPT_SCENARIOS='$DEBUG_SCENARIOS' CKPT_SELFTEST_ARGS='$DEBUG_SELFTEST_ARGS' $cmd"
 	KFLAVOR=${1:-} VMDIR=$BUILD/vm-$ARCH$suffix "$ROOT/scripts/vm-run.sh" \
-		--timeout 2400 --console "$console" \
+		--timeout 3000 --console "$console" \
 		--add "$BUILD/selftests-$ARCH:/tests/selftests" \
 		--add "$BUILD/vm-tests-$ARCH:/tests/bin" \
 		--add "$ROOT/tests/vm:/tests/vm" \
-		-- /tests/vm/run-in-vm.sh >"$logs/vm$suffix.out" 2>&1
+		-- "$cmd" >"$logs/vm$suffix.out" 2>&1
 	rc=$?
 	tap "$logs/vm$suffix.log" <"$logs/vm$suffix.out"
 	if [ "$rc" = 0 ]; then

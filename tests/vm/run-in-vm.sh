@@ -5,6 +5,11 @@
 # status, one per scenario.  A skipped case counts as not ok: the VM
 # kernel has everything the tests need.
 T=${CKPT_TEST_TIMEOUT:-180}
+# CKPT_SCENARIOS: the scenarios to run (names without .sh), default all;
+# CKPT_SELFTEST_ARGS: kselftest harness options for every kselftest
+# (e.g. -T FIXTURE.TEST to leave a case out).  The debug kernel lane
+# sets both (tests/run.sh).
+SCENARIOS=${CKPT_SCENARIOS:-}
 n=0
 
 emit() {
@@ -15,7 +20,8 @@ emit() {
 run_selftest() {
 	bin=$1
 	name=selftest/$(basename "$bin")
-	timeout "$T" "$bin" >/tmp/out 2>&1
+	# shellcheck disable=SC2086
+	timeout "$T" "$bin" ${CKPT_SELFTEST_ARGS:-} >/tmp/out 2>&1
 	rc=$?
 	sed 's/^/# /' /tmp/out
 	grep -E '^(not )?ok [0-9]+ ' /tmp/out >/tmp/tap
@@ -79,7 +85,14 @@ for bin in /tests/selftests/*; do
 	[ -f "$bin" ] && [ -x "$bin" ] && run_selftest "$bin"
 done
 for s in /tests/vm/scenarios/*; do
-	[ -f "$s" ] && [ -x "$s" ] && run_scenario "$s"
+	[ -f "$s" ] && [ -x "$s" ] || continue
+	if [ -n "$SCENARIOS" ]; then
+		case " $SCENARIOS " in
+		*" $(basename "$s" .sh) "*) ;;
+		*) continue ;;
+		esac
+	fi
+	run_scenario "$s"
 done
 kmemleak_scan
 echo "1..$n"
