@@ -4,7 +4,7 @@
 
 export ARCH ?= x86_64
 
-.PHONY: all deps kernel userspace selftests check demo bench vm patchset format clean distclean
+.PHONY: all deps kernel userspace selftests check demo bench fuzz vm patchset format clean distclean
 
 all: kernel userspace selftests
 
@@ -33,6 +33,11 @@ demo: all
 # Checkpoint/restart speed against memcpy and tmpfs bandwidth, in the VM.
 bench: all
 	./scripts/bench.sh
+
+# Mutated images fed to restart() in the VM for DURATION seconds (default
+# 600), COUNT images at most; KERNEL_IMAGE=path boots another kernel.
+fuzz: all
+	./scripts/fuzz.sh --duration $(or $(DURATION),600) $(if $(COUNT),--count $(COUNT))
 
 # An interactive shell in the test VM, with the tools and the tests.
 vm: all

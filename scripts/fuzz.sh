@@ -118,7 +118,7 @@ if [ -n "$replay" ]; then
 		--console "$console" \
 		--add "$BUILD/vm-tests-$ARCH:/tests/bin" --add "$ROOT/tests/vm:/tests/vm" \
 		--add "$out/vm:/fuzz" --add "$out/replay:/replay" \
-		-- /fuzz/run-in-vm.sh --replay $names >"$out/replay.out" 2>&1 || rc=$?
+		-- /fuzz/run-in-vm.sh --replay $fuzz_opts $names >"$out/replay.out" 2>&1 || rc=$?
 	grep -vE '^seed ' "$out/replay.out" || true
 	crashes=0
 	"$ROOT/tests/host/console-scan.sh" "$console" || crashes=1

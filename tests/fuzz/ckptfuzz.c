@@ -66,6 +66,13 @@
  *  hang-I.img / problem-I.img with a .txt beside it (what was done, the
  *  kernel's log, the tasks and where they were).
  *
+ * The campaign runs in a child of ckptfuzz, which supervises it: a task
+ * stuck in the kernel may block the campaign itself (reaping it, reading
+ * its /proc files), out of reach of the timeouts above.  If the campaign
+ * makes no progress for the longest timeout + 60 s, the supervisor counts
+ * the image as a hang, keeps it, names the tasks in uninterruptible
+ * sleep and where they sleep, kills the campaign and prints the summary.
+ *
  * At the end: "ckptfuzz: N images in T s (R/s), E distinct errnos
  * [list], A accepted, H hangs" and a line of every outcome.  Exit status
  * 0, or 1 when a hang or a kernel problem was seen (2: usage/setup).
@@ -1336,6 +1343,8 @@ static void op_type(struct rng *g, struct mutant *m)
 		v = rectypes[rnd(g, NR_RECTYPES)].type;
 		break;
 	}
+	if (v == old)
+		v ^= CKPT_REC_OPTIONAL;
 	own(m, i, m->r[i].size);
 	put_le(m->r[i].data, 4, v);
 	describe(m, "rec#%zu type %s->%s", i, type_name(old), type_name(v));
@@ -1394,6 +1403,8 @@ static void op_move(struct rng *g, struct mutant *m)
 		to = rnd(g, m->n + 1);
 	if (to > m->n)
 		to = m->n;
+	if (to == (size_t)i)	/* back where it was: one further instead */
+		to = to < m->n ? to + 1 : to - 1;
 	insert_rec(m, to, r);
 	describe(m, "move rec#%zu %s to #%zu", i, type_name(rec_type(&r)), to);
 }

@@ -3,7 +3,7 @@
 # process trees, then runs ckptfuzz on them.
 #
 # usage: run-in-vm.sh COUNT SEED DURATION [START [CKPTFUZZ OPTION...]]
-#        run-in-vm.sh --replay IMAGE...
+#        run-in-vm.sh --replay [CKPTFUZZ OPTION...] IMAGE...
 #   COUNT images at most (0: no limit), DURATION seconds at most (0: no
 #   limit), iterations numbered from START (default 0), --seed SEED; the
 #   options that follow go to ckptfuzz (e.g. --timeout 30).  --replay
