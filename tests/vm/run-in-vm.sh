@@ -68,9 +68,9 @@ kmemleak_scan() {
 	echo scan >$k
 	if [ -s $k ]; then
 		sed 's/^/# /' $k | head -200
-		emit "not ok" "kmemleak: the run leaked kernel memory (objects above)"
+		emit "not ok" "leak scan: the run leaked kernel memory (objects above)"
 	else
-		emit ok "kmemleak: the run leaked no kernel memory"
+		emit ok "leak scan: the run leaked no kernel memory"
 	fi
 }
 
