@@ -170,14 +170,12 @@ static const char *ckpt_file_state_unsupported(struct file *file,
 					       struct files_struct *files)
 {
 	struct fown_struct *owner = file_f_owner(file);
-	const char *lock;
 
 	if (file->f_flags & FASYNC)
 		return "signal-driven I/O (O_ASYNC)";
 	if (owner && (owner->pid || owner->signum))
 		return "an owner for I/O signals (F_SETOWN, F_SETSIG)";
-	lock = ckpt_file_locked(file, files);
-	return lock;
+	return ckpt_file_locked(file, files);
 }
 
 static int ckpt_write_file(struct ckpt_ctx *ctx, struct task_struct *t,

@@ -31,28 +31,32 @@ static void *ckpt_share_table(struct task_struct *t, u32 kind)
 	return kind == CKPT_SHARE_FILES ? (void *)t->files : (void *)t->fs;
 }
 
-/* How many tasks use @table of @kind, and how many of them in the tree. */
-static void ckpt_share_users(struct ckpt_ctx *ctx, u32 kind, void *table,
-			     int *all, int *tree)
+/* How many tasks use @table of @kind. */
+static int ckpt_share_users(u32 kind, void *table)
 {
-	int i;
+	struct fs_struct *fs = table;
+	int users;
 
-	*tree = 0;
+	if (kind == CKPT_SHARE_FILES)
+		return atomic_read(&((struct files_struct *)table)->count);
+	spin_lock(&fs->lock);
+	users = fs->users;
+	spin_unlock(&fs->lock);
+	return users;
+}
+
+/* How many tasks of the tree use @table of @kind. */
+static int ckpt_share_tree_users(struct ckpt_ctx *ctx, u32 kind, void *table)
+{
+	int i, n = 0;
+
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		task_lock(ctx->tasks[i]);
 		if (ckpt_share_table(ctx->tasks[i], kind) == table)
-			(*tree)++;
+			n++;
 		task_unlock(ctx->tasks[i]);
 	}
-	if (kind == CKPT_SHARE_FILES) {
-		*all = atomic_read(&((struct files_struct *)table)->count);
-	} else {
-		struct fs_struct *fs = table;
-
-		spin_lock(&fs->lock);
-		*all = fs->users;
-		spin_unlock(&fs->lock);
-	}
+	return n;
 }
 
 /**
@@ -75,14 +79,15 @@ int ckpt_write_share(struct ckpt_ctx *ctx, struct task_struct *t, u32 kind)
 	task_unlock(t);
 	if (!table)
 		return -ESRCH;
-	ckpt_share_users(ctx, kind, table, &all, &tree);
+	all = ckpt_share_users(kind, table);
+	if (all == get_nr_threads(t))
+		return 0;	/* its own: no record, and no walk of the tree */
+	tree = ckpt_share_tree_users(ctx, kind, table);
 	if (all > tree)
 		return ckpt_err(ctx, -EBUSY,
 				"pid %d: its %s is also used by %d task(s) outside the checkpointed tree",
 				task_pid_vnr(t), ckpt_share_names[kind],
 				all - tree);
-	if (tree == get_nr_threads(t))
-		return 0;	/* its own: no record */
 	ret = ckpt_obj_table(ctx, table, &rec.objref);
 	if (ret < 0)
 		return ret;
