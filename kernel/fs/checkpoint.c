@@ -9,11 +9,14 @@
  * a deleted file, a memfd, the file behind a shared anonymous mapping
  * or one hidden under another mount could not be reopened.  State the
  * image does not carry (file locks, leases, an F_SETOWN owner, O_ASYNC)
- * is refused too.  Pipes are in checkpoint_pipe.c.  A terminal is
- * replaced by the restarting caller's own standard stream of the same
- * number (stderr for higher numbers), the way a shell attaches a job to
- * its terminal.  Everything else is refused, naming the fd and the kind
- * of object.
+ * is refused too.  A terminal outside the tree is replaced by the
+ * restarting caller's own standard stream of the same number (stderr
+ * for higher numbers), the way a shell attaches a job to its terminal.
+ *
+ * Each kind of file is a struct ckpt_file_ops in ckpt_file_kinds[]:
+ * pipes are in checkpoint_pipe.c, pseudo-terminals the tree holds in
+ * drivers/tty/checkpoint_pty.c.  Everything else is refused, naming the
+ * fd and the kind of object.
  */
 #include <linux/capability.h>
 #include <linux/checkpoint.h>
@@ -38,30 +41,8 @@ static u32 ckpt_encode_dev(dev_t rdev)
 	return MAJOR(rdev) << 20 | MINOR(rdev);
 }
 
-/*
- * The master of a pseudo-terminal (/dev/ptmx): the tree runs a terminal
- * of its own (script, tmux, an ssh server...), which is not a terminal
- * restart could stand in for.
- */
-static bool ckpt_is_ptmx(dev_t rdev)
+static const char *ckpt_file_kind_name(umode_t mode)
 {
-	return rdev == MKDEV(TTYAUX_MAJOR, 2);
-}
-
-static bool ckpt_is_tty(dev_t rdev)
-{
-	unsigned int major = MAJOR(rdev);
-
-	return !ckpt_is_ptmx(rdev) &&
-	       (major == TTY_MAJOR || major == TTYAUX_MAJOR ||
-		(major >= UNIX98_PTY_SLAVE_MAJOR &&
-		 major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT));
-}
-
-static const char *ckpt_file_kind_name(umode_t mode, dev_t rdev)
-{
-	if (S_ISCHR(mode) && ckpt_is_ptmx(rdev))
-		return "a pseudo-terminal master (a terminal the tree runs itself)";
 	if (S_ISFIFO(mode))
 		return "a named FIFO";
 	if (S_ISSOCK(mode))
@@ -71,25 +52,6 @@ static const char *ckpt_file_kind_name(umode_t mode, dev_t rdev)
 	if (S_ISCHR(mode))
 		return "this character device";
 	return "this kind of file";
-}
-
-/* Classify @file; 0 when it cannot be saved. */
-static u32 ckpt_file_kind(struct file *file)
-{
-	struct inode *inode = file_inode(file);
-	umode_t mode = inode->i_mode;
-
-	if (S_ISREG(mode))
-		return CKPT_FILE_REG;
-	if (S_ISDIR(mode))
-		return CKPT_FILE_DIR;
-	if (S_ISCHR(mode) && ckpt_is_tty(inode->i_rdev))
-		return CKPT_FILE_TTY;
-	if (S_ISCHR(mode) && MAJOR(inode->i_rdev) == MEM_MAJOR)
-		return CKPT_FILE_CHR;
-	if (ckpt_is_pipe(file))
-		return CKPT_FILE_PIPE;
-	return 0;
 }
 
 /**
@@ -178,66 +140,225 @@ static const char *ckpt_file_state_unsupported(struct file *file,
 	return ckpt_file_locked(file, files);
 }
 
-static int ckpt_write_file(struct ckpt_ctx *ctx, struct task_struct *t,
-			   unsigned int fd, struct file *file, bool cloexec,
-			   char *buf)
+/* A regular file, directory or memory device: by path. */
+static int ckpt_path_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
+				struct ckpt_rec_file *rec)
 {
-	pid_t pid = task_pid_vnr(t);
-	struct ckpt_rec_file rec = {};
+	if (!ckpt_path_reopens(f->file, f->path))
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u (%s): %s",
+				f->pid, f->fd, f->path,
+				ckpt_unreachable_why(f->file));
+	return 0;
+}
+
+static struct file *rst_path_restart(struct ckpt_ctx *ctx,
+				     const struct ckpt_rec_file *rec,
+				     const char *path)
+{
+	int flags = rec->f_flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
+	struct file *file;
+	loff_t pos;
+
+	if (rec->kind == CKPT_FILE_DIR)
+		flags |= O_DIRECTORY;
+	file = filp_open(path, flags, 0);
+	if (IS_ERR(file)) {
+		ckpt_err(ctx, PTR_ERR(file), "fd %d: cannot open %s: error %ld",
+			 rec->fd, path, PTR_ERR(file));
+		return file;
+	}
+	if (rec->kind == CKPT_FILE_CHR &&
+	    (!S_ISCHR(file_inode(file)->i_mode) ||
+	     ckpt_encode_dev(file_inode(file)->i_rdev) != rec->rdev)) {
+		fput(file);
+		ckpt_err(ctx, -EINVAL, "fd %d: %s is not the saved device",
+			 rec->fd, path);
+		return ERR_PTR(-EINVAL);
+	}
+	if (rec->pos && !(file->f_mode & FMODE_STREAM)) {
+		pos = vfs_llseek(file, rec->pos, SEEK_SET);
+		if (pos != rec->pos) {
+			fput(file);
+			ckpt_err(ctx, -EINVAL,
+				 "fd %d: cannot seek %s to offset %lld",
+				 rec->fd, path, rec->pos);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	return file;
+}
+
+static bool ckpt_is_reg(struct ckpt_ctx *ctx, struct file *file)
+{
+	return S_ISREG(file_inode(file)->i_mode);
+}
+
+static bool ckpt_is_dir(struct ckpt_ctx *ctx, struct file *file)
+{
+	return S_ISDIR(file_inode(file)->i_mode);
+}
+
+/* A memory device: /dev/null, zero, full, random, urandom... */
+static bool ckpt_is_mem_chr(struct ckpt_ctx *ctx, struct file *file)
+{
 	struct inode *inode = file_inode(file);
-	bool new_end = false, new_pipe = false;
+
+	return S_ISCHR(inode->i_mode) && MAJOR(inode->i_rdev) == MEM_MAJOR;
+}
+
+static const struct ckpt_file_ops ckpt_reg_file_ops = {
+	.kind = CKPT_FILE_REG,
+	.by_path = true,
+	.numbered = true,
+	.is = ckpt_is_reg,
+	.checkpoint = ckpt_path_checkpoint,
+	.restart = rst_path_restart,
+};
+
+static const struct ckpt_file_ops ckpt_dir_file_ops = {
+	.kind = CKPT_FILE_DIR,
+	.by_path = true,
+	.numbered = true,
+	.is = ckpt_is_dir,
+	.checkpoint = ckpt_path_checkpoint,
+	.restart = rst_path_restart,
+};
+
+static const struct ckpt_file_ops ckpt_chr_file_ops = {
+	.kind = CKPT_FILE_CHR,
+	.by_path = true,
+	.numbered = true,
+	.is = ckpt_is_mem_chr,
+	.checkpoint = ckpt_path_checkpoint,
+	.restart = rst_path_restart,
+};
+
+/*
+ * A terminal outside the tree (the user's): a pty whose master the tree
+ * does not hold (pseudo-terminals the tree holds are CKPT_FILE_PTY), a
+ * virtual console, a serial line, /dev/tty.  Not an object of the image.
+ */
+static bool ckpt_is_outside_tty(struct ckpt_ctx *ctx, struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	unsigned int major = MAJOR(inode->i_rdev);
+
+	if (!S_ISCHR(inode->i_mode) || inode->i_rdev == MKDEV(TTYAUX_MAJOR, 2))
+		return false;
+	return major == TTY_MAJOR || major == TTYAUX_MAJOR ||
+	       (major >= UNIX98_PTY_SLAVE_MAJOR &&
+		major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT);
+}
+
+/* The restarting caller's standard stream of the same number stands in. */
+static struct file *rst_tty_restart(struct ckpt_ctx *ctx,
+				    const struct ckpt_rec_file *rec,
+				    const char *path)
+{
+	struct file *file = ctx->stdio[min_t(int, rec->fd, 2)];
+
+	if (file)
+		return get_file(file);
+	return ERR_PTR(ckpt_err(ctx, -EBADF,
+				"fd %d was a terminal, and the restarting process has no fd %d to stand for it",
+				rec->fd, min_t(int, rec->fd, 2)));
+}
+
+static const struct ckpt_file_ops ckpt_tty_file_ops = {
+	.kind = CKPT_FILE_TTY,
+	.is = ckpt_is_outside_tty,
+	.restart = rst_tty_restart,
+};
+
+/*
+ * The kinds of open files the image holds, in the order checkpoint tries
+ * them: the first whose ->is() accepts a file saves it.  Adding a kind
+ * adds its ops here (beside its subsystem), its CKPT_FILE_* number and
+ * its records to the UAPI header, and nothing else.
+ */
+static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
+	&ckpt_reg_file_ops,
+	&ckpt_dir_file_ops,
+	&ckpt_chr_file_ops,
+	&ckpt_pipe_file_ops,
+#ifdef CONFIG_UNIX98_PTYS
+	&ckpt_pty_file_ops,
+#endif
+	&ckpt_tty_file_ops,
+};
+
+static const struct ckpt_file_ops *ckpt_file_ops_of(struct ckpt_ctx *ctx,
+						    struct file *file)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_file_kinds); i++)
+		if (ckpt_file_kinds[i]->is(ctx, file))
+			return ckpt_file_kinds[i];
+	return NULL;
+}
+
+static const struct ckpt_file_ops *rst_file_ops_of(u32 kind)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_file_kinds); i++)
+		if (ckpt_file_kinds[i]->kind == kind)
+			return ckpt_file_kinds[i];
+	return NULL;
+}
+
+static int ckpt_write_file(struct ckpt_ctx *ctx, struct ckpt_fd *f,
+			   bool cloexec, char *buf)
+{
+	struct inode *inode = file_inode(f->file);
+	const struct ckpt_file_ops *ops;
+	struct ckpt_rec_file rec = {};
 	const char *what;
-	char *path;
 	int ret;
 
-	path = file_path(file, buf, PATH_MAX);
-	if (IS_ERR(path))
-		return ckpt_err(ctx, PTR_ERR(path),
-				"pid %d fd %u: path too long", pid, fd);
-	rec.kind = ckpt_file_kind(file);
-	if (!rec.kind)
+	f->path = file_path(f->file, buf, PATH_MAX);
+	if (IS_ERR(f->path))
+		return ckpt_err(ctx, PTR_ERR(f->path),
+				"pid %d fd %u: path too long", f->pid, f->fd);
+	ops = ckpt_file_ops_of(ctx, f->file);
+	if (!ops)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d fd %u (%s): %s is not supported yet",
-				pid, fd, path,
-				ckpt_file_kind_name(inode->i_mode, inode->i_rdev));
-	if (rec.kind != CKPT_FILE_TTY && rec.kind != CKPT_FILE_PIPE &&
-	    !ckpt_path_reopens(file, path))
-		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u (%s): %s",
-				pid, fd, path, ckpt_unreachable_why(file));
-	task_lock(t);
-	what = t->files ? ckpt_file_state_unsupported(file, t->files) : NULL;
-	task_unlock(t);
+				f->pid, f->fd, f->path,
+				ckpt_file_kind_name(inode->i_mode));
+	task_lock(f->task);
+	what = f->task->files ?
+	       ckpt_file_state_unsupported(f->file, f->task->files) : NULL;
+	task_unlock(f->task);
 	if (what)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d fd %u (%s): %s is not supported yet",
-				pid, fd, path, what);
+				f->pid, f->fd, f->path, what);
 
-	/* a terminal is replaced on restart: it is not an object of the image */
-	if (rec.kind != CKPT_FILE_TTY) {
-		ret = ckpt_obj_ref(ctx, file, pid, fd, &rec.objref);
+	if (ops->numbered) {
+		ret = ckpt_obj_ref(ctx, f->file, f->pid, f->fd, &rec.objref);
 		if (ret < 0)
 			return ret;
-		new_end = ret;
+		f->new_file = ret;
 	}
-	if (rec.kind == CKPT_FILE_PIPE) {
-		ret = ckpt_check_pipe(ctx, file, pid, fd);
-		if (!ret)
-			ret = ckpt_pipe_ref(ctx, file, new_end, &rec.pipe);
-		if (ret < 0)
+	rec.kind = ops->kind;
+	if (ops->checkpoint) {
+		ret = ops->checkpoint(ctx, f, &rec);
+		if (ret)
 			return ret;
-		new_pipe = ret;
 	}
-	rec.fd = fd;
-	rec.f_flags = file->f_flags;
+	rec.fd = f->fd;
+	rec.f_flags = f->file->f_flags;
 	rec.fd_flags = cloexec ? CKPT_FD_CLOEXEC : 0;
-	rec.pos = file->f_pos;
+	rec.pos = f->file->f_pos;
 	if (S_ISCHR(inode->i_mode))
 		rec.rdev = ckpt_encode_dev(inode->i_rdev);
-	rec.path_len = strlen(path);
+	rec.path_len = strlen(f->path);
 	ret = ckpt_write_record(ctx, CKPT_REC_FILE, &rec.h, sizeof(rec),
-				path, rec.path_len);
-	if (!ret && new_pipe)
-		ret = ckpt_write_pipe_data(ctx, file, rec.pipe);
+				f->path, rec.path_len);
+	if (!ret && f->data)
+		ret = ops->write_data(ctx, f, &rec);
 	return ret;
 }
 
@@ -278,8 +399,11 @@ int ckpt_write_files(struct ckpt_ctx *ctx, struct task_struct *t)
 		rcu_read_unlock();
 		if (!file)
 			break;
-		ret = ckpt_write_file(ctx, t, fd, file,
-				      ckpt_fd_cloexec(t, fd), buf);
+		struct ckpt_fd f = {
+			.task = t, .pid = task_pid_vnr(t), .fd = fd, .file = file,
+		};
+
+		ret = ckpt_write_file(ctx, &f, ckpt_fd_cloexec(t, fd), buf);
 		fput(file);
 		if (ret)
 			break;
@@ -473,43 +597,8 @@ void rst_files_end(struct ckpt_ctx *ctx)
 		fput(file);
 	xa_destroy(&ctx->files);
 	rst_pipes_end(ctx);
+	rst_ptys_end(ctx);
 	rst_share_end(ctx);
-}
-
-static struct file *rst_open_file(struct ckpt_ctx *ctx,
-				  struct ckpt_rec_file *rec, const char *path)
-{
-	int flags = rec->f_flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY);
-	struct file *file;
-	loff_t pos;
-
-	if (rec->kind == CKPT_FILE_DIR)
-		flags |= O_DIRECTORY;
-	file = filp_open(path, flags, 0);
-	if (IS_ERR(file)) {
-		ckpt_err(ctx, PTR_ERR(file), "fd %d: cannot open %s: error %ld",
-			 rec->fd, path, PTR_ERR(file));
-		return file;
-	}
-	if (rec->kind == CKPT_FILE_CHR &&
-	    (!S_ISCHR(file_inode(file)->i_mode) ||
-	     ckpt_encode_dev(file_inode(file)->i_rdev) != rec->rdev)) {
-		fput(file);
-		ckpt_err(ctx, -EINVAL, "fd %d: %s is not the saved device",
-			 rec->fd, path);
-		return ERR_PTR(-EINVAL);
-	}
-	if (rec->pos && !(file->f_mode & FMODE_STREAM)) {
-		pos = vfs_llseek(file, rec->pos, SEEK_SET);
-		if (pos != rec->pos) {
-			fput(file);
-			ckpt_err(ctx, -EINVAL,
-				 "fd %d: cannot seek %s to offset %lld",
-				 rec->fd, path, rec->pos);
-			return ERR_PTR(-EINVAL);
-		}
-	}
-	return file;
 }
 
 /*
@@ -518,7 +607,9 @@ static struct file *rst_open_file(struct ckpt_ctx *ctx,
  * which is then noted under that objref.  A coordinator's tasks share its notes.
  */
 static struct file *rst_shared_file(struct ckpt_ctx *ctx,
-				    struct ckpt_rec_file *rec, const char *path)
+				    const struct ckpt_file_ops *ops,
+				    const struct ckpt_rec_file *rec,
+				    const char *path)
 {
 	struct xarray *files = &(ctx->coord ?: ctx)->files;
 	struct file *file;
@@ -535,10 +626,7 @@ static struct file *rst_shared_file(struct ckpt_ctx *ctx,
 		if (file)
 			return get_file(file);
 	}
-	if (rec->kind == CKPT_FILE_PIPE)
-		file = rst_pipe_end(ctx, rec);
-	else
-		file = rst_open_file(ctx, rec, path);
+	file = ops->restart(ctx, rec, path);
 	if (IS_ERR(file) || !rec->objref)
 		return file;
 	ret = xa_insert(files, rec->objref, get_file(file), GFP_KERNEL);
@@ -560,6 +648,7 @@ static struct file *rst_shared_file(struct ckpt_ctx *ctx,
 int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
 	struct ckpt_rec_file rec = { .h = *h };
+	const struct ckpt_file_ops *ops;
 	struct file *file;
 	char *path = NULL;
 	int ret;
@@ -573,33 +662,21 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = ckpt_err(ctx, -EINVAL, "fd %d is out of range", rec.fd);
 		goto out;
 	}
-	if (!path && (rec.kind == CKPT_FILE_REG || rec.kind == CKPT_FILE_DIR ||
-		      rec.kind == CKPT_FILE_CHR)) {
+	ops = rst_file_ops_of(rec.kind);
+	if (!ops) {
+		ret = ckpt_err(ctx, -EINVAL, "fd %d: unknown file kind %u",
+			       rec.fd, rec.kind);
+		goto out;
+	}
+	if (!path && ops->by_path) {
 		ret = ckpt_err(ctx, -EINVAL, "offset %lld: fd %d has no path",
 			       ctx->rec_pos, rec.fd);
 		goto out;
 	}
-
-	switch (rec.kind) {
-	case CKPT_FILE_REG:
-	case CKPT_FILE_DIR:
-	case CKPT_FILE_CHR:
-	case CKPT_FILE_PIPE:
-		file = rst_shared_file(ctx, &rec, path);
-		break;
-	case CKPT_FILE_TTY:
-		file = ctx->stdio[min_t(int, rec.fd, 2)];
-		file = file ? get_file(file) :
-			      ERR_PTR(ckpt_err(ctx, -EBADF,
-					       "fd %d was a terminal, and the restarting process has no fd %d to stand for it",
-					       rec.fd, min_t(int, rec.fd, 2)));
-		break;
-	default:
-		file = ERR_PTR(ckpt_err(ctx, -EINVAL,
-					"fd %d: unknown file kind %u",
-					rec.fd, rec.kind));
-		break;
-	}
+	if (ops->numbered)
+		file = rst_shared_file(ctx, ops, &rec, path);
+	else
+		file = ops->restart(ctx, &rec, path);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto out;

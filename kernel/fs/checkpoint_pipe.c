@@ -37,11 +37,8 @@ struct rst_pipe {
 	bool taken[2];		/* a descriptor of the image has it */
 };
 
-/**
- * ckpt_is_pipe - is @file an end of an anonymous pipe?
- * @file: an open file
- */
-bool ckpt_is_pipe(struct file *file)
+/* Is @file an end of an anonymous pipe? */
+static bool ckpt_is_pipe(struct ckpt_ctx *ctx, struct file *file)
 {
 	struct inode *inode = file_inode(file);
 
@@ -57,17 +54,9 @@ unsigned int ckpt_pipe_ends(struct pipe_inode_info *pipe)
 	return READ_ONCE(pipe->readers) + READ_ONCE(pipe->writers);
 }
 
-/**
- * ckpt_check_pipe - refuse a pipe the image cannot hold
- * @ctx: the checkpoint
- * @file: an end of an anonymous pipe
- * @pid: the task holding it
- * @fd: its descriptor there
- *
- * Return: 0, or -EOPNOTSUPP with a log message.
- */
-int ckpt_check_pipe(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
-		    unsigned int fd)
+/* Refuse a pipe the image cannot hold: 0, or -EOPNOTSUPP and a message. */
+static int ckpt_check_pipe(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
+			   unsigned int fd)
 {
 	struct pipe_inode_info *pipe = get_pipe_info(file, false);
 	const char *why = NULL;
@@ -122,35 +111,30 @@ static void *ckpt_pipe_bytes(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 	return data;
 }
 
-/**
- * ckpt_pipe_ref - the number of the pipe of an end
- * @ctx: the checkpoint
- * @file: an end that ckpt_check_pipe() accepted
- * @new_end: the end is met for the first time (the pipe counts its ends)
- * @ref: set to the pipe's number
- *
- * Return: 1 if the pipe is met for the first time (the caller then writes
- * its PIPE_DATA record after the end's FILE record), 0 if not, -ENOMEM.
+/*
+ * Check an end and number its pipe: a pipe met for the first time gets
+ * its PIPE_DATA record after the end's FILE record.
  */
-int ckpt_pipe_ref(struct ckpt_ctx *ctx, struct file *file, bool new_end,
-		  u32 *ref)
+static int ckpt_pipe_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
+				struct ckpt_rec_file *rec)
 {
-	return ckpt_obj_pipe(ctx, get_pipe_info(file, false), file->f_mode,
-			     new_end, ref);
+	int ret = ckpt_check_pipe(ctx, f->file, f->pid, f->fd);
+
+	if (!ret)
+		ret = ckpt_obj_pipe(ctx, get_pipe_info(f->file, false),
+				    f->file->f_mode, f->new_file, &rec->pipe);
+	if (ret < 0)
+		return ret;
+	f->data = ret;
+	return 0;
 }
 
-/**
- * ckpt_write_pipe_data - write the PIPE_DATA record of a pipe
- * @ctx: the checkpoint
- * @file: an end of the pipe
- * @ref: the pipe's number
- *
- * Return: 0 or a negative errno, explained on the log.
- */
-int ckpt_write_pipe_data(struct ckpt_ctx *ctx, struct file *file, u32 ref)
+/* Write the PIPE_DATA record of the pipe of @f, an end of it. */
+static int ckpt_write_pipe_data(struct ckpt_ctx *ctx, struct ckpt_fd *f,
+				const struct ckpt_rec_file *file_rec)
 {
-	struct pipe_inode_info *pipe = get_pipe_info(file, false);
-	struct ckpt_rec_pipe_data rec = { .pipe = ref };
+	struct pipe_inode_info *pipe = get_pipe_info(f->file, false);
+	struct ckpt_rec_pipe_data rec = { .pipe = file_rec->pipe };
 	void *data;
 	int ret;
 
@@ -216,18 +200,15 @@ static struct file *rst_pipe_reopen(struct ckpt_ctx *ctx, struct rst_pipe *p,
 	return file;
 }
 
-/**
- * rst_pipe_end - the open file of a pipe that a FILE record names
- * @ctx: the restart
- * @rec: the record, of kind CKPT_FILE_PIPE
- *
- * The first reading and the first writing open file of a pipe are the
- * ends that made it; any other is opened again on it.
- *
- * Return: a reference to the file, with the record's O_NONBLOCK, or an
- * ERR_PTR with a log message.
+/*
+ * The open file of a pipe that a FILE record names: the first reading
+ * and the first writing open file of a pipe are the ends that made it;
+ * any other is opened again on it.  A reference to the file, with the
+ * record's O_NONBLOCK, or an ERR_PTR with a log message.
  */
-struct file *rst_pipe_end(struct ckpt_ctx *ctx, const struct ckpt_rec_file *rec)
+static struct file *rst_pipe_end(struct ckpt_ctx *ctx,
+				 const struct ckpt_rec_file *rec,
+				 const char *path)
 {
 	int acc = rec->f_flags & O_ACCMODE;
 	struct rst_pipe *p;
@@ -253,6 +234,15 @@ struct file *rst_pipe_end(struct ckpt_ctx *ctx, const struct ckpt_rec_file *rec)
 	spin_unlock(&file->f_lock);
 	return file;
 }
+
+const struct ckpt_file_ops ckpt_pipe_file_ops = {
+	.kind = CKPT_FILE_PIPE,
+	.numbered = true,
+	.is = ckpt_is_pipe,
+	.checkpoint = ckpt_pipe_checkpoint,
+	.write_data = ckpt_write_pipe_data,
+	.restart = rst_pipe_end,
+};
 
 /* Write @len bytes of the current record into the pipe's write end. */
 static int rst_pipe_fill(struct ckpt_ctx *ctx, struct file *wr, u32 len)

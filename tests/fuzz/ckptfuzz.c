@@ -427,6 +427,17 @@ static const struct field f_pipe_data[] = {
 	FLD(ckpt_rec_pipe_data, len, K_LEN),
 };
 
+static const struct field f_pty[] = {
+	FLD(ckpt_rec_pty, pty, K_OBJREF), FLD(ckpt_rec_pty, index, K_COUNT),
+	FLD(ckpt_rec_pty, flags, K_FLAGS), FLD(ckpt_rec_pty, uid, K_VAL),
+	FLD(ckpt_rec_pty, gid, K_VAL), FLD(ckpt_rec_pty, mode, K_FLAGS),
+	FLD(ckpt_rec_pty, termios.c_iflag, K_FLAGS), FLD(ckpt_rec_pty, termios.c_lflag, K_FLAGS),
+	FLD(ckpt_rec_pty, termios.c_cflag, K_FLAGS), FLD(ckpt_rec_pty, pktstatus, K_FLAGS),
+	FLD(ckpt_rec_pty, path_len, K_LEN), FLD(ckpt_rec_pty, to_slave, K_LEN),
+	FLD(ckpt_rec_pty, to_slave_lines, K_LEN), FLD(ckpt_rec_pty, to_master, K_LEN),
+	FLD(ckpt_rec_pty, to_master_lines, K_LEN),
+};
+
 #define ACT_AT(f)	(offsetof(struct ckpt_rec_sighand, action) + offsetof(struct ckpt_sigaction, f))
 static const struct field f_sighand[] = {
 	{ "action.handler", ACT_AT(handler), 8, K_ADDR, sizeof(struct ckpt_sigaction), CKPT_NSIG },
@@ -473,7 +484,8 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_MM, "MM", f_mm), RT(CKPT_REC_VMA, "VMA", f_vma),
 	RT(CKPT_REC_PAGES, "PAGES", f_pages), RT(CKPT_REC_SHMEM, "SHMEM", f_shmem),
 	RT(CKPT_REC_FILE, "FILE", f_file), RT(CKPT_REC_FS, "FS", f_fs),
-	RT(CKPT_REC_PIPE_DATA, "PIPE_DATA", f_pipe_data), RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
+	RT(CKPT_REC_PIPE_DATA, "PIPE_DATA", f_pipe_data), RT(CKPT_REC_PTY, "PTY", f_pty),
+	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
 };
 #define NR_RECTYPES	(sizeof(rectypes) / sizeof(rectypes[0]))
@@ -1200,6 +1212,7 @@ static const struct path_rec path_recs[] = {
 	{ CKPT_REC_MM, offsetof(struct ckpt_rec_mm, exe_len), sizeof(struct ckpt_rec_mm), "exe" },
 	{ CKPT_REC_FS, offsetof(struct ckpt_rec_fs, cwd_len), sizeof(struct ckpt_rec_fs), "cwd" },
 	{ CKPT_REC_ERROR, offsetof(struct ckpt_rec_error, msg_len), sizeof(struct ckpt_rec_error), "msg" },
+	{ CKPT_REC_PTY, offsetof(struct ckpt_rec_pty, path_len), sizeof(struct ckpt_rec_pty), "master" },
 };
 
 static const struct path_rec *path_rec_of(uint32_t type)

@@ -14,7 +14,8 @@
 # killed): one process (counter glibc-static and dynamic, sigstate,
 # pipereopen), a tree with a zombie, sessions and groups (forktree),
 # threads (threads), shared anonymous memory (shmtree), shared fd tables
-# and fs (sharetables), a shell pipeline with bytes in its pipe, and a
+# and fs (sharetables), a pseudo-terminal of the tree's own with input in
+# both directions and a session on it (ptytree), a shell pipeline with bytes in its pipe, and a
 # container (forktree as the init of a pid namespace).  A seed that
 # cannot be made is skipped, said so.
 #
@@ -129,6 +130,7 @@ seed forktree "$BIN/glibc-static/forktree"
 seed threads "$BIN/glibc-static/threads"
 seed shmtree "$BIN/glibc-static/shmtree"
 seed sharetables "$BIN/glibc-static/sharetables"
+seed ptytree "$BIN/glibc-static/ptytree"
 seed_pipeline
 seed_container
 

@@ -84,6 +84,9 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().pipes.push_back(
 			At<ckpt_rec_pipe_data>{rec.offset, load<ckpt_rec_pipe_data>(rec.bytes)});
 		break;
+	case CKPT_REC_PTY:
+		current_task().ptys.push_back(At<PtyRecord>{rec.offset, parse_pty_record(rec)});
+		break;
 	case CKPT_REC_SIGHAND:
 		current_task().sighand =
 			At<ckpt_rec_sighand>{rec.offset, load<ckpt_rec_sighand>(rec.bytes)};

@@ -58,6 +58,7 @@ struct TaskContents {
 	std::optional<At<FsRecord>> fs;
 	std::vector<At<FileRecord>> files;
 	std::vector<At<ckpt_rec_pipe_data>> pipes; /* PIPE_DATA records */
+	std::vector<At<PtyRecord>> ptys;	   /* PTY records */
 	std::vector<ShmemContents> shmems;	   /* SHMEM records */
 	std::vector<At<ckpt_rec_share>> shares;	   /* SHARE records */
 	std::optional<At<ckpt_rec_sighand>> sighand;

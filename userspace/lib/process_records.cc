@@ -76,6 +76,14 @@ FileRecord parse_file_record(const Record &rec)
 	return out;
 }
 
+PtyRecord parse_pty_record(const Record &rec)
+{
+	PtyRecord out;
+	out.pty = load<ckpt_rec_pty>(rec.bytes);
+	out.master_path = text_after(rec, sizeof(out.pty), out.pty.path_len);
+	return out;
+}
+
 FsRecord parse_fs_record(const Record &rec)
 {
 	auto fs = load<ckpt_rec_fs>(rec.bytes);

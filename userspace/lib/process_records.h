@@ -50,6 +50,12 @@ CredsRecord parse_creds_record(const Record &rec);
 MmRecord parse_mm_record(const Record &rec);
 VmaRecord parse_vma_record(const Record &rec);
 FileRecord parse_file_record(const Record &rec);
+/* A PTY record: a pseudo-terminal of the tree, and its master's path. */
+struct PtyRecord {
+	ckpt_rec_pty pty{};
+	std::string master_path;
+};
+PtyRecord parse_pty_record(const Record &rec);
 struct FsRecord {
 	std::string cwd;
 	std::string root; /* empty: the checkpointer's root (no chroot) */

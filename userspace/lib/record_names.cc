@@ -87,6 +87,8 @@ std::string record_type_name(std::uint32_t type)
 		return "FS";
 	case CKPT_REC_PIPE_DATA:
 		return "PIPE_DATA";
+	case CKPT_REC_PTY:
+		return "PTY";
 	case CKPT_REC_SIGHAND:
 		return "SIGHAND";
 	case CKPT_REC_SIGPENDING:
@@ -120,6 +122,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_FILE:
 	case CKPT_REC_FS:
 	case CKPT_REC_PIPE_DATA:
+	case CKPT_REC_PTY:
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
@@ -161,7 +164,8 @@ std::string task_flags_names(std::uint32_t flags)
 				  {CKPT_TASK_SUBREAPER, "SUBREAPER"},
 				  {CKPT_TASK_CTTY, "CTTY"},
 				  {CKPT_TASK_STOPPED, "STOPPED"},
-				  {CKPT_TASK_STOP_WAITED, "STOP_WAITED"}});
+				  {CKPT_TASK_STOP_WAITED, "STOP_WAITED"},
+				  {CKPT_TASK_CTTY_PTY, "CTTY_PTY"}});
 }
 
 std::string prot_rwx(std::uint32_t prot)
@@ -223,9 +227,19 @@ std::string file_kind_name(std::uint32_t kind)
 		return "tty";
 	case CKPT_FILE_PIPE:
 		return "pipe";
+	case CKPT_FILE_PTY:
+		return "pty";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}
+}
+
+std::string pty_flags_names(std::uint32_t flags)
+{
+	return flag_names(flags, {{CKPT_PTY_LOCKED, "LOCKED"},
+				  {CKPT_PTY_PACKET, "PACKET"},
+				  {CKPT_PTY_SLAVE_CLOSED, "SLAVE_CLOSED"},
+				  {CKPT_PTY_STOPPED, "STOPPED"}});
 }
 
 std::string open_flags_names(std::uint32_t flags)

@@ -38,6 +38,8 @@ std::string vma_flags_names(std::uint32_t flags);
 
 /* CKPT_FILE_REG etc.: "reg", "dir", "chr", "tty"; else "unknown (N)". */
 std::string file_kind_name(std::uint32_t kind);
+/* "LOCKED|PACKET": CKPT_PTY_* flags */
+std::string pty_flags_names(std::uint32_t flags);
 
 /*
  * The O_* flags of an open file: the access mode and the status flags

@@ -62,6 +62,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_fs);
 	case CKPT_REC_PIPE_DATA:
 		return sizeof(ckpt_rec_pipe_data);
+	case CKPT_REC_PTY:
+		return sizeof(ckpt_rec_pty);
 	case CKPT_REC_SIGHAND:
 		return sizeof(ckpt_rec_sighand);
 	case CKPT_REC_SIGPENDING:
@@ -176,6 +178,15 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 	case CKPT_REC_PIPE_DATA: {
 		auto r = load<ckpt_rec_pipe_data>(rec.bytes);
 		return VariablePart{fmt::format("data length {}", r.len), r.len, sizeof(r)};
+	}
+	case CKPT_REC_PTY: {
+		auto r = load<ckpt_rec_pty>(rec.bytes);
+		auto words = [](std::uint64_t len) { return (len + 31) / 32 * 4; };
+		std::uint64_t bytes = std::uint64_t{r.path_len} + r.to_slave + r.to_master +
+				      words(r.to_slave) + words(r.to_master);
+		return VariablePart{fmt::format("path length {} and input {} + {}", r.path_len,
+						r.to_slave, r.to_master),
+				    bytes, sizeof(r)};
 	}
 	case CKPT_REC_FS: {
 		auto r = load<ckpt_rec_fs>(rec.bytes);

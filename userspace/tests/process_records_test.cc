@@ -274,8 +274,8 @@ TEST(ProcessRecords, VariablePartMustFit)
 		w.write_tail();
 	});
 	cr::Error e = expect_malformed(image, sizeof(ckpt_rec_header));
-	EXPECT_THAT(e.what(), HasSubstr("TREE record task count 3 (120 bytes) does not fit in the "
-					"96-byte record"));
+	EXPECT_THAT(e.what(), HasSubstr("TREE record task count 3 (144 bytes) does not fit in the "
+					"112-byte record"));
 }
 
 TEST(ProcessRecords, PageDataCountsInHeaderPageSize)

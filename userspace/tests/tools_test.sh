@@ -54,7 +54,7 @@ case "$1" in
 ckptinfo_valid)
 	img=$(image valid)
 	run 0 "$CKPTINFO" "$img"
-	expect_out "format version  1.2"
+	expect_out "format version  1.3"
 	expect_out "HEADER"
 	expect_out "tail: valid: 1 records and 120 bytes before it, crc32"
 	run 0 "$CKPTINFO" --verify - <"$img"
@@ -172,9 +172,9 @@ ckptinfo_process_json)
 	;;
 ckptinfo_short_record)
 	run 1 "$CKPTINFO" "$(image short)"
-	expect_err "at byte offset 176: invalid record length 24: a VMA record is at least 48 bytes"
+	expect_err "at byte offset 184: invalid record length 24: a VMA record is at least 48 bytes"
 	run 1 "$CKPTINFO" --verify "$(image short)"
-	expect_err "at byte offset 176: invalid record length 24"
+	expect_err "at byte offset 184: invalid record length 24"
 	;;
 restart_process)
 	img=$(image process)

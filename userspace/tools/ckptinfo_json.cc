@@ -73,6 +73,7 @@ json task_ids_json(const ckpt_task_ids &t)
 		{"exit_signal", t.exit_signal},
 		{"tty_pgrp", t.tty_pgrp ? json(t.tty_pgrp) : json(nullptr)},
 		{"stop_signal", t.stop_signal ? json(t.stop_signal) : json(nullptr)},
+		{"ctty_pty", t.flags & CKPT_TASK_CTTY_PTY ? json(t.ctty_pty) : json(nullptr)},
 		{"wait_status", t.flags & CKPT_TASK_ZOMBIE ? json(t.exit_code) : json(nullptr)}};
 }
 
@@ -161,6 +162,8 @@ json file_json(const cr::At<cr::FileRecord> &f)
 		    {"flag_names", cr::open_flags_names(file.f_flags)},
 		    {"pos", file.pos},
 		    {"rdev", file.rdev},
+		    {"objref", file.objref},
+		    {"object", file.pipe},
 		    {"cloexec", (file.fd_flags & CKPT_FD_CLOEXEC) != 0},
 		    {"path", printable(f.rec.path)}};
 }
@@ -226,6 +229,24 @@ json task_json(const cr::TaskContents &t)
 	for (const cr::At<cr::FileRecord> &f : t.files)
 		files.push_back(file_json(f));
 	j["files"] = files;
+	json ptys = json::array();
+	for (const cr::At<cr::PtyRecord> &p : t.ptys)
+		ptys.push_back(json{{"offset", p.offset},
+				    {"pty", p.rec.pty.pty},
+				    {"index", p.rec.pty.index},
+				    {"master_path", printable(p.rec.master_path)},
+				    {"flags", p.rec.pty.flags},
+				    {"flag_names", cr::pty_flags_names(p.rec.pty.flags)},
+				    {"uid", p.rec.pty.uid},
+				    {"gid", p.rec.pty.gid},
+				    {"mode", p.rec.pty.mode},
+				    {"rows", p.rec.pty.winsize.ws_row},
+				    {"cols", p.rec.pty.winsize.ws_col},
+				    {"to_slave", p.rec.pty.to_slave},
+				    {"to_slave_lines", p.rec.pty.to_slave_lines},
+				    {"to_master", p.rec.pty.to_master},
+				    {"to_master_lines", p.rec.pty.to_master_lines}});
+	j["ptys"] = ptys;
 	j["sighand"] = t.sighand ? sighand_json(*t.sighand) : json(nullptr);
 	return j;
 }

@@ -7,6 +7,7 @@
 #include "record_names.h"
 
 #include <fmt/format.h>
+#include <linux/major.h>
 
 namespace crtool {
 
@@ -24,6 +25,8 @@ std::string task_ids_text(const ckpt_task_ids &t)
 				       t.ppid, t.pgid, t.sid, cr::task_flags_names(t.flags));
 	if (t.flags & CKPT_TASK_ZOMBIE)
 		text += fmt::format("  zombie, wait status {:#x}", t.exit_code);
+	if (t.flags & CKPT_TASK_CTTY_PTY)
+		text += fmt::format("  controlling terminal: pty {}", t.ctty_pty);
 	if (t.tty_pgrp)
 		text += fmt::format("  terminal's foreground group {}", t.tty_pgrp);
 	if (t.flags & CKPT_TASK_STOPPED)
@@ -119,6 +122,9 @@ std::string file_text(const cr::FileRecord &f)
 				       cr::open_flags_names(f.file.f_flags), f.file.pos);
 	if (f.file.kind == CKPT_FILE_PIPE)
 		text += fmt::format("  pipe {}", f.file.pipe);
+	if (f.file.kind == CKPT_FILE_PTY)
+		text += fmt::format("  pty {} {}", f.file.pty,
+				    f.file.rdev == (TTYAUX_MAJOR << 20 | 2) ? "master" : "slave");
 	if (f.file.objref)
 		text += fmt::format("  obj {}", f.file.objref);
 	if (f.file.kind == CKPT_FILE_CHR)
@@ -128,6 +134,16 @@ std::string file_text(const cr::FileRecord &f)
 	if (!f.path.empty())
 		text += "  " + printable(f.path);
 	return text;
+}
+
+std::string pty_text(const cr::PtyRecord &p)
+{
+	return fmt::format("pty {}: index {}  master {}  flags {}  slave owner {}:{} mode {:#o}  "
+			   "window {}x{}  input {} for the slave ({} in lines), {} for the master",
+			   p.pty.pty, p.pty.index, printable(p.master_path),
+			   cr::pty_flags_names(p.pty.flags), p.pty.uid, p.pty.gid, p.pty.mode,
+			   p.pty.winsize.ws_col, p.pty.winsize.ws_row, p.pty.to_slave,
+			   p.pty.to_slave_lines, p.pty.to_master);
 }
 
 std::string sighand_text(const ckpt_rec_sighand &s)
@@ -190,6 +206,8 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 			notes[pipe.offset].text = fmt::format(
 				"pipe {}: {} buffered, capacity {} bytes", pipe.rec.pipe,
 				plural(pipe.rec.len, "byte", "bytes"), pipe.rec.size);
+		for (const cr::At<cr::PtyRecord> &pty : task.ptys)
+			notes[pty.offset].text = pty_text(pty.rec);
 		if (task.sighand)
 			notes[task.sighand->offset].text = sighand_text(task.sighand->rec);
 	}

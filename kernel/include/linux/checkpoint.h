@@ -63,6 +63,8 @@ struct tty_struct;
  * @have_next:	restart: @next_hdr is valid
  * @files:	restart: open files by CKPT objref, referenced
  * @pipes:	restart: pipes by number (struct rst_pipe, fs/checkpoint_pipe.c)
+ * @ptys:	restart, coordinator: pseudo-terminals by number (struct
+ *		rst_pty, drivers/tty/checkpoint_pty.c)
  * @shared_creds: restart, coordinator: credentials tasks share, by objref
  * @tables:	restart, coordinator: descriptor tables and fs information
  *		processes share, by objref, referenced (fs/checkpoint_share.c)
@@ -124,6 +126,7 @@ struct ckpt_ctx {
 	bool have_next;
 	struct xarray files;
 	struct xarray pipes;
+	struct xarray ptys;
 	struct xarray shared_creds;
 	struct xarray tables;
 	bool committed;
@@ -216,6 +219,7 @@ void ckpt_thaw_tree(struct ckpt_ctx *ctx);
 int ckpt_write_tree(struct ckpt_ctx *ctx);
 struct tty_struct *ckpt_get_ctty(struct task_struct *t);
 int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_check_ctty_ptys(struct ckpt_ctx *ctx);
 const struct ckpt_task_ids *rst_process_ids(struct ckpt_ctx *ctx);
 
 /* kernel/checkpoint/jobctl.c */
@@ -235,6 +239,8 @@ int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 		  fmode_t mode, bool new_end, u32 *ref);
 int ckpt_obj_creds(struct ckpt_ctx *ctx, const struct cred *cred, u32 *ref);
 int ckpt_obj_table(struct ckpt_ctx *ctx, const void *table, u32 *ref);
+u32 *ckpt_obj_pty(struct ckpt_ctx *ctx, struct tty_struct *master, u32 *ref);
+void ckpt_obj_keep_inside(struct ckpt_ctx *ctx, struct file *file);
 int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container);
 void ckpt_obj_free(struct ckpt_ctx *ctx);
 
@@ -282,6 +288,54 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_shmem(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 void rst_mm_end(struct ckpt_ctx *ctx);
 
+/*
+ * One descriptor that checkpoint saves: its task, number and open file.
+ * @path:	the file's path, in the caller's buffer
+ * @new_file:	the open file is met for the first time (a numbered kind)
+ * @data:	set by ->checkpoint() for ->write_data() to write a record
+ *		right after the FILE record
+ */
+struct ckpt_fd {
+	struct task_struct *task;
+	pid_t pid;
+	unsigned int fd;
+	struct file *file;
+	const char *path;
+	bool new_file;
+	bool data;
+};
+
+/**
+ * struct ckpt_file_ops - a kind of open file (CKPT_FILE_*)
+ * @kind:	its CKPT_FILE_* number
+ * @by_path:	restart opens it by the FILE record's path, which is required
+ * @numbered:	it has an objref: descriptors and tasks sharing the open
+ *		file share it again (every kind but an outside terminal)
+ * @is:		does checkpoint save @file as this kind?
+ * @checkpoint:	refuse what restart could not bring back, fill the kind's
+ *		fields of the FILE record; may write the records of objects
+ *		that must come before it
+ * @write_data:	write what follows the FILE record (when ->checkpoint()
+ *		set ckpt_fd.data)
+ * @restart:	open the file again; only once per objref
+ *
+ * fs/checkpoint.c holds the table of kinds; each kind's code sits with
+ * its subsystem.
+ */
+struct ckpt_file_ops {
+	u32 kind;
+	bool by_path;
+	bool numbered;
+	bool (*is)(struct ckpt_ctx *ctx, struct file *file);
+	int (*checkpoint)(struct ckpt_ctx *ctx, struct ckpt_fd *f,
+			  struct ckpt_rec_file *rec);
+	int (*write_data)(struct ckpt_ctx *ctx, struct ckpt_fd *f,
+			  const struct ckpt_rec_file *rec);
+	struct file *(*restart)(struct ckpt_ctx *ctx,
+				const struct ckpt_rec_file *rec,
+				const char *path);
+};
+
 /* fs/checkpoint.c */
 int ckpt_write_files(struct ckpt_ctx *ctx, struct task_struct *t);
 void rst_files_begin(struct ckpt_ctx *ctx);
@@ -291,6 +345,43 @@ int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t);
 bool ckpt_path_reopens(struct file *file, const char *path);
 const char *ckpt_unreachable_why(struct file *file);
 
+/* drivers/tty/checkpoint_pty.c */
+#if defined(CONFIG_CHECKPOINT) && defined(CONFIG_UNIX98_PTYS)
+extern const struct ckpt_file_ops ckpt_pty_file_ops;
+bool ckpt_pty_ctty(struct ckpt_ctx *ctx, struct tty_struct *tty, u32 *ref);
+int rst_pty(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_pty_check_ctty(struct ckpt_ctx *ctx, const struct ckpt_task_ids *ids);
+void rst_pty_ctty_commit(struct ckpt_ctx *ctx);
+void rst_ptys_end(struct ckpt_ctx *ctx);
+#else
+static inline bool ckpt_pty_ctty(struct ckpt_ctx *ctx,
+				 struct tty_struct *tty, u32 *ref)
+{
+	return false;
+}
+
+static inline int rst_pty(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP,
+			"this kernel has no Unix 98 pseudo-terminals");
+}
+
+static inline int rst_pty_check_ctty(struct ckpt_ctx *ctx,
+				     const struct ckpt_task_ids *ids)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP,
+			"this kernel has no Unix 98 pseudo-terminals");
+}
+
+static inline void rst_pty_ctty_commit(struct ckpt_ctx *ctx)
+{
+}
+
+static inline void rst_ptys_end(struct ckpt_ctx *ctx)
+{
+}
+#endif
+
 /* fs/checkpoint_share.c */
 int ckpt_write_share(struct ckpt_ctx *ctx, struct task_struct *t, u32 kind);
 int rst_share(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
@@ -298,14 +389,8 @@ void rst_share_thread(struct ckpt_ctx *ctx);
 void rst_share_end(struct ckpt_ctx *ctx);
 
 /* fs/checkpoint_pipe.c */
-bool ckpt_is_pipe(struct file *file);
-int ckpt_check_pipe(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
-		    unsigned int fd);
-int ckpt_pipe_ref(struct ckpt_ctx *ctx, struct file *file, bool new_end,
-		  u32 *ref);
-int ckpt_write_pipe_data(struct ckpt_ctx *ctx, struct file *file, u32 ref);
+extern const struct ckpt_file_ops ckpt_pipe_file_ops;
 unsigned int ckpt_pipe_ends(struct pipe_inode_info *pipe);
-struct file *rst_pipe_end(struct ckpt_ctx *ctx, const struct ckpt_rec_file *rec);
 int rst_pipe_data(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 void rst_pipes_end(struct ckpt_ctx *ctx);
 int rst_fs(struct ckpt_ctx *ctx, struct ckpt_hdr *h);

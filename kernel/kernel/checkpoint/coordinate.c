@@ -325,6 +325,8 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 			       ctx->rec_pos, h.type);
 	if (!ret)
 		ret = rst_read_tail(ctx, &h);
+	if (!ret)
+		ret = rst_check_ctty_ptys(ctx);
 	rst_end_tasks(ctx, waiters, started, ret);
 	kvfree(waiters);
 	rst_files_end(ctx);

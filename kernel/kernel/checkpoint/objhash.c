@@ -27,6 +27,7 @@
 #include <linux/hash.h>
 #include <linux/list.h>
 #include <linux/slab.h>
+#include <linux/tty.h>
 
 #define CKPT_OBJ_HASH_BITS	8
 
@@ -35,6 +36,7 @@ enum ckpt_obj_kind {
 	CKPT_OBJ_PIPE,
 	CKPT_OBJ_CRED,		/* referenced */
 	CKPT_OBJ_TABLE,		/* a files_struct or fs_struct (frozen tasks hold it) */
+	CKPT_OBJ_PTY,		/* a pseudo-terminal, by its master: referenced */
 };
 
 struct ckpt_obj {
@@ -44,7 +46,9 @@ struct ckpt_obj {
 	struct file *file;	/* or NULL for a pipe or credentials */
 	struct pipe_inode_info *pipe;
 	const struct cred *cred;
+	struct tty_struct *tty;
 	u32 readers, writers;	/* a pipe's ends met */
+	u32 state;		/* the kind's own (ckpt_obj_pty()) */
 	u32 ref;		/* objref, from 1 */
 	u32 users;		/* references from the tree */
 	bool inside;		/* must not be used outside, even in a subtree */
@@ -83,6 +87,8 @@ static struct ckpt_obj *ckpt_obj_find(struct ckpt_ctx *ctx,
 		obj->pipe = (struct pipe_inode_info *)key;
 	else if (kind == CKPT_OBJ_CRED)
 		obj->cred = get_cred(key);
+	else if (kind == CKPT_OBJ_PTY)
+		obj->tty = tty_kref_get((struct tty_struct *)key);
 	obj->ref = ++ctx->nr_objs;
 	hlist_add_head(&obj->node, head);
 	*new = true;
@@ -193,6 +199,43 @@ int ckpt_obj_table(struct ckpt_ctx *ctx, const void *table, u32 *ref)
 }
 
 /**
+ * ckpt_obj_pty - the number of a pseudo-terminal
+ * @ctx: the checkpoint
+ * @master: its master
+ * @ref: set to its number
+ *
+ * Return: a word of state that the pty code keeps with the object (0 when
+ * it is new), or an ERR_PTR(-ENOMEM).
+ */
+u32 *ckpt_obj_pty(struct ckpt_ctx *ctx, struct tty_struct *master, u32 *ref)
+{
+	bool new;
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, CKPT_OBJ_PTY, master, &new);
+
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	*ref = obj->ref;
+	return &obj->state;
+}
+
+/**
+ * ckpt_obj_keep_inside - no one outside the tree may use @file
+ * @ctx: the checkpoint
+ * @file: an open file that ckpt_obj_ref() numbered
+ *
+ * Even a subtree checkpoint then refuses it if something outside holds
+ * it: restart could not share it with them again.
+ */
+void ckpt_obj_keep_inside(struct ckpt_ctx *ctx, struct file *file)
+{
+	bool new;
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, CKPT_OBJ_FILE, file, &new);
+
+	if (obj && !new)
+		obj->inside = true;
+}
+
+/**
  * ckpt_obj_shmem - note the file of a shared anonymous mapping
  * @ctx: the checkpoint
  * @file: the shmem file behind the mapping
@@ -273,8 +316,12 @@ int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container)
 		return 0;
 	for (i = 0; i < 1U << CKPT_OBJ_HASH_BITS; i++) {
 		hlist_for_each_entry(obj, &ctx->objs[i], node) {
-			/* credentials are copied on restart; tables checked when written */
+			/*
+			 * credentials are copied on restart; tables checked
+			 * when written; a pty by its master's open file
+			 */
 			if (obj->kind == CKPT_OBJ_CRED || obj->kind == CKPT_OBJ_TABLE ||
+			    obj->kind == CKPT_OBJ_PTY ||
 			    (!container && !obj->inside))
 				continue;
 			if (obj->pipe) {
@@ -312,6 +359,7 @@ void ckpt_obj_free(struct ckpt_ctx *ctx)
 				fput(obj->file);
 			if (obj->cred)
 				put_cred(obj->cred);
+			tty_kref_put(obj->tty);
 			kfree(obj);
 		}
 	}

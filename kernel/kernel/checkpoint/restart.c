@@ -125,6 +125,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_SHMEM, 0, RST_SEEN_MM },
 		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_PIPE_DATA, 0, RST_SEEN_TASK },
+		{ CKPT_REC_PTY, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
 		{ CKPT_REC_SHARE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_SIGHAND, RST_SEEN_SIGHAND, RST_SEEN_TASK },
@@ -160,6 +161,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_FS:
 	case CKPT_REC_FILE:
 	case CKPT_REC_PIPE_DATA:
+	case CKPT_REC_PTY:
 	case CKPT_REC_ITIMERS:
 		return true;
 	}
@@ -213,6 +215,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_share(ctx, h);
 	case CKPT_REC_PIPE_DATA:
 		return rst_pipe_data(ctx, h);
+	case CKPT_REC_PTY:
+		return rst_pty(ctx, h);
 	case CKPT_REC_SIGHAND:
 		return rst_sighand(ctx, h);
 	case CKPT_REC_SIGPENDING:
@@ -374,6 +378,9 @@ int rst_read_task(struct ckpt_ctx *ctx)
  */
 long rst_finish(struct ckpt_ctx *ctx, int ret)
 {
+	/* before restart(0)'s ptys are closed */
+	if (!ret)
+		rst_pty_ctty_commit(ctx);
 	rst_files_end(ctx);
 	rst_mm_end(ctx);
 	rst_fs_commit(ctx, !ret);
@@ -405,6 +412,8 @@ static long rst_self(struct ckpt_ctx *ctx)
 
 	if (!ret)
 		ret = rst_check_complete(ctx);
+	if (!ret)
+		ret = rst_check_ctty_ptys(ctx);
 	return rst_finish(ctx, ret);
 }
 

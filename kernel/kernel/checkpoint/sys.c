@@ -216,6 +216,7 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned int, flags,
 		return -EINVAL;
 	xa_init(&ctx.files);
 	xa_init(&ctx.pipes);
+	xa_init(&ctx.ptys);
 	xa_init(&ctx.shared_creds);
 	xa_init(&ctx.tables);
 	if (flags & RESTART_TASK)

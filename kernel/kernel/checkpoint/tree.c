@@ -184,11 +184,13 @@ struct tty_struct *ckpt_get_ctty(struct task_struct *t)
 }
 
 /*
- * A live process with a controlling terminal is flagged; a session
- * leader also keeps the terminal's foreground process group.
+ * A live process with a controlling terminal is flagged: CTTY_PTY with
+ * the pty's number if the terminal is a pty the tree holds, else CTTY
+ * (a terminal outside); a session leader also keeps the terminal's
+ * foreground process group.
  */
-static void ckpt_task_tty(struct task_struct *t, struct pid_namespace *ns,
-			  struct ckpt_task_ids *ids)
+static void ckpt_task_tty(struct ckpt_ctx *ctx, struct task_struct *t,
+			  struct pid_namespace *ns, struct ckpt_task_ids *ids)
 {
 	struct tty_struct *tty;
 	struct pid *pgrp;
@@ -198,7 +200,10 @@ static void ckpt_task_tty(struct task_struct *t, struct pid_namespace *ns,
 	tty = ckpt_get_ctty(t);
 	if (!tty)
 		return;
-	ids->flags |= CKPT_TASK_CTTY;
+	if (ckpt_pty_ctty(ctx, tty, &ids->ctty_pty))
+		ids->flags |= CKPT_TASK_CTTY_PTY;
+	else
+		ids->flags |= CKPT_TASK_CTTY;
 	if (ids->flags & CKPT_TASK_SESSION_LEADER) {
 		pgrp = tty_get_pgrp(tty);
 		ids->tty_pgrp = pid_nr_ns(pgrp, ns);
@@ -233,7 +238,7 @@ static void ckpt_task_ids(struct ckpt_ctx *ctx, struct task_struct *t,
 	}
 	/* a thread has none (-1) */
 	ids->exit_signal = thread_group_leader(t) ? t->exit_signal : 0;
-	ckpt_task_tty(t, ns, ids);
+	ckpt_task_tty(ctx, t, ns, ids);
 	ckpt_task_stop_ids(t, ids);
 }
 
@@ -243,6 +248,39 @@ static void ckpt_task_ids(struct ckpt_ctx *ctx, struct task_struct *t,
  *
  * Return: 0 or a negative errno, explained on the log.
  */
+/*
+ * The session of a process whose controlling terminal is a pty of the
+ * tree, in @ids of @n entries: the index of its leader there, if it is
+ * a process with that same terminal; -1 if not.
+ */
+static int ckpt_ctty_leader(const struct ckpt_task_ids *ids, int n,
+			    const struct ckpt_task_ids *t)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i].pid == t->sid &&
+		    (ids[i].flags & CKPT_TASK_CTTY_PTY) &&
+		    ids[i].ctty_pty == t->ctty_pty)
+			return i;
+	return -1;
+}
+
+/* A pty of the tree is the terminal of sessions whose leader is in the tree. */
+static int ckpt_check_ctty_ptys(struct ckpt_ctx *ctx,
+				const struct ckpt_task_ids *ids, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if ((ids[i].flags & CKPT_TASK_CTTY_PTY) &&
+		    ckpt_ctty_leader(ids, n, &ids[i]) < 0)
+			return ckpt_err(ctx, -EOPNOTSUPP,
+					"pid %d: its controlling terminal is a pty of the tree, but the leader of its session %d is not in the tree (or has another terminal): not supported",
+					ids[i].pid, ids[i].sid);
+	return 0;
+}
+
 int ckpt_write_tree(struct ckpt_ctx *ctx)
 {
 	struct ckpt_rec_tree tree = {
@@ -257,8 +295,10 @@ int ckpt_write_tree(struct ckpt_ctx *ctx)
 		return -ENOMEM;
 	for (i = 0; i < ctx->nr_tasks; i++)
 		ckpt_task_ids(ctx, ctx->tasks[i], &ids[i]);
-	ret = ckpt_write_record(ctx, CKPT_REC_TREE, &tree.h, sizeof(tree),
-				ids, ctx->nr_tasks * sizeof(*ids));
+	ret = ckpt_check_ctty_ptys(ctx, ids, ctx->nr_tasks);
+	if (!ret)
+		ret = ckpt_write_record(ctx, CKPT_REC_TREE, &tree.h, sizeof(tree),
+					ids, ctx->nr_tasks * sizeof(*ids));
 	kvfree(ids);
 	return ret;
 }
@@ -307,15 +347,19 @@ static int rst_check_ids(struct ckpt_ctx *ctx, int i)
 	const struct ckpt_task_ids *ids = &ctx->tree[i];
 	const u32 known = CKPT_TASK_SESSION_LEADER | CKPT_TASK_GROUP_LEADER |
 			  CKPT_TASK_ZOMBIE | CKPT_TASK_SUBREAPER | CKPT_TASK_CTTY |
-			  CKPT_TASK_STOPPED | CKPT_TASK_STOP_WAITED;
+			  CKPT_TASK_STOPPED | CKPT_TASK_STOP_WAITED |
+			  CKPT_TASK_CTTY_PTY;
+	const u32 ctty = ids->flags & (CKPT_TASK_CTTY | CKPT_TASK_CTTY_PTY);
 
 	if (ids->pid <= 0 || ids->pgid < 0 || ids->sid < 0 ||
 	    (ids->flags & ~known) || !valid_signal(ids->exit_signal) ||
 	    rst_tree_find(ctx, i, ids->pid) >= 0)
 		return ckpt_err(ctx, -EINVAL, "task %d of the tree: bad ids", i);
 	if (ids->tty_pgrp < 0 ||
-	    (ids->tty_pgrp && (~ids->flags & (CKPT_TASK_CTTY | CKPT_TASK_SESSION_LEADER))) ||
-	    ((ids->flags & CKPT_TASK_CTTY) && (ids->flags & CKPT_TASK_ZOMBIE)))
+	    (ids->tty_pgrp && (!ctty || !(ids->flags & CKPT_TASK_SESSION_LEADER))) ||
+	    (ctty && (ids->flags & CKPT_TASK_ZOMBIE)) ||
+	    ctty == (CKPT_TASK_CTTY | CKPT_TASK_CTTY_PTY) ||
+	    !(ids->flags & CKPT_TASK_CTTY_PTY) != !ids->ctty_pty)
 		return ckpt_err(ctx, -EINVAL,
 				"pid %d: a terminal's foreground group or a controlling terminal it cannot have",
 				ids->pid);
@@ -404,4 +448,28 @@ int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 				"image holds a tree of %u tasks: restore it with a coordinator (restart(root pid))",
 				ctx->nr_tree);
 	return ckpt_skip_record(ctx);
+}
+
+/**
+ * rst_check_ctty_ptys - was every pty that is a controlling terminal restored?
+ * @ctx: the restart, with every record read
+ *
+ * Return: 0, or -EINVAL with a log message.
+ */
+int rst_check_ctty_ptys(struct ckpt_ctx *ctx)
+{
+	int ret = 0;
+	u32 i;
+
+	for (i = 0; i < ctx->nr_tree && !ret; i++) {
+		if (!(ctx->tree[i].flags & CKPT_TASK_CTTY_PTY))
+			continue;
+		if (ckpt_ctty_leader(ctx->tree, ctx->nr_tree, &ctx->tree[i]) < 0)
+			ret = ckpt_err(ctx, -EINVAL,
+				       "pid %d: its controlling terminal is pty %u, and its session's leader is not in the image with it",
+				       ctx->tree[i].pid, ctx->tree[i].ctty_pty);
+		else
+			ret = rst_pty_check_ctty(ctx, &ctx->tree[i]);
+	}
+	return ret;
 }

@@ -23,7 +23,7 @@
  *   deleted     DIR/deleted open, then unlinked
  *   setown      a pipe's read end with O_ASYNC and F_SETOWN to itself
  *   owner       DIR/owned open with F_SETOWN to itself (no O_ASYNC)
- *   pty         a pseudo-terminal of its own (/dev/ptmx and its slave)
+ *   pty         a pseudo-terminal of its own whose slave was never opened
  *
  * For clonefiles and clonefs, DIR/outsider holds the grandchild's pid;
  * it ends within 100 ms once the program is gone (reaped).
@@ -156,14 +156,12 @@ static int hold_owner(void)
 	       -1 : 0;
 }
 
-/* A pseudo-terminal of its own: the master and its slave, both open */
+/* A pseudo-terminal of its own whose slave nobody opened yet */
 static int hold_pty(void)
 {
 	int master = posix_openpt(O_RDWR | O_NOCTTY);
 
-	if (master < 0 || grantpt(master) || unlockpt(master))
-		return -1;
-	return open(ptsname(master), O_RDWR | O_NOCTTY) < 0 ? -1 : 0;
+	return master < 0 || grantpt(master) || unlockpt(master) ? -1 : 0;
 }
 
 /*

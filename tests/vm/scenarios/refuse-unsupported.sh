@@ -37,4 +37,4 @@ check iouring "io_uring"
 check deleted "fd [0-9]*.*deleted"
 check setown 'fd [0-9]*.*\(owner\|O_ASYNC\)'
 check owner "fd [0-9]*.*owner"
-check pty "fd [0-9]* (/dev/ptmx): a pseudo-terminal master"
+check pty "fd [0-9]* (/dev/ptmx): a pty whose slave was never opened"

@@ -113,6 +113,7 @@ struct ckpt_hdr {
 #define CKPT_REC_FILE		0x0400	/* struct ckpt_rec_file + path */
 #define CKPT_REC_FS		0x0401	/* struct ckpt_rec_fs + cwd path */
 #define CKPT_REC_PIPE_DATA	0x0402	/* struct ckpt_rec_pipe_data + bytes */
+#define CKPT_REC_PTY		0x0403	/* struct ckpt_rec_pty + path + input (1.3) */
 
 /* 0x0500-0x05ff: signals */
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
@@ -133,7 +134,7 @@ struct ckpt_hdr {
 
 /* Image format version, independent of the kernel version. */
 #define CKPT_VERSION_MAJOR	1
-#define CKPT_VERSION_MINOR	2
+#define CKPT_VERSION_MINOR	3
 
 /* Architecture of the checkpointed tasks. */
 #define CKPT_ARCH_X86_64	1
@@ -196,11 +197,17 @@ struct ckpt_rec_tail {
 /* 1.2: a process stopped by job control, on its leader's entry */
 #define CKPT_TASK_STOPPED		(1U << 5)	/* stopped, by stop_signal */
 #define CKPT_TASK_STOP_WAITED		(1U << 6)	/* its parent's wait() took the stop */
+/* 1.3: a session leader whose controlling terminal is a pty of the image */
+#define CKPT_TASK_CTTY_PTY		(1U << 7)	/* the slave of PTY record ctty_pty */
 
 /*
- * A terminal is not saved: restart gives the restarter's own (see
- * CKPT_FILE_TTY), and makes it the controlling terminal of the processes
- * flagged CKPT_TASK_CTTY, with the foreground process group tty_pgrp.
+ * A terminal outside the tree is not saved: restart gives the
+ * restarter's own (see CKPT_FILE_TTY), and makes it the controlling
+ * terminal of the processes flagged CKPT_TASK_CTTY, with the foreground
+ * process group tty_pgrp.  A session whose controlling terminal is a
+ * pseudo-terminal the tree holds (CKPT_FILE_PTY) is flagged
+ * CKPT_TASK_CTTY_PTY instead: restart makes the slave of that pty its
+ * controlling terminal again, with the foreground group tty_pgrp.
  */
 struct ckpt_task_ids {
 	__s32 pid;
@@ -214,6 +221,9 @@ struct ckpt_task_ids {
 	/* format 1.1 */
 	__s32 tty_pgrp;			/* a session leader's terminal's foreground group, 0: none */
 	__u32 stop_signal;		/* CKPT_TASK_STOPPED: SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU; else 0 (1.2) */
+	/* format 1.3 */
+	__u32 ctty_pty;			/* CKPT_TASK_CTTY_PTY: the pty's number (ckpt_rec_pty.pty) */
+	__u32 pad;
 };
 
 /* The size of struct ckpt_task_ids in format 1.0, whose tree says 0. */
@@ -450,6 +460,7 @@ struct ckpt_rec_shmem {
 #define CKPT_FILE_CHR		3	/* memory device: /dev/null, zero, urandom... */
 #define CKPT_FILE_TTY		4	/* a terminal: the restarter's own is used */
 #define CKPT_FILE_PIPE		5	/* an end of an anonymous pipe */
+#define CKPT_FILE_PTY		6	/* an end of a pseudo-terminal the tree holds (1.3) */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -463,7 +474,10 @@ struct ckpt_rec_file {
 	__u32 rdev;			/* CKPT_FILE_CHR: major << 20 | minor */
 	__u32 path_len;			/* bytes of path that follow */
 	__u32 objref;			/* the open file: same number, same file */
-	__u32 pipe;			/* CKPT_FILE_PIPE: the pipe, for both ends */
+	union {
+		__u32 pipe;		/* CKPT_FILE_PIPE: the pipe, for both ends */
+		__u32 pty;		/* CKPT_FILE_PTY: the pseudo-terminal (1.3) */
+	};
 	/* followed by path_len bytes of path (no NUL) and padding */
 };
 
@@ -478,6 +492,66 @@ struct ckpt_rec_pipe_data {
 	__u32 len;			/* bytes that follow */
 	__u32 pad;
 	/* followed by len bytes and padding */
+};
+
+/*
+ * A pseudo-terminal (a /dev/ptmx master and its /dev/pts/N slave) that
+ * the tree holds the master of, right before the FILE record that first
+ * names it (format 1.3).  Restart opens master_path again for a master
+ * with the same index, in the devpts instance that path leads to, and
+ * gives it this state; the FILE records of its ends then refer to it by
+ * number.  The termios are the slave's, as the kernel keeps them
+ * (struct ktermios, c_cc of CKPT_PTY_NCCS): a master's cannot change.  The input that each end's line discipline (N_TTY)
+ * holds and its reader has not read follows the path: to_slave bytes
+ * (written to the master, for the slave's reader), then to_master bytes,
+ * then for each a bitmap of the bytes that end a line in canonical mode
+ * (u32 words, bit i of word i / 32 for byte i).
+ */
+#define CKPT_PTY_NCCS		19
+
+struct ckpt_termios {
+	__u32 c_iflag;
+	__u32 c_oflag;
+	__u32 c_cflag;
+	__u32 c_lflag;
+	__u32 c_ispeed;
+	__u32 c_ospeed;
+	__u8 c_line;			/* line discipline: N_TTY (0) only */
+	__u8 c_cc[CKPT_PTY_NCCS];
+};
+
+struct ckpt_winsize {
+	__u16 ws_row;
+	__u16 ws_col;
+	__u16 ws_xpixel;
+	__u16 ws_ypixel;
+};
+
+#define CKPT_PTY_LOCKED		(1U << 0)	/* TIOCSPTLCK: the slave cannot be opened */
+#define CKPT_PTY_PACKET		(1U << 1)	/* TIOCPKT on the master */
+#define CKPT_PTY_SLAVE_CLOSED	(1U << 2)	/* the slave was opened and closed again */
+#define CKPT_PTY_STOPPED	(1U << 3)	/* output stopped (^S, TCOOFF) */
+
+/* The largest input a line discipline holds: N_TTY's buffer. */
+#define CKPT_PTY_INPUT_MAX	4096
+
+struct ckpt_rec_pty {
+	struct ckpt_hdr h;		/* CKPT_REC_PTY */
+	__u32 pty;			/* as in ckpt_rec_file.pty */
+	__u32 index;			/* N of /dev/pts/N */
+	__u32 flags;			/* CKPT_PTY_* */
+	__u32 uid;			/* the slave's owner, from the root task's user namespace */
+	__u32 gid;
+	__u32 mode;			/* the slave's permission bits */
+	struct ckpt_termios termios;	/* the slave's (a master's are fixed) */
+	struct ckpt_winsize winsize;
+	__u32 pktstatus;		/* CKPT_PTY_PACKET: TIOCPKT_* not read yet */
+	__u32 path_len;			/* bytes of the master's path */
+	__u32 to_slave;			/* bytes of input for the slave's reader */
+	__u32 to_slave_lines;		/* of which complete lines (canonical mode) */
+	__u32 to_master;		/* bytes of input for the master's reader */
+	__u32 to_master_lines;
+	/* followed by the path, the input and its line-end bitmaps, padding */
 };
 
 /*

@@ -607,9 +607,11 @@ static void bad_tree_sized(struct __test_metadata *_metadata,
 	ids.ppid = 10;
 	memcpy((__u8 *)rec.entries + size, &ids, CKPT_TASK_IDS_SIZE_1_0);
 	if (size > CKPT_TASK_IDS_SIZE_1_0) {
-		/* the 1.1 fields: known and sound */
-		memset((__u8 *)rec.entries + CKPT_TASK_IDS_SIZE_1_0, 0, 8);
-		memset((__u8 *)rec.entries + size + CKPT_TASK_IDS_SIZE_1_0, 0, 8);
+		/* the fields of formats 1.1 to this one: known and sound */
+		memset((__u8 *)rec.entries + CKPT_TASK_IDS_SIZE_1_0, 0,
+		       sizeof(ids) - CKPT_TASK_IDS_SIZE_1_0);
+		memset((__u8 *)rec.entries + size + CKPT_TASK_IDS_SIZE_1_0, 0,
+		       sizeof(ids) - CKPT_TASK_IDS_SIZE_1_0);
 	}
 	img = new_img(self, NULL);
 	img_raw_rec(img, &rec, rec.t.h.len);
@@ -648,7 +650,10 @@ TEST_F(restart, bad_tree)
 		{ 1, 10, 10, CKPT_TASK_CTTY, 0, 10, -EINVAL, "a terminal's foreground group" },
 		{ 1, 10, 10, CKPT_TASK_CTTY | CKPT_TASK_ZOMBIE, 0, 0, -EINVAL, "controlling terminal it cannot have" },
 		/* a flag no format defines */
-		{ 1, 10, 10, 1U << 7, 0, 0, -EINVAL, "bad ids" },
+		{ 1, 10, 10, 1U << 8, 0, 0, -EINVAL, "bad ids" },
+		/* a pty as controlling terminal: with its number, alive, not both kinds */
+		{ 1, 10, 10, CKPT_TASK_CTTY_PTY, 0, 0, -EINVAL, "controlling terminal it cannot have" },
+		{ 1, 10, 10, CKPT_TASK_CTTY_PTY | CKPT_TASK_CTTY, 0, 0, -EINVAL, "controlling terminal it cannot have" },
 		/* stopped without a stop signal, or waited without a stop */
 		{ 1, 10, 10, CKPT_TASK_STOPPED, 0, 0, -EINVAL, "a stop it cannot have" },
 		{ 1, 10, 10, CKPT_TASK_STOP_WAITED, 0, 0, -EINVAL, "a stop it cannot have" },
@@ -667,6 +672,8 @@ TEST_F(restart, bad_tree)
 		rec.ids[0].tgid = cases[i].tgid;
 		rec.ids[0].flags = cases[i].flags;
 		rec.ids[0].tty_pgrp = cases[i].tty_pgrp;
+		if (cases[i].flags & CKPT_TASK_CTTY)
+			rec.ids[0].ctty_pty = 3;	/* a pty number without CTTY_PTY */
 		rec.ids[1] = rec.ids[0];
 		img = new_img(self, NULL);
 		img_raw_rec(img, &rec, sizeof(rec));
@@ -937,6 +944,86 @@ static void build_bad_shmem(struct img *img, int i)
  * used as another kind of object.  Each kills the committed caller with
  * a message, and nothing else.
  */
+/*
+ * A PTY record whose fields are out of their bounds (@i picks which),
+ * or whose data runs past its end; case 0 is sound but names a master
+ * path that is not a ptmx.
+ */
+static void build_bad_pty(struct img *img, int i)
+{
+	static const char path[] = "/dev/null";
+	struct {
+		struct ckpt_rec_pty p;
+		char data[64];
+	} rec = {
+		.p.h.type = CKPT_REC_PTY,
+		.p.pty = 5,
+		.p.index = 0,
+		.p.mode = 0620,
+		.p.path_len = sizeof(path) - 1,
+	};
+	size_t len = sizeof(rec.p) + rec.p.path_len;
+
+	memcpy(rec.data, path, rec.p.path_len);
+	switch (i) {
+	case 1:
+		rec.p.pty = 0;
+		break;
+	case 2:
+		rec.p.flags = 1U << 4;
+		break;
+	case 3:
+		rec.p.index = 0x80000000;
+		break;
+	case 4:
+		rec.p.mode = 010000;
+		break;
+	case 5:
+		rec.p.termios.c_line = 1;
+		break;
+	case 6:
+		rec.p.path_len = 0;
+		break;
+	case 7:
+		rec.p.to_slave = 4097;
+		break;
+	case 8:
+		rec.p.to_master = 8;
+		rec.p.to_master_lines = 9;
+		break;
+	case 9:		/* input announced, not there */
+		rec.p.to_slave = 40;
+		break;
+	case 10:
+		rec.p.pktstatus = 0x100;
+		break;
+	}
+	rec.p.h.len = CKPT_ALIGN(len);
+	img_raw_rec(img, &rec, len);
+}
+
+TEST_F(restart, pty_records)
+{
+	static const char *const logs[] = {
+		"/dev/null is not a ptmx",
+		"bad pty 0",
+		"bad pty 5 (index 0, flags 0x10)",
+		"bad pty 5 (index 2147483648",
+		"bad pty 5",
+		"bad pty 5",
+		"bad pty 5",
+		"pty input of 4097 bytes",
+		"pty input of 8 bytes, 9 in lines",
+		"runs past the end of the record",
+		"bad pty 5",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(logs); i++)
+		restart_dies(_metadata, self, variant->pipe, build_bad_pty, i,
+			     logs[i]);
+}
+
 TEST_F(restart, file_and_shmem_records)
 {
 	static const char *const shmem_logs[] = {
