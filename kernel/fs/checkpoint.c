@@ -284,6 +284,12 @@ static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
 #ifdef CONFIG_UNIX98_PTYS
 	&ckpt_pty_file_ops,
 #endif
+#ifdef CONFIG_EVENTFD
+	&ckpt_eventfd_file_ops,
+#endif
+#ifdef CONFIG_SIGNALFD
+	&ckpt_signalfd_file_ops,
+#endif
 	&ckpt_tty_file_ops,
 };
 
@@ -601,6 +607,48 @@ void rst_files_end(struct ckpt_ctx *ctx)
 	rst_share_end(ctx);
 }
 
+/**
+ * rst_new_file - note an open file that an object record made
+ * @ctx: the restart
+ * @objref: its number, which the FILE records that share it carry
+ * @file: the file; the reference goes to the restart
+ *
+ * For the kinds whose state comes in a record of their own right
+ * before their first FILE record (eventfd, signalfd...).
+ *
+ * Return: 0, or -EINVAL with a log message if @objref is 0 or taken.
+ */
+int rst_new_file(struct ckpt_ctx *ctx, u32 objref, struct file *file)
+{
+	struct xarray *files = &(ctx->coord ?: ctx)->files;
+	int ret = objref ? xa_insert(files, objref, file, GFP_KERNEL) : -EINVAL;
+
+	if (ret) {
+		fput(file);
+		if (ret != -ENOMEM)
+			ret = ckpt_err(ctx, -EINVAL,
+				       "offset %lld: object %u is 0 or was defined before",
+				       ctx->rec_pos, objref);
+	}
+	return ret;
+}
+
+/**
+ * rst_file_missing - ->restart() of the kinds that rst_new_file() makes
+ * @ctx: the restart
+ * @rec: a FILE record whose objref no object record made
+ * @path: unused
+ *
+ * Return: ERR_PTR(-EINVAL), with a log message.
+ */
+struct file *rst_file_missing(struct ckpt_ctx *ctx,
+			      const struct ckpt_rec_file *rec, const char *path)
+{
+	return ERR_PTR(ckpt_err(ctx, -EINVAL,
+				"fd %d: no record before it made its file (kind %u, object %u)",
+				rec->fd, rec->kind, rec->objref));
+}
+
 /*
  * The file of @rec: one restored before with the same objref (an open
  * file that several descriptors or tasks share), or a newly opened one,
@@ -666,6 +714,13 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	if (!ops) {
 		ret = ckpt_err(ctx, -EINVAL, "fd %d: unknown file kind %u",
 			       rec.fd, rec.kind);
+		goto out;
+	}
+	if ((rec.fd_flags & ~CKPT_FD_CLOEXEC) || (rec.pipe && !ops->object)) {
+		ret = ckpt_err(ctx, -EINVAL,
+			       "offset %lld: fd %d: fd flags %#x, object %u for a file of kind %u",
+			       ctx->rec_pos, rec.fd, rec.fd_flags, rec.pipe,
+			       rec.kind);
 		goto out;
 	}
 	if (!path && ops->by_path) {

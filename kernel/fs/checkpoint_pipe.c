@@ -238,6 +238,7 @@ static struct file *rst_pipe_end(struct ckpt_ctx *ctx,
 const struct ckpt_file_ops ckpt_pipe_file_ops = {
 	.kind = CKPT_FILE_PIPE,
 	.numbered = true,
+	.object = true,
 	.is = ckpt_is_pipe,
 	.checkpoint = ckpt_pipe_checkpoint,
 	.write_data = ckpt_write_pipe_data,

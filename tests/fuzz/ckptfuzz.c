@@ -438,6 +438,16 @@ static const struct field f_pty[] = {
 	FLD(ckpt_rec_pty, to_master_lines, K_LEN),
 };
 
+static const struct field f_eventfd[] = {
+	FLD(ckpt_rec_eventfd, objref, K_OBJREF), FLD(ckpt_rec_eventfd, flags, K_FLAGS),
+	FLD(ckpt_rec_eventfd, count, K_VAL),
+};
+
+static const struct field f_signalfd[] = {
+	FLD(ckpt_rec_signalfd, objref, K_OBJREF), FLD(ckpt_rec_signalfd, flags, K_FLAGS),
+	FLD(ckpt_rec_signalfd, mask, K_FLAGS),
+};
+
 #define ACT_AT(f)	(offsetof(struct ckpt_rec_sighand, action) + offsetof(struct ckpt_sigaction, f))
 static const struct field f_sighand[] = {
 	{ "action.handler", ACT_AT(handler), 8, K_ADDR, sizeof(struct ckpt_sigaction), CKPT_NSIG },
@@ -485,6 +495,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_PAGES, "PAGES", f_pages), RT(CKPT_REC_SHMEM, "SHMEM", f_shmem),
 	RT(CKPT_REC_FILE, "FILE", f_file), RT(CKPT_REC_FS, "FS", f_fs),
 	RT(CKPT_REC_PIPE_DATA, "PIPE_DATA", f_pipe_data), RT(CKPT_REC_PTY, "PTY", f_pty),
+	RT(CKPT_REC_EVENTFD, "EVENTFD", f_eventfd), RT(CKPT_REC_SIGNALFD, "SIGNALFD", f_signalfd),
 	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
 };

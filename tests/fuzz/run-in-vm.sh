@@ -15,7 +15,8 @@
 # pipereopen), a tree with a zombie, sessions and groups (forktree),
 # threads (threads), shared anonymous memory (shmtree), shared fd tables
 # and fs (sharetables), a pseudo-terminal of the tree's own with input in
-# both directions and a session on it (ptytree), a shell pipeline with bytes in its pipe, and a
+# both directions and a session on it (ptytree), eventfds and a signalfd
+# (eventfds), a shell pipeline with bytes in its pipe, and a
 # container (forktree as the init of a pid namespace).  A seed that
 # cannot be made is skipped, said so.
 #
@@ -131,6 +132,7 @@ seed threads "$BIN/glibc-static/threads"
 seed shmtree "$BIN/glibc-static/shmtree"
 seed sharetables "$BIN/glibc-static/sharetables"
 seed ptytree "$BIN/glibc-static/ptytree"
+seed eventfds "$BIN/glibc-static/eventfds"
 seed_pipeline
 seed_container
 

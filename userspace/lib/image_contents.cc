@@ -87,6 +87,14 @@ void ContentsBuilder::add(const Record &rec)
 	case CKPT_REC_PTY:
 		current_task().ptys.push_back(At<PtyRecord>{rec.offset, parse_pty_record(rec)});
 		break;
+	case CKPT_REC_EVENTFD:
+		current_task().eventfds.push_back(
+			At<ckpt_rec_eventfd>{rec.offset, load<ckpt_rec_eventfd>(rec.bytes)});
+		break;
+	case CKPT_REC_SIGNALFD:
+		current_task().signalfds.push_back(
+			At<ckpt_rec_signalfd>{rec.offset, load<ckpt_rec_signalfd>(rec.bytes)});
+		break;
 	case CKPT_REC_SIGHAND:
 		current_task().sighand =
 			At<ckpt_rec_sighand>{rec.offset, load<ckpt_rec_sighand>(rec.bytes)};

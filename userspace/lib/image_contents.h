@@ -59,6 +59,8 @@ struct TaskContents {
 	std::vector<At<FileRecord>> files;
 	std::vector<At<ckpt_rec_pipe_data>> pipes; /* PIPE_DATA records */
 	std::vector<At<PtyRecord>> ptys;	   /* PTY records */
+	std::vector<At<ckpt_rec_eventfd>> eventfds;
+	std::vector<At<ckpt_rec_signalfd>> signalfds;
 	std::vector<ShmemContents> shmems;	   /* SHMEM records */
 	std::vector<At<ckpt_rec_share>> shares;	   /* SHARE records */
 	std::optional<At<ckpt_rec_sighand>> sighand;

@@ -89,6 +89,10 @@ std::string record_type_name(std::uint32_t type)
 		return "PIPE_DATA";
 	case CKPT_REC_PTY:
 		return "PTY";
+	case CKPT_REC_EVENTFD:
+		return "EVENTFD";
+	case CKPT_REC_SIGNALFD:
+		return "SIGNALFD";
 	case CKPT_REC_SIGHAND:
 		return "SIGHAND";
 	case CKPT_REC_SIGPENDING:
@@ -123,6 +127,8 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_FS:
 	case CKPT_REC_PIPE_DATA:
 	case CKPT_REC_PTY:
+	case CKPT_REC_EVENTFD:
+	case CKPT_REC_SIGNALFD:
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
@@ -229,6 +235,10 @@ std::string file_kind_name(std::uint32_t kind)
 		return "pipe";
 	case CKPT_FILE_PTY:
 		return "pty";
+	case CKPT_FILE_EVENTFD:
+		return "eventfd";
+	case CKPT_FILE_SIGNALFD:
+		return "signalfd";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}

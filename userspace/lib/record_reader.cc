@@ -64,6 +64,10 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_pipe_data);
 	case CKPT_REC_PTY:
 		return sizeof(ckpt_rec_pty);
+	case CKPT_REC_EVENTFD:
+		return sizeof(ckpt_rec_eventfd);
+	case CKPT_REC_SIGNALFD:
+		return sizeof(ckpt_rec_signalfd);
 	case CKPT_REC_SIGHAND:
 		return sizeof(ckpt_rec_sighand);
 	case CKPT_REC_SIGPENDING:

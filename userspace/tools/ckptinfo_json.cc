@@ -247,6 +247,21 @@ json task_json(const cr::TaskContents &t)
 				    {"to_master", p.rec.pty.to_master},
 				    {"to_master_lines", p.rec.pty.to_master_lines}});
 	j["ptys"] = ptys;
+	json eventfds = json::array();
+	for (const cr::At<ckpt_rec_eventfd> &e : t.eventfds)
+		eventfds.push_back(json{{"offset", e.offset},
+					{"objref", e.rec.objref},
+					{"count", e.rec.count},
+					{"semaphore", (e.rec.flags & CKPT_EVENTFD_SEMAPHORE) != 0},
+					{"nonblock", (e.rec.flags & CKPT_EVENTFD_NONBLOCK) != 0}});
+	j["eventfds"] = eventfds;
+	json signalfds = json::array();
+	for (const cr::At<ckpt_rec_signalfd> &s : t.signalfds)
+		signalfds.push_back(json{{"offset", s.offset},
+					 {"objref", s.rec.objref},
+					 {"mask", s.rec.mask},
+					 {"nonblock", (s.rec.flags & CKPT_SIGNALFD_NONBLOCK) != 0}});
+	j["signalfds"] = signalfds;
 	j["sighand"] = t.sighand ? sighand_json(*t.sighand) : json(nullptr);
 	return j;
 }

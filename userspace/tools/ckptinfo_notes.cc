@@ -208,6 +208,17 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 				plural(pipe.rec.len, "byte", "bytes"), pipe.rec.size);
 		for (const cr::At<cr::PtyRecord> &pty : task.ptys)
 			notes[pty.offset].text = pty_text(pty.rec);
+		for (const cr::At<ckpt_rec_eventfd> &e : task.eventfds)
+			notes[e.offset].text = fmt::format(
+				"eventfd obj {}: count {}{}{}", e.rec.objref, e.rec.count,
+				e.rec.flags & CKPT_EVENTFD_SEMAPHORE ? "  semaphore" : "",
+				e.rec.flags & CKPT_EVENTFD_NONBLOCK ? "  nonblock" : "");
+		for (const cr::At<ckpt_rec_signalfd> &s : task.signalfds)
+			notes[s.offset].text = fmt::format("signalfd obj {}: mask {:#018x}{}",
+							   s.rec.objref, s.rec.mask,
+							   s.rec.flags & CKPT_SIGNALFD_NONBLOCK
+								   ? "  nonblock"
+								   : "");
 		if (task.sighand)
 			notes[task.sighand->offset].text = sighand_text(task.sighand->rec);
 	}

@@ -455,6 +455,7 @@ static struct file *rst_pty_file(struct ckpt_ctx *ctx,
 const struct ckpt_file_ops ckpt_pty_file_ops = {
 	.kind = CKPT_FILE_PTY,
 	.numbered = true,
+	.object = true,
 	.is = ckpt_is_pty,
 	.checkpoint = ckpt_pty_checkpoint,
 	.restart = rst_pty_file,

@@ -311,6 +311,8 @@ struct ckpt_fd {
  * @by_path:	restart opens it by the FILE record's path, which is required
  * @numbered:	it has an objref: descriptors and tasks sharing the open
  *		file share it again (every kind but an outside terminal)
+ * @object:	the FILE record names the object the file is open on (a
+ *		pipe, a pty) in its pipe/pty field; 0 there for other kinds
  * @is:		does checkpoint save @file as this kind?
  * @checkpoint:	refuse what restart could not bring back, fill the kind's
  *		fields of the FILE record; may write the records of objects
@@ -326,6 +328,7 @@ struct ckpt_file_ops {
 	u32 kind;
 	bool by_path;
 	bool numbered;
+	bool object;
 	bool (*is)(struct ckpt_ctx *ctx, struct file *file);
 	int (*checkpoint)(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 			  struct ckpt_rec_file *rec);
@@ -344,6 +347,31 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t);
 bool ckpt_path_reopens(struct file *file, const char *path);
 const char *ckpt_unreachable_why(struct file *file);
+int rst_new_file(struct ckpt_ctx *ctx, u32 objref, struct file *file);
+struct file *rst_file_missing(struct ckpt_ctx *ctx,
+			      const struct ckpt_rec_file *rec, const char *path);
+
+/* fs/checkpoint_eventfd.c */
+#ifdef CONFIG_EVENTFD
+extern const struct ckpt_file_ops ckpt_eventfd_file_ops;
+int rst_eventfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+#else
+static inline int rst_eventfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no eventfd");
+}
+#endif
+
+/* fs/checkpoint_signalfd.c */
+#ifdef CONFIG_SIGNALFD
+extern const struct ckpt_file_ops ckpt_signalfd_file_ops;
+int rst_signalfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+#else
+static inline int rst_signalfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no signalfd");
+}
+#endif
 
 /* drivers/tty/checkpoint_pty.c */
 #if defined(CONFIG_CHECKPOINT) && defined(CONFIG_UNIX98_PTYS)

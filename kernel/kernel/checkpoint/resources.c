@@ -84,7 +84,7 @@ int rst_sched(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
 	if (ret)
 		return ret;
-	if (rec.nice < MIN_NICE || rec.nice > MAX_NICE ||
+	if (rec.nice < MIN_NICE || rec.nice > MAX_NICE || rec.reset_on_fork > 1 ||
 	    (rec.policy != SCHED_NORMAL && rec.policy != SCHED_BATCH &&
 	     rec.policy != SCHED_IDLE && rec.policy != SCHED_FIFO &&
 	     rec.policy != SCHED_RR))

@@ -37,6 +37,10 @@ static int rst_read_header(struct ckpt_ctx *ctx)
 		return ckpt_err(ctx, -EINVAL,
 				"image format version %u.%u; this kernel reads %u.x",
 				hdr.major, hdr.minor, CKPT_VERSION_MAJOR);
+	if (hdr.flags & ~CKPT_IMAGE_CONTAINER)
+		return ckpt_err(ctx, -EINVAL,
+				"offset 0: image flags %#x this kernel does not know",
+				hdr.flags);
 	ret = ckpt_arch_check_header(ctx, &hdr);
 	if (ret)
 		return ret;
@@ -126,6 +130,8 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_PIPE_DATA, 0, RST_SEEN_TASK },
 		{ CKPT_REC_PTY, 0, RST_SEEN_TASK },
+		{ CKPT_REC_EVENTFD, 0, RST_SEEN_TASK },
+		{ CKPT_REC_SIGNALFD, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
 		{ CKPT_REC_SHARE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_SIGHAND, RST_SEEN_SIGHAND, RST_SEEN_TASK },
@@ -162,6 +168,8 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_FILE:
 	case CKPT_REC_PIPE_DATA:
 	case CKPT_REC_PTY:
+	case CKPT_REC_EVENTFD:
+	case CKPT_REC_SIGNALFD:
 	case CKPT_REC_ITIMERS:
 		return true;
 	}
@@ -217,6 +225,10 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_pipe_data(ctx, h);
 	case CKPT_REC_PTY:
 		return rst_pty(ctx, h);
+	case CKPT_REC_EVENTFD:
+		return rst_eventfd(ctx, h);
+	case CKPT_REC_SIGNALFD:
+		return rst_signalfd(ctx, h);
 	case CKPT_REC_SIGHAND:
 		return rst_sighand(ctx, h);
 	case CKPT_REC_SIGPENDING:

@@ -64,6 +64,18 @@ int ckpt_write_sighand(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret;
 }
 
+/* A sigaltstack that sigaltstack() could have set (not in use: frozen). */
+static bool rst_altstack_ok(const struct ckpt_rec_sighand *rec)
+{
+	u32 mode = rec->altstack_flags & ~SS_FLAG_BITS;
+
+	if (mode == SS_DISABLE)
+		return !rec->altstack_sp && !rec->altstack_size;
+	return !mode && rec->altstack_size >= MINSIGSTKSZ &&
+	       rec->altstack_sp < TASK_SIZE &&
+	       rec->altstack_size <= TASK_SIZE - rec->altstack_sp;
+}
+
 /**
  * rst_sighand - restore the caller's signal dispositions and masks
  * @ctx: the restart
@@ -84,6 +96,13 @@ int rst_sighand(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	ret = ckpt_read_body(ctx, &rec->h, sizeof(*rec));
 	if (ret)
 		goto out;
+	if (!rst_altstack_ok(rec)) {
+		ret = ckpt_err(ctx, -EINVAL,
+			       "offset %lld: bad sigaltstack (%#llx, %llu bytes, flags %#x)",
+			       ctx->rec_pos, rec->altstack_sp, rec->altstack_size,
+			       rec->altstack_flags);
+		goto out;
+	}
 
 	for (i = 1; i <= _NSIG && !ret; i++) {
 		struct ckpt_sigaction *ca = &rec->action[i - 1];
@@ -117,7 +136,7 @@ int rst_sighand(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 
 	current->sas_ss_sp = rec->altstack_sp;
 	current->sas_ss_size = rec->altstack_size;
-	current->sas_ss_flags = rec->altstack_flags & SS_FLAG_BITS;
+	current->sas_ss_flags = rec->altstack_flags;
 out:
 	kfree(rec);
 	return ret;

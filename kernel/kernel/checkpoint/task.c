@@ -11,11 +11,14 @@
 #include <linux/fs_struct.h>
 #include <linux/fdtable.h>
 #include <linux/futex.h>
+#include <linux/iocontext.h>
+#include <linux/ioprio.h>
 #include <linux/nsproxy.h>
 #include <linux/personality.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
 #include <linux/sched/coredump.h>
+#include <linux/sched/rt.h>
 #include <linux/cpumask.h>
 #include <linux/rseq.h>
 #include <linux/sched.h>
@@ -94,6 +97,32 @@ static const char *ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
 }
 
 /*
+ * A timer slack other than the kernel's default (PR_SET_TIMERSLACK, or
+ * inherited from a parent that set one): a restarted task would get the
+ * restarter's.  A real-time task has none (0) by the kernel's rule.
+ */
+static bool ckpt_task_timer_slack(struct task_struct *t)
+{
+	u64 slack = init_task.timer_slack_ns;
+
+	if (t->default_timer_slack_ns != slack)
+		return true;
+	return t->timer_slack_ns != slack &&
+	       !(t->timer_slack_ns == 0 && rt_or_dl_task_policy(t));
+}
+
+/* An I/O priority set with ioprio_set(). */
+static bool ckpt_task_ioprio(struct task_struct *t)
+{
+	bool set;
+
+	task_lock(t);
+	set = t->io_context && t->io_context->ioprio != IOPRIO_DEFAULT;
+	task_unlock(t);
+	return set;
+}
+
+/*
  * State of @t that the kernel keeps and the image does not carry yet:
  * refused rather than lost.
  */
@@ -101,6 +130,14 @@ static const char *ckpt_task_state_unsupported(struct task_struct *t)
 {
 	struct mm_struct *mm = t->mm;
 
+	if (ckpt_task_timer_slack(t))
+		return "a timer slack of its own (PR_SET_TIMERSLACK)";
+	if (ckpt_task_ioprio(t))
+		return "an I/O priority (ioprio_set)";
+	if (t->flags & (PF_MCE_PROCESS | PF_LOCAL_THROTTLE))
+		return "a machine-check kill policy or I/O flusher mode (PR_MCE_KILL, PR_SET_IO_FLUSHER)";
+	if (mm && test_bit(MMF_HAS_MDWE, &mm->flags))
+		return "memory-deny-write-execute (PR_SET_MDWE)";
 	if (t->user_cpus_ptr &&
 	    !cpumask_subset(cpu_possible_mask, t->user_cpus_ptr))
 		return "a CPU affinity (sched_setaffinity)";

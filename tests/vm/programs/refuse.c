@@ -24,6 +24,8 @@
  *   setown      a pipe's read end with O_ASYNC and F_SETOWN to itself
  *   owner       DIR/owned open with F_SETOWN to itself (no O_ASYNC)
  *   pty         a pseudo-terminal of its own whose slave was never opened
+ *   timerslack  a timer slack of its own (PR_SET_TIMERSLACK)
+ *   ioprio      an I/O priority (ioprio_set)
  *
  * For clonefiles and clonefs, DIR/outsider holds the grandchild's pid;
  * it ends within 100 ms once the program is gone (reaped).
@@ -33,6 +35,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -238,6 +241,11 @@ static int hold(const char *kind)
 		return hold_owner();
 	if (!strcmp(kind, "pty"))
 		return hold_pty();
+	if (!strcmp(kind, "timerslack"))
+		return prctl(PR_SET_TIMERSLACK, 1000000UL, 0, 0, 0);
+	/* IOPRIO_WHO_PROCESS, the best-effort class, level 3 */
+	if (!strcmp(kind, "ioprio"))
+		return syscall(SYS_ioprio_set, 1, 0, 2 << 13 | 3) ? -1 : 0;
 	return -1;
 }
 

@@ -38,3 +38,5 @@ check deleted "fd [0-9]*.*deleted"
 check setown 'fd [0-9]*.*\(owner\|O_ASYNC\)'
 check owner "fd [0-9]*.*owner"
 check pty "fd [0-9]* (/dev/ptmx): a pty whose slave was never opened"
+check timerslack "pid [0-9]*: a timer slack of its own (PR_SET_TIMERSLACK) is not supported yet"
+check ioprio "pid [0-9]*: an I/O priority (ioprio_set) is not supported yet"

@@ -114,6 +114,8 @@ struct ckpt_hdr {
 #define CKPT_REC_FS		0x0401	/* struct ckpt_rec_fs + cwd path */
 #define CKPT_REC_PIPE_DATA	0x0402	/* struct ckpt_rec_pipe_data + bytes */
 #define CKPT_REC_PTY		0x0403	/* struct ckpt_rec_pty + path + input (1.3) */
+#define CKPT_REC_EVENTFD	0x0404	/* struct ckpt_rec_eventfd (1.3) */
+#define CKPT_REC_SIGNALFD	0x0405	/* struct ckpt_rec_signalfd (1.3) */
 
 /* 0x0500-0x05ff: signals */
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
@@ -461,6 +463,8 @@ struct ckpt_rec_shmem {
 #define CKPT_FILE_TTY		4	/* a terminal: the restarter's own is used */
 #define CKPT_FILE_PIPE		5	/* an end of an anonymous pipe */
 #define CKPT_FILE_PTY		6	/* an end of a pseudo-terminal the tree holds (1.3) */
+#define CKPT_FILE_EVENTFD	7	/* an eventfd (1.3) */
+#define CKPT_FILE_SIGNALFD	8	/* a signalfd (1.3) */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -552,6 +556,30 @@ struct ckpt_rec_pty {
 	__u32 to_master;		/* bytes of input for the master's reader */
 	__u32 to_master_lines;
 	/* followed by the path, the input and its line-end bitmaps, padding */
+};
+
+/*
+ * An eventfd or a signalfd, right before the FILE record that first
+ * names it (format 1.3): restart makes the open file under its objref,
+ * and the FILE records of that objref share it.
+ */
+#define CKPT_EVENTFD_SEMAPHORE	(1U << 0)	/* EFD_SEMAPHORE */
+#define CKPT_EVENTFD_NONBLOCK	(1U << 1)	/* O_NONBLOCK of the open file */
+
+struct ckpt_rec_eventfd {
+	struct ckpt_hdr h;		/* CKPT_REC_EVENTFD */
+	__u32 objref;			/* the open file */
+	__u32 flags;			/* CKPT_EVENTFD_* */
+	__u64 count;			/* the counter */
+};
+
+#define CKPT_SIGNALFD_NONBLOCK	(1U << 0)	/* O_NONBLOCK of the open file */
+
+struct ckpt_rec_signalfd {
+	struct ckpt_hdr h;		/* CKPT_REC_SIGNALFD */
+	__u32 objref;			/* the open file */
+	__u32 flags;			/* CKPT_SIGNALFD_* */
+	__u64 mask;			/* the signals it reads: bit n - 1 for signal n */
 };
 
 /*

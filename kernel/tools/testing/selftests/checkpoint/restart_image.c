@@ -253,6 +253,13 @@ TEST_F(restart, bad_magic)
 	EXPECT_EQ(-EINVAL, BAD_HEADER(magic[7], 0));
 }
 
+/* Image flags no format defines: refused before the caller is touched */
+TEST_F(restart, bad_header_flags)
+{
+	EXPECT_EQ(-EINVAL, BAD_HEADER(flags, 1U << 7));
+	EXPECT_LOG("image flags 0x80");
+}
+
 TEST_F(restart, bad_major)
 {
 	EXPECT_EQ(-EINVAL, BAD_HEADER(major, CKPT_VERSION_MAJOR + 1));
@@ -1000,6 +1007,174 @@ static void build_bad_pty(struct img *img, int i)
 	}
 	rec.p.h.len = CKPT_ALIGN(len);
 	img_raw_rec(img, &rec, len);
+}
+
+static void img_share(struct img *img, __u32 kind, __u32 flags, __u32 objref)
+{
+	struct ckpt_rec_share rec = {
+		.h.type = CKPT_REC_SHARE,
+		.h.len = sizeof(rec),
+		.kind = kind,
+		.flags = flags,
+		.objref = objref,
+	};
+
+	img_raw_rec(img, &rec, sizeof(rec));
+}
+
+/*
+ * Fields that the fuzzing campaign found unchecked, and malformed SHARE
+ * records: each case @i of them, after a TREE and a TASK record.
+ */
+static void build_hostile_field(struct img *img, int i)
+{
+	struct ckpt_rec_sched sched = {
+		.h.type = CKPT_REC_SCHED,
+		.h.len = sizeof(sched),
+		.reset_on_fork = 2,
+	};
+	struct {
+		struct ckpt_rec_fs fs;
+		char cwd[8];
+	} fs = {
+		.fs.h.type = CKPT_REC_FS,
+		.fs.h.len = CKPT_ALIGN(sizeof(fs.fs) + 1),
+		.fs.cwd_len = 1,
+		.cwd = "/",
+	};
+	struct ckpt_rec_sighand *sh;
+	struct ckpt_rec_file *file;
+
+	switch (i) {
+	case 0:		/* an alternate stack sigaltstack() refuses */
+		sh = calloc(1, sizeof(*sh));
+		sh->h.type = CKPT_REC_SIGHAND;
+		sh->h.len = sizeof(*sh);
+		sh->altstack_sp = 0x10000;
+		sh->altstack_size = 100;
+		img_raw_rec(img, sh, sizeof(*sh));
+		free(sh);
+		break;
+	case 1:		/* fd flags no format defines */
+	case 2:		/* a pipe number on a regular file */
+		img_file(img, CKPT_FILE_REG, 0, "/dev/null");
+		file = (void *)(img->buf + img->len - CKPT_ALIGN(sizeof(*file) + 9));
+		if (i == 1)
+			file->fd_flags = 2;
+		else
+			file->pipe = 7;
+		break;
+	case 3:
+		img_raw_rec(img, &sched, sizeof(sched));
+		break;
+	case 4:
+		img_share(img, 3, CKPT_SHARE_NEW, 5);
+		break;
+	case 5:
+		img_share(img, CKPT_SHARE_FILES, 1U << 1, 5);
+		break;
+	case 6:
+		img_share(img, CKPT_SHARE_FILES, 0, 9);
+		break;
+	case 7:		/* a table of another kind under that number */
+		img_share(img, CKPT_SHARE_FS, CKPT_SHARE_NEW, 5);
+		img_raw_rec(img, &fs, sizeof(fs.fs) + 1);
+		img_share(img, CKPT_SHARE_FILES, 0, 5);
+		break;
+	case 8:
+		img_raw_rec(img, &fs, sizeof(fs.fs) + 1);
+		img_share(img, CKPT_SHARE_FS, CKPT_SHARE_NEW, 5);
+		break;
+	case 9:
+		img_share(img, CKPT_SHARE_FILES, CKPT_SHARE_NEW, 0);
+		break;
+	}
+}
+
+TEST_F(restart, hostile_fields)
+{
+	static const char *const logs[] = {
+		"bad sigaltstack (0x10000, 100 bytes, flags 0x0)",
+		"fd 3: fd flags 0x2",
+		"object 7 for a file of kind 1",
+		"bad scheduling parameters",
+		"bad SHARE record (kind 3",
+		"bad SHARE record (kind 1, flags 0x2",
+		"file descriptor table (CLONE_FILES) 9 was not written before",
+		"file descriptor table (CLONE_FILES) 5 was not written before",
+		"a SHARE record after the FS record",
+		"bad SHARE record (kind 1, flags 0x1, objref 0)",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(logs); i++)
+		restart_dies(_metadata, self, variant->pipe, build_hostile_field,
+			     i, logs[i]);
+}
+
+/* EVENTFD and SIGNALFD records out of bounds, or missing (case @i) */
+static void build_bad_event_file(struct img *img, int i)
+{
+	struct ckpt_rec_eventfd efd = {
+		.h.type = CKPT_REC_EVENTFD,
+		.h.len = sizeof(efd),
+		.objref = 5,
+		.count = 3,
+	};
+	struct ckpt_rec_signalfd sfd = {
+		.h.type = CKPT_REC_SIGNALFD,
+		.h.len = sizeof(sfd),
+		.objref = 6,
+		.mask = 1U << (SIGUSR1 - 1),
+	};
+
+	switch (i) {
+	case 0:
+		efd.flags = 1U << 2;
+		img_raw_rec(img, &efd, sizeof(efd));
+		break;
+	case 1:
+		efd.objref = 0;
+		img_raw_rec(img, &efd, sizeof(efd));
+		break;
+	case 2:		/* the same object twice */
+		img_raw_rec(img, &efd, sizeof(efd));
+		img_raw_rec(img, &efd, sizeof(efd));
+		break;
+	case 3:
+		sfd.flags = 1U << 1;
+		img_raw_rec(img, &sfd, sizeof(sfd));
+		break;
+	case 4:		/* an eventfd's number for a signalfd */
+		img_raw_rec(img, &efd, sizeof(efd));
+		sfd.objref = 5;
+		img_raw_rec(img, &sfd, sizeof(sfd));
+		break;
+	case 5:		/* a FILE of an eventfd no record made */
+		img_file(img, CKPT_FILE_EVENTFD, 9, NULL);
+		break;
+	case 6:		/* a FILE of a signalfd no record made */
+		img_file(img, CKPT_FILE_SIGNALFD, 9, NULL);
+		break;
+	}
+}
+
+TEST_F(restart, event_file_records)
+{
+	static const char *const logs[] = {
+		"eventfd 5: unknown flags 0x4",
+		"object 0 is 0 or was defined before",
+		"object 5 is 0 or was defined before",
+		"signalfd 6: unknown flags 0x2",
+		"object 5 is 0 or was defined before",
+		"no record before it made its file (kind 7, object 9)",
+		"no record before it made its file (kind 8, object 9)",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(logs); i++)
+		restart_dies(_metadata, self, variant->pipe, build_bad_event_file,
+			     i, logs[i]);
 }
 
 TEST_F(restart, pty_records)
