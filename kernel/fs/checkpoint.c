@@ -290,6 +290,9 @@ static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
 #ifdef CONFIG_SIGNALFD
 	&ckpt_signalfd_file_ops,
 #endif
+#ifdef CONFIG_TIMERFD
+	&ckpt_timerfd_file_ops,
+#endif
 	&ckpt_tty_file_ops,
 };
 

@@ -448,6 +448,12 @@ static const struct field f_signalfd[] = {
 	FLD(ckpt_rec_signalfd, mask, K_FLAGS),
 };
 
+static const struct field f_timerfd[] = {
+	FLD(ckpt_rec_timerfd, objref, K_OBJREF), FLD(ckpt_rec_timerfd, flags, K_FLAGS),
+	FLD(ckpt_rec_timerfd, clockid, K_ENUM), FLD(ckpt_rec_timerfd, value_ns, K_VAL),
+	FLD(ckpt_rec_timerfd, interval_ns, K_VAL), FLD(ckpt_rec_timerfd, ticks, K_COUNT),
+};
+
 #define ACT_AT(f)	(offsetof(struct ckpt_rec_sighand, action) + offsetof(struct ckpt_sigaction, f))
 static const struct field f_sighand[] = {
 	{ "action.handler", ACT_AT(handler), 8, K_ADDR, sizeof(struct ckpt_sigaction), CKPT_NSIG },
@@ -496,6 +502,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_FILE, "FILE", f_file), RT(CKPT_REC_FS, "FS", f_fs),
 	RT(CKPT_REC_PIPE_DATA, "PIPE_DATA", f_pipe_data), RT(CKPT_REC_PTY, "PTY", f_pty),
 	RT(CKPT_REC_EVENTFD, "EVENTFD", f_eventfd), RT(CKPT_REC_SIGNALFD, "SIGNALFD", f_signalfd),
+	RT(CKPT_REC_TIMERFD, "TIMERFD", f_timerfd),
 	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
 };

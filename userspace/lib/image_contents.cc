@@ -95,6 +95,10 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().signalfds.push_back(
 			At<ckpt_rec_signalfd>{rec.offset, load<ckpt_rec_signalfd>(rec.bytes)});
 		break;
+	case CKPT_REC_TIMERFD:
+		current_task().timerfds.push_back(
+			At<ckpt_rec_timerfd>{rec.offset, load<ckpt_rec_timerfd>(rec.bytes)});
+		break;
 	case CKPT_REC_SIGHAND:
 		current_task().sighand =
 			At<ckpt_rec_sighand>{rec.offset, load<ckpt_rec_sighand>(rec.bytes)};

@@ -93,6 +93,8 @@ std::string record_type_name(std::uint32_t type)
 		return "EVENTFD";
 	case CKPT_REC_SIGNALFD:
 		return "SIGNALFD";
+	case CKPT_REC_TIMERFD:
+		return "TIMERFD";
 	case CKPT_REC_SIGHAND:
 		return "SIGHAND";
 	case CKPT_REC_SIGPENDING:
@@ -129,6 +131,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_PTY:
 	case CKPT_REC_EVENTFD:
 	case CKPT_REC_SIGNALFD:
+	case CKPT_REC_TIMERFD:
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
@@ -239,6 +242,8 @@ std::string file_kind_name(std::uint32_t kind)
 		return "eventfd";
 	case CKPT_FILE_SIGNALFD:
 		return "signalfd";
+	case CKPT_FILE_TIMERFD:
+		return "timerfd";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}
@@ -250,6 +255,14 @@ std::string pty_flags_names(std::uint32_t flags)
 				  {CKPT_PTY_PACKET, "PACKET"},
 				  {CKPT_PTY_SLAVE_CLOSED, "SLAVE_CLOSED"},
 				  {CKPT_PTY_STOPPED, "STOPPED"}});
+}
+
+std::string timerfd_flags_names(std::uint32_t flags)
+{
+	return flag_names(flags, {{CKPT_TIMERFD_NONBLOCK, "NONBLOCK"},
+				  {CKPT_TIMERFD_ABSTIME, "ABSTIME"},
+				  {CKPT_TIMERFD_CANCEL_ON_SET, "CANCEL_ON_SET"},
+				  {CKPT_TIMERFD_CANCELED, "CANCELED"}});
 }
 
 std::string open_flags_names(std::uint32_t flags)

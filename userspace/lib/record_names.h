@@ -40,6 +40,8 @@ std::string vma_flags_names(std::uint32_t flags);
 std::string file_kind_name(std::uint32_t kind);
 /* "LOCKED|PACKET": CKPT_PTY_* flags */
 std::string pty_flags_names(std::uint32_t flags);
+/* "ABSTIME|CANCEL_ON_SET": CKPT_TIMERFD_* flags */
+std::string timerfd_flags_names(std::uint32_t flags);
 
 /*
  * The O_* flags of an open file: the access mode and the status flags

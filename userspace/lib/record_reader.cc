@@ -68,6 +68,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_eventfd);
 	case CKPT_REC_SIGNALFD:
 		return sizeof(ckpt_rec_signalfd);
+	case CKPT_REC_TIMERFD:
+		return sizeof(ckpt_rec_timerfd);
 	case CKPT_REC_SIGHAND:
 		return sizeof(ckpt_rec_sighand);
 	case CKPT_REC_SIGPENDING:

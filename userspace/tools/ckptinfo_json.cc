@@ -262,6 +262,17 @@ json task_json(const cr::TaskContents &t)
 					 {"mask", s.rec.mask},
 					 {"nonblock", (s.rec.flags & CKPT_SIGNALFD_NONBLOCK) != 0}});
 	j["signalfds"] = signalfds;
+	json timerfds = json::array();
+	for (const cr::At<ckpt_rec_timerfd> &tf : t.timerfds)
+		timerfds.push_back(json{{"offset", tf.offset},
+					{"objref", tf.rec.objref},
+					{"clockid", tf.rec.clockid},
+					{"value_ns", tf.rec.value_ns},
+					{"interval_ns", tf.rec.interval_ns},
+					{"ticks", tf.rec.ticks},
+					{"flags", tf.rec.flags},
+					{"flag_names", cr::timerfd_flags_names(tf.rec.flags)}});
+	j["timerfds"] = timerfds;
 	j["sighand"] = t.sighand ? sighand_json(*t.sighand) : json(nullptr);
 	return j;
 }

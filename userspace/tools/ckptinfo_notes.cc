@@ -146,6 +146,13 @@ std::string pty_text(const cr::PtyRecord &p)
 			   p.pty.to_slave_lines, p.pty.to_master);
 }
 
+/* An absolute CLOCK_REALTIME timer: value_ns is its deadline, not the time left. */
+bool timerfd_keeps_deadline(const ckpt_rec_timerfd &t)
+{
+	return (t.flags & CKPT_TIMERFD_ABSTIME) &&
+	       (t.clockid == CLOCK_REALTIME || t.clockid == CLOCK_REALTIME_ALARM);
+}
+
 std::string sighand_text(const ckpt_rec_sighand &s)
 {
 	std::vector<int> sigs = cr::non_default_signals(s);
@@ -213,6 +220,13 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 				"eventfd obj {}: count {}{}{}", e.rec.objref, e.rec.count,
 				e.rec.flags & CKPT_EVENTFD_SEMAPHORE ? "  semaphore" : "",
 				e.rec.flags & CKPT_EVENTFD_NONBLOCK ? "  nonblock" : "");
+		for (const cr::At<ckpt_rec_timerfd> &t : task.timerfds)
+			notes[t.offset].text = fmt::format(
+				"timerfd obj {}: clock {}  {} {} ns  interval {} ns  ticks {}  flags {}",
+				t.rec.objref, t.rec.clockid,
+				timerfd_keeps_deadline(t.rec) ? "deadline" : "left",
+				t.rec.value_ns, t.rec.interval_ns, t.rec.ticks,
+				cr::timerfd_flags_names(t.rec.flags));
 		for (const cr::At<ckpt_rec_signalfd> &s : task.signalfds)
 			notes[s.offset].text = fmt::format("signalfd obj {}: mask {:#018x}{}",
 							   s.rec.objref, s.rec.mask,

@@ -362,6 +362,17 @@ static inline int rst_eventfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 }
 #endif
 
+/* fs/checkpoint_timerfd.c */
+#ifdef CONFIG_TIMERFD
+extern const struct ckpt_file_ops ckpt_timerfd_file_ops;
+int rst_timerfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+#else
+static inline int rst_timerfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no timerfd");
+}
+#endif
+
 /* fs/checkpoint_signalfd.c */
 #ifdef CONFIG_SIGNALFD
 extern const struct ckpt_file_ops ckpt_signalfd_file_ops;

@@ -132,6 +132,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_PTY, 0, RST_SEEN_TASK },
 		{ CKPT_REC_EVENTFD, 0, RST_SEEN_TASK },
 		{ CKPT_REC_SIGNALFD, 0, RST_SEEN_TASK },
+		{ CKPT_REC_TIMERFD, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
 		{ CKPT_REC_SHARE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_SIGHAND, RST_SEEN_SIGHAND, RST_SEEN_TASK },
@@ -170,6 +171,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_PTY:
 	case CKPT_REC_EVENTFD:
 	case CKPT_REC_SIGNALFD:
+	case CKPT_REC_TIMERFD:
 	case CKPT_REC_ITIMERS:
 		return true;
 	}
@@ -229,6 +231,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_eventfd(ctx, h);
 	case CKPT_REC_SIGNALFD:
 		return rst_signalfd(ctx, h);
+	case CKPT_REC_TIMERFD:
+		return rst_timerfd(ctx, h);
 	case CKPT_REC_SIGHAND:
 		return rst_sighand(ctx, h);
 	case CKPT_REC_SIGPENDING:

@@ -116,6 +116,7 @@ struct ckpt_hdr {
 #define CKPT_REC_PTY		0x0403	/* struct ckpt_rec_pty + path + input (1.3) */
 #define CKPT_REC_EVENTFD	0x0404	/* struct ckpt_rec_eventfd (1.3) */
 #define CKPT_REC_SIGNALFD	0x0405	/* struct ckpt_rec_signalfd (1.3) */
+#define CKPT_REC_TIMERFD	0x0406	/* struct ckpt_rec_timerfd (1.3) */
 
 /* 0x0500-0x05ff: signals */
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
@@ -465,6 +466,7 @@ struct ckpt_rec_shmem {
 #define CKPT_FILE_PTY		6	/* an end of a pseudo-terminal the tree holds (1.3) */
 #define CKPT_FILE_EVENTFD	7	/* an eventfd (1.3) */
 #define CKPT_FILE_SIGNALFD	8	/* a signalfd (1.3) */
+#define CKPT_FILE_TIMERFD	9	/* a timerfd (1.3) */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -580,6 +582,31 @@ struct ckpt_rec_signalfd {
 	__u32 objref;			/* the open file */
 	__u32 flags;			/* CKPT_SIGNALFD_* */
 	__u64 mask;			/* the signals it reads: bit n - 1 for signal n */
+};
+
+/*
+ * A timerfd, right before the FILE record that first names it (format
+ * 1.3).  value_ns is the time it had left (0: disarmed), which restart
+ * arms again relative to its own time: the time between checkpoint and
+ * restart does not count, and a periodic timer neither bursts nor skips.
+ * A timer of CLOCK_REALTIME(_ALARM) set with TFD_TIMER_ABSTIME keeps its
+ * deadline instead (value_ns is that CLOCK_REALTIME time), and its
+ * cancel-on-set.  ticks are the expirations not read yet.
+ */
+#define CKPT_TIMERFD_NONBLOCK	(1U << 0)	/* O_NONBLOCK of the open file */
+#define CKPT_TIMERFD_ABSTIME	(1U << 1)	/* set with TFD_TIMER_ABSTIME */
+#define CKPT_TIMERFD_CANCEL_ON_SET (1U << 2)	/* TFD_TIMER_CANCEL_ON_SET */
+#define CKPT_TIMERFD_CANCELED	(1U << 3)	/* its clock was set: read() says ECANCELED */
+
+struct ckpt_rec_timerfd {
+	struct ckpt_hdr h;		/* CKPT_REC_TIMERFD */
+	__u32 objref;			/* the open file */
+	__u32 flags;			/* CKPT_TIMERFD_* */
+	__s32 clockid;			/* CLOCK_MONOTONIC, _REALTIME, _BOOTTIME, or their _ALARM */
+	__u32 pad;
+	__s64 value_ns;
+	__s64 interval_ns;
+	__u64 ticks;
 };
 
 /*

@@ -1156,6 +1156,28 @@ static void build_bad_event_file(struct img *img, int i)
 	case 6:		/* a FILE of a signalfd no record made */
 		img_file(img, CKPT_FILE_SIGNALFD, 9, NULL);
 		break;
+	case 7 ... 11: {
+		struct ckpt_rec_timerfd tfd = {
+			.h.type = CKPT_REC_TIMERFD,
+			.h.len = sizeof(tfd),
+			.objref = 7,
+			.clockid = CLOCK_MONOTONIC,
+			.value_ns = 1000000000,
+		};
+
+		if (i == 7)
+			tfd.flags = 1U << 4;
+		else if (i == 8)
+			tfd.value_ns = -1;
+		else if (i == 9)
+			tfd.interval_ns = -5;
+		else if (i == 10)
+			tfd.clockid = CLOCK_PROCESS_CPUTIME_ID;
+		else		/* canceled, but not cancel-on-set */
+			tfd.flags = CKPT_TIMERFD_CANCELED;
+		img_raw_rec(img, &tfd, sizeof(tfd));
+		break;
+	}
 	}
 }
 
@@ -1169,6 +1191,11 @@ TEST_F(restart, event_file_records)
 		"object 5 is 0 or was defined before",
 		"no record before it made its file (kind 7, object 9)",
 		"no record before it made its file (kind 8, object 9)",
+		"timerfd 7: flags 0x10",
+		"time left -1 ns",
+		"interval -5 ns",
+		"timerfd 7: cannot make it (clock 2): error -22",
+		"timerfd 7: cannot make it (clock 1): error -22",
 	};
 	int i;
 
