@@ -293,6 +293,9 @@ static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
 #ifdef CONFIG_TIMERFD
 	&ckpt_timerfd_file_ops,
 #endif
+#ifdef CONFIG_EPOLL
+	&ckpt_epoll_file_ops,
+#endif
 	&ckpt_tty_file_ops,
 };
 
@@ -607,6 +610,7 @@ void rst_files_end(struct ckpt_ctx *ctx)
 	xa_destroy(&ctx->files);
 	rst_pipes_end(ctx);
 	rst_ptys_end(ctx);
+	rst_epolls_end(ctx);
 	rst_share_end(ctx);
 }
 

@@ -454,6 +454,16 @@ static const struct field f_timerfd[] = {
 	FLD(ckpt_rec_timerfd, interval_ns, K_VAL), FLD(ckpt_rec_timerfd, ticks, K_COUNT),
 };
 
+#define WATCH		sizeof(struct ckpt_epoll_watch)
+static const struct field f_epoll[] = {
+	FLD(ckpt_rec_epoll, objref, K_OBJREF), FLD(ckpt_rec_epoll, flags, K_FLAGS),
+	FLD(ckpt_rec_epoll, nr_watches, K_COUNT),
+	TAILFLD("watch.fd", ckpt_rec_epoll, ckpt_epoll_watch, fd, K_VAL, WATCH),
+	TAILFLD("watch.events", ckpt_rec_epoll, ckpt_epoll_watch, events, K_FLAGS, WATCH),
+	TAILFLD("watch.target", ckpt_rec_epoll, ckpt_epoll_watch, target, K_OBJREF, WATCH),
+	TAILFLD("watch.flags", ckpt_rec_epoll, ckpt_epoll_watch, flags, K_FLAGS, WATCH),
+};
+
 #define ACT_AT(f)	(offsetof(struct ckpt_rec_sighand, action) + offsetof(struct ckpt_sigaction, f))
 static const struct field f_sighand[] = {
 	{ "action.handler", ACT_AT(handler), 8, K_ADDR, sizeof(struct ckpt_sigaction), CKPT_NSIG },
@@ -502,7 +512,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_FILE, "FILE", f_file), RT(CKPT_REC_FS, "FS", f_fs),
 	RT(CKPT_REC_PIPE_DATA, "PIPE_DATA", f_pipe_data), RT(CKPT_REC_PTY, "PTY", f_pty),
 	RT(CKPT_REC_EVENTFD, "EVENTFD", f_eventfd), RT(CKPT_REC_SIGNALFD, "SIGNALFD", f_signalfd),
-	RT(CKPT_REC_TIMERFD, "TIMERFD", f_timerfd),
+	RT(CKPT_REC_TIMERFD, "TIMERFD", f_timerfd), RT(CKPT_REC_EPOLL, "EPOLL", f_epoll),
 	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
 };

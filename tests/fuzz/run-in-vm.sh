@@ -16,7 +16,8 @@
 # threads (threads), shared anonymous memory (shmtree), shared fd tables
 # and fs (sharetables), a pseudo-terminal of the tree's own with input in
 # both directions and a session on it (ptytree), eventfds and a signalfd
-# (eventfds), timerfds of every kind (timerfds), a shell pipeline with bytes in its pipe, and a
+# (eventfds), timerfds of every kind (timerfds), an epoll event loop
+# (eventloop), a shell pipeline with bytes in its pipe, and a
 # container (forktree as the init of a pid namespace).  A seed that
 # cannot be made is skipped, said so.
 #
@@ -134,6 +135,7 @@ seed sharetables "$BIN/glibc-static/sharetables"
 seed ptytree "$BIN/glibc-static/ptytree"
 seed eventfds "$BIN/glibc-static/eventfds"
 seed timerfds "$BIN/glibc-static/timerfds"
+seed eventloop "$BIN/glibc-static/eventloop"
 seed_pipeline
 seed_container
 

@@ -95,6 +95,9 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().signalfds.push_back(
 			At<ckpt_rec_signalfd>{rec.offset, load<ckpt_rec_signalfd>(rec.bytes)});
 		break;
+	case CKPT_REC_EPOLL:
+		current_task().epolls.push_back(At<EpollRecord>{rec.offset, parse_epoll_record(rec)});
+		break;
 	case CKPT_REC_TIMERFD:
 		current_task().timerfds.push_back(
 			At<ckpt_rec_timerfd>{rec.offset, load<ckpt_rec_timerfd>(rec.bytes)});

@@ -62,6 +62,7 @@ struct TaskContents {
 	std::vector<At<ckpt_rec_eventfd>> eventfds;
 	std::vector<At<ckpt_rec_signalfd>> signalfds;
 	std::vector<At<ckpt_rec_timerfd>> timerfds;
+	std::vector<At<EpollRecord>> epolls;
 	std::vector<ShmemContents> shmems;	   /* SHMEM records */
 	std::vector<At<ckpt_rec_share>> shares;	   /* SHARE records */
 	std::optional<At<ckpt_rec_sighand>> sighand;

@@ -84,6 +84,16 @@ PtyRecord parse_pty_record(const Record &rec)
 	return out;
 }
 
+EpollRecord parse_epoll_record(const Record &rec)
+{
+	EpollRecord out;
+	out.epoll = load<ckpt_rec_epoll>(rec.bytes);
+	for (std::uint32_t i = 0; i < out.epoll.nr_watches; i++)
+		out.watches.push_back(load<ckpt_epoll_watch>(
+			std::span(rec.bytes).subspan(sizeof(out.epoll) + i * sizeof(ckpt_epoll_watch))));
+	return out;
+}
+
 FsRecord parse_fs_record(const Record &rec)
 {
 	auto fs = load<ckpt_rec_fs>(rec.bytes);

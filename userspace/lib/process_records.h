@@ -56,6 +56,12 @@ struct PtyRecord {
 	std::string master_path;
 };
 PtyRecord parse_pty_record(const Record &rec);
+/* An EPOLL record: an epoll instance and its interest list. */
+struct EpollRecord {
+	ckpt_rec_epoll epoll{};
+	std::vector<ckpt_epoll_watch> watches;
+};
+EpollRecord parse_epoll_record(const Record &rec);
 struct FsRecord {
 	std::string cwd;
 	std::string root; /* empty: the checkpointer's root (no chroot) */

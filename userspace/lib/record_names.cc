@@ -95,6 +95,8 @@ std::string record_type_name(std::uint32_t type)
 		return "SIGNALFD";
 	case CKPT_REC_TIMERFD:
 		return "TIMERFD";
+	case CKPT_REC_EPOLL:
+		return "EPOLL";
 	case CKPT_REC_SIGHAND:
 		return "SIGHAND";
 	case CKPT_REC_SIGPENDING:
@@ -132,6 +134,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_EVENTFD:
 	case CKPT_REC_SIGNALFD:
 	case CKPT_REC_TIMERFD:
+	case CKPT_REC_EPOLL:
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
@@ -244,6 +247,8 @@ std::string file_kind_name(std::uint32_t kind)
 		return "signalfd";
 	case CKPT_FILE_TIMERFD:
 		return "timerfd";
+	case CKPT_FILE_EPOLL:
+		return "epoll";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}

@@ -70,6 +70,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_signalfd);
 	case CKPT_REC_TIMERFD:
 		return sizeof(ckpt_rec_timerfd);
+	case CKPT_REC_EPOLL:
+		return sizeof(ckpt_rec_epoll);
 	case CKPT_REC_SIGHAND:
 		return sizeof(ckpt_rec_sighand);
 	case CKPT_REC_SIGPENDING:
@@ -193,6 +195,11 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 		return VariablePart{fmt::format("path length {} and input {} + {}", r.path_len,
 						r.to_slave, r.to_master),
 				    bytes, sizeof(r)};
+	}
+	case CKPT_REC_EPOLL: {
+		auto r = load<ckpt_rec_epoll>(rec.bytes);
+		return VariablePart{fmt::format("watch count {}", r.nr_watches),
+				    std::uint64_t{r.nr_watches} * sizeof(ckpt_epoll_watch), sizeof(r)};
 	}
 	case CKPT_REC_FS: {
 		auto r = load<ckpt_rec_fs>(rec.bytes);

@@ -273,6 +273,21 @@ json task_json(const cr::TaskContents &t)
 					{"flags", tf.rec.flags},
 					{"flag_names", cr::timerfd_flags_names(tf.rec.flags)}});
 	j["timerfds"] = timerfds;
+	json epolls = json::array();
+	for (const cr::At<cr::EpollRecord> &e : t.epolls) {
+		json watches = json::array();
+		for (const ckpt_epoll_watch &w : e.rec.watches)
+			watches.push_back(json{{"fd", w.fd},
+					       {"target", w.target},
+					       {"events", w.events},
+					       {"data", w.data},
+					       {"ready", (w.flags & CKPT_EPOLL_WATCH_READY) != 0}});
+		epolls.push_back(json{{"offset", e.offset},
+				      {"objref", e.rec.epoll.objref},
+				      {"nonblock", (e.rec.epoll.flags & CKPT_EPOLL_NONBLOCK) != 0},
+				      {"watches", watches}});
+	}
+	j["epolls"] = epolls;
 	j["sighand"] = t.sighand ? sighand_json(*t.sighand) : json(nullptr);
 	return j;
 }

@@ -220,6 +220,18 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 				"eventfd obj {}: count {}{}{}", e.rec.objref, e.rec.count,
 				e.rec.flags & CKPT_EVENTFD_SEMAPHORE ? "  semaphore" : "",
 				e.rec.flags & CKPT_EVENTFD_NONBLOCK ? "  nonblock" : "");
+		for (const cr::At<cr::EpollRecord> &e : task.epolls) {
+			RecordNote &n = notes[e.offset];
+			n.text = fmt::format("epoll obj {}: {}{}", e.rec.epoll.objref,
+					     plural(e.rec.epoll.nr_watches, "watch", "watches"),
+					     e.rec.epoll.flags & CKPT_EPOLL_NONBLOCK ? "  nonblock"
+										     : "");
+			for (const ckpt_epoll_watch &w : e.rec.watches)
+				n.more.push_back(fmt::format(
+					"fd {} (obj {})  events {:#x}  data {:#x}{}", w.fd, w.target,
+					w.events, w.data,
+					w.flags & CKPT_EPOLL_WATCH_READY ? "  ready" : ""));
+		}
 		for (const cr::At<ckpt_rec_timerfd> &t : task.timerfds)
 			notes[t.offset].text = fmt::format(
 				"timerfd obj {}: clock {}  {} {} ns  interval {} ns  ticks {}  flags {}",

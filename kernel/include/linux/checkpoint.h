@@ -65,6 +65,8 @@ struct tty_struct;
  * @pipes:	restart: pipes by number (struct rst_pipe, fs/checkpoint_pipe.c)
  * @ptys:	restart, coordinator: pseudo-terminals by number (struct
  *		rst_pty, drivers/tty/checkpoint_pty.c)
+ * @epolls:	restart: the interest lists of the epolls the caller's
+ *		process made, until its descriptors are restored
  * @shared_creds: restart, coordinator: credentials tasks share, by objref
  * @tables:	restart, coordinator: descriptor tables and fs information
  *		processes share, by objref, referenced (fs/checkpoint_share.c)
@@ -127,6 +129,7 @@ struct ckpt_ctx {
 	struct xarray files;
 	struct xarray pipes;
 	struct xarray ptys;
+	struct rst_epoll *epolls;
 	struct xarray shared_creds;
 	struct xarray tables;
 	bool committed;
@@ -231,6 +234,7 @@ void rst_stop_commit(struct ckpt_ctx *ctx);
 /* kernel/checkpoint/objhash.c */
 int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, pid_t pid, int fd,
 		 u32 *ref);
+int ckpt_obj_file_ref(struct ckpt_ctx *ctx, struct file *file, u32 *ref);
 int ckpt_obj_mapped(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
 		    unsigned long addr);
 int ckpt_obj_shmem(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
@@ -359,6 +363,29 @@ int rst_eventfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 static inline int rst_eventfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
 	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no eventfd");
+}
+#endif
+
+/* fs/checkpoint_epoll.c */
+struct rst_epoll;
+#ifdef CONFIG_EPOLL
+extern const struct ckpt_file_ops ckpt_epoll_file_ops;
+int rst_epoll(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_epoll_watches(struct ckpt_ctx *ctx);
+void rst_epolls_end(struct ckpt_ctx *ctx);
+#else
+static inline int rst_epoll(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no epoll");
+}
+
+static inline int rst_epoll_watches(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline void rst_epolls_end(struct ckpt_ctx *ctx)
+{
 }
 #endif
 

@@ -103,6 +103,8 @@ static struct ckpt_obj *ckpt_obj_get(struct ckpt_ctx *ctx, struct file *file,
 
 	if (!obj)
 		return NULL;
+	/* new to the tree's holders, even if an epoll's watch numbered it */
+	*new = !obj->users;
 	if (*new) {
 		obj->pid = pid;
 		obj->fd = fd;
@@ -132,6 +134,28 @@ int ckpt_obj_ref(struct ckpt_ctx *ctx, struct file *file, pid_t pid, int fd,
 		return -ENOMEM;
 	*ref = obj->ref;
 	return new;
+}
+
+/**
+ * ckpt_obj_file_ref - the objref of an open file, not counting a user
+ * @ctx: the checkpoint
+ * @file: the file, which something the tree holds refers to without a
+ *	  reference of its own (an epoll's watch)
+ * @ref: set to its objref
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ckpt_obj_file_ref(struct ckpt_ctx *ctx, struct file *file, u32 *ref)
+{
+	bool new;
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, CKPT_OBJ_FILE, file, &new);
+
+	if (!obj)
+		return -ENOMEM;
+	if (new)
+		obj->fd = -1;
+	*ref = obj->ref;
+	return 0;
 }
 
 /**

@@ -133,6 +133,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_EVENTFD, 0, RST_SEEN_TASK },
 		{ CKPT_REC_SIGNALFD, 0, RST_SEEN_TASK },
 		{ CKPT_REC_TIMERFD, 0, RST_SEEN_TASK },
+		{ CKPT_REC_EPOLL, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
 		{ CKPT_REC_SHARE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_SIGHAND, RST_SEEN_SIGHAND, RST_SEEN_TASK },
@@ -172,6 +173,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_EVENTFD:
 	case CKPT_REC_SIGNALFD:
 	case CKPT_REC_TIMERFD:
+	case CKPT_REC_EPOLL:
 	case CKPT_REC_ITIMERS:
 		return true;
 	}
@@ -233,6 +235,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_signalfd(ctx, h);
 	case CKPT_REC_TIMERFD:
 		return rst_timerfd(ctx, h);
+	case CKPT_REC_EPOLL:
+		return rst_epoll(ctx, h);
 	case CKPT_REC_SIGHAND:
 		return rst_sighand(ctx, h);
 	case CKPT_REC_SIGPENDING:
@@ -380,6 +384,9 @@ int rst_read_task(struct ckpt_ctx *ctx)
 		ret = ckpt_err(ctx, -EINVAL,
 			       "offset %lld: no TASK record for pid %d",
 			       ctx->rec_pos, ctx->ids.pid);
+	/* every descriptor of the process is back: its epolls' watches */
+	if (!ret)
+		ret = rst_epoll_watches(ctx);
 	if (!ret)
 		ret = rst_check_complete(ctx);
 	return ret;
@@ -426,6 +433,8 @@ static long rst_self(struct ckpt_ctx *ctx)
 {
 	int ret = rst_read_section(ctx, true);
 
+	if (!ret)
+		ret = rst_epoll_watches(ctx);
 	if (!ret)
 		ret = rst_check_complete(ctx);
 	if (!ret)

@@ -25,6 +25,7 @@
  *   owner       DIR/owned open with F_SETOWN to itself (no O_ASYNC)
  *   pty         a pseudo-terminal of its own whose slave was never opened
  *   timerslack  a timer slack of its own (PR_SET_TIMERSLACK)
+ *   stalewatch  an epoll watch whose descriptor was closed
  *   ioprio      an I/O priority (ioprio_set)
  *
  * For clonefiles and clonefs, DIR/outsider holds the grandchild's pid;
@@ -34,6 +35,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -159,6 +161,18 @@ static int hold_owner(void)
 	       -1 : 0;
 }
 
+/* An epoll watch whose descriptor was closed: the file lives on (dup) */
+static int hold_stale_watch(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep = epoll_create1(0), p[2];
+
+	if (ep < 0 || pipe(p) || epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) ||
+	    dup(p[0]) < 0)
+		return -1;
+	return close(p[0]);
+}
+
 /* A pseudo-terminal of its own whose slave nobody opened yet */
 static int hold_pty(void)
 {
@@ -241,6 +255,8 @@ static int hold(const char *kind)
 		return hold_owner();
 	if (!strcmp(kind, "pty"))
 		return hold_pty();
+	if (!strcmp(kind, "stalewatch"))
+		return hold_stale_watch();
 	if (!strcmp(kind, "timerslack"))
 		return prctl(PR_SET_TIMERSLACK, 1000000UL, 0, 0, 0);
 	/* IOPRIO_WHO_PROCESS, the best-effort class, level 3 */

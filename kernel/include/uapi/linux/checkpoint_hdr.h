@@ -117,6 +117,7 @@ struct ckpt_hdr {
 #define CKPT_REC_EVENTFD	0x0404	/* struct ckpt_rec_eventfd (1.3) */
 #define CKPT_REC_SIGNALFD	0x0405	/* struct ckpt_rec_signalfd (1.3) */
 #define CKPT_REC_TIMERFD	0x0406	/* struct ckpt_rec_timerfd (1.3) */
+#define CKPT_REC_EPOLL		0x0407	/* struct ckpt_rec_epoll + watches (1.3) */
 
 /* 0x0500-0x05ff: signals */
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
@@ -467,6 +468,7 @@ struct ckpt_rec_shmem {
 #define CKPT_FILE_EVENTFD	7	/* an eventfd (1.3) */
 #define CKPT_FILE_SIGNALFD	8	/* a signalfd (1.3) */
 #define CKPT_FILE_TIMERFD	9	/* a timerfd (1.3) */
+#define CKPT_FILE_EPOLL		10	/* an epoll instance (1.3) */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -607,6 +609,41 @@ struct ckpt_rec_timerfd {
 	__s64 value_ns;
 	__s64 interval_ns;
 	__u64 ticks;
+};
+
+/*
+ * An epoll instance, right before the FILE record that first names it
+ * (format 1.3), with its interest list: each watch names the descriptor
+ * it was added with, in the table of the process this record belongs to
+ * (which holds that descriptor on that file: a watch whose descriptor was
+ * closed is refused), and the watched open file's objref.  Restart makes
+ * the epoll under its objref, and adds the watches once every descriptor
+ * of the process is restored, as epoll_ctl(EPOLL_CTL_ADD) would: what is
+ * ready is reported, except an edge-triggered watch that was not on the
+ * ready list (its event was taken already: it is not reported twice).
+ */
+#define CKPT_EPOLL_NONBLOCK	(1U << 0)	/* O_NONBLOCK of the open file */
+
+/* The largest interest list restart() takes in one record. */
+#define CKPT_EPOLL_WATCHES_MAX	65536
+
+#define CKPT_EPOLL_WATCH_READY	(1U << 0)	/* on the ready list at checkpoint time */
+
+struct ckpt_epoll_watch {
+	__s32 fd;			/* the watched descriptor */
+	__u32 events;			/* EPOLL* events and flags (a fired EPOLLONESHOT: flags only) */
+	__u64 data;			/* the user's data */
+	__u32 target;			/* objref of the watched open file */
+	__u32 flags;			/* CKPT_EPOLL_WATCH_* */
+};
+
+struct ckpt_rec_epoll {
+	struct ckpt_hdr h;		/* CKPT_REC_EPOLL */
+	__u32 objref;			/* the open file */
+	__u32 flags;			/* CKPT_EPOLL_* */
+	__u32 nr_watches;
+	__u32 pad;
+	/* followed by nr_watches struct ckpt_epoll_watch */
 };
 
 /*

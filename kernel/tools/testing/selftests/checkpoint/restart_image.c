@@ -19,6 +19,8 @@
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <sys/epoll.h>
+#include <time.h>
 
 #include "ckpt_helpers.h"
 
@@ -1178,6 +1180,35 @@ static void build_bad_event_file(struct img *img, int i)
 		img_raw_rec(img, &tfd, sizeof(tfd));
 		break;
 	}
+	case 12 ... 17: {
+		struct {
+			struct ckpt_rec_epoll e;
+			struct ckpt_epoll_watch w;
+		} ep = {
+			.e.h.type = CKPT_REC_EPOLL,
+			.e.h.len = sizeof(ep),
+			.e.objref = 8,
+			.e.nr_watches = 1,
+			.w = { .fd = 50, .events = EPOLLIN, .target = 9 },
+		};
+
+		if (i == 12)
+			ep.e.flags = 1U << 1;
+		else if (i == 13)
+			ep.e.nr_watches = CKPT_EPOLL_WATCHES_MAX + 1;
+		else if (i == 14)	/* a watch announced, not there */
+			ep.e.h.len = sizeof(ep.e);
+		else if (i == 16)
+			ep.w.flags = 1U << 1;
+		else if (i == 17) {	/* an epoll that watches itself */
+			ep.w.fd = 3;
+			ep.w.target = 8;
+		}
+		img_raw_rec(img, &ep, ep.e.h.len);
+		if (i == 17)
+			img_file(img, CKPT_FILE_EPOLL, 8, NULL);
+		break;
+	}
 	}
 }
 
@@ -1196,6 +1227,12 @@ TEST_F(restart, event_file_records)
 		"interval -5 ns",
 		"timerfd 7: cannot make it (clock 2): error -22",
 		"timerfd 7: cannot make it (clock 1): error -22",
+		"epoll 8: flags 0x2, 1 watches",
+		"epoll 8: flags 0x0, 65537 watches",
+		"runs past the end of the record",
+		"epoll 8 watches fd 50, which is not the restored object 9",
+		"epoll 8: watch of fd 50: unknown flags 0x2",
+		"epoll 8: cannot watch fd 3 (events 0x1): error -22",
 	};
 	int i;
 

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart of epoll instances.
+ *
+ * An epoll is saved once, in an EPOLL record right before the FILE record
+ * that first names it, with its interest list: for each watch, the
+ * descriptor it was added with, its events and flags, its data and the
+ * objref of the watched open file.  Every watch must be on a descriptor
+ * that the process writing the record still holds on that same file; a
+ * watch that outlived its descriptor (closed, or dup2()ed over) is
+ * refused by name.  The watched files are saved by their own FILE
+ * records, as any other.
+ *
+ * Restart makes an empty epoll under the file's objref and keeps the
+ * interest list until every descriptor of the process is restored; it
+ * then adds each watch as epoll_ctl(EPOLL_CTL_ADD) does, which polls the
+ * file: what is ready is reported again, but an edge-triggered watch that
+ * was not on the ready list at checkpoint time is taken off it (the edge
+ * was consumed: not reported twice; one that was pending is reported
+ * once), and an EPOLLONESHOT watch that fired stays disarmed.
+ */
+#include <linux/checkpoint.h>
+#include <linux/fcntl.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+/* after fs.h and uaccess.h, which it uses */
+#include <linux/eventpoll.h>
+
+/* An epoll's interest list, until the process's descriptors are back. */
+struct rst_epoll {
+	struct rst_epoll *next;
+	struct file *file;		/* referenced */
+	u32 objref;
+	u32 nr;
+	struct ckpt_epoll_watch watch[];
+};
+
+/* The interest list of an epoll, as ckpt_epoll_watch() collects it. */
+struct ckpt_epoll_list {
+	struct ckpt_ctx *ctx;
+	const struct ckpt_fd *f;
+	struct ckpt_epoll_watch *watch;
+	u32 nr, max;
+	int stale_fd;		/* a watch whose descriptor is gone, or -1 */
+};
+
+static bool ckpt_is_epoll(struct ckpt_ctx *ctx, struct file *file)
+{
+	return !ep_ckpt_watches(file, NULL, NULL);
+}
+
+static int ckpt_epoll_watch(void *arg, struct file *target, int fd,
+			    __poll_t events, u64 data, bool ready)
+{
+	struct ckpt_epoll_list *l = arg;
+	struct ckpt_epoll_watch *w;
+	struct file *held;
+	int ret;
+
+	/* (the epoll's mutex is held: what goes wrong is logged after) */
+	held = fget_task(l->f->task, fd);
+	if (held)
+		fput(held);
+	if (held != target) {
+		l->stale_fd = fd;
+		return -EOPNOTSUPP;
+	}
+	if (l->nr == l->max) {
+		if (l->max == CKPT_EPOLL_WATCHES_MAX)
+			return -E2BIG;
+		l->max = min(2 * l->max + 16, CKPT_EPOLL_WATCHES_MAX);
+		w = kvrealloc(l->watch, l->max * sizeof(*w), GFP_KERNEL);
+		if (!w)
+			return -ENOMEM;
+		l->watch = w;
+	}
+	w = &l->watch[l->nr++];
+	*w = (struct ckpt_epoll_watch) {
+		.fd = fd,
+		.events = (__force u32)events,
+		.data = data,
+		.flags = ready ? CKPT_EPOLL_WATCH_READY : 0,
+	};
+	ret = ckpt_obj_file_ref(l->ctx, target, &w->target);
+	return ret;
+}
+
+static int ckpt_epoll_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
+				 struct ckpt_rec_file *file_rec)
+{
+	struct ckpt_rec_epoll rec = { .objref = file_rec->objref };
+	struct ckpt_epoll_list l = { .ctx = ctx, .f = f, .stale_fd = -1 };
+	int ret;
+
+	if (!f->new_file)
+		return 0;
+	ret = ep_ckpt_watches(f->file, ckpt_epoll_watch, &l);
+	if (ret == -EOPNOTSUPP)
+		ckpt_err(ctx, ret,
+			 "pid %d fd %u (%s): a watch on fd %d, which no longer refers to the watched file (closed or replaced), is not supported yet",
+			 f->pid, f->fd, f->path, l.stale_fd);
+	else if (ret == -E2BIG)
+		ret = ckpt_err(ctx, -EOPNOTSUPP,
+			       "pid %d fd %u (%s): more than %u watches are not supported",
+			       f->pid, f->fd, f->path, CKPT_EPOLL_WATCHES_MAX);
+	if (!ret) {
+		rec.nr_watches = l.nr;
+		if (f->file->f_flags & O_NONBLOCK)
+			rec.flags |= CKPT_EPOLL_NONBLOCK;
+		ret = ckpt_write_record(ctx, CKPT_REC_EPOLL, &rec.h,
+					sizeof(rec), l.watch,
+					l.nr * sizeof(*l.watch));
+	}
+	kvfree(l.watch);
+	return ret;
+}
+
+const struct ckpt_file_ops ckpt_epoll_file_ops = {
+	.kind = CKPT_FILE_EPOLL,
+	.numbered = true,
+	.is = ckpt_is_epoll,
+	.checkpoint = ckpt_epoll_checkpoint,
+	.restart = rst_file_missing,
+};
+
+/**
+ * rst_epoll - make the epoll of an EPOLL record, keep its interest list
+ * @ctx: the restart
+ * @h: header of a CKPT_REC_EPOLL record
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_epoll(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	struct ckpt_rec_epoll rec = { .h = *h };
+	struct rst_epoll *ep;
+	struct file *file;
+	int ret;
+
+	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
+	if (ret)
+		return ret;
+	if ((rec.flags & ~CKPT_EPOLL_NONBLOCK) ||
+	    rec.nr_watches > CKPT_EPOLL_WATCHES_MAX)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: epoll %u: flags %#x, %u watches",
+				ctx->rec_pos, rec.objref, rec.flags,
+				rec.nr_watches);
+	ep = kvzalloc(struct_size(ep, watch, rec.nr_watches), GFP_KERNEL);
+	if (!ep)
+		return -ENOMEM;
+	ep->objref = rec.objref;
+	ep->nr = rec.nr_watches;
+	ret = ckpt_read_bytes(ctx, ep->watch, ep->nr * sizeof(*ep->watch));
+	if (ret)
+		goto out;
+	file = ep_ckpt_file();
+	if (IS_ERR(file)) {
+		ret = ckpt_err(ctx, PTR_ERR(file),
+			       "epoll %u: cannot make it: error %ld",
+			       rec.objref, PTR_ERR(file));
+		goto out;
+	}
+	if (rec.flags & CKPT_EPOLL_NONBLOCK)
+		file->f_flags |= O_NONBLOCK;
+	ep->file = get_file(file);
+	ret = rst_new_file(ctx, rec.objref, file);
+	if (ret) {
+		fput(ep->file);
+		goto out;
+	}
+	ep->next = ctx->epolls;
+	ctx->epolls = ep;
+	return 0;
+out:
+	kvfree(ep);
+	return ret;
+}
+
+/* Add watch @w of @ep through @epfd, the epoll's temporary descriptor. */
+static int rst_epoll_add(struct ckpt_ctx *ctx, struct rst_epoll *ep, int epfd,
+			 const struct ckpt_epoll_watch *w)
+{
+	struct xarray *files = &(ctx->coord ?: ctx)->files;
+	struct epoll_event ev = { .events = w->events, .data = w->data };
+	struct file *held = w->fd >= 0 ? fget(w->fd) : NULL;
+	int ret = 0;
+
+	if (w->flags & ~CKPT_EPOLL_WATCH_READY)
+		ret = ckpt_err(ctx, -EINVAL,
+			       "epoll %u: watch of fd %d: unknown flags %#x",
+			       ep->objref, w->fd, w->flags);
+	else if (!held || !w->target || held != xa_load(files, w->target) ||
+	    xa_get_mark(files, w->target, RST_MARK_SHMEM))
+		ret = ckpt_err(ctx, -EINVAL,
+			       "epoll %u watches fd %d, which is not the restored object %u",
+			       ep->objref, w->fd, w->target);
+	if (held)
+		fput(held);
+	if (ret)
+		return ret;
+	ret = do_epoll_ctl(epfd, EPOLL_CTL_ADD, w->fd, &ev, false);
+	if (ret)
+		return ckpt_err(ctx, ret,
+				"epoll %u: cannot watch fd %d (events %#x): error %d",
+				ep->objref, w->fd, w->events, ret);
+	/* an edge-triggered event taken before is not reported again */
+	if ((w->events & EPOLLET) && !(w->flags & CKPT_EPOLL_WATCH_READY))
+		ret = ep_ckpt_unready(ep->file, held, w->fd);
+	return ret;
+}
+
+/**
+ * rst_epoll_watches - add the watches of the epolls the process restored
+ * @ctx: the restart of a process whose descriptors are all restored
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_epoll_watches(struct ckpt_ctx *ctx)
+{
+	struct rst_epoll *ep;
+	int epfd, ret = 0;
+	u32 i;
+
+	for (ep = ctx->epolls; ep && !ret; ep = ep->next) {
+		/* epoll_ctl() takes descriptors: one for the epoll, briefly */
+		epfd = get_unused_fd_flags(O_CLOEXEC);
+		if (epfd < 0)
+			return ckpt_err(ctx, epfd,
+					"epoll %u: no descriptor free to add its watches",
+					ep->objref);
+		fd_install(epfd, get_file(ep->file));
+		for (i = 0; i < ep->nr && !ret; i++)
+			ret = rst_epoll_add(ctx, ep, epfd, &ep->watch[i]);
+		close_fd(epfd);
+	}
+	return ret;
+}
+
+/**
+ * rst_epolls_end - forget the interest lists kept
+ * @ctx: the restart
+ */
+void rst_epolls_end(struct ckpt_ctx *ctx)
+{
+	struct rst_epoll *ep;
+
+	while ((ep = ctx->epolls)) {
+		ctx->epolls = ep->next;
+		fput(ep->file);
+		kvfree(ep);
+	}
+}
