@@ -8,8 +8,8 @@
  * its path, looked up again at checkpoint time, leads to that same file:
  * a deleted file, a memfd, the file behind a shared anonymous mapping
  * or one hidden under another mount could not be reopened.  State the
- * image does not carry (file locks, leases, an F_SETOWN owner, O_ASYNC)
- * is refused too.  A terminal outside the tree is replaced by the
+ * image does not carry (leases, an F_SETOWN owner, O_ASYNC) is refused
+ * too; file locks are saved (checkpoint_locks.c).  A terminal outside the tree is replaced by the
  * restarting caller's own standard stream of the same number (stderr
  * for higher numbers), the way a shell attaches a job to its terminal.
  *
@@ -94,11 +94,12 @@ const char *ckpt_unreachable_why(struct file *file)
 }
 
 /*
- * A lock of @file's inode that the image would lose: a POSIX record
- * lock of @files (the task's table owns those), an OFD or flock() lock
- * or a lease of @file itself.
+ * A lock of @file's inode that the image would lose: a lease of @file;
+ * unless @locks_saved, a POSIX record lock of @files (the task's table
+ * owns those) or an OFD or flock() lock of @file.
  */
-static const char *ckpt_file_locked(struct file *file, struct files_struct *files)
+static const char *ckpt_file_locked(struct file *file, struct files_struct *files,
+				    bool locks_saved)
 {
 	struct file_lock_context *flctx = locks_inode_context(file_inode(file));
 	struct file_lock_core *flc;
@@ -108,6 +109,8 @@ static const char *ckpt_file_locked(struct file *file, struct files_struct *file
 		return NULL;
 	spin_lock(&flctx->flc_lock);
 	list_for_each_entry(flc, &flctx->flc_posix, flc_list) {
+		if (locks_saved)
+			break;
 		if (flc->flc_owner == files || flc->flc_file == file) {
 			what = (flc->flc_flags & FL_OFDLCK) ?
 			       "an open file description (OFD) lock" :
@@ -116,7 +119,7 @@ static const char *ckpt_file_locked(struct file *file, struct files_struct *file
 		}
 	}
 	list_for_each_entry(flc, &flctx->flc_flock, flc_list) {
-		if (!what && flc->flc_file == file)
+		if (!what && !locks_saved && flc->flc_file == file)
 			what = "a flock() lock";
 	}
 	list_for_each_entry(flc, &flctx->flc_lease, flc_list) {
@@ -127,17 +130,25 @@ static const char *ckpt_file_locked(struct file *file, struct files_struct *file
 	return what;
 }
 
-/* State of @file that the image does not carry, or NULL. */
+/*
+ * State of @file that the image does not carry, or NULL.  Its locks are
+ * saved (FILE_LOCK records) when @numbered: restart has the same file.
+ */
 static const char *ckpt_file_state_unsupported(struct file *file,
-					       struct files_struct *files)
+					       struct files_struct *files,
+					       bool numbered)
 {
 	struct fown_struct *owner = file_f_owner(file);
+	/* first: a lease sets O_ASYNC and an owner too */
+	const char *what = ckpt_file_locked(file, files, numbered);
 
+	if (what)
+		return what;
 	if (file->f_flags & FASYNC)
 		return "signal-driven I/O (O_ASYNC)";
 	if (owner && (owner->pid || owner->signum))
 		return "an owner for I/O signals (F_SETOWN, F_SETSIG)";
-	return ckpt_file_locked(file, files);
+	return NULL;
 }
 
 /* A regular file, directory or memory device: by path. */
@@ -281,6 +292,7 @@ static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
 	&ckpt_dir_file_ops,
 	&ckpt_chr_file_ops,
 	&ckpt_pipe_file_ops,
+	&ckpt_fifo_file_ops,
 #ifdef CONFIG_UNIX98_PTYS
 	&ckpt_pty_file_ops,
 #endif
@@ -341,7 +353,8 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 				ckpt_file_kind_name(inode->i_mode));
 	task_lock(f->task);
 	what = f->task->files ?
-	       ckpt_file_state_unsupported(f->file, f->task->files) : NULL;
+	       ckpt_file_state_unsupported(f->file, f->task->files,
+					   ops->numbered) : NULL;
 	task_unlock(f->task);
 	if (what)
 		return ckpt_err(ctx, -EOPNOTSUPP,
@@ -371,6 +384,8 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 				f->path, rec.path_len);
 	if (!ret && f->data)
 		ret = ops->write_data(ctx, f, &rec);
+	if (!ret && ops->numbered)
+		ret = ckpt_write_file_locks(ctx, f, rec.objref);
 	return ret;
 }
 

@@ -17,7 +17,12 @@
  * until a descriptor of the image wants it; an end that no descriptor
  * wants is closed once the restart ends, as it was closed before.  Any
  * further open file of the pipe is opened again on it, as /proc does.
- * Named FIFOs, packet-mode pipes and notification pipes are refused.
+ * A named FIFO is a pipe too, reached by a path: its open files are
+ * reopened by path on the same FIFO, which restart keeps open for reading
+ * and writing meanwhile (so that no open waits for the other end), its
+ * bytes saved as a pipe's.  Nothing outside the tree may have it open,
+ * even in a subtree checkpoint: restart could not share it again.  An
+ * unlinked FIFO, packet-mode pipes and notification pipes are refused.
  */
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
@@ -122,7 +127,8 @@ static int ckpt_pipe_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 
 	if (!ret)
 		ret = ckpt_obj_pipe(ctx, get_pipe_info(f->file, false),
-				    f->file->f_mode, f->new_file, &rec->pipe);
+				    f->file->f_mode, f->new_file, false,
+				    &rec->pipe);
 	if (ret < 0)
 		return ret;
 	f->data = ret;
@@ -322,3 +328,135 @@ void rst_pipes_end(struct ckpt_ctx *ctx)
 	}
 	xa_destroy(&ctx->pipes);
 }
+
+/* Is @file a named FIFO (a pipe reached by a path)? */
+static bool ckpt_is_fifo(struct ckpt_ctx *ctx, struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return S_ISFIFO(inode->i_mode) && inode->i_sb->s_magic != PIPEFS_MAGIC;
+}
+
+static int ckpt_fifo_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
+				struct ckpt_rec_file *rec)
+{
+	int ret;
+
+	if (!ckpt_path_reopens(f->file, f->path))
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u (%s): %s",
+				f->pid, f->fd, f->path,
+				ckpt_unreachable_why(f->file));
+	ret = ckpt_check_pipe(ctx, f->file, f->pid, f->fd);
+	if (!ret)
+		ret = ckpt_obj_pipe(ctx, get_pipe_info(f->file, false),
+				    f->file->f_mode, f->new_file, true,
+				    &rec->pipe);
+	if (ret < 0)
+		return ret;
+	f->data = ret;
+	return 0;
+}
+
+/*
+ * Open the FIFO at @path for restart to keep, as pipe @id: it must be
+ * a FIFO that no one else has open and that holds nothing, or the image's
+ * bytes would mix with others'.
+ */
+static struct rst_pipe *rst_fifo_keep(struct ckpt_ctx *ctx, u32 id,
+				      const char *path)
+{
+	struct xarray *pipes = &(ctx->coord ?: ctx)->pipes;
+	struct pipe_inode_info *pipe;
+	struct rst_pipe *p;
+	struct file *keep;
+	bool alone;
+	int ret;
+
+	keep = filp_open(path, O_RDWR | O_NONBLOCK, 0);
+	if (IS_ERR(keep)) {
+		ckpt_err(ctx, PTR_ERR(keep), "cannot open the FIFO %s: error %ld",
+			 path, PTR_ERR(keep));
+		return ERR_CAST(keep);
+	}
+	pipe = get_pipe_info(keep, false);
+	if (!pipe || !ckpt_is_fifo(ctx, keep)) {
+		fput(keep);
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "%s is not a FIFO", path));
+	}
+	pipe_lock(pipe);
+	alone = pipe->readers == 1 && pipe->writers == 1 &&
+		pipe_empty(pipe->head, pipe->tail);
+	pipe_unlock(pipe);
+	if (!alone) {
+		fput(keep);
+		return ERR_PTR(ckpt_err(ctx, -EBUSY,
+					"the FIFO %s is open outside the restart, or holds bytes",
+					path));
+	}
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	ret = p ? 0 : -ENOMEM;
+	if (p) {
+		p->end[0] = keep;
+		p->end[1] = get_file(keep);
+		p->taken[0] = p->taken[1] = true;
+		ret = xa_insert(pipes, id, p, GFP_KERNEL);
+	}
+	if (ret) {
+		if (p)
+			fput(keep);
+		fput(keep);
+		kfree(p);
+		return ERR_PTR(ret);
+	}
+	return p;
+}
+
+/* An open file of a named FIFO: opened again by its path. */
+static struct file *rst_fifo_open(struct ckpt_ctx *ctx,
+				  const struct ckpt_rec_file *rec,
+				  const char *path)
+{
+	const int known = O_ACCMODE | O_NONBLOCK | O_APPEND | O_LARGEFILE |
+			  O_NOATIME | O_CLOEXEC;
+	struct rst_pipe *p;
+	struct file *file;
+
+	if (!rec->pipe || (rec->f_flags & ~known) ||
+	    (rec->f_flags & O_ACCMODE) == O_ACCMODE)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"fd %d: bad FIFO end (pipe %u, flags %#x)",
+					rec->fd, rec->pipe, rec->f_flags));
+	p = rst_pipe(ctx, rec->pipe, false) ?: rst_fifo_keep(ctx, rec->pipe, path);
+	if (IS_ERR(p))
+		return ERR_CAST(p);
+	/* restart holds both ends: no open waits */
+	file = filp_open(path, (rec->f_flags & ~O_CLOEXEC) | O_NONBLOCK, 0);
+	if (IS_ERR(file)) {
+		ckpt_err(ctx, PTR_ERR(file), "fd %d: cannot open the FIFO %s: error %ld",
+			 rec->fd, path, PTR_ERR(file));
+		return file;
+	}
+	if (file_inode(file) != file_inode(p->end[0])) {
+		fput(file);
+		return ERR_PTR(ckpt_err(ctx, -EINVAL,
+					"fd %d: %s is not the FIFO of pipe %u",
+					rec->fd, path, rec->pipe));
+	}
+	if (!(rec->f_flags & O_NONBLOCK)) {
+		spin_lock(&file->f_lock);
+		file->f_flags &= ~O_NONBLOCK;
+		spin_unlock(&file->f_lock);
+	}
+	return file;
+}
+
+const struct ckpt_file_ops ckpt_fifo_file_ops = {
+	.kind = CKPT_FILE_FIFO,
+	.by_path = true,
+	.numbered = true,
+	.object = true,
+	.is = ckpt_is_fifo,
+	.checkpoint = ckpt_fifo_checkpoint,
+	.write_data = ckpt_write_pipe_data,
+	.restart = rst_fifo_open,
+};

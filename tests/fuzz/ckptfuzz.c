@@ -454,6 +454,12 @@ static const struct field f_timerfd[] = {
 	FLD(ckpt_rec_timerfd, interval_ns, K_VAL), FLD(ckpt_rec_timerfd, ticks, K_COUNT),
 };
 
+static const struct field f_file_lock[] = {
+	FLD(ckpt_rec_file_lock, objref, K_OBJREF), FLD(ckpt_rec_file_lock, fd, K_VAL),
+	FLD(ckpt_rec_file_lock, kind, K_ENUM), FLD(ckpt_rec_file_lock, type, K_ENUM),
+	FLD(ckpt_rec_file_lock, start, K_LEN), FLD(ckpt_rec_file_lock, end, K_LEN),
+};
+
 #define WATCH		sizeof(struct ckpt_epoll_watch)
 static const struct field f_epoll[] = {
 	FLD(ckpt_rec_epoll, objref, K_OBJREF), FLD(ckpt_rec_epoll, flags, K_FLAGS),
@@ -513,6 +519,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_PIPE_DATA, "PIPE_DATA", f_pipe_data), RT(CKPT_REC_PTY, "PTY", f_pty),
 	RT(CKPT_REC_EVENTFD, "EVENTFD", f_eventfd), RT(CKPT_REC_SIGNALFD, "SIGNALFD", f_signalfd),
 	RT(CKPT_REC_TIMERFD, "TIMERFD", f_timerfd), RT(CKPT_REC_EPOLL, "EPOLL", f_epoll),
+	RT(CKPT_REC_FILE_LOCK, "FILE_LOCK", f_file_lock),
 	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
 };

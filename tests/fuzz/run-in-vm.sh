@@ -17,7 +17,7 @@
 # and fs (sharetables), a pseudo-terminal of the tree's own with input in
 # both directions and a session on it (ptytree), eventfds and a signalfd
 # (eventfds), timerfds of every kind (timerfds), an epoll event loop
-# (eventloop), a shell pipeline with bytes in its pipe, and a
+# (eventloop), POSIX, OFD and flock() locks (locks), a shell pipeline with bytes in its pipe, and a
 # container (forktree as the init of a pid namespace).  A seed that
 # cannot be made is skipped, said so.
 #
@@ -136,6 +136,7 @@ seed ptytree "$BIN/glibc-static/ptytree"
 seed eventfds "$BIN/glibc-static/eventfds"
 seed timerfds "$BIN/glibc-static/timerfds"
 seed eventloop "$BIN/glibc-static/eventloop"
+seed locks "$BIN/glibc-static/locks"
 seed_pipeline
 seed_container
 

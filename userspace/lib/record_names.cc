@@ -97,6 +97,8 @@ std::string record_type_name(std::uint32_t type)
 		return "TIMERFD";
 	case CKPT_REC_EPOLL:
 		return "EPOLL";
+	case CKPT_REC_FILE_LOCK:
+		return "FILE_LOCK";
 	case CKPT_REC_SIGHAND:
 		return "SIGHAND";
 	case CKPT_REC_SIGPENDING:
@@ -135,6 +137,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_SIGNALFD:
 	case CKPT_REC_TIMERFD:
 	case CKPT_REC_EPOLL:
+	case CKPT_REC_FILE_LOCK:
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
@@ -249,6 +252,8 @@ std::string file_kind_name(std::uint32_t kind)
 		return "timerfd";
 	case CKPT_FILE_EPOLL:
 		return "epoll";
+	case CKPT_FILE_FIFO:
+		return "fifo";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}

@@ -72,6 +72,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_timerfd);
 	case CKPT_REC_EPOLL:
 		return sizeof(ckpt_rec_epoll);
+	case CKPT_REC_FILE_LOCK:
+		return sizeof(ckpt_rec_file_lock);
 	case CKPT_REC_SIGHAND:
 		return sizeof(ckpt_rec_sighand);
 	case CKPT_REC_SIGPENDING:

@@ -288,6 +288,16 @@ json task_json(const cr::TaskContents &t)
 				      {"watches", watches}});
 	}
 	j["epolls"] = epolls;
+	json locks = json::array();
+	for (const cr::At<ckpt_rec_file_lock> &l : t.locks)
+		locks.push_back(json{{"offset", l.offset},
+				     {"objref", l.rec.objref},
+				     {"fd", l.rec.fd},
+				     {"kind", l.rec.kind},
+				     {"type", l.rec.type},
+				     {"start", l.rec.start},
+				     {"end", l.rec.end}});
+	j["locks"] = locks;
 	j["sighand"] = t.sighand ? sighand_json(*t.sighand) : json(nullptr);
 	return j;
 }

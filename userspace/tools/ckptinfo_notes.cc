@@ -9,6 +9,9 @@
 #include <fmt/format.h>
 #include <linux/major.h>
 
+#include <cstdint>
+#include <fcntl.h>
+
 namespace crtool {
 
 namespace {
@@ -120,7 +123,7 @@ std::string file_text(const cr::FileRecord &f)
 	std::string text = fmt::format("fd {} {}  flags {}  pos {}", f.file.fd,
 				       cr::file_kind_name(f.file.kind),
 				       cr::open_flags_names(f.file.f_flags), f.file.pos);
-	if (f.file.kind == CKPT_FILE_PIPE)
+	if (f.file.kind == CKPT_FILE_PIPE || f.file.kind == CKPT_FILE_FIFO)
 		text += fmt::format("  pipe {}", f.file.pipe);
 	if (f.file.kind == CKPT_FILE_PTY)
 		text += fmt::format("  pty {} {}", f.file.pty,
@@ -144,6 +147,17 @@ std::string pty_text(const cr::PtyRecord &p)
 			   cr::pty_flags_names(p.pty.flags), p.pty.uid, p.pty.gid, p.pty.mode,
 			   p.pty.winsize.ws_col, p.pty.winsize.ws_row, p.pty.to_slave,
 			   p.pty.to_slave_lines, p.pty.to_master);
+}
+
+std::string lock_text(const ckpt_rec_file_lock &l)
+{
+	const char *kind = l.kind == CKPT_LOCK_POSIX ? "POSIX"
+			   : l.kind == CKPT_LOCK_OFD ? "OFD"
+			   : l.kind == CKPT_LOCK_FLOCK ? "flock" : "unknown";
+	std::string end = l.end == INT64_MAX ? "end" : std::to_string(l.end);
+	return fmt::format("{} {} lock on fd {} (obj {}), bytes {}-{}", kind,
+			   l.type == F_WRLCK ? "write" : l.type == F_RDLCK ? "read" : "?", l.fd,
+			   l.objref, l.start, end);
 }
 
 /* An absolute CLOCK_REALTIME timer: value_ns is its deadline, not the time left. */
@@ -220,6 +234,8 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 				"eventfd obj {}: count {}{}{}", e.rec.objref, e.rec.count,
 				e.rec.flags & CKPT_EVENTFD_SEMAPHORE ? "  semaphore" : "",
 				e.rec.flags & CKPT_EVENTFD_NONBLOCK ? "  nonblock" : "");
+		for (const cr::At<ckpt_rec_file_lock> &l : task.locks)
+			notes[l.offset].text = lock_text(l.rec);
 		for (const cr::At<cr::EpollRecord> &e : task.epolls) {
 			RecordNote &n = notes[e.offset];
 			n.text = fmt::format("epoll obj {}: {}{}", e.rec.epoll.objref,

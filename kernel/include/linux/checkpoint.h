@@ -240,7 +240,7 @@ int ckpt_obj_mapped(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
 int ckpt_obj_shmem(struct ckpt_ctx *ctx, struct file *file, pid_t pid,
 		   unsigned long addr, u32 *ref);
 int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
-		  fmode_t mode, bool new_end, u32 *ref);
+		  fmode_t mode, bool new_end, bool inside, u32 *ref);
 int ckpt_obj_creds(struct ckpt_ctx *ctx, const struct cred *cred, u32 *ref);
 int ckpt_obj_table(struct ckpt_ctx *ctx, const void *table, u32 *ref);
 u32 *ckpt_obj_pty(struct ckpt_ctx *ctx, struct tty_struct *master, u32 *ref);
@@ -366,6 +366,11 @@ static inline int rst_eventfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 }
 #endif
 
+/* fs/checkpoint_locks.c */
+int ckpt_write_file_locks(struct ckpt_ctx *ctx, const struct ckpt_fd *f,
+			  u32 objref);
+int rst_file_lock(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+
 /* fs/checkpoint_epoll.c */
 struct rst_epoll;
 #ifdef CONFIG_EPOLL
@@ -456,6 +461,7 @@ void rst_share_end(struct ckpt_ctx *ctx);
 
 /* fs/checkpoint_pipe.c */
 extern const struct ckpt_file_ops ckpt_pipe_file_ops;
+extern const struct ckpt_file_ops ckpt_fifo_file_ops;
 unsigned int ckpt_pipe_ends(struct pipe_inode_info *pipe);
 int rst_pipe_data(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 void rst_pipes_end(struct ckpt_ctx *ctx);

@@ -164,18 +164,21 @@ int ckpt_obj_file_ref(struct ckpt_ctx *ctx, struct file *file, u32 *ref)
  * @pipe: the pipe
  * @mode: the f_mode of the open file met: reading, writing or both
  * @new_end: that open file is met for the first time
+ * @inside: no one outside the tree may have it open, even in a subtree
+ *	    checkpoint (a named FIFO: restart could not share it again)
  * @ref: set to the pipe's number
  *
  * Return: 1 if the pipe was met for the first time, 0 if not, -ENOMEM.
  */
 int ckpt_obj_pipe(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
-		  fmode_t mode, bool new_end, u32 *ref)
+		  fmode_t mode, bool new_end, bool inside, u32 *ref)
 {
 	bool new;
 	struct ckpt_obj *obj = ckpt_obj_find(ctx, CKPT_OBJ_PIPE, pipe, &new);
 
 	if (!obj)
 		return -ENOMEM;
+	obj->inside |= inside;
 	if (new_end && (mode & FMODE_READ))
 		obj->readers++;
 	if (new_end && (mode & FMODE_WRITE))
@@ -352,8 +355,9 @@ int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container)
 				if (ckpt_pipe_ends(obj->pipe) >
 				    obj->readers + obj->writers)
 					return ckpt_err(ctx, -EBUSY,
-							"pipe %u has an end open outside the container",
-							obj->ref);
+							"pipe %u has an end open outside the %s",
+							obj->ref, container ? "container" :
+							"checkpointed tree (a named FIFO)");
 				continue;
 			}
 			/* the hash holds one reference itself */

@@ -64,13 +64,18 @@ int ckpt_write_sighand(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret;
 }
 
-/* A sigaltstack that sigaltstack() could have set (not in use: frozen). */
+/*
+ * A sigaltstack that sigaltstack() could have set (not in use: frozen);
+ * no address and no size is none, whatever the mode says.
+ */
 static bool rst_altstack_ok(const struct ckpt_rec_sighand *rec)
 {
 	u32 mode = rec->altstack_flags & ~SS_FLAG_BITS;
 
+	if (!rec->altstack_sp && !rec->altstack_size)
+		return !mode || mode == SS_DISABLE;
 	if (mode == SS_DISABLE)
-		return !rec->altstack_sp && !rec->altstack_size;
+		return false;
 	return !mode && rec->altstack_size >= MINSIGSTKSZ &&
 	       rec->altstack_sp < TASK_SIZE &&
 	       rec->altstack_size <= TASK_SIZE - rec->altstack_sp;
@@ -136,7 +141,8 @@ int rst_sighand(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 
 	current->sas_ss_sp = rec->altstack_sp;
 	current->sas_ss_size = rec->altstack_size;
-	current->sas_ss_flags = rec->altstack_flags;
+	current->sas_ss_flags = rec->altstack_size ? rec->altstack_flags :
+						     SS_DISABLE;
 out:
 	kfree(rec);
 	return ret;

@@ -7,6 +7,7 @@
  * yet is refused with a message naming the task and the object.
  */
 #include <linux/checkpoint.h>
+#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/fs_struct.h>
 #include <linux/fdtable.h>
@@ -363,6 +364,22 @@ static int rst_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_rec_task *rec)
  * threads of a process that a coordinator restores share them: they are
  * all the image's.
  */
+/*
+ * Is the caller's mm used by more than its @n threads?  A reader of
+ * /proc/PID/status or the like holds it for a moment: that passes.
+ */
+static bool rst_mm_shared(int n)
+{
+	int tries = 100;
+
+	while (atomic_read(&current->mm->mm_users) > n) {
+		if (!tries--)
+			return true;
+		usleep_range(1000, 2000);
+	}
+	return false;
+}
+
 static int rst_check_alone(struct ckpt_ctx *ctx)
 {
 	int n = ctx->coord ? get_nr_threads(current) : 1;
@@ -370,7 +387,7 @@ static int rst_check_alone(struct ckpt_ctx *ctx)
 
 	if (!ctx->coord && !thread_group_empty(current))
 		what = "has other threads";
-	else if (atomic_read(&current->mm->mm_users) > n)
+	else if (rst_mm_shared(n))
 		what = "shares its memory with another task";
 	/* a thread's tables are its leader's, checked, or become them */
 	else if (!rst_is_thread(ctx) && atomic_read(&current->files->count) > n)

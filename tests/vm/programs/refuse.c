@@ -5,7 +5,7 @@
  * DIR/ready and counting in DIR/progress until DIR/stop appears; exits 0.
  *
  * KIND:
- *   fifo        a named FIFO (DIR/fifo) open
+ *   fifo        a named FIFO (DIR/fifo) open, then unlinked
  *   thread      a thread with its own fd table
  *   clonefiles  its fd table shared (CLONE_FILES) with a process outside
  *               the tree: a CLONE_FILES child clones a CLONE_FILES
@@ -15,9 +15,7 @@
  *   memfd       a memfd_create("ckpt-test") fd
  *   mapfiles    an fd opened through /proc/self/map_files/START-END of a
  *               MAP_SHARED|MAP_ANONYMOUS mapping
- *   posixlock   a write lock (fcntl F_SETLK) on DIR/posixlock
- *   ofdlock     an open file description lock (F_OFD_SETLK) on DIR/ofdlock
- *   flock       flock(LOCK_EX) on DIR/flock
+ *   lease       a read lease (F_SETLEASE) on DIR/lease
  *   aio         an AIO context (io_setup)
  *   iouring     an io_uring instance (io_uring_setup) fd
  *   deleted     DIR/deleted open, then unlinked
@@ -73,8 +71,9 @@ static int hold_fifo(void)
 {
 	char path[512];
 
+	/* open, then unlinked: restart could not open it again */
 	snprintf(path, sizeof(path), "%s/fifo", dir);
-	return mkfifo(path, 0600) || open(path, O_RDWR) < 0 ? -1 : 0;
+	return mkfifo(path, 0600) || open(path, O_RDWR) < 0 || unlink(path) ? -1 : 0;
 }
 
 static int hold_shared(void)
@@ -103,19 +102,16 @@ static int hold_map_files(void)
 	return open(path, O_RDWR) < 0 ? -1 : 0;
 }
 
-static int hold_lock(int cmd, const char *name)
+/* A read lease on DIR/lease (opened read-only, no writer) */
+static int hold_lease(void)
 {
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	int fd = open_in_dir(name);
+	char path[512];
+	int fd;
 
-	return fd < 0 || fcntl(fd, cmd, &fl) ? -1 : 0;
-}
-
-static int hold_flock(void)
-{
-	int fd = open_in_dir("flock");
-
-	return fd < 0 || flock(fd, LOCK_EX) ? -1 : 0;
+	close(open_in_dir("lease"));
+	snprintf(path, sizeof(path), "%s/lease", dir);
+	fd = open(path, O_RDONLY);
+	return fd < 0 || fcntl(fd, F_SETLEASE, F_RDLCK) ? -1 : 0;
 }
 
 static int hold_aio(void)
@@ -237,12 +233,8 @@ static int hold(const char *kind)
 		return memfd_create("ckpt-test", 0) < 0 ? -1 : 0;
 	if (!strcmp(kind, "mapfiles"))
 		return hold_map_files();
-	if (!strcmp(kind, "posixlock"))
-		return hold_lock(F_SETLK, "posixlock");
-	if (!strcmp(kind, "ofdlock"))
-		return hold_lock(F_OFD_SETLK, "ofdlock");
-	if (!strcmp(kind, "flock"))
-		return hold_flock();
+	if (!strcmp(kind, "lease"))
+		return hold_lease();
 	if (!strcmp(kind, "aio"))
 		return hold_aio();
 	if (!strcmp(kind, "iouring"))

@@ -1,7 +1,7 @@
 #!/bin/sh
 # What checkpoint cannot save yet, or what an image would not carry (a
-# lock, an AIO or io_uring context, a deleted file, a signal-driven I/O
-# owner), is refused with a message naming the object, the image fails
+# lease, an AIO or io_uring context, a deleted file or FIFO, a
+# signal-driven I/O owner), is refused with a message naming the object, the image fails
 # ckptinfo --verify, and the target keeps running as if nothing
 # happened.
 . /tests/vm/lib.sh
@@ -16,7 +16,7 @@ check() { # kind pattern
 	wait "$pid" || fail "$1: the target exited $?"
 }
 
-check fifo "fd [0-9]* (/tmp/refuse-fifo/fifo): a named FIFO is not supported yet"
+check fifo "fd [0-9]* (/tmp/refuse-fifo/fifo (deleted)): deleted files are not supported yet"
 check thread "pid [0-9]* is a thread with its file descriptor table of its own (unshare()): not supported yet"
 # A table shared with a task outside the tree (a re-parented grandchild,
 # which ends once the program is gone): EBUSY, restart could not share
@@ -29,9 +29,7 @@ gone "$(cat /tmp/refuse-clonefs/outsider)"
 # Loose patterns: the object's name, not the exact wording.
 check memfd "fd [0-9]*.*memfd:ckpt-test"
 check mapfiles "fd [0-9]*.*/dev/zero"
-check posixlock "lock"
-check ofdlock "lock"
-check flock "lock"
+check lease "fd [0-9]* (/tmp/refuse-lease/lease): a lease (F_SETLEASE) is not supported yet"
 check aio "[Aa][Ii][Oo]"
 check iouring "io_uring"
 check deleted "fd [0-9]*.*deleted"

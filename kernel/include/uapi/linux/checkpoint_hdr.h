@@ -118,6 +118,7 @@ struct ckpt_hdr {
 #define CKPT_REC_SIGNALFD	0x0405	/* struct ckpt_rec_signalfd (1.3) */
 #define CKPT_REC_TIMERFD	0x0406	/* struct ckpt_rec_timerfd (1.3) */
 #define CKPT_REC_EPOLL		0x0407	/* struct ckpt_rec_epoll + watches (1.3) */
+#define CKPT_REC_FILE_LOCK	0x0408	/* struct ckpt_rec_file_lock (1.3) */
 
 /* 0x0500-0x05ff: signals */
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
@@ -469,6 +470,7 @@ struct ckpt_rec_shmem {
 #define CKPT_FILE_SIGNALFD	8	/* a signalfd (1.3) */
 #define CKPT_FILE_TIMERFD	9	/* a timerfd (1.3) */
 #define CKPT_FILE_EPOLL		10	/* an epoll instance (1.3) */
+#define CKPT_FILE_FIFO		11	/* a named FIFO, reopened by path (1.3) */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -483,7 +485,7 @@ struct ckpt_rec_file {
 	__u32 path_len;			/* bytes of path that follow */
 	__u32 objref;			/* the open file: same number, same file */
 	union {
-		__u32 pipe;		/* CKPT_FILE_PIPE: the pipe, for both ends */
+		__u32 pipe;		/* CKPT_FILE_PIPE, _FIFO: the pipe, for every end */
 		__u32 pty;		/* CKPT_FILE_PTY: the pseudo-terminal (1.3) */
 	};
 	/* followed by path_len bytes of path (no NUL) and padding */
@@ -644,6 +646,29 @@ struct ckpt_rec_epoll {
 	__u32 nr_watches;
 	__u32 pad;
 	/* followed by nr_watches struct ckpt_epoll_watch */
+};
+
+/*
+ * A file lock, right after the FILE record of the file it is on (format
+ * 1.3): a POSIX record lock (fcntl F_SETLK) of the process, after the
+ * record of the process's lowest descriptor on that inode; an OFD lock
+ * (F_OFD_SETLK) or a flock() lock of the open file, after the record
+ * that first names it.  Restart takes each again, without waiting, with
+ * the same owner (the process, or the open file): one that another
+ * process took meanwhile fails the restart, naming file and range.
+ */
+#define CKPT_LOCK_POSIX		1	/* fcntl(F_SETLK): the process's */
+#define CKPT_LOCK_OFD		2	/* fcntl(F_OFD_SETLK): the open file's */
+#define CKPT_LOCK_FLOCK		3	/* flock(): the open file's (whole file) */
+
+struct ckpt_rec_file_lock {
+	struct ckpt_hdr h;		/* CKPT_REC_FILE_LOCK */
+	__u32 objref;			/* the open file */
+	__s32 fd;			/* the descriptor of that FILE record */
+	__u32 kind;			/* CKPT_LOCK_* */
+	__u32 type;			/* F_RDLCK or F_WRLCK */
+	__s64 start;			/* first byte */
+	__s64 end;			/* last byte; LLONG_MAX: to the end, growing */
 };
 
 /*

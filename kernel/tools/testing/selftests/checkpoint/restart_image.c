@@ -1209,6 +1209,34 @@ static void build_bad_event_file(struct img *img, int i)
 			img_file(img, CKPT_FILE_EPOLL, 8, NULL);
 		break;
 	}
+	case 18 ... 23: {
+		struct ckpt_rec_file_lock lk = {
+			.h.type = CKPT_REC_FILE_LOCK,
+			.h.len = sizeof(lk),
+			.objref = 4,
+			.fd = 3,
+			.kind = CKPT_LOCK_POSIX,
+			.type = F_WRLCK,
+			.start = 0,
+			.end = 99,
+		};
+
+		img_file(img, CKPT_FILE_REG, 4, "/dev/null");
+		if (i == 18)
+			lk.kind = 4;
+		else if (i == 19)
+			lk.type = F_UNLCK;
+		else if (i == 20)
+			lk.end = -1;	/* past the end of the file's range */
+		else if (i == 21)
+			lk.start = -5;
+		else if (i == 22)	/* a flock() lock is on the whole file */
+			lk.kind = CKPT_LOCK_FLOCK;
+		else
+			lk.fd = 7;	/* not the file's descriptor */
+		img_raw_rec(img, &lk, sizeof(lk));
+		break;
+	}
 	}
 }
 
@@ -1233,6 +1261,12 @@ TEST_F(restart, event_file_records)
 		"epoll 8 watches fd 50, which is not the restored object 9",
 		"epoll 8: watch of fd 50: unknown flags 0x2",
 		"epoll 8: cannot watch fd 3 (events 0x1): error -22",
+		"bad file lock (kind 4, type 1, fd 3, bytes 0-99)",
+		"bad file lock (kind 1, type 2, fd 3, bytes 0-99)",
+		"bad file lock (kind 1, type 1, fd 3, bytes 0--1)",
+		"bad file lock (kind 1, type 1, fd 3, bytes -5-99)",
+		"bad file lock (kind 3, type 1, fd 3, bytes 0-99)",
+		"a file lock on fd 7, which is not the restored object 4",
 	};
 	int i;
 
