@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build the VM scenario programs (tests/vm/programs/*.c) in three
 # variants each: glibc static, musl static and glibc dynamic, into
-# build/vm-tests-$ARCH/<variant>/.
+# build/vm-tests-$ARCH/<variant>/; tests/vm/real/*.c (against Debian's
+# libraries) and Debian's sqlite3 go to dynamic/ only.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -21,4 +22,8 @@ for v in glibc-static:gcc musl-static:musl-gcc; do
 	${v#*:} $flags -mavx -static -o "$out/${v%%:*}/cpuregs-avx" "$src/cpuregs.c"
 done
 gcc $flags -mavx -o "$out/dynamic/cpuregs-avx" "$src/cpuregs.c"
+# Programs written against Debian's libraries as anyone would (linked
+# dynamically), and Debian's own programs, for the real-programs scenario
+gcc $flags -o "$out/dynamic/evloop" "$ROOT/tests/vm/real/evloop.c" -levent
+cp /usr/bin/sqlite3 "$out/dynamic/sqlite3"
 echo "$out"

@@ -1,0 +1,52 @@
+#!/bin/sh
+# Programs as people write and ship them, unmodified, across a
+# checkpoint, a kill and a restart:
+# - a libevent program (Debian's libevent 2.1, dynamic): a persistent
+#   timer and a pipe reader in an epoll event_base, the writer a child;
+#   every line comes once and in order, the loop goes on;
+# - Debian's sqlite3 holding a write transaction (BEGIN EXCLUSIVE: POSIX
+#   locks on the database): another sqlite3 finds the database locked
+#   before the checkpoint and after the restart, and the transaction
+#   commits afterwards with both rows.
+. /tests/vm/lib.sh
+
+d=/tmp/real-evloop
+start "$d" "$BIN/dynamic/evloop" "$d"
+still_running "$d" "$pid"
+expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
+wait "$pid"
+(restored "$pid"; sleep 1; touch "$d/stop") &
+expect 0 "" restart -i "$d/img"
+said "$d" "libevent loop intact"
+echo "libevent: the event loop goes on"
+
+d=/tmp/real-sqlite
+rm -rf "$d"
+mkdir -p "$d"
+show_on_fail "$d/out"
+sq=$BIN/dynamic/sqlite3
+expect 0 "" "$sq" "$d/db" "CREATE TABLE t(x);"
+sh -c "(echo 'BEGIN EXCLUSIVE; INSERT INTO t VALUES(1);'; echo '.print began'
+	while [ ! -e $d/stop ]; do sleep 0.1; done
+	echo 'INSERT INTO t VALUES(2); COMMIT;') | $sq $d/db >$d/out 2>&1" &
+pid=$!
+i=0
+until grep -q began "$d/out" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "sqlite3 did not begin its transaction"
+	sleep 0.1
+done
+expect 5 "database is locked" "$sq" "$d/db" "INSERT INTO t VALUES(9);"
+expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
+wait "$pid"
+expect 0 "FILE_LOCK" ckptinfo "$d/img"
+(restored "$pid"
+	"$sq" "$d/db" "INSERT INTO t VALUES(9);" >"$d/during" 2>&1
+	echo "status $?" >>"$d/during"
+	touch "$d/stop") &
+expect 0 "" restart -i "$d/img"
+sed 's/^/  during: /' "$d/during"
+grep -q "database is locked" "$d/during" && grep -q "status 5" "$d/during" ||
+	fail "another writer was not locked out after the restart"
+expect 0 "^1,2$" "$sq" "$d/db" "SELECT group_concat(x) FROM t;"
+echo "sqlite3: the transaction held its locks across the restart and committed"
