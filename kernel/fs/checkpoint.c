@@ -308,6 +308,9 @@ static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
 #ifdef CONFIG_EPOLL
 	&ckpt_epoll_file_ops,
 #endif
+#if IS_BUILTIN(CONFIG_UNIX)
+	&ckpt_unix_file_ops,
+#endif
 	&ckpt_tty_file_ops,
 };
 

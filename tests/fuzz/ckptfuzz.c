@@ -460,6 +460,16 @@ static const struct field f_file_lock[] = {
 	FLD(ckpt_rec_file_lock, start, K_LEN), FLD(ckpt_rec_file_lock, end, K_LEN),
 };
 
+#define UEND(f, k, i)	{ "end" #i "." #f, offsetof(struct ckpt_rec_unix_pair, end[i].f), \
+			  SZ(ckpt_unix_end, f), k, 0, 1 }
+static const struct field f_unix_pair[] = {
+	FLD(ckpt_rec_unix_pair, type, K_ENUM),
+	UEND(objref, K_OBJREF, 0), UEND(flags, K_FLAGS, 0), UEND(nr_msgs, K_COUNT, 0),
+	UEND(len, K_LEN, 0), UEND(peek_off, K_VAL, 0), UEND(sndbuf, K_LEN, 0),
+	UEND(objref, K_OBJREF, 1), UEND(flags, K_FLAGS, 1), UEND(nr_msgs, K_COUNT, 1),
+	UEND(len, K_LEN, 1), UEND(rcvtimeo_ns, K_VAL, 1),
+};
+
 #define WATCH		sizeof(struct ckpt_epoll_watch)
 static const struct field f_epoll[] = {
 	FLD(ckpt_rec_epoll, objref, K_OBJREF), FLD(ckpt_rec_epoll, flags, K_FLAGS),
@@ -520,6 +530,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_EVENTFD, "EVENTFD", f_eventfd), RT(CKPT_REC_SIGNALFD, "SIGNALFD", f_signalfd),
 	RT(CKPT_REC_TIMERFD, "TIMERFD", f_timerfd), RT(CKPT_REC_EPOLL, "EPOLL", f_epoll),
 	RT(CKPT_REC_FILE_LOCK, "FILE_LOCK", f_file_lock),
+	RT(CKPT_REC_UNIX_PAIR, "UNIX_PAIR", f_unix_pair),
 	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
 };

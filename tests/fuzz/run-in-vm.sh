@@ -17,7 +17,8 @@
 # and fs (sharetables), a pseudo-terminal of the tree's own with input in
 # both directions and a session on it (ptytree), eventfds and a signalfd
 # (eventfds), timerfds of every kind (timerfds), an epoll event loop
-# (eventloop), POSIX, OFD and flock() locks (locks), a shell pipeline with bytes in its pipe, and a
+# (eventloop), POSIX, OFD and flock() locks (locks), UNIX socket pairs
+# (unixpairs), a shell pipeline with bytes in its pipe, and a
 # container (forktree as the init of a pid namespace).  A seed that
 # cannot be made is skipped, said so.
 #
@@ -137,6 +138,7 @@ seed eventfds "$BIN/glibc-static/eventfds"
 seed timerfds "$BIN/glibc-static/timerfds"
 seed eventloop "$BIN/glibc-static/eventloop"
 seed locks "$BIN/glibc-static/locks"
+seed unixpairs "$BIN/glibc-static/unixpairs"
 seed_pipeline
 seed_container
 

@@ -95,6 +95,10 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().signalfds.push_back(
 			At<ckpt_rec_signalfd>{rec.offset, load<ckpt_rec_signalfd>(rec.bytes)});
 		break;
+	case CKPT_REC_UNIX_PAIR:
+		current_task().unix_pairs.push_back(
+			At<ckpt_rec_unix_pair>{rec.offset, load<ckpt_rec_unix_pair>(rec.bytes)});
+		break;
 	case CKPT_REC_FILE_LOCK:
 		current_task().locks.push_back(
 			At<ckpt_rec_file_lock>{rec.offset, load<ckpt_rec_file_lock>(rec.bytes)});

@@ -64,6 +64,7 @@ struct TaskContents {
 	std::vector<At<ckpt_rec_timerfd>> timerfds;
 	std::vector<At<EpollRecord>> epolls;
 	std::vector<At<ckpt_rec_file_lock>> locks;
+	std::vector<At<ckpt_rec_unix_pair>> unix_pairs;
 	std::vector<ShmemContents> shmems;	   /* SHMEM records */
 	std::vector<At<ckpt_rec_share>> shares;	   /* SHARE records */
 	std::optional<At<ckpt_rec_sighand>> sighand;

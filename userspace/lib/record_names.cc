@@ -99,6 +99,8 @@ std::string record_type_name(std::uint32_t type)
 		return "EPOLL";
 	case CKPT_REC_FILE_LOCK:
 		return "FILE_LOCK";
+	case CKPT_REC_UNIX_PAIR:
+		return "UNIX_PAIR";
 	case CKPT_REC_SIGHAND:
 		return "SIGHAND";
 	case CKPT_REC_SIGPENDING:
@@ -138,6 +140,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_TIMERFD:
 	case CKPT_REC_EPOLL:
 	case CKPT_REC_FILE_LOCK:
+	case CKPT_REC_UNIX_PAIR:
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
@@ -254,6 +257,8 @@ std::string file_kind_name(std::uint32_t kind)
 		return "epoll";
 	case CKPT_FILE_FIFO:
 		return "fifo";
+	case CKPT_FILE_UNIX:
+		return "unix";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}

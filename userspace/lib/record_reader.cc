@@ -74,6 +74,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_epoll);
 	case CKPT_REC_FILE_LOCK:
 		return sizeof(ckpt_rec_file_lock);
+	case CKPT_REC_UNIX_PAIR:
+		return sizeof(ckpt_rec_unix_pair);
 	case CKPT_REC_SIGHAND:
 		return sizeof(ckpt_rec_sighand);
 	case CKPT_REC_SIGPENDING:
@@ -196,6 +198,15 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 				      words(r.to_slave) + words(r.to_master);
 		return VariablePart{fmt::format("path length {} and input {} + {}", r.path_len,
 						r.to_slave, r.to_master),
+				    bytes, sizeof(r)};
+	}
+	case CKPT_REC_UNIX_PAIR: {
+		auto r = load<ckpt_rec_unix_pair>(rec.bytes);
+		std::uint64_t bytes = (std::uint64_t{r.end[0].nr_msgs} + r.end[1].nr_msgs) * 4 +
+				      r.end[0].len + r.end[1].len;
+		return VariablePart{fmt::format("queues of {} + {} messages, {} + {} bytes",
+						r.end[0].nr_msgs, r.end[1].nr_msgs, r.end[0].len,
+						r.end[1].len),
 				    bytes, sizeof(r)};
 	}
 	case CKPT_REC_EPOLL: {

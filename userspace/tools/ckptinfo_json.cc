@@ -298,6 +298,17 @@ json task_json(const cr::TaskContents &t)
 				     {"start", l.rec.start},
 				     {"end", l.rec.end}});
 	j["locks"] = locks;
+	json pairs = json::array();
+	for (const cr::At<ckpt_rec_unix_pair> &u : t.unix_pairs) {
+		json ends = json::array();
+		for (const ckpt_unix_end &e : u.rec.end)
+			ends.push_back(json{{"objref", e.objref},
+					    {"flags", e.flags},
+					    {"messages", e.nr_msgs},
+					    {"bytes", e.len}});
+		pairs.push_back(json{{"offset", u.offset}, {"type", u.rec.type}, {"ends", ends}});
+	}
+	j["unix_pairs"] = pairs;
 	j["sighand"] = t.sighand ? sighand_json(*t.sighand) : json(nullptr);
 	return j;
 }

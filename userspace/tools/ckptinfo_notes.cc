@@ -234,6 +234,16 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 				"eventfd obj {}: count {}{}{}", e.rec.objref, e.rec.count,
 				e.rec.flags & CKPT_EVENTFD_SEMAPHORE ? "  semaphore" : "",
 				e.rec.flags & CKPT_EVENTFD_NONBLOCK ? "  nonblock" : "");
+		for (const cr::At<ckpt_rec_unix_pair> &u : task.unix_pairs) {
+			RecordNote &n = notes[u.offset];
+			n.text = fmt::format("UNIX socket pair, type {}", u.rec.type);
+			for (const ckpt_unix_end &e : u.rec.end)
+				n.more.push_back(fmt::format(
+					"end obj {}: {} queued in {}, flags {:#x}",
+					e.objref ? std::to_string(e.objref) : "closed",
+					plural(e.len, "byte", "bytes"),
+					plural(e.nr_msgs, "message", "messages"), e.flags));
+		}
 		for (const cr::At<ckpt_rec_file_lock> &l : task.locks)
 			notes[l.offset].text = lock_text(l.rec);
 		for (const cr::At<cr::EpollRecord> &e : task.epolls) {

@@ -217,6 +217,7 @@ void ckpt_thaw(struct task_struct *t);
 void ckpt_freeze_end(struct ckpt_ctx *ctx);
 
 /* kernel/checkpoint/tree.c */
+bool ckpt_tree_holds_file(struct ckpt_ctx *ctx, struct file *file);
 int ckpt_freeze_tree(struct ckpt_ctx *ctx);
 void ckpt_thaw_tree(struct ckpt_ctx *ctx);
 int ckpt_write_tree(struct ckpt_ctx *ctx);
@@ -245,6 +246,7 @@ int ckpt_obj_creds(struct ckpt_ctx *ctx, const struct cred *cred, u32 *ref);
 int ckpt_obj_table(struct ckpt_ctx *ctx, const void *table, u32 *ref);
 u32 *ckpt_obj_pty(struct ckpt_ctx *ctx, struct tty_struct *master, u32 *ref);
 void ckpt_obj_keep_inside(struct ckpt_ctx *ctx, struct file *file);
+u32 *ckpt_obj_state(struct ckpt_ctx *ctx, const void *key, u32 *ref);
 int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container);
 void ckpt_obj_free(struct ckpt_ctx *ctx);
 
@@ -370,6 +372,18 @@ static inline int rst_eventfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 int ckpt_write_file_locks(struct ckpt_ctx *ctx, const struct ckpt_fd *f,
 			  u32 objref);
 int rst_file_lock(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+
+/* net/unix/checkpoint.c */
+#if IS_BUILTIN(CONFIG_UNIX)
+extern const struct ckpt_file_ops ckpt_unix_file_ops;
+int rst_unix_pair(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+#else
+static inline int rst_unix_pair(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP,
+			"this kernel has no built-in UNIX sockets");
+}
+#endif
 
 /* fs/checkpoint_epoll.c */
 struct rst_epoll;

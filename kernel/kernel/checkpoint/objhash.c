@@ -37,6 +37,7 @@ enum ckpt_obj_kind {
 	CKPT_OBJ_CRED,		/* referenced */
 	CKPT_OBJ_TABLE,		/* a files_struct or fs_struct (frozen tasks hold it) */
 	CKPT_OBJ_PTY,		/* a pseudo-terminal, by its master: referenced */
+	CKPT_OBJ_STATE,		/* anything else a kind numbers (a socket pair) */
 };
 
 struct ckpt_obj {
@@ -246,6 +247,26 @@ u32 *ckpt_obj_pty(struct ckpt_ctx *ctx, struct tty_struct *master, u32 *ref)
 }
 
 /**
+ * ckpt_obj_state - a word of state that a kind keeps for an object
+ * @ctx: the checkpoint
+ * @key: the object, which something the hash holds keeps alive (an open
+ *	 file of it)
+ * @ref: set to its number
+ *
+ * Return: the word (0 when the object is new), or an ERR_PTR(-ENOMEM).
+ */
+u32 *ckpt_obj_state(struct ckpt_ctx *ctx, const void *key, u32 *ref)
+{
+	bool new;
+	struct ckpt_obj *obj = ckpt_obj_find(ctx, CKPT_OBJ_STATE, key, &new);
+
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	*ref = obj->ref;
+	return &obj->state;
+}
+
+/**
  * ckpt_obj_keep_inside - no one outside the tree may use @file
  * @ctx: the checkpoint
  * @file: an open file that ckpt_obj_ref() numbered
@@ -348,7 +369,7 @@ int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container)
 			 * when written; a pty by its master's open file
 			 */
 			if (obj->kind == CKPT_OBJ_CRED || obj->kind == CKPT_OBJ_TABLE ||
-			    obj->kind == CKPT_OBJ_PTY ||
+			    obj->kind == CKPT_OBJ_PTY || obj->kind == CKPT_OBJ_STATE ||
 			    (!container && !obj->inside))
 				continue;
 			if (obj->pipe) {

@@ -135,6 +135,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_TIMERFD, 0, RST_SEEN_TASK },
 		{ CKPT_REC_EPOLL, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FILE_LOCK, 0, RST_SEEN_TASK },
+		{ CKPT_REC_UNIX_PAIR, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
 		{ CKPT_REC_SHARE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_SIGHAND, RST_SEEN_SIGHAND, RST_SEEN_TASK },
@@ -176,6 +177,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_TIMERFD:
 	case CKPT_REC_EPOLL:
 	case CKPT_REC_FILE_LOCK:
+	case CKPT_REC_UNIX_PAIR:
 	case CKPT_REC_ITIMERS:
 		return true;
 	}
@@ -241,6 +243,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_epoll(ctx, h);
 	case CKPT_REC_FILE_LOCK:
 		return rst_file_lock(ctx, h);
+	case CKPT_REC_UNIX_PAIR:
+		return rst_unix_pair(ctx, h);
 	case CKPT_REC_SIGHAND:
 		return rst_sighand(ctx, h);
 	case CKPT_REC_SIGPENDING:

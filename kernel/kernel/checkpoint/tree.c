@@ -14,6 +14,8 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -472,4 +474,32 @@ int rst_check_ctty_ptys(struct ckpt_ctx *ctx)
 			ret = rst_pty_check_ctty(ctx, &ctx->tree[i]);
 	}
 	return ret;
+}
+
+/**
+ * ckpt_tree_holds_file - does a task of the tree hold @file?
+ * @ctx: the checkpoint, with its tasks frozen
+ * @file: an open file
+ *
+ * Return: true if a descriptor of a task of the tree refers to it.
+ */
+bool ckpt_tree_holds_file(struct ckpt_ctx *ctx, struct file *file)
+{
+	struct file *held;
+	unsigned int fd;
+	bool found = false;
+	int i;
+
+	for (i = 0; i < ctx->nr_tasks && !found; i++) {
+		for (fd = 0; !found; fd++) {
+			rcu_read_lock();
+			held = task_lookup_next_fdget_rcu(ctx->tasks[i], &fd);
+			rcu_read_unlock();
+			if (!held)
+				break;
+			found = held == file;
+			fput(held);
+		}
+	}
+	return found;
 }

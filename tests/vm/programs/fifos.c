@@ -40,16 +40,19 @@ static int exists(const char *name)
 	return access(path, F_OK) == 0;
 }
 
+/* DIR/progress, replaced whole: a reader never sees it empty */
 static void progress(long n)
 {
-	char path[512];
+	char path[512], tmp[512];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/progress", dir);
-	f = fopen(path, "w");
+	snprintf(tmp, sizeof(tmp), "%s/progress.tmp", dir);
+	f = fopen(tmp, "w");
 	if (f) {
 		fprintf(f, "%ld\n", n);
 		fclose(f);
+		rename(tmp, path);
 	}
 }
 

@@ -41,14 +41,17 @@ static int exists(const char *name)
 
 static void progress(void)
 {
-	char path[512];
+	char path[512], tmp[512];
 	FILE *f;
 
+	/* replaced whole: a reader never sees it empty */
 	snprintf(path, sizeof(path), "%s/progress", dir);
-	f = fopen(path, "w");
+	snprintf(tmp, sizeof(tmp), "%s/progress.tmp", dir);
+	f = fopen(tmp, "w");
 	if (f) {
 		fprintf(f, "%ld\n", ticks + lines);
 		fclose(f);
+		rename(tmp, path);
 	}
 	if (ticks > 2 && lines > 1 && !exists("ready")) {
 		snprintf(path, sizeof(path), "%s/ready", dir);

@@ -120,6 +120,9 @@ struct ckpt_hdr {
 #define CKPT_REC_EPOLL		0x0407	/* struct ckpt_rec_epoll + watches (1.3) */
 #define CKPT_REC_FILE_LOCK	0x0408	/* struct ckpt_rec_file_lock (1.3) */
 
+/* 0x0700-0x07ff: sockets */
+#define CKPT_REC_UNIX_PAIR	0x0700	/* struct ckpt_rec_unix_pair + queues (1.3) */
+
 /* 0x0500-0x05ff: signals */
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
 #define CKPT_REC_SIGPENDING	0x0501	/* struct ckpt_rec_sigpending + entries */
@@ -471,6 +474,7 @@ struct ckpt_rec_shmem {
 #define CKPT_FILE_TIMERFD	9	/* a timerfd (1.3) */
 #define CKPT_FILE_EPOLL		10	/* an epoll instance (1.3) */
 #define CKPT_FILE_FIFO		11	/* a named FIFO, reopened by path (1.3) */
+#define CKPT_FILE_UNIX		12	/* an end of a connected UNIX socket pair (1.3) */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -561,6 +565,7 @@ struct ckpt_rec_pty {
 	__u32 to_slave_lines;		/* of which complete lines (canonical mode) */
 	__u32 to_master;		/* bytes of input for the master's reader */
 	__u32 to_master_lines;
+	__u32 pad;
 	/* followed by the path, the input and its line-end bitmaps, padding */
 };
 
@@ -669,6 +674,50 @@ struct ckpt_rec_file_lock {
 	__u32 type;			/* F_RDLCK or F_WRLCK */
 	__s64 start;			/* first byte */
 	__s64 end;			/* last byte; LLONG_MAX: to the end, growing */
+};
+
+/*
+ * A pair of connected, unbound UNIX sockets (socketpair()), right before
+ * the FILE record that first names one of its ends (format 1.3): both
+ * ends, each with its open file's objref (0 for an end that was closed:
+ * restart closes it again, so that the other reads what is left, then
+ * EOF), and what each end's receive queue holds, copied: nr_msgs message
+ * lengths (one run of bytes for a stream), then the bytes.  Restart makes
+ * the pair, sends each queue from the other end again (message by
+ * message, so datagram and seqpacket boundaries stay), then shuts down
+ * what was shut down.
+ */
+#define CKPT_UNIX_NONBLOCK	(1U << 0)	/* O_NONBLOCK of the open file */
+#define CKPT_UNIX_SHUT_RD	(1U << 1)	/* shut down for reading */
+#define CKPT_UNIX_SHUT_WR	(1U << 2)	/* shut down for writing */
+#define CKPT_UNIX_PASSCRED	(1U << 3)	/* SO_PASSCRED */
+#define CKPT_UNIX_SNDBUF	(1U << 4)	/* sndbuf was set (SO_SNDBUF) */
+#define CKPT_UNIX_RCVBUF	(1U << 5)	/* rcvbuf was set (SO_RCVBUF) */
+
+/* The largest receive queue restart() takes, per end. */
+#define CKPT_UNIX_QUEUE_MAX	(16U << 20)
+#define CKPT_UNIX_MSGS_MAX	65536
+
+struct ckpt_unix_end {
+	__u32 objref;			/* its open file; 0: closed */
+	__u32 flags;			/* CKPT_UNIX_* */
+	__u32 sndbuf;			/* bytes, as SO_SNDBUF reads them */
+	__u32 rcvbuf;
+	__s64 sndtimeo_ns;		/* SO_SNDTIMEO, 0: none */
+	__s64 rcvtimeo_ns;		/* SO_RCVTIMEO, 0: none */
+	__s32 peek_off;			/* SO_PEEK_OFF, -1: none */
+	__u32 nr_msgs;			/* messages in its receive queue */
+	__u32 len;			/* their bytes */
+	__u32 pad;
+};
+
+struct ckpt_rec_unix_pair {
+	struct ckpt_hdr h;		/* CKPT_REC_UNIX_PAIR */
+	__u32 type;			/* SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */
+	__u32 pad;
+	struct ckpt_unix_end end[2];
+	/* followed by end[0]'s message lengths (u32), end[1]'s, end[0]'s
+	 * bytes, end[1]'s bytes, and padding */
 };
 
 /*

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include <limits.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "ckpt_helpers.h"
@@ -1237,6 +1238,37 @@ static void build_bad_event_file(struct img *img, int i)
 		img_raw_rec(img, &lk, sizeof(lk));
 		break;
 	}
+	case 24 ... 29: {
+		struct {
+			struct ckpt_rec_unix_pair p;
+			__u32 lens[1];
+			char data[8];
+		} up = {
+			.p.h.type = CKPT_REC_UNIX_PAIR,
+			.p.type = SOCK_STREAM,
+			.p.end[0] = { .objref = 5, .peek_off = -1, .nr_msgs = 1, .len = 3 },
+			.p.end[1] = { .objref = 6, .peek_off = -1 },
+			.lens = { 3 },
+			.data = "abc",
+		};
+		size_t len = sizeof(up);
+
+		if (i == 24)
+			up.p.type = 7;
+		else if (i == 25)
+			up.p.end[0].objref = 0;
+		else if (i == 26)
+			up.p.end[0].flags = 1U << 6;
+		else if (i == 27)
+			up.p.end[1].nr_msgs = 2;
+		else if (i == 28)
+			up.lens[0] = 5;
+		else		/* the lengths and bytes announced are not there */
+			len = sizeof(up.p);
+		up.p.h.len = CKPT_ALIGN(len);
+		img_raw_rec(img, &up, len);
+		break;
+	}
 	}
 }
 
@@ -1267,6 +1299,12 @@ TEST_F(restart, event_file_records)
 		"bad file lock (kind 1, type 1, fd 3, bytes -5-99)",
 		"bad file lock (kind 3, type 1, fd 3, bytes 0-99)",
 		"a file lock on fd 7, which is not the restored object 4",
+		"bad UNIX socket pair (type 7, objects 5 and 6)",
+		"bad UNIX socket pair (type 1, objects 0 and 6)",
+		"bad end 0 of a UNIX socket pair (flags 0x40, 1 messages, 3 bytes)",
+		"bad end 1 of a UNIX socket pair (flags 0x0, 2 messages, 0 bytes)",
+		"UNIX socket end 0: messages of 5 bytes, 3 announced",
+		"runs past the end of the record",
 	};
 	int i;
 
