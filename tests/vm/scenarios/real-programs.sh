@@ -2,8 +2,9 @@
 # Programs as people write and ship them, unmodified, across a
 # checkpoint, a kill and a restart:
 # - a libevent program (Debian's libevent 2.1, dynamic): a persistent
-#   timer and a pipe reader in an epoll event_base, the writer a child;
-#   every line comes once and in order, the loop goes on;
+#   timer, a signal event and a pipe reader in an epoll event_base, the
+#   writer a child; every line comes once and in order, the signal sent
+#   after the restart is handled once, the loop goes on;
 # - Debian's sqlite3 holding a write transaction (BEGIN EXCLUSIVE: POSIX
 #   locks on the database): another sqlite3 finds the database locked
 #   before the checkpoint and after the restart, and the transaction
@@ -15,10 +16,16 @@ start "$d" "$BIN/dynamic/evloop" "$d"
 still_running "$d" "$pid"
 expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 wait "$pid"
-(restored "$pid"; sleep 1; touch "$d/stop") &
+(restored "$pid"; sleep 1; kill -USR1 "$pid"
+	i=0
+	until grep -q "SIGUSR1 1" "$d/out" || [ $i -ge 100 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	touch "$d/stop") &
 expect 0 "" restart -i "$d/img"
-said "$d" "libevent loop intact"
-echo "libevent: the event loop goes on"
+said "$d" "libevent loop intact: .* 1 signals"
+echo "libevent: the event loop goes on, its signal event too"
 
 d=/tmp/real-sqlite
 rm -rf "$d"

@@ -74,7 +74,7 @@ enum {
 #define R_DAMAGED	201	/* it failed, but the caller lost its fds */
 
 /* Extras that make the target impossible to checkpoint */
-#define TARGET_PIPE	(1U << 0)	/* a socket pair */
+#define TARGET_PIPE	(1U << 0)	/* an IPv4 datagram socket */
 #define TARGET_THREAD	(1U << 1)	/* with its own fd table */
 #define TARGET_CHILD	(1U << 2)	/* sharing its fd table */
 #define TARGET_SHARED	(1U << 3)	/* a shared anonymous mapping */
@@ -303,10 +303,10 @@ static int target_extras(void)
 {
 	void *shared;
 	pthread_t thread;
-	int p[2];
 	pid_t pid;
 
-	if ((g.extra & TARGET_PIPE) && socketpair(AF_UNIX, SOCK_STREAM, 0, p))
+	/* (UNIX socket pairs are saved; other sockets are not yet) */
+	if ((g.extra & TARGET_PIPE) && socket(AF_INET, SOCK_DGRAM, 0) < 0)
 		return -1;
 	if (g.extra & TARGET_SHARED) {
 		/* shared with a process outside the tree: a daemonized grandchild */
@@ -1961,7 +1961,7 @@ FIXTURE_VARIANT(refused) {
 
 FIXTURE_VARIANT_ADD(refused, socket) {
 	.extra = TARGET_PIPE,
-	.why = { "fd 5", "a socket is not supported" },
+	.why = { "(socket:[", "a socket is not supported" },
 };
 
 FIXTURE_VARIANT_ADD(refused, thread_own_files) {
