@@ -384,15 +384,19 @@ static int check_stripes(int gen)
 /* Root pings, B1 pongs, through shared futex words. */
 static int ping_pong(void)
 {
+	/* the other side is asleep in FUTEX_WAIT by then, even on a slow kernel */
+	struct timespec ms2 = { 0, 2 * 1000 * 1000 };
 	unsigned int k, woken = 0;
 	int r = 0;
 
 	for (k = 1; k <= ROUNDS && !r; k++) {
 		if (me == ROOT) {
+			nanosleep(&ms2, NULL);
 			wake(&ctl->ping, k);
 			r = wait_for(&ctl->pong, k, &woken);
 		} else {
 			r = wait_for(&ctl->ping, k, &woken);
+			nanosleep(&ms2, NULL);
 			wake(&ctl->pong, k);
 		}
 	}
