@@ -168,8 +168,9 @@ static int rst_check_created(struct ckpt_ctx *ctx, struct task_struct *t,
 /* A zombie of the image must be one, with the same status. */
 static int rst_check_zombie(struct ckpt_ctx *ctx, const struct ckpt_task_ids *ids)
 {
+	unsigned long deadline;
 	struct task_struct *t;
-	int i, ret;
+	int ret;
 
 	rcu_read_lock();
 	t = find_task_by_pid_ns(ids->pid, ctx->pid_ns);
@@ -179,8 +180,8 @@ static int rst_check_zombie(struct ckpt_ctx *ctx, const struct ckpt_task_ids *id
 	if (!t)
 		return ckpt_err(ctx, -ESRCH, "zombie %d does not exist", ids->pid);
 	/* userspace made it exit just before */
-	for (i = 0; !READ_ONCE(t->exit_state) &&
-	     i < RST_JOIN_WAIT_MS / RST_JOIN_POLL_MS; i++)
+	deadline = jiffies + msecs_to_jiffies(RST_JOIN_WAIT_MS);
+	while (!READ_ONCE(t->exit_state) && time_before(jiffies, deadline))
 		if (msleep_interruptible(RST_JOIN_POLL_MS))
 			break;
 	if (READ_ONCE(t->exit_state) != EXIT_ZOMBIE ||
@@ -198,12 +199,12 @@ static int rst_check_zombie(struct ckpt_ctx *ctx, const struct ckpt_task_ids *id
 static int rst_claim(struct ckpt_ctx *ctx, const struct ckpt_task_ids *ids,
 		     struct rst_waiter **wp)
 {
+	unsigned long deadline = jiffies + msecs_to_jiffies(RST_JOIN_WAIT_MS);
 	struct rst_waiter *w;
-	int i;
 
-	for (i = 0; i < RST_JOIN_WAIT_MS / RST_JOIN_POLL_MS; i++) {
+	for (;;) {
 		w = rst_take_waiter(ctx->pid_ns, ids->pid, true);
-		if (w)
+		if (w || time_after(jiffies, deadline))
 			break;
 		if (msleep_interruptible(RST_JOIN_POLL_MS))
 			return ckpt_err(ctx, -EINTR,

@@ -32,7 +32,7 @@
 #include <asm/syscall.h>
 
 /* How long checkpoint() waits for a task to freeze. */
-#define CKPT_FREEZE_WAIT_MS	1000
+#define CKPT_FREEZE_WAIT_MS	2000
 #define CKPT_FREEZE_POLL_MS	5
 
 /* Frozen by the cgroup v2 freezer and off its CPU. */
@@ -141,9 +141,9 @@ void ckpt_freeze_start(struct ckpt_ctx *ctx, struct task_struct *t)
  */
 int ckpt_freeze_wait(struct ckpt_ctx *ctx, struct task_struct *t)
 {
-	int i;
+	unsigned long deadline = jiffies + msecs_to_jiffies(CKPT_FREEZE_WAIT_MS);
 
-	for (i = 0; i < CKPT_FREEZE_WAIT_MS / CKPT_FREEZE_POLL_MS; i++) {
+	for (;;) {
 		if (t->exit_state)
 			return 0;
 		if (READ_ONCE(t->ckpt_freeze) ? ckpt_self_frozen(t) :
@@ -151,6 +151,8 @@ int ckpt_freeze_wait(struct ckpt_ctx *ctx, struct task_struct *t)
 			ckpt_restart_eintr(t);
 			return 0;
 		}
+		if (time_after(jiffies, deadline))
+			break;
 		if (msleep_interruptible(CKPT_FREEZE_POLL_MS))
 			return -EINTR;
 	}

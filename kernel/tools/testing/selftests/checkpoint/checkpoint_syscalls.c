@@ -318,7 +318,7 @@ TEST_F(ckpt, checkpoint_subtree)
  * and refuses to restore it, as it refuses RESTART_FROZEN, when it
  * reaches the TASK record: before the caller is touched.
  */
-TEST_F(ckpt, restart_pid)
+TEST_F_TIMEOUT(ckpt, restart_pid, 90)
 {
 	pid_t child = spawn_sleeper(true);
 	struct ckpt_rec_header hdr;
