@@ -41,6 +41,8 @@ struct ckpt_vma {
 	struct file *file;	/* CKPT_VMA_SHMEM: its shmem file */
 	u32 objref;		/* CKPT_VMA_SHMEM: the object's number */
 	bool obj_new;		/* CKPT_VMA_SHMEM: the object is met first here */
+	loff_t size;		/* CKPT_VMA_FILE: the file's size */
+	struct timespec64 mtime; /* CKPT_VMA_FILE: its modification time */
 };
 
 /* What madvise() sets on a VMA, and is set again the same way. */
@@ -172,6 +174,8 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 	if (ckpt_obj_mapped(ctx, vma->vm_file, pid, cv->start))
 		return -ENOMEM;
 	cv->kind = CKPT_VMA_FILE;
+	cv->size = i_size_read(file_inode(vma->vm_file));
+	cv->mtime = inode_get_mtime(file_inode(vma->vm_file));
 	cv->path = ckpt_file_path(vma->vm_file, &why);
 	if (IS_ERR(cv->path)) {
 		ret = PTR_ERR(cv->path);
@@ -447,17 +451,30 @@ static int ckpt_write_shmem(struct ckpt_ctx *ctx, pid_t pid,
 	return ret;
 }
 
+/* The MAPPED_FILE record: the file restart must find under the path. */
+static int ckpt_write_mapped_file(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
+{
+	struct ckpt_rec_mapped_file rec = {};
+
+	rec.size = cv->size;
+	rec.mtime_sec = cv->mtime.tv_sec;
+	rec.mtime_nsec = cv->mtime.tv_nsec;
+	return ckpt_write_record(ctx, CKPT_REC_MAPPED_FILE, &rec.h, sizeof(rec),
+				 NULL, 0);
+}
+
 static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
 			  struct mm_struct *mm, struct ckpt_vma *cv, void *buf)
 {
 	struct ckpt_rec_vma rec = {};
-	int ret;
+	int ret = 0;
 
-	if (cv->kind == CKPT_VMA_SHMEM) {
+	if (cv->kind == CKPT_VMA_SHMEM)
 		ret = ckpt_write_shmem(ctx, pid, cv, buf);
-		if (ret)
-			return ret;
-	}
+	else if (cv->kind == CKPT_VMA_FILE)
+		ret = ckpt_write_mapped_file(ctx, cv);
+	if (ret)
+		return ret;
 	rec.start = cv->start;
 	rec.end = cv->end;
 	rec.pgoff = cv->pgoff;
@@ -689,6 +706,48 @@ static struct file *rst_vma_shmem(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec
 	return file;
 }
 
+/*
+ * The file of a CKPT_VMA_FILE mapping, opened by @path: the one the
+ * MAPPED_FILE record before describes, if there was one (a 1.3 image has
+ * none).
+ */
+static struct file *rst_vma_file(struct ckpt_ctx *ctx,
+				 struct ckpt_rec_vma *rec, const char *path)
+{
+	struct timespec64 mtime;
+	struct file *file;
+	loff_t size;
+
+	if (!path) {
+		ckpt_err(ctx, -EINVAL, "offset %lld: file mapping without a path",
+			 ctx->rec_pos);
+		return ERR_PTR(-EINVAL);
+	}
+	file = filp_open(path, O_RDONLY, 0);
+	if (IS_ERR(file)) {
+		ckpt_err(ctx, PTR_ERR(file),
+			 "mapping %#llx-%#llx: cannot open %s: error %ld",
+			 rec->start, rec->end, path, PTR_ERR(file));
+		return file;
+	}
+	if (!ctx->mapped_file_set)
+		return file;
+	ctx->mapped_file_set = false;
+	size = i_size_read(file_inode(file));
+	mtime = inode_get_mtime(file_inode(file));
+	if (size == ctx->mapped_file.size &&
+	    mtime.tv_sec == ctx->mapped_file.mtime_sec &&
+	    mtime.tv_nsec == ctx->mapped_file.mtime_nsec)
+		return file;
+	fput(file);
+	ckpt_err(ctx, -ESTALE,
+		 "mapping %#llx-%#llx: %s changed since the checkpoint: %lld bytes modified at %lld.%09ld, the image has %llu bytes modified at %lld.%09u",
+		 rec->start, rec->end, path, size, (s64)mtime.tv_sec,
+		 mtime.tv_nsec, ctx->mapped_file.size,
+		 ctx->mapped_file.mtime_sec, ctx->mapped_file.mtime_nsec);
+	return ERR_PTR(-ESTALE);
+}
+
 static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 		       const char *path)
 {
@@ -716,15 +775,9 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 			flags |= MAP_ANONYMOUS;
 		break;
 	case CKPT_VMA_FILE:
-		if (!path)
-			return ckpt_err(ctx, -EINVAL,
-					"offset %lld: file mapping without a path",
-					ctx->rec_pos);
-		file = filp_open(path, O_RDONLY, 0);
+		file = rst_vma_file(ctx, rec, path);
 		if (IS_ERR(file))
-			return ckpt_err(ctx, PTR_ERR(file),
-					"mapping %#llx-%#llx: cannot open %s: error %ld",
-					rec->start, rec->end, path, PTR_ERR(file));
+			return PTR_ERR(file);
 		break;
 	default:
 		return ckpt_err(ctx, -EINVAL, "offset %lld: unknown mapping kind %u",
@@ -765,7 +818,11 @@ int rst_vma(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = ckpt_read_string(ctx, rec.path_len, &path);
 	if (!ret && ctx->shmem && rec.kind != CKPT_VMA_SHMEM)
 		ret = ckpt_err(ctx, -EINVAL,
-				"offset %lld: a shared memory object, then a mapping of another kind",
+			       "offset %lld: a shared memory object, then a mapping of another kind",
+				ctx->rec_pos);
+	if (!ret && ctx->mapped_file_set && rec.kind != CKPT_VMA_FILE)
+		ret = ckpt_err(ctx, -EINVAL,
+			       "offset %lld: a mapped file's record, then a mapping of another kind",
 				ctx->rec_pos);
 	if (ret)
 		goto out;
@@ -781,9 +838,40 @@ out:
 	return ret;
 }
 
+/**
+ * rst_mapped_file - what the file of the next mapping must look like
+ * @ctx: the restart
+ * @h: header of a CKPT_REC_MAPPED_FILE record
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_mapped_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	struct ckpt_rec_mapped_file rec = { .h = *h };
+	int ret;
+
+	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
+	if (ret)
+		return ret;
+	if (ctx->mapped_file_set || ctx->shmem)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: a mapped file's record not followed by its mapping",
+				ctx->rec_pos);
+	if (rec.size > MAX_LFS_FILESIZE || rec.mtime_nsec >= NSEC_PER_SEC ||
+	    rec.pad)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: mapped file of %llu bytes modified at %lld.%u: invalid",
+				ctx->rec_pos, rec.size, rec.mtime_sec,
+				rec.mtime_nsec);
+	ctx->mapped_file = rec;
+	ctx->mapped_file_set = true;
+	return 0;
+}
+
 /* Drop the shared memory object no mapping took, at the end. */
 void rst_mm_end(struct ckpt_ctx *ctx)
 {
+	ctx->mapped_file_set = false;
 	if (ctx->shmem)
 		fput(ctx->shmem);
 	ctx->shmem = NULL;
@@ -847,6 +935,10 @@ int rst_shmem(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
 	if (!ret)
 		ret = rst_check_shmem_rec(ctx, &rec);
+	if (!ret && ctx->mapped_file_set)
+		ret = ckpt_err(ctx, -EINVAL,
+			       "offset %lld: a mapped file's record, then a shared memory object",
+			       ctx->rec_pos);
 	if (ret)
 		return ret;
 	rst_mm_end(ctx);

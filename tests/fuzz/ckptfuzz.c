@@ -410,6 +410,11 @@ static const struct field f_shmem[] = {
 	FLD(ckpt_rec_shmem, size, K_LEN),
 };
 
+static const struct field f_mapped_file[] = {
+	FLD(ckpt_rec_mapped_file, size, K_LEN), FLD(ckpt_rec_mapped_file, mtime_sec, K_VAL),
+	FLD(ckpt_rec_mapped_file, mtime_nsec, K_VAL), FLD(ckpt_rec_mapped_file, pad, K_FLAGS),
+};
+
 static const struct field f_file[] = {
 	FLD(ckpt_rec_file, fd, K_VAL), FLD(ckpt_rec_file, kind, K_ENUM),
 	FLD(ckpt_rec_file, f_flags, K_FLAGS), FLD(ckpt_rec_file, fd_flags, K_FLAGS),
@@ -525,6 +530,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_SHARE, "SHARE", f_share), RT(CKPT_REC_CPU_X86_64, "CPU_X86_64", f_cpu),
 	RT(CKPT_REC_MM, "MM", f_mm), RT(CKPT_REC_VMA, "VMA", f_vma),
 	RT(CKPT_REC_PAGES, "PAGES", f_pages), RT(CKPT_REC_SHMEM, "SHMEM", f_shmem),
+	RT(CKPT_REC_MAPPED_FILE, "MAPPED_FILE", f_mapped_file),
 	RT(CKPT_REC_FILE, "FILE", f_file), RT(CKPT_REC_FS, "FS", f_fs),
 	RT(CKPT_REC_PIPE_DATA, "PIPE_DATA", f_pipe_data), RT(CKPT_REC_PTY, "PTY", f_pty),
 	RT(CKPT_REC_EVENTFD, "EVENTFD", f_eventfd), RT(CKPT_REC_SIGNALFD, "SIGNALFD", f_signalfd),

@@ -45,6 +45,9 @@ std::string restart_sentence(int err)
 		return "the image is not valid (bad magic, unsupported format version, "
 		       "malformed record) or is incomplete because its checkpoint failed (see "
 		       "the log)";
+	case ESTALE:
+		return "a file the image maps changed since the checkpoint (see the log for "
+		       "which)";
 	default:
 		return {};
 	}

@@ -59,8 +59,13 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().mm = At<MmRecord>{rec.offset, parse_mm_record(rec)};
 		break;
 	case CKPT_REC_VMA:
-		current_task().vmas.push_back(VmaContents{rec.offset, parse_vma_record(rec), 0, 0});
+		current_task().vmas.push_back(
+			VmaContents{rec.offset, parse_vma_record(rec), 0, 0, mapped_file_});
 		contents_.nr_vmas++;
+		break;
+	case CKPT_REC_MAPPED_FILE:
+		mapped_file_ =
+			At<ckpt_rec_mapped_file>{rec.offset, load<ckpt_rec_mapped_file>(rec.bytes)};
 		break;
 	case CKPT_REC_PAGES:
 		add_pages(rec);
@@ -104,7 +109,8 @@ void ContentsBuilder::add(const Record &rec)
 			At<ckpt_rec_file_lock>{rec.offset, load<ckpt_rec_file_lock>(rec.bytes)});
 		break;
 	case CKPT_REC_EPOLL:
-		current_task().epolls.push_back(At<EpollRecord>{rec.offset, parse_epoll_record(rec)});
+		current_task().epolls.push_back(
+			At<EpollRecord>{rec.offset, parse_epoll_record(rec)});
 		break;
 	case CKPT_REC_TIMERFD:
 		current_task().timerfds.push_back(
@@ -120,6 +126,8 @@ void ContentsBuilder::add(const Record &rec)
 	/* PAGES after a SHMEM record fill its object, not the last VMA */
 	if (rec.type != CKPT_REC_PAGES)
 		in_shmem_ = rec.type == CKPT_REC_SHMEM;
+	if (rec.type != CKPT_REC_MAPPED_FILE)
+		mapped_file_.reset();
 	last_type_ = rec.type;
 }
 

@@ -40,6 +40,8 @@ struct VmaContents {
 	VmaRecord vma;
 	std::uint64_t pages = 0; /* in the PAGES records that follow it */
 	std::uint64_t page_records = 0;
+	/* the MAPPED_FILE record just before it: its file at checkpoint time */
+	std::optional<At<ckpt_rec_mapped_file>> file;
 };
 
 /* A SHMEM record: a shared memory object, and its pages when it is new. */
@@ -65,8 +67,8 @@ struct TaskContents {
 	std::vector<At<EpollRecord>> epolls;
 	std::vector<At<ckpt_rec_file_lock>> locks;
 	std::vector<At<ckpt_rec_unix_pair>> unix_pairs;
-	std::vector<ShmemContents> shmems;	   /* SHMEM records */
-	std::vector<At<ckpt_rec_share>> shares;	   /* SHARE records */
+	std::vector<ShmemContents> shmems;	/* SHMEM records */
+	std::vector<At<ckpt_rec_share>> shares; /* SHARE records */
 	std::optional<At<ckpt_rec_sighand>> sighand;
 };
 
@@ -100,6 +102,8 @@ private:
 	unsigned page_shift_ = 0;
 	std::uint32_t last_type_ = 0;
 	bool in_shmem_ = false; /* PAGES records follow a SHMEM record */
+	/* a MAPPED_FILE record, for the VMA record that follows */
+	std::optional<At<ckpt_rec_mapped_file>> mapped_file_;
 };
 
 } // namespace cr

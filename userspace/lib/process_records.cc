@@ -89,8 +89,8 @@ EpollRecord parse_epoll_record(const Record &rec)
 	EpollRecord out;
 	out.epoll = load<ckpt_rec_epoll>(rec.bytes);
 	for (std::uint32_t i = 0; i < out.epoll.nr_watches; i++)
-		out.watches.push_back(load<ckpt_epoll_watch>(
-			std::span(rec.bytes).subspan(sizeof(out.epoll) + i * sizeof(ckpt_epoll_watch))));
+		out.watches.push_back(load<ckpt_epoll_watch>(std::span(rec.bytes).subspan(
+			sizeof(out.epoll) + i * sizeof(ckpt_epoll_watch))));
 	return out;
 }
 

@@ -81,6 +81,8 @@ std::string record_type_name(std::uint32_t type)
 		return "PAGES";
 	case CKPT_REC_SHMEM:
 		return "SHMEM";
+	case CKPT_REC_MAPPED_FILE:
+		return "MAPPED_FILE";
 	case CKPT_REC_FILE:
 		return "FILE";
 	case CKPT_REC_FS:
@@ -131,6 +133,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_VMA:
 	case CKPT_REC_PAGES:
 	case CKPT_REC_SHMEM:
+	case CKPT_REC_MAPPED_FILE:
 	case CKPT_REC_FILE:
 	case CKPT_REC_FS:
 	case CKPT_REC_PIPE_DATA:

@@ -56,6 +56,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_pages);
 	case CKPT_REC_SHMEM:
 		return sizeof(ckpt_rec_shmem);
+	case CKPT_REC_MAPPED_FILE:
+		return sizeof(ckpt_rec_mapped_file);
 	case CKPT_REC_FILE:
 		return sizeof(ckpt_rec_file);
 	case CKPT_REC_FS:
@@ -212,7 +214,8 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 	case CKPT_REC_EPOLL: {
 		auto r = load<ckpt_rec_epoll>(rec.bytes);
 		return VariablePart{fmt::format("watch count {}", r.nr_watches),
-				    std::uint64_t{r.nr_watches} * sizeof(ckpt_epoll_watch), sizeof(r)};
+				    std::uint64_t{r.nr_watches} * sizeof(ckpt_epoll_watch),
+				    sizeof(r)};
 	}
 	case CKPT_REC_FS: {
 		auto r = load<ckpt_rec_fs>(rec.bytes);

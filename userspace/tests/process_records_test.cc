@@ -130,11 +130,12 @@ TEST(ProcessRecords, ReaderAcceptsAProcessImage)
 		if (types.empty() || types.back() != r.type)
 			types.push_back(r.type);
 	}
-	EXPECT_THAT(types, ElementsAre(CKPT_REC_HEADER, CKPT_REC_TREE, CKPT_REC_TASK,
-				       CKPT_REC_CREDS, CKPT_REC_CPU_X86_64, CKPT_REC_MM,
-				       CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_PAGES,
-				       CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_FS,
-				       CKPT_REC_FILE, CKPT_REC_SIGHAND, CKPT_REC_TAIL));
+	EXPECT_THAT(types,
+		    ElementsAre(CKPT_REC_HEADER, CKPT_REC_TREE, CKPT_REC_TASK, CKPT_REC_CREDS,
+				CKPT_REC_CPU_X86_64, CKPT_REC_MM, CKPT_REC_MAPPED_FILE,
+				CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_PAGES,
+				CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_FS,
+				CKPT_REC_FILE, CKPT_REC_SIGHAND, CKPT_REC_TAIL));
 }
 
 TEST(ProcessRecords, ExactStructureSizeAccepted)
@@ -366,6 +367,14 @@ TEST(ProcessRecords, VerifyImageGroupsTheContents)
 	ASSERT_TRUE(t.mm);
 	EXPECT_EQ(t.mm->rec.exe, "/usr/bin/sleep");
 	ASSERT_EQ(t.vmas.size(), 4u);
+	/* the MAPPED_FILE record before the file mapping goes with it alone */
+	ASSERT_TRUE(t.vmas[0].file);
+	EXPECT_EQ(t.vmas[0].file->offset + sizeof(ckpt_rec_mapped_file), t.vmas[0].offset);
+	EXPECT_EQ(t.vmas[0].file->rec.size, 35336u);
+	EXPECT_EQ(t.vmas[0].file->rec.mtime_sec, 1700000000);
+	EXPECT_EQ(t.vmas[0].file->rec.mtime_nsec, 123456789u);
+	EXPECT_FALSE(t.vmas[1].file);
+	EXPECT_FALSE(t.vmas[3].file);
 	EXPECT_EQ(t.vmas[0].pages, 2u);
 	EXPECT_EQ(t.vmas[0].page_records, 1u);
 	EXPECT_EQ(t.vmas[1].pages, 37u);
@@ -422,8 +431,11 @@ TEST(ProcessRecords, Names)
 		  "GROUP_LEADER|CTTY|0x400");
 	EXPECT_EQ(cr::task_flags_names(CKPT_TASK_STOPPED | CKPT_TASK_STOP_WAITED),
 		  "STOPPED|STOP_WAITED");
-	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_HUGEPAGE | CKPT_VMA_MERGEABLE), "HUGEPAGE|MERGEABLE");
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_HUGEPAGE | CKPT_VMA_MERGEABLE),
+		  "HUGEPAGE|MERGEABLE");
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_SHMEM), "SHMEM");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_MAPPED_FILE), "MAPPED_FILE");
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_MAPPED_FILE));
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_SHARE), "SHARE");
 	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_CHR), "chr");
 	EXPECT_EQ(cr::file_kind_name(0), "unknown (0)");

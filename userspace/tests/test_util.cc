@@ -140,6 +140,11 @@ void write_process(cr::RecordWriter &w, std::int32_t pid)
 	mm.exe_len = static_cast<std::uint32_t>(exe.size());
 	write_record(w, CKPT_REC_MM, mm, text_bytes(exe));
 
+	ckpt_rec_mapped_file mapped{};
+	mapped.size = 35336;
+	mapped.mtime_sec = 1700000000;
+	mapped.mtime_nsec = 123456789;
+	write_record(w, CKPT_REC_MAPPED_FILE, mapped);
 	write_vma(w, 0x400000, 0x402000, CKPT_VMA_FILE, PROT_READ | PROT_EXEC, 0, exe);
 	write_pages(w, 0x400000, 2);
 	write_vma(w, 0x600000, 0x625000, CKPT_VMA_ANON, PROT_READ | PROT_WRITE, 0, "");

@@ -54,7 +54,7 @@ case "$1" in
 ckptinfo_valid)
 	img=$(image valid)
 	run 0 "$CKPTINFO" "$img"
-	expect_out "format version  1.3"
+	expect_out "format version  1.4"
 	expect_out "HEADER"
 	expect_out "tail: valid: 1 records and 120 bytes before it, crc32"
 	run 0 "$CKPTINFO" --verify - <"$img"
@@ -132,6 +132,7 @@ ckptinfo_process)
 	expect_record CREDS "uid 1000/0/1000/1000  gid 1000  groups 4,24,27  cap_eff 0x1ff  no_new_privs"
 	expect_record CPU_X86_64 "ip 0x401000  sp 0x7ffc0000fff0  xfeatures 0x7  xsave 832 bytes"
 	expect_record MM "brk 0x600000-0x625000  code 0x400000-0x402000  exe /usr/bin/sleep  vdso 0x7fff00000000"
+	expect_record MAPPED_FILE "file of the next mapping: 35336 bytes, modified at 1700000000.123456789"
 	expect_record VMA "0x400000-0x402000 r-x file  flags none  pgoff 0  /usr/bin/sleep"
 	expect_record VMA "0x7ffc00000000-0x7ffc00021000 rw- anon  flags GROWSDOWN  pgoff 0"
 	expect_record PAGES "pages: 2 in 1 record"
@@ -144,7 +145,7 @@ ckptinfo_process)
 	# Five PAGES records, one line per VMA that has pages.
 	[ "$(grep -c ' PAGES ' "$tmp/out")" -eq 3 ] || fail "not one PAGES line per VMA"
 	run 0 "$CKPTINFO" --verify "$img"
-	expect_out "valid image: 21 records"
+	expect_out "valid image: 22 records"
 	"$MKIMAGE" process | "$CKPTINFO" >"$tmp/out" 2>"$tmp/err" || fail "ckptinfo on a pipe"
 	expect_record PAGES "pages: 37 in 3 records"
 	;;
@@ -165,6 +166,9 @@ ckptinfo_process_json)
 	assert task["cwd"] == "/home/user"
 	assert task["root"] == "/srv/jail"
 	assert task["mm"]["exe"] == "/usr/bin/sleep"
+	f = task["vmas"][0]["file"]
+	assert (f["size"], f["mtime_sec"], f["mtime_nsec"]) == (35336, 1700000000, 123456789), f
+	assert task["vmas"][1]["file"] is None
 	assert task["vmas"][1]["prot_rwx"] == "rw-" and task["vmas"][1]["pages"] == 37
 	assert task["files"][2]["cloexec"] and task["files"][2]["path"] == "/etc/passwd"
 	assert [h["name"] for h in task["sighand"]["handlers"]] == ["INT", "PIPE"]

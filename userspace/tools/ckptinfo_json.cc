@@ -134,6 +134,12 @@ json mm_json(const cr::At<cr::MmRecord> &m)
 json vma_json(const cr::VmaContents &v)
 {
 	const ckpt_rec_vma &vma = v.vma.vma;
+	json file = nullptr;
+	if (v.file)
+		file = json{{"offset", v.file->offset},
+			    {"size", v.file->rec.size},
+			    {"mtime_sec", v.file->rec.mtime_sec},
+			    {"mtime_nsec", v.file->rec.mtime_nsec}};
 	return json{{"offset", v.offset},
 		    {"start", vma.start},
 		    {"end", vma.end},
@@ -147,6 +153,7 @@ json vma_json(const cr::VmaContents &v)
 		    {"flag_names", cr::vma_flags_names(vma.flags)},
 		    {"pgoff", vma.pgoff},
 		    {"path", printable(v.vma.path)},
+		    {"file", file},
 		    {"pages", v.pages},
 		    {"page_records", v.page_records}};
 }
@@ -257,10 +264,11 @@ json task_json(const cr::TaskContents &t)
 	j["eventfds"] = eventfds;
 	json signalfds = json::array();
 	for (const cr::At<ckpt_rec_signalfd> &s : t.signalfds)
-		signalfds.push_back(json{{"offset", s.offset},
-					 {"objref", s.rec.objref},
-					 {"mask", s.rec.mask},
-					 {"nonblock", (s.rec.flags & CKPT_SIGNALFD_NONBLOCK) != 0}});
+		signalfds.push_back(
+			json{{"offset", s.offset},
+			     {"objref", s.rec.objref},
+			     {"mask", s.rec.mask},
+			     {"nonblock", (s.rec.flags & CKPT_SIGNALFD_NONBLOCK) != 0}});
 	j["signalfds"] = signalfds;
 	json timerfds = json::array();
 	for (const cr::At<ckpt_rec_timerfd> &tf : t.timerfds)
@@ -333,10 +341,13 @@ json contents_json(const cr::ImageContents &c)
 
 json totals_json(const cr::ImageContents &c)
 {
-	return json{{"tasks", c.nr_tasks},	     {"vmas", c.nr_vmas},
+	return json{{"tasks", c.nr_tasks},
+		    {"vmas", c.nr_vmas},
 		    {"shared_memory_records", c.nr_shmems},
-		    {"pages", c.nr_pages},	     {"page_bytes", c.page_bytes},
-		    {"page_mib", mib(c.page_bytes)}, {"text", totals_text(c)}};
+		    {"pages", c.nr_pages},
+		    {"page_bytes", c.page_bytes},
+		    {"page_mib", mib(c.page_bytes)},
+		    {"text", totals_text(c)}};
 }
 
 /* Every record; a run of PAGES records as one entry, with its record and page counts. */

@@ -33,8 +33,9 @@ std::string task_ids_text(const ckpt_task_ids &t)
 	if (t.tty_pgrp)
 		text += fmt::format("  terminal's foreground group {}", t.tty_pgrp);
 	if (t.flags & CKPT_TASK_STOPPED)
-		text += fmt::format("  stopped by {}{}", cr::signal_name(static_cast<int>(t.stop_signal)),
-				    t.flags & CKPT_TASK_STOP_WAITED ? ", its parent waited for it" : "");
+		text += fmt::format(
+			"  stopped by {}{}", cr::signal_name(static_cast<int>(t.stop_signal)),
+			t.flags & CKPT_TASK_STOP_WAITED ? ", its parent waited for it" : "");
 	return text;
 }
 
@@ -91,6 +92,12 @@ std::string vma_text(const cr::VmaRecord &v)
 	return text;
 }
 
+std::string mapped_file_text(const ckpt_rec_mapped_file &f)
+{
+	return fmt::format("file of the next mapping: {}, modified at {}.{:09}",
+			   plural(f.size, "byte", "bytes"), f.mtime_sec, f.mtime_nsec);
+}
+
 std::string shmem_text(const cr::ShmemContents &s)
 {
 	if (!(s.shmem.flags & CKPT_SHMEM_NEW))
@@ -103,7 +110,7 @@ std::string share_text(const ckpt_rec_share &s)
 {
 	std::string what = s.kind == CKPT_SHARE_FILES ? "fd table"
 			   : s.kind == CKPT_SHARE_FS  ? "fs (cwd, root, umask)"
-						      : fmt::format("unknown table kind {}", s.kind);
+						     : fmt::format("unknown table kind {}", s.kind);
 	if (s.flags & CKPT_SHARE_NEW)
 		return fmt::format("{} obj {}: shared with other processes, written here", what,
 				   s.objref);
@@ -151,13 +158,16 @@ std::string pty_text(const cr::PtyRecord &p)
 
 std::string lock_text(const ckpt_rec_file_lock &l)
 {
-	const char *kind = l.kind == CKPT_LOCK_POSIX ? "POSIX"
-			   : l.kind == CKPT_LOCK_OFD ? "OFD"
-			   : l.kind == CKPT_LOCK_FLOCK ? "flock" : "unknown";
+	const char *kind = l.kind == CKPT_LOCK_POSIX   ? "POSIX"
+			   : l.kind == CKPT_LOCK_OFD   ? "OFD"
+			   : l.kind == CKPT_LOCK_FLOCK ? "flock"
+						       : "unknown";
 	std::string end = l.end == INT64_MAX ? "end" : std::to_string(l.end);
 	return fmt::format("{} {} lock on fd {} (obj {}), bytes {}-{}", kind,
-			   l.type == F_WRLCK ? "write" : l.type == F_RDLCK ? "read" : "?", l.fd,
-			   l.objref, l.start, end);
+			   l.type == F_WRLCK   ? "write"
+			   : l.type == F_RDLCK ? "read"
+					       : "?",
+			   l.fd, l.objref, l.start, end);
 }
 
 /* An absolute CLOCK_REALTIME timer: value_ns is its deadline, not the time left. */
@@ -213,8 +223,11 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 			notes[task.cpu->offset].text = cpu_text(task.cpu->rec);
 		if (task.mm)
 			notes[task.mm->offset].text = mm_text(task.mm->rec);
-		for (const cr::VmaContents &vma : task.vmas)
+		for (const cr::VmaContents &vma : task.vmas) {
 			notes[vma.offset].text = vma_text(vma.vma);
+			if (vma.file)
+				notes[vma.file->offset].text = mapped_file_text(vma.file->rec);
+		}
 		for (const cr::ShmemContents &shm : task.shmems)
 			notes[shm.offset].text = shmem_text(shm);
 		for (const cr::At<ckpt_rec_share> &share : task.shares)
@@ -254,23 +267,22 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 										     : "");
 			for (const ckpt_epoll_watch &w : e.rec.watches)
 				n.more.push_back(fmt::format(
-					"fd {} (obj {})  events {:#x}  data {:#x}{}", w.fd, w.target,
-					w.events, w.data,
+					"fd {} (obj {})  events {:#x}  data {:#x}{}", w.fd,
+					w.target, w.events, w.data,
 					w.flags & CKPT_EPOLL_WATCH_READY ? "  ready" : ""));
 		}
 		for (const cr::At<ckpt_rec_timerfd> &t : task.timerfds)
-			notes[t.offset].text = fmt::format(
-				"timerfd obj {}: clock {}  {} {} ns  interval {} ns  ticks {}  flags {}",
-				t.rec.objref, t.rec.clockid,
-				timerfd_keeps_deadline(t.rec) ? "deadline" : "left",
-				t.rec.value_ns, t.rec.interval_ns, t.rec.ticks,
-				cr::timerfd_flags_names(t.rec.flags));
+			notes[t.offset].text =
+				fmt::format("timerfd obj {}: clock {}  {} {} ns  interval {} ns  "
+					    "ticks {}  flags {}",
+					    t.rec.objref, t.rec.clockid,
+					    timerfd_keeps_deadline(t.rec) ? "deadline" : "left",
+					    t.rec.value_ns, t.rec.interval_ns, t.rec.ticks,
+					    cr::timerfd_flags_names(t.rec.flags));
 		for (const cr::At<ckpt_rec_signalfd> &s : task.signalfds)
-			notes[s.offset].text = fmt::format("signalfd obj {}: mask {:#018x}{}",
-							   s.rec.objref, s.rec.mask,
-							   s.rec.flags & CKPT_SIGNALFD_NONBLOCK
-								   ? "  nonblock"
-								   : "");
+			notes[s.offset].text = fmt::format(
+				"signalfd obj {}: mask {:#018x}{}", s.rec.objref, s.rec.mask,
+				s.rec.flags & CKPT_SIGNALFD_NONBLOCK ? "  nonblock" : "");
 		if (task.sighand)
 			notes[task.sighand->offset].text = sighand_text(task.sighand->rec);
 	}

@@ -82,6 +82,9 @@ struct tty_struct;
  * @shmem:	restart: the shared memory object of the last SHMEM record,
  *		for the mapping record that follows, referenced
  * @shmem_pages: restart: PAGES records fill @shmem (it is new)
+ * @mapped_file: restart: the MAPPED_FILE record for the mapping that
+ *		follows, if @mapped_file_set
+ * @mapped_file_set: restart: @mapped_file holds one
  * @creds:	restart: credentials to commit once everything is restored
  * @no_new_privs: restart: set no_new_privs with them
  * @dumpable:	restart: SUID_DUMP_* to set once the credentials are in
@@ -141,6 +144,8 @@ struct ckpt_ctx {
 	u32 vma_kind;
 	struct file *shmem;
 	bool shmem_pages;
+	struct ckpt_rec_mapped_file mapped_file;
+	bool mapped_file_set;
 	struct cred *creds;
 	bool no_new_privs;
 	int dumpable;
@@ -292,6 +297,7 @@ int rst_mm(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_vma(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_shmem(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_mapped_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 void rst_mm_end(struct ckpt_ctx *ctx);
 
 /*

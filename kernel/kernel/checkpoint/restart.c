@@ -127,6 +127,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_VMA, 0, RST_SEEN_MM },
 		{ CKPT_REC_PAGES, 0, RST_SEEN_MM },
 		{ CKPT_REC_SHMEM, 0, RST_SEEN_MM },
+		{ CKPT_REC_MAPPED_FILE, 0, RST_SEEN_MM },
 		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_PIPE_DATA, 0, RST_SEEN_TASK },
 		{ CKPT_REC_PTY, 0, RST_SEEN_TASK },
@@ -167,6 +168,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_VMA:
 	case CKPT_REC_PAGES:
 	case CKPT_REC_SHMEM:
+	case CKPT_REC_MAPPED_FILE:
 	case CKPT_REC_SHARE:
 	case CKPT_REC_FS:
 	case CKPT_REC_FILE:
@@ -223,6 +225,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_pages(ctx, h);
 	case CKPT_REC_SHMEM:
 		return rst_shmem(ctx, h);
+	case CKPT_REC_MAPPED_FILE:
+		return rst_mapped_file(ctx, h);
 	case CKPT_REC_FILE:
 		return rst_file(ctx, h);
 	case CKPT_REC_FS:

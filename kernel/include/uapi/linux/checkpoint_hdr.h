@@ -108,6 +108,8 @@ struct ckpt_hdr {
 #define CKPT_REC_VMA		0x0301	/* struct ckpt_rec_vma + file path */
 #define CKPT_REC_PAGES		0x0302	/* struct ckpt_rec_pages + page data */
 #define CKPT_REC_SHMEM		0x0303	/* struct ckpt_rec_shmem (1.2) */
+/* 1.4: struct ckpt_rec_mapped_file */
+#define CKPT_REC_MAPPED_FILE	(CKPT_REC_OPTIONAL | 0x0304)
 
 /* 0x0400-0x04ff: files */
 #define CKPT_REC_FILE		0x0400	/* struct ckpt_rec_file + path */
@@ -142,7 +144,7 @@ struct ckpt_hdr {
 
 /* Image format version, independent of the kernel version. */
 #define CKPT_VERSION_MAJOR	1
-#define CKPT_VERSION_MINOR	3
+#define CKPT_VERSION_MINOR	4
 
 /* Architecture of the checkpointed tasks. */
 #define CKPT_ARCH_X86_64	1
@@ -462,6 +464,23 @@ struct ckpt_rec_shmem {
 	__u64 size;			/* bytes, a multiple of the page size */
 };
 
+/*
+ * 1.4: what the file of a CKPT_VMA_FILE mapping looked like at checkpoint
+ * time, in the record just before that mapping's VMA record.  Restart
+ * refuses the image (ESTALE) if the file it opens by the mapping's path
+ * has another size or modification time: the pages the process never
+ * wrote to are read from the file again, so a replaced executable or a
+ * truncated library would run as code it never had.  Optional: a reader
+ * that does not know it maps the file unchecked.
+ */
+struct ckpt_rec_mapped_file {
+	struct ckpt_hdr h;		/* CKPT_REC_MAPPED_FILE */
+	__u64 size;			/* bytes */
+	__s64 mtime_sec;		/* modification time */
+	__u32 mtime_nsec;
+	__u32 pad;
+};
+
 /* ckpt_rec_file.kind */
 #define CKPT_FILE_REG		1	/* regular file, reopened by path */
 #define CKPT_FILE_DIR		2	/* directory, reopened by path */
@@ -515,8 +534,9 @@ struct ckpt_rec_pipe_data {
  * with the same index, in the devpts instance that path leads to, and
  * gives it this state; the FILE records of its ends then refer to it by
  * number.  The termios are the slave's, as the kernel keeps them
- * (struct ktermios, c_cc of CKPT_PTY_NCCS): a master's cannot change.  The input that each end's line discipline (N_TTY)
- * holds and its reader has not read follows the path: to_slave bytes
+ * (struct ktermios, c_cc of CKPT_PTY_NCCS): a master's cannot change.
+ * The input that each end's line discipline (N_TTY) holds and its reader
+ * has not read follows the path: to_slave bytes
  * (written to the master, for the slave's reader), then to_master bytes,
  * then for each a bitmap of the bytes that end a line in canonical mode
  * (u32 words, bit i of word i / 32 for byte i).

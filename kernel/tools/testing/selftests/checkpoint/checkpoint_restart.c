@@ -787,6 +787,24 @@ static bool in_vma(const struct ckpt_rec_vma *v, __u64 addr)
 	return v && addr >= v->start && addr < v->end;
 }
 
+/* The MAPPED_FILE record before @v holds its file's size and mtime. */
+static void check_mapped_file(struct __test_metadata *_metadata,
+			      const struct ckpt_rec_mapped_file *mf,
+			      const struct ckpt_rec_vma *v)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	ASSERT_GT(sizeof(path), v->path_len);
+	memcpy(path, v + 1, v->path_len);
+	path[v->path_len] = 0;
+	ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s", path);
+	EXPECT_EQ((__u64)st.st_size, mf->size) TH_LOG("%s", path);
+	EXPECT_EQ(st.st_mtim.tv_sec, mf->mtime_sec) TH_LOG("%s", path);
+	EXPECT_EQ(st.st_mtim.tv_nsec, mf->mtime_nsec) TH_LOG("%s", path);
+	EXPECT_EQ(0, mf->pad);
+}
+
 #define MAX_MAPS	256
 
 /*
@@ -829,9 +847,23 @@ static size_t check_memory(struct __test_metadata *_metadata,
 	}
 	EXPECT_TRUE(aux_pagesz);
 
-	for (; i < im->nr && im->recs[i].h->type == CKPT_REC_VMA; nr_vmas++) {
+	for (; i < im->nr && (im->recs[i].h->type == CKPT_REC_VMA ||
+			      im->recs[i].h->type == CKPT_REC_MAPPED_FILE); nr_vmas++) {
+		const struct ckpt_rec_mapped_file *mf = NULL;
+
+		if (im->recs[i].h->type == CKPT_REC_MAPPED_FILE) {
+			mf = rec_at(im, i++);
+			ASSERT_EQ(sizeof(*mf), mf->h.len);
+			ASSERT_LT(i, im->nr);
+			ASSERT_EQ(CKPT_REC_VMA, im->recs[i].h->type);
+		}
 		v = rec_at(im, i++);
 		ASSERT_LE(sizeof(*v), v->h.len);
+		/* a file mapping's record comes after the file's, and only it */
+		EXPECT_EQ(v->kind == CKPT_VMA_FILE, mf != NULL)
+			TH_LOG("mapping %llx-%llx", v->start, v->end);
+		if (mf && v->kind == CKPT_VMA_FILE)
+			check_mapped_file(_metadata, mf, v);
 		EXPECT_EQ(v->h.len, CKPT_ALIGN(sizeof(*v) + v->path_len));
 		EXPECT_LE(prev_end, v->start);
 		EXPECT_LT(v->start, v->end);

@@ -851,11 +851,22 @@ static void build_no_path(struct img *img, int i)
 	img_file(img, kinds[i], 0, NULL);
 }
 
+/* An empty MM record announcing @nr_vmas mappings. */
+static void img_mm(struct img *img, __u32 nr_vmas)
+{
+	struct ckpt_rec_mm *mm = calloc(1, sizeof(*mm));
+
+	mm->h.type = CKPT_REC_MM;
+	mm->h.len = sizeof(*mm);
+	mm->nr_vmas = nr_vmas;
+	img_raw_rec(img, mm, sizeof(*mm));
+	free(mm);
+}
+
 /* An empty MM record, then a SHMEM record. */
 static void img_shmem(struct img *img, __u32 nr_vmas, __u32 objref,
 		      __u32 flags, __u64 size)
 {
-	struct ckpt_rec_mm *mm = calloc(1, sizeof(*mm));
 	struct ckpt_rec_shmem shm = {
 		.h.type = CKPT_REC_SHMEM,
 		.h.len = sizeof(shm),
@@ -864,11 +875,7 @@ static void img_shmem(struct img *img, __u32 nr_vmas, __u32 objref,
 		.size = size,
 	};
 
-	mm->h.type = CKPT_REC_MM;
-	mm->h.len = sizeof(*mm);
-	mm->nr_vmas = nr_vmas;
-	img_raw_rec(img, mm, sizeof(*mm));
-	free(mm);
+	img_mm(img, nr_vmas);
 	img_raw_rec(img, &shm, sizeof(shm));
 }
 
@@ -943,6 +950,93 @@ static void build_bad_shmem(struct img *img, int i)
 		break;
 	case 9:
 		img_shmem(img, 0, 5, 0x80, 4096);
+		break;
+	}
+}
+
+/* A MAPPED_FILE record, then a one-page mapping of @path. */
+static void img_mapped_file(struct img *img, const struct stat *st,
+			    const char *path)
+{
+	struct ckpt_rec_mapped_file mf = {
+		.h.type = CKPT_REC_MAPPED_FILE,
+		.h.len = sizeof(mf),
+		.size = st->st_size,
+		.mtime_sec = st->st_mtim.tv_sec,
+		.mtime_nsec = st->st_mtim.tv_nsec,
+	};
+	struct {
+		struct ckpt_rec_vma v;
+		char path[PATH_MAX];
+	} vma = {
+		.v.h.type = CKPT_REC_VMA,
+		.v.start = 0x10000000,
+		.v.end = 0x10000000 + getpagesize(),
+		.v.kind = CKPT_VMA_FILE,
+		.v.prot = PROT_READ,
+		.v.path_len = strlen(path),
+	};
+
+	vma.v.h.len = CKPT_ALIGN(sizeof(vma.v) + vma.v.path_len);
+	memcpy(vma.path, path, vma.v.path_len);
+	img_raw_rec(img, &mf, sizeof(mf));
+	img_raw_rec(img, &vma, sizeof(vma.v) + vma.v.path_len);
+}
+
+/*
+ * MAPPED_FILE records out of bounds or out of place (@i picks which),
+ * and a mapped file that is not what the record says: this test's own
+ * executable, one byte longer or modified a second later.
+ */
+static void build_bad_mapped_file(struct img *img, int i)
+{
+	struct ckpt_rec_mapped_file mf = {
+		.h.type = CKPT_REC_MAPPED_FILE,
+		.h.len = sizeof(mf),
+	};
+	struct ckpt_rec_shmem shm = {
+		.h.type = CKPT_REC_SHMEM,
+		.h.len = sizeof(shm),
+		.objref = 5,
+		.flags = CKPT_SHMEM_NEW,
+		.size = 4096,
+	};
+	struct stat st;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0 || stat("/proc/self/exe", &st))
+		return;		/* the log then lacks the expected line */
+	exe[n] = 0;
+	img_mm(img, 1);
+	switch (i) {
+	case 0:
+		mf.mtime_nsec = 1000000000;
+		img_raw_rec(img, &mf, sizeof(mf));
+		break;
+	case 1:
+		mf.pad = 1;
+		img_raw_rec(img, &mf, sizeof(mf));
+		break;
+	case 2:
+		img_raw_rec(img, &mf, sizeof(mf));
+		img_vma(img, CKPT_VMA_ANON, 1, 0);
+		break;
+	case 3:
+		img_raw_rec(img, &mf, sizeof(mf));
+		img_raw_rec(img, &mf, sizeof(mf));
+		break;
+	case 4:
+		img_raw_rec(img, &mf, sizeof(mf));
+		img_raw_rec(img, &shm, sizeof(shm));
+		break;
+	case 5:
+		st.st_size++;
+		img_mapped_file(img, &st, exe);
+		break;
+	case 6:
+		st.st_mtim.tv_sec++;
+		img_mapped_file(img, &st, exe);
 		break;
 	}
 }
@@ -1357,6 +1451,24 @@ TEST_F(restart, file_and_shmem_records)
 	for (i = 0; i < ARRAY_SIZE(shmem_logs); i++)
 		restart_dies(_metadata, self, variant->pipe, build_bad_shmem, i,
 			     shmem_logs[i]);
+}
+
+TEST_F(restart, mapped_file_records)
+{
+	static const char *const logs[] = {
+		"modified at 0.1000000000: invalid",
+		"modified at 0.0: invalid",
+		"a mapped file's record, then a mapping of another kind",
+		"a mapped file's record not followed by its mapping",
+		"a mapped file's record, then a shared memory object",
+		"changed since the checkpoint",
+		"changed since the checkpoint",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(logs); i++)
+		restart_dies(_metadata, self, variant->pipe, build_bad_mapped_file, i,
+			     logs[i]);
 }
 
 /* Seeded random streams: all rejected, none hangs (the writer is gone). */
