@@ -2,7 +2,8 @@
 # Build the VM scenario programs (tests/vm/programs/*.c) in three
 # variants each: glibc static, musl static and glibc dynamic, into
 # build/vm-tests-$ARCH/<variant>/; tests/vm/real/*.c (against Debian's
-# libraries) and Debian's sqlite3 go to dynamic/ only.
+# libraries) and Debian's sqlite3 go to dynamic/ only, tests/vm/tools/*.c
+# to glibc-static/ only.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -26,4 +27,10 @@ gcc $flags -mavx -o "$out/dynamic/cpuregs-avx" "$src/cpuregs.c"
 # dynamically), and Debian's own programs, for the real-programs scenario
 gcc $flags -o "$out/dynamic/evloop" "$ROOT/tests/vm/real/evloop.c" -levent
 cp /usr/bin/sqlite3 "$out/dynamic/sqlite3"
+# Test tools that call the system calls themselves, against the UAPI
+# header (glibc static only: musl has no <linux/types.h>)
+for c in "$ROOT"/tests/vm/tools/*.c; do
+	gcc $flags -static -isystem "$ROOT/kernel/include/uapi" \
+		-o "$out/glibc-static/$(basename "$c" .c)" "$c"
+done
 echo "$out"

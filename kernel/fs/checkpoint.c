@@ -64,18 +64,45 @@ static const char *ckpt_file_kind_name(umode_t mode)
  * internal kernel mounts (memfds, the memory behind a shared anonymous
  * mapping, System V segments), and files hidden by a later mount.
  *
- * Return: true if it does.
+ * Return: 1 if it does, 0 if it does not, -ENOMEM if the lookup could
+ * not tell (a failure of the checkpoint, not a property of the file).
  */
-bool ckpt_path_reopens(struct file *file, const char *path)
+int ckpt_path_reopens(struct file *file, const char *path)
 {
 	struct path found;
-	bool same;
+	int ret;
 
-	if (path[0] != '/' || kern_path(path, 0, &found))
-		return false;
-	same = path_equal(&found, &file->f_path);
+	if (path[0] != '/')
+		return 0;
+	ret = kern_path(path, 0, &found);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		return 0;
+	ret = path_equal(&found, &file->f_path);
 	path_put(&found);
-	return same;
+	return ret;
+}
+
+/**
+ * ckpt_check_reopens - refuse @f unless restart can open it by its path
+ * @ctx: the checkpoint
+ * @f: an open file of the tree, with its path
+ *
+ * Return: 0, or a negative errno with a log message.
+ */
+int ckpt_check_reopens(struct ckpt_ctx *ctx, const struct ckpt_fd *f)
+{
+	int ret = ckpt_path_reopens(f->file, f->path);
+
+	if (ret < 0)
+		return ckpt_err(ctx, ret, "pid %d fd %u (%s): cannot look its path up: error %d",
+				f->pid, f->fd, f->path, ret);
+	if (!ret)
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u (%s): %s",
+				f->pid, f->fd, f->path,
+				ckpt_unreachable_why(f->file));
+	return 0;
 }
 
 /* Why @file, which ckpt_path_reopens() refused, cannot be reopened. */
@@ -155,11 +182,7 @@ static const char *ckpt_file_state_unsupported(struct file *file,
 static int ckpt_path_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 				struct ckpt_rec_file *rec)
 {
-	if (!ckpt_path_reopens(f->file, f->path))
-		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u (%s): %s",
-				f->pid, f->fd, f->path,
-				ckpt_unreachable_why(f->file));
-	return 0;
+	return ckpt_check_reopens(ctx, f);
 }
 
 static struct file *rst_path_restart(struct ckpt_ctx *ctx,

@@ -342,11 +342,9 @@ static int ckpt_fifo_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 {
 	int ret;
 
-	if (!ckpt_path_reopens(f->file, f->path))
-		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u (%s): %s",
-				f->pid, f->fd, f->path,
-				ckpt_unreachable_why(f->file));
-	ret = ckpt_check_pipe(ctx, f->file, f->pid, f->fd);
+	ret = ckpt_check_reopens(ctx, f);
+	if (!ret)
+		ret = ckpt_check_pipe(ctx, f->file, f->pid, f->fd);
 	if (!ret)
 		ret = ckpt_obj_pipe(ctx, get_pipe_info(f->file, false),
 				    f->file->f_mode, f->new_file, true,

@@ -93,6 +93,7 @@ static u32 ckpt_vma_flags(vm_flags_t flags)
 static char *ckpt_file_path(struct file *file, const char **err)
 {
 	char *buf, *p, *path;
+	int ret;
 
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf)
@@ -103,8 +104,11 @@ static char *ckpt_file_path(struct file *file, const char **err)
 		*err = "its path is too long";
 		return p;
 	}
-	if (!ckpt_path_reopens(file, p)) {
+	ret = ckpt_path_reopens(file, p);
+	if (ret <= 0) {
 		kfree(buf);
+		if (ret < 0)
+			return ERR_PTR(ret);
 		*err = ckpt_unreachable_why(file);
 		return ERR_PTR(-EOPNOTSUPP);
 	}

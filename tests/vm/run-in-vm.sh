@@ -5,7 +5,8 @@
 # status, one per scenario.  A skipped case counts as not ok: the VM
 # kernel has everything the tests need.
 T=${CKPT_TEST_TIMEOUT:-180}
-# CKPT_SCENARIOS: the scenarios to run (names without .sh), default all;
+# CKPT_SCENARIOS: the scenarios to run (names without .sh), default all
+# of /tests/vm/scenarios;
 # CKPT_SELFTEST_ARGS: kselftest harness options for every kselftest
 # (e.g. -T FIXTURE.TEST to leave a case out).  The debug kernel lane
 # sets both (tests/run.sh).
@@ -84,8 +85,14 @@ chmod 1777 "$CKPT_KEEP_IMAGES"
 for bin in /tests/selftests/*; do
 	[ -f "$bin" ] && [ -x "$bin" ] && run_selftest "$bin"
 done
-for s in /tests/vm/scenarios/*; do
+# The scenarios of /tests/vm/debug-scenarios need the debug kernel (fault
+# injection): they run when CKPT_SCENARIOS names them, as the debug lane
+# does, and never by default.
+for s in /tests/vm/scenarios/* /tests/vm/debug-scenarios/*; do
 	[ -f "$s" ] && [ -x "$s" ] || continue
+	case "$s:$SCENARIOS" in
+	/tests/vm/debug-scenarios/*:) continue ;;
+	esac
 	if [ -n "$SCENARIOS" ]; then
 		case " $SCENARIOS " in
 		*" $(basename "$s" .sh) "*) ;;

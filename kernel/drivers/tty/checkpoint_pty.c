@@ -317,6 +317,24 @@ static u32 ckpt_pty_pack_words(const struct ckpt_pty_input *in, u8 *data)
 	return n;
 }
 
+/* Restart can open the master @mfile of @f's pty again by @path. */
+static int ckpt_pty_master_reopens(struct ckpt_ctx *ctx,
+				   const struct ckpt_fd *f,
+				   struct file *mfile, const char *path)
+{
+	int ret = ckpt_path_reopens(mfile, path);
+
+	if (ret < 0)
+		return ckpt_err(ctx, ret,
+				"pid %d fd %u (%s): cannot look the pty's master %s up: error %d",
+				f->pid, f->fd, f->path, path, ret);
+	if (!ret)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d fd %u (%s): the pty's master %s: its path does not lead to it any more",
+				f->pid, f->fd, f->path, path);
+	return 0;
+}
+
 /* Write the PTY record of @master, numbered @ref. */
 static int ckpt_write_pty(struct ckpt_ctx *ctx, const struct ckpt_fd *f,
 			  struct tty_struct *master, u32 ref)
@@ -348,10 +366,8 @@ static int ckpt_write_pty(struct ckpt_ctx *ctx, const struct ckpt_fd *f,
 		ret = ckpt_err(ctx, -EOPNOTSUPP,
 			       "pid %d fd %u (%s): a pty master not open for reading and writing is not supported yet",
 			       f->pid, f->fd, f->path);
-	else if (!ret && !ckpt_path_reopens(mfile, path))
-		ret = ckpt_err(ctx, -EOPNOTSUPP,
-			       "pid %d fd %u (%s): the pty's master %s: its path does not lead to it any more",
-			       f->pid, f->fd, f->path, path);
+	else if (!ret)
+		ret = ckpt_pty_master_reopens(ctx, f, mfile, path);
 	if (ret)
 		goto out;
 	rec.path_len = strlen(path);

@@ -194,6 +194,7 @@ static inline bool rst_is_thread(const struct ckpt_ctx *ctx)
 /* kernel/checkpoint/log.c */
 __printf(2, 3) void ckpt_log(struct ckpt_ctx *ctx, const char *fmt, ...);
 __printf(3, 4) int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...);
+int ckpt_explain(struct ckpt_ctx *ctx, int err);
 
 /* kernel/checkpoint/image.c */
 ssize_t ckpt_kwrite(struct file *file, const void *buf, size_t len,
@@ -357,7 +358,8 @@ void rst_files_begin(struct ckpt_ctx *ctx);
 void rst_files_end(struct ckpt_ctx *ctx);
 int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t);
-bool ckpt_path_reopens(struct file *file, const char *path);
+int ckpt_path_reopens(struct file *file, const char *path);
+int ckpt_check_reopens(struct ckpt_ctx *ctx, const struct ckpt_fd *f);
 const char *ckpt_unreachable_why(struct file *file);
 int rst_new_file(struct ckpt_ctx *ctx, u32 objref, struct file *file);
 struct file *rst_file_missing(struct ckpt_ctx *ctx,

@@ -40,12 +40,13 @@ static int ckpt_write_header(struct ckpt_ctx *ctx)
 				 NULL, 0);
 }
 
-static int ckpt_write_error(struct ckpt_ctx *ctx)
+/* The ERROR record of a checkpoint failing with @ret. */
+static int ckpt_write_error(struct ckpt_ctx *ctx, int ret)
 {
 	struct ckpt_rec_error rec = {};
 	u32 len = ctx->errmsg ? strlen(ctx->errmsg) : 0;
 
-	rec.error = ctx->error;
+	rec.error = ctx->error ?: ret;
 	rec.msg_len = len;
 	return ckpt_write_record(ctx, CKPT_REC_ERROR, &rec.h, sizeof(rec),
 				 ctx->errmsg, len);
@@ -90,14 +91,14 @@ long do_checkpoint(struct ckpt_ctx *ctx)
 
 	ret = ckpt_write_header(ctx);
 	if (ret)
-		return ret;
+		return ckpt_explain(ctx, ret);
 
 	ret = ckpt_check_tree(ctx);
 	if (!ret)
 		ret = ckpt_freeze_tree(ctx);
 	if (!ret)
 		ret = ckpt_write_tasks(ctx);
-	if (ret && ckpt_write_error(ctx))
+	if (ret && ckpt_write_error(ctx, ckpt_explain(ctx, ret)))
 		goto thaw;
 
 	ret = ckpt_write_tail(ctx) ?: ret;

@@ -85,3 +85,21 @@ int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
 	}
 	return err;
 }
+
+/**
+ * ckpt_explain - make sure a failure is explained on the log
+ * @ctx: the operation
+ * @err: the negative errno it fails with
+ *
+ * The code that fails explains why with ckpt_err(); an allocation that
+ * fails deep down may not.  Then this logs the errno at least.
+ *
+ * Return: @err.
+ */
+int ckpt_explain(struct ckpt_ctx *ctx, int err)
+{
+	if (ctx->error || err >= 0)
+		return err;
+	return ckpt_err(ctx, err, "failed with error %d%s", err,
+			err == -ENOMEM ? " (out of memory)" : "");
+}
