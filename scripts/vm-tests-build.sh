@@ -26,6 +26,7 @@ gcc $flags -mavx -o "$out/dynamic/cpuregs-avx" "$src/cpuregs.c"
 # Programs written against Debian's libraries as anyone would (linked
 # dynamically), and Debian's own programs, for the real-programs scenario
 gcc $flags -o "$out/dynamic/evloop" "$ROOT/tests/vm/real/evloop.c" -levent
+gcc $flags -o "$out/dynamic/uvloop" "$ROOT/tests/vm/real/uvloop.c" -luv
 cp /usr/bin/sqlite3 "$out/dynamic/sqlite3"
 # Test tools that call the system calls themselves, against the UAPI
 # header (glibc static only: musl has no <linux/types.h>)

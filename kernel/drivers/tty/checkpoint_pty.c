@@ -99,26 +99,10 @@ static struct tty_struct *pty_master(struct tty_struct *tty)
 	return tty->driver->subtype == PTY_TYPE_MASTER ? tty : tty->link;
 }
 
-/* Does a task of the tree hold an open file of @master? */
-static bool ckpt_tree_holds(struct ckpt_ctx *ctx, struct tty_struct *master)
+/* Is @file an open file of the pty master @arg? */
+static bool ckpt_file_of_master(struct file *file, const void *arg)
 {
-	struct file *file;
-	unsigned int fd;
-	bool found = false;
-	int i;
-
-	for (i = 0; i < ctx->nr_tasks && !found; i++) {
-		for (fd = 0; !found; fd++) {
-			rcu_read_lock();
-			file = task_lookup_next_fdget_rcu(ctx->tasks[i], &fd);
-			rcu_read_unlock();
-			if (!file)
-				break;
-			found = ckpt_file_pty(file) == master;
-			fput(file);
-		}
-	}
-	return found;
+	return ckpt_file_pty(file) == arg;
 }
 
 /*
@@ -132,7 +116,8 @@ static u32 *ckpt_pty_state(struct ckpt_ctx *ctx, struct tty_struct *master,
 
 	if (!IS_ERR(state) && !(*state & CKPT_PTY_KNOWN))
 		*state |= CKPT_PTY_KNOWN |
-			  (ckpt_tree_holds(ctx, master) ? CKPT_PTY_INSIDE : 0);
+			  (ckpt_tree_holds(ctx, ckpt_file_of_master, master) ?
+			   CKPT_PTY_INSIDE : 0);
 	return state;
 }
 
@@ -191,9 +176,10 @@ static bool ckpt_pty_flip_empty(struct tty_struct *tty)
 {
 	struct tty_buffer *head = READ_ONCE(tty->port->buf.head);
 
+	if (READ_ONCE(head->next))
+		return false;
 	/* commit is published with smp_store_release() by tty_flip_buffer_commit() */
-	return !READ_ONCE(head->next) &&
-	       READ_ONCE(head->read) == smp_load_acquire(&head->commit);
+	return READ_ONCE(head->read) == smp_load_acquire(&head->commit);
 }
 
 static bool ckpt_pty_n_tty(struct tty_struct *tty)

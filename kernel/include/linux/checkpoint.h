@@ -223,6 +223,9 @@ void ckpt_thaw(struct task_struct *t);
 void ckpt_freeze_end(struct ckpt_ctx *ctx);
 
 /* kernel/checkpoint/tree.c */
+bool ckpt_tree_holds(struct ckpt_ctx *ctx,
+		     bool (*match)(struct file *file, const void *arg),
+		     const void *arg);
 bool ckpt_tree_holds_file(struct ckpt_ctx *ctx, struct file *file);
 int ckpt_freeze_tree(struct ckpt_ctx *ctx);
 void ckpt_thaw_tree(struct ckpt_ctx *ctx);

@@ -477,13 +477,16 @@ int rst_check_ctty_ptys(struct ckpt_ctx *ctx)
 }
 
 /**
- * ckpt_tree_holds_file - does a task of the tree hold @file?
+ * ckpt_tree_holds - does a task of the tree hold a file @match accepts?
  * @ctx: the checkpoint, with its tasks frozen
- * @file: an open file
+ * @match: tells whether an open file is one of those looked for
+ * @arg: what @match compares with
  *
- * Return: true if a descriptor of a task of the tree refers to it.
+ * Return: true if a descriptor of a task of the tree refers to one.
  */
-bool ckpt_tree_holds_file(struct ckpt_ctx *ctx, struct file *file)
+bool ckpt_tree_holds(struct ckpt_ctx *ctx,
+		     bool (*match)(struct file *file, const void *arg),
+		     const void *arg)
 {
 	struct file *held;
 	unsigned int fd;
@@ -497,9 +500,26 @@ bool ckpt_tree_holds_file(struct ckpt_ctx *ctx, struct file *file)
 			rcu_read_unlock();
 			if (!held)
 				break;
-			found = held == file;
+			found = match(held, arg);
 			fput(held);
 		}
 	}
 	return found;
+}
+
+static bool ckpt_same_file(struct file *file, const void *arg)
+{
+	return file == arg;
+}
+
+/**
+ * ckpt_tree_holds_file - does a task of the tree hold @file?
+ * @ctx: the checkpoint, with its tasks frozen
+ * @file: an open file
+ *
+ * Return: true if a descriptor of a task of the tree refers to it.
+ */
+bool ckpt_tree_holds_file(struct ckpt_ctx *ctx, struct file *file)
+{
+	return ckpt_tree_holds(ctx, ckpt_same_file, file);
 }

@@ -5,6 +5,9 @@
 #   timer, a signal event and a pipe reader in an epoll event_base, the
 #   writer a child; every line comes once and in order, the signal sent
 #   after the restart is handled once, the loop goes on;
+# - a libuv program (Debian's libuv 1.44, dynamic): the same with a
+#   repeating timer, a signal handle, an async handle (an eventfd) and a
+#   pipe read through a uv_pipe_t;
 # - Debian's sqlite3 holding a write transaction (BEGIN EXCLUSIVE: POSIX
 #   locks on the database): another sqlite3 finds the database locked
 #   before the checkpoint and after the restart, and the transaction
@@ -26,6 +29,22 @@ wait "$pid"
 expect 0 "" restart -i "$d/img"
 said "$d" "libevent loop intact: .* 1 signals"
 echo "libevent: the event loop goes on, its signal event too"
+
+d=/tmp/real-uvloop
+start "$d" "$BIN/dynamic/uvloop" "$d"
+still_running "$d" "$pid"
+expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
+wait "$pid"
+(restored "$pid"; sleep 1; kill -USR1 "$pid"
+	i=0
+	until grep -q "SIGUSR1 1" "$d/out" || [ $i -ge 100 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	touch "$d/stop") &
+expect 0 "" restart -i "$d/img"
+said "$d" "libuv loop intact: .* 1 signals"
+echo "libuv: the event loop goes on, its async and signal handles too"
 
 d=/tmp/real-sqlite
 rm -rf "$d"
