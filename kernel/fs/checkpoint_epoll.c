@@ -19,6 +19,7 @@
  * was consumed: not reported twice; one that was pending is reported
  * once), and an EPOLLONESHOT watch that fired stays disarmed.
  */
+#include <linux/capability.h>
 #include <linux/checkpoint.h>
 #include <linux/fcntl.h>
 #include <linux/fdtable.h>
@@ -194,10 +195,15 @@ static int rst_epoll_add(struct ckpt_ctx *ctx, struct rst_epoll *ep, int epfd,
 			       "epoll %u: watch of fd %d: unknown flags %#x",
 			       ep->objref, w->fd, w->flags);
 	else if (!held || !w->target || held != xa_load(files, w->target) ||
-	    xa_get_mark(files, w->target, RST_MARK_SHMEM))
+		 xa_get_mark(files, w->target, RST_MARK_SHMEM))
 		ret = ckpt_err(ctx, -EINVAL,
 			       "epoll %u watches fd %d, which is not the restored object %u",
 			       ep->objref, w->fd, w->target);
+	/* epoll_ctl() would drop EPOLLWAKEUP silently: refuse instead */
+	else if ((w->events & EPOLLWAKEUP) && !capable(CAP_BLOCK_SUSPEND))
+		ret = ckpt_err(ctx, -EPERM,
+			       "epoll %u: the watch of fd %d has EPOLLWAKEUP, which needs CAP_BLOCK_SUSPEND",
+			       ep->objref, w->fd);
 	if (held)
 		fput(held);
 	if (ret)

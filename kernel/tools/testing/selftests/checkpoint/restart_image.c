@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <linux/capability.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -1209,6 +1210,54 @@ TEST_F(restart, hostile_fields)
 			     i, logs[i]);
 }
 
+/* Drop CAP_BLOCK_SUSPEND from the caller's effective set. */
+static void drop_block_suspend(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return;
+	data[CAP_BLOCK_SUSPEND / 32].effective &= ~(1U << (CAP_BLOCK_SUSPEND % 32));
+	syscall(SYS_capset, &hdr, data);
+}
+
+/* An eventfd at fd 3 and an epoll at fd 4 watching it with EPOLLWAKEUP. */
+static void img_epoll_wakeup(struct img *img)
+{
+	struct ckpt_rec_eventfd efd = {
+		.h.type = CKPT_REC_EVENTFD,
+		.h.len = sizeof(efd),
+		.objref = 5,
+	};
+	struct {
+		struct ckpt_rec_epoll e;
+		struct ckpt_epoll_watch w;
+	} ep = {
+		.e.h.type = CKPT_REC_EPOLL,
+		.e.h.len = sizeof(ep),
+		.e.objref = 8,
+		.e.nr_watches = 1,
+		.w = { .fd = 3, .events = EPOLLIN | EPOLLWAKEUP, .target = 5 },
+	};
+	struct ckpt_rec_file f = {
+		.h.type = CKPT_REC_FILE,
+		.h.len = sizeof(f),
+		.fd = 3,
+		.kind = CKPT_FILE_EVENTFD,
+		.f_flags = O_RDWR,
+		.objref = 5,
+	};
+
+	img_raw_rec(img, &efd, sizeof(efd));
+	img_raw_rec(img, &f, sizeof(f));
+	img_raw_rec(img, &ep, sizeof(ep));
+	f.fd = 4;
+	f.kind = CKPT_FILE_EPOLL;
+	f.objref = 8;
+	img_raw_rec(img, &f, sizeof(f));
+}
+
 /* EVENTFD and SIGNALFD records out of bounds, or missing (case @i) */
 static void build_bad_event_file(struct img *img, int i)
 {
@@ -1363,6 +1412,10 @@ static void build_bad_event_file(struct img *img, int i)
 		img_raw_rec(img, &up, len);
 		break;
 	}
+	case 30:	/* EPOLLWAKEUP for a restarter without CAP_BLOCK_SUSPEND */
+		img_epoll_wakeup(img);
+		drop_block_suspend();
+		break;
 	}
 }
 
@@ -1399,6 +1452,7 @@ TEST_F(restart, event_file_records)
 		"bad end 1 of a UNIX socket pair (flags 0x0, 2 messages, 0 bytes)",
 		"UNIX socket end 0: messages of 5 bytes, 3 announced",
 		"runs past the end of the record",
+		"the watch of fd 3 has EPOLLWAKEUP, which needs CAP_BLOCK_SUSPEND",
 	};
 	int i;
 
