@@ -92,7 +92,9 @@ int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
  * @err: the negative errno it fails with
  *
  * The code that fails explains why with ckpt_err(); an allocation that
- * fails deep down may not.  Then this logs the errno at least.
+ * fails deep down may not.  Then this logs the errno at least.  For
+ * checkpoint() only: what restart() returns to a restored task is its
+ * saved ax, all 64 bits, which may look like an errno.
  *
  * Return: @err.
  */

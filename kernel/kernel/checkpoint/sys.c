@@ -147,7 +147,7 @@ static long ckpt_syscall(struct ckpt_ctx *ctx, pid_t pid, int fd, int logfd,
 
 	ret = ckpt_ctx_setup(ctx, pid, logfd);
 	if (!ret)
-		ret = ckpt_explain(ctx, op(ctx));
+		ret = op(ctx);
 
 	ckpt_ctx_release(ctx);
 	fdput_pos(f);
@@ -169,7 +169,7 @@ static long rst_task_syscall(struct ckpt_ctx *ctx, pid_t pid, int fd,
 		return -EBADF;
 	ret = ckpt_ctx_setup(ctx, 0, logfd);
 	if (!ret)
-		ret = ckpt_explain(ctx, rst_join(ctx));
+		ret = rst_join(ctx);
 	ckpt_ctx_release(ctx);
 	return ret;
 }
