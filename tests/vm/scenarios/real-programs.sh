@@ -14,35 +14,29 @@
 #   commits afterwards with both rows.
 . /tests/vm/lib.sh
 
-d=/tmp/real-evloop
-start "$d" "$BIN/dynamic/evloop" "$d"
-still_running "$d" "$pid"
-expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
-wait "$pid"
-(restored "$pid"; sleep 1; kill -USR1 "$pid"
-	i=0
-	until grep -q "SIGUSR1 1" "$d/out" || [ $i -ge 100 ]; do
-		i=$((i + 1))
-		sleep 0.1
-	done
-	touch "$d/stop") &
-expect 0 "" restart -i "$d/img"
+# event_loop PROGRAM: run it, checkpoint --kill, restart; SIGUSR1 after
+# the restart must be handled once and the loop end intact.
+event_loop() {
+	d=/tmp/real-$1
+	start "$d" "$BIN/dynamic/$1" "$d"
+	still_running "$d" "$pid"
+	expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
+	wait "$pid"
+	(restored "$pid"; sleep 1; kill -USR1 "$pid"
+		i=0
+		until grep -q "SIGUSR1 1" "$d/out" || [ $i -ge 100 ]; do
+			i=$((i + 1))
+			sleep 0.1
+		done
+		touch "$d/stop") &
+	expect 0 "" restart -i "$d/img"
+}
+
+event_loop evloop
 said "$d" "libevent loop intact: .* 1 signals"
 echo "libevent: the event loop goes on, its signal event too"
 
-d=/tmp/real-uvloop
-start "$d" "$BIN/dynamic/uvloop" "$d"
-still_running "$d" "$pid"
-expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
-wait "$pid"
-(restored "$pid"; sleep 1; kill -USR1 "$pid"
-	i=0
-	until grep -q "SIGUSR1 1" "$d/out" || [ $i -ge 100 ]; do
-		i=$((i + 1))
-		sleep 0.1
-	done
-	touch "$d/stop") &
-expect 0 "" restart -i "$d/img"
+event_loop uvloop
 said "$d" "libuv loop intact: .* 1 signals"
 echo "libuv: the event loop goes on, its async and signal handles too"
 
