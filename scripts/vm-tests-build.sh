@@ -28,6 +28,7 @@ gcc $flags -mavx -o "$out/dynamic/cpuregs-avx" "$src/cpuregs.c"
 gcc $flags -o "$out/dynamic/evloop" "$ROOT/tests/vm/real/evloop.c" -levent
 gcc $flags -o "$out/dynamic/uvloop" "$ROOT/tests/vm/real/uvloop.c" -luv
 cp /usr/bin/sqlite3 "$out/dynamic/sqlite3"
+cp /usr/bin/tail "$out/dynamic/tail"
 # Test tools that call the system calls themselves, against the UAPI
 # header (glibc static only: musl has no <linux/types.h>)
 for c in "$ROOT"/tests/vm/tools/*.c; do

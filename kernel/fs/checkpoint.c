@@ -331,6 +331,9 @@ static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
 #ifdef CONFIG_EPOLL
 	&ckpt_epoll_file_ops,
 #endif
+#ifdef CONFIG_INOTIFY_USER
+	&ckpt_inotify_file_ops,
+#endif
 #if IS_BUILTIN(CONFIG_UNIX)
 	&ckpt_unix_file_ops,
 #endif
@@ -652,6 +655,7 @@ void rst_files_end(struct ckpt_ctx *ctx)
 	rst_pipes_end(ctx);
 	rst_ptys_end(ctx);
 	rst_epolls_end(ctx);
+	rst_inotify_end(ctx);
 	rst_share_end(ctx);
 }
 

@@ -485,6 +485,24 @@ static const struct field f_epoll[] = {
 	TAILFLD("watch.flags", ckpt_rec_epoll, ckpt_epoll_watch, flags, K_FLAGS, WATCH),
 };
 
+static const struct field f_inotify[] = {
+	FLD(ckpt_rec_inotify, objref, K_OBJREF), FLD(ckpt_rec_inotify, flags, K_FLAGS),
+	FLD(ckpt_rec_inotify, next_wd, K_VAL), FLD(ckpt_rec_inotify, pad, K_FLAGS),
+};
+
+static const struct field f_inotify_watch[] = {
+	FLD(ckpt_rec_inotify_watch, objref, K_OBJREF), FLD(ckpt_rec_inotify_watch, wd, K_VAL),
+	FLD(ckpt_rec_inotify_watch, mask, K_FLAGS), FLD(ckpt_rec_inotify_watch, path_len, K_LEN),
+	{ "path[0..7]", sizeof(struct ckpt_rec_inotify_watch), 8, K_VAL, 0, 1 },
+};
+
+static const struct field f_inotify_event[] = {
+	FLD(ckpt_rec_inotify_event, objref, K_OBJREF), FLD(ckpt_rec_inotify_event, wd, K_VAL),
+	FLD(ckpt_rec_inotify_event, mask, K_FLAGS), FLD(ckpt_rec_inotify_event, cookie, K_VAL),
+	FLD(ckpt_rec_inotify_event, name_len, K_LEN), FLD(ckpt_rec_inotify_event, pad, K_FLAGS),
+	{ "name[0..7]", sizeof(struct ckpt_rec_inotify_event), 8, K_VAL, 0, 1 },
+};
+
 #define ACT_AT(f)	(offsetof(struct ckpt_rec_sighand, action) + offsetof(struct ckpt_sigaction, f))
 static const struct field f_sighand[] = {
 	{ "action.handler", ACT_AT(handler), 8, K_ADDR, sizeof(struct ckpt_sigaction), CKPT_NSIG },
@@ -535,7 +553,9 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_PIPE_DATA, "PIPE_DATA", f_pipe_data), RT(CKPT_REC_PTY, "PTY", f_pty),
 	RT(CKPT_REC_EVENTFD, "EVENTFD", f_eventfd), RT(CKPT_REC_SIGNALFD, "SIGNALFD", f_signalfd),
 	RT(CKPT_REC_TIMERFD, "TIMERFD", f_timerfd), RT(CKPT_REC_EPOLL, "EPOLL", f_epoll),
-	RT(CKPT_REC_FILE_LOCK, "FILE_LOCK", f_file_lock),
+	RT(CKPT_REC_FILE_LOCK, "FILE_LOCK", f_file_lock), RT(CKPT_REC_INOTIFY, "INOTIFY", f_inotify),
+	RT(CKPT_REC_INOTIFY_WATCH, "INOTIFY_WATCH", f_inotify_watch),
+	RT(CKPT_REC_INOTIFY_EVENT, "INOTIFY_EVENT", f_inotify_event),
 	RT(CKPT_REC_UNIX_PAIR, "UNIX_PAIR", f_unix_pair),
 	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
@@ -1265,6 +1285,10 @@ static const struct path_rec path_recs[] = {
 	{ CKPT_REC_FS, offsetof(struct ckpt_rec_fs, cwd_len), sizeof(struct ckpt_rec_fs), "cwd" },
 	{ CKPT_REC_ERROR, offsetof(struct ckpt_rec_error, msg_len), sizeof(struct ckpt_rec_error), "msg" },
 	{ CKPT_REC_PTY, offsetof(struct ckpt_rec_pty, path_len), sizeof(struct ckpt_rec_pty), "master" },
+	{ CKPT_REC_INOTIFY_WATCH, offsetof(struct ckpt_rec_inotify_watch, path_len),
+	  sizeof(struct ckpt_rec_inotify_watch), "path" },
+	{ CKPT_REC_INOTIFY_EVENT, offsetof(struct ckpt_rec_inotify_event, name_len),
+	  sizeof(struct ckpt_rec_inotify_event), "name" },
 };
 
 static const struct path_rec *path_rec_of(uint32_t type)
@@ -1285,9 +1309,10 @@ static bool has_path(const struct mrec *r)
 }
 
 /*
- * P: the path of a FILE, VMA, MM or FS record (or an ERROR message)
- * replaced, the record resized to fit and its length set.  Paths a
- * restored program could harm the machine through are not used.
+ * P: the path of a FILE, VMA, MM, FS, PTY or INOTIFY_WATCH record (or an
+ * ERROR message, an INOTIFY_EVENT name) replaced, the record resized to
+ * fit and its length set.  Paths a restored program could harm the
+ * machine through are not used.
  */
 static void op_path(struct rng *g, struct mutant *m)
 {

@@ -18,7 +18,8 @@
 # both directions and a session on it (ptytree), eventfds and a signalfd
 # (eventfds), timerfds of every kind (timerfds), an epoll event loop
 # (eventloop), POSIX, OFD and flock() locks (locks), UNIX socket pairs
-# (unixpairs), a shell pipeline with bytes in its pipe, and a
+# (unixpairs), inotify instances with watches and queued events
+# (inotify), a shell pipeline with bytes in its pipe, and a
 # container (forktree as the init of a pid namespace).  A seed that
 # cannot be made is skipped, said so.
 #
@@ -139,6 +140,7 @@ seed timerfds "$BIN/glibc-static/timerfds"
 seed eventloop "$BIN/glibc-static/eventloop"
 seed locks "$BIN/glibc-static/locks"
 seed unixpairs "$BIN/glibc-static/unixpairs"
+seed inotify "$BIN/glibc-static/inotify"
 seed_pipeline
 seed_container
 

@@ -34,6 +34,17 @@ void ContentsBuilder::add_pages(const Record &rec)
 	contents_.page_bytes += std::uint64_t{pages.nr_pages} << page_shift_;
 }
 
+InotifyContents &ContentsBuilder::inotify_of(std::uint32_t objref)
+{
+	std::vector<InotifyContents> &inotifies = current_task().inotifies;
+	for (auto it = inotifies.rbegin(); it != inotifies.rend(); ++it)
+		if (it->objref == objref)
+			return *it;
+	InotifyContents &orphan = inotifies.emplace_back();
+	orphan.objref = objref;
+	return orphan;
+}
+
 void ContentsBuilder::add(const Record &rec)
 {
 	switch (rec.type) {
@@ -112,6 +123,23 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().epolls.push_back(
 			At<EpollRecord>{rec.offset, parse_epoll_record(rec)});
 		break;
+	case CKPT_REC_INOTIFY: {
+		auto inotify = load<ckpt_rec_inotify>(rec.bytes);
+		InotifyContents &i = current_task().inotifies.emplace_back();
+		i.instance = At<ckpt_rec_inotify>{rec.offset, inotify};
+		i.objref = inotify.objref;
+		break;
+	}
+	case CKPT_REC_INOTIFY_WATCH: {
+		InotifyWatchRecord w = parse_inotify_watch_record(rec);
+		inotify_of(w.watch.objref).watches.push_back(At<InotifyWatchRecord>{rec.offset, w});
+		break;
+	}
+	case CKPT_REC_INOTIFY_EVENT: {
+		InotifyEventRecord e = parse_inotify_event_record(rec);
+		inotify_of(e.event.objref).events.push_back(At<InotifyEventRecord>{rec.offset, e});
+		break;
+	}
 	case CKPT_REC_TIMERFD:
 		current_task().timerfds.push_back(
 			At<ckpt_rec_timerfd>{rec.offset, load<ckpt_rec_timerfd>(rec.bytes)});

@@ -2,9 +2,11 @@
 /*
  * What the records of an image say about its processes, decoded and
  * grouped: the task tree, then for each TASK record the CREDS, CPU, MM,
- * VMA, FS, FILE and SIGHAND records that follow it.  PAGES records are not kept
- * one by one (there can be many thousands): each run of consecutive
- * PAGES records is counted, and added to the VMA it follows.
+ * VMA, FS, FILE and SIGHAND records that follow it, and those of its
+ * files (an inotify instance with its watches and queued events...).
+ * PAGES records are not kept one by one (there can be many thousands):
+ * each run of consecutive PAGES records is counted, and added to the VMA
+ * it follows.
  */
 #pragma once
 
@@ -51,6 +53,19 @@ struct ShmemContents {
 	std::uint64_t pages = 0; /* in the PAGES records that follow it */
 };
 
+/*
+ * An inotify instance: its INOTIFY record, and the INOTIFY_WATCH and
+ * INOTIFY_EVENT records of its objref that follow it, in image order
+ * (events oldest first).
+ */
+struct InotifyContents {
+	/* none: WATCH or EVENT records whose objref no INOTIFY record before names */
+	std::optional<At<ckpt_rec_inotify>> instance;
+	std::uint32_t objref = 0;
+	std::vector<At<InotifyWatchRecord>> watches;
+	std::vector<At<InotifyEventRecord>> events;
+};
+
 struct TaskContents {
 	std::optional<At<ckpt_rec_task>> task; /* none: records that came before any TASK */
 	std::optional<At<CredsRecord>> creds;
@@ -65,6 +80,7 @@ struct TaskContents {
 	std::vector<At<ckpt_rec_signalfd>> signalfds;
 	std::vector<At<ckpt_rec_timerfd>> timerfds;
 	std::vector<At<EpollRecord>> epolls;
+	std::vector<InotifyContents> inotifies; /* INOTIFY records, with their watches and events */
 	std::vector<At<ckpt_rec_file_lock>> locks;
 	std::vector<At<ckpt_rec_unix_pair>> unix_pairs;
 	std::vector<ShmemContents> shmems;	/* SHMEM records */
@@ -97,6 +113,8 @@ private:
 	/* The task the records being read belong to. */
 	TaskContents &current_task();
 	void add_pages(const Record &rec);
+	/* The inotify instance of the current task that INOTIFY_WATCH or _EVENT @objref is of. */
+	InotifyContents &inotify_of(std::uint32_t objref);
 
 	ImageContents contents_;
 	unsigned page_shift_ = 0;

@@ -94,6 +94,22 @@ EpollRecord parse_epoll_record(const Record &rec)
 	return out;
 }
 
+InotifyWatchRecord parse_inotify_watch_record(const Record &rec)
+{
+	InotifyWatchRecord out;
+	out.watch = load<ckpt_rec_inotify_watch>(rec.bytes);
+	out.path = text_after(rec, sizeof(out.watch), out.watch.path_len);
+	return out;
+}
+
+InotifyEventRecord parse_inotify_event_record(const Record &rec)
+{
+	InotifyEventRecord out;
+	out.event = load<ckpt_rec_inotify_event>(rec.bytes);
+	out.name = text_after(rec, sizeof(out.event), out.event.name_len);
+	return out;
+}
+
 FsRecord parse_fs_record(const Record &rec)
 {
 	auto fs = load<ckpt_rec_fs>(rec.bytes);

@@ -62,6 +62,18 @@ struct EpollRecord {
 	std::vector<ckpt_epoll_watch> watches;
 };
 EpollRecord parse_epoll_record(const Record &rec);
+/* An INOTIFY_WATCH record: a watch of an inotify instance, and the watched path. */
+struct InotifyWatchRecord {
+	ckpt_rec_inotify_watch watch{};
+	std::string path;
+};
+InotifyWatchRecord parse_inotify_watch_record(const Record &rec);
+/* An INOTIFY_EVENT record: an event queued on an inotify instance, and its name. */
+struct InotifyEventRecord {
+	ckpt_rec_inotify_event event{};
+	std::string name; /* empty: none (an event on the watched inode itself) */
+};
+InotifyEventRecord parse_inotify_event_record(const Record &rec);
 struct FsRecord {
 	std::string cwd;
 	std::string root; /* empty: the checkpointer's root (no chroot) */

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <initializer_list>
 #include <linux/checkpoint_hdr.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 
 namespace cr {
@@ -101,6 +102,12 @@ std::string record_type_name(std::uint32_t type)
 		return "EPOLL";
 	case CKPT_REC_FILE_LOCK:
 		return "FILE_LOCK";
+	case CKPT_REC_INOTIFY:
+		return "INOTIFY";
+	case CKPT_REC_INOTIFY_WATCH:
+		return "INOTIFY_WATCH";
+	case CKPT_REC_INOTIFY_EVENT:
+		return "INOTIFY_EVENT";
 	case CKPT_REC_UNIX_PAIR:
 		return "UNIX_PAIR";
 	case CKPT_REC_SIGHAND:
@@ -143,6 +150,9 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_TIMERFD:
 	case CKPT_REC_EPOLL:
 	case CKPT_REC_FILE_LOCK:
+	case CKPT_REC_INOTIFY:
+	case CKPT_REC_INOTIFY_WATCH:
+	case CKPT_REC_INOTIFY_EVENT:
 	case CKPT_REC_UNIX_PAIR:
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
@@ -262,6 +272,8 @@ std::string file_kind_name(std::uint32_t kind)
 		return "fifo";
 	case CKPT_FILE_UNIX:
 		return "unix";
+	case CKPT_FILE_INOTIFY:
+		return "inotify";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}
@@ -281,6 +293,32 @@ std::string timerfd_flags_names(std::uint32_t flags)
 				  {CKPT_TIMERFD_ABSTIME, "ABSTIME"},
 				  {CKPT_TIMERFD_CANCEL_ON_SET, "CANCEL_ON_SET"},
 				  {CKPT_TIMERFD_CANCELED, "CANCELED"}});
+}
+
+std::string inotify_mask_names(std::uint32_t mask)
+{
+	return flag_names(mask, {{IN_ACCESS, "IN_ACCESS"},
+				 {IN_MODIFY, "IN_MODIFY"},
+				 {IN_ATTRIB, "IN_ATTRIB"},
+				 {IN_CLOSE_WRITE, "IN_CLOSE_WRITE"},
+				 {IN_CLOSE_NOWRITE, "IN_CLOSE_NOWRITE"},
+				 {IN_OPEN, "IN_OPEN"},
+				 {IN_MOVED_FROM, "IN_MOVED_FROM"},
+				 {IN_MOVED_TO, "IN_MOVED_TO"},
+				 {IN_CREATE, "IN_CREATE"},
+				 {IN_DELETE, "IN_DELETE"},
+				 {IN_DELETE_SELF, "IN_DELETE_SELF"},
+				 {IN_MOVE_SELF, "IN_MOVE_SELF"},
+				 {IN_UNMOUNT, "IN_UNMOUNT"},
+				 {IN_Q_OVERFLOW, "IN_Q_OVERFLOW"},
+				 {IN_IGNORED, "IN_IGNORED"},
+				 {IN_ONLYDIR, "IN_ONLYDIR"},
+				 {IN_DONT_FOLLOW, "IN_DONT_FOLLOW"},
+				 {IN_EXCL_UNLINK, "IN_EXCL_UNLINK"},
+				 {IN_MASK_CREATE, "IN_MASK_CREATE"},
+				 {IN_MASK_ADD, "IN_MASK_ADD"},
+				 {IN_ISDIR, "IN_ISDIR"},
+				 {IN_ONESHOT, "IN_ONESHOT"}});
 }
 
 std::string open_flags_names(std::uint32_t flags)

@@ -42,6 +42,8 @@ std::string file_kind_name(std::uint32_t kind);
 std::string pty_flags_names(std::uint32_t flags);
 /* "ABSTIME|CANCEL_ON_SET": CKPT_TIMERFD_* flags */
 std::string timerfd_flags_names(std::uint32_t flags);
+/* "IN_CREATE|IN_DELETE": the IN_* bits of an inotify watch or event mask */
+std::string inotify_mask_names(std::uint32_t mask);
 
 /*
  * The O_* flags of an open file: the access mode and the status flags

@@ -8,10 +8,12 @@
 #include "record_names.h"
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fmt/format.h>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace cr {
 
@@ -76,6 +78,12 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_epoll);
 	case CKPT_REC_FILE_LOCK:
 		return sizeof(ckpt_rec_file_lock);
+	case CKPT_REC_INOTIFY:
+		return sizeof(ckpt_rec_inotify);
+	case CKPT_REC_INOTIFY_WATCH:
+		return sizeof(ckpt_rec_inotify_watch);
+	case CKPT_REC_INOTIFY_EVENT:
+		return sizeof(ckpt_rec_inotify_event);
 	case CKPT_REC_UNIX_PAIR:
 		return sizeof(ckpt_rec_unix_pair);
 	case CKPT_REC_SIGHAND:
@@ -222,8 +230,56 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 		return VariablePart{fmt::format("path lengths {} + {}", r.cwd_len, r.root_len),
 				    std::uint64_t{r.cwd_len} + r.root_len, sizeof(r)};
 	}
+	case CKPT_REC_INOTIFY_WATCH: {
+		auto r = load<ckpt_rec_inotify_watch>(rec.bytes);
+		return VariablePart{fmt::format("path length {}", r.path_len), r.path_len,
+				    sizeof(r)};
+	}
+	case CKPT_REC_INOTIFY_EVENT: {
+		auto r = load<ckpt_rec_inotify_event>(rec.bytes);
+		return VariablePart{fmt::format("name length {}", r.name_len), r.name_len,
+				    sizeof(r)};
+	}
 	default:
 		return std::nullopt;
+	}
+}
+
+/* The @len bytes after the structure of @fixed bytes; the reader checked that they fit. */
+std::string_view text_after(const Record &rec, std::size_t fixed, std::uint32_t len)
+{
+	return std::string_view(reinterpret_cast<const char *>(rec.bytes.data()) + fixed, len);
+}
+
+/*
+ * The text an inotify record carries, as restart() takes it: a watch's
+ * path is absolute, an event's name a file name (at most NAME_MAX
+ * bytes); neither holds a NUL byte.
+ */
+void check_inotify_text(const Record &rec)
+{
+	if (rec.type == CKPT_REC_INOTIFY_WATCH) {
+		auto r = load<ckpt_rec_inotify_watch>(rec.bytes);
+		std::string_view path = text_after(rec, sizeof(r), r.path_len);
+		if (path.find('\0') != std::string_view::npos)
+			throw Error(EINVAL, rec.offset,
+				    "INOTIFY_WATCH record path holds a NUL byte");
+		if (path.empty() || path.front() != '/')
+			throw Error(
+				EINVAL, rec.offset,
+				fmt::format("INOTIFY_WATCH record path of {} bytes is not absolute",
+					    path.size()));
+	} else if (rec.type == CKPT_REC_INOTIFY_EVENT) {
+		auto r = load<ckpt_rec_inotify_event>(rec.bytes);
+		if (r.name_len > NAME_MAX)
+			throw Error(EINVAL, rec.offset,
+				    fmt::format("INOTIFY_EVENT record name length {} is longer "
+						"than NAME_MAX ({})",
+						r.name_len, NAME_MAX));
+		std::string_view name = text_after(rec, sizeof(r), r.name_len);
+		if (name.find('\0') != std::string_view::npos)
+			throw Error(EINVAL, rec.offset,
+				    "INOTIFY_EVENT record name holds a NUL byte");
 	}
 }
 
@@ -304,6 +360,7 @@ std::optional<Record> RecordReader::next()
 				record_type_name(h.type), sizeof(h) + n, h.len));
 
 	check_variable_part(rec, header_.page_shift);
+	check_inotify_text(rec);
 	switch (h.type) {
 	case CKPT_REC_HEADER:
 		check_header(rec);

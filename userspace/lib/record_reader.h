@@ -14,7 +14,9 @@
  *    variable part its structure announces (ERROR message, TREE tasks of
  *    32 to 256 bytes each,
  *    CREDS groups, CPU xsave area, MM, VMA, FILE and FS paths, PAGES page
- *    data) fits in the record;
+ *    data, INOTIFY_WATCH path, INOTIFY_EVENT name) fits in the record;
+ *  - an INOTIFY_WATCH path is absolute, an INOTIFY_EVENT name at most
+ *    NAME_MAX bytes, and neither holds a NUL byte;
  *  - the TAIL record has the right magic and a known checksum type, and
  *    its record count, byte count and checksum match what was read;
  *  - end of file before the TAIL record means the image is truncated.

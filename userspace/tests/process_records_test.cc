@@ -13,12 +13,14 @@
 #include "record_writer.h"
 #include "test_util.h"
 
+#include <climits>
 #include <csignal>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <functional>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -130,12 +132,13 @@ TEST(ProcessRecords, ReaderAcceptsAProcessImage)
 		if (types.empty() || types.back() != r.type)
 			types.push_back(r.type);
 	}
-	EXPECT_THAT(types,
-		    ElementsAre(CKPT_REC_HEADER, CKPT_REC_TREE, CKPT_REC_TASK, CKPT_REC_CREDS,
-				CKPT_REC_CPU_X86_64, CKPT_REC_MM, CKPT_REC_MAPPED_FILE,
-				CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_PAGES,
-				CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_FS,
-				CKPT_REC_FILE, CKPT_REC_SIGHAND, CKPT_REC_TAIL));
+	EXPECT_THAT(types, ElementsAre(CKPT_REC_HEADER, CKPT_REC_TREE, CKPT_REC_TASK,
+				       CKPT_REC_CREDS, CKPT_REC_CPU_X86_64, CKPT_REC_MM,
+				       CKPT_REC_MAPPED_FILE, CKPT_REC_VMA, CKPT_REC_PAGES,
+				       CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_PAGES,
+				       CKPT_REC_VMA, CKPT_REC_FS, CKPT_REC_FILE, CKPT_REC_INOTIFY,
+				       CKPT_REC_INOTIFY_WATCH, CKPT_REC_INOTIFY_EVENT,
+				       CKPT_REC_FILE, CKPT_REC_SIGHAND, CKPT_REC_TAIL));
 }
 
 TEST(ProcessRecords, ExactStructureSizeAccepted)
@@ -248,6 +251,36 @@ TEST(ProcessRecords, VariablePartMustFit)
 			 return body(f, 8);
 		 },
 		 "FS record path lengths 4 + 5 does not fit"},
+		{CKPT_REC_INOTIFY_WATCH,
+		 [&] {
+			 ckpt_rec_inotify_watch w{};
+			 w.path_len = 9;
+			 Bytes b = body(w, 8);
+			 b[sizeof(w) - sizeof(ckpt_hdr)] = std::byte{'/'};
+			 return b;
+		 },
+		 "INOTIFY_WATCH record path length 9 does not fit in the 32-byte record"},
+		{CKPT_REC_INOTIFY_WATCH,
+		 [&] {
+			 ckpt_rec_inotify_watch w{};
+			 w.path_len = 0xffffffff;
+			 return body(w, 0);
+		 },
+		 "INOTIFY_WATCH record path length 4294967295 does not fit"},
+		{CKPT_REC_INOTIFY_EVENT,
+		 [&] {
+			 ckpt_rec_inotify_event e{};
+			 e.name_len = 9;
+			 return body(e, 8);
+		 },
+		 "INOTIFY_EVENT record name length 9 does not fit in the 40-byte record"},
+		{CKPT_REC_INOTIFY_EVENT,
+		 [&] {
+			 ckpt_rec_inotify_event e{};
+			 e.name_len = 8;
+			 return body(e, 8);
+		 },
+		 "INOTIFY_EVENT record name holds a NUL byte"},
 	};
 	for (const Case &c : cases) {
 		Bytes payload = c.payload();
@@ -384,8 +417,30 @@ TEST(ProcessRecords, VerifyImageGroupsTheContents)
 	ASSERT_TRUE(t.fs);
 	EXPECT_EQ(t.fs->rec.cwd, "/home/user");
 	EXPECT_EQ(t.fs->rec.root, "/srv/jail");
-	ASSERT_EQ(t.files.size(), 3u);
+	ASSERT_EQ(t.files.size(), 4u);
 	EXPECT_EQ(t.files[2].rec.path, "/etc/passwd");
+	EXPECT_EQ(t.files[3].rec.file.kind, static_cast<std::uint32_t>(CKPT_FILE_INOTIFY));
+	EXPECT_EQ(t.files[3].rec.file.objref, crtest::inotify_objref);
+	/* the instance, then its watches and events, right before its FILE record */
+	ASSERT_EQ(t.inotifies.size(), 1u);
+	const cr::InotifyContents &in = t.inotifies[0];
+	ASSERT_TRUE(in.instance);
+	EXPECT_EQ(in.objref, crtest::inotify_objref);
+	EXPECT_EQ(in.instance->rec.next_wd, 4);
+	EXPECT_EQ(in.instance->rec.flags, CKPT_INOTIFY_NONBLOCK);
+	ASSERT_EQ(in.watches.size(), 2u);
+	EXPECT_EQ(in.watches[0].offset, in.instance->offset + sizeof(ckpt_rec_inotify));
+	EXPECT_EQ(in.watches[0].rec.watch.wd, 1);
+	EXPECT_EQ(in.watches[0].rec.watch.mask, static_cast<std::uint32_t>(IN_CREATE | IN_DELETE));
+	EXPECT_EQ(in.watches[0].rec.path, "/tmp/x");
+	EXPECT_EQ(in.watches[1].rec.watch.wd, 3);
+	EXPECT_EQ(in.watches[1].rec.path, "/home/user/notes.txt");
+	ASSERT_EQ(in.events.size(), 1u);
+	EXPECT_EQ(in.events[0].rec.event.wd, 1);
+	EXPECT_EQ(in.events[0].rec.event.mask, static_cast<std::uint32_t>(IN_CREATE));
+	EXPECT_EQ(in.events[0].rec.event.cookie, 0u);
+	EXPECT_EQ(in.events[0].rec.name, "a");
+	EXPECT_EQ(in.events[0].offset + in.events[0].rec.event.h.len, t.files[3].offset);
 	ASSERT_TRUE(t.sighand);
 
 	ASSERT_EQ(c.page_runs.size(), 3u);
@@ -437,6 +492,18 @@ TEST(ProcessRecords, Names)
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_MAPPED_FILE), "MAPPED_FILE");
 	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_MAPPED_FILE));
 	EXPECT_EQ(cr::record_type_name(CKPT_REC_SHARE), "SHARE");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_INOTIFY), "INOTIFY");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_INOTIFY_WATCH), "INOTIFY_WATCH");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_INOTIFY_EVENT), "INOTIFY_EVENT");
+	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_INOTIFY), "inotify");
+	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_EPOLL), "epoll");
+	EXPECT_EQ(cr::inotify_mask_names(IN_CREATE | IN_DELETE), "IN_CREATE|IN_DELETE");
+	EXPECT_EQ(cr::inotify_mask_names(IN_CLOSE_WRITE | IN_EXCL_UNLINK | IN_ONESHOT),
+		  "IN_CLOSE_WRITE|IN_EXCL_UNLINK|IN_ONESHOT");
+	EXPECT_EQ(cr::inotify_mask_names(IN_Q_OVERFLOW), "IN_Q_OVERFLOW");
+	EXPECT_EQ(cr::inotify_mask_names(IN_CREATE | IN_ISDIR), "IN_CREATE|IN_ISDIR");
+	EXPECT_EQ(cr::inotify_mask_names(IN_MODIFY | 0x1000), "IN_MODIFY|0x1000");
+	EXPECT_EQ(cr::inotify_mask_names(0), "none");
 	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_CHR), "chr");
 	EXPECT_EQ(cr::file_kind_name(0), "unknown (0)");
 	EXPECT_EQ(cr::open_flags_names(O_RDONLY), "O_RDONLY");
@@ -448,4 +515,159 @@ TEST(ProcessRecords, Names)
 	EXPECT_EQ(cr::open_flags_names(0100000), "O_RDONLY|O_LARGEFILE");
 #endif
 	EXPECT_EQ(cr::signal_name(SIGINT), "INT");
+}
+
+TEST(ProcessRecords, InotifyRecordsKnownAndSized)
+{
+	const TypeSize inotify_types[] = {
+		{CKPT_REC_INOTIFY, sizeof(ckpt_rec_inotify)},
+		{CKPT_REC_INOTIFY_WATCH, sizeof(ckpt_rec_inotify_watch)},
+		{CKPT_REC_INOTIFY_EVENT, sizeof(ckpt_rec_inotify_event)},
+	};
+	EXPECT_EQ(sizeof(ckpt_rec_inotify), 24u);
+	EXPECT_EQ(sizeof(ckpt_rec_inotify_watch), 24u);
+	EXPECT_EQ(sizeof(ckpt_rec_inotify_event), 32u);
+	for (const TypeSize &t : inotify_types) {
+		EXPECT_TRUE(cr::is_known_record_type(t.type)) << t.type;
+		EXPECT_FALSE(t.type & CKPT_REC_OPTIONAL) << t.type;
+		/* 8 bytes short: still a valid record length otherwise. */
+		cr::Error e = expect_malformed(image_with(t.type, t.size - sizeof(ckpt_hdr) - 8),
+					       third_record);
+		EXPECT_THAT(e.what(), HasSubstr(fmt::format("a {} record is at least {} bytes",
+							    cr::record_type_name(t.type), t.size)));
+	}
+	/* The structure alone: an instance, an event without a name. */
+	EXPECT_FALSE(crtest::read_through(
+		image_with(CKPT_REC_INOTIFY, sizeof(ckpt_rec_inotify) - sizeof(ckpt_hdr))));
+	EXPECT_FALSE(crtest::read_through(image_with(
+		CKPT_REC_INOTIFY_EVENT, sizeof(ckpt_rec_inotify_event) - sizeof(ckpt_hdr))));
+	/* A longer payload, from a newer minor version, is accepted. */
+	EXPECT_FALSE(crtest::read_through(
+		image_with(CKPT_REC_INOTIFY, sizeof(ckpt_rec_inotify) - sizeof(ckpt_hdr) + 8)));
+}
+
+TEST(ProcessRecords, InotifyPathAndNameRules)
+{
+	auto with = [](const std::function<void(cr::RecordWriter &)> &write) {
+		return crtest::build_image([&](cr::RecordWriter &w) {
+			w.write_header(cr::make_header(4242, 0));
+			crtest::write_tree(w, 4242);
+			write(w);
+			w.write_tail();
+		});
+	};
+	auto watch = [&](std::string_view path) {
+		return with([path](cr::RecordWriter &w) {
+			crtest::write_inotify_watch(w, 7, 1, IN_CREATE, path);
+		});
+	};
+	auto event = [&](std::string_view name) {
+		return with([name](cr::RecordWriter &w) {
+			crtest::write_inotify_event(w, 7, 1, IN_CREATE, 0, name);
+		});
+	};
+	using namespace std::string_view_literals;
+
+	EXPECT_FALSE(crtest::read_through(watch("/")));
+	EXPECT_FALSE(crtest::read_through(watch("/tmp/x")));
+	EXPECT_FALSE(crtest::read_through(watch("/" + std::string(4000, 'x'))));
+	cr::Error e = expect_malformed(watch(""), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("INOTIFY_WATCH record path of 0 bytes is not absolute"));
+	e = expect_malformed(watch("tmp/x"), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("INOTIFY_WATCH record path of 5 bytes is not absolute"));
+	expect_malformed(watch("./x"), third_record);
+	e = expect_malformed(watch("/tmp\0/x"sv), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("INOTIFY_WATCH record path holds a NUL byte"));
+	expect_malformed(watch("/tmp/x\0"sv), third_record);
+
+	EXPECT_FALSE(crtest::read_through(event("")));
+	EXPECT_FALSE(crtest::read_through(event("a")));
+	EXPECT_FALSE(crtest::read_through(event(std::string(NAME_MAX, 'n'))));
+	e = expect_malformed(event(std::string(NAME_MAX + 1, 'n')), third_record);
+	EXPECT_THAT(
+		e.what(),
+		HasSubstr("INOTIFY_EVENT record name length 256 is longer than NAME_MAX (255)"));
+	e = expect_malformed(event("a\0b"sv), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("INOTIFY_EVENT record name holds a NUL byte"));
+
+	/* name_len past the record, however it fits NAME_MAX */
+	Bytes image = event("abcdefgh");
+	crtest::store<std::uint32_t>(image,
+				     third_record + offsetof(ckpt_rec_inotify_event, name_len), 9);
+	e = expect_malformed(image, third_record);
+	EXPECT_THAT(e.what(), HasSubstr("INOTIFY_EVENT record name length 9 does not fit"));
+	/* path_len past the record */
+	image = watch("/tmp/abc");
+	crtest::store<std::uint32_t>(image,
+				     third_record + offsetof(ckpt_rec_inotify_watch, path_len), 16);
+	e = expect_malformed(image, third_record);
+	EXPECT_THAT(e.what(), HasSubstr("INOTIFY_WATCH record path length 16 does not fit"));
+	/* the path is the path_len bytes: what follows them is not checked */
+	image = with([](cr::RecordWriter &w) {
+		ckpt_rec_inotify_watch watch{};
+		watch.wd = 1;
+		watch.mask = IN_CREATE;
+		watch.path_len = 4;
+		crtest::write_record(w, CKPT_REC_INOTIFY_WATCH, watch,
+				     crtest::text_bytes("/tmp\0abc"sv));
+	});
+	EXPECT_FALSE(crtest::read_through(image));
+}
+
+TEST(ProcessRecords, InotifyContentsGroupedByObjref)
+{
+	/* Two instances, the overflow event, and records of an objref no INOTIFY names. */
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		crtest::write_tree(w, 4242);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		crtest::write_record(w, CKPT_REC_TASK, task);
+		crtest::write_inotify(w, 3, 0, 1);
+		crtest::write_inotify_event(w, 3, -1, IN_Q_OVERFLOW, 0, "");
+		crtest::write_inotify(w, 5, CKPT_INOTIFY_NONBLOCK, 9);
+		crtest::write_inotify_watch(w, 5, 8, IN_MOVED_FROM | IN_MOVED_TO | IN_EXCL_UNLINK,
+					    "/srv/spool");
+		crtest::write_inotify_event(w, 5, 8, IN_MOVED_FROM, 77, "old");
+		crtest::write_inotify_event(w, 5, 8, IN_MOVED_TO | IN_ISDIR, 77, "new");
+		crtest::write_inotify_watch(w, 3, 2, IN_ATTRIB, "/etc");
+		crtest::write_inotify_watch(w, 11, 1, IN_OPEN, "/var");
+		w.write_tail();
+	});
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
+	ASSERT_EQ(sum.contents.tasks.size(), 1u);
+	const std::vector<cr::InotifyContents> &in = sum.contents.tasks[0].inotifies;
+	ASSERT_EQ(in.size(), 3u);
+
+	ASSERT_TRUE(in[0].instance);
+	EXPECT_EQ(in[0].objref, 3u);
+	EXPECT_EQ(in[0].instance->rec.next_wd, 1);
+	EXPECT_EQ(in[0].instance->rec.flags, 0u);
+	ASSERT_EQ(in[0].events.size(), 1u);
+	EXPECT_EQ(in[0].events[0].rec.event.wd, -1);
+	EXPECT_EQ(in[0].events[0].rec.event.mask, static_cast<std::uint32_t>(IN_Q_OVERFLOW));
+	EXPECT_EQ(in[0].events[0].rec.name, "");
+	/* a watch after another instance's records still goes with its objref */
+	ASSERT_EQ(in[0].watches.size(), 1u);
+	EXPECT_EQ(in[0].watches[0].rec.path, "/etc");
+
+	ASSERT_TRUE(in[1].instance);
+	EXPECT_EQ(in[1].objref, 5u);
+	EXPECT_EQ(in[1].instance->rec.next_wd, 9);
+	ASSERT_EQ(in[1].watches.size(), 1u);
+	EXPECT_EQ(in[1].watches[0].rec.watch.wd, 8);
+	EXPECT_EQ(in[1].watches[0].rec.path, "/srv/spool");
+	ASSERT_EQ(in[1].events.size(), 2u);
+	EXPECT_EQ(in[1].events[0].rec.name, "old");
+	EXPECT_EQ(in[1].events[1].rec.name, "new");
+	EXPECT_EQ(in[1].events[1].rec.event.cookie, 77u);
+	EXPECT_LT(in[1].events[0].offset, in[1].events[1].offset);
+
+	/* no INOTIFY record names objref 11: kept, without an instance */
+	EXPECT_FALSE(in[2].instance);
+	EXPECT_EQ(in[2].objref, 11u);
+	ASSERT_EQ(in[2].watches.size(), 1u);
+	EXPECT_EQ(in[2].watches[0].rec.path, "/var");
 }

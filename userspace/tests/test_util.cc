@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <fcntl.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -102,6 +103,39 @@ void write_file(cr::RecordWriter &w, std::int32_t fd, std::uint32_t kind, std::u
 
 } // namespace
 
+void write_inotify(cr::RecordWriter &w, std::uint32_t objref, std::uint32_t flags,
+		   std::int32_t next_wd)
+{
+	ckpt_rec_inotify inotify{};
+	inotify.objref = objref;
+	inotify.flags = flags;
+	inotify.next_wd = next_wd;
+	write_record(w, CKPT_REC_INOTIFY, inotify);
+}
+
+void write_inotify_watch(cr::RecordWriter &w, std::uint32_t objref, std::int32_t wd,
+			 std::uint32_t mask, std::string_view path)
+{
+	ckpt_rec_inotify_watch watch{};
+	watch.objref = objref;
+	watch.wd = wd;
+	watch.mask = mask;
+	watch.path_len = static_cast<std::uint32_t>(path.size());
+	write_record(w, CKPT_REC_INOTIFY_WATCH, watch, text_bytes(path));
+}
+
+void write_inotify_event(cr::RecordWriter &w, std::uint32_t objref, std::int32_t wd,
+			 std::uint32_t mask, std::uint32_t cookie, std::string_view name)
+{
+	ckpt_rec_inotify_event event{};
+	event.objref = objref;
+	event.wd = wd;
+	event.mask = mask;
+	event.cookie = cookie;
+	event.name_len = static_cast<std::uint32_t>(name.size());
+	write_record(w, CKPT_REC_INOTIFY_EVENT, event, text_bytes(name));
+}
+
 void write_process(cr::RecordWriter &w, std::int32_t pid)
 {
 	ckpt_rec_task task{};
@@ -166,6 +200,20 @@ void write_process(cr::RecordWriter &w, std::int32_t pid)
 	write_file(w, 0, CKPT_FILE_TTY, O_RDWR, 0, 0, 0, "/dev/pts/0");
 	write_file(w, 1, CKPT_FILE_CHR, O_WRONLY, 0, 0, 1 << 20 | 3, "/dev/null");
 	write_file(w, 3, CKPT_FILE_REG, O_RDONLY, CKPT_FD_CLOEXEC, 1234, 0, "/etc/passwd");
+
+	write_inotify(w, inotify_objref, CKPT_INOTIFY_NONBLOCK, 4);
+	write_inotify_watch(w, inotify_objref, 1, IN_CREATE | IN_DELETE, "/tmp/x");
+	write_inotify_watch(w, inotify_objref, 3, IN_MODIFY | IN_CLOSE_WRITE | IN_ONESHOT,
+			    "/home/user/notes.txt");
+	write_inotify_event(w, inotify_objref, 1, IN_CREATE, 0, "a");
+	ckpt_rec_file inotify{};
+	inotify.fd = 4;
+	inotify.kind = CKPT_FILE_INOTIFY;
+	inotify.f_flags = O_RDONLY | O_NONBLOCK;
+	inotify.objref = inotify_objref;
+	std::string_view anon = "anon_inode:inotify";
+	inotify.path_len = static_cast<std::uint32_t>(anon.size());
+	write_record(w, CKPT_REC_FILE, inotify, text_bytes(anon));
 
 	ckpt_rec_sighand sighand{};
 	sighand.action[SIGINT - 1].handler = 0x401234;

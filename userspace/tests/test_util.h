@@ -15,6 +15,7 @@
 #include <linux/checkpoint_hdr.h>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -52,16 +53,29 @@ void write_record(cr::RecordWriter &w, std::uint32_t type, const T &fixed,
 /* A TREE record of @nr_tasks tasks: @pid, then its children @pid + 1, ... */
 void write_tree(cr::RecordWriter &w, std::int32_t pid, std::uint32_t nr_tasks = 1);
 
+/* An INOTIFY record. */
+void write_inotify(cr::RecordWriter &w, std::uint32_t objref, std::uint32_t flags,
+		   std::int32_t next_wd);
+/* An INOTIFY_WATCH record and its path. */
+void write_inotify_watch(cr::RecordWriter &w, std::uint32_t objref, std::int32_t wd,
+			 std::uint32_t mask, std::string_view path);
+/* An INOTIFY_EVENT record and its name. */
+void write_inotify_event(cr::RecordWriter &w, std::uint32_t objref, std::int32_t wd,
+			 std::uint32_t mask, std::uint32_t cookie, std::string_view name);
+
 /*
  * The records the kernel writes for process @pid after its TREE record:
  * TASK "sleep", CREDS (uid 1000, euid 0, groups 4 24 27), CPU_X86_64 (ip
  * 0x401000, sp 0x7ffc0000fff0, 832-byte xsave), MM, four VMAs (text with
  * 2 pages in 1 PAGES record, heap with 37 pages in 3, stack with 1 page
  * in 1, vdso without pages), FS (/home/user), three FILEs (tty,
- * /dev/null, /etc/passwd) and SIGHAND (INT caught, PIPE ignored, CHLD
- * blocked).
+ * /dev/null, /etc/passwd), an inotify instance (objref 7, nonblock, next
+ * wd 4; watches 1 on /tmp/x and 3 on /home/user/notes.txt; an IN_CREATE
+ * event of "a" queued) with its FILE (fd 4), and SIGHAND (INT caught, PIPE
+ * ignored, CHLD blocked).
  */
 void write_process(cr::RecordWriter &w, std::int32_t pid);
+inline constexpr std::uint32_t inotify_objref = 7;
 inline constexpr std::uint64_t process_pages = 40;
 inline constexpr std::uint64_t process_page_records = 5;
 

@@ -54,7 +54,7 @@ case "$1" in
 ckptinfo_valid)
 	img=$(image valid)
 	run 0 "$CKPTINFO" "$img"
-	expect_out "format version  1.4"
+	expect_out "format version  1.5"
 	expect_out "HEADER"
 	expect_out "tail: valid: 1 records and 120 bytes before it, crc32"
 	run 0 "$CKPTINFO" --verify - <"$img"
@@ -140,12 +140,17 @@ ckptinfo_process)
 	expect_record FS "cwd /home/user  root /srv/jail"
 	expect_record FILE "fd 1 chr  flags O_WRONLY  pos 0  dev 1:3  /dev/null"
 	expect_record FILE "fd 3 reg  flags O_RDONLY  pos 1234  cloexec  /etc/passwd"
+	expect_record INOTIFY "inotify obj 7: next wd 4, 2 watches, 1 queued event  nonblock"
+	expect_record INOTIFY_WATCH "wd 1: /tmp/x (IN_CREATE|IN_DELETE)"
+	expect_record INOTIFY_WATCH "wd 3: /home/user/notes.txt (IN_MODIFY|IN_CLOSE_WRITE|IN_ONESHOT)"
+	expect_record INOTIFY_EVENT 'event wd 1 IN_CREATE name "a" cookie 0'
+	expect_record FILE "fd 4 inotify  flags O_RDONLY|O_NONBLOCK  pos 0  obj 7  anon_inode:inotify"
 	expect_record SIGHAND "2 non-default handlers (INT PIPE), blocked 0x0000000000010000"
 	expect_out "^totals: 1 task, 4 VMAs, 40 pages (0\\.16 MiB) of page data$"
 	# Five PAGES records, one line per VMA that has pages.
 	[ "$(grep -c ' PAGES ' "$tmp/out")" -eq 3 ] || fail "not one PAGES line per VMA"
 	run 0 "$CKPTINFO" --verify "$img"
-	expect_out "valid image: 22 records"
+	expect_out "valid image: 27 records"
 	"$MKIMAGE" process | "$CKPTINFO" >"$tmp/out" 2>"$tmp/err" || fail "ckptinfo on a pipe"
 	expect_record PAGES "pages: 37 in 3 records"
 	;;
@@ -171,6 +176,15 @@ ckptinfo_process_json)
 	assert task["vmas"][1]["file"] is None
 	assert task["vmas"][1]["prot_rwx"] == "rw-" and task["vmas"][1]["pages"] == 37
 	assert task["files"][2]["cloexec"] and task["files"][2]["path"] == "/etc/passwd"
+	assert task["files"][3]["kind_name"] == "inotify" and task["files"][3]["objref"] == 7
+	[ino] = task["inotifies"]
+	assert (ino["objref"], ino["nonblock"], ino["next_wd"]) == (7, True, 4), ino
+	assert [(w["wd"], w["path"], w["mask_names"]) for w in ino["watches"]] == [
+	    (1, "/tmp/x", "IN_CREATE|IN_DELETE"),
+	    (3, "/home/user/notes.txt", "IN_MODIFY|IN_CLOSE_WRITE|IN_ONESHOT")], ino
+	assert ino["watches"][0]["mask"] == 0x300
+	assert [(e["wd"], e["mask"], e["cookie"], e["name"]) for e in ino["events"]] == [
+	    (1, 0x100, 0, "a")], ino
 	assert [h["name"] for h in task["sighand"]["handlers"]] == ["INT", "PIPE"]
 	EOF
 	;;

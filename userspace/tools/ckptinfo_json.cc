@@ -296,6 +296,37 @@ json task_json(const cr::TaskContents &t)
 				      {"watches", watches}});
 	}
 	j["epolls"] = epolls;
+	json inotifies = json::array();
+	for (const cr::InotifyContents &i : t.inotifies) {
+		json watches = json::array();
+		for (const cr::At<cr::InotifyWatchRecord> &w : i.watches)
+			watches.push_back(
+				json{{"offset", w.offset},
+				     {"wd", w.rec.watch.wd},
+				     {"mask", w.rec.watch.mask},
+				     {"mask_names", cr::inotify_mask_names(w.rec.watch.mask)},
+				     {"path", printable(w.rec.path)}});
+		json events = json::array();
+		for (const cr::At<cr::InotifyEventRecord> &e : i.events)
+			events.push_back(
+				json{{"offset", e.offset},
+				     {"wd", e.rec.event.wd},
+				     {"mask", e.rec.event.mask},
+				     {"mask_names", cr::inotify_mask_names(e.rec.event.mask)},
+				     {"cookie", e.rec.event.cookie},
+				     {"name", printable(e.rec.name)}});
+		/* no INOTIFY record: WATCH or EVENT records of an objref none named before */
+		const std::optional<cr::At<ckpt_rec_inotify>> &in = i.instance;
+		inotifies.push_back(
+			json{{"offset", in ? json(in->offset) : json(nullptr)},
+			     {"objref", i.objref},
+			     {"nonblock", in ? json((in->rec.flags & CKPT_INOTIFY_NONBLOCK) != 0)
+					     : json(nullptr)},
+			     {"next_wd", in ? json(in->rec.next_wd) : json(nullptr)},
+			     {"watches", watches},
+			     {"events", events}});
+	}
+	j["inotifies"] = inotifies;
 	json locks = json::array();
 	for (const cr::At<ckpt_rec_file_lock> &l : t.locks)
 		locks.push_back(json{{"offset", l.offset},

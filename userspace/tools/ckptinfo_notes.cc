@@ -170,6 +170,37 @@ std::string lock_text(const ckpt_rec_file_lock &l)
 			   l.fd, l.objref, l.start, end);
 }
 
+/* "inotify obj 7: next wd 4, 2 watches, 1 queued event  nonblock" */
+std::string inotify_text(const cr::InotifyContents &i)
+{
+	const ckpt_rec_inotify &r = i.instance->rec;
+	return fmt::format("inotify obj {}: next wd {}, {}, {}{}", r.objref, r.next_wd,
+			   plural(i.watches.size(), "watch", "watches"),
+			   plural(i.events.size(), "queued event", "queued events"),
+			   r.flags & CKPT_INOTIFY_NONBLOCK ? "  nonblock" : "");
+}
+
+/* What a WATCH or EVENT record whose objref no INOTIFY record before names says. */
+std::string inotify_orphan_text(const cr::InotifyContents &i)
+{
+	return i.instance ? "" : fmt::format("  (obj {}: no INOTIFY record before it)", i.objref);
+}
+
+/* "wd 1: /tmp/x (IN_CREATE|IN_DELETE)" */
+std::string inotify_watch_text(const cr::InotifyWatchRecord &w)
+{
+	return fmt::format("wd {}: {} ({})", w.watch.wd, printable(w.path),
+			   cr::inotify_mask_names(w.watch.mask));
+}
+
+/* "event wd 1 IN_CREATE name "a" cookie 0" */
+std::string inotify_event_text(const cr::InotifyEventRecord &e)
+{
+	std::string name = e.name.empty() ? "" : fmt::format(" name \"{}\"", printable(e.name));
+	return fmt::format("event wd {} {}{} cookie {}", e.event.wd,
+			   cr::inotify_mask_names(e.event.mask), name, e.event.cookie);
+}
+
 /* An absolute CLOCK_REALTIME timer: value_ns is its deadline, not the time left. */
 bool timerfd_keeps_deadline(const ckpt_rec_timerfd &t)
 {
@@ -270,6 +301,16 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 					"fd {} (obj {})  events {:#x}  data {:#x}{}", w.fd,
 					w.target, w.events, w.data,
 					w.flags & CKPT_EPOLL_WATCH_READY ? "  ready" : ""));
+		}
+		for (const cr::InotifyContents &i : task.inotifies) {
+			if (i.instance)
+				notes[i.instance->offset].text = inotify_text(i);
+			for (const cr::At<cr::InotifyWatchRecord> &w : i.watches)
+				notes[w.offset].text =
+					inotify_watch_text(w.rec) + inotify_orphan_text(i);
+			for (const cr::At<cr::InotifyEventRecord> &e : i.events)
+				notes[e.offset].text =
+					inotify_event_text(e.rec) + inotify_orphan_text(i);
 		}
 		for (const cr::At<ckpt_rec_timerfd> &t : task.timerfds)
 			notes[t.offset].text =

@@ -133,6 +133,10 @@ struct ckpt_ctx {
 	struct xarray pipes;
 	struct xarray ptys;
 	struct rst_epoll *epolls;
+	struct rst_inotify_watch *inotify_watches;
+	u32 nr_inotify_watches;
+	u32 inotify_last;
+	struct xarray inotify_wds;
 	struct xarray shared_creds;
 	struct xarray tables;
 	bool committed;
@@ -415,6 +419,41 @@ static inline int rst_epoll_watches(struct ckpt_ctx *ctx)
 }
 
 static inline void rst_epolls_end(struct ckpt_ctx *ctx)
+{
+}
+#endif
+
+/* fs/checkpoint_inotify.c */
+struct rst_inotify_watch;
+#ifdef CONFIG_INOTIFY_USER
+extern const struct ckpt_file_ops ckpt_inotify_file_ops;
+int rst_inotify(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_inotify_watch(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_inotify_event(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_inotify_commit(struct ckpt_ctx *ctx);
+void rst_inotify_end(struct ckpt_ctx *ctx);
+#else
+static inline int rst_inotify(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no inotify");
+}
+
+static inline int rst_inotify_watch(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return rst_inotify(ctx, h);
+}
+
+static inline int rst_inotify_event(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return rst_inotify(ctx, h);
+}
+
+static inline int rst_inotify_commit(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline void rst_inotify_end(struct ckpt_ctx *ctx)
 {
 }
 #endif

@@ -328,6 +328,9 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 		ret = rst_read_tail(ctx, &h);
 	if (!ret)
 		ret = rst_check_ctty_ptys(ctx);
+	/* the whole image is read: nothing restart opens is watched */
+	if (!ret)
+		ret = rst_inotify_commit(ctx);
 	rst_end_tasks(ctx, waiters, started, ret);
 	kvfree(waiters);
 	rst_files_end(ctx);

@@ -136,6 +136,9 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_TIMERFD, 0, RST_SEEN_TASK },
 		{ CKPT_REC_EPOLL, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FILE_LOCK, 0, RST_SEEN_TASK },
+		{ CKPT_REC_INOTIFY, 0, RST_SEEN_TASK },
+		{ CKPT_REC_INOTIFY_WATCH, 0, RST_SEEN_TASK },
+		{ CKPT_REC_INOTIFY_EVENT, 0, RST_SEEN_TASK },
 		{ CKPT_REC_UNIX_PAIR, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
 		{ CKPT_REC_SHARE, 0, RST_SEEN_TASK },
@@ -179,6 +182,9 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_TIMERFD:
 	case CKPT_REC_EPOLL:
 	case CKPT_REC_FILE_LOCK:
+	case CKPT_REC_INOTIFY:
+	case CKPT_REC_INOTIFY_WATCH:
+	case CKPT_REC_INOTIFY_EVENT:
 	case CKPT_REC_UNIX_PAIR:
 	case CKPT_REC_ITIMERS:
 		return true;
@@ -247,6 +253,12 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_epoll(ctx, h);
 	case CKPT_REC_FILE_LOCK:
 		return rst_file_lock(ctx, h);
+	case CKPT_REC_INOTIFY:
+		return rst_inotify(ctx, h);
+	case CKPT_REC_INOTIFY_WATCH:
+		return rst_inotify_watch(ctx, h);
+	case CKPT_REC_INOTIFY_EVENT:
+		return rst_inotify_event(ctx, h);
 	case CKPT_REC_UNIX_PAIR:
 		return rst_unix_pair(ctx, h);
 	case CKPT_REC_SIGHAND:
@@ -451,6 +463,9 @@ static long rst_self(struct ckpt_ctx *ctx)
 		ret = rst_check_complete(ctx);
 	if (!ret)
 		ret = rst_check_ctty_ptys(ctx);
+	/* the whole image is read: nothing restart opens is watched */
+	if (!ret)
+		ret = rst_inotify_commit(ctx);
 	return rst_finish(ctx, ret);
 }
 

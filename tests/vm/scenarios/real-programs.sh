@@ -11,7 +11,10 @@
 # - Debian's sqlite3 holding a write transaction (BEGIN EXCLUSIVE: POSIX
 #   locks on the database): another sqlite3 finds the database locked
 #   before the checkpoint and after the restart, and the transaction
-#   commits afterwards with both rows.
+#   commits afterwards with both rows;
+# - GNU tail -f (coreutils, dynamic), which follows a file through
+#   inotify: a line written while the tree is down and one written after
+#   the restart come out once each, in order.
 . /tests/vm/lib.sh
 
 # event_loop PROGRAM: run it, checkpoint --kill, restart; SIGUSR1 after
@@ -70,3 +73,37 @@ grep -q "database is locked" "$d/during" && grep -q "status 5" "$d/during" ||
 	fail "another writer was not locked out after the restart"
 expect 0 "^1,2$" "$sq" "$d/db" "SELECT group_concat(x) FROM t;"
 echo "sqlite3: the transaction held its locks across the restart and committed"
+
+d=/tmp/real-tail
+rm -rf "$d"
+mkdir -p "$d"
+show_on_fail "$d/out"
+printf 'line 1\n' >"$d/log"
+"$BIN/dynamic/tail" -n +1 -f "$d/log" >"$d/out" 2>&1 &
+pid=$!
+printf 'line 2\n' >>"$d/log"
+i=0
+until grep -q "line 2" "$d/out" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "tail -f did not follow the file"
+	sleep 0.1
+done
+expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
+wait "$pid"
+expect 0 "INOTIFY_WATCH" ckptinfo "$d/img"
+printf 'line 3\n' >>"$d/log"
+restart -i "$d/img" >"$d/restart.out" 2>&1 &
+rpid=$!
+restored "$pid"
+printf 'line 4\n' >>"$d/log"
+i=0
+until grep -q "line 4" "$d/out"; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "tail -f did not follow the file after the restart"
+	sleep 0.1
+done
+kill "$pid"
+wait "$rpid"
+[ "$(cat "$d/out")" = "$(printf 'line %s\n' 1 2 3 4)" ] ||
+	fail "tail -f printed something else than lines 1 to 4, once each"
+echo "tail -f: follows its file across the restart through its inotify watch"

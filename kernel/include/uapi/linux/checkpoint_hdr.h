@@ -121,6 +121,9 @@ struct ckpt_hdr {
 #define CKPT_REC_TIMERFD	0x0406	/* struct ckpt_rec_timerfd (1.3) */
 #define CKPT_REC_EPOLL		0x0407	/* struct ckpt_rec_epoll + watches (1.3) */
 #define CKPT_REC_FILE_LOCK	0x0408	/* struct ckpt_rec_file_lock (1.3) */
+#define CKPT_REC_INOTIFY	0x0409	/* struct ckpt_rec_inotify (1.5) */
+#define CKPT_REC_INOTIFY_WATCH	0x040a	/* struct ckpt_rec_inotify_watch + path (1.5) */
+#define CKPT_REC_INOTIFY_EVENT	0x040b	/* struct ckpt_rec_inotify_event + name (1.5) */
 
 /* 0x0700-0x07ff: sockets */
 #define CKPT_REC_UNIX_PAIR	0x0700	/* struct ckpt_rec_unix_pair + queues (1.3) */
@@ -144,7 +147,7 @@ struct ckpt_hdr {
 
 /* Image format version, independent of the kernel version. */
 #define CKPT_VERSION_MAJOR	1
-#define CKPT_VERSION_MINOR	4
+#define CKPT_VERSION_MINOR	5
 
 /* Architecture of the checkpointed tasks. */
 #define CKPT_ARCH_X86_64	1
@@ -494,6 +497,7 @@ struct ckpt_rec_mapped_file {
 #define CKPT_FILE_EPOLL		10	/* an epoll instance (1.3) */
 #define CKPT_FILE_FIFO		11	/* a named FIFO, reopened by path (1.3) */
 #define CKPT_FILE_UNIX		12	/* an end of a connected UNIX socket pair (1.3) */
+#define CKPT_FILE_INOTIFY	13	/* an inotify instance (1.5) */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -671,6 +675,48 @@ struct ckpt_rec_epoll {
 	__u32 nr_watches;
 	__u32 pad;
 	/* followed by nr_watches struct ckpt_epoll_watch */
+};
+
+/*
+ * An inotify instance, right before the FILE record that first names it
+ * (format 1.5), followed by an INOTIFY_WATCH record for each of its
+ * watches and an INOTIFY_EVENT record for each event queued and not read
+ * yet, oldest first.  A watch keeps its descriptor and its mask, and names
+ * the watched inode by its absolute path, which checkpoint looked up again
+ * and found leading to that inode.  Restart looks each path up with the
+ * restarter's rights as the records come, and adds the watches once the
+ * whole image is read, before any task runs: opening the tree's files
+ * again queues no event.  next_wd is the descriptor that
+ * inotify_add_watch() gives next.
+ */
+#define CKPT_INOTIFY_NONBLOCK	(1U << 0)	/* O_NONBLOCK of the open file */
+
+struct ckpt_rec_inotify {
+	struct ckpt_hdr h;		/* CKPT_REC_INOTIFY */
+	__u32 objref;			/* the open file */
+	__u32 flags;			/* CKPT_INOTIFY_* */
+	__s32 next_wd;			/* > 0 */
+	__u32 pad;
+};
+
+struct ckpt_rec_inotify_watch {
+	struct ckpt_hdr h;		/* CKPT_REC_INOTIFY_WATCH */
+	__u32 objref;			/* the inotify instance's open file */
+	__s32 wd;			/* the watch descriptor, > 0 */
+	__u32 mask;			/* IN_* events, IN_EXCL_UNLINK, IN_ONESHOT */
+	__u32 path_len;			/* bytes of the path that follow (no NUL) */
+	/* followed by the watched inode's absolute path and padding */
+};
+
+struct ckpt_rec_inotify_event {
+	struct ckpt_hdr h;		/* CKPT_REC_INOTIFY_EVENT */
+	__u32 objref;			/* the inotify instance's open file */
+	__s32 wd;			/* -1 for IN_Q_OVERFLOW */
+	__u32 mask;			/* as read() gives it: IN_* | IN_ISDIR | IN_IGNORED ... */
+	__u32 cookie;			/* ties IN_MOVED_FROM to IN_MOVED_TO */
+	__u32 name_len;			/* bytes of the name that follow (no NUL) */
+	__u32 pad;
+	/* followed by the name (the file in the watched directory), padding */
 };
 
 /*

@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -1458,6 +1459,198 @@ TEST_F(restart, event_file_records)
 
 	for (i = 0; i < ARRAY_SIZE(logs); i++)
 		restart_dies(_metadata, self, variant->pipe, build_bad_event_file,
+			     i, logs[i]);
+}
+
+/* An inotify instance, object 5, whose descriptor @next_wd comes next. */
+static void img_inotify(struct img *img, __u32 flags, __s32 next_wd, __u32 pad)
+{
+	struct ckpt_rec_inotify rec = {
+		.h.type = CKPT_REC_INOTIFY,
+		.h.len = sizeof(rec),
+		.objref = 5,
+		.flags = flags,
+		.next_wd = next_wd,
+		.pad = pad,
+	};
+
+	img_raw_rec(img, &rec, sizeof(rec));
+}
+
+/* A watch of object @objref; @path_len past strlen(@path) runs past the record. */
+static void img_inotify_watch(struct img *img, __u32 objref, __s32 wd,
+			      __u32 mask, const char *path, __u32 path_len)
+{
+	struct {
+		struct ckpt_rec_inotify_watch w;
+		char path[64];
+	} rec = {
+		.w.h.type = CKPT_REC_INOTIFY_WATCH,
+		.w.objref = objref,
+		.w.wd = wd,
+		.w.mask = mask,
+		.w.path_len = path_len,
+	};
+	size_t plen = strlen(path);
+
+	rec.w.h.len = CKPT_ALIGN(sizeof(rec.w) + plen);
+	memcpy(rec.path, path, plen);
+	img_raw_rec(img, &rec, sizeof(rec.w) + plen);
+}
+
+/* A queued event of object @objref, @nlen bytes of its name of @name_len. */
+static void img_inotify_event(struct img *img, __u32 objref, __s32 wd,
+			      __u32 mask, const char *name, __u32 name_len,
+			      size_t nlen)
+{
+	struct {
+		struct ckpt_rec_inotify_event e;
+		char name[NAME_MAX + 8];
+	} rec = {
+		.e.h.type = CKPT_REC_INOTIFY_EVENT,
+		.e.objref = objref,
+		.e.wd = wd,
+		.e.mask = mask,
+		.e.name_len = name_len,
+	};
+	memcpy(rec.name, name, nlen);
+	rec.e.h.len = CKPT_ALIGN(sizeof(rec.e) + nlen);
+	img_raw_rec(img, &rec, sizeof(rec.e) + nlen);
+}
+
+static void build_bad_inotify(struct img *img, int i)
+{
+	struct ckpt_rec_eventfd efd = {
+		.h.type = CKPT_REC_EVENTFD,
+		.h.len = sizeof(efd),
+		.objref = 6,
+	};
+	char name[NAME_MAX + 2];
+
+	memset(name, 'n', sizeof(name));
+	switch (i) {
+	case 0:
+		img_inotify(img, 1U << 1, 1, 0);
+		return;
+	case 1:
+		img_inotify(img, 0, 0, 0);
+		return;
+	case 2:
+		img_inotify(img, 0, 1, 1);
+		return;
+	case 3:		/* a watch of no object */
+		img_inotify_watch(img, 9, 1, IN_CREATE, "/", 1);
+		return;
+	case 4:		/* a watch of an eventfd */
+		img_raw_rec(img, &efd, sizeof(efd));
+		img_inotify_watch(img, 6, 1, IN_CREATE, "/", 1);
+		return;
+	case 21:	/* a FILE of an inotify instance no record made */
+		img_file(img, CKPT_FILE_INOTIFY, 9, NULL);
+		return;
+	}
+	img_inotify(img, 0, 4, 0);
+	switch (i) {
+	case 5:
+		img_inotify_watch(img, 5, 0, IN_CREATE, "/", 1);
+		break;
+	case 6:
+		img_inotify_watch(img, 5, 1, 0, "/", 1);
+		break;
+	case 7:
+		img_inotify_watch(img, 5, 1, IN_CREATE | IN_MASK_ADD, "/", 1);
+		break;
+	case 8:
+		img_inotify_watch(img, 5, 1, IN_CREATE, "tmp", 3);
+		break;
+	case 9:
+		img_inotify_watch(img, 5, 1, IN_CREATE, "", 0);
+		break;
+	case 10:
+		img_inotify_watch(img, 5, 1, IN_CREATE, "/nonexistent-ckpt", 17);
+		break;
+	case 11:
+		img_inotify_watch(img, 5, 1, IN_CREATE, "/", 9);
+		break;
+	case 12:	/* one number for two watches */
+		img_inotify_watch(img, 5, 1, IN_CREATE, "/", 1);
+		img_inotify_watch(img, 5, 1, IN_CREATE, "/tmp", 4);
+		break;
+	case 13: {	/* a watch after another instance's record */
+		struct ckpt_rec_inotify other = {
+			.h.type = CKPT_REC_INOTIFY,
+			.h.len = sizeof(other),
+			.objref = 7,
+			.next_wd = 1,
+		};
+
+		img_raw_rec(img, &other, sizeof(other));
+		img_inotify_watch(img, 5, 1, IN_CREATE, "/", 1);
+		break;
+	}
+	case 14:
+		img_inotify_event(img, 5, 1, IN_CREATE, name, NAME_MAX + 1, NAME_MAX + 1);
+		break;
+	case 15:
+		img_inotify_event(img, 5, 0, IN_CREATE, "a", 1, 1);
+		break;
+	case 16:
+		img_inotify_event(img, 5, 1, IN_CREATE | IN_MASK_ADD, "a", 1, 1);
+		break;
+	case 17:
+		img_inotify_event(img, 5, 1, 0, "a", 1, 1);
+		break;
+	case 18:	/* an overflow of a watch */
+		img_inotify_event(img, 5, 1, IN_Q_OVERFLOW, "", 0, 0);
+		break;
+	case 19:	/* two overflows */
+		img_inotify_event(img, 5, -1, IN_Q_OVERFLOW, "", 0, 0);
+		img_inotify_event(img, 5, -1, IN_Q_OVERFLOW, "", 0, 0);
+		break;
+	case 20:
+		img_inotify_event(img, 5, 1, IN_CREATE, "a\0b", 3, 3);
+		break;
+	case 22:
+		img_inotify_event(img, 9, 1, IN_CREATE, "a", 1, 1);
+		break;
+	case 23:	/* the name announced is not there */
+		img_inotify_event(img, 5, 1, IN_CREATE, "a", 20, 1);
+		break;
+	}
+}
+
+TEST_F(restart, inotify_records)
+{
+	static const char *const logs[] = {
+		"inotify 5: flags 0x2, next watch 1, pad 0x0",
+		"inotify 5: flags 0x0, next watch 0, pad 0x0",
+		"inotify 5: flags 0x0, next watch 1, pad 0x1",
+		"object 9 is not an inotify instance",
+		"object 6 is not an inotify instance",
+		"inotify 5: watch 0, mask 0x100, path /",
+		"inotify 5: watch 1, mask 0x0, path /",
+		"inotify 5: watch 1, mask 0x20000100, path /",
+		"inotify 5: watch 1, mask 0x100, path tmp",
+		"inotify 5: watch 1, mask 0x100, path (none)",
+		"inotify watch on /nonexistent-ckpt: cannot look it up or watch it: error -2",
+		"runs past the end of the record",
+		"inotify 5: watch 1 twice",
+		"inotify 5: a watch or event away from its instance's record",
+		"event of watch 1, name of 256 bytes",
+		"event of watch 0, name of 1 bytes",
+		"cannot queue event of watch 1, mask 0x20000100: error -22",
+		"cannot queue event of watch 1, mask 0x0: error -22",
+		"cannot queue event of watch 1, mask 0x4000: error -22",
+		"cannot queue event of watch -1, mask 0x4000: error -22",
+		"event name with a NUL byte inside",
+		"no record before it made its file (kind 13, object 9)",
+		"object 9 is not an inotify instance",
+		"runs past the end of the record",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(logs); i++)
+		restart_dies(_metadata, self, variant->pipe, build_bad_inotify,
 			     i, logs[i]);
 }
 
