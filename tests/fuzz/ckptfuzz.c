@@ -22,12 +22,15 @@
  * One iteration (number I, with a random generator seeded from S and I
  * alone, so that --start I --count 1 replays it given the same seeds):
  *  1. pick a seed; for a self seed fork the child first and rewrite the
- *     seed's pids (TREE entry, TASK record, header root_pid) to the
- *     child's before anything else;
+ *     seed's pids (TREE entry, TASK record, header root_pid, the thread
+ *     of a SIGEV_THREAD_ID POSIX timer) to the child's before anything
+ *     else;
  *  2. apply 1 to 3 mutations: a field of a known record set to an
  *     interesting value (0, 1, -1, INT_MIN/MAX, UINT_MAX, TASK_SIZE, a
  *     big page-aligned value, PATH_MAX, CKPT_REC_MAX_LEN, the value +-1,
- *     a length or count of zero or larger than the record...), an objref
+ *     a length or count of zero or larger than the record, a time
+ *     negative, negated or past restart's bound, a clock id of any
+ *     kind...), an objref
  *     pointing at an object of another kind or one not written yet, a
  *     path replaced, the record header's len (smaller, larger,
  *     unaligned), the record resized, its type changed, records dropped,
@@ -268,6 +271,8 @@ enum kind {
 	K_SIG,
 	K_FLAGS,
 	K_ENUM,		/* a small kind number */
+	K_NS,		/* a signed time in nanoseconds */
+	K_CLOCK,	/* a clock id */
 };
 
 #define STRIDE_TASK	0xffff	/* the TREE record's task_size */
@@ -503,6 +508,17 @@ static const struct field f_inotify_event[] = {
 	{ "name[0..7]", sizeof(struct ckpt_rec_inotify_event), 8, K_VAL, 0, 1 },
 };
 
+#define PTIMER		sizeof(struct ckpt_posix_timer)
+#define PTFLD(f, k)	TAILFLD("timer." #f, ckpt_rec_posix_timers, ckpt_posix_timer, f, k, PTIMER)
+static const struct field f_posix_timers[] = {
+	FLD(ckpt_rec_posix_timers, next_id, K_VAL), FLD(ckpt_rec_posix_timers, nr_timers, K_COUNT),
+	PTFLD(id, K_VAL), PTFLD(clockid, K_CLOCK), PTFLD(notify, K_ENUM), PTFLD(signo, K_SIG),
+	PTFLD(sigval, K_VAL), PTFLD(tid, K_PID), PTFLD(flags, K_FLAGS), PTFLD(value_ns, K_NS),
+	PTFLD(interval_ns, K_NS), PTFLD(overrun, K_VAL), PTFLD(overrun_last, K_VAL),
+	PTFLD(sig_overrun, K_VAL), PTFLD(requeue, K_VAL), PTFLD(sig_private, K_VAL),
+	PTFLD(pad, K_FLAGS),
+};
+
 #define ACT_AT(f)	(offsetof(struct ckpt_rec_sighand, action) + offsetof(struct ckpt_sigaction, f))
 static const struct field f_sighand[] = {
 	{ "action.handler", ACT_AT(handler), 8, K_ADDR, sizeof(struct ckpt_sigaction), CKPT_NSIG },
@@ -559,6 +575,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_UNIX_PAIR, "UNIX_PAIR", f_unix_pair),
 	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
+	RT(CKPT_REC_POSIX_TIMERS, "POSIX_TIMERS", f_posix_timers),
 };
 #define NR_RECTYPES	(sizeof(rectypes) / sizeof(rectypes[0]))
 
@@ -1000,6 +1017,40 @@ static uint64_t sig_value(struct rng *g)
 	return v[rnd(g, sizeof(v) / sizeof(v[0]))];
 }
 
+/* Times: negative, zero, past KTIME_MAX / 2 (restart's bound), huge, the value negated. */
+static uint64_t ns_value(struct rng *g, uint64_t cur)
+{
+	static const int64_t v[] = {
+		0, 1, -1, 999999999, 1000000000, -1000000000, INT64_MAX, INT64_MIN,
+		INT64_MAX / 2, INT64_MAX / 2 + 1, -(INT64_MAX / 2), -(INT64_MAX / 2) - 1,
+		1LL << 62, 3600LL * 24 * 365 * 1000000000,
+	};
+
+	switch (rnd(g, 5)) {
+	case 0:
+		return -cur;
+	case 1:
+		return cur * 2;
+	default:
+		return (uint64_t)v[rnd(g, sizeof(v) / sizeof(v[0]))];
+	}
+}
+
+/*
+ * Clock ids: every static one (REALTIME 0 to TAI 11, the CPU-time and
+ * alarm clocks among them), past them, and negative ones: the CPU-time
+ * clocks of a process or thread (-6: the calling process's scheduler
+ * clock, -2 its thread's) and a file descriptor's dynamic clock (-5).
+ */
+static uint64_t clock_value(struct rng *g)
+{
+	static const int32_t v[] = { 12, 16, -1, -2, -5, -6, -8, INT32_MIN, INT32_MAX };
+
+	if (rnd(g, 3))
+		return rnd(g, 12);
+	return (uint32_t)v[rnd(g, sizeof(v) / sizeof(v[0]))];
+}
+
 static uint64_t pid_value(struct rng *g, pid_t child, uint64_t cur)
 {
 	static const uint64_t v[] = { 0, 1, 0xffffffff, 0x7fffffff, 0x80000000, 32768, 4194304, 4194305 };
@@ -1094,6 +1145,10 @@ static uint64_t choose_value(struct rng *g, const struct mutant *m, const struct
 		return flags_value(g, f->size, cur);
 	case K_ENUM:
 		return rnd(g, 3) ? rnd(g, 8) : generic_value(g, f->size, cur);
+	case K_NS:
+		return ns_value(g, cur);
+	case K_CLOCK:
+		return clock_value(g);
 	default:
 		return generic_value(g, f->size, cur);
 	}
@@ -1642,6 +1697,17 @@ static void rewrite_pids(struct mutant *m, pid_t old, pid_t child)
 			flags = get_le(t + offsetof(struct ckpt_task_ids, flags), 4);
 			flags &= ~(CKPT_TASK_SESSION_LEADER | CKPT_TASK_GROUP_LEADER);
 			put_le(t + offsetof(struct ckpt_task_ids, flags), 4, flags);
+		} else if (type == CKPT_REC_POSIX_TIMERS) {
+			/* a SIGEV_THREAD_ID timer's thread: the process's only one */
+			size_t off = sizeof(struct ckpt_rec_posix_timers) +
+				     offsetof(struct ckpt_posix_timer, tid);
+
+			for (; off + 4 <= r->size; off += sizeof(struct ckpt_posix_timer)) {
+				if ((pid_t)get_le(r->data + off, 4) != old)
+					continue;
+				own(m, i, r->size);
+				put_le(r->data + off, 4, child);
+			}
 		}
 	}
 }

@@ -19,8 +19,9 @@
 # (eventfds), timerfds of every kind (timerfds), an epoll event loop
 # (eventloop), POSIX, OFD and flock() locks (locks), UNIX socket pairs
 # (unixpairs), inotify instances with watches and queued events
-# (inotify), a shell pipeline with bytes in its pipe, and a
-# container (forktree as the init of a pid namespace).  A seed that
+# (inotify), POSIX timers of four clocks, one aimed at a thread, one with
+# its signal pending (ptimers), a shell pipeline with bytes in its pipe,
+# and a container (forktree as the init of a pid namespace).  A seed that
 # cannot be made is skipped, said so.
 #
 # Prints ckptfuzz's lines (one per image, then its summary).  The
@@ -141,6 +142,7 @@ seed eventloop "$BIN/glibc-static/eventloop"
 seed locks "$BIN/glibc-static/locks"
 seed unixpairs "$BIN/glibc-static/unixpairs"
 seed inotify "$BIN/glibc-static/inotify"
+seed ptimers "$BIN/glibc-static/ptimers"
 seed_pipeline
 seed_container
 

@@ -148,6 +148,10 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().sighand =
 			At<ckpt_rec_sighand>{rec.offset, load<ckpt_rec_sighand>(rec.bytes)};
 		break;
+	case CKPT_REC_POSIX_TIMERS:
+		current_task().posix_timers =
+			At<PosixTimersRecord>{rec.offset, parse_posix_timers_record(rec)};
+		break;
 	default:
 		break;
 	}

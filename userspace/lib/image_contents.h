@@ -2,8 +2,9 @@
 /*
  * What the records of an image say about its processes, decoded and
  * grouped: the task tree, then for each TASK record the CREDS, CPU, MM,
- * VMA, FS, FILE and SIGHAND records that follow it, and those of its
- * files (an inotify instance with its watches and queued events...).
+ * VMA, FS, FILE, SIGHAND and POSIX_TIMERS records that follow it, and
+ * those of its files (an inotify instance with its watches and queued
+ * events...).
  * PAGES records are not kept one by one (there can be many thousands):
  * each run of consecutive PAGES records is counted, and added to the VMA
  * it follows.
@@ -86,6 +87,7 @@ struct TaskContents {
 	std::vector<ShmemContents> shmems;	/* SHMEM records */
 	std::vector<At<ckpt_rec_share>> shares; /* SHARE records */
 	std::optional<At<ckpt_rec_sighand>> sighand;
+	std::optional<At<PosixTimersRecord>> posix_timers; /* a process leader's POSIX timers */
 };
 
 struct ImageContents {

@@ -110,6 +110,16 @@ InotifyEventRecord parse_inotify_event_record(const Record &rec)
 	return out;
 }
 
+PosixTimersRecord parse_posix_timers_record(const Record &rec)
+{
+	PosixTimersRecord out;
+	out.posix_timers = load<ckpt_rec_posix_timers>(rec.bytes);
+	for (std::uint32_t i = 0; i < out.posix_timers.nr_timers; i++)
+		out.timers.push_back(load<ckpt_posix_timer>(std::span(rec.bytes).subspan(
+			sizeof(out.posix_timers) + i * sizeof(ckpt_posix_timer))));
+	return out;
+}
+
 FsRecord parse_fs_record(const Record &rec)
 {
 	auto fs = load<ckpt_rec_fs>(rec.bytes);

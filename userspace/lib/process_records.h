@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The records that describe a process: TREE, TASK, CREDS, CPU_X86_64, MM,
- * VMA, PAGES, FS, FILE and SIGHAND.  Records with a variable part (task list,
+ * VMA, PAGES, FS, FILE, SIGHAND and POSIX_TIMERS.  Records with a variable part (task list,
  * path) are decoded into the structures below; the others are their
  * UAPI structure, copied out with load<T>().
  *
@@ -74,6 +74,12 @@ struct InotifyEventRecord {
 	std::string name; /* empty: none (an event on the watched inode itself) */
 };
 InotifyEventRecord parse_inotify_event_record(const Record &rec);
+/* A POSIX_TIMERS record: the POSIX timers of a process, and the id timer_create() gives next. */
+struct PosixTimersRecord {
+	ckpt_rec_posix_timers posix_timers{};
+	std::vector<ckpt_posix_timer> timers;
+};
+PosixTimersRecord parse_posix_timers_record(const Record &rec);
 struct FsRecord {
 	std::string cwd;
 	std::string root; /* empty: the checkpointer's root (no chroot) */

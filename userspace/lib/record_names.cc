@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "record_names.h"
 
+#include <csignal>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <initializer_list>
@@ -116,6 +118,8 @@ std::string record_type_name(std::uint32_t type)
 		return "SIGPENDING";
 	case CKPT_REC_ITIMERS:
 		return "ITIMERS";
+	case CKPT_REC_POSIX_TIMERS:
+		return "POSIX_TIMERS";
 	default:
 		return fmt::format("{:#010x}", type);
 	}
@@ -157,6 +161,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
+	case CKPT_REC_POSIX_TIMERS:
 		return true;
 	default:
 		return false;
@@ -321,6 +326,59 @@ std::string inotify_mask_names(std::uint32_t mask)
 				 {IN_ONESHOT, "IN_ONESHOT"}});
 }
 
+std::string clock_name(std::int32_t clockid)
+{
+	switch (clockid) {
+	case CLOCK_REALTIME:
+		return "CLOCK_REALTIME";
+	case CLOCK_MONOTONIC:
+		return "CLOCK_MONOTONIC";
+	case CLOCK_PROCESS_CPUTIME_ID:
+		return "CLOCK_PROCESS_CPUTIME_ID";
+	case CLOCK_THREAD_CPUTIME_ID:
+		return "CLOCK_THREAD_CPUTIME_ID";
+	case CLOCK_MONOTONIC_RAW:
+		return "CLOCK_MONOTONIC_RAW";
+	case CLOCK_REALTIME_COARSE:
+		return "CLOCK_REALTIME_COARSE";
+	case CLOCK_MONOTONIC_COARSE:
+		return "CLOCK_MONOTONIC_COARSE";
+	case CLOCK_BOOTTIME:
+		return "CLOCK_BOOTTIME";
+	case CLOCK_REALTIME_ALARM:
+		return "CLOCK_REALTIME_ALARM";
+	case CLOCK_BOOTTIME_ALARM:
+		return "CLOCK_BOOTTIME_ALARM";
+	case CLOCK_TAI:
+		return "CLOCK_TAI";
+	default:
+		return fmt::format("unknown clock ({})", clockid);
+	}
+}
+
+std::string sigev_notify_name(std::int32_t notify)
+{
+	switch (notify) {
+	case SIGEV_SIGNAL:
+		return "SIGEV_SIGNAL";
+	case SIGEV_NONE:
+		return "SIGEV_NONE";
+	case SIGEV_THREAD:
+		return "SIGEV_THREAD";
+	case SIGEV_SIGNAL | SIGEV_THREAD_ID:
+		return "SIGEV_THREAD_ID";
+	default:
+		return fmt::format("unknown notification ({})", notify);
+	}
+}
+
+std::string posix_timer_flags_names(std::uint32_t flags)
+{
+	return flag_names(flags, {{CKPT_PTIMER_ABSTIME, "ABSTIME"},
+				  {CKPT_PTIMER_ARMED, "ARMED"},
+				  {CKPT_PTIMER_SIGPENDING, "SIGPENDING"}});
+}
+
 std::string open_flags_names(std::uint32_t flags)
 {
 	std::string mode;
@@ -362,6 +420,19 @@ std::string signal_name(int sig)
 	if (const char *name = ::sigabbrev_np(sig))
 		return name;
 	return std::to_string(sig);
+}
+
+std::string signal_full_name(int sig)
+{
+	if (sig == SIGRTMAX)
+		return "SIGRTMAX";
+	if (sig == SIGRTMIN)
+		return "SIGRTMIN";
+	if (sig > SIGRTMIN && sig < SIGRTMAX)
+		return fmt::format("SIGRTMIN+{}", sig - SIGRTMIN);
+	if (const char *name = ::sigabbrev_np(sig))
+		return fmt::format("SIG{}", name);
+	return fmt::format("signal {}", sig);
 }
 
 } // namespace cr

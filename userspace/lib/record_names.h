@@ -44,6 +44,16 @@ std::string pty_flags_names(std::uint32_t flags);
 std::string timerfd_flags_names(std::uint32_t flags);
 /* "IN_CREATE|IN_DELETE": the IN_* bits of an inotify watch or event mask */
 std::string inotify_mask_names(std::uint32_t mask);
+/* "CLOCK_MONOTONIC": a clock id; else "unknown clock (N)" */
+std::string clock_name(std::int32_t clockid);
+/*
+ * "SIGEV_SIGNAL", "SIGEV_NONE", "SIGEV_THREAD_ID" (for SIGEV_SIGNAL |
+ * SIGEV_THREAD_ID): a POSIX timer's sigev_notify; else "unknown
+ * notification (N)"
+ */
+std::string sigev_notify_name(std::int32_t notify);
+/* "ARMED|SIGPENDING": CKPT_PTIMER_* flags */
+std::string posix_timer_flags_names(std::uint32_t flags);
 
 /*
  * The O_* flags of an open file: the access mode and the status flags
@@ -53,5 +63,11 @@ std::string open_flags_names(std::uint32_t flags);
 
 /* "INT" for SIGINT (signal 2); an unknown signal as its number. */
 std::string signal_name(int sig);
+/*
+ * "SIGINT" for signal 2; a real-time signal relative to this C library's
+ * SIGRTMIN, as kill -l names it ("SIGRTMIN+1": 35 with glibc), or
+ * "SIGRTMAX"; else "signal N".
+ */
+std::string signal_full_name(int sig);
 
 } // namespace cr

@@ -92,6 +92,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_sigpending);
 	case CKPT_REC_ITIMERS:
 		return sizeof(ckpt_rec_itimers);
+	case CKPT_REC_POSIX_TIMERS:
+		return sizeof(ckpt_rec_posix_timers);
 	default:
 		return 0;
 	}
@@ -283,6 +285,38 @@ void check_inotify_text(const Record &rec)
 	}
 }
 
+/*
+ * A POSIX_TIMERS record holds exactly its nr_timers timers, at most
+ * CKPT_POSIX_TIMERS_MAX, each with pad 0: unlike other records, it takes
+ * no bytes after them.
+ */
+void check_posix_timers(const Record &rec)
+{
+	if (rec.type != CKPT_REC_POSIX_TIMERS)
+		return;
+	auto r = load<ckpt_rec_posix_timers>(rec.bytes);
+	if (r.nr_timers > CKPT_POSIX_TIMERS_MAX)
+		throw Error(EINVAL, rec.offset,
+			    fmt::format("POSIX_TIMERS record timer count {} is above the maximum "
+					"of {}",
+					r.nr_timers, CKPT_POSIX_TIMERS_MAX));
+	std::uint64_t bytes = std::uint64_t{r.nr_timers} * sizeof(ckpt_posix_timer);
+	if (sizeof(r) + bytes != rec.len)
+		throw Error(EINVAL, rec.offset,
+			    fmt::format("POSIX_TIMERS record timer count {} ({} bytes) does not "
+					"match the {}-byte record",
+					r.nr_timers, bytes, rec.len));
+	for (std::uint32_t i = 0; i < r.nr_timers; i++) {
+		auto t = load<ckpt_posix_timer>(
+			std::span(rec.bytes).subspan(sizeof(r) + i * sizeof(ckpt_posix_timer)));
+		if (t.pad)
+			throw Error(EINVAL, rec.offset,
+				    fmt::format("POSIX_TIMERS record timer {} (id {}) has pad "
+						"{:#x}, not 0",
+						i, t.id, t.pad));
+	}
+}
+
 /* Checks that the variable part a record's structure announces fits in the record. */
 void check_variable_part(const Record &rec, unsigned page_shift)
 {
@@ -359,6 +393,7 @@ std::optional<Record> RecordReader::next()
 				"truncated",
 				record_type_name(h.type), sizeof(h) + n, h.len));
 
+	check_posix_timers(rec);
 	check_variable_part(rec, header_.page_shift);
 	check_inotify_text(rec);
 	switch (h.type) {

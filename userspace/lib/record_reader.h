@@ -17,6 +17,8 @@
  *    data, INOTIFY_WATCH path, INOTIFY_EVENT name) fits in the record;
  *  - an INOTIFY_WATCH path is absolute, an INOTIFY_EVENT name at most
  *    NAME_MAX bytes, and neither holds a NUL byte;
+ *  - a POSIX_TIMERS record holds exactly its nr_timers timers, at most
+ *    CKPT_POSIX_TIMERS_MAX, each with pad 0;
  *  - the TAIL record has the right magic and a known checksum type, and
  *    its record count, byte count and checksum match what was read;
  *  - end of file before the TAIL record means the image is truncated.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The records of a process (TREE, TASK, CREDS, CPU_X86_64, MM, VMA, PAGES,
- * FS, FILE, SIGHAND): accepted as known mandatory types, decoded, summarised by
+ * FS, FILE, SIGHAND, POSIX_TIMERS): accepted as known mandatory types, decoded, summarised by
  * verify_image(), and refused when shorter than their structure or when
  * their variable part does not fit.
  */
@@ -15,6 +15,7 @@
 
 #include <climits>
 #include <csignal>
+#include <ctime>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <functional>
@@ -132,13 +133,14 @@ TEST(ProcessRecords, ReaderAcceptsAProcessImage)
 		if (types.empty() || types.back() != r.type)
 			types.push_back(r.type);
 	}
-	EXPECT_THAT(types, ElementsAre(CKPT_REC_HEADER, CKPT_REC_TREE, CKPT_REC_TASK,
-				       CKPT_REC_CREDS, CKPT_REC_CPU_X86_64, CKPT_REC_MM,
-				       CKPT_REC_MAPPED_FILE, CKPT_REC_VMA, CKPT_REC_PAGES,
-				       CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_PAGES,
-				       CKPT_REC_VMA, CKPT_REC_FS, CKPT_REC_FILE, CKPT_REC_INOTIFY,
-				       CKPT_REC_INOTIFY_WATCH, CKPT_REC_INOTIFY_EVENT,
-				       CKPT_REC_FILE, CKPT_REC_SIGHAND, CKPT_REC_TAIL));
+	EXPECT_THAT(types,
+		    ElementsAre(CKPT_REC_HEADER, CKPT_REC_TREE, CKPT_REC_TASK, CKPT_REC_CREDS,
+				CKPT_REC_CPU_X86_64, CKPT_REC_MM, CKPT_REC_MAPPED_FILE,
+				CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_PAGES,
+				CKPT_REC_VMA, CKPT_REC_PAGES, CKPT_REC_VMA, CKPT_REC_FS,
+				CKPT_REC_FILE, CKPT_REC_INOTIFY, CKPT_REC_INOTIFY_WATCH,
+				CKPT_REC_INOTIFY_EVENT, CKPT_REC_FILE, CKPT_REC_SIGHAND,
+				CKPT_REC_POSIX_TIMERS, CKPT_REC_TAIL));
 }
 
 TEST(ProcessRecords, ExactStructureSizeAccepted)
@@ -377,6 +379,15 @@ TEST(ProcessRecords, Parse)
 
 	auto sighand = cr::load<ckpt_rec_sighand>(find(recs, CKPT_REC_SIGHAND).bytes);
 	EXPECT_THAT(cr::non_default_signals(sighand), ElementsAre(SIGINT, SIGPIPE));
+
+	cr::PosixTimersRecord timers =
+		cr::parse_posix_timers_record(find(recs, CKPT_REC_POSIX_TIMERS));
+	EXPECT_EQ(timers.posix_timers.next_id, 3);
+	EXPECT_EQ(timers.posix_timers.nr_timers, 2u);
+	ASSERT_EQ(timers.timers.size(), 2u);
+	EXPECT_EQ(timers.timers[0].id, 0);
+	EXPECT_EQ(timers.timers[1].id, 2);
+	EXPECT_EQ(timers.timers[1].tid, 4242);
 }
 
 TEST(ProcessRecords, VerifyImageGroupsTheContents)
@@ -442,6 +453,32 @@ TEST(ProcessRecords, VerifyImageGroupsTheContents)
 	EXPECT_EQ(in.events[0].rec.name, "a");
 	EXPECT_EQ(in.events[0].offset + in.events[0].rec.event.h.len, t.files[3].offset);
 	ASSERT_TRUE(t.sighand);
+	/* the process's timers, after its signal records */
+	ASSERT_TRUE(t.posix_timers);
+	EXPECT_EQ(t.posix_timers->offset, t.sighand->offset + sizeof(ckpt_rec_sighand));
+	const cr::PosixTimersRecord &pt = t.posix_timers->rec;
+	EXPECT_EQ(pt.posix_timers.next_id, 3);
+	ASSERT_EQ(pt.timers.size(), 2u);
+	EXPECT_EQ(pt.timers[0].id, 0);
+	EXPECT_EQ(pt.timers[0].clockid, CLOCK_MONOTONIC);
+	EXPECT_EQ(pt.timers[0].notify, SIGEV_SIGNAL);
+	EXPECT_EQ(pt.timers[0].signo, 35);
+	EXPECT_EQ(pt.timers[0].sigval, 0x2au);
+	EXPECT_EQ(pt.timers[0].flags, CKPT_PTIMER_ARMED);
+	EXPECT_EQ(pt.timers[0].value_ns, 1500000000);
+	EXPECT_EQ(pt.timers[0].interval_ns, 250000000);
+	EXPECT_EQ(pt.timers[1].id, 2);
+	EXPECT_EQ(pt.timers[1].clockid, CLOCK_REALTIME);
+	EXPECT_EQ(pt.timers[1].notify, SIGEV_SIGNAL | SIGEV_THREAD_ID);
+	EXPECT_EQ(pt.timers[1].signo, SIGUSR1);
+	EXPECT_EQ(pt.timers[1].tid, 4242);
+	EXPECT_EQ(pt.timers[1].flags, CKPT_PTIMER_ABSTIME | CKPT_PTIMER_SIGPENDING);
+	EXPECT_EQ(pt.timers[1].value_ns, 1795873207000000000);
+	EXPECT_EQ(pt.timers[1].overrun, 3);
+	EXPECT_EQ(pt.timers[1].overrun_last, 1);
+	EXPECT_EQ(pt.timers[1].sig_overrun, 2);
+	EXPECT_EQ(pt.timers[1].requeue, 9u);
+	EXPECT_EQ(pt.timers[1].sig_private, 9u);
 
 	ASSERT_EQ(c.page_runs.size(), 3u);
 	EXPECT_EQ(c.page_runs[1].offset, t.vmas[1].offset + t.vmas[1].vma.vma.h.len);
@@ -515,6 +552,28 @@ TEST(ProcessRecords, Names)
 	EXPECT_EQ(cr::open_flags_names(0100000), "O_RDONLY|O_LARGEFILE");
 #endif
 	EXPECT_EQ(cr::signal_name(SIGINT), "INT");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_POSIX_TIMERS), "POSIX_TIMERS");
+	EXPECT_EQ(cr::clock_name(CLOCK_REALTIME), "CLOCK_REALTIME");
+	EXPECT_EQ(cr::clock_name(CLOCK_MONOTONIC), "CLOCK_MONOTONIC");
+	EXPECT_EQ(cr::clock_name(CLOCK_BOOTTIME), "CLOCK_BOOTTIME");
+	EXPECT_EQ(cr::clock_name(CLOCK_TAI), "CLOCK_TAI");
+	EXPECT_EQ(cr::clock_name(CLOCK_PROCESS_CPUTIME_ID), "CLOCK_PROCESS_CPUTIME_ID");
+	EXPECT_EQ(cr::clock_name(CLOCK_REALTIME_ALARM), "CLOCK_REALTIME_ALARM");
+	EXPECT_EQ(cr::clock_name(-6), "unknown clock (-6)");
+	EXPECT_EQ(cr::sigev_notify_name(SIGEV_SIGNAL), "SIGEV_SIGNAL");
+	EXPECT_EQ(cr::sigev_notify_name(SIGEV_NONE), "SIGEV_NONE");
+	EXPECT_EQ(cr::sigev_notify_name(SIGEV_SIGNAL | SIGEV_THREAD_ID), "SIGEV_THREAD_ID");
+	EXPECT_EQ(cr::sigev_notify_name(SIGEV_NONE | SIGEV_THREAD_ID), "unknown notification (5)");
+	EXPECT_EQ(cr::posix_timer_flags_names(0), "none");
+	EXPECT_EQ(cr::posix_timer_flags_names(CKPT_PTIMER_ARMED), "ARMED");
+	EXPECT_EQ(cr::posix_timer_flags_names(CKPT_PTIMER_ABSTIME | CKPT_PTIMER_SIGPENDING | 0x10),
+		  "ABSTIME|SIGPENDING|0x10");
+	EXPECT_EQ(cr::signal_full_name(SIGUSR1), "SIGUSR1");
+	EXPECT_EQ(cr::signal_full_name(SIGRTMIN), "SIGRTMIN");
+	EXPECT_EQ(cr::signal_full_name(SIGRTMIN + 1), "SIGRTMIN+1");
+	EXPECT_EQ(cr::signal_full_name(SIGRTMAX), "SIGRTMAX");
+	EXPECT_EQ(cr::signal_full_name(0), "signal 0");
+	EXPECT_EQ(cr::signal_full_name(65), "signal 65");
 }
 
 TEST(ProcessRecords, InotifyRecordsKnownAndSized)
@@ -670,4 +729,143 @@ TEST(ProcessRecords, InotifyContentsGroupedByObjref)
 	EXPECT_EQ(in[2].objref, 11u);
 	ASSERT_EQ(in[2].watches.size(), 1u);
 	EXPECT_EQ(in[2].watches[0].rec.path, "/var");
+}
+
+namespace {
+
+/*
+ * HEADER, TREE, a POSIX_TIMERS record whose nr_timers says @nr_timers,
+ * holding @timers timers (ids 0, 1..., SIGALRM, changed by @edit) and
+ * @extra zero bytes after them, TAIL.
+ */
+Bytes posix_timers_image(std::uint32_t nr_timers, std::size_t timers,
+			 const std::function<void(ckpt_posix_timer &)> &edit = {},
+			 std::size_t extra = 0)
+{
+	return crtest::build_image([&](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		crtest::write_tree(w, 4242);
+		std::vector<ckpt_posix_timer> t(timers);
+		for (std::size_t i = 0; i < timers; i++) {
+			t[i].id = static_cast<std::int32_t>(i);
+			t[i].notify = SIGEV_SIGNAL;
+			t[i].signo = SIGALRM;
+			if (edit)
+				edit(t[i]);
+		}
+		ckpt_rec_posix_timers rec{};
+		rec.next_id = static_cast<std::int32_t>(timers);
+		rec.nr_timers = nr_timers;
+		std::span<const std::byte> bytes = std::as_bytes(std::span(t));
+		Bytes after(bytes.size() + extra);
+		std::copy(bytes.begin(), bytes.end(), after.begin());
+		crtest::write_record(w, CKPT_REC_POSIX_TIMERS, rec, after);
+		w.write_tail();
+	});
+}
+
+} // namespace
+
+TEST(ProcessRecords, PosixTimersRecordKnownAndSized)
+{
+	EXPECT_EQ(sizeof(ckpt_rec_posix_timers), 16u);
+	EXPECT_EQ(sizeof(ckpt_posix_timer), 80u);
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_POSIX_TIMERS));
+	EXPECT_FALSE(CKPT_REC_POSIX_TIMERS & CKPT_REC_OPTIONAL);
+	/* 8 bytes short: still a valid record length otherwise. */
+	cr::Error e = expect_malformed(image_with(CKPT_REC_POSIX_TIMERS, 0), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("a POSIX_TIMERS record is at least 16 bytes"));
+
+	/* No timer (a process that deleted them all keeps its next id), one, several. */
+	EXPECT_FALSE(crtest::read_through(image_with(
+		CKPT_REC_POSIX_TIMERS, sizeof(ckpt_rec_posix_timers) - sizeof(ckpt_hdr))));
+	EXPECT_FALSE(crtest::read_through(posix_timers_image(0, 0)));
+	EXPECT_FALSE(crtest::read_through(posix_timers_image(1, 1)));
+	EXPECT_FALSE(crtest::read_through(posix_timers_image(3, 3)));
+}
+
+TEST(ProcessRecords, PosixTimersCountMustMatchTheRecord)
+{
+	/* nr_timers past the record: too short */
+	cr::Error e = expect_malformed(posix_timers_image(3, 2), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("POSIX_TIMERS record timer count 3 (240 bytes) does not "
+					"match the 176-byte record"));
+	e = expect_malformed(posix_timers_image(1, 0), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("timer count 1 (80 bytes) does not match the 16-byte"));
+	/* bytes after the timers: too long, unlike the records a newer minor version lengthens */
+	e = expect_malformed(posix_timers_image(1, 2), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("POSIX_TIMERS record timer count 1 (80 bytes) does not "
+					"match the 176-byte record"));
+	e = expect_malformed(posix_timers_image(0, 1), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("timer count 0 (0 bytes) does not match the 96-byte"));
+	e = expect_malformed(posix_timers_image(2, 2, {}, 8), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("timer count 2 (160 bytes) does not match the 184-byte"));
+	/* over the maximum, whatever the record holds */
+	e = expect_malformed(posix_timers_image(CKPT_POSIX_TIMERS_MAX + 1, 1), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("POSIX_TIMERS record timer count 65537 is above the "
+					"maximum of 65536"));
+	e = expect_malformed(posix_timers_image(0xffffffff, 2), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("timer count 4294967295 is above the maximum"));
+	/* the maximum itself, in full, is accepted */
+	Bytes image = posix_timers_image(CKPT_POSIX_TIMERS_MAX, CKPT_POSIX_TIMERS_MAX);
+	cr::Fd fd = crtest::memfd_with(image);
+	EXPECT_FALSE(crtest::read_through(fd.get()));
+}
+
+TEST(ProcessRecords, PosixTimerPadMustBeZero)
+{
+	cr::Error e = expect_malformed(
+		posix_timers_image(3, 3,
+				   [](ckpt_posix_timer &t) { t.pad = t.id == 2 ? 0x100 : 0; }),
+		third_record);
+	EXPECT_THAT(e.what(), HasSubstr("POSIX_TIMERS record timer 2 (id 2) has pad 0x100, not 0"));
+	/* the other fields are the kernel's to check */
+	EXPECT_FALSE(crtest::read_through(posix_timers_image(2, 2, [](ckpt_posix_timer &t) {
+		t.id = -1;
+		t.clockid = CLOCK_PROCESS_CPUTIME_ID;
+		t.notify = 99;
+		t.signo = 0;
+		t.flags = 0xff;
+		t.interval_ns = -1;
+	})));
+}
+
+TEST(ProcessRecords, PosixTimersContents)
+{
+	/* A record per process: each goes with the TASK record before it. */
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		crtest::write_tree(w, 4242, 2);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		crtest::write_record(w, CKPT_REC_TASK, task);
+		ckpt_posix_timer t{};
+		t.id = 7;
+		t.clockid = CLOCK_BOOTTIME;
+		t.notify = SIGEV_NONE;
+		t.flags = CKPT_PTIMER_ARMED;
+		t.value_ns = 5;
+		t.overrun = -1;
+		crtest::write_posix_timers(w, 8, std::span(&t, 1));
+		task.pid = 4243;
+		crtest::write_record(w, CKPT_REC_TASK, task);
+		crtest::write_posix_timers(w, 12, {});
+		w.write_tail();
+	});
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
+	ASSERT_EQ(sum.contents.tasks.size(), 2u);
+	const cr::TaskContents &a = sum.contents.tasks[0];
+	ASSERT_TRUE(a.posix_timers);
+	EXPECT_EQ(a.posix_timers->offset, a.task->offset + sizeof(ckpt_rec_task));
+	EXPECT_EQ(a.posix_timers->rec.posix_timers.next_id, 8);
+	ASSERT_EQ(a.posix_timers->rec.timers.size(), 1u);
+	EXPECT_EQ(a.posix_timers->rec.timers[0].id, 7);
+	EXPECT_EQ(a.posix_timers->rec.timers[0].clockid, CLOCK_BOOTTIME);
+	EXPECT_EQ(a.posix_timers->rec.timers[0].overrun, -1);
+	const cr::TaskContents &b = sum.contents.tasks[1];
+	ASSERT_TRUE(b.posix_timers);
+	EXPECT_EQ(b.posix_timers->rec.posix_timers.next_id, 12);
+	EXPECT_TRUE(b.posix_timers->rec.timers.empty());
 }

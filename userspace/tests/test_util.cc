@@ -7,6 +7,7 @@
 #include "record_reader.h"
 
 #include <csignal>
+#include <ctime>
 #include <fcntl.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
@@ -136,6 +137,15 @@ void write_inotify_event(cr::RecordWriter &w, std::uint32_t objref, std::int32_t
 	write_record(w, CKPT_REC_INOTIFY_EVENT, event, text_bytes(name));
 }
 
+void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
+			std::span<const ckpt_posix_timer> timers)
+{
+	ckpt_rec_posix_timers rec{};
+	rec.next_id = next_id;
+	rec.nr_timers = static_cast<std::uint32_t>(timers.size());
+	write_record(w, CKPT_REC_POSIX_TIMERS, rec, std::as_bytes(timers));
+}
+
 void write_process(cr::RecordWriter &w, std::int32_t pid)
 {
 	ckpt_rec_task task{};
@@ -220,6 +230,34 @@ void write_process(cr::RecordWriter &w, std::int32_t pid)
 	sighand.action[SIGPIPE - 1].handler = 1; /* SIG_IGN */
 	sighand.blocked = std::uint64_t{1} << (SIGCHLD - 1);
 	write_record(w, CKPT_REC_SIGHAND, sighand);
+
+	/* timer 1 was deleted: the ids are 0 and 2, timer_create() gives 3 next */
+	ckpt_posix_timer timers[2]{};
+	timers[0].id = 0;
+	timers[0].clockid = CLOCK_MONOTONIC;
+	timers[0].notify = SIGEV_SIGNAL;
+	timers[0].signo = 35; /* SIGRTMIN + 1 with glibc */
+	timers[0].sigval = 0x2a;
+	timers[0].flags = CKPT_PTIMER_ARMED;
+	timers[0].value_ns = 1500000000;
+	timers[0].interval_ns = 250000000;
+	timers[0].requeue = 6;
+	timers[1].id = 2;
+	timers[1].clockid = CLOCK_REALTIME;
+	timers[1].notify = SIGEV_SIGNAL | SIGEV_THREAD_ID;
+	timers[1].signo = SIGUSR1;
+	timers[1].sigval = 0x7f0000001000;
+	timers[1].tid = pid;
+	/* expired at its deadline: rearmed when its signal is delivered */
+	timers[1].flags = CKPT_PTIMER_ABSTIME | CKPT_PTIMER_SIGPENDING;
+	timers[1].value_ns = 1795873207000000000;
+	timers[1].interval_ns = 1000000000;
+	timers[1].overrun = 3;
+	timers[1].overrun_last = 1;
+	timers[1].sig_overrun = 2;
+	timers[1].requeue = 9;
+	timers[1].sig_private = 9;
+	write_posix_timers(w, 3, timers);
 }
 
 Bytes process_image(std::int32_t pid, std::uint32_t nr_tasks)

@@ -63,6 +63,10 @@ void write_inotify_watch(cr::RecordWriter &w, std::uint32_t objref, std::int32_t
 void write_inotify_event(cr::RecordWriter &w, std::uint32_t objref, std::int32_t wd,
 			 std::uint32_t mask, std::uint32_t cookie, std::string_view name);
 
+/* A POSIX_TIMERS record of @timers. */
+void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
+			std::span<const ckpt_posix_timer> timers);
+
 /*
  * The records the kernel writes for process @pid after its TREE record:
  * TASK "sleep", CREDS (uid 1000, euid 0, groups 4 24 27), CPU_X86_64 (ip
@@ -71,8 +75,12 @@ void write_inotify_event(cr::RecordWriter &w, std::uint32_t objref, std::int32_t
  * in 1, vdso without pages), FS (/home/user), three FILEs (tty,
  * /dev/null, /etc/passwd), an inotify instance (objref 7, nonblock, next
  * wd 4; watches 1 on /tmp/x and 3 on /home/user/notes.txt; an IN_CREATE
- * event of "a" queued) with its FILE (fd 4), and SIGHAND (INT caught, PIPE
- * ignored, CHLD blocked).
+ * event of "a" queued) with its FILE (fd 4), SIGHAND (INT caught, PIPE
+ * ignored, CHLD blocked) and POSIX_TIMERS (next id 3; timer 0:
+ * CLOCK_MONOTONIC, SIGRTMIN+1 (35) with value 0x2a, armed, 1.5 s left,
+ * every 0.25 s; timer 2: CLOCK_REALTIME, TIMER_ABSTIME deadline
+ * 1795873207 s, SIGUSR1 to thread @pid, its signal pending with overrun 2,
+ * every 1 s).
  */
 void write_process(cr::RecordWriter &w, std::int32_t pid);
 inline constexpr std::uint32_t inotify_objref = 7;

@@ -146,11 +146,14 @@ ckptinfo_process)
 	expect_record INOTIFY_EVENT 'event wd 1 IN_CREATE name "a" cookie 0'
 	expect_record FILE "fd 4 inotify  flags O_RDONLY|O_NONBLOCK  pos 0  obj 7  anon_inode:inotify"
 	expect_record SIGHAND "2 non-default handlers (INT PIPE), blocked 0x0000000000010000"
+	expect_record POSIX_TIMERS "2 timers, next id 3"
+	expect_out_fixed "   timer 0: CLOCK_MONOTONIC SIGEV_SIGNAL SIGRTMIN+1 value 0x2a, next expiry in 1.500000000 s, every 0.250000000 s, overrun 0 (last 0), armed"
+	expect_out_fixed "   timer 2: CLOCK_REALTIME SIGEV_THREAD_ID SIGUSR1 value 0x7f0000001000 to thread 4242, deadline 1795873207.000000000 (CLOCK_REALTIME), every 1.000000000 s, overrun 3 (last 1), signal pending (overrun 2)"
 	expect_out "^totals: 1 task, 4 VMAs, 40 pages (0\\.16 MiB) of page data$"
 	# Five PAGES records, one line per VMA that has pages.
 	[ "$(grep -c ' PAGES ' "$tmp/out")" -eq 3 ] || fail "not one PAGES line per VMA"
 	run 0 "$CKPTINFO" --verify "$img"
-	expect_out "valid image: 27 records"
+	expect_out "valid image: 28 records"
 	"$MKIMAGE" process | "$CKPTINFO" >"$tmp/out" 2>"$tmp/err" || fail "ckptinfo on a pipe"
 	expect_record PAGES "pages: 37 in 3 records"
 	;;
@@ -186,6 +189,24 @@ ckptinfo_process_json)
 	assert [(e["wd"], e["mask"], e["cookie"], e["name"]) for e in ino["events"]] == [
 	    (1, 0x100, 0, "a")], ino
 	assert [h["name"] for h in task["sighand"]["handlers"]] == ["INT", "PIPE"]
+	pt = task["posix_timers"]
+	assert pt["next_id"] == 3 and pt["offset"] > task["sighand"]["offset"], pt
+	t0, t2 = pt["timers"]
+	assert (t0["id"], t0["clockid"], t0["clock"], t0["notify"], t0["notify_name"]) == (
+	    0, 1, "CLOCK_MONOTONIC", 0, "SIGEV_SIGNAL"), t0
+	assert (t0["signo"], t0["signal"], t0["sigval"], t0["tid"]) == (35, "SIGRTMIN+1", 0x2a, 0), t0
+	assert (t0["flags"], t0["flag_names"], t0["armed"], t0["abstime"], t0["sigpending"]) == (
+	    2, "ARMED", True, False, False), t0
+	assert (t0["value_ns"], t0["interval_ns"], t0["overrun"], t0["overrun_last"]) == (
+	    1500000000, 250000000, 0, 0), t0
+	assert (t2["id"], t2["clock"], t2["notify"], t2["notify_name"]) == (
+	    2, "CLOCK_REALTIME", 4, "SIGEV_THREAD_ID"), t2
+	assert (t2["signo"], t2["signal"], t2["tid"]) == (10, "SIGUSR1", 4242), t2
+	assert (t2["flag_names"], t2["armed"], t2["abstime"], t2["sigpending"]) == (
+	    "ABSTIME|SIGPENDING", False, True, True), t2
+	assert (t2["value_ns"], t2["interval_ns"]) == (1795873207000000000, 1000000000), t2
+	assert (t2["overrun"], t2["overrun_last"], t2["sig_overrun"]) == (3, 1, 2), t2
+	assert (t2["requeue"], t2["sig_private"]) == (9, 9), t2
 	EOF
 	;;
 ckptinfo_short_record)

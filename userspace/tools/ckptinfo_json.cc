@@ -10,6 +10,7 @@
 #include "process_records.h"
 #include "record_names.h"
 
+#include <csignal>
 #include <fmt/format.h>
 
 namespace crtool {
@@ -193,6 +194,38 @@ json sighand_json(const cr::At<ckpt_rec_sighand> &s)
 		    {"blocked_hex", fmt::format("{:#018x}", s.rec.blocked)}};
 }
 
+json posix_timers_json(const cr::At<cr::PosixTimersRecord> &p)
+{
+	json timers = json::array();
+	for (const ckpt_posix_timer &t : p.rec.timers) {
+		bool signals = t.notify != SIGEV_NONE;
+		timers.push_back(json{
+			{"id", t.id},
+			{"clockid", t.clockid},
+			{"clock", cr::clock_name(t.clockid)},
+			{"notify", t.notify},
+			{"notify_name", cr::sigev_notify_name(t.notify)},
+			{"signo", t.signo},
+			{"signal", signals ? json(cr::signal_full_name(t.signo)) : json(nullptr)},
+			{"sigval", t.sigval},
+			{"tid", t.tid},
+			{"flags", t.flags},
+			{"flag_names", cr::posix_timer_flags_names(t.flags)},
+			{"abstime", (t.flags & CKPT_PTIMER_ABSTIME) != 0},
+			{"armed", (t.flags & CKPT_PTIMER_ARMED) != 0},
+			{"sigpending", (t.flags & CKPT_PTIMER_SIGPENDING) != 0},
+			{"value_ns", t.value_ns},
+			{"interval_ns", t.interval_ns},
+			{"overrun", t.overrun},
+			{"overrun_last", t.overrun_last},
+			{"sig_overrun", t.sig_overrun},
+			{"requeue", t.requeue},
+			{"sig_private", t.sig_private}});
+	}
+	return json{
+		{"offset", p.offset}, {"next_id", p.rec.posix_timers.next_id}, {"timers", timers}};
+}
+
 json task_json(const cr::TaskContents &t)
 {
 	json j;
@@ -349,6 +382,7 @@ json task_json(const cr::TaskContents &t)
 	}
 	j["unix_pairs"] = pairs;
 	j["sighand"] = t.sighand ? sighand_json(*t.sighand) : json(nullptr);
+	j["posix_timers"] = t.posix_timers ? posix_timers_json(*t.posix_timers) : json(nullptr);
 	return j;
 }
 

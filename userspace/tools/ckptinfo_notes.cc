@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <linux/major.h>
 
+#include <csignal>
 #include <cstdint>
 #include <fcntl.h>
 
@@ -201,6 +202,56 @@ std::string inotify_event_text(const cr::InotifyEventRecord &e)
 			   cr::inotify_mask_names(e.event.mask), name, e.event.cookie);
 }
 
+/* The magnitude of @ns, INT64_MIN included. */
+std::uint64_t abs_ns(std::int64_t ns)
+{
+	return ns < 0 ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
+}
+
+/* 1500000000 ns as "1.500000000", -250000000 as "-0.250000000". */
+std::string seconds_text(std::int64_t ns)
+{
+	return fmt::format("{}{}.{:09}", ns < 0 ? "-" : "", abs_ns(ns) / 1000000000,
+			   abs_ns(ns) % 1000000000);
+}
+
+/*
+ * "timer 0: CLOCK_MONOTONIC SIGEV_SIGNAL SIGRTMIN+1 value 0x2a, next
+ * expiry in 1.500000000 s, every 0.250000000 s, overrun 0 (last 0), armed"
+ */
+std::string posix_timer_text(const ckpt_posix_timer &t)
+{
+	std::string text = fmt::format("timer {}: {} {}", t.id, cr::clock_name(t.clockid),
+				       cr::sigev_notify_name(t.notify));
+	if (t.notify != SIGEV_NONE)
+		text += fmt::format(" {} value {:#x}", cr::signal_full_name(t.signo), t.sigval);
+	if ((t.notify & SIGEV_THREAD_ID) || t.tid)
+		text += fmt::format(" to thread {}", t.tid);
+	if (!(t.flags & (CKPT_PTIMER_ARMED | CKPT_PTIMER_SIGPENDING)))
+		text += ", disarmed";
+	else if (t.flags & CKPT_PTIMER_ABSTIME)
+		text += fmt::format(", deadline {} ({})", seconds_text(t.value_ns),
+				    cr::clock_name(t.clockid));
+	else if (t.value_ns > 0)
+		text += fmt::format(", next expiry in {} s", seconds_text(t.value_ns));
+	else
+		text += fmt::format(", expired {}.{:09} s before the checkpoint",
+				    abs_ns(t.value_ns) / 1000000000,
+				    abs_ns(t.value_ns) % 1000000000);
+	if (t.interval_ns)
+		text += fmt::format(", every {} s", seconds_text(t.interval_ns));
+	text += fmt::format(", overrun {} (last {})", t.overrun, t.overrun_last);
+	if (t.flags & CKPT_PTIMER_ARMED)
+		text += ", armed";
+	if (t.flags & CKPT_PTIMER_SIGPENDING)
+		text += fmt::format(", signal pending (overrun {})", t.sig_overrun);
+	std::uint32_t unknown =
+		t.flags & ~(CKPT_PTIMER_ABSTIME | CKPT_PTIMER_ARMED | CKPT_PTIMER_SIGPENDING);
+	if (unknown)
+		text += fmt::format(", unknown flags {:#x}", unknown);
+	return text;
+}
+
 /* An absolute CLOCK_REALTIME timer: value_ns is its deadline, not the time left. */
 bool timerfd_keeps_deadline(const ckpt_rec_timerfd &t)
 {
@@ -326,6 +377,15 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 				s.rec.flags & CKPT_SIGNALFD_NONBLOCK ? "  nonblock" : "");
 		if (task.sighand)
 			notes[task.sighand->offset].text = sighand_text(task.sighand->rec);
+		if (task.posix_timers) {
+			const cr::PosixTimersRecord &p = task.posix_timers->rec;
+			RecordNote &n = notes[task.posix_timers->offset];
+			n.text = fmt::format("{}, next id {}",
+					     plural(p.posix_timers.nr_timers, "timer", "timers"),
+					     p.posix_timers.next_id);
+			for (const ckpt_posix_timer &t : p.timers)
+				n.more.push_back(posix_timer_text(t));
+		}
 	}
 	for (const cr::PagesRun &run : contents.page_runs) {
 		RecordNote &n = notes[run.offset];

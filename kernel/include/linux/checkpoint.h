@@ -156,6 +156,8 @@ struct ckpt_ctx {
 	int pdeath_signal;
 	struct ckpt_sigpending_entry *sigpending;
 	u32 nr_sigpending;
+	struct posix_timer_ckpt *ptimers;
+	u32 nr_ptimers;
 	ktime_t itimer_real;
 	ktime_t itimer_real_incr;
 	u64 itimer_cpu[2][2];
@@ -188,6 +190,7 @@ struct ckpt_ctx {
 #define RST_SEEN_SIGPENDING	BIT(9)
 #define RST_SEEN_ITIMERS	BIT(10)
 #define RST_SEEN_RESTART_BLOCK	BIT(11)
+#define RST_SEEN_POSIX_TIMERS	BIT(12)
 
 /* Restoring a thread other than its process's leader? */
 static inline bool rst_is_thread(const struct ckpt_ctx *ctx)
@@ -298,6 +301,29 @@ int rst_sigpending(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_write_itimers(struct ckpt_ctx *ctx, struct task_struct *t);
 int rst_itimers(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 void rst_signals_commit(struct ckpt_ctx *ctx, bool ok);
+
+/* kernel/time/checkpoint_posix_timers.c */
+struct posix_timer_ckpt;
+#ifdef CONFIG_POSIX_TIMERS
+int ckpt_write_posix_timers(struct ckpt_ctx *ctx, struct task_struct *t);
+int rst_posix_timers(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+void rst_posix_timers_commit(struct ckpt_ctx *ctx, bool ok);
+#else
+static inline int ckpt_write_posix_timers(struct ckpt_ctx *ctx,
+					  struct task_struct *t)
+{
+	return 0;
+}
+
+static inline int rst_posix_timers(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no POSIX timers");
+}
+
+static inline void rst_posix_timers_commit(struct ckpt_ctx *ctx, bool ok)
+{
+}
+#endif
 
 /* mm/checkpoint.c */
 int ckpt_write_mm(struct ckpt_ctx *ctx, struct task_struct *t);

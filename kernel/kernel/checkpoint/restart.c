@@ -145,6 +145,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_SIGHAND, RST_SEEN_SIGHAND, RST_SEEN_TASK },
 		{ CKPT_REC_SIGPENDING, RST_SEEN_SIGPENDING, RST_SEEN_SIGHAND },
 		{ CKPT_REC_ITIMERS, RST_SEEN_ITIMERS, RST_SEEN_SIGHAND },
+		{ CKPT_REC_POSIX_TIMERS, RST_SEEN_POSIX_TIMERS, RST_SEEN_ITIMERS },
 	};
 	int i;
 
@@ -187,6 +188,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_INOTIFY_EVENT:
 	case CKPT_REC_UNIX_PAIR:
 	case CKPT_REC_ITIMERS:
+	case CKPT_REC_POSIX_TIMERS:
 		return true;
 	}
 	return false;
@@ -267,6 +269,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_sigpending(ctx, h);
 	case CKPT_REC_ITIMERS:
 		return rst_itimers(ctx, h);
+	case CKPT_REC_POSIX_TIMERS:
+		return rst_posix_timers(ctx, h);
 	}
 	if (!(h->type & CKPT_REC_OPTIONAL))
 		return ckpt_err(ctx, -EINVAL,
@@ -433,6 +437,7 @@ long rst_finish(struct ckpt_ctx *ctx, int ret)
 	rst_fs_commit(ctx, !ret);
 	rst_creds_commit(ctx, !ret);
 	rst_signals_commit(ctx, !ret);
+	rst_posix_timers_commit(ctx, !ret);
 	if (!ret)
 		rst_stop_commit(ctx);
 	if (!ret && ctx->coord && !rst_is_thread(ctx)) {

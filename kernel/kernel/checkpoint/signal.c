@@ -2,8 +2,8 @@
 /*
  * Checkpoint/restart: signal dispositions, blocked mask and sigaltstack.
  *
- * POSIX timers are refused until the image can carry them; pending
- * signals and interval timers are in sigpending.c.
+ * Pending signals and interval timers are in sigpending.c, POSIX timers
+ * in kernel/time/checkpoint_posix_timers.c.
  */
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
@@ -15,27 +15,12 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-static int ckpt_signals_supported(struct ckpt_ctx *ctx, struct task_struct *t)
-{
-#ifdef CONFIG_POSIX_TIMERS	/* posix_timers exists only then */
-	if (!hlist_empty(&t->signal->posix_timers))
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d: POSIX timers are not supported yet",
-				task_pid_vnr(t));
-#endif
-	return 0;
-}
-
 int ckpt_write_sighand(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_rec_sighand *rec;
 	int i, ret;
 
 	BUILD_BUG_ON(_NSIG > CKPT_NSIG);
-	ret = ckpt_signals_supported(ctx, t);
-	if (ret)
-		return ret;
-
 	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
 	if (!rec)
 		return -ENOMEM;

@@ -37,6 +37,9 @@ static void ckpt_collect_pending(struct sigpending *pending, u32 flags,
 			if (q->info.si_signo != sig)
 				continue;
 			queued = true;
+			/* a live POSIX timer's: saved with the timer */
+			if (q->flags & SIGQUEUE_PREALLOC)
+				continue;
 			if (out && *n < max) {
 				copy_siginfo_to_external(&info, &q->info);
 				out[*n].signo = sig;

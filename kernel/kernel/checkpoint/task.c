@@ -302,6 +302,8 @@ static int ckpt_write_task(struct ckpt_ctx *ctx, struct task_struct *t)
 		ret = ckpt_write_sigpending(ctx, t);
 	if (!ret && leader)
 		ret = ckpt_write_itimers(ctx, t);
+	if (!ret && leader)
+		ret = ckpt_write_posix_timers(ctx, t);
 	return ret;
 }
 

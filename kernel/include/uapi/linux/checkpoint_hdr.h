@@ -132,6 +132,7 @@ struct ckpt_hdr {
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
 #define CKPT_REC_SIGPENDING	0x0501	/* struct ckpt_rec_sigpending + entries */
 #define CKPT_REC_ITIMERS	0x0502	/* struct ckpt_rec_itimers */
+#define CKPT_REC_POSIX_TIMERS	0x0503	/* struct ckpt_rec_posix_timers + timers (1.5) */
 
 /*
  * Ranges reserved for the record types of each subsystem:
@@ -795,6 +796,51 @@ struct ckpt_rec_fs {
 	__u32 cwd_len;			/* bytes of cwd path that follow */
 	__u32 root_len;			/* bytes of root path; 0: not chrooted */
 	/* followed by the cwd path, the root path (no NULs) and padding */
+};
+
+/*
+ * The POSIX timers of a process (timer_create()), after its ITIMERS
+ * record (format 1.5), each with its id, clock, notification and state;
+ * next_id is the id that timer_create() gives next.  value_ns is the
+ * time from the checkpoint to the timer's next expiry (0 or less: it
+ * expired, its signal is pending and its next period is counted from
+ * then), which restart counts again from its own time: the downtime does
+ * not count.  A CLOCK_REALTIME timer set with TIMER_ABSTIME keeps its
+ * deadline instead (value_ns is that CLOCK_REALTIME time).  A timer whose
+ * signal is pending at checkpoint time has it pending again after
+ * restart, once, with its overrun count; delivering it rearms a periodic
+ * timer as it would have.  The CPU-time and alarm clocks are refused.
+ */
+#define CKPT_PTIMER_ABSTIME	(1U << 0)	/* value_ns is a CLOCK_REALTIME deadline */
+#define CKPT_PTIMER_ARMED	(1U << 1)	/* running: it expires at value_ns */
+#define CKPT_PTIMER_SIGPENDING	(1U << 2)	/* its signal is queued, not delivered */
+
+/* The most timers restart() takes in one record. */
+#define CKPT_POSIX_TIMERS_MAX	65536
+
+struct ckpt_posix_timer {
+	__s32 id;			/* >= 0 */
+	__s32 clockid;			/* CLOCK_REALTIME, _MONOTONIC, _BOOTTIME or _TAI */
+	__s32 notify;			/* SIGEV_SIGNAL, SIGEV_NONE, or SIGEV_SIGNAL | SIGEV_THREAD_ID */
+	__s32 signo;			/* 1 to 64; 0 for SIGEV_NONE */
+	__u64 sigval;			/* sigev_value */
+	__s32 tid;			/* SIGEV_THREAD_ID: the thread, in the image's pid namespace */
+	__u32 flags;			/* CKPT_PTIMER_* */
+	__s64 value_ns;
+	__s64 interval_ns;		/* 0: one-shot */
+	__s64 overrun;			/* expirations since its signal was queued (-1: none) */
+	__s64 overrun_last;		/* what timer_getoverrun() gives */
+	__s32 sig_overrun;		/* the pending signal's si_overrun */
+	__u32 requeue;			/* the kernel's rearm sequence number */
+	__u32 sig_private;		/* the pending signal's copy of requeue */
+	__u32 pad;
+};
+
+struct ckpt_rec_posix_timers {
+	struct ckpt_hdr h;		/* CKPT_REC_POSIX_TIMERS */
+	__s32 next_id;			/* >= 0 */
+	__u32 nr_timers;
+	/* followed by nr_timers struct ckpt_posix_timer */
 };
 
 #define CKPT_NSIG		64

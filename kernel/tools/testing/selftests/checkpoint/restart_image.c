@@ -1654,6 +1654,148 @@ TEST_F(restart, inotify_records)
 			     i, logs[i]);
 }
 
+/* SIGHAND and ITIMERS records, which a POSIX_TIMERS record follows. */
+static void img_signals(struct img *img)
+{
+	struct ckpt_rec_sighand *sh = calloc(1, sizeof(*sh));
+	struct ckpt_rec_itimers it = {
+		.h.type = CKPT_REC_ITIMERS,
+		.h.len = sizeof(it),
+	};
+
+	sh->h.type = CKPT_REC_SIGHAND;
+	sh->h.len = sizeof(*sh);
+	img_raw_rec(img, sh, sizeof(*sh));
+	free(sh);
+	img_raw_rec(img, &it, sizeof(it));
+}
+
+/* A POSIX_TIMERS record of @nr timers, @have of them present. */
+static void img_ptimers(struct img *img, __s32 next_id, __u32 nr, __u32 have,
+			const struct ckpt_posix_timer *pt)
+{
+	struct {
+		struct ckpt_rec_posix_timers r;
+		struct ckpt_posix_timer t[2];
+	} rec = {
+		.r.h.type = CKPT_REC_POSIX_TIMERS,
+		.r.h.len = sizeof(rec.r) + have * sizeof(rec.t[0]),
+		.r.next_id = next_id,
+		.r.nr_timers = nr,
+	};
+
+	memcpy(rec.t, pt, have * sizeof(rec.t[0]));
+	img_raw_rec(img, &rec, rec.r.h.len);
+}
+
+static void build_bad_ptimers(struct img *img, int i)
+{
+	struct ckpt_posix_timer pt[2] = {
+		{
+			.clockid = CLOCK_MONOTONIC,
+			.notify = SIGEV_SIGNAL,
+			.signo = SIGUSR1,
+			.flags = CKPT_PTIMER_ARMED,
+			.value_ns = 1000000000,
+			.overrun = -1,
+		},
+	};
+
+	if (i == 16) {		/* before the interval timers */
+		img_ptimers(img, 1, 1, 1, pt);
+		return;
+	}
+	img_signals(img);
+	switch (i) {
+	case 0:
+		img_ptimers(img, -1, 1, 1, pt);
+		return;
+	case 1:
+		img_ptimers(img, 0, CKPT_POSIX_TIMERS_MAX + 1, 1, pt);
+		return;
+	case 2:
+		img_ptimers(img, 0, 2, 1, pt);
+		return;
+	case 3:
+		pt[0].id = -1;
+		break;
+	case 4:
+		pt[0].clockid = CLOCK_PROCESS_CPUTIME_ID;
+		break;
+	case 5:
+		pt[0].notify = SIGEV_THREAD;
+		break;
+	case 6:
+		pt[0].signo = 0;
+		break;
+	case 7:
+		pt[0].signo = 65;
+		break;
+	case 8:
+		pt[0].tid = 5;
+		break;
+	case 9:
+		pt[0].flags |= CKPT_PTIMER_ABSTIME;
+		break;
+	case 10:
+		pt[0].notify = SIGEV_NONE;
+		pt[0].signo = 0;
+		pt[0].flags = CKPT_PTIMER_SIGPENDING;
+		break;
+	case 11:
+		pt[0].interval_ns = -1;
+		break;
+	case 12:
+		pt[0].flags = 1U << 3;
+		break;
+	case 13:
+		pt[0].overrun = -2;
+		break;
+	case 14:	/* one id twice */
+		pt[1] = pt[0];
+		img_ptimers(img, 1, 2, 2, pt);
+		return;
+	case 15:	/* a thread the process does not have */
+		pt[0].notify = SIGEV_SIGNAL | SIGEV_THREAD_ID;
+		pt[0].tid = 99999;
+		break;
+	case 17:	/* two records */
+		img_ptimers(img, 1, 1, 1, pt);
+		pt[0].id = 1;
+		break;
+	}
+	img_ptimers(img, 1, 1, 1, pt);
+}
+
+TEST_F(restart, posix_timer_records)
+{
+	static const char *const logs[] = {
+		"POSIX timers: next id -1, 1 timers",
+		"POSIX timers: next id 0, 65537 timers",
+		"POSIX timers: 2 timers in a record of 96 bytes",
+		"bad POSIX timer -1 (clock 1",
+		"bad POSIX timer 0 (clock 2, notification 0",
+		"bad POSIX timer 0 (clock 1, notification 2",
+		"bad POSIX timer 0 (clock 1, notification 0, signal 0,",
+		"bad POSIX timer 0 (clock 1, notification 0, signal 65,",
+		"signal 10, thread 5, flags 0x2",
+		"signal 10, thread 0, flags 0x3",
+		"bad POSIX timer 0 (clock 1, notification 1, signal 0, thread 0, flags 0x4",
+		"interval -1 ns",
+		"thread 0, flags 0x8",
+		"bad POSIX timer 0 (clock 1, notification 0, signal 10, thread 0, flags 0x2, time 1000000000 ns, interval 0 ns)",
+		"POSIX timer 0 twice",
+		"POSIX timer 0: cannot make it (clock 1, notification 4, signal 10, thread 99999): error -22",
+		"record type 0x503 out of order",
+		"record type 0x503 out of order",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(logs); i++)
+		restart_dies(_metadata, self, variant->pipe, build_bad_ptimers,
+			     i, logs[i]);
+}
+
 TEST_F(restart, pty_records)
 {
 	static const char *const logs[] = {
