@@ -14,10 +14,13 @@
  * A task woken from an interruptible sleep leaves its system call with
  * an -ERESTART* code, which the signal code restarts when it is thawed
  * (and which the image saves, for restart() to do the same).  A few
- * calls return -EINTR whatever woke them (epoll_wait(), sigtimedwait(),
- * io_getevents()...): their -EINTR becomes -ERESTARTNOHAND, which is
- * -EINTR again if a signal handler runs and a transparent restart if
- * none does.  Such a call starts again with its whole timeout.
+ * calls return -EINTR whatever woke them (sigtimedwait(), io_getevents(),
+ * epoll_pwait() with a signal mask...): their -EINTR becomes
+ * -ERESTARTNOHAND, which is -EINTR again if a signal handler runs and a
+ * transparent restart if none does.  Such a call starts again with its
+ * whole timeout.  epoll_wait() (and epoll_pwait(), epoll_pwait2() with no
+ * mask) sees the freeze itself and goes on with the time it had left,
+ * through a restart block.
  */
 #include <linux/cgroup.h>
 #include <linux/checkpoint.h>

@@ -2,8 +2,9 @@
 /*
  * Checkpoint/restart of an interrupted sleep.
  *
- * A task frozen in a relative nanosleep() or clock_nanosleep(), in poll()
- * or in a futex wait with a timeout has a restart block with the
+ * A task frozen in a relative nanosleep() or clock_nanosleep(), in poll(),
+ * in a futex wait with a timeout, or in epoll_wait() (epoll_pwait() and
+ * epoll_pwait2() with no signal mask) has a restart block with the
  * absolute time its wait ends.  Checkpoint saves the time left; restart
  * makes the restored task wait for that long, and the interrupted call
  * returns as if it had never been interrupted.  Other interrupted calls
@@ -11,12 +12,16 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
+#include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/restart_block.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+/* after fs.h and uaccess.h, which it uses */
+#include <linux/eventpoll.h>
 #include <asm/syscall.h>
 
 static bool ckpt_clock_now(clockid_t clockid, ktime_t *now)
@@ -80,6 +85,21 @@ static void ckpt_poll_block(struct restart_block *rb,
 	}
 }
 
+static void ckpt_epoll_block(struct restart_block *rb,
+			     struct ckpt_rec_restart_block *rec)
+{
+	rec->kind = CKPT_RESTART_EPOLL;
+	rec->clockid = CLOCK_MONOTONIC;
+	rec->uaddr = (unsigned long)rb->epoll.events;
+	rec->nr = rb->epoll.maxevents;
+	rec->bitset = rb->epoll.epfd;
+	if (rb->epoll.has_timeout) {
+		rec->flags |= CKPT_RB_TIMEOUT;
+		rec->remaining_ns = ckpt_time_left(CLOCK_MONOTONIC,
+						   rb->epoll.expires);
+	}
+}
+
 static void ckpt_futex_block(struct restart_block *rb, bool shared,
 			     bool clockrt, struct ckpt_rec_restart_block *rec)
 {
@@ -110,6 +130,8 @@ int ckpt_write_restart_block(struct ckpt_ctx *ctx, struct task_struct *t)
 		ckpt_poll_block(rb, &rec);
 	else if (futex_wait_restart_get(rb, &shared, &clockrt))
 		ckpt_futex_block(rb, shared, clockrt, &rec);
+	else if (ep_wait_restart_is(rb))
+		ckpt_epoll_block(rb, &rec);
 out:
 	return ckpt_write_record(ctx, CKPT_REC_RESTART_BLOCK, &rec.h,
 				 sizeof(rec), NULL, 0);
@@ -129,6 +151,12 @@ static bool rst_restart_block_ok(struct ckpt_rec_restart_block *rec,
 		return rec->clockid == CLOCK_MONOTONIC &&
 		       !(rec->flags & ~CKPT_RB_TIMEOUT) &&
 		       rec->nr <= rlimit(RLIMIT_NOFILE);
+	case CKPT_RESTART_EPOLL:
+		return IS_ENABLED(CONFIG_EPOLL) &&
+		       rec->clockid == CLOCK_MONOTONIC &&
+		       !(rec->flags & ~CKPT_RB_TIMEOUT) && rec->nr > 0 &&
+		       rec->nr <= INT_MAX / sizeof(struct epoll_event) &&
+		       rec->bitset <= INT_MAX;
 	case CKPT_RESTART_FUTEX:
 		return (rec->clockid == CLOCK_MONOTONIC ||
 			rec->clockid == CLOCK_REALTIME) &&
@@ -187,6 +215,15 @@ int rst_restart_block(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		rb->futex.time = now + rec.remaining_ns;
 		futex_wait_restart_set(rb, rec.flags & CKPT_RB_SHARED,
 				       rec.clockid == CLOCK_REALTIME);
+		break;
+	case CKPT_RESTART_EPOLL:
+		rb->epoll.events = (struct epoll_event __user *)
+				   (unsigned long)rec.uaddr;
+		rb->epoll.epfd = rec.bitset;
+		rb->epoll.maxevents = rec.nr;
+		rb->epoll.has_timeout = !!(rec.flags & CKPT_RB_TIMEOUT);
+		rb->epoll.expires = now + rec.remaining_ns;
+		ep_wait_restart_set(rb);
 		break;
 	}
 	ctx->restart_block = true;

@@ -354,9 +354,10 @@ struct ckpt_rec_sched {
 #define CKPT_RESTART_NANOSLEEP	1	/* relative nanosleep/clock_nanosleep */
 #define CKPT_RESTART_POLL	2	/* poll() */
 #define CKPT_RESTART_FUTEX	3	/* 32-bit FUTEX_WAIT with a timeout */
+#define CKPT_RESTART_EPOLL	4	/* epoll_wait(), epoll_pwait2() with no mask (1.5) */
 
 /* ckpt_rec_restart_block.flags */
-#define CKPT_RB_TIMEOUT		(1U << 0)	/* poll: the call has a timeout */
+#define CKPT_RB_TIMEOUT		(1U << 0)	/* poll, epoll: the call has a timeout */
 #define CKPT_RB_SHARED		(1U << 1)	/* futex: not process-private */
 
 struct ckpt_rec_restart_block {
@@ -367,9 +368,9 @@ struct ckpt_rec_restart_block {
 	__u64 rmtp;			/* nanosleep: user timespec for the time left, 0: none */
 	__u32 rmtp_type;		/* nanosleep: 0 none, 1 native, 2 compat */
 	__u32 pad;
-	__u64 uaddr;			/* poll: the pollfd array; futex: the futex */
-	__u32 nr;			/* poll: nfds; futex: the expected value */
-	__u32 bitset;			/* futex */
+	__u64 uaddr;			/* poll: the pollfd array; futex: the futex; epoll: the events */
+	__u32 nr;			/* poll: nfds; futex: the expected value; epoll: maxevents */
+	__u32 bitset;			/* futex; epoll: the epoll's descriptor */
 	__u32 flags;			/* CKPT_RB_* */
 	__u32 pad2;
 };

@@ -1796,6 +1796,53 @@ TEST_F(restart, posix_timer_records)
 			     i, logs[i]);
 }
 
+/* An interrupted epoll_wait() with out-of-bounds fields (@i picks which). */
+static void build_bad_epoll_wait(struct img *img, int i)
+{
+	struct ckpt_rec_restart_block rb = {
+		.h.type = CKPT_REC_RESTART_BLOCK,
+		.h.len = sizeof(rb),
+		.kind = CKPT_RESTART_EPOLL,
+		.clockid = CLOCK_MONOTONIC,
+		.remaining_ns = 1000000000,
+		.uaddr = 0x10000,
+		.nr = 1,
+		.bitset = 3,
+		.flags = CKPT_RB_TIMEOUT,
+	};
+
+	switch (i) {
+	case 0:
+		rb.nr = 0;
+		break;
+	case 1:
+		rb.nr = INT_MAX;
+		break;
+	case 2:
+		rb.bitset = 1U << 31;
+		break;
+	case 3:
+		rb.flags |= CKPT_RB_SHARED;
+		break;
+	case 4:
+		rb.clockid = CLOCK_REALTIME;
+		break;
+	case 5:
+		rb.remaining_ns = -1;
+		break;
+	}
+	img_raw_rec(img, &rb, sizeof(rb));
+}
+
+TEST_F(restart, epoll_wait_records)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		restart_dies(_metadata, self, variant->pipe,
+			     build_bad_epoll_wait, i, "bad interrupted wait");
+}
+
 TEST_F(restart, pty_records)
 {
 	static const char *const logs[] = {
