@@ -5,19 +5,21 @@
  * An epoll is saved once, in an EPOLL record right before the FILE record
  * that first names it, with its interest list: for each watch, the
  * descriptor it was added with, its events and flags, its data and the
- * objref of the watched open file.  Every watch must be on a descriptor
- * that the process writing the record still holds on that same file; a
- * watch that outlived its descriptor (closed, or dup2()ed over) is
- * refused by name.  The watched files are saved by their own FILE
- * records, as any other.
+ * objref of the watched open file.  A watch is on a descriptor that the
+ * process writing the record holds on that same file, or it outlived its
+ * descriptor (closed, or dup2()ed over: a "stale" watch, which lives as
+ * long as its file) and the process holds the file under another
+ * descriptor; other stale watches are refused by name.  The watched files
+ * are saved by their own FILE records, as any other.
  *
  * Restart makes an empty epoll under the file's objref and keeps the
  * interest list until every descriptor of the process is restored; it
- * then adds each watch as epoll_ctl(EPOLL_CTL_ADD) does, which polls the
- * file: what is ready is reported again, but an edge-triggered watch that
- * was not on the ready list at checkpoint time is taken off it (the edge
- * was consumed: not reported twice; one that was pending is reported
- * once), and an EPOLLONESHOT watch that fired stays disarmed.
+ * then adds each watch as epoll_ctl(EPOLL_CTL_ADD) does, on the restored
+ * file under the watch's own descriptor number, which polls the file:
+ * what is ready is reported again, but an edge-triggered watch that was
+ * not on the ready list at checkpoint time is taken off it (the edge was
+ * consumed: not reported twice; one that was pending is reported once),
+ * and an EPOLLONESHOT watch that fired stays disarmed.
  */
 #include <linux/capability.h>
 #include <linux/checkpoint.h>
@@ -25,6 +27,7 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 /* after fs.h and uaccess.h, which it uses */
@@ -53,19 +56,39 @@ static bool ckpt_is_epoll(struct ckpt_ctx *ctx, struct file *file)
 	return !ep_ckpt_watches(file, NULL, NULL);
 }
 
+static int ckpt_epoll_same(const void *file, struct file *held,
+			   unsigned int fd)
+{
+	return held == file;
+}
+
+/* Does @t hold @file under a descriptor? */
+static bool ckpt_epoll_holds(struct task_struct *t, struct file *file)
+{
+	bool ret = false;
+
+	task_lock(t);
+	if (t->files)
+		ret = iterate_fd(t->files, 0, ckpt_epoll_same, file);
+	task_unlock(t);
+	return ret;
+}
+
 static int ckpt_epoll_watch(void *arg, struct file *target, int fd,
 			    __poll_t events, u64 data, bool ready)
 {
 	struct ckpt_epoll_list *l = arg;
 	struct ckpt_epoll_watch *w;
 	struct file *held;
+	bool stale;
 	int ret;
 
 	/* (the epoll's mutex is held: what goes wrong is logged after) */
 	held = fget_task(l->f->task, fd);
 	if (held)
 		fput(held);
-	if (held != target) {
+	stale = held != target;
+	if (stale && !ckpt_epoll_holds(l->f->task, target)) {
 		l->stale_fd = fd;
 		return -EOPNOTSUPP;
 	}
@@ -83,7 +106,8 @@ static int ckpt_epoll_watch(void *arg, struct file *target, int fd,
 		.fd = fd,
 		.events = (__force u32)events,
 		.data = data,
-		.flags = ready ? CKPT_EPOLL_WATCH_READY : 0,
+		.flags = (ready ? CKPT_EPOLL_WATCH_READY : 0) |
+			 (stale ? CKPT_EPOLL_WATCH_STALE : 0),
 	};
 	ret = ckpt_obj_file_ref(l->ctx, target, &w->target);
 	return ret;
@@ -101,7 +125,7 @@ static int ckpt_epoll_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 	ret = ep_ckpt_watches(f->file, ckpt_epoll_watch, &l);
 	if (ret == -EOPNOTSUPP)
 		ckpt_err(ctx, ret,
-			 "pid %d fd %u (%s): a watch on fd %d, which no longer refers to the watched file (closed or replaced), is not supported yet",
+			 "pid %d fd %u (%s): a watch on fd %d, which no longer refers to the watched file (closed or replaced), on a file the process holds under no other descriptor, is not supported yet",
 			 f->pid, f->fd, f->path, l.stale_fd);
 	else if (ret == -E2BIG)
 		ret = ckpt_err(ctx, -EOPNOTSUPP,
@@ -181,41 +205,56 @@ out:
 	return ret;
 }
 
-/* Add watch @w of @ep through @epfd, the epoll's temporary descriptor. */
-static int rst_epoll_add(struct ckpt_ctx *ctx, struct rst_epoll *ep, int epfd,
-			 const struct ckpt_epoll_watch *w)
+/* The restored file that watch @w of @ep is on, or NULL. */
+static struct file *rst_epoll_target(struct ckpt_ctx *ctx,
+				     const struct ckpt_epoll_watch *w)
 {
 	struct xarray *files = &(ctx->coord ?: ctx)->files;
-	struct epoll_event ev = { .events = w->events, .data = w->data };
-	struct file *held = w->fd >= 0 ? fget(w->fd) : NULL;
-	int ret = 0;
+	struct file *target = w->target ? xa_load(files, w->target) : NULL;
+	struct file *held;
 
-	if (w->flags & ~CKPT_EPOLL_WATCH_READY)
-		ret = ckpt_err(ctx, -EINVAL,
-			       "epoll %u: watch of fd %d: unknown flags %#x",
-			       ep->objref, w->fd, w->flags);
-	else if (!held || !w->target || held != xa_load(files, w->target) ||
-		 xa_get_mark(files, w->target, RST_MARK_SHMEM))
-		ret = ckpt_err(ctx, -EINVAL,
-			       "epoll %u watches fd %d, which is not the restored object %u",
-			       ep->objref, w->fd, w->target);
-	/* epoll_ctl() would drop EPOLLWAKEUP silently: refuse instead */
-	else if ((w->events & EPOLLWAKEUP) && !capable(CAP_BLOCK_SUSPEND))
-		ret = ckpt_err(ctx, -EPERM,
-			       "epoll %u: the watch of fd %d has EPOLLWAKEUP, which needs CAP_BLOCK_SUSPEND",
-			       ep->objref, w->fd);
+	if (!target || xa_get_mark(files, w->target, RST_MARK_SHMEM))
+		return NULL;
+	/* a stale watch's descriptor was closed or replaced: anything goes */
+	if (w->flags & CKPT_EPOLL_WATCH_STALE)
+		return target;
+	held = w->fd >= 0 ? fget(w->fd) : NULL;
 	if (held)
 		fput(held);
-	if (ret)
-		return ret;
-	ret = do_epoll_ctl(epfd, EPOLL_CTL_ADD, w->fd, &ev, false);
+	return held == target ? target : NULL;
+}
+
+/* Add watch @w of @ep, on the restored file of its objref. */
+static int rst_epoll_add(struct ckpt_ctx *ctx, struct rst_epoll *ep,
+			 const struct ckpt_epoll_watch *w)
+{
+	const u32 known = CKPT_EPOLL_WATCH_READY | CKPT_EPOLL_WATCH_STALE;
+	struct epoll_event ev = { .events = w->events, .data = w->data };
+	struct file *target;
+	int ret;
+
+	if (w->flags & ~known)
+		return ckpt_err(ctx, -EINVAL,
+				"epoll %u: watch of fd %d: unknown flags %#x",
+				ep->objref, w->fd, w->flags);
+	target = rst_epoll_target(ctx, w);
+	if (!target || w->fd < 0)
+		return ckpt_err(ctx, -EINVAL,
+				"epoll %u watches fd %d, which is not the restored object %u",
+				ep->objref, w->fd, w->target);
+	/* epoll_ctl() would drop EPOLLWAKEUP silently: refuse instead */
+	if ((w->events & EPOLLWAKEUP) && !capable(CAP_BLOCK_SUSPEND))
+		return ckpt_err(ctx, -EPERM,
+				"epoll %u: the watch of fd %d has EPOLLWAKEUP, which needs CAP_BLOCK_SUSPEND",
+				ep->objref, w->fd);
+	ret = ep_ckpt_add(ep->file, target, w->fd, &ev);
 	if (ret)
 		return ckpt_err(ctx, ret,
 				"epoll %u: cannot watch fd %d (events %#x): error %d",
 				ep->objref, w->fd, w->events, ret);
 	/* an edge-triggered event taken before is not reported again */
 	if ((w->events & EPOLLET) && !(w->flags & CKPT_EPOLL_WATCH_READY))
-		ret = ep_ckpt_unready(ep->file, held, w->fd);
+		ret = ep_ckpt_unready(ep->file, target, w->fd);
 	return ret;
 }
 
@@ -228,21 +267,12 @@ static int rst_epoll_add(struct ckpt_ctx *ctx, struct rst_epoll *ep, int epfd,
 int rst_epoll_watches(struct ckpt_ctx *ctx)
 {
 	struct rst_epoll *ep;
-	int epfd, ret = 0;
+	int ret = 0;
 	u32 i;
 
-	for (ep = ctx->epolls; ep && !ret; ep = ep->next) {
-		/* epoll_ctl() takes descriptors: one for the epoll, briefly */
-		epfd = get_unused_fd_flags(O_CLOEXEC);
-		if (epfd < 0)
-			return ckpt_err(ctx, epfd,
-					"epoll %u: no descriptor free to add its watches",
-					ep->objref);
-		fd_install(epfd, get_file(ep->file));
+	for (ep = ctx->epolls; ep && !ret; ep = ep->next)
 		for (i = 0; i < ep->nr && !ret; i++)
-			ret = rst_epoll_add(ctx, ep, epfd, &ep->watch[i]);
-		close_fd(epfd);
-	}
+			ret = rst_epoll_add(ctx, ep, &ep->watch[i]);
 	return ret;
 }
 

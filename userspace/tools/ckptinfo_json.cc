@@ -322,7 +322,8 @@ json task_json(const cr::TaskContents &t)
 					       {"target", w.target},
 					       {"events", w.events},
 					       {"data", w.data},
-					       {"ready", (w.flags & CKPT_EPOLL_WATCH_READY) != 0}});
+					       {"ready", (w.flags & CKPT_EPOLL_WATCH_READY) != 0},
+					       {"stale", (w.flags & CKPT_EPOLL_WATCH_STALE) != 0}});
 		epolls.push_back(json{{"offset", e.offset},
 				      {"objref", e.rec.epoll.objref},
 				      {"nonblock", (e.rec.epoll.flags & CKPT_EPOLL_NONBLOCK) != 0},

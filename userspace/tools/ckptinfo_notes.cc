@@ -349,9 +349,12 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 										     : "");
 			for (const ckpt_epoll_watch &w : e.rec.watches)
 				n.more.push_back(fmt::format(
-					"fd {} (obj {})  events {:#x}  data {:#x}{}", w.fd,
+					"fd {} (obj {})  events {:#x}  data {:#x}{}{}", w.fd,
 					w.target, w.events, w.data,
-					w.flags & CKPT_EPOLL_WATCH_READY ? "  ready" : ""));
+					w.flags & CKPT_EPOLL_WATCH_READY ? "  ready" : "",
+					w.flags & CKPT_EPOLL_WATCH_STALE
+						? "  stale (fd closed since)"
+						: ""));
 		}
 		for (const cr::InotifyContents &i : task.inotifies) {
 			if (i.instance)

@@ -5,7 +5,9 @@
  * An epoll watches an eventfd (level-triggered), a signalfd for a
  * blocked and pending SIGUSR1, a pipe's read end (edge-triggered), a
  * second epoll that watches another eventfd, and an EPOLLONESHOT eventfd,
- * each with 64-bit data of its own.  Everything is made ready, and one
+ * each with 64-bit data of its own, and an eventfd whose descriptor was
+ * closed after a dup() (the watch lives on with the file, under the old
+ * number).  Everything is made ready, and one
  * epoll_wait() takes the events: the pipe's edge is consumed, the
  * one-shot watch fires and disarms.  A child shares the epoll (fork()).
  * Then the program blocks in epoll_wait() on a third epoll that watches
@@ -13,7 +15,9 @@
  * appears (created DIR/ready first).  After that: the level-triggered
  * watches report again, the consumed edge and the fired one-shot do not;
  * a new write to the pipe is a new edge; the one-shot re-armed with
- * EPOLL_CTL_MOD reports; the child sees the same epoll.  Prints
+ * EPOLL_CTL_MOD reports; the stale watch reports until its eventfd is
+ * read through the dup, and its old number is still closed; the child
+ * sees the same epoll.  Prints
  * "event loop intact" and exits 0, or says what differs and exits 1.
  */
 #define _GNU_SOURCE
@@ -32,7 +36,7 @@
 #include <unistd.h>
 
 #define DATA(n)	(0x1122334455667700ULL | (n))
-enum { EFD = 1, TICK, SIG, PIPE, INNER, ONESHOT };
+enum { EFD = 1, TICK, SIG, PIPE, INNER, ONESHOT, STALE };
 
 static char dir[256];
 static int bad;
@@ -109,6 +113,7 @@ int main(int argc, char **argv)
 {
 	struct itimerspec its = { { 0, 100000000 }, { 0, 100000000 } };
 	int ep, inner, tick_ep, efd, efd2, oneshot, sfd, tfd, p[2], status;
+	int stale, kept;
 	unsigned int set, want;
 	struct epoll_event ev;
 	uint64_t ticks;
@@ -131,8 +136,11 @@ int main(int argc, char **argv)
 	oneshot = eventfd(0, EFD_NONBLOCK);
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK);
 	tfd = timerfd_create(CLOCK_MONOTONIC, 0);
+	stale = eventfd(5, EFD_NONBLOCK);
+	kept = dup(stale);
 	if (ep < 0 || inner < 0 || tick_ep < 0 || efd < 0 || efd2 < 0 ||
-	    oneshot < 0 || sfd < 0 || tfd < 0 || pipe2(p, O_NONBLOCK)) {
+	    oneshot < 0 || sfd < 0 || tfd < 0 || stale < 0 || kept < 0 ||
+	    pipe2(p, O_NONBLOCK)) {
 		fail("cannot make the files");
 		return 1;
 	}
@@ -143,6 +151,9 @@ int main(int argc, char **argv)
 	watch(ep, inner, EPOLLIN, INNER);
 	watch(ep, oneshot, EPOLLIN | EPOLLONESHOT, ONESHOT);
 	watch(tick_ep, tfd, EPOLLIN, TICK);
+	/* the watch outlives its descriptor: the dup holds the file */
+	watch(ep, stale, EPOLLIN, STALE);
+	close(stale);
 	timerfd_settime(tfd, 0, &its, NULL);
 
 	write_u64(efd, 3);
@@ -151,7 +162,8 @@ int main(int argc, char **argv)
 	if (write(p[1], "x", 1) != 1)
 		fail("write the pipe");
 	raise(SIGUSR1);
-	want = 1U << EFD | 1U << SIG | 1U << PIPE | 1U << INNER | 1U << ONESHOT;
+	want = 1U << EFD | 1U << SIG | 1U << PIPE | 1U << INNER | 1U << ONESHOT |
+	       1U << STALE;
 	set = ready(ep);
 	if (set != want) {
 		snprintf(msg, sizeof(msg), "before: ready %#x, expected %#x", set, want);
@@ -181,7 +193,7 @@ int main(int argc, char **argv)
 	}
 
 	/* level-triggered again; the consumed edge and the fired one-shot not */
-	want = 1U << EFD | 1U << SIG | 1U << INNER;
+	want = 1U << EFD | 1U << SIG | 1U << INNER | 1U << STALE;
 	set = ready(ep);
 	if (set != want) {
 		snprintf(msg, sizeof(msg), "after: ready %#x, expected %#x", set, want);
@@ -189,6 +201,11 @@ int main(int argc, char **argv)
 	}
 	if (write(p[1], "y", 1) != 1 || ready(ep) != (want | 1U << PIPE))
 		fail("a new write to the pipe is not a new edge");
+	if (read(kept, &ticks, sizeof(ticks)) != sizeof(ticks) || ticks != 5 ||
+	    (ready(ep) & 1U << STALE))
+		fail("the stale watch is not on the dup's eventfd");
+	if (fcntl(stale, F_GETFD) != -1)
+		fail("the stale watch's old descriptor is open again");
 	ev.events = EPOLLIN | EPOLLONESHOT;
 	ev.data.u64 = DATA(ONESHOT);
 	if (epoll_ctl(ep, EPOLL_CTL_MOD, oneshot, &ev) ||

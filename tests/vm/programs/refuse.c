@@ -23,10 +23,12 @@
  *   owner       DIR/owned open with F_SETOWN to itself (no O_ASYNC)
  *   pty         a pseudo-terminal of its own whose slave was never opened
  *   timerslack  a timer slack of its own (PR_SET_TIMERSLACK)
- *   stalewatch  an epoll watch whose descriptor was closed
+ *   stalewatch  an epoll watch whose descriptor was closed, its file
+ *               held only by a process outside the tree (as clonefiles)
  *   ioprio      an I/O priority (ioprio_set)
  *
- * For clonefiles and clonefs, DIR/outsider holds the grandchild's pid;
+ * For clonefiles, clonefs and stalewatch, DIR/outsider holds the
+ * grandchild's pid;
  * it ends within 100 ms once the program is gone (reaped).
  */
 #define _GNU_SOURCE
@@ -157,17 +159,6 @@ static int hold_owner(void)
 	       -1 : 0;
 }
 
-/* An epoll watch whose descriptor was closed: the file lives on (dup) */
-static int hold_stale_watch(void)
-{
-	struct epoll_event ev = { .events = EPOLLIN };
-	int ep = epoll_create1(0), p[2];
-
-	if (ep < 0 || pipe(p) || epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) ||
-	    dup(p[0]) < 0)
-		return -1;
-	return close(p[0]);
-}
 
 /* A pseudo-terminal of its own whose slave nobody opened yet */
 static int hold_pty(void)
@@ -213,6 +204,18 @@ static int share_outside(unsigned long flags)
 	    WEXITSTATUS(status))
 		return -1;
 	return 0;
+}
+
+/* An epoll watch whose descriptor was closed: an outsider holds the file */
+static int hold_stale_watch(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep = epoll_create1(0), p[2];
+
+	if (ep < 0 || pipe(p) || epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) ||
+	    share_outside(0))
+		return -1;
+	return close(p[0]);
 }
 
 static int hold(const char *kind)

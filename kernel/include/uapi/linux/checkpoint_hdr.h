@@ -648,8 +648,10 @@ struct ckpt_rec_timerfd {
  * An epoll instance, right before the FILE record that first names it
  * (format 1.3), with its interest list: each watch names the descriptor
  * it was added with, in the table of the process this record belongs to
- * (which holds that descriptor on that file: a watch whose descriptor was
- * closed is refused), and the watched open file's objref.  Restart makes
+ * (which holds that descriptor on that file, or, for a STALE watch whose
+ * descriptor was closed or replaced since, holds that file under another
+ * descriptor: the watch lives as long as the file), and the watched open
+ * file's objref.  Restart makes
  * the epoll under its objref, and adds the watches once every descriptor
  * of the process is restored, as epoll_ctl(EPOLL_CTL_ADD) would: what is
  * ready is reported, except an edge-triggered watch that was not on the
@@ -661,6 +663,7 @@ struct ckpt_rec_timerfd {
 #define CKPT_EPOLL_WATCHES_MAX	65536
 
 #define CKPT_EPOLL_WATCH_READY	(1U << 0)	/* on the ready list at checkpoint time */
+#define CKPT_EPOLL_WATCH_STALE	(1U << 1)	/* fd was closed or replaced since (1.5) */
 
 struct ckpt_epoll_watch {
 	__s32 fd;			/* the watched descriptor */

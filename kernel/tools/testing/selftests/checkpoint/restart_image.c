@@ -1344,7 +1344,7 @@ static void build_bad_event_file(struct img *img, int i)
 		else if (i == 14)	/* a watch announced, not there */
 			ep.e.h.len = sizeof(ep.e);
 		else if (i == 16)
-			ep.w.flags = 1U << 1;
+			ep.w.flags = 1U << 2;
 		else if (i == 17) {	/* an epoll that watches itself */
 			ep.w.fd = 3;
 			ep.w.target = 8;
@@ -1417,6 +1417,22 @@ static void build_bad_event_file(struct img *img, int i)
 		img_epoll_wakeup(img);
 		drop_block_suspend();
 		break;
+	case 31: {	/* a stale watch of a file no record restored */
+		struct {
+			struct ckpt_rec_epoll e;
+			struct ckpt_epoll_watch w;
+		} ep = {
+			.e.h.type = CKPT_REC_EPOLL,
+			.e.h.len = sizeof(ep),
+			.e.objref = 8,
+			.e.nr_watches = 1,
+			.w = { .fd = 50, .events = EPOLLIN, .target = 9,
+			       .flags = CKPT_EPOLL_WATCH_STALE },
+		};
+
+		img_raw_rec(img, &ep, sizeof(ep));
+		break;
+	}
 	}
 }
 
@@ -1439,7 +1455,7 @@ TEST_F(restart, event_file_records)
 		"epoll 8: flags 0x0, 65537 watches",
 		"runs past the end of the record",
 		"epoll 8 watches fd 50, which is not the restored object 9",
-		"epoll 8: watch of fd 50: unknown flags 0x2",
+		"epoll 8: watch of fd 50: unknown flags 0x4",
 		"epoll 8: cannot watch fd 3 (events 0x1): error -22",
 		"bad file lock (kind 4, type 1, fd 3, bytes 0-99)",
 		"bad file lock (kind 1, type 2, fd 3, bytes 0-99)",
@@ -1454,6 +1470,7 @@ TEST_F(restart, event_file_records)
 		"UNIX socket end 0: messages of 5 bytes, 3 announced",
 		"runs past the end of the record",
 		"the watch of fd 3 has EPOLLWAKEUP, which needs CAP_BLOCK_SUSPEND",
+		"epoll 8 watches fd 50, which is not the restored object 9",
 	};
 	int i;
 
