@@ -368,8 +368,8 @@ struct ckpt_rec_restart_block {
 	__u64 rmtp;			/* nanosleep: user timespec for the time left, 0: none */
 	__u32 rmtp_type;		/* nanosleep: 0 none, 1 native, 2 compat */
 	__u32 pad;
-	__u64 uaddr;			/* poll: the pollfd array; futex: the futex; epoll: the events */
-	__u32 nr;			/* poll: nfds; futex: the expected value; epoll: maxevents */
+	__u64 uaddr;			/* poll: the pollfds; futex: the futex; epoll: events */
+	__u32 nr;			/* poll: nfds; futex: expected value; epoll: maxevents */
 	__u32 bitset;			/* futex; epoll: the epoll's descriptor */
 	__u32 flags;			/* CKPT_RB_* */
 	__u32 pad2;
@@ -825,10 +825,10 @@ struct ckpt_rec_fs {
 struct ckpt_posix_timer {
 	__s32 id;			/* >= 0 */
 	__s32 clockid;			/* CLOCK_REALTIME, _MONOTONIC, _BOOTTIME or _TAI */
-	__s32 notify;			/* SIGEV_SIGNAL, SIGEV_NONE, or SIGEV_SIGNAL | SIGEV_THREAD_ID */
+	__s32 notify;			/* SIGEV_SIGNAL, SIGEV_NONE, SIGEV_SIGNAL|SIGEV_THREAD_ID */
 	__s32 signo;			/* 1 to 64; 0 for SIGEV_NONE */
 	__u64 sigval;			/* sigev_value */
-	__s32 tid;			/* SIGEV_THREAD_ID: the thread, in the image's pid namespace */
+	__s32 tid;			/* SIGEV_THREAD_ID: the thread (image's pid namespace) */
 	__u32 flags;			/* CKPT_PTIMER_* */
 	__s64 value_ns;
 	__s64 interval_ns;		/* 0: one-shot */
