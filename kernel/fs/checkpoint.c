@@ -351,6 +351,20 @@ static const struct ckpt_file_ops *ckpt_file_ops_of(struct ckpt_ctx *ctx,
 	return NULL;
 }
 
+/**
+ * ckpt_file_numbered - do the FILE records of @file share it by objref?
+ * @ctx: the checkpoint
+ * @file: an open file of the tree
+ *
+ * Return: true for every kind but the ones restart replaces (terminals).
+ */
+bool ckpt_file_numbered(struct ckpt_ctx *ctx, struct file *file)
+{
+	const struct ckpt_file_ops *ops = ckpt_file_ops_of(ctx, file);
+
+	return ops && ops->numbered;
+}
+
 static const struct ckpt_file_ops *rst_file_ops_of(u32 kind)
 {
 	int i;

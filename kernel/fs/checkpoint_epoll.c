@@ -8,14 +8,17 @@
  * objref of the watched open file.  A watch is on a descriptor that the
  * process writing the record holds on that same file, or it outlived its
  * descriptor (closed, or dup2()ed over: a "stale" watch, which lives as
- * long as its file) and the process holds the file under another
- * descriptor; other stale watches are refused by name.  The watched files
- * are saved by their own FILE records, as any other.
+ * long as its file) and a task of the tree holds the file under another
+ * descriptor; a stale watch on a file held only outside the tree is
+ * refused by name.  The watched files are saved by their own FILE
+ * records, as any other.
  *
  * Restart makes an empty epoll under the file's objref and keeps the
  * interest list until every descriptor of the process is restored; it
  * then adds each watch as epoll_ctl(EPOLL_CTL_ADD) does, on the restored
- * file under the watch's own descriptor number, which polls the file:
+ * file under the watch's own descriptor number (a stale watch whose file a
+ * process restored later holds waits for the end of the image), which
+ * polls the file:
  * what is ready is reported again, but an edge-triggered watch that was
  * not on the ready list at checkpoint time is taken off it (the edge was
  * consumed: not reported twice; one that was pending is reported once),
@@ -27,7 +30,6 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 /* after fs.h and uaccess.h, which it uses */
@@ -56,24 +58,6 @@ static bool ckpt_is_epoll(struct ckpt_ctx *ctx, struct file *file)
 	return !ep_ckpt_watches(file, NULL, NULL);
 }
 
-static int ckpt_epoll_same(const void *file, struct file *held,
-			   unsigned int fd)
-{
-	return held == file;
-}
-
-/* Does @t hold @file under a descriptor? */
-static bool ckpt_epoll_holds(struct task_struct *t, struct file *file)
-{
-	bool ret = false;
-
-	task_lock(t);
-	if (t->files)
-		ret = iterate_fd(t->files, 0, ckpt_epoll_same, file);
-	task_unlock(t);
-	return ret;
-}
-
 static int ckpt_epoll_watch(void *arg, struct file *target, int fd,
 			    __poll_t events, u64 data, bool ready)
 {
@@ -88,7 +72,9 @@ static int ckpt_epoll_watch(void *arg, struct file *target, int fd,
 	if (held)
 		fput(held);
 	stale = held != target;
-	if (stale && !ckpt_epoll_holds(l->f->task, target)) {
+	/* the FILE record of another descriptor restores a stale one's file */
+	if (stale && !(ckpt_tree_holds_file(l->ctx, target) &&
+		       ckpt_file_numbered(l->ctx, target))) {
 		l->stale_fd = fd;
 		return -EOPNOTSUPP;
 	}
@@ -125,7 +111,7 @@ static int ckpt_epoll_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 	ret = ep_ckpt_watches(f->file, ckpt_epoll_watch, &l);
 	if (ret == -EOPNOTSUPP)
 		ckpt_err(ctx, ret,
-			 "pid %d fd %u (%s): a watch on fd %d, which no longer refers to the watched file (closed or replaced), on a file the process holds under no other descriptor, is not supported yet",
+			 "pid %d fd %u (%s): a watch on fd %d, which no longer refers to the watched file (closed or replaced), on a file no task of the tree holds under a descriptor, is not supported",
 			 f->pid, f->fd, f->path, l.stale_fd);
 	else if (ret == -E2BIG)
 		ret = ckpt_err(ctx, -EOPNOTSUPP,
@@ -205,6 +191,25 @@ out:
 	return ret;
 }
 
+/* Keep stale watch @w of @ep until its file is restored: the image's end. */
+static int rst_epoll_defer(struct ckpt_ctx *ctx, struct rst_epoll *ep,
+			   const struct ckpt_epoll_watch *w)
+{
+	struct ckpt_ctx *owner = ctx->coord ?: ctx;
+	struct rst_epoll *later;
+
+	later = kzalloc(struct_size(later, watch, 1), GFP_KERNEL);
+	if (!later)
+		return -ENOMEM;
+	later->file = get_file(ep->file);
+	later->objref = ep->objref;
+	later->nr = 1;
+	later->watch[0] = *w;
+	later->next = owner->epolls_stale;
+	owner->epolls_stale = later;
+	return 0;
+}
+
 /* The restored file that watch @w of @ep is on, or NULL. */
 static struct file *rst_epoll_target(struct ckpt_ctx *ctx,
 				     const struct ckpt_epoll_watch *w)
@@ -224,9 +229,12 @@ static struct file *rst_epoll_target(struct ckpt_ctx *ctx,
 	return held == target ? target : NULL;
 }
 
-/* Add watch @w of @ep, on the restored file of its objref. */
+/*
+ * Add watch @w of @ep, on the restored file of its objref; one that may
+ * be restored later (@last is false) waits, if the watch is stale.
+ */
 static int rst_epoll_add(struct ckpt_ctx *ctx, struct rst_epoll *ep,
-			 const struct ckpt_epoll_watch *w)
+			 const struct ckpt_epoll_watch *w, bool last)
 {
 	const u32 known = CKPT_EPOLL_WATCH_READY | CKPT_EPOLL_WATCH_STALE;
 	struct epoll_event ev = { .events = w->events, .data = w->data };
@@ -238,6 +246,8 @@ static int rst_epoll_add(struct ckpt_ctx *ctx, struct rst_epoll *ep,
 				"epoll %u: watch of fd %d: unknown flags %#x",
 				ep->objref, w->fd, w->flags);
 	target = rst_epoll_target(ctx, w);
+	if (!target && !last && (w->flags & CKPT_EPOLL_WATCH_STALE))
+		return rst_epoll_defer(ctx, ep, w);
 	if (!target || w->fd < 0)
 		return ckpt_err(ctx, -EINVAL,
 				"epoll %u watches fd %d, which is not the restored object %u",
@@ -272,7 +282,24 @@ int rst_epoll_watches(struct ckpt_ctx *ctx)
 
 	for (ep = ctx->epolls; ep && !ret; ep = ep->next)
 		for (i = 0; i < ep->nr && !ret; i++)
-			ret = rst_epoll_add(ctx, ep, &ep->watch[i]);
+			ret = rst_epoll_add(ctx, ep, &ep->watch[i],
+					    !ctx->coord);
+	return ret;
+}
+
+/**
+ * rst_epoll_commit - add the stale watches that waited for their files
+ * @ctx: the restart, once the whole image is read
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_epoll_commit(struct ckpt_ctx *ctx)
+{
+	struct rst_epoll *ep;
+	int ret = 0;
+
+	for (ep = ctx->epolls_stale; ep && !ret; ep = ep->next)
+		ret = rst_epoll_add(ctx, ep, &ep->watch[0], true);
 	return ret;
 }
 
@@ -288,5 +315,10 @@ void rst_epolls_end(struct ckpt_ctx *ctx)
 		ctx->epolls = ep->next;
 		fput(ep->file);
 		kvfree(ep);
+	}
+	while ((ep = ctx->epolls_stale)) {
+		ctx->epolls_stale = ep->next;
+		fput(ep->file);
+		kfree(ep);
 	}
 }

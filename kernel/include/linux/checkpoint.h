@@ -133,6 +133,7 @@ struct ckpt_ctx {
 	struct xarray pipes;
 	struct xarray ptys;
 	struct rst_epoll *epolls;
+	struct rst_epoll *epolls_stale;
 	struct rst_inotify_watch *inotify_watches;
 	u32 nr_inotify_watches;
 	u32 inotify_last;
@@ -394,6 +395,7 @@ int ckpt_write_fs(struct ckpt_ctx *ctx, struct task_struct *t);
 int ckpt_path_reopens(struct file *file, const char *path);
 int ckpt_check_reopens(struct ckpt_ctx *ctx, const struct ckpt_fd *f);
 const char *ckpt_unreachable_why(struct file *file);
+bool ckpt_file_numbered(struct ckpt_ctx *ctx, struct file *file);
 int rst_new_file(struct ckpt_ctx *ctx, u32 objref, struct file *file);
 struct file *rst_file_missing(struct ckpt_ctx *ctx,
 			      const struct ckpt_rec_file *rec, const char *path);
@@ -432,6 +434,7 @@ struct rst_epoll;
 extern const struct ckpt_file_ops ckpt_epoll_file_ops;
 int rst_epoll(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_epoll_watches(struct ckpt_ctx *ctx);
+int rst_epoll_commit(struct ckpt_ctx *ctx);
 void rst_epolls_end(struct ckpt_ctx *ctx);
 #else
 static inline int rst_epoll(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
@@ -440,6 +443,11 @@ static inline int rst_epoll(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 }
 
 static inline int rst_epoll_watches(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline int rst_epoll_commit(struct ckpt_ctx *ctx)
 {
 	return 0;
 }

@@ -331,6 +331,9 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 	/* the whole image is read: nothing restart opens is watched */
 	if (!ret)
 		ret = rst_inotify_commit(ctx);
+	/* and every file is back, the ones stale epoll watches are on too */
+	if (!ret)
+		ret = rst_epoll_commit(ctx);
 	rst_end_tasks(ctx, waiters, started, ret);
 	kvfree(waiters);
 	rst_files_end(ctx);

@@ -5,9 +5,10 @@
  * An epoll watches an eventfd (level-triggered), a signalfd for a
  * blocked and pending SIGUSR1, a pipe's read end (edge-triggered), a
  * second epoll that watches another eventfd, and an EPOLLONESHOT eventfd,
- * each with 64-bit data of its own, and an eventfd whose descriptor was
+ * each with 64-bit data of its own, an eventfd whose descriptor was
  * closed after a dup() (the watch lives on with the file, under the old
- * number).  Everything is made ready, and one
+ * number), and one that only the child holds (the parent closed it after
+ * the fork).  Everything is made ready, and one
  * epoll_wait() takes the events: the pipe's edge is consumed, the
  * one-shot watch fires and disarms.  A child shares the epoll (fork()).
  * Then the program blocks in epoll_wait() on a third epoll that watches
@@ -23,6 +24,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,7 +38,7 @@
 #include <unistd.h>
 
 #define DATA(n)	(0x1122334455667700ULL | (n))
-enum { EFD = 1, TICK, SIG, PIPE, INNER, ONESHOT, STALE };
+enum { EFD = 1, TICK, SIG, PIPE, INNER, ONESHOT, STALE, CSTALE };
 
 static char dir[256];
 static int bad;
@@ -113,7 +115,7 @@ int main(int argc, char **argv)
 {
 	struct itimerspec its = { { 0, 100000000 }, { 0, 100000000 } };
 	int ep, inner, tick_ep, efd, efd2, oneshot, sfd, tfd, p[2], status;
-	int stale, kept;
+	int stale, kept, cstale;
 	unsigned int set, want;
 	struct epoll_event ev;
 	uint64_t ticks;
@@ -138,8 +140,10 @@ int main(int argc, char **argv)
 	tfd = timerfd_create(CLOCK_MONOTONIC, 0);
 	stale = eventfd(5, EFD_NONBLOCK);
 	kept = dup(stale);
+	cstale = eventfd(7, EFD_NONBLOCK);
 	if (ep < 0 || inner < 0 || tick_ep < 0 || efd < 0 || efd2 < 0 ||
 	    oneshot < 0 || sfd < 0 || tfd < 0 || stale < 0 || kept < 0 ||
+	    cstale < 0 ||
 	    pipe2(p, O_NONBLOCK)) {
 		fail("cannot make the files");
 		return 1;
@@ -154,6 +158,8 @@ int main(int argc, char **argv)
 	/* the watch outlives its descriptor: the dup holds the file */
 	watch(ep, stale, EPOLLIN, STALE);
 	close(stale);
+	/* this one's file, only the child will hold */
+	watch(ep, cstale, EPOLLIN, CSTALE);
 	timerfd_settime(tfd, 0, &its, NULL);
 
 	write_u64(efd, 3);
@@ -163,7 +169,7 @@ int main(int argc, char **argv)
 		fail("write the pipe");
 	raise(SIGUSR1);
 	want = 1U << EFD | 1U << SIG | 1U << PIPE | 1U << INNER | 1U << ONESHOT |
-	       1U << STALE;
+	       1U << STALE | 1U << CSTALE;
 	set = ready(ep);
 	if (set != want) {
 		snprintf(msg, sizeof(msg), "before: ready %#x, expected %#x", set, want);
@@ -176,8 +182,19 @@ int main(int argc, char **argv)
 		/* the same epoll: its watch of the eventfd is there */
 		ev.events = EPOLLIN;
 		ev.data.u64 = DATA(EFD);
-		_exit(epoll_ctl(ep, EPOLL_CTL_MOD, efd, &ev) ? 1 : 0);
+		if (epoll_ctl(ep, EPOLL_CTL_MOD, efd, &ev))
+			_exit(1);
+		/* the file of the parent's stale watch, its counter not read */
+		struct pollfd pfd = { .fd = cstale, .events = POLLIN };
+
+		if (poll(&pfd, 1, 0) != 1 || pfd.revents != POLLIN)
+			_exit(1);
+		/* holding it (the watch lives as long) until the parent looked */
+		while (!exists("checked"))
+			usleep(50000);
+		_exit(0);
 	}
+	close(cstale);
 	progress(0);
 	create("ready");
 
@@ -193,7 +210,7 @@ int main(int argc, char **argv)
 	}
 
 	/* level-triggered again; the consumed edge and the fired one-shot not */
-	want = 1U << EFD | 1U << SIG | 1U << INNER | 1U << STALE;
+	want = 1U << EFD | 1U << SIG | 1U << INNER | 1U << STALE | 1U << CSTALE;
 	set = ready(ep);
 	if (set != want) {
 		snprintf(msg, sizeof(msg), "after: ready %#x, expected %#x", set, want);
@@ -201,6 +218,7 @@ int main(int argc, char **argv)
 	}
 	if (write(p[1], "y", 1) != 1 || ready(ep) != (want | 1U << PIPE))
 		fail("a new write to the pipe is not a new edge");
+	create("checked");
 	if (read(kept, &ticks, sizeof(ticks)) != sizeof(ticks) || ticks != 5 ||
 	    (ready(ep) & 1U << STALE))
 		fail("the stale watch is not on the dup's eventfd");

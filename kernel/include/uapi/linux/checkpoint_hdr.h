@@ -649,9 +649,9 @@ struct ckpt_rec_timerfd {
  * (format 1.3), with its interest list: each watch names the descriptor
  * it was added with, in the table of the process this record belongs to
  * (which holds that descriptor on that file, or, for a STALE watch whose
- * descriptor was closed or replaced since, holds that file under another
- * descriptor: the watch lives as long as the file), and the watched open
- * file's objref.  Restart makes
+ * descriptor was closed or replaced since, a task of the tree holds that
+ * file under another descriptor: the watch lives as long as the file),
+ * and the watched open file's objref.  Restart makes
  * the epoll under its objref, and adds the watches once every descriptor
  * of the process is restored, as epoll_ctl(EPOLL_CTL_ADD) would: what is
  * ready is reported, except an edge-triggered watch that was not on the
