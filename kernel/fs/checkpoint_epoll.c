@@ -18,11 +18,10 @@
  * then adds each watch as epoll_ctl(EPOLL_CTL_ADD) does, on the restored
  * file under the watch's own descriptor number (a stale watch whose file a
  * process restored later holds waits for the end of the image), which
- * polls the file:
- * what is ready is reported again, but an edge-triggered watch that was
- * not on the ready list at checkpoint time is taken off it (the edge was
- * consumed: not reported twice; one that was pending is reported once),
- * and an EPOLLONESHOT watch that fired stays disarmed.
+ * polls the file: what is ready is reported again, but an edge-triggered
+ * watch that was not on the ready list at checkpoint time is taken off it
+ * (the edge was consumed: not reported twice; one that was pending is
+ * reported once), and an EPOLLONESHOT watch that fired stays disarmed.
  */
 #include <linux/capability.h>
 #include <linux/checkpoint.h>

@@ -90,24 +90,32 @@ static int ckpt_inotify_mount(struct vfsmount *mnt, void *arg)
 	return 1;
 }
 
-/* The path of @inode, in @buf, or NULL if none leads to it. */
-static char *ckpt_inotify_path_of(struct inode *inode, char *buf)
+/* The mounts seen from the checkpointer's root, or an ERR_PTR(). */
+static struct vfsmount *ckpt_inotify_mounts(void)
 {
-	struct ckpt_inotify_path p = { .inode = inode, .buf = buf };
 	struct vfsmount *tree;
 	struct path root;
+
+	get_fs_root(current->fs, &root);
+	tree = collect_mounts(&root);
+	path_put(&root);
+	return tree;
+}
+
+/* The path of @inode through the mounts of @tree, in @buf, or NULL. */
+static char *ckpt_inotify_path_of(struct inode *inode, struct vfsmount *tree,
+				  char *buf)
+{
+	struct ckpt_inotify_path p = {
+		.inode = inode,
+		.root = { .mnt = tree, .dentry = tree->mnt_root },
+		.buf = buf,
+	};
 
 	p.dentry = d_find_alias(inode);
 	if (!p.dentry)
 		return NULL;
-	get_fs_root(current->fs, &root);
-	tree = collect_mounts(&root);
-	path_put(&root);
-	if (!IS_ERR(tree)) {
-		p.root = (struct path) { .mnt = tree, .dentry = tree->mnt_root };
-		iterate_mounts(ckpt_inotify_mount, &p, tree);
-		drop_collected_mounts(tree);
-	}
+	iterate_mounts(ckpt_inotify_mount, &p, tree);
 	dput(p.dentry);
 	return p.path;
 }
@@ -115,14 +123,14 @@ static char *ckpt_inotify_path_of(struct inode *inode, char *buf)
 static int ckpt_inotify_write_watch(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 				    u32 objref,
 				    const struct inotify_ckpt_watch *w,
-				    char *buf)
+				    struct vfsmount *tree, char *buf)
 {
 	struct ckpt_rec_inotify_watch rec = {
 		.objref = objref,
 		.wd = w->wd,
 		.mask = w->mask,
 	};
-	char *path = ckpt_inotify_path_of(w->inode, buf);
+	char *path = ckpt_inotify_path_of(w->inode, tree, buf);
 
 	if (!path)
 		return ckpt_err(ctx, -EOPNOTSUPP,
@@ -162,6 +170,7 @@ static int ckpt_inotify_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 {
 	struct ckpt_rec_inotify rec = { .objref = file_rec->objref };
 	struct inotify_ckpt_watch *w = NULL;
+	struct vfsmount *tree;
 	int i, nr, next_wd, ret;
 	char *buf;
 
@@ -180,8 +189,17 @@ static int ckpt_inotify_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 		rec.flags |= CKPT_INOTIFY_NONBLOCK;
 	ret = ckpt_write_record(ctx, CKPT_REC_INOTIFY, &rec.h, sizeof(rec),
 				NULL, 0);
-	for (i = 0; i < nr && !ret; i++)
-		ret = ckpt_inotify_write_watch(ctx, f, rec.objref, &w[i], buf);
+	if (!ret && nr) {
+		/* one copy of the mount tree for all the watches */
+		tree = ckpt_inotify_mounts();
+		if (IS_ERR(tree))
+			ret = PTR_ERR(tree);
+		for (i = 0; i < nr && !ret; i++)
+			ret = ckpt_inotify_write_watch(ctx, f, rec.objref,
+						       &w[i], tree, buf);
+		if (!IS_ERR(tree))
+			drop_collected_mounts(tree);
+	}
 	if (!ret)
 		ret = ckpt_inotify_write_events(ctx, f->file, rec.objref);
 	for (i = 0; i < nr; i++)
