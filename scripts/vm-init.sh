@@ -15,6 +15,8 @@ mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 hostname vm
+# the loopback interface is up, as on any machine
+ip link set lo up
 cd /root
 
 if [ -x /vm/cmd ]; then

@@ -337,6 +337,9 @@ static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
 #if IS_BUILTIN(CONFIG_UNIX)
 	&ckpt_unix_file_ops,
 #endif
+#ifdef CONFIG_INET
+	&ckpt_inet_file_ops,
+#endif
 	&ckpt_tty_file_ops,
 };
 
@@ -670,6 +673,7 @@ void rst_files_end(struct ckpt_ctx *ctx)
 	rst_ptys_end(ctx);
 	rst_epolls_end(ctx);
 	rst_inotify_end(ctx);
+	rst_tcp_end(ctx);
 	rst_share_end(ctx);
 }
 

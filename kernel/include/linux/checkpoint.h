@@ -25,6 +25,7 @@ struct file;
 struct mm_struct;
 struct pid_namespace;
 struct pipe_inode_info;
+struct rst_tcp;
 struct task_struct;
 struct tty_struct;
 
@@ -98,6 +99,11 @@ struct tty_struct;
  * @fs_root_set: restart: @fs_root holds one
  * @restart_block: restart: the caller's restart block continues an
  *		interrupted sleep (see kernel/checkpoint/restart_block.c)
+ * @tcp_socks:	checkpoint: the TCP connections saved, referenced, to close
+ *		quietly with CHECKPOINT_KILL (net/ipv4/checkpoint_tcp.c)
+ * @tcp_pending: restart, coordinator: TCP connections to build once the
+ *		whole image is read
+ * @tcp_pending_bytes: restart: the bytes of their queues
  */
 struct ckpt_ctx {
 	const char *op;
@@ -165,6 +171,9 @@ struct ckpt_ctx {
 	struct path fs_root;
 	bool fs_root_set;
 	bool restart_block;
+	struct xarray tcp_socks;
+	struct rst_tcp *tcp_pending;
+	u32 tcp_pending_bytes;
 };
 
 /* The largest tree checkpoint() dumps and restart() takes. */
@@ -425,6 +434,33 @@ static inline int rst_unix_pair(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
 	return ckpt_err(ctx, -EOPNOTSUPP,
 			"this kernel has no built-in UNIX sockets");
+}
+#endif
+
+/* net/ipv4/checkpoint_inet.c, checkpoint_tcp.c */
+#ifdef CONFIG_INET
+extern const struct ckpt_file_ops ckpt_inet_file_ops;
+int rst_inet_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+void ckpt_tcp_end(struct ckpt_ctx *ctx, bool quiet);
+int rst_tcp_commit(struct ckpt_ctx *ctx);
+void rst_tcp_end(struct ckpt_ctx *ctx);
+#else
+static inline int rst_inet_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no TCP/IP");
+}
+
+static inline void ckpt_tcp_end(struct ckpt_ctx *ctx, bool quiet)
+{
+}
+
+static inline int rst_tcp_commit(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline void rst_tcp_end(struct ckpt_ctx *ctx)
+{
 }
 #endif
 

@@ -87,6 +87,7 @@ static void ckpt_kill_tree(struct ckpt_ctx *ctx)
  */
 long do_checkpoint(struct ckpt_ctx *ctx)
 {
+	bool kill = false;
 	int ret;
 
 	ret = ckpt_write_header(ctx);
@@ -102,9 +103,12 @@ long do_checkpoint(struct ckpt_ctx *ctx)
 		goto thaw;
 
 	ret = ckpt_write_tail(ctx) ?: ret;
-	if (!ret && (ctx->flags & CHECKPOINT_KILL))
-		ckpt_kill_tree(ctx);
+	kill = !ret && (ctx->flags & CHECKPOINT_KILL);
 thaw:
+	/* the connections of a tree that goes away close without a word */
+	ckpt_tcp_end(ctx, kill);
+	if (kill)
+		ckpt_kill_tree(ctx);
 	ckpt_thaw_tree(ctx);
 	ckpt_obj_free(ctx);
 	return ret;

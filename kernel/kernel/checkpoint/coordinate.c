@@ -334,6 +334,9 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 	/* and every file is back, the ones stale epoll watches are on too */
 	if (!ret)
 		ret = rst_epoll_commit(ctx);
+	/* every socket is back: the connections inside the tree can talk */
+	if (!ret)
+		ret = rst_tcp_commit(ctx);
 	rst_end_tasks(ctx, waiters, started, ret);
 	kvfree(waiters);
 	rst_files_end(ctx);

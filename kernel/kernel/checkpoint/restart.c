@@ -140,6 +140,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_INOTIFY_WATCH, 0, RST_SEEN_TASK },
 		{ CKPT_REC_INOTIFY_EVENT, 0, RST_SEEN_TASK },
 		{ CKPT_REC_UNIX_PAIR, 0, RST_SEEN_TASK },
+		{ CKPT_REC_INET_SOCK, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
 		{ CKPT_REC_SHARE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_SIGHAND, RST_SEEN_SIGHAND, RST_SEEN_TASK },
@@ -187,6 +188,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_INOTIFY_WATCH:
 	case CKPT_REC_INOTIFY_EVENT:
 	case CKPT_REC_UNIX_PAIR:
+	case CKPT_REC_INET_SOCK:
 	case CKPT_REC_ITIMERS:
 	case CKPT_REC_POSIX_TIMERS:
 		return true;
@@ -263,6 +265,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_inotify_event(ctx, h);
 	case CKPT_REC_UNIX_PAIR:
 		return rst_unix_pair(ctx, h);
+	case CKPT_REC_INET_SOCK:
+		return rst_inet_sock(ctx, h);
 	case CKPT_REC_SIGHAND:
 		return rst_sighand(ctx, h);
 	case CKPT_REC_SIGPENDING:
@@ -471,6 +475,8 @@ static long rst_self(struct ckpt_ctx *ctx)
 	/* the whole image is read: nothing restart opens is watched */
 	if (!ret)
 		ret = rst_inotify_commit(ctx);
+	if (!ret)
+		ret = rst_tcp_commit(ctx);
 	return rst_finish(ctx, ret);
 }
 

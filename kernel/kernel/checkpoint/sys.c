@@ -199,6 +199,7 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned int, flags,
 
 	if (flags & ~CHECKPOINT_FLAGS_MASK)
 		return -EINVAL;
+	xa_init_flags(&ctx.tcp_socks, XA_FLAGS_ALLOC);
 	return ckpt_syscall(&ctx, pid, fd, logfd, FMODE_WRITE,
 			    ckpt_checkpoint);
 }

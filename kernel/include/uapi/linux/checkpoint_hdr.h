@@ -127,6 +127,7 @@ struct ckpt_hdr {
 
 /* 0x0700-0x07ff: sockets */
 #define CKPT_REC_UNIX_PAIR	0x0700	/* struct ckpt_rec_unix_pair + queues (1.3) */
+#define CKPT_REC_INET_SOCK	0x0701	/* struct ckpt_rec_inet_sock + queues (1.6) */
 
 /* 0x0500-0x05ff: signals */
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
@@ -148,7 +149,7 @@ struct ckpt_hdr {
 
 /* Image format version, independent of the kernel version. */
 #define CKPT_VERSION_MAJOR	1
-#define CKPT_VERSION_MINOR	5
+#define CKPT_VERSION_MINOR	6
 
 /* Architecture of the checkpointed tasks. */
 #define CKPT_ARCH_X86_64	1
@@ -500,6 +501,7 @@ struct ckpt_rec_mapped_file {
 #define CKPT_FILE_FIFO		11	/* a named FIFO, reopened by path (1.3) */
 #define CKPT_FILE_UNIX		12	/* an end of a connected UNIX socket pair (1.3) */
 #define CKPT_FILE_INOTIFY	13	/* an inotify instance (1.5) */
+#define CKPT_FILE_INET		14	/* a TCP or UDP socket, IPv4 or IPv6 (1.6) */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -789,6 +791,102 @@ struct ckpt_rec_unix_pair {
 	struct ckpt_unix_end end[2];
 	/* followed by end[0]'s message lengths (u32), end[1]'s, end[0]'s
 	 * bytes, end[1]'s bytes, and padding */
+};
+
+/*
+ * A TCP or UDP socket of IPv4 or IPv6 (format 1.6), right before the FILE
+ * record that names it first.  Supported states: a TCP or UDP socket not
+ * connected (bound or not), a listening TCP socket with no connection
+ * waiting to be accepted, an established TCP connection, a connected UDP
+ * socket.  Addresses are in network byte order, ports in host order; an
+ * IPv4 address takes the first 4 bytes of addr.
+ *
+ * An established connection holds its sequence numbers and what its two
+ * queues hold, copied: send_len bytes from send_seq (sent but not yet
+ * acknowledged, then not yet sent), then recv_len bytes from recv_seq
+ * (received, not yet read).  Restart rebuilds it with TCP repair (which
+ * needs CAP_NET_ADMIN in the socket's network namespace) once the whole
+ * image is read: the receive queue as it was, then the send queue sent
+ * again from send_seq, which the peer takes as a retransmission.
+ */
+#define CKPT_INET_NONBLOCK	(1U << 0)	/* O_NONBLOCK of the open file */
+#define CKPT_INET_SHUT_RD	(1U << 1)	/* shut down for reading */
+#define CKPT_INET_SHUT_WR	(1U << 2)	/* shut down for writing (UDP) */
+#define CKPT_INET_SNDBUF	(1U << 3)	/* sndbuf was set (SO_SNDBUF) */
+#define CKPT_INET_RCVBUF	(1U << 4)	/* rcvbuf was set (SO_RCVBUF) */
+#define CKPT_INET_REUSEADDR	(1U << 5)	/* SO_REUSEADDR */
+#define CKPT_INET_REUSEPORT	(1U << 6)	/* SO_REUSEPORT */
+#define CKPT_INET_KEEPALIVE	(1U << 7)	/* SO_KEEPALIVE */
+#define CKPT_INET_BROADCAST	(1U << 8)	/* SO_BROADCAST */
+#define CKPT_INET_LINGER	(1U << 9)	/* SO_LINGER on, for linger_sec */
+#define CKPT_INET_V6ONLY	(1U << 10)	/* IPV6_V6ONLY */
+#define CKPT_INET_BOUND_ADDR	(1U << 11)	/* bind() chose the address */
+#define CKPT_INET_BOUND_PORT	(1U << 12)	/* bind() chose the port */
+#define CKPT_INET_NODELAY	(1U << 13)	/* TCP_NODELAY */
+#define CKPT_INET_CORK		(1U << 14)	/* TCP_CORK */
+
+/* ckpt_inet_tcp.opts: options the connection negotiated */
+#define CKPT_TCP_OPT_SACK	(1U << 0)	/* selective acknowledgements */
+#define CKPT_TCP_OPT_TSTAMP	(1U << 1)	/* timestamps */
+#define CKPT_TCP_OPT_WSCALE	(1U << 2)	/* window scaling */
+
+/* The largest queue restart() takes, per queue of a connection. */
+#define CKPT_INET_QUEUE_MAX	(6U << 20)
+
+struct ckpt_inet_addr {
+	__u8  addr[16];
+	__u16 port;			/* host order; 0: none */
+	__u16 pad;
+	__u32 pad2;
+};
+
+/* An established TCP connection */
+struct ckpt_inet_tcp {
+	__u32 send_seq;			/* first byte of the send queue (snd_una) */
+	__u32 send_len;			/* bytes of the send queue */
+	__u32 recv_seq;			/* first byte not yet read (copied_seq) */
+	__u32 recv_len;			/* bytes received, not yet read */
+	__u32 snd_wl1;			/* as TCP_REPAIR_WINDOW has them */
+	__u32 snd_wnd;
+	__u32 max_window;
+	__u32 rcv_wnd;
+	__u32 rcv_wup;
+	__u32 mss_clamp;		/* the peer's MSS */
+	__u32 timestamp;		/* TCP_TIMESTAMP when saved */
+	__u16 opts;			/* CKPT_TCP_OPT_* */
+	__u8  snd_wscale;
+	__u8  rcv_wscale;
+};
+
+struct ckpt_rec_inet_sock {
+	struct ckpt_hdr h;		/* CKPT_REC_INET_SOCK */
+	__u32 objref;			/* its open file */
+	__u16 family;			/* AF_INET or AF_INET6 */
+	__u16 type;			/* SOCK_STREAM (TCP) or SOCK_DGRAM (UDP) */
+	__u16 protocol;			/* IPPROTO_TCP or IPPROTO_UDP */
+	__u16 state;			/* TCP_ESTABLISHED 1, TCP_CLOSE 7, TCP_LISTEN 10 */
+	__u32 flags;			/* CKPT_INET_* */
+	struct ckpt_inet_addr local;	/* bound (or chosen) address and port */
+	struct ckpt_inet_addr remote;	/* peer, when connected */
+	__u32 sndbuf;			/* bytes, as SO_SNDBUF reads them */
+	__u32 rcvbuf;
+	__s64 sndtimeo_ns;		/* SO_SNDTIMEO, 0: none */
+	__s64 rcvtimeo_ns;		/* SO_RCVTIMEO, 0: none */
+	__s32 peek_off;			/* SO_PEEK_OFF, -1: none */
+	__u32 backlog;			/* TCP_LISTEN: listen()'s backlog */
+	__u32 priority;			/* SO_PRIORITY */
+	__u32 linger_sec;		/* SO_LINGER time, with CKPT_INET_LINGER */
+	__u8  tos;			/* IP_TOS or IPV6_TCLASS */
+	__u8  ttl;			/* IP_TTL or IPV6_UNICAST_HOPS, 0: default */
+	__u16 pad;
+	__u32 keepidle;			/* TCP_KEEPIDLE, seconds, 0: default */
+	__u32 keepintvl;		/* TCP_KEEPINTVL, seconds, 0: default */
+	__u32 keepcnt;			/* TCP_KEEPCNT, 0: default */
+	__u32 user_timeout;		/* TCP_USER_TIMEOUT, ms */
+	__u32 notsent_lowat;		/* TCP_NOTSENT_LOWAT, 0: default */
+	char  congestion[16];		/* TCP_CONGESTION, NUL-terminated */
+	struct ckpt_inet_tcp tcp;	/* TCP_ESTABLISHED */
+	/* followed by tcp.send_len bytes, tcp.recv_len bytes, padding */
 };
 
 /*
