@@ -38,6 +38,7 @@
 #include <sys/sysmacros.h>
 #include <sys/user.h>
 #include <linux/capability.h>
+#include <linux/netlink.h>
 
 #include "ckpt_helpers.h"
 
@@ -74,7 +75,7 @@ enum {
 #define R_DAMAGED	201	/* it failed, but the caller lost its fds */
 
 /* Extras that make the target impossible to checkpoint */
-#define TARGET_PIPE	(1U << 0)	/* an IPv4 datagram socket */
+#define TARGET_PIPE	(1U << 0)	/* a netlink socket */
 #define TARGET_THREAD	(1U << 1)	/* with its own fd table */
 #define TARGET_CHILD	(1U << 2)	/* sharing its fd table */
 #define TARGET_SHARED	(1U << 3)	/* a shared anonymous mapping */
@@ -305,8 +306,9 @@ static int target_extras(void)
 	pthread_t thread;
 	pid_t pid;
 
-	/* (UNIX socket pairs are saved; other sockets are not yet) */
-	if ((g.extra & TARGET_PIPE) && socket(AF_INET, SOCK_DGRAM, 0) < 0)
+	/* (UNIX socket pairs, TCP and UDP are saved; netlink is not yet) */
+	if ((g.extra & TARGET_PIPE) &&
+	    socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) < 0)
 		return -1;
 	if (g.extra & TARGET_SHARED) {
 		/* shared with a process outside the tree: a daemonized grandchild */

@@ -22,6 +22,8 @@
 #include <linux/capability.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -1810,6 +1812,200 @@ TEST_F(restart, posix_timer_records)
 
 	for (i = 0; i < ARRAY_SIZE(logs); i++)
 		restart_dies(_metadata, self, variant->pipe, build_bad_ptimers,
+			     i, logs[i]);
+}
+
+/* An established TCP connection over loopback that restart() takes */
+static struct ckpt_rec_inet_sock inet_conn(void)
+{
+	struct ckpt_rec_inet_sock r = {
+		.h.type = CKPT_REC_INET_SOCK,
+		.h.len = sizeof(r),
+		.objref = 5,
+		.family = AF_INET,
+		.type = SOCK_STREAM,
+		.protocol = IPPROTO_TCP,
+		.state = 1,	/* TCP_ESTABLISHED */
+		.local = { .addr = { 127, 0, 0, 1 }, .port = 4200 },
+		.remote = { .addr = { 127, 0, 0, 1 }, .port = 4201 },
+		.peek_off = -1,
+		.tcp = { .send_seq = 5000, .recv_seq = 1000, .snd_wl1 = 1000,
+			 .snd_wnd = 65535, .max_window = 65535,
+			 .rcv_wnd = 65535, .rcv_wup = 1000,
+			 .mss_clamp = 1460 },
+	};
+
+	return r;
+}
+
+static void drop_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return;
+	data[CAP_NET_ADMIN / 32].effective &= ~(1U << (CAP_NET_ADMIN % 32));
+	syscall(SYS_capset, &hdr, data);
+}
+
+/* A listening socket on 127.0.0.1:@port, left open */
+static void hold_port(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 1))
+		_exit(101);
+}
+
+/* A TCP or UDP socket record with a field out of bounds (@i picks it). */
+static void build_bad_inet(struct img *img, int i)
+{
+	struct ckpt_rec_inet_sock s = inet_conn(), *r = &s;
+
+	switch (i) {
+	case 0:
+		r->family = 3;
+		break;
+	case 1:
+		r->type = SOCK_RAW;
+		break;
+	case 2:	/* SYN_SENT */
+		r->state = 2;
+		break;
+	case 3:	/* a listening UDP socket */
+		r->type = SOCK_DGRAM;
+		r->protocol = IPPROTO_UDP;
+		r->state = 10;
+		break;
+	case 4:
+		r->objref = 0;
+		break;
+	case 5:
+		r->flags = 1U << 20;
+		break;
+	case 6:
+		r->type = SOCK_DGRAM;
+		r->protocol = IPPROTO_UDP;
+		memset(&r->tcp, 0, sizeof(r->tcp));
+		r->flags = CKPT_INET_NODELAY;
+		break;
+	case 7:
+		r->flags = CKPT_INET_V6ONLY;
+		break;
+	case 8:	/* IPv4 uses 4 bytes */
+		r->local.addr[9] = 1;
+		break;
+	case 9:
+		r->remote.port = 0;
+		break;
+	case 10:
+		r->state = 10;
+		r->local.port = 0;
+		r->remote = (struct ckpt_inet_addr){};
+		break;
+	case 11:
+		r->backlog = 5;
+		break;
+	case 12:
+		r->sndtimeo_ns = -1;
+		break;
+	case 13:
+		r->peek_off = -2;
+		break;
+	case 14:	/* without CKPT_INET_LINGER */
+		r->linger_sec = 3;
+		break;
+	case 15:
+		r->type = SOCK_DGRAM;
+		r->protocol = IPPROTO_UDP;
+		r->keepidle = 5;
+		break;
+	case 16:
+		memset(r->congestion, 'x', sizeof(r->congestion));
+		break;
+	case 17:	/* TCP_CLOSE */
+		r->state = 7;
+		r->remote = (struct ckpt_inet_addr){};
+		r->tcp.send_len = 3;
+		break;
+	case 18:
+		r->tcp.send_len = CKPT_INET_QUEUE_MAX + 1;
+		break;
+	case 19:
+		r->tcp.opts = CKPT_TCP_OPT_WSCALE;
+		r->tcp.snd_wscale = 15;
+		break;
+	case 20:
+		r->tcp.mss_clamp = 10;
+		break;
+	case 21:
+		r->tcp.max_window = 100;
+		break;
+	case 22:	/* past what was received */
+		r->tcp.rcv_wup = 2000;
+		break;
+	case 23:
+		r->tcp.opts = 1U << 5;
+		break;
+	case 24:	/* without window scaling */
+		r->tcp.snd_wscale = 2;
+		break;
+	case 25:	/* announced, not there */
+		r->tcp.recv_len = 3;
+		break;
+	case 26:
+		drop_net_admin();
+		break;
+	case 27:	/* the port is taken */
+		r->state = 10;
+		r->remote = (struct ckpt_inet_addr){};
+		memset(&r->tcp, 0, sizeof(r->tcp));
+		r->backlog = 4;
+		hold_port(4200);
+		break;
+	}
+	img_raw_rec(img, &s, sizeof(s));
+}
+
+TEST_F(restart, inet_sock_records)
+{
+	static const char *const logs[] = {
+		"bad IP socket (family 3, type 1, protocol 6, state 1)",
+		"bad IP socket (family 2, type 3, protocol 6, state 1)",
+		"bad IP socket (family 2, type 1, protocol 6, state 2)",
+		"bad IP socket (family 2, type 2, protocol 17, state 10)",
+		"bad IP socket of object 0",
+		"bad IP socket of object 5 (flags 0x100000",
+		"bad IP socket of object 5 (flags 0x2000",
+		"bad IP socket of object 5 (flags 0x400",
+		"bad IP socket of object 5 (flags 0x0, ports 4200 and 4201)",
+		"bad IP socket of object 5 (flags 0x0, ports 4200 and 0)",
+		"bad IP socket of object 5 (flags 0x0, ports 0 and 0)",
+		"bad IP socket of object 5",
+		"bad IP socket of object 5",
+		"bad IP socket of object 5",
+		"bad IP socket of object 5",
+		"TCP fields in the record of UDP socket 5",
+		"bad TCP socket of object 5",
+		"connection state in the record of TCP socket 5, which is not connected",
+		"bad TCP connection of object 5 (queues of 6291457 and 0 bytes",
+		"bad TCP connection of object 5 (queues of 0 and 0 bytes, options 0x4, MSS 1460)",
+		"MSS 10)",
+		"bad TCP connection of object 5",
+		"bad TCP connection of object 5",
+		"options 0x20",
+		"bad TCP connection of object 5",
+		"record data runs past the end of the record",
+		"needs CAP_NET_ADMIN in the network namespace",
+		"TCP socket of object 5 (port 4200): cannot make it again: error -98",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(logs); i++)
+		restart_dies(_metadata, self, variant->pipe, build_bad_inet,
 			     i, logs[i]);
 }
 
