@@ -4,7 +4,8 @@
 # the restored process runs again); in the same run the VM's memcpy and
 # tmpfs write bandwidth; then for trees of 1, 10 and 100 processes (1 MiB
 # touched each) and a process of 100 threads, checkpoint and restart
-# time, in total and per task.
+# time, in total and per task; then a process with 1000 TCP connections
+# over loopback against the same process with none, per connection.
 # Prints one "bench:" line per figure.
 B=/tests/bench
 ms() { echo $((($2 - $1) / 1000000)); }
@@ -59,3 +60,14 @@ for n in 1 10 100 100t; do
 	n=${n%t}
 	echo "bench: $what: checkpoint ${ckpt} ms ($((ckpt * 1000 / n)) us per task), image $((size / 1048576)) MiB, restart ${rst} ms ($((rst * 1000 / n)) us per task)"
 done
+
+# TCP connections: the difference to the same process without any,
+# divided by the number of connections (both ends are in the process).
+for n in 0 1000; do
+	d=/tmp/bench-tcp-$n
+	mkdir -p $d
+	$B/tcpconns $n $d &
+	measure $d $!
+	eval "ckpt_$n=$ckpt rst_$n=$rst size_$n=$size"
+done
+echo "bench: process with 1000 TCP connections: checkpoint ${ckpt_1000} ms (none: ${ckpt_0} ms; $(((ckpt_1000 - ckpt_0) * 1000 / 1000)) us per connection), image $((size_1000 / 1024)) KiB, restart ${rst_1000} ms (none: ${rst_0} ms; $(((rst_1000 - rst_0) * 1000 / 1000)) us per connection)"

@@ -480,6 +480,21 @@ static const struct field f_unix_pair[] = {
 	UEND(len, K_LEN, 1), UEND(rcvtimeo_ns, K_VAL, 1),
 };
 
+#define INET(f, k)	FLD(ckpt_rec_inet_sock, f, k)
+static const struct field f_inet_sock[] = {
+	INET(objref, K_OBJREF), INET(family, K_ENUM), INET(type, K_ENUM),
+	INET(protocol, K_ENUM), INET(state, K_ENUM), INET(flags, K_FLAGS),
+	INET(local.port, K_VAL), INET(remote.port, K_VAL), INET(backlog, K_COUNT),
+	INET(sndbuf, K_LEN), INET(rcvbuf, K_LEN), INET(sndtimeo_ns, K_NS),
+	INET(peek_off, K_VAL), INET(linger_sec, K_VAL), INET(ttl, K_VAL),
+	INET(keepidle, K_VAL), INET(keepcnt, K_VAL), INET(user_timeout, K_VAL),
+	INET(tcp.send_len, K_LEN), INET(tcp.recv_len, K_LEN), INET(tcp.send_seq, K_VAL),
+	INET(tcp.recv_seq, K_VAL), INET(tcp.snd_wnd, K_LEN), INET(tcp.max_window, K_LEN),
+	INET(tcp.rcv_wnd, K_LEN), INET(tcp.rcv_wup, K_VAL), INET(tcp.snd_wl1, K_VAL),
+	INET(tcp.mss_clamp, K_VAL), INET(tcp.opts, K_FLAGS), INET(tcp.snd_wscale, K_VAL),
+	INET(tcp.rcv_wscale, K_VAL),
+};
+
 #define WATCH		sizeof(struct ckpt_epoll_watch)
 static const struct field f_epoll[] = {
 	FLD(ckpt_rec_epoll, objref, K_OBJREF), FLD(ckpt_rec_epoll, flags, K_FLAGS),
@@ -573,6 +588,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_INOTIFY_WATCH, "INOTIFY_WATCH", f_inotify_watch),
 	RT(CKPT_REC_INOTIFY_EVENT, "INOTIFY_EVENT", f_inotify_event),
 	RT(CKPT_REC_UNIX_PAIR, "UNIX_PAIR", f_unix_pair),
+	RT(CKPT_REC_INET_SOCK, "INET_SOCK", f_inet_sock),
 	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
 	RT(CKPT_REC_POSIX_TIMERS, "POSIX_TIMERS", f_posix_timers),

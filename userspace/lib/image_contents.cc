@@ -115,6 +115,10 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().unix_pairs.push_back(
 			At<ckpt_rec_unix_pair>{rec.offset, load<ckpt_rec_unix_pair>(rec.bytes)});
 		break;
+	case CKPT_REC_INET_SOCK:
+		current_task().inet_socks.push_back(
+			At<ckpt_rec_inet_sock>{rec.offset, load<ckpt_rec_inet_sock>(rec.bytes)});
+		break;
 	case CKPT_REC_FILE_LOCK:
 		current_task().locks.push_back(
 			At<ckpt_rec_file_lock>{rec.offset, load<ckpt_rec_file_lock>(rec.bytes)});

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "record_names.h"
 
+#include <arpa/inet.h>
 #include <csignal>
 #include <cstring>
 #include <ctime>
@@ -8,6 +9,8 @@
 #include <fmt/format.h>
 #include <initializer_list>
 #include <linux/checkpoint_hdr.h>
+#include <netinet/in.h>
+#include <string_view>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 
@@ -30,8 +33,9 @@ struct FlagName {
 	const char *name;
 };
 
-/* The names of the set bits joined with '|', unknown bits in hex, "none" for 0. */
-std::string flag_names(std::uint32_t flags, std::initializer_list<FlagName> known)
+/* The names of the set bits joined with @sep, unknown bits in hex, "none" for 0. */
+std::string flag_names(std::uint32_t flags, std::initializer_list<FlagName> known,
+		       std::string_view sep = "|")
 {
 	if (flags == 0)
 		return "none";
@@ -39,11 +43,11 @@ std::string flag_names(std::uint32_t flags, std::initializer_list<FlagName> know
 	for (const FlagName &f : known) {
 		if (f.bit == 0 || (flags & f.bit) != f.bit)
 			continue;
-		names += fmt::format("{}{}", names.empty() ? "" : "|", f.name);
+		names += fmt::format("{}{}", names.empty() ? "" : sep, f.name);
 		flags &= ~f.bit;
 	}
 	if (flags)
-		names += fmt::format("{}{:#x}", names.empty() ? "" : "|", flags);
+		names += fmt::format("{}{:#x}", names.empty() ? "" : sep, flags);
 	return names;
 }
 
@@ -112,6 +116,8 @@ std::string record_type_name(std::uint32_t type)
 		return "INOTIFY_EVENT";
 	case CKPT_REC_UNIX_PAIR:
 		return "UNIX_PAIR";
+	case CKPT_REC_INET_SOCK:
+		return "INET_SOCK";
 	case CKPT_REC_SIGHAND:
 		return "SIGHAND";
 	case CKPT_REC_SIGPENDING:
@@ -158,6 +164,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_INOTIFY_WATCH:
 	case CKPT_REC_INOTIFY_EVENT:
 	case CKPT_REC_UNIX_PAIR:
+	case CKPT_REC_INET_SOCK:
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
@@ -279,6 +286,8 @@ std::string file_kind_name(std::uint32_t kind)
 		return "unix";
 	case CKPT_FILE_INOTIFY:
 		return "inotify";
+	case CKPT_FILE_INET:
+		return "inet";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}
@@ -377,6 +386,98 @@ std::string posix_timer_flags_names(std::uint32_t flags)
 	return flag_names(flags, {{CKPT_PTIMER_ABSTIME, "ABSTIME"},
 				  {CKPT_PTIMER_ARMED, "ARMED"},
 				  {CKPT_PTIMER_SIGPENDING, "SIGPENDING"}});
+}
+
+std::string inet_family_name(std::uint16_t family)
+{
+	switch (family) {
+	case AF_INET:
+		return "IPv4";
+	case AF_INET6:
+		return "IPv6";
+	default:
+		return fmt::format("family {}", family);
+	}
+}
+
+std::string inet_protocol_name(std::uint16_t protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return "TCP";
+	case IPPROTO_UDP:
+		return "UDP";
+	default:
+		return fmt::format("protocol {}", protocol);
+	}
+}
+
+std::string tcp_state_name(std::uint16_t state)
+{
+	/* The kernel's TCP_ESTABLISHED, TCP_CLOSE and TCP_LISTEN. */
+	switch (state) {
+	case 1:
+		return "ESTABLISHED";
+	case 7:
+		return "CLOSE";
+	case 10:
+		return "LISTEN";
+	default:
+		return std::to_string(state);
+	}
+}
+
+std::string inet_addr_string(std::uint16_t family, const std::uint8_t (&addr)[16])
+{
+	if (family == AF_INET || family == AF_INET6) {
+		char text[INET6_ADDRSTRLEN];
+		if (::inet_ntop(family, addr, text, sizeof(text)))
+			return text;
+	}
+	std::string hex;
+	for (std::uint8_t b : addr)
+		hex += fmt::format("{:02x}", b);
+	return hex;
+}
+
+std::string inet_endpoint_string(std::uint16_t family, const std::uint8_t (&addr)[16],
+				 std::uint16_t port)
+{
+	if (family == AF_INET6)
+		return fmt::format("[{}]:{}", inet_addr_string(family, addr), port);
+	if (family == AF_INET)
+		return fmt::format("{}:{}", inet_addr_string(family, addr), port);
+	return fmt::format("{} port {}", inet_addr_string(family, addr), port);
+}
+
+std::string inet_flags_names(std::uint32_t flags)
+{
+	return flag_names(flags,
+			  {{CKPT_INET_NONBLOCK, "nonblock"},
+			   {CKPT_INET_SHUT_RD, "shut_rd"},
+			   {CKPT_INET_SHUT_WR, "shut_wr"},
+			   {CKPT_INET_SNDBUF, "sndbuf"},
+			   {CKPT_INET_RCVBUF, "rcvbuf"},
+			   {CKPT_INET_REUSEADDR, "reuseaddr"},
+			   {CKPT_INET_REUSEPORT, "reuseport"},
+			   {CKPT_INET_KEEPALIVE, "keepalive"},
+			   {CKPT_INET_BROADCAST, "broadcast"},
+			   {CKPT_INET_LINGER, "linger"},
+			   {CKPT_INET_V6ONLY, "v6only"},
+			   {CKPT_INET_BOUND_ADDR, "bound_addr"},
+			   {CKPT_INET_BOUND_PORT, "bound_port"},
+			   {CKPT_INET_NODELAY, "nodelay"},
+			   {CKPT_INET_CORK, "cork"}},
+			  " ");
+}
+
+std::string tcp_opts_names(std::uint32_t opts)
+{
+	return flag_names(opts,
+			  {{CKPT_TCP_OPT_SACK, "sack"},
+			   {CKPT_TCP_OPT_TSTAMP, "tstamp"},
+			   {CKPT_TCP_OPT_WSCALE, "wscale"}},
+			  " ");
 }
 
 std::string open_flags_names(std::uint32_t flags)

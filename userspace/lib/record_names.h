@@ -55,6 +55,26 @@ std::string sigev_notify_name(std::int32_t notify);
 /* "ARMED|SIGPENDING": CKPT_PTIMER_* flags */
 std::string posix_timer_flags_names(std::uint32_t flags);
 
+/* "IPv4" (AF_INET), "IPv6" (AF_INET6); else "family N" */
+std::string inet_family_name(std::uint16_t family);
+/* "TCP" (IPPROTO_TCP), "UDP" (IPPROTO_UDP); else "protocol N" */
+std::string inet_protocol_name(std::uint16_t protocol);
+/* "ESTABLISHED" (1), "CLOSE" (7), "LISTEN" (10): a socket's state; else the number */
+std::string tcp_state_name(std::uint16_t state);
+/*
+ * An address of an INET_SOCK record, in network byte order: "127.0.0.1"
+ * (AF_INET: its first 4 bytes), "::1" (AF_INET6); of another family its
+ * 16 bytes in hex.
+ */
+std::string inet_addr_string(std::uint16_t family, const std::uint8_t (&addr)[16]);
+/* "127.0.0.1:4000", "[::1]:4000": an address and its port (host order) */
+std::string inet_endpoint_string(std::uint16_t family, const std::uint8_t (&addr)[16],
+				 std::uint16_t port);
+/* "nonblock reuseaddr nodelay": CKPT_INET_* flags, "none" for 0 */
+std::string inet_flags_names(std::uint32_t flags);
+/* "sack tstamp wscale": CKPT_TCP_OPT_* options, "none" for 0 */
+std::string tcp_opts_names(std::uint32_t opts);
+
 /*
  * The O_* flags of an open file: the access mode and the status flags
  * ("O_RDWR|O_APPEND"), in this machine's O_* values; unknown bits in hex.

@@ -86,6 +86,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_inotify_event);
 	case CKPT_REC_UNIX_PAIR:
 		return sizeof(ckpt_rec_unix_pair);
+	case CKPT_REC_INET_SOCK:
+		return sizeof(ckpt_rec_inet_sock);
 	case CKPT_REC_SIGHAND:
 		return sizeof(ckpt_rec_sighand);
 	case CKPT_REC_SIGPENDING:
@@ -220,6 +222,12 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 						r.end[0].nr_msgs, r.end[1].nr_msgs, r.end[0].len,
 						r.end[1].len),
 				    bytes, sizeof(r)};
+	}
+	case CKPT_REC_INET_SOCK: {
+		auto r = load<ckpt_rec_inet_sock>(rec.bytes);
+		return VariablePart{
+			fmt::format("queues of {} + {} bytes", r.tcp.send_len, r.tcp.recv_len),
+			std::uint64_t{r.tcp.send_len} + r.tcp.recv_len, sizeof(r)};
 	}
 	case CKPT_REC_EPOLL: {
 		auto r = load<ckpt_rec_epoll>(rec.bytes);

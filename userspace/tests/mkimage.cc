@@ -3,7 +3,8 @@
  * mkimage KIND [PID]: writes a sample image to standard output, for the
  * tool tests.  KIND: valid, failed, optional, mandatory, truncated,
  * corrupt, trailing, process (one process, pid PID or 4242), tree (two
- * tasks), short (a VMA record shorter than its structure).
+ * tasks), short (a VMA record shorter than its structure), inet (TCP
+ * and UDP sockets: crtest::inet_image()).
  */
 #include "io.h"
 #include "test_util.h"
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
 			image = crtest::process_image(pid, 1);
 		} else if (kind == "tree") {
 			image = crtest::process_image(4242, 2);
+		} else if (kind == "inet") {
+			image = crtest::inet_image();
 		} else if (kind == "short") {
 			image = crtest::build_image([](cr::RecordWriter &w) {
 				w.write_header(cr::make_header(4242, 0));

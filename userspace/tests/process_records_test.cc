@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The records of a process (TREE, TASK, CREDS, CPU_X86_64, MM, VMA, PAGES,
- * FS, FILE, SIGHAND, POSIX_TIMERS): accepted as known mandatory types, decoded, summarised by
- * verify_image(), and refused when shorter than their structure or when
- * their variable part does not fit.
+ * FS, FILE, SIGHAND, POSIX_TIMERS, INET_SOCK...): accepted as known mandatory types, decoded,
+ * summarised by verify_image(), and refused when shorter than their structure or when their
+ * variable part does not fit.
  */
 #include "bytes.h"
 #include "image_verify.h"
@@ -21,8 +21,10 @@
 #include <functional>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 using crtest::Bytes;
@@ -868,4 +870,153 @@ TEST(ProcessRecords, PosixTimersContents)
 	ASSERT_TRUE(b.posix_timers);
 	EXPECT_EQ(b.posix_timers->rec.posix_timers.next_id, 12);
 	EXPECT_TRUE(b.posix_timers->rec.timers.empty());
+}
+
+TEST(ProcessRecords, InetSockRecordKnownAndSized)
+{
+	EXPECT_EQ(sizeof(ckpt_rec_inet_sock), 200u);
+	EXPECT_EQ(sizeof(ckpt_inet_addr), 24u);
+	EXPECT_EQ(sizeof(ckpt_inet_tcp), 48u);
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_INET_SOCK));
+	EXPECT_FALSE(CKPT_REC_INET_SOCK & CKPT_REC_OPTIONAL);
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_INET_SOCK), "INET_SOCK");
+	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_INET), "inet");
+	/* 8 bytes short: still a valid record length otherwise. */
+	cr::Error e = expect_malformed(
+		image_with(CKPT_REC_INET_SOCK, sizeof(ckpt_rec_inet_sock) - sizeof(ckpt_hdr) - 8),
+		third_record);
+	EXPECT_THAT(e.what(), HasSubstr("a INET_SOCK record is at least 200 bytes"));
+	/* The structure alone: no queue. */
+	EXPECT_FALSE(crtest::read_through(
+		image_with(CKPT_REC_INET_SOCK, sizeof(ckpt_rec_inet_sock) - sizeof(ckpt_hdr))));
+}
+
+TEST(ProcessRecords, InetSockQueuesMustFit)
+{
+	/* HEADER, TREE, the INET_SOCK record of @sock with @bytes bytes after it, TAIL. */
+	auto image = [](const ckpt_rec_inet_sock &sock, std::size_t bytes) {
+		return crtest::build_image([&](cr::RecordWriter &w) {
+			w.write_header(cr::make_header(4242, 0));
+			crtest::write_tree(w, 4242);
+			crtest::write_record(w, CKPT_REC_INET_SOCK, sock, Bytes(bytes));
+			w.write_tail();
+		});
+	};
+	ckpt_rec_inet_sock s = crtest::tcp4_established_sock(); /* queues of 10 + 3 bytes */
+	EXPECT_FALSE(crtest::read_through(image(s, 13)));
+	/* the padding to 8 bytes holds no queue byte, but more does no harm */
+	EXPECT_FALSE(crtest::read_through(image(s, 16)));
+	EXPECT_FALSE(crtest::read_through(image(s, 64)));
+
+	s.tcp.recv_len = 7; /* 17 bytes, in a record padded to 16 */
+	cr::Error e = expect_malformed(image(s, 13), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("INET_SOCK record queues of 10 + 7 bytes does not fit in "
+					"the 216-byte record"));
+	s.tcp.send_len = 0xffffffff;
+	s.tcp.recv_len = 0xffffffff;
+	e = expect_malformed(image(s, 16), third_record);
+	EXPECT_THAT(e.what(),
+		    HasSubstr("INET_SOCK record queues of 4294967295 + 4294967295 bytes does not "
+			      "fit"));
+	/* the queue lengths count whatever the state says */
+	s = crtest::tcp6_listen_sock();
+	s.tcp.send_len = 1;
+	e = expect_malformed(image(s, 0), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("INET_SOCK record queues of 1 + 0 bytes does not fit in "
+					"the 200-byte record"));
+}
+
+TEST(ProcessRecords, InetSockContents)
+{
+	Bytes image = crtest::inet_image();
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
+	ASSERT_EQ(sum.contents.tasks.size(), 1u);
+	const cr::TaskContents &t = sum.contents.tasks[0];
+	ASSERT_EQ(t.inet_socks.size(), 3u);
+	ASSERT_EQ(t.files.size(), 3u);
+	for (std::size_t i = 0; i < 3; i++) {
+		/* each right before the FILE record that names it */
+		const cr::At<ckpt_rec_inet_sock> &s = t.inet_socks[i];
+		EXPECT_EQ(s.offset + s.rec.h.len, t.files[i].offset) << i;
+		EXPECT_EQ(s.rec.h.type, static_cast<std::uint32_t>(CKPT_REC_INET_SOCK));
+		EXPECT_EQ(t.files[i].rec.file.kind, static_cast<std::uint32_t>(CKPT_FILE_INET));
+		EXPECT_EQ(t.files[i].rec.file.objref, s.rec.objref) << i;
+	}
+
+	/* the IPv4 connection, its 10 + 3 queued bytes in the record, padded to 16 */
+	const ckpt_rec_inet_sock &tcp4 = t.inet_socks[0].rec;
+	EXPECT_EQ(tcp4.h.len, sizeof(ckpt_rec_inet_sock) + 16);
+	EXPECT_EQ(tcp4.objref, 5u);
+	EXPECT_EQ(tcp4.family, AF_INET);
+	EXPECT_EQ(tcp4.protocol, IPPROTO_TCP);
+	EXPECT_EQ(tcp4.state, 1);
+	EXPECT_EQ(cr::inet_addr_string(tcp4.family, tcp4.local.addr), "127.0.0.1");
+	EXPECT_EQ(tcp4.local.port, 4000);
+	EXPECT_EQ(cr::inet_endpoint_string(tcp4.family, tcp4.remote.addr, tcp4.remote.port),
+		  "127.0.0.1:38122");
+	EXPECT_EQ(tcp4.flags, CKPT_INET_NONBLOCK | CKPT_INET_REUSEADDR | CKPT_INET_KEEPALIVE |
+				      CKPT_INET_NODELAY);
+	EXPECT_EQ(tcp4.tcp.send_seq, 123u);
+	EXPECT_EQ(tcp4.tcp.send_len, 10u);
+	EXPECT_EQ(tcp4.tcp.recv_seq, 456u);
+	EXPECT_EQ(tcp4.tcp.recv_len, 3u);
+	EXPECT_EQ(tcp4.tcp.mss_clamp, 1460u);
+	EXPECT_EQ(tcp4.tcp.opts, CKPT_TCP_OPT_SACK | CKPT_TCP_OPT_WSCALE);
+	EXPECT_EQ(tcp4.tcp.snd_wscale, 7);
+	EXPECT_EQ(tcp4.tcp.rcv_wscale, 6);
+	EXPECT_EQ(cr::c_string_view(tcp4.congestion), "cubic");
+
+	/* the IPv6 listening socket */
+	const ckpt_rec_inet_sock &tcp6 = t.inet_socks[1].rec;
+	EXPECT_EQ(tcp6.h.len, sizeof(ckpt_rec_inet_sock));
+	EXPECT_EQ(tcp6.objref, 6u);
+	EXPECT_EQ(tcp6.family, AF_INET6);
+	EXPECT_EQ(tcp6.state, 10);
+	EXPECT_EQ(tcp6.backlog, 128u);
+	EXPECT_EQ(cr::inet_endpoint_string(tcp6.family, tcp6.local.addr, tcp6.local.port),
+		  "[::]:8080");
+	EXPECT_EQ(cr::inet_flags_names(tcp6.flags), "reuseaddr v6only");
+
+	const ckpt_rec_inet_sock &udp = t.inet_socks[2].rec;
+	EXPECT_EQ(udp.protocol, IPPROTO_UDP);
+	EXPECT_EQ(cr::inet_endpoint_string(udp.family, udp.remote.addr, udp.remote.port),
+		  "10.0.0.2:53");
+}
+
+TEST(ProcessRecords, InetSockNames)
+{
+	EXPECT_EQ(cr::inet_family_name(AF_INET), "IPv4");
+	EXPECT_EQ(cr::inet_family_name(AF_INET6), "IPv6");
+	EXPECT_EQ(cr::inet_family_name(AF_UNIX), "family 1");
+	EXPECT_EQ(cr::inet_protocol_name(IPPROTO_TCP), "TCP");
+	EXPECT_EQ(cr::inet_protocol_name(IPPROTO_UDP), "UDP");
+	EXPECT_EQ(cr::inet_protocol_name(132), "protocol 132");
+	EXPECT_EQ(cr::tcp_state_name(1), "ESTABLISHED");
+	EXPECT_EQ(cr::tcp_state_name(7), "CLOSE");
+	EXPECT_EQ(cr::tcp_state_name(10), "LISTEN");
+	EXPECT_EQ(cr::tcp_state_name(2), "2");
+	EXPECT_EQ(cr::inet_flags_names(0), "none");
+	EXPECT_EQ(cr::inet_flags_names(CKPT_INET_NODELAY | CKPT_INET_REUSEADDR),
+		  "reuseaddr nodelay");
+	EXPECT_EQ(cr::inet_flags_names(CKPT_INET_SHUT_RD | CKPT_INET_CORK | 0x10000),
+		  "shut_rd cork 0x10000");
+	EXPECT_EQ(cr::tcp_opts_names(CKPT_TCP_OPT_SACK | CKPT_TCP_OPT_TSTAMP | CKPT_TCP_OPT_WSCALE),
+		  "sack tstamp wscale");
+	EXPECT_EQ(cr::tcp_opts_names(0), "none");
+
+	/* network byte order; IPv4 in the first 4 bytes, the rest ignored */
+	std::uint8_t addr[16] = {192, 168, 1, 20, 0xff, 0xff};
+	EXPECT_EQ(cr::inet_addr_string(AF_INET, addr), "192.168.1.20");
+	EXPECT_EQ(cr::inet_endpoint_string(AF_INET, addr, 65535), "192.168.1.20:65535");
+	std::uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	EXPECT_EQ(cr::inet_addr_string(AF_INET6, v6), "2001:db8::1");
+	EXPECT_EQ(cr::inet_endpoint_string(AF_INET6, v6, 443), "[2001:db8::1]:443");
+	std::uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1};
+	EXPECT_EQ(cr::inet_addr_string(AF_INET6, mapped), "::ffff:127.0.0.1");
+	EXPECT_EQ(cr::inet_addr_string(AF_INET6, addr), "c0a8:114:ffff::");
+	/* another family: the 16 bytes in hex */
+	EXPECT_EQ(cr::inet_addr_string(0, v6), "20010db8000000000000000000000001");
+	EXPECT_EQ(cr::inet_endpoint_string(0, v6, 7), "20010db8000000000000000000000001 port 7");
 }

@@ -9,8 +9,11 @@
 #include <csignal>
 #include <ctime>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <string>
 #include <sys/inotify.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace crtest {
@@ -135,6 +138,113 @@ void write_inotify_event(cr::RecordWriter &w, std::uint32_t objref, std::int32_t
 	event.cookie = cookie;
 	event.name_len = static_cast<std::uint32_t>(name.size());
 	write_record(w, CKPT_REC_INOTIFY_EVENT, event, text_bytes(name));
+}
+
+void write_inet_sock(cr::RecordWriter &w, const ckpt_rec_inet_sock &sock, std::string_view send,
+		     std::string_view recv)
+{
+	write_record(w, CKPT_REC_INET_SOCK, sock,
+		     text_bytes(std::string(send) + std::string(recv)));
+}
+
+ckpt_rec_inet_sock tcp4_established_sock()
+{
+	ckpt_rec_inet_sock s{};
+	s.objref = 5;
+	s.family = AF_INET;
+	s.type = SOCK_STREAM;
+	s.protocol = IPPROTO_TCP;
+	s.state = 1; /* TCP_ESTABLISHED */
+	s.flags =
+		CKPT_INET_NONBLOCK | CKPT_INET_REUSEADDR | CKPT_INET_NODELAY | CKPT_INET_KEEPALIVE;
+	const std::uint8_t loopback[] = {127, 0, 0, 1};
+	std::memcpy(s.local.addr, loopback, sizeof(loopback));
+	std::memcpy(s.remote.addr, loopback, sizeof(loopback));
+	s.local.port = 4000;
+	s.remote.port = 38122;
+	s.sndbuf = 2626560;
+	s.rcvbuf = 131072;
+	s.peek_off = -1;
+	s.keepidle = 60;
+	std::memcpy(s.congestion, "cubic", 5);
+	s.tcp.send_seq = 123;
+	s.tcp.send_len = 10;
+	s.tcp.recv_seq = 456;
+	s.tcp.recv_len = 3;
+	s.tcp.snd_wl1 = 450;
+	s.tcp.snd_wnd = 65483;
+	s.tcp.max_window = 65483;
+	s.tcp.rcv_wnd = 65536;
+	s.tcp.rcv_wup = 456;
+	s.tcp.mss_clamp = 1460;
+	s.tcp.timestamp = 987654;
+	s.tcp.opts = CKPT_TCP_OPT_SACK | CKPT_TCP_OPT_WSCALE;
+	s.tcp.snd_wscale = 7;
+	s.tcp.rcv_wscale = 6;
+	return s;
+}
+
+ckpt_rec_inet_sock tcp6_listen_sock()
+{
+	ckpt_rec_inet_sock s{};
+	s.objref = 6;
+	s.family = AF_INET6;
+	s.type = SOCK_STREAM;
+	s.protocol = IPPROTO_TCP;
+	s.state = 10; /* TCP_LISTEN */
+	s.flags = CKPT_INET_REUSEADDR | CKPT_INET_V6ONLY;
+	s.local.port = 8080; /* the address :: */
+	s.peek_off = -1;
+	s.backlog = 128;
+	return s;
+}
+
+Bytes inet_image()
+{
+	return build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		write_tree(w, 4242);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		std::memcpy(task.comm, "server", 6);
+		write_record(w, CKPT_REC_TASK, task);
+
+		ckpt_rec_file file{};
+		file.kind = CKPT_FILE_INET;
+		file.f_flags = O_RDWR;
+
+		ckpt_rec_inet_sock tcp4 = tcp4_established_sock();
+		write_inet_sock(w, tcp4, "0123456789", "abc");
+		file.fd = 3;
+		file.f_flags = O_RDWR | O_NONBLOCK;
+		file.objref = tcp4.objref;
+		write_record(w, CKPT_REC_FILE, file);
+
+		ckpt_rec_inet_sock tcp6 = tcp6_listen_sock();
+		write_inet_sock(w, tcp6);
+		file.fd = 4;
+		file.f_flags = O_RDWR;
+		file.objref = tcp6.objref;
+		write_record(w, CKPT_REC_FILE, file);
+
+		ckpt_rec_inet_sock udp{};
+		udp.objref = 8;
+		udp.family = AF_INET;
+		udp.type = SOCK_DGRAM;
+		udp.protocol = IPPROTO_UDP;
+		udp.state = 1; /* connected */
+		const std::uint8_t local[] = {10, 0, 0, 1}, remote[] = {10, 0, 0, 2};
+		std::memcpy(udp.local.addr, local, sizeof(local));
+		std::memcpy(udp.remote.addr, remote, sizeof(remote));
+		udp.local.port = 5353;
+		udp.remote.port = 53;
+		udp.peek_off = -1;
+		write_inet_sock(w, udp);
+		file.fd = 5;
+		file.objref = udp.objref;
+		write_record(w, CKPT_REC_FILE, file);
+		w.write_tail();
+	});
 }
 
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,

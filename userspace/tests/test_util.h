@@ -63,6 +63,28 @@ void write_inotify_watch(cr::RecordWriter &w, std::uint32_t objref, std::int32_t
 void write_inotify_event(cr::RecordWriter &w, std::uint32_t objref, std::int32_t wd,
 			 std::uint32_t mask, std::uint32_t cookie, std::string_view name);
 
+/* An INET_SOCK record of @sock, its send queue @send and receive queue @recv after it. */
+void write_inet_sock(cr::RecordWriter &w, const ckpt_rec_inet_sock &sock,
+		     std::string_view send = {}, std::string_view recv = {});
+/*
+ * An established IPv4 TCP connection, objref 5: 127.0.0.1:4000 to
+ * 127.0.0.1:38122, nonblock, reuseaddr and nodelay, 10 bytes to send
+ * from seq 123 and 3 received from seq 456 (tcp.send_len and recv_len:
+ * the queues write_inet_sock() is given), SACK and window scaling 7/6,
+ * MSS 1460, keepalive every 60 s, congestion "cubic".
+ */
+ckpt_rec_inet_sock tcp4_established_sock();
+/* A listening IPv6 TCP socket, objref 6: [::]:8080, backlog 128, reuseaddr and v6only. */
+ckpt_rec_inet_sock tcp6_listen_sock();
+/*
+ * HEADER, TREE, TASK of pid 4242, then each socket with its FILE: the
+ * TCP connection of tcp4_established_sock() with its queues
+ * "0123456789" and "abc" (fd 3), the listening socket of
+ * tcp6_listen_sock() (fd 4), and a UDP socket, objref 8, connected from
+ * 10.0.0.1:5353 to 10.0.0.2:53 (fd 5); TAIL.
+ */
+Bytes inet_image();
+
 /* A POSIX_TIMERS record of @timers. */
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers);

@@ -54,7 +54,7 @@ case "$1" in
 ckptinfo_valid)
 	img=$(image valid)
 	run 0 "$CKPTINFO" "$img"
-	expect_out "format version  1.5"
+	expect_out "format version  1.6"
 	expect_out "HEADER"
 	expect_out "tail: valid: 1 records and 120 bytes before it, crc32"
 	run 0 "$CKPTINFO" --verify - <"$img"
@@ -207,6 +207,63 @@ ckptinfo_process_json)
 	assert (t2["value_ns"], t2["interval_ns"]) == (1795873207000000000, 1000000000), t2
 	assert (t2["overrun"], t2["overrun_last"], t2["sig_overrun"]) == (3, 1, 2), t2
 	assert (t2["requeue"], t2["sig_private"]) == (9, 9), t2
+	EOF
+	;;
+ckptinfo_inet)
+	img=$(image inet)
+	run 0 "$CKPTINFO" "$img"
+	expect_record INET_SOCK "TCP socket obj 5: IPv4 ESTABLISHED 127.0.0.1:4000 -> 127.0.0.1:38122, send queue 10 bytes from seq 123, receive queue 3 bytes from seq 456, flags nonblock reuseaddr keepalive nodelay"
+	expect_out_fixed "   tcp: snd_wl1 450 snd_wnd 65483 max_window 65483 rcv_wnd 65536 rcv_wup 456, mss_clamp 1460, wscale 7/6, options sack wscale, timestamp 987654"
+	expect_out_fixed "   socket options: keepidle 60 s, congestion cubic"
+	expect_record INET_SOCK "TCP socket obj 6: IPv6 LISTEN [::]:8080, backlog 128, flags reuseaddr v6only"
+	expect_record INET_SOCK "UDP socket obj 8: IPv4 ESTABLISHED 10.0.0.1:5353 -> 10.0.0.2:53"
+	expect_record FILE "fd 3 inet  flags O_RDWR|O_NONBLOCK  pos 0  obj 5"
+	expect_record FILE "fd 4 inet  flags O_RDWR  pos 0  obj 6"
+	# the connection's record holds its 13 queued bytes, padded to 16
+	expect_out "^ *272  INET_SOCK  *216  "
+	[ "$(grep -c ' INET_SOCK ' "$tmp/out")" -eq 3 ] || fail "not one line per INET_SOCK record"
+	run 0 "$CKPTINFO" --verify "$img"
+	expect_out "valid image: 10 records, 1072 bytes"
+	;;
+ckptinfo_inet_json)
+	run 0 "$CKPTINFO" --json "$(image inet)"
+	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	assert [r["type_name"] for r in j["records"]].count("INET_SOCK") == 3
+	task = j["contents"]["tasks"][0]
+	assert [(f["fd"], f["kind"], f["kind_name"], f["objref"]) for f in task["files"]] == [
+	    (3, 14, "inet", 5), (4, 14, "inet", 6), (5, 14, "inet", 8)], task["files"]
+	tcp4, tcp6, udp = task["inet_socks"]
+	assert tcp4["offset"] == 272 and task["files"][0]["offset"] == 272 + 216, tcp4
+	assert (tcp4["objref"], tcp4["family"], tcp4["type"], tcp4["protocol"], tcp4["state"]) == (
+	    5, 2, 1, 6, 1), tcp4
+	assert (tcp4["family_name"], tcp4["protocol_name"], tcp4["state_name"]) == (
+	    "IPv4", "TCP", "ESTABLISHED"), tcp4
+	assert tcp4["flags"] == 0x1 | 0x20 | 0x80 | 0x2000, tcp4
+	assert tcp4["flag_names"] == "nonblock reuseaddr keepalive nodelay", tcp4
+	assert tcp4["local"] == {"addr": "127.0.0.1", "port": 4000}, tcp4
+	assert tcp4["remote"] == {"addr": "127.0.0.1", "port": 38122}, tcp4
+	assert (tcp4["backlog"], tcp4["peek_off"], tcp4["keepidle"], tcp4["congestion"]) == (
+	    0, -1, 60, "cubic"), tcp4
+	t = tcp4["tcp"]
+	assert (t["send_seq"], t["send_len"], t["recv_seq"], t["recv_len"]) == (123, 10, 456, 3), t
+	assert (t["opts"], t["opt_names"], t["mss_clamp"], t["snd_wscale"], t["rcv_wscale"]) == (
+	    5, "sack wscale", 1460, 7, 6), t
+	assert (t["snd_wl1"], t["snd_wnd"], t["max_window"], t["rcv_wnd"], t["rcv_wup"]) == (
+	    450, 65483, 65483, 65536, 456), t
+	assert (tcp6["objref"], tcp6["family"], tcp6["family_name"], tcp6["state"]) == (
+	    6, 10, "IPv6", 10), tcp6
+	assert (tcp6["state_name"], tcp6["backlog"], tcp6["flag_names"]) == (
+	    "LISTEN", 128, "reuseaddr v6only"), tcp6
+	assert tcp6["local"] == {"addr": "::", "port": 8080}, tcp6
+	assert tcp6["remote"] == {"addr": "::", "port": 0}, tcp6
+	assert tcp6["tcp"] is None, tcp6
+	assert (udp["objref"], udp["type"], udp["protocol"], udp["protocol_name"]) == (
+	    8, 2, 17, "UDP"), udp
+	assert udp["local"] == {"addr": "10.0.0.1", "port": 5353}, udp
+	assert udp["remote"] == {"addr": "10.0.0.2", "port": 53}, udp
+	assert udp["tcp"] is None and udp["flag_names"] == "none", udp
 	EOF
 	;;
 ckptinfo_short_record)

@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * checkpoint [--kill] [--subtree] [-o FILE] [--log FILE] PID
+ * checkpoint [--kill] [--subtree] [--tcp-established] [-o FILE] [--log FILE] PID
  *
  * Writes an image of the process tree rooted at PID to FILE or standard
  * output (never to a terminal).  The kernel freezes the tree for the
  * duration of the system call and thaws it after it whatever the result
  * (with --kill, it has killed it by then).  The kernel's log goes to
  * standard error or to the --log file.
+ *
+ * With --tcp-established, the tree's TCP connections are locked first
+ * (cr/net_lock.h: their packets are dropped), so that the kernel may save
+ * those whose peer is outside the tree; they stay locked after --kill,
+ * until restart brings them back, and are unlocked otherwise.
  */
 #include "cli.h"
 #include "errno_sentence.h"
 #include "error.h"
 #include "fd.h"
+#include "net_lock.h"
 #include "syscalls.h"
+#include "tcp_connections.h"
 
 #include <cerrno>
 #include <csignal>
@@ -43,12 +50,16 @@ int run(int argc, char **argv)
 	CLI::App app{"Checkpoint the process tree rooted at PID into an image.", "checkpoint"};
 	bool kill = false;
 	bool subtree = false;
+	bool tcp_established = false;
 	std::string output;
 	std::string log;
 	pid_t pid = 0;
 	app.add_flag("--kill", kill, "Kill the tree once the image is complete");
 	app.add_flag("--subtree", subtree,
 		     "Allow a PID that is not the init of its pid namespace (no leak detection)");
+	app.add_flag("--tcp-established", tcp_established,
+		     "Save TCP connections to peers outside the tree: their packets are dropped "
+		     "(nftables table inet checkpoint_lock) until restart brings them back");
 	app.add_option("-o,--output", output, "Write the image to FILE (default: standard output)")
 		->option_text("FILE");
 	app.add_option("--log", log, "Write the kernel's log to FILE (default: standard error)")
@@ -88,9 +99,26 @@ int run(int argc, char **argv)
 	/* A reader that goes away must give EPIPE and a sentence, not kill us. */
 	std::signal(SIGPIPE, SIG_IGN);
 
+	std::vector<cr::TcpConnection> locked;
+	if (tcp_established) {
+		locked = cr::tree_tcp_connections(pid);
+		cr::lock_tcp_connections(locked);
+		flags |= CHECKPOINT_NET_LOCKED;
+	}
+
 	long rc = -ENOSYS;
 	if (cr::have_checkpoint_syscalls())
 		rc = cr::checkpoint(pid, image_fd, flags, log_fd);
+	if (rc < 0 || !kill) {
+		/* the tree runs on */
+		cr::unlock_tcp_connections(locked);
+	} else if (!locked.empty()) {
+		fmt::print(
+			stderr,
+			"checkpoint: {} TCP connection{} of the tree stay locked (nftables table "
+			"{}) until restart brings them back\n",
+			locked.size(), locked.size() == 1 ? "" : "s", cr::net_lock_table);
+	}
 	if (rc < 0) {
 		fmt::print(stderr, "checkpoint: {}\n",
 			   cr::errno_sentence(cr::Syscall::checkpoint, static_cast<int>(rc)));

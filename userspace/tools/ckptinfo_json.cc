@@ -12,6 +12,7 @@
 
 #include <csignal>
 #include <fmt/format.h>
+#include <netinet/in.h>
 
 namespace crtool {
 
@@ -226,6 +227,65 @@ json posix_timers_json(const cr::At<cr::PosixTimersRecord> &p)
 		{"offset", p.offset}, {"next_id", p.rec.posix_timers.next_id}, {"timers", timers}};
 }
 
+json inet_addr_json(std::uint16_t family, const ckpt_inet_addr &a)
+{
+	return json{{"addr", cr::inet_addr_string(family, a.addr)}, {"port", a.port}};
+}
+
+json inet_sock_json(const cr::At<ckpt_rec_inet_sock> &i)
+{
+	const ckpt_rec_inet_sock &s = i.rec;
+	constexpr std::uint16_t tcp_established = 1; /* the kernel's TCP_ESTABLISHED */
+	json tcp = nullptr;
+	/* an established TCP connection: its queues are in the record */
+	if (s.protocol == IPPROTO_TCP && s.state == tcp_established)
+		tcp = json{{"send_seq", s.tcp.send_seq},
+			   {"send_len", s.tcp.send_len},
+			   {"recv_seq", s.tcp.recv_seq},
+			   {"recv_len", s.tcp.recv_len},
+			   {"snd_wl1", s.tcp.snd_wl1},
+			   {"snd_wnd", s.tcp.snd_wnd},
+			   {"max_window", s.tcp.max_window},
+			   {"rcv_wnd", s.tcp.rcv_wnd},
+			   {"rcv_wup", s.tcp.rcv_wup},
+			   {"timestamp", s.tcp.timestamp},
+			   {"opts", s.tcp.opts},
+			   {"opt_names", cr::tcp_opts_names(s.tcp.opts)},
+			   {"mss_clamp", s.tcp.mss_clamp},
+			   {"snd_wscale", s.tcp.snd_wscale},
+			   {"rcv_wscale", s.tcp.rcv_wscale}};
+	return json{{"offset", i.offset},
+		    {"objref", s.objref},
+		    {"family", s.family},
+		    {"family_name", cr::inet_family_name(s.family)},
+		    {"type", s.type},
+		    {"protocol", s.protocol},
+		    {"protocol_name", cr::inet_protocol_name(s.protocol)},
+		    {"state", s.state},
+		    {"state_name", cr::tcp_state_name(s.state)},
+		    {"flags", s.flags},
+		    {"flag_names", cr::inet_flags_names(s.flags)},
+		    {"local", inet_addr_json(s.family, s.local)},
+		    {"remote", inet_addr_json(s.family, s.remote)},
+		    {"backlog", s.backlog},
+		    {"sndbuf", s.sndbuf},
+		    {"rcvbuf", s.rcvbuf},
+		    {"sndtimeo_ns", s.sndtimeo_ns},
+		    {"rcvtimeo_ns", s.rcvtimeo_ns},
+		    {"peek_off", s.peek_off},
+		    {"priority", s.priority},
+		    {"linger_sec", s.linger_sec},
+		    {"tos", s.tos},
+		    {"ttl", s.ttl},
+		    {"keepidle", s.keepidle},
+		    {"keepintvl", s.keepintvl},
+		    {"keepcnt", s.keepcnt},
+		    {"user_timeout", s.user_timeout},
+		    {"notsent_lowat", s.notsent_lowat},
+		    {"congestion", printable(cr::c_string_view(s.congestion))},
+		    {"tcp", tcp}};
+}
+
 json task_json(const cr::TaskContents &t)
 {
 	json j;
@@ -382,6 +442,10 @@ json task_json(const cr::TaskContents &t)
 		pairs.push_back(json{{"offset", u.offset}, {"type", u.rec.type}, {"ends", ends}});
 	}
 	j["unix_pairs"] = pairs;
+	json inet_socks = json::array();
+	for (const cr::At<ckpt_rec_inet_sock> &i : t.inet_socks)
+		inet_socks.push_back(inet_sock_json(i));
+	j["inet_socks"] = inet_socks;
 	j["sighand"] = t.sighand ? sighand_json(*t.sighand) : json(nullptr);
 	j["posix_timers"] = t.posix_timers ? posix_timers_json(*t.posix_timers) : json(nullptr);
 	return j;

@@ -12,10 +12,16 @@
 #include <csignal>
 #include <cstdint>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <string>
 
 namespace crtool {
 
 namespace {
+
+/* The kernel's TCP_ESTABLISHED and TCP_LISTEN states (a connected UDP socket is ESTABLISHED). */
+constexpr std::uint16_t tcp_established = 1;
+constexpr std::uint16_t tcp_listen = 10;
 
 std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
 {
@@ -202,6 +208,87 @@ std::string inotify_event_text(const cr::InotifyEventRecord &e)
 			   cr::inotify_mask_names(e.event.mask), name, e.event.cookie);
 }
 
+/* An established TCP connection: its queues are in the record. */
+bool is_tcp_established(const ckpt_rec_inet_sock &s)
+{
+	return s.protocol == IPPROTO_TCP && s.state == tcp_established;
+}
+
+/*
+ * "TCP socket obj 5: IPv4 ESTABLISHED 127.0.0.1:4000 -> 127.0.0.1:38122,
+ * send queue 10 bytes from seq 123, receive queue 0 bytes from seq 456,
+ * flags reuseaddr nodelay"
+ */
+std::string inet_sock_text(const ckpt_rec_inet_sock &s)
+{
+	std::string what =
+		s.protocol == IPPROTO_TCP || s.protocol == IPPROTO_UDP
+			? cr::inet_protocol_name(s.protocol) + " socket"
+			: fmt::format("inet socket of type {} protocol {}", s.type, s.protocol);
+	std::string text =
+		fmt::format("{} obj {}: {} {} {}", what, s.objref, cr::inet_family_name(s.family),
+			    cr::tcp_state_name(s.state),
+			    cr::inet_endpoint_string(s.family, s.local.addr, s.local.port));
+	if (s.state == tcp_established || s.remote.port)
+		text += " -> " + cr::inet_endpoint_string(s.family, s.remote.addr, s.remote.port);
+	if (is_tcp_established(s))
+		text += fmt::format(", send queue {} from seq {}, receive queue {} from seq {}",
+				    plural(s.tcp.send_len, "byte", "bytes"), s.tcp.send_seq,
+				    plural(s.tcp.recv_len, "byte", "bytes"), s.tcp.recv_seq);
+	if (s.state == tcp_listen)
+		text += fmt::format(", backlog {}", s.backlog);
+	if (s.flags)
+		text += ", flags " + cr::inet_flags_names(s.flags);
+	return text;
+}
+
+/* "tcp: snd_wl1 1 snd_wnd 65535 ..., mss_clamp 1460, wscale 7/7, options sack tstamp, ..." */
+std::string inet_tcp_text(const ckpt_inet_tcp &t)
+{
+	return fmt::format("tcp: snd_wl1 {} snd_wnd {} max_window {} rcv_wnd {} rcv_wup {}, "
+			   "mss_clamp {}, wscale {}/{}, options {}, timestamp {}",
+			   t.snd_wl1, t.snd_wnd, t.max_window, t.rcv_wnd, t.rcv_wup, t.mss_clamp,
+			   t.snd_wscale, t.rcv_wscale, cr::tcp_opts_names(t.opts), t.timestamp);
+}
+
+/* The options of the socket that are not the defaults; empty if none is set. */
+std::string inet_options_text(const ckpt_rec_inet_sock &s)
+{
+	std::string text;
+	auto add = [&text](const std::string &what) { text += (text.empty() ? "" : ", ") + what; };
+	if (s.flags & CKPT_INET_SNDBUF)
+		add(fmt::format("sndbuf {}", s.sndbuf));
+	if (s.flags & CKPT_INET_RCVBUF)
+		add(fmt::format("rcvbuf {}", s.rcvbuf));
+	if (s.sndtimeo_ns)
+		add(fmt::format("sndtimeo {} ns", s.sndtimeo_ns));
+	if (s.rcvtimeo_ns)
+		add(fmt::format("rcvtimeo {} ns", s.rcvtimeo_ns));
+	if (s.peek_off != -1)
+		add(fmt::format("peek_off {}", s.peek_off));
+	if (s.priority)
+		add(fmt::format("priority {}", s.priority));
+	if (s.flags & CKPT_INET_LINGER)
+		add(fmt::format("linger {} s", s.linger_sec));
+	if (s.tos)
+		add(fmt::format("tos {:#x}", s.tos));
+	if (s.ttl)
+		add(fmt::format("ttl {}", s.ttl));
+	if (s.keepidle)
+		add(fmt::format("keepidle {} s", s.keepidle));
+	if (s.keepintvl)
+		add(fmt::format("keepintvl {} s", s.keepintvl));
+	if (s.keepcnt)
+		add(fmt::format("keepcnt {}", s.keepcnt));
+	if (s.user_timeout)
+		add(fmt::format("user_timeout {} ms", s.user_timeout));
+	if (s.notsent_lowat)
+		add(fmt::format("notsent_lowat {}", s.notsent_lowat));
+	if (s.congestion[0])
+		add("congestion " + printable(cr::c_string_view(s.congestion)));
+	return text.empty() ? text : "socket options: " + text;
+}
+
 /* The magnitude of @ns, INT64_MIN included. */
 std::uint64_t abs_ns(std::int64_t ns)
 {
@@ -338,6 +425,14 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 					e.objref ? std::to_string(e.objref) : "closed",
 					plural(e.len, "byte", "bytes"),
 					plural(e.nr_msgs, "message", "messages"), e.flags));
+		}
+		for (const cr::At<ckpt_rec_inet_sock> &i : task.inet_socks) {
+			RecordNote &n = notes[i.offset];
+			n.text = inet_sock_text(i.rec);
+			if (is_tcp_established(i.rec))
+				n.more.push_back(inet_tcp_text(i.rec.tcp));
+			if (std::string options = inet_options_text(i.rec); !options.empty())
+				n.more.push_back(options);
 		}
 		for (const cr::At<ckpt_rec_file_lock> &l : task.locks)
 			notes[l.offset].text = lock_text(l.rec);

@@ -4,8 +4,10 @@
 #include "controlling_terminal.h"
 #include "error.h"
 #include "fd.h"
+#include "net_lock.h"
 #include "relay.h"
 #include "syscalls.h"
+#include "tcp_connections.h"
 #include "tree_build.h"
 #include "tree_plan.h"
 
@@ -16,8 +18,34 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace crtool {
+
+namespace {
+
+/*
+ * The restored tree runs: the packets of its TCP connections go through
+ * again, if checkpoint --tcp-established locked them (cr::net_lock.h).
+ */
+void unlock_network(pid_t root)
+{
+	try {
+		std::vector<cr::TcpConnection> conns = cr::tree_tcp_connections(root);
+		std::size_t n = cr::unlock_tcp_connections(conns);
+		if (n)
+			fmt::print(stderr, "restart: {} TCP connection{} of the tree unlocked\n", n,
+				   n == 1 ? "" : "s");
+	} catch (const cr::Error &e) {
+		if (e.err() != ENOENT) /* the tree ended already */
+			fmt::print(stderr,
+				   "restart: warning: the tree's TCP connections may still be "
+				   "locked: {}\n",
+				   e.what());
+	}
+}
+
+} // namespace
 
 RestoreStart start_restore(const RestoreRequest &req, SignalForwarder &forwarder)
 {
@@ -69,8 +97,10 @@ RestoreStart start_restore(const RestoreRequest &req, SignalForwarder &forwarder
 			   "restart: the restored tree (root pid {}) is frozen in {}: thaw it with "
 			   "echo 0 > {}/cgroup.freeze\n",
 			   root, req.frozen->path(), req.frozen->path());
-	if (rc == 0)
+	if (rc == 0) {
+		unlock_network(root);
 		return start;
+	}
 	kill_tree(tasks, root, req.new_pidns);
 	start.error = static_cast<int>(-rc);
 	if (relay_error)

@@ -27,8 +27,13 @@
  * network namespace, as the socket option does: a connection's sequence
  * numbers are what keeps others from injecting data into it.
  *
- * Refused by name: a peer outside the tree (it needs the network locked
- * while the tree is down), connections being opened or closed (SYN_SENT,
+ * A connection whose peer is outside the tree is saved alone when the
+ * caller locked the network (CHECKPOINT_NET_LOCKED: its rule drops the
+ * connection's packets from before the checkpoint until the restart, so
+ * that the peer's bytes are neither acknowledged after the copy nor
+ * answered with a reset while the tree is down); without it, refused.
+ *
+ * Refused by name: connections being opened or closed (SYN_SENT,
  * FIN_WAIT1, CLOSE_WAIT, ...), connections not accepted yet, urgent
  * data, TCP-MD5 and TCP-AO keys, upper-layer protocols (kTLS), TCP fast
  * open, TCP_DEFER_ACCEPT, a socket in repair mode, queues larger than an
@@ -44,6 +49,7 @@
 #include <net/inet6_hashtables.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_sock.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 #include "checkpoint_inet.h"
@@ -252,41 +258,51 @@ static struct sock *ckpt_tcp_peer(struct sock *sk)
 	struct inet_hashinfo *hash = net->ipv4.tcp_death_row.hashinfo;
 	struct inet_sock *inet = inet_sk(sk);
 
-	if (sk->sk_family == AF_INET)
-		return inet_lookup_established(net, hash, inet->inet_saddr,
-					       inet->inet_sport,
-					       inet->inet_daddr,
-					       inet->inet_dport, 0);
 #if IS_BUILTIN(CONFIG_IPV6)
-	return __inet6_lookup_established(net, hash, &sk->sk_v6_rcv_saddr,
-					  inet->inet_sport, &sk->sk_v6_daddr,
-					  ntohs(inet->inet_dport), 0, 0);
+	/* (a v4-mapped connection has its IPv4 addresses too) */
+	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr))
+		return __inet6_lookup_established(net, hash,
+						  &sk->sk_v6_rcv_saddr,
+						  inet->inet_sport,
+						  &sk->sk_v6_daddr,
+						  ntohs(inet->inet_dport), 0, 0);
 #else
-	return NULL;
+	if (sk->sk_family == AF_INET6)
+		return NULL;
 #endif
+	return inet_lookup_established(net, hash, inet->inet_saddr,
+				       inet->inet_sport, inet->inet_daddr,
+				       inet->inet_dport, 0);
 }
 
-/* The objref of @peer's open file, which the tree must hold. */
+/*
+ * The objref of @peer's open file, which the tree must hold; 0 if the
+ * peer is outside the tree and the caller locked the network for it.
+ */
 static int ckpt_tcp_peer_ref(struct ckpt_ctx *ctx, struct sock *sk,
 			     struct sock *peer, u32 *ref, const char **why)
 {
+	bool locked = ctx->flags & CHECKPOINT_NET_LOCKED;
 	struct file *file;
 	int ret;
 
-	*why = "a TCP connection to a peer outside the checkpointed tree";
-	if (!peer)
-		return -EOPNOTSUPP;
+	*ref = 0;
+	*why = "a TCP connection to a peer outside the checkpointed tree, the network not locked,";
 	if (peer == sk) {
 		*why = "a TCP socket connected to itself";
 		return -EOPNOTSUPP;
 	}
-	if (!sk_fullsock(peer) || !peer->sk_socket) {
+	if (peer && (!sk_fullsock(peer) || !peer->sk_socket)) {
 		*why = "a TCP connection whose peer is closed or not accepted yet";
 		return -EOPNOTSUPP;
 	}
-	file = peer->sk_socket->file;
-	if (!file || !ckpt_tree_holds_file(ctx, file))
-		return -EOPNOTSUPP;
+	file = peer ? peer->sk_socket->file : NULL;
+	if (!file || !ckpt_tree_holds_file(ctx, file)) {
+		if (!locked)
+			return -EOPNOTSUPP;
+		*why = NULL;
+		return 0;
+	}
 	*why = NULL;
 	ret = ckpt_obj_file_ref(ctx, file, ref);
 	if (!ret)
@@ -294,14 +310,23 @@ static int ckpt_tcp_peer_ref(struct ckpt_ctx *ctx, struct sock *sk,
 	return ret;
 }
 
-/* Both ends, locked together: their records describe one instant. */
+/*
+ * Both ends, locked together: their records describe one instant.  Just
+ * @socks[0] when @socks[1] is NULL.
+ */
 static int ckpt_tcp_save_both(struct sock **socks,
 			      struct ckpt_rec_inet_sock *rec, u8 **data,
 			      const char **why)
 {
-	bool swap = socks[1] < socks[0];
+	bool swap = socks[1] && socks[1] < socks[0];
 	int ret;
 
+	if (!socks[1]) {
+		lock_sock(socks[0]);
+		ret = ckpt_tcp_save(socks[0], &rec[0], &data[0], why);
+		release_sock(socks[0]);
+		return ret;
+	}
 	lock_sock(socks[swap]);
 	lock_sock_nested(socks[!swap], SINGLE_DEPTH_NESTING);
 	ret = ckpt_tcp_save(socks[0], &rec[0], &data[0], why);
@@ -327,17 +352,17 @@ static int ckpt_tcp_note(struct ckpt_ctx *ctx, struct sock *sk)
 static int ckpt_tcp_write(struct ckpt_ctx *ctx, struct sock **socks,
 			  struct ckpt_rec_inet_sock *rec, u8 **data)
 {
+	int i, n = socks[1] ? 2 : 1, ret = 0;
 	u32 ref, *state;
-	int i, ret = 0;
 
-	for (i = 0; i < 2 && !ret; i++)
+	for (i = 0; i < n && !ret; i++)
 		ret = ckpt_write_record(ctx, CKPT_REC_INET_SOCK, &rec[i].h,
 					sizeof(rec[i]), data[i],
 					rec[i].tcp.send_len +
 					rec[i].tcp.recv_len);
-	for (i = 0; i < 2 && !ret; i++)
+	for (i = 0; i < n && !ret; i++)
 		ret = ckpt_tcp_note(ctx, socks[i]);
-	if (ret)
+	if (ret || n == 1)
 		return ret;
 	state = ckpt_obj_state(ctx, socks[1], &ref);
 	if (IS_ERR(state))
@@ -353,8 +378,9 @@ static int ckpt_tcp_write(struct ckpt_ctx *ctx, struct sock **socks,
  * @sk: the connection
  * @objref: the objref of its open file
  *
- * Writes the INET_SOCK records of both ends; the caller notes that @sk's
- * is written.
+ * Writes the INET_SOCK records of both ends, or of @sk alone when its
+ * peer is outside the tree and the caller locked the network
+ * (CHECKPOINT_NET_LOCKED); the caller notes that @sk's is written.
  *
  * Return: 0 or a negative errno, explained on the log.
  */
@@ -368,6 +394,10 @@ int ckpt_tcp_connection(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 	int ret;
 
 	ret = ckpt_tcp_peer_ref(ctx, sk, socks[1], &rec[1].objref, &why);
+	if (!ret && !rec[1].objref && socks[1]) {
+		sock_gen_put(socks[1]);	/* outside the tree */
+		socks[1] = NULL;
+	}
 	if (!ret)
 		ret = ckpt_tcp_save_both(socks, rec, data, &why);
 	if (why)

@@ -16,7 +16,7 @@
 static char dir[256];
 
 /* DIR/@name exists */
-static int exists(const char *name)
+static inline int exists(const char *name)
 {
 	char path[512];
 
@@ -25,7 +25,7 @@ static int exists(const char *name)
 }
 
 /* Create DIR/@name, empty */
-static void create(const char *name)
+static inline void create(const char *name)
 {
 	char path[512];
 
@@ -34,7 +34,7 @@ static void create(const char *name)
 }
 
 /* DIR/progress, replaced whole: a reader never sees it empty */
-static void progress(long n)
+static inline void progress(long n)
 {
 	char path[512], tmp[512];
 	FILE *f;
@@ -50,7 +50,7 @@ static void progress(long n)
 }
 
 /* 50 ms */
-static void nap(void)
+static inline void nap(void)
 {
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
 
@@ -58,7 +58,7 @@ static void nap(void)
 }
 
 /* Wait until DIR/@name exists */
-static void wait_for(const char *name)
+static inline void wait_for(const char *name)
 {
 	while (!exists(name))
 		nap();

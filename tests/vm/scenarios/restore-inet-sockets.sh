@@ -34,7 +34,7 @@ done
 d=/tmp/inetsocks-outside
 start "$d" "$BIN/glibc-static/inetsocks" "$d"
 child=$(child_of "$pid")
-expect 1 "a TCP connection to a peer outside the checkpointed tree" \
+expect 1 "a TCP connection to a peer outside the checkpointed tree, the network not locked" \
 	checkpoint --subtree "$child" -o "$d/img"
 still_running "$d" "$pid"
 touch "$d/stop"

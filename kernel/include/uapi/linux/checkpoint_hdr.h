@@ -57,7 +57,14 @@
 /* @pid need not be a pid-namespace init; no leak detection */
 #define CHECKPOINT_SUBTREE	(1U << 0)
 #define CHECKPOINT_KILL		(1U << 1)	/* kill the tree once the image is complete */
-#define CHECKPOINT_FLAGS_MASK	(CHECKPOINT_SUBTREE | CHECKPOINT_KILL)
+/*
+ * 1.6: the caller drops the packets of the tree's TCP connections (its
+ * network lock) from before the call until the restart: a connection to
+ * a peer outside the tree is saved, otherwise refused
+ */
+#define CHECKPOINT_NET_LOCKED	(1U << 2)
+#define CHECKPOINT_FLAGS_MASK	(CHECKPOINT_SUBTREE | CHECKPOINT_KILL | \
+				 CHECKPOINT_NET_LOCKED)
 
 /*
  * long restart(pid_t pid, int fd, unsigned int flags, int logfd);
