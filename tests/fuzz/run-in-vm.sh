@@ -20,7 +20,9 @@
 # (eventloop), POSIX, OFD and flock() locks (locks), UNIX socket pairs
 # (unixpairs), inotify instances with watches and queued events
 # (inotify), POSIX timers of four clocks, one aimed at a thread, one with
-# its signal pending (ptimers), a shell pipeline with bytes in its pipe,
+# its signal pending (ptimers), TCP and UDP sockets of IPv4 and IPv6 with
+# two established connections and 1.3 MB in flight (inetsocks), a shell
+# pipeline with bytes in its pipe,
 # and a container (forktree as the init of a pid namespace).  A seed that
 # cannot be made is skipped, said so.
 #
@@ -143,6 +145,7 @@ seed locks "$BIN/glibc-static/locks"
 seed unixpairs "$BIN/glibc-static/unixpairs"
 seed inotify "$BIN/glibc-static/inotify"
 seed ptimers "$BIN/glibc-static/ptimers"
+seed inetsocks "$BIN/glibc-static/inetsocks"
 seed_pipeline
 seed_container
 
