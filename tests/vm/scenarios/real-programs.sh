@@ -14,7 +14,9 @@
 #   commits afterwards with both rows;
 # - GNU tail -f (coreutils, dynamic), which follows a file through
 #   inotify: a line written while the tree is down and one written after
-#   the restart come out once each, in order.
+#   the restart come out once each, in order;
+# - busybox httpd, a forking web server: its listening socket comes back
+#   and serves a page again.
 . /tests/vm/lib.sh
 
 # event_loop PROGRAM: run it, checkpoint --kill, restart; SIGUSR1 after
@@ -107,3 +109,35 @@ wait "$rpid"
 [ "$(cat "$d/out")" = "$(printf 'line %s\n' 1 2 3 4)" ] ||
 	fail "tail -f printed something else than lines 1 to 4, once each"
 echo "tail -f: follows its file across the restart through its inotify watch"
+
+# busybox httpd (a forking web server, its listening socket bound to
+# 127.0.0.1:8080) serves a page before the checkpoint and after the
+# restart; while it is down, the port refuses connections.
+d=/tmp/real-httpd
+rm -rf "$d"
+mkdir -p "$d/www"
+show_on_fail "$d/out"
+echo "page one" >"$d/www/index.html"
+busybox httpd -f -p 127.0.0.1:8080 -h "$d/www" >"$d/out" 2>&1 &
+pid=$!
+i=0
+until [ "$(wget -q -O - http://127.0.0.1:8080/index.html 2>/dev/null)" = "page one" ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "httpd does not serve its page"
+	sleep 0.1
+done
+expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
+wait "$pid"
+expect 0 "LISTEN 127.0.0.1:8080" ckptinfo "$d/img"
+wget -q -O - http://127.0.0.1:8080/index.html >/dev/null 2>&1 &&
+	fail "something answers on port 8080 while httpd is down"
+echo "page two" >"$d/www/index.html"
+restart -i "$d/img" >"$d/restart.out" 2>&1 &
+rpid=$!
+restored "$pid"
+page=$(wget -q -O - http://127.0.0.1:8080/index.html) ||
+	fail "httpd does not answer after the restart"
+[ "$page" = "page two" ] || fail "httpd served '$page'"
+kill "$pid"
+wait "$rpid"
+echo "busybox httpd: serves from its listening socket again after the restart"
