@@ -94,9 +94,60 @@ static bool ckpt_inet_multicast(struct sock *sk)
 	return false;
 }
 
+/*
+ * The first option set on @sk that restart would not set again, or NULL:
+ * a socket that would come back without it is refused.
+ */
+static const char *ckpt_inet_lost_option(struct sock *sk)
+{
+	static const struct { int flag; const char *name; } sock_flags[] = {
+		{ SOCK_RCVTSTAMP, "receive timestamps (SO_TIMESTAMP)" },
+		{ SOCK_RCVTSTAMPNS, "receive timestamps (SO_TIMESTAMPNS)" },
+		{ SOCK_URGINLINE, "SO_OOBINLINE" },
+		{ SOCK_LOCALROUTE, "SO_DONTROUTE" },
+		{ SOCK_ZEROCOPY, "SO_ZEROCOPY" },
+		{ SOCK_RXQ_OVFL, "SO_RXQ_OVFL" },
+		{ SOCK_WIFI_STATUS, "SO_WIFI_STATUS" },
+		{ SOCK_SELECT_ERR_QUEUE, "SO_SELECT_ERR_QUEUE" },
+		{ SOCK_TXTIME, "SO_TXTIME" },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(sock_flags); i++)
+		if (sock_flag(sk, sock_flags[i].flag))
+			return sock_flags[i].name;
+	if (READ_ONCE(sk->sk_tsflags))
+		return "SO_TIMESTAMPING";
+	if (READ_ONCE(sk->sk_rcvlowat) != 1)
+		return "SO_RCVLOWAT";
+	if (READ_ONCE(sk->sk_max_pacing_rate) != ~0UL)
+		return "SO_MAX_PACING_RATE";
+	/* (an accepted TCP socket has the SYN's; they only matter to UDP) */
+	if (sk->sk_protocol == IPPROTO_UDP &&
+	    (READ_ONCE(inet_sk(sk)->mc_ttl) != 1 ||
+	     !inet_test_bit(MC_LOOP, sk) || READ_ONCE(inet_sk(sk)->mc_index) ||
+	     inet_sk(sk)->mc_addr))
+		return "IP_MULTICAST_TTL, IP_MULTICAST_LOOP or IP_MULTICAST_IF";
+	if (inet_cmsg_flags(inet_sk(sk)))
+		return "IP control messages (IP_PKTINFO, IP_RECVTOS, ...)";
+	if (inet_test_bit(RECVERR, sk) || inet_test_bit(FREEBIND, sk) ||
+	    inet_test_bit(TRANSPARENT, sk) ||
+	    inet_test_bit(BIND_ADDRESS_NO_PORT, sk) ||
+	    inet_test_bit(NODEFRAG, sk))
+		return "IP_RECVERR, IP_FREEBIND, IP_TRANSPARENT, IP_BIND_ADDRESS_NO_PORT or IP_NODEFRAG";
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 &&
+	    (inet6_sk(sk)->rxopt.all || inet_test_bit(RECVERR6, sk)))
+		return "IPv6 control messages (IPV6_RECVPKTINFO, ...)";
+#endif
+	return NULL;
+}
+
 /* Why @sk cannot be saved; NULL if it can.  Under the socket lock. */
 const char *ckpt_inet_unsupported(struct sock *sk)
 {
+	const char *why;
+
 	if (sk->sk_type == SOCK_RAW)
 		return "a raw IP socket";
 	if (!ckpt_is_tcp(sk) && !ckpt_is_udp(sk))
@@ -114,6 +165,9 @@ const char *ckpt_inet_unsupported(struct sock *sk)
 	if (sk->sk_family == AF_INET6 &&
 	    (READ_ONCE(inet_sk(sk)->tos) || inet_sk(sk)->uc_ttl != -1))
 		return "IP_TOS or IP_TTL on an IPv6 socket";
+	why = ckpt_inet_lost_option(sk);
+	if (why)
+		return why;
 	return ckpt_is_tcp(sk) ? ckpt_tcp_unsupported(sk) :
 				 ckpt_udp_unsupported(sk);
 }

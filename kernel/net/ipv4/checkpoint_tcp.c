@@ -102,9 +102,30 @@ static const char *ckpt_tcp_established_unsupported(struct sock *sk)
 	return NULL;
 }
 
+/* The first TCP option set on @sk that restart would not set again */
+static const char *ckpt_tcp_lost_option(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (READ_ONCE(tp->rx_opt.user_mss))
+		return "TCP_MAXSEG";
+	if (tp->thin_lto || tp->fastopen_connect || tp->save_syn ||
+	    READ_ONCE(tp->tcp_tx_delay) || tp->recvmsg_inq)
+		return "TCP_THIN_LINEAR_TIMEOUTS, TCP_FASTOPEN_CONNECT, TCP_SAVE_SYN, TCP_TX_DELAY or TCP_INQ";
+	if (READ_ONCE(inet_csk(sk)->icsk_syn_retries))
+		return "TCP_SYNCNT";
+	if (READ_ONCE(tp->linger2))
+		return "TCP_LINGER2";
+	return NULL;
+}
+
 /* Why the TCP socket @sk cannot be saved; NULL if it can.  Locked. */
 const char *ckpt_tcp_unsupported(struct sock *sk)
 {
+	const char *why = ckpt_tcp_lost_option(sk);
+
+	if (why)
+		return why;
 	if (inet_csk(sk)->icsk_ulp_ops)
 		return "an upper-layer protocol on a TCP socket (kTLS, ...)";
 #ifdef CONFIG_TCP_MD5SIG

@@ -23,7 +23,8 @@
  * "inet sockets intact" and exits 0, or says what differs and exits 1.
  *
  * With "pending", the child also opens a connection the parent never
- * accepts: checkpoint must refuse it.
+ * accepts; with "timestamp", the bound UDP socket asks for SO_TIMESTAMP,
+ * which restart would not set again: checkpoint must refuse both.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -349,6 +350,8 @@ int main(int argc, char **argv)
 	l4 = listener4();
 	l6 = listener6();
 	udp_pair(&ub, &uc);
+	if (argc > 2 && !strcmp(argv[2], "timestamp"))
+		setsockopt(ub, SOL_SOCKET, SO_TIMESTAMP, &(int){ 1 }, sizeof(int));
 	tb = tcp_socket(AF_INET);
 	tu = tcp_socket(AF_INET6);
 	if (bind(tb, (struct sockaddr *)&b, sizeof(b)))

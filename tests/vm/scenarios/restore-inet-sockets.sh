@@ -8,7 +8,8 @@
 # is back, every byte in flight arrives once and in order, new bytes and a
 # new connection go through.  A plain checkpoint leaves the tree running
 # and its connections whole.  A connection to a peer outside the tree,
-# and a connection not accepted yet, are refused by name.
+# a connection not accepted yet, and an option restart would not set
+# again (SO_TIMESTAMP), are refused by name.
 . /tests/vm/lib.sh
 
 for v in glibc-static musl-static dynamic; do
@@ -49,3 +50,12 @@ still_running "$d" "$pid"
 touch "$d/stop"
 wait "$pid" || fail "the program exited $?"
 echo "a connection not accepted yet is refused by name"
+
+d=/tmp/inetsocks-timestamp
+start "$d" "$BIN/glibc-static/inetsocks" "$d" timestamp
+expect 1 "receive timestamps (SO_TIMESTAMP) is not supported yet" \
+	checkpoint --kill --subtree "$pid" -o "$d/img"
+still_running "$d" "$pid"
+touch "$d/stop"
+wait "$pid" || fail "the program exited $?"
+echo "an option restart would not set again is refused by name"
