@@ -488,6 +488,7 @@ static const struct field f_inet_sock[] = {
 	INET(sndbuf, K_LEN), INET(rcvbuf, K_LEN), INET(sndtimeo_ns, K_NS),
 	INET(peek_off, K_VAL), INET(linger_sec, K_VAL), INET(ttl, K_VAL),
 	INET(keepidle, K_VAL), INET(keepcnt, K_VAL), INET(user_timeout, K_VAL),
+	INET(nr_dgrams, K_COUNT), INET(dgrams_len, K_LEN),
 	INET(tcp.send_len, K_LEN), INET(tcp.recv_len, K_LEN), INET(tcp.send_seq, K_VAL),
 	INET(tcp.recv_seq, K_VAL), INET(tcp.snd_wnd, K_LEN), INET(tcp.max_window, K_LEN),
 	INET(tcp.rcv_wnd, K_LEN), INET(tcp.rcv_wup, K_VAL), INET(tcp.snd_wl1, K_VAL),

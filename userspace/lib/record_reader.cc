@@ -226,8 +226,11 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 	case CKPT_REC_INET_SOCK: {
 		auto r = load<ckpt_rec_inet_sock>(rec.bytes);
 		return VariablePart{
-			fmt::format("queues of {} + {} bytes", r.tcp.send_len, r.tcp.recv_len),
-			std::uint64_t{r.tcp.send_len} + r.tcp.recv_len, sizeof(r)};
+			fmt::format("queues of {} + {} bytes, {} datagrams of {} bytes",
+				    r.tcp.send_len, r.tcp.recv_len, r.nr_dgrams, r.dgrams_len),
+			std::uint64_t{r.tcp.send_len} + r.tcp.recv_len +
+				std::uint64_t{r.nr_dgrams} * sizeof(ckpt_inet_dgram) + r.dgrams_len,
+			sizeof(r)};
 	}
 	case CKPT_REC_EPOLL: {
 		auto r = load<ckpt_rec_epoll>(rec.bytes);

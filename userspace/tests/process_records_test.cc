@@ -874,7 +874,7 @@ TEST(ProcessRecords, PosixTimersContents)
 
 TEST(ProcessRecords, InetSockRecordKnownAndSized)
 {
-	EXPECT_EQ(sizeof(ckpt_rec_inet_sock), 200u);
+	EXPECT_EQ(sizeof(ckpt_rec_inet_sock), 208u);
 	EXPECT_EQ(sizeof(ckpt_inet_addr), 24u);
 	EXPECT_EQ(sizeof(ckpt_inet_tcp), 48u);
 	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_INET_SOCK));
@@ -885,7 +885,7 @@ TEST(ProcessRecords, InetSockRecordKnownAndSized)
 	cr::Error e = expect_malformed(
 		image_with(CKPT_REC_INET_SOCK, sizeof(ckpt_rec_inet_sock) - sizeof(ckpt_hdr) - 8),
 		third_record);
-	EXPECT_THAT(e.what(), HasSubstr("a INET_SOCK record is at least 200 bytes"));
+	EXPECT_THAT(e.what(), HasSubstr("a INET_SOCK record is at least 208 bytes"));
 	/* The structure alone: no queue. */
 	EXPECT_FALSE(crtest::read_through(
 		image_with(CKPT_REC_INET_SOCK, sizeof(ckpt_rec_inet_sock) - sizeof(ckpt_hdr))));
@@ -910,20 +910,20 @@ TEST(ProcessRecords, InetSockQueuesMustFit)
 
 	s.tcp.recv_len = 7; /* 17 bytes, in a record padded to 16 */
 	cr::Error e = expect_malformed(image(s, 13), third_record);
-	EXPECT_THAT(e.what(), HasSubstr("INET_SOCK record queues of 10 + 7 bytes does not fit in "
-					"the 216-byte record"));
+	EXPECT_THAT(e.what(), HasSubstr("INET_SOCK record queues of 10 + 7 bytes, 0 datagrams of 0 "
+					"bytes does not fit in the 224-byte record"));
 	s.tcp.send_len = 0xffffffff;
 	s.tcp.recv_len = 0xffffffff;
 	e = expect_malformed(image(s, 16), third_record);
 	EXPECT_THAT(e.what(),
-		    HasSubstr("INET_SOCK record queues of 4294967295 + 4294967295 bytes does not "
-			      "fit"));
+		    HasSubstr("INET_SOCK record queues of 4294967295 + 4294967295 bytes, 0 "
+			      "datagrams of 0 bytes does not fit"));
 	/* the queue lengths count whatever the state says */
 	s = crtest::tcp6_listen_sock();
 	s.tcp.send_len = 1;
 	e = expect_malformed(image(s, 0), third_record);
-	EXPECT_THAT(e.what(), HasSubstr("INET_SOCK record queues of 1 + 0 bytes does not fit in "
-					"the 200-byte record"));
+	EXPECT_THAT(e.what(), HasSubstr("INET_SOCK record queues of 1 + 0 bytes, 0 datagrams of 0 "
+					"bytes does not fit in the 208-byte record"));
 }
 
 TEST(ProcessRecords, InetSockContents)

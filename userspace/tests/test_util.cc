@@ -239,7 +239,15 @@ Bytes inet_image()
 		udp.local.port = 5353;
 		udp.remote.port = 53;
 		udp.peek_off = -1;
-		write_inet_sock(w, udp);
+		/* one datagram queued, "hello" from 10.0.0.2:53 */
+		udp.nr_dgrams = 1;
+		udp.dgrams_len = 5;
+		ckpt_inet_dgram dgram{};
+		std::memcpy(dgram.from.addr, remote, sizeof(remote));
+		dgram.from.port = 53;
+		dgram.len = 5;
+		std::string dgram_bytes(reinterpret_cast<const char *>(&dgram), sizeof(dgram));
+		write_inet_sock(w, udp, dgram_bytes, "hello");
 		file.fd = 5;
 		file.objref = udp.objref;
 		write_record(w, CKPT_REC_FILE, file);

@@ -216,14 +216,16 @@ ckptinfo_inet)
 	expect_out_fixed "   tcp: snd_wl1 450 snd_wnd 65483 max_window 65483 rcv_wnd 65536 rcv_wup 456, mss_clamp 1460, wscale 7/6, options sack wscale, timestamp 987654"
 	expect_out_fixed "   socket options: keepidle 60 s, congestion cubic"
 	expect_record INET_SOCK "TCP socket obj 6: IPv6 LISTEN [::]:8080, backlog 128, flags reuseaddr v6only"
-	expect_record INET_SOCK "UDP socket obj 8: IPv4 ESTABLISHED 10.0.0.1:5353 -> 10.0.0.2:53"
+	expect_record INET_SOCK "UDP socket obj 8: IPv4 ESTABLISHED 10.0.0.1:5353 -> 10.0.0.2:53, 1 datagram queued (5 bytes)"
 	expect_record FILE "fd 3 inet  flags O_RDWR|O_NONBLOCK  pos 0  obj 5"
 	expect_record FILE "fd 4 inet  flags O_RDWR  pos 0  obj 6"
 	# the connection's record holds its 13 queued bytes, padded to 16
-	expect_out "^ *272  INET_SOCK  *216  "
+	expect_out "^ *272  INET_SOCK  *224  "
+	# the UDP socket's: one datagram entry (32 bytes) and its 5 bytes, padded
+	expect_out "^ *800  INET_SOCK  *248  "
 	[ "$(grep -c ' INET_SOCK ' "$tmp/out")" -eq 3 ] || fail "not one line per INET_SOCK record"
 	run 0 "$CKPTINFO" --verify "$img"
-	expect_out "valid image: 10 records, 1072 bytes"
+	expect_out "valid image: 10 records, 1136 bytes"
 	;;
 ckptinfo_inet_json)
 	run 0 "$CKPTINFO" --json "$(image inet)"
@@ -235,7 +237,7 @@ ckptinfo_inet_json)
 	assert [(f["fd"], f["kind"], f["kind_name"], f["objref"]) for f in task["files"]] == [
 	    (3, 14, "inet", 5), (4, 14, "inet", 6), (5, 14, "inet", 8)], task["files"]
 	tcp4, tcp6, udp = task["inet_socks"]
-	assert tcp4["offset"] == 272 and task["files"][0]["offset"] == 272 + 216, tcp4
+	assert tcp4["offset"] == 272 and task["files"][0]["offset"] == 272 + 224, tcp4
 	assert (tcp4["objref"], tcp4["family"], tcp4["type"], tcp4["protocol"], tcp4["state"]) == (
 	    5, 2, 1, 6, 1), tcp4
 	assert (tcp4["family_name"], tcp4["protocol_name"], tcp4["state_name"]) == (
@@ -264,6 +266,7 @@ ckptinfo_inet_json)
 	assert udp["local"] == {"addr": "10.0.0.1", "port": 5353}, udp
 	assert udp["remote"] == {"addr": "10.0.0.2", "port": 53}, udp
 	assert udp["tcp"] is None and udp["flag_names"] == "none", udp
+	assert (udp["nr_dgrams"], udp["dgrams_len"]) == (1, 5), udp
 	EOF
 	;;
 ckptinfo_short_record)

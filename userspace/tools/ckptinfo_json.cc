@@ -268,6 +268,8 @@ json inet_sock_json(const cr::At<ckpt_rec_inet_sock> &i)
 		    {"local", inet_addr_json(s.family, s.local)},
 		    {"remote", inet_addr_json(s.family, s.remote)},
 		    {"backlog", s.backlog},
+		    {"nr_dgrams", s.nr_dgrams},
+		    {"dgrams_len", s.dgrams_len},
 		    {"sndbuf", s.sndbuf},
 		    {"rcvbuf", s.rcvbuf},
 		    {"sndtimeo_ns", s.sndtimeo_ns},

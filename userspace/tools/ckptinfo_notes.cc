@@ -237,6 +237,10 @@ std::string inet_sock_text(const ckpt_rec_inet_sock &s)
 				    plural(s.tcp.recv_len, "byte", "bytes"), s.tcp.recv_seq);
 	if (s.state == tcp_listen)
 		text += fmt::format(", backlog {}", s.backlog);
+	if (s.nr_dgrams)
+		text += fmt::format(", {} queued ({})",
+				    plural(s.nr_dgrams, "datagram", "datagrams"),
+				    plural(s.dgrams_len, "byte", "bytes"));
 	if (s.flags)
 		text += ", flags " + cr::inet_flags_names(s.flags);
 	return text;

@@ -12,11 +12,11 @@
  *
  * Supported: TCP and UDP sockets not connected (bound or not), listening
  * TCP sockets with no connection waiting to be accepted, connected UDP
- * sockets with nothing queued, established TCP connections (see
- * checkpoint_tcp.c).  Everything else is refused by name: other
+ * sockets, the datagrams queued on a UDP socket (checkpoint_udp.c),
+ * established TCP connections (checkpoint_tcp.c).  Everything else is refused by name: other
  * protocols, other network namespaces, sockets bound to a device, socket
- * filters, marks, multicast memberships, queued or corked datagrams, and
- * the TCP states checkpoint_tcp.c refuses.
+ * filters, marks, multicast memberships, options restart would not set
+ * again, and what checkpoint_udp.c and checkpoint_tcp.c refuse.
  *
  * Restart makes the socket again in the restarter's network namespace,
  * with the restarter's rights: binding the same address and port is
@@ -66,20 +66,6 @@ static bool ckpt_is_tcp(const struct sock *sk)
 static bool ckpt_is_udp(const struct sock *sk)
 {
 	return sk->sk_type == SOCK_DGRAM && sk->sk_protocol == IPPROTO_UDP;
-}
-
-static const char *ckpt_udp_unsupported(struct sock *sk)
-{
-	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_CLOSE)
-		return "a UDP socket in this state";
-	if (!skb_queue_empty_lockless(&sk->sk_receive_queue) ||
-	    !skb_queue_empty_lockless(&udp_sk(sk)->reader_queue))
-		return "datagrams queued on a UDP socket";
-	if (READ_ONCE(udp_sk(sk)->pending) || udp_test_bit(CORK, sk))
-		return "corked data (UDP_CORK, MSG_MORE) on a UDP socket";
-	if (READ_ONCE(udp_sk(sk)->encap_type))
-		return "a UDP encapsulation socket";
-	return NULL;
 }
 
 static bool ckpt_inet_multicast(struct sock *sk)
@@ -279,31 +265,39 @@ static int ckpt_inet_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 	struct ckpt_rec_inet_sock rec = { .objref = file_rec->objref };
 	const char *why;
 	u32 ref, *state;
-	int ret;
+	u8 *data = NULL;
+	int ret = 0;
 
 	lock_sock(sk);
 	why = ckpt_inet_unsupported(sk);
 	if (!why)
 		ckpt_inet_fill(sk, &rec);
+	if (!why && ckpt_is_udp(sk) && f->new_file)
+		ret = ckpt_udp_queue(sk, &rec, &data, &why);
 	release_sock(sk);
 	if (why)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d fd %u (%s): %s is not supported yet",
-				f->pid, f->fd, f->path, why);
+		ret = ckpt_err(ctx, -EOPNOTSUPP,
+			       "pid %d fd %u (%s): %s is not supported yet",
+			       f->pid, f->fd, f->path, why);
+	if (ret)
+		goto out;
 	/* restart could not share it with anyone outside */
 	ckpt_obj_keep_inside(ctx, f->file);
 	state = ckpt_obj_state(ctx, sk, &ref);
-	if (IS_ERR(state))
-		return PTR_ERR(state);
-	if (*state & CKPT_INET_WRITTEN)
-		return 0;
+	ret = PTR_ERR_OR_ZERO(state);
+	if (ret || (*state & CKPT_INET_WRITTEN))
+		goto out;
 	if (ckpt_is_tcp(sk) && rec.state == TCP_ESTABLISHED)
 		ret = ckpt_tcp_connection(ctx, f, sk, file_rec->objref);
 	else
 		ret = ckpt_write_record(ctx, CKPT_REC_INET_SOCK, &rec.h,
-					sizeof(rec), NULL, 0);
+					sizeof(rec), data, rec.nr_dgrams *
+					sizeof(struct ckpt_inet_dgram) +
+					rec.dgrams_len);
 	if (!ret)
 		*state |= CKPT_INET_WRITTEN;
+out:
+	kvfree(data);
 	return ret;
 }
 
@@ -401,6 +395,13 @@ static int rst_inet_check(struct ckpt_ctx *ctx,
 				"offset %lld: bad IP socket of object %u (flags %#x, ports %u and %u)",
 				ctx->rec_pos, rec->objref, rec->flags,
 				rec->local.port, rec->remote.port);
+	if ((tcp && (rec->nr_dgrams || rec->dgrams_len)) ||
+	    rec->nr_dgrams > CKPT_INET_DGRAMS_MAX ||
+	    rec->dgrams_len > CKPT_INET_QUEUE_MAX)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: IP socket %u: %u datagrams of %u bytes",
+				ctx->rec_pos, rec->objref, rec->nr_dgrams,
+				rec->dgrams_len);
 	if (!tcp && (rec->keepidle || rec->keepintvl || rec->keepcnt ||
 		     rec->user_timeout || rec->notsent_lowat ||
 		     rec->congestion[0] ||
@@ -531,6 +532,8 @@ static int rst_inet_make(struct ckpt_ctx *ctx,
 		ret = rst_inet_state(sock, rec);
 	if (!ret && !tcp_conn)
 		ret = rst_inet_finish(sock, rec);
+	if (!ret && rec->nr_dgrams)
+		ret = rst_udp_queue(sock, rec, *data);
 	if (ret) {
 		fput(file);
 		return ret;
@@ -562,13 +565,17 @@ int rst_inet_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = rst_inet_check(ctx, &rec);
 	if (ret)
 		return ret;
-	len = rec.tcp.send_len + rec.tcp.recv_len;
+	/* (bounded by rst_inet_check(): no overflow) */
+	len = rec.tcp.send_len + rec.tcp.recv_len + rec.dgrams_len +
+	      rec.nr_dgrams * sizeof(struct ckpt_inet_dgram);
 	if (len) {
 		data = kvmalloc(len, GFP_KERNEL);
 		if (!data)
 			return -ENOMEM;
 		ret = ckpt_read_bytes(ctx, data, len);
 	}
+	if (!ret && rec.nr_dgrams)
+		ret = rst_udp_check(ctx, &rec, data);
 	if (!ret) {
 		/* a TCP connection takes @data until it is committed */
 		ret = rst_inet_make(ctx, &rec, &data, &file);

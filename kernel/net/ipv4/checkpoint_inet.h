@@ -35,4 +35,13 @@ int rst_tcp_options(struct socket *sock, const struct ckpt_rec_inet_sock *rec);
 int rst_tcp_established(struct ckpt_ctx *ctx, struct file *file,
 			const struct ckpt_rec_inet_sock *rec, u8 **data);
 
+/* checkpoint_udp.c */
+const char *ckpt_udp_unsupported(struct sock *sk);
+int ckpt_udp_queue(struct sock *sk, struct ckpt_rec_inet_sock *rec,
+		   u8 **data, const char **why);
+int rst_udp_check(struct ckpt_ctx *ctx, const struct ckpt_rec_inet_sock *rec,
+		  const u8 *data);
+int rst_udp_queue(struct socket *sock, const struct ckpt_rec_inet_sock *rec,
+		  const u8 *data);
+
 #endif /* _NET_IPV4_CHECKPOINT_INET_H */

@@ -4,7 +4,8 @@
  *
  * The parent listens on 127.0.0.1:4100 (SO_REUSEADDR, backlog 7) and
  * [::1]:4106 (IPV6_V6ONLY), holds a UDP socket bound to 127.0.0.1:4102
- * (SO_BROADCAST) and one connected to it, a TCP socket bound to port 4103
+ * (SO_BROADCAST) with two datagrams unread, and one connected to it that
+ * sent them, a TCP socket bound to port 4103
  * and never connected, and one never bound.  Its child connects to both
  * listeners: over IPv4 with a small receive buffer (so that most of what
  * the parent sends stays in the parent's send queue, partly unsent), over
@@ -19,7 +20,8 @@
  * option set must be what it was, the child reads the whole pattern and
  * the parent the hellos, new bytes go both ways on both connections, the
  * IPv4 listener accepts a new connection and a datagram goes from the
- * connected UDP socket to the bound one, from the right source.  Prints
+ * connected UDP socket to the bound one, after the two queued ones, each
+ * from the right source.  Prints
  * "inet sockets intact" and exits 0, or says what differs and exits 1.
  *
  * With "pending", the child also opens a connection the parent never
@@ -311,14 +313,31 @@ static void udp_pair(int *bound, int *conn)
 	if (bind(*bound, (struct sockaddr *)&a, sizeof(a)) ||
 	    connect(*conn, (struct sockaddr *)&a, sizeof(a)))
 		fail("parent", "UDP sockets");
+	/* two datagrams left unread across the checkpoint */
+	send_all("parent", *conn, "q1", 2);
+	send_all("parent", *conn, "q22", 3);
+}
+
+/* The next datagram on @fd must be @want, from @src's address */
+static void recv_dgram(int fd, const char *want, const struct look *src)
+{
+	struct sockaddr_storage from;
+	socklen_t len = sizeof(from);
+	char buf[16] = "";
+	ssize_t n;
+
+	n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+		     (struct sockaddr *)&from, &len);
+	if (n != (ssize_t)strlen(want) || memcmp(buf, want, n))
+		fail("parent", "a datagram is missing or out of order");
+	else if (memcmp(&from, &src->name, sizeof(struct sockaddr_in)))
+		fail("parent", "a datagram came from another address");
 }
 
 static void udp_check(int bound, int conn, const struct look *lb,
 		      const struct look *lc)
 {
-	struct sockaddr_storage from;
-	socklen_t len = sizeof(from);
-	char buf[16] = "";
+	socklen_t len;
 	int on = 0;
 
 	same("bound UDP socket", bound, lb);
@@ -327,12 +346,9 @@ static void udp_check(int bound, int conn, const struct look *lb,
 	if (getsockopt(bound, SOL_SOCKET, SO_BROADCAST, &on, &len) || !on)
 		fail("parent", "SO_BROADCAST lost");
 	send_all("parent", conn, "dgram", 5);
-	len = sizeof(from);
-	if (recvfrom(bound, buf, sizeof(buf), 0, (struct sockaddr *)&from,
-		     &len) != 5 || memcmp(buf, "dgram", 5))
-		fail("parent", "the datagram did not arrive");
-	if (memcmp(&from, &lc->name, sizeof(struct sockaddr_in)))
-		fail("parent", "the datagram came from another address");
+	recv_dgram(bound, "q1", lc);	/* queued before the checkpoint */
+	recv_dgram(bound, "q22", lc);
+	recv_dgram(bound, "dgram", lc);
 }
 
 int main(int argc, char **argv)

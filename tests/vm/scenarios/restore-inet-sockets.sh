@@ -20,8 +20,8 @@ for v in glibc-static musl-static dynamic; do
 	expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 	wait "$pid"
 	expect 0 "" ckptinfo "$d/img"
-	[ "$(grep -c " INET_SOCK " /tmp/expect.out)" = 10 ] ||
-		fail "$v: the image does not hold ten IP sockets, each once"
+	[ "$(grep -c " INET_SOCK " /tmp/expect.out)" = 10 ] && grep -q "2 datagrams queued (5 bytes)" /tmp/expect.out ||
+		fail "$v: the image does not hold ten IP sockets, each once, and the two datagrams"
 	grep -q "ESTABLISHED" /tmp/expect.out ||
 		fail "$v: ckptinfo shows no established connection"
 	(restored "$pid"; touch "$d/stop") &

@@ -805,7 +805,7 @@ struct ckpt_rec_unix_pair {
  * record that names it first.  Supported states: a TCP or UDP socket not
  * connected (bound or not), a listening TCP socket with no connection
  * waiting to be accepted, an established TCP connection, a connected UDP
- * socket.  Addresses are in network byte order, ports in host order; an
+ * socket; a UDP socket's queued datagrams with their sources, copied.  Addresses are in network byte order, ports in host order; an
  * IPv4 address takes the first 4 bytes of addr.
  *
  * An established connection holds its sequence numbers and what its two
@@ -892,9 +892,25 @@ struct ckpt_rec_inet_sock {
 	__u32 user_timeout;		/* TCP_USER_TIMEOUT, ms */
 	__u32 notsent_lowat;		/* TCP_NOTSENT_LOWAT, 0: default */
 	char  congestion[16];		/* TCP_CONGESTION, NUL-terminated */
+	__u32 nr_dgrams;		/* UDP: datagrams queued, not read */
+	__u32 dgrams_len;		/* UDP: their bytes */
 	struct ckpt_inet_tcp tcp;	/* TCP_ESTABLISHED */
-	/* followed by tcp.send_len bytes, tcp.recv_len bytes, padding */
+	/*
+	 * followed by tcp.send_len bytes, tcp.recv_len bytes (TCP); or by
+	 * nr_dgrams struct ckpt_inet_dgram, then dgrams_len bytes (UDP);
+	 * then padding
+	 */
 };
+
+/* A datagram queued on a UDP socket, oldest first */
+struct ckpt_inet_dgram {
+	struct ckpt_inet_addr from;	/* its source */
+	__u32 len;			/* bytes */
+	__u32 pad;
+};
+
+#define CKPT_INET_DGRAMS_MAX	65536	/* datagrams restart() takes per socket */
+#define CKPT_INET_DGRAM_MAX	65535	/* bytes of one */
 
 /*
  * The working and root directories, as paths seen from the

@@ -1970,6 +1970,81 @@ static void build_bad_inet(struct img *img, int i)
 	img_raw_rec(img, &s, sizeof(s));
 }
 
+/* A UDP socket's queued datagrams, out of bounds (@i picks how). */
+static void build_bad_udp(struct img *img, int i)
+{
+	struct {
+		struct ckpt_rec_inet_sock r;
+		struct ckpt_inet_dgram d;
+		char bytes[8];
+	} u = {
+		.r = {
+			.h.type = CKPT_REC_INET_SOCK,
+			.objref = 5,
+			.family = AF_INET,
+			.type = SOCK_DGRAM,
+			.protocol = IPPROTO_UDP,
+			.state = 7,	/* TCP_CLOSE: bound */
+			.local = { .addr = { 127, 0, 0, 1 }, .port = 4202 },
+			.peek_off = -1,
+			.nr_dgrams = 1,
+			.dgrams_len = 5,
+		},
+		.d = { .from = { .addr = { 127, 0, 0, 1 }, .port = 9 }, .len = 5 },
+		.bytes = "hello",
+	};
+	size_t len = sizeof(u.r) + sizeof(u.d) + 5;
+
+	switch (i) {
+	case 0:
+		u.r.nr_dgrams = CKPT_INET_DGRAMS_MAX + 1;
+		break;
+	case 1:
+		u.r.dgrams_len = CKPT_INET_QUEUE_MAX + 1;
+		break;
+	case 2:		/* lengths that do not add up */
+		u.d.len = 4;
+		break;
+	case 3:
+		u.d.len = CKPT_INET_DGRAM_MAX + 1;
+		break;
+	case 4:		/* an IPv4 source uses 4 bytes */
+		u.d.from.addr[8] = 1;
+		break;
+	case 5:
+		u.d.pad = 1;
+		break;
+	case 6:		/* the bytes announced are not there */
+		len = sizeof(u.r) + sizeof(u.d);
+		break;
+	case 7:		/* datagrams on a TCP socket */
+		u.r.type = SOCK_STREAM;
+		u.r.protocol = IPPROTO_TCP;
+		break;
+	}
+	u.r.h.len = CKPT_ALIGN(len);
+	img_raw_rec(img, &u, len);
+}
+
+TEST_F(restart, udp_queue_records)
+{
+	static const char *const logs[] = {
+		"IP socket 5: 65537 datagrams of 5 bytes",
+		"IP socket 5: 1 datagrams of 6291457 bytes",
+		"UDP socket 5: datagrams of 4 bytes, 5 announced",
+		"UDP socket 5: bad datagram 0 (65536 bytes from port 9)",
+		"UDP socket 5: bad datagram 0 (5 bytes from port 9)",
+		"UDP socket 5: bad datagram 0 (5 bytes from port 9)",
+		"record data runs past the end of the record",
+		"IP socket 5: 1 datagrams of 5 bytes",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(logs); i++)
+		restart_dies(_metadata, self, variant->pipe, build_bad_udp,
+			     i, logs[i]);
+}
+
 TEST_F(restart, inet_sock_records)
 {
 	static const char *const logs[] = {
