@@ -26,7 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static char dir[256];
+#include "testdir.h"
+
 static int bad;
 
 static void fail(const char *what)
@@ -34,38 +35,6 @@ static void fail(const char *what)
 	printf("eventfds: %s\n", what);
 	fflush(stdout);
 	bad = 1;
-}
-
-static int exists(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
-}
-
-static void create(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	close(open(path, O_WRONLY | O_CREAT, 0644));
-}
-
-/* DIR/progress, replaced whole: a reader never sees it empty */
-static void progress(long n)
-{
-	char path[512], tmp[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/progress", dir);
-	snprintf(tmp, sizeof(tmp), "%s/progress.tmp", dir);
-	f = fopen(tmp, "w");
-	if (f) {
-		fprintf(f, "%ld\n", n);
-		fclose(f);
-		rename(tmp, path);
-	}
 }
 
 int main(int argc, char **argv)

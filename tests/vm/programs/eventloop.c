@@ -37,10 +37,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testdir.h"
+
 #define DATA(n)	(0x1122334455667700ULL | (n))
 enum { EFD = 1, TICK, SIG, PIPE, INNER, ONESHOT, STALE, CSTALE };
 
-static char dir[256];
 static int bad;
 
 static void fail(const char *what)
@@ -48,38 +49,6 @@ static void fail(const char *what)
 	printf("eventloop: %s\n", what);
 	fflush(stdout);
 	bad = 1;
-}
-
-static int exists(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
-}
-
-static void create(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	close(open(path, O_WRONLY | O_CREAT, 0644));
-}
-
-/* DIR/progress, replaced whole: a reader never sees it empty */
-static void progress(long n)
-{
-	char path[512], tmp[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/progress", dir);
-	snprintf(tmp, sizeof(tmp), "%s/progress.tmp", dir);
-	f = fopen(tmp, "w");
-	if (f) {
-		fprintf(f, "%ld\n", n);
-		fclose(f);
-		rename(tmp, path);
-	}
 }
 
 static void watch(int ep, int fd, uint32_t events, int n)

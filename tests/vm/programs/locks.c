@@ -21,10 +21,10 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-static char dir[256];
+#include "testdir.h"
+
 static int bad;
 
 static void fail(const char *what)
@@ -32,14 +32,6 @@ static void fail(const char *what)
 	printf("locks: %s\n", what);
 	fflush(stdout);
 	bad = 1;
-}
-
-static int exists(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
 }
 
 static int open_in(const char *name, int flags)
@@ -50,35 +42,12 @@ static int open_in(const char *name, int flags)
 	return open(path, flags | O_CREAT, 0644);
 }
 
-/* DIR/progress, replaced whole: a reader never sees it empty */
-static void progress(long n)
-{
-	char path[512], tmp[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/progress", dir);
-	snprintf(tmp, sizeof(tmp), "%s/progress.tmp", dir);
-	f = fopen(tmp, "w");
-	if (f) {
-		fprintf(f, "%ld\n", n);
-		fclose(f);
-		rename(tmp, path);
-	}
-}
-
 static int lock(int fd, int cmd, short type, off_t start, off_t len)
 {
 	struct flock fl = { .l_type = type, .l_whence = SEEK_SET,
 			    .l_start = start, .l_len = len };
 
 	return fcntl(fd, cmd, &fl);
-}
-
-static void nap(void)
-{
-	struct timespec ts = { 0, 50 * 1000 * 1000 };
-
-	nanosleep(&ts, NULL);
 }
 
 /* A process of its own that tries the locks: 0 if all is as it must be. */

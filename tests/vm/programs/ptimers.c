@@ -53,7 +53,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -63,6 +62,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "testdir.h"
 
 #ifndef sigev_notify_thread_id
 #define sigev_notify_thread_id _sigev_un._tid	/* glibc 2.36 has no name for it */
@@ -92,7 +93,6 @@
 enum { A, B, G1, C, D, E, F, H, G2, NR };
 static const char *const names[NR] = { "a", "b", "-", "c", "d", "e", "f", "h", "-" };
 
-static char dir[256];
 static int bad;
 static int sig_a, sig_e, sig_f, sig_h;
 static timer_t tid[NR];
@@ -163,38 +163,6 @@ static void snooze(double s)
 	while ((left = end - mono()) > 0) {
 		ts = ts_of(left);
 		nanosleep(&ts, NULL);
-	}
-}
-
-static int exists(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
-}
-
-static void create(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	close(open(path, O_WRONLY | O_CREAT, 0644));
-}
-
-/* DIR/progress, replaced whole: a reader never sees it empty */
-static void progress(long n)
-{
-	char path[512], tmp[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/progress", dir);
-	snprintf(tmp, sizeof(tmp), "%s/progress.tmp", dir);
-	f = fopen(tmp, "w");
-	if (f) {
-		fprintf(f, "%ld\n", n);
-		fclose(f);
-		rename(tmp, path);
 	}
 }
 

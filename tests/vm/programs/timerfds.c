@@ -25,7 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static char dir[256];
+#include "testdir.h"
+
 static int bad;
 
 static void fail(const char *what)
@@ -33,30 +34,6 @@ static void fail(const char *what)
 	printf("timerfds: %s\n", what);
 	fflush(stdout);
 	bad = 1;
-}
-
-static int exists(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
-}
-
-/* DIR/progress, replaced whole: a reader never sees it empty */
-static void progress(long n)
-{
-	char path[512], tmp[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/progress", dir);
-	snprintf(tmp, sizeof(tmp), "%s/progress.tmp", dir);
-	f = fopen(tmp, "w");
-	if (f) {
-		fprintf(f, "%ld\n", n);
-		fclose(f);
-		rename(tmp, path);
-	}
 }
 
 static int arm(int clock, int flags, time_t sec, long nsec, time_t isec, long insec)

@@ -23,10 +23,10 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-static char dir[256];
+#include "testdir.h"
+
 static int bad;
 
 static void fail(const char *who, const char *what)
@@ -34,45 +34,6 @@ static void fail(const char *who, const char *what)
 	printf("unixpairs %s: %s\n", who, what);
 	fflush(stdout);
 	bad = 1;
-}
-
-static int exists(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, F_OK) == 0;
-}
-
-static void create(const char *name)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	close(open(path, O_WRONLY | O_CREAT, 0644));
-}
-
-/* DIR/progress, replaced whole: a reader never sees it empty */
-static void progress(long n)
-{
-	char path[512], tmp[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/progress", dir);
-	snprintf(tmp, sizeof(tmp), "%s/progress.tmp", dir);
-	f = fopen(tmp, "w");
-	if (f) {
-		fprintf(f, "%ld\n", n);
-		fclose(f);
-		rename(tmp, path);
-	}
-}
-
-static void nap(void)
-{
-	struct timespec ts = { 0, 50 * 1000 * 1000 };
-
-	nanosleep(&ts, NULL);
 }
 
 /* One read of @fd must give exactly @want. */
