@@ -197,11 +197,23 @@ static void ckpt_inet_ip_options(struct sock *sk,
 	rec->ttl = ttl > 0 ? ttl : 0;
 }
 
+/* The sk_userlocks bits, and the record flags that say them */
+static const struct {
+	u8 lock;
+	u32 flag;
+} ckpt_inet_locks[] = {
+	{ SOCK_SNDBUF_LOCK, CKPT_INET_SNDBUF },
+	{ SOCK_RCVBUF_LOCK, CKPT_INET_RCVBUF },
+	{ SOCK_BINDADDR_LOCK, CKPT_INET_BOUND_ADDR },
+	{ SOCK_BINDPORT_LOCK, CKPT_INET_BOUND_PORT },
+};
+
 static void ckpt_inet_options(struct sock *sk,
 			      struct ckpt_rec_inet_sock *rec)
 {
 	struct socket *sock = sk->sk_socket;
 	u32 f = 0;
+	int i;
 
 	if (sock && sock->file && (sock->file->f_flags & O_NONBLOCK))
 		f |= CKPT_INET_NONBLOCK;
@@ -209,14 +221,9 @@ static void ckpt_inet_options(struct sock *sk,
 		f |= CKPT_INET_SHUT_RD;
 	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
 		f |= CKPT_INET_SHUT_WR;
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
-		f |= CKPT_INET_SNDBUF;
-	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
-		f |= CKPT_INET_RCVBUF;
-	if (sk->sk_userlocks & SOCK_BINDADDR_LOCK)
-		f |= CKPT_INET_BOUND_ADDR;
-	if (sk->sk_userlocks & SOCK_BINDPORT_LOCK)
-		f |= CKPT_INET_BOUND_PORT;
+	for (i = 0; i < ARRAY_SIZE(ckpt_inet_locks); i++)
+		if (sk->sk_userlocks & ckpt_inet_locks[i].lock)
+			f |= ckpt_inet_locks[i].flag;
 	if (sk->sk_reuse)
 		f |= CKPT_INET_REUSEADDR;
 	if (sk->sk_reuseport)
@@ -465,23 +472,18 @@ int rst_inet_finish(struct socket *sock, const struct ckpt_rec_inet_sock *rec)
 		  ((rec->flags & CKPT_INET_SHUT_WR) ? SHUT_RDWR : SHUT_RD) :
 		  ((rec->flags & CKPT_INET_SHUT_WR) ? SHUT_WR : -1);
 	struct sock *sk = sock->sk;
-	u8 locks = 0;
+	u8 locks = sk->sk_userlocks;
+	int i;
 
-	if (rec->flags & CKPT_INET_SNDBUF)
-		locks |= SOCK_SNDBUF_LOCK;
-	if (rec->flags & CKPT_INET_RCVBUF)
-		locks |= SOCK_RCVBUF_LOCK;
-	if (rec->flags & CKPT_INET_BOUND_ADDR)
-		locks |= SOCK_BINDADDR_LOCK;
-	if (rec->flags & CKPT_INET_BOUND_PORT)
-		locks |= SOCK_BINDPORT_LOCK;
+	for (i = 0; i < ARRAY_SIZE(ckpt_inet_locks); i++) {
+		locks &= ~ckpt_inet_locks[i].lock;
+		if (rec->flags & ckpt_inet_locks[i].flag)
+			locks |= ckpt_inet_locks[i].lock;
+	}
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_sndbuf, max_t(int, rec->sndbuf, SOCK_MIN_SNDBUF));
 	WRITE_ONCE(sk->sk_rcvbuf, max_t(int, rec->rcvbuf, SOCK_MIN_RCVBUF));
-	sk->sk_userlocks = (sk->sk_userlocks & ~(SOCK_SNDBUF_LOCK |
-						 SOCK_RCVBUF_LOCK |
-						 SOCK_BINDADDR_LOCK |
-						 SOCK_BINDPORT_LOCK)) | locks;
+	sk->sk_userlocks = locks;
 	release_sock(sk);
 	return how < 0 ? 0 : kernel_sock_shutdown(sock, how);
 }

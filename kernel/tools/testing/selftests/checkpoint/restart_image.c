@@ -1214,14 +1214,15 @@ TEST_F(restart, hostile_fields)
 }
 
 /* Drop CAP_BLOCK_SUSPEND from the caller's effective set. */
-static void drop_block_suspend(void)
+/* The caller loses @cap from its effective set */
+static void drop_effective_cap(int cap)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
 
 	if (syscall(SYS_capget, &hdr, data))
 		return;
-	data[CAP_BLOCK_SUSPEND / 32].effective &= ~(1U << (CAP_BLOCK_SUSPEND % 32));
+	data[cap / 32].effective &= ~(1U << (cap % 32));
 	syscall(SYS_capset, &hdr, data);
 }
 
@@ -1417,7 +1418,7 @@ static void build_bad_event_file(struct img *img, int i)
 	}
 	case 30:	/* EPOLLWAKEUP for a restarter without CAP_BLOCK_SUSPEND */
 		img_epoll_wakeup(img);
-		drop_block_suspend();
+		drop_effective_cap(CAP_BLOCK_SUSPEND);
 		break;
 	case 31: {	/* a stale watch of a file no record restored */
 		struct {
@@ -1838,17 +1839,6 @@ static struct ckpt_rec_inet_sock inet_conn(void)
 	return r;
 }
 
-static void drop_net_admin(void)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return;
-	data[CAP_NET_ADMIN / 32].effective &= ~(1U << (CAP_NET_ADMIN % 32));
-	syscall(SYS_capset, &hdr, data);
-}
-
 /* A listening socket on 127.0.0.1:@port, left open */
 static void hold_port(int port)
 {
@@ -1957,7 +1947,7 @@ static void build_bad_inet(struct img *img, int i)
 		r->tcp.recv_len = 3;
 		break;
 	case 26:
-		drop_net_admin();
+		drop_effective_cap(CAP_NET_ADMIN);
 		break;
 	case 27:	/* the port is taken */
 		r->state = 10;
