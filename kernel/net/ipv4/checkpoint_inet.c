@@ -473,7 +473,7 @@ int rst_inet_finish(struct socket *sock, const struct ckpt_rec_inet_sock *rec)
 		  ((rec->flags & CKPT_INET_SHUT_WR) ? SHUT_WR : -1);
 	struct sock *sk = sock->sk;
 	u8 locks = sk->sk_userlocks;
-	int i;
+	int i, ret;
 
 	for (i = 0; i < ARRAY_SIZE(ckpt_inet_locks); i++) {
 		locks &= ~ckpt_inet_locks[i].lock;
@@ -485,7 +485,11 @@ int rst_inet_finish(struct socket *sock, const struct ckpt_rec_inet_sock *rec)
 	WRITE_ONCE(sk->sk_rcvbuf, max_t(int, rec->rcvbuf, SOCK_MIN_RCVBUF));
 	sk->sk_userlocks = locks;
 	release_sock(sk);
-	return how < 0 ? 0 : kernel_sock_shutdown(sock, how);
+	if (how < 0)
+		return 0;
+	ret = kernel_sock_shutdown(sock, how);
+	/* a socket not connected is shut down all the same, as it was */
+	return ret == -ENOTCONN ? 0 : ret;
 }
 
 /* Bind, connect or listen as @rec's socket had; TCP connections apart. */

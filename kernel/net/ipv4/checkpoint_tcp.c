@@ -667,6 +667,21 @@ static int rst_tcp_build(struct rst_tcp *t)
 	return ret;
 }
 
+/*
+ * Did the peer answer the connection with a reset (it is gone, or lost
+ * the connection while the tree was down)?  Then the connection is back
+ * as it was and ended by its peer: the program sees ECONNRESET, as it
+ * would have had the reset come while it ran.
+ */
+static bool rst_tcp_reset_by_peer(struct sock *sk)
+{
+	if (READ_ONCE(sk->sk_state) != TCP_CLOSE)
+		return false;
+	/* (the failed send took the error: the program's call gets it) */
+	WRITE_ONCE(sk->sk_err, ECONNRESET);
+	return true;
+}
+
 /* Leave repair mode, send the send queue again, the last options. */
 static int rst_tcp_release(struct rst_tcp *t)
 {
@@ -682,6 +697,8 @@ static int rst_tcp_release(struct rst_tcp *t)
 		return ret;
 	WRITE_ONCE(sock->sk->sk_sndbuf, INT_MAX / 2);
 	ret = rst_tcp_send(sock, t->data, rec->tcp.send_len);
+	if (ret && rst_tcp_reset_by_peer(sock->sk))
+		ret = 0;
 	if (!ret && (rec->flags & CKPT_INET_KEEPALIVE))
 		ret = rst_inet_setopt(sock, SOL_SOCKET, SO_KEEPALIVE, 1);
 	if (!ret && rec->notsent_lowat)
