@@ -414,12 +414,14 @@ std::string inet_protocol_name(std::uint16_t protocol)
 
 std::string tcp_state_name(std::uint16_t state)
 {
-	/* The kernel's TCP_ESTABLISHED, TCP_CLOSE and TCP_LISTEN. */
+	/* The kernel's TCP_ESTABLISHED, TCP_CLOSE, TCP_CLOSE_WAIT and TCP_LISTEN. */
 	switch (state) {
 	case 1:
 		return "ESTABLISHED";
 	case 7:
 		return "CLOSE";
+	case 8:
+		return "CLOSE_WAIT";
 	case 10:
 		return "LISTEN";
 	default:

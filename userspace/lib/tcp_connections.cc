@@ -19,7 +19,9 @@ namespace cr {
 
 namespace {
 
+/* The states of a connection: ESTABLISHED and CLOSE_WAIT (its peer closed it) */
 constexpr std::string_view tcp_established = "01";
+constexpr std::string_view tcp_close_wait = "08";
 
 std::string read_all(const std::string &path)
 {
@@ -138,7 +140,7 @@ std::vector<TcpConnection> parse_proc_net_tcp(std::string_view table, int family
 		if (!(f >> sl >> local >> remote >> st >> queues >> timer >> retr >> uid >>
 		      timeout >> inode))
 			throw Error(EINVAL, fmt::format("/proc/net/tcp: bad line '{}'", line));
-		if (st != tcp_established ||
+		if ((st != tcp_established && st != tcp_close_wait) ||
 		    std::find(inodes.begin(), inodes.end(), inode) == inodes.end())
 			continue;
 		TcpConnection c;

@@ -28,14 +28,14 @@ struct TcpConnection {
 std::string to_string(const TcpConnection &c);
 
 /*
- * The established connections of a /proc/net/tcp or tcp6 table (@family)
+ * The connections (ESTABLISHED or CLOSE_WAIT) of a /proc/net/tcp or tcp6 table (@family)
  * whose socket inode is in @inodes.  Throws cr::Error on a malformed line.
  */
 std::vector<TcpConnection> parse_proc_net_tcp(std::string_view table, int family,
 					      const std::vector<std::uint64_t> &inodes);
 
 /*
- * The established TCP connections, IPv4 and IPv6, that the processes of
+ * The TCP connections (ESTABLISHED or CLOSE_WAIT), IPv4 and IPv6, that the processes of
  * the tree rooted at @root hold open (in @root's network namespace).
  */
 std::vector<TcpConnection> tree_tcp_connections(pid_t root);

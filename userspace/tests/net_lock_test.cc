@@ -19,7 +19,11 @@ constexpr const char *tcp4 =
 	"   1: 0100007F:1004 0100007F:94CA 01 00000000:00000006 00:00000000 00000000     0        "
 	"0 1090 1 0000000000000000 20 4 30 10 -1\n"
 	"   2: 0100007F:94CA 0100007F:1004 01 00000000:00000000 00:00000000 00000000     0        "
-	"0 1091 1 0000000000000000 20 4 30 10 -1\n";
+	"0 1091 1 0000000000000000 20 4 30 10 -1\n"
+	"   3: 0100007F:1004 0100007F:94CC 08 00000000:00000004 00:00000000 00000000     0        "
+	"0 1092 1 0000000000000000 20 4 30 10 -1\n"
+	"   4: 0100007F:94CC 0100007F:1004 05 00000000:00000000 00:00000000 00000000     0        "
+	"0 0 1 0000000000000000 20 4 30 10 -1\n";
 
 constexpr const char *tcp6 =
 	"  sl  local_address                         remote_address                        st "
@@ -36,6 +40,14 @@ TEST(TcpConnections, ParsesTheEstablishedConnectionsOfTheTree)
 	EXPECT_EQ(c[0].local_port, 4100);
 	EXPECT_EQ(c[0].remote_port, 38090);
 	EXPECT_EQ(cr::to_string(c[0]), "127.0.0.1:4100 -> 127.0.0.1:38090");
+}
+
+TEST(TcpConnections, TakesAConnectionItsPeerClosed)
+{
+	/* CLOSE_WAIT (08) is a connection; FIN_WAIT2 (05) of an orphan is not the tree's */
+	std::vector<cr::TcpConnection> c = cr::parse_proc_net_tcp(tcp4, AF_INET, {1092, 0});
+	ASSERT_EQ(c.size(), 1u);
+	EXPECT_EQ(cr::to_string(c[0]), "127.0.0.1:4100 -> 127.0.0.1:38092");
 }
 
 TEST(TcpConnections, ParsesIPv6Addresses)

@@ -238,7 +238,8 @@ json inet_sock_json(const cr::At<ckpt_rec_inet_sock> &i)
 	constexpr std::uint16_t tcp_established = 1; /* the kernel's TCP_ESTABLISHED */
 	json tcp = nullptr;
 	/* an established TCP connection: its queues are in the record */
-	if (s.protocol == IPPROTO_TCP && s.state == tcp_established)
+	constexpr std::uint16_t tcp_close_wait = 8;
+	if (s.protocol == IPPROTO_TCP && (s.state == tcp_established || s.state == tcp_close_wait))
 		tcp = json{{"send_seq", s.tcp.send_seq},
 			   {"send_len", s.tcp.send_len},
 			   {"recv_seq", s.tcp.recv_seq},

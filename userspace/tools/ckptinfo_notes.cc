@@ -211,7 +211,9 @@ std::string inotify_event_text(const cr::InotifyEventRecord &e)
 /* An established TCP connection: its queues are in the record. */
 bool is_tcp_established(const ckpt_rec_inet_sock &s)
 {
-	return s.protocol == IPPROTO_TCP && s.state == tcp_established;
+	constexpr std::uint16_t tcp_close_wait = 8; /* its peer closed it: a FIN follows */
+	return s.protocol == IPPROTO_TCP &&
+	       (s.state == tcp_established || s.state == tcp_close_wait);
 }
 
 /*

@@ -294,7 +294,7 @@ static int ckpt_inet_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 	ret = PTR_ERR_OR_ZERO(state);
 	if (ret || (*state & CKPT_INET_WRITTEN))
 		goto out;
-	if (ckpt_is_tcp(sk) && rec.state == TCP_ESTABLISHED)
+	if (ckpt_is_tcp(sk) && ckpt_tcp_connected(rec.state))
 		ret = ckpt_tcp_connection(ctx, f, sk, file_rec->objref);
 	else
 		ret = ckpt_write_record(ctx, CKPT_REC_INET_SOCK, &rec.h,
@@ -374,11 +374,12 @@ static int rst_inet_check(struct ckpt_ctx *ctx,
 			  CKPT_INET_CORK;
 	bool tcp = rec->type == SOCK_STREAM && rec->protocol == IPPROTO_TCP;
 	bool udp = rec->type == SOCK_DGRAM && rec->protocol == IPPROTO_UDP;
-	bool connected = rec->state == TCP_ESTABLISHED;
+	bool connected = rec->state == TCP_ESTABLISHED ||
+			 (tcp && rec->state == TCP_CLOSE_WAIT);
 
 	if ((rec->family != AF_INET && rec->family != AF_INET6) ||
 	    (!tcp && !udp) ||
-	    (rec->state != TCP_ESTABLISHED && rec->state != TCP_CLOSE &&
+	    (!connected && rec->state != TCP_CLOSE &&
 	     (!tcp || rec->state != TCP_LISTEN)))
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: bad IP socket (family %u, type %u, protocol %u, state %u)",
@@ -517,7 +518,7 @@ static int rst_inet_make(struct ckpt_ctx *ctx,
 			 struct file **filep)
 {
 	bool tcp_conn = rec->protocol == IPPROTO_TCP &&
-			rec->state == TCP_ESTABLISHED;
+			ckpt_tcp_connected(rec->state);
 	struct socket *sock;
 	struct file *file;
 	int ret;

@@ -9,9 +9,19 @@
 
 #include <linux/checkpoint.h>
 #include <linux/socket.h>
+#include <net/tcp_states.h>
 
 struct sock;
 struct socket;
+
+/*
+ * A TCP state whose record holds a connection: established, or its peer
+ * closed it (CLOSE_WAIT: the FIN is after the receive queue)
+ */
+static inline bool ckpt_tcp_connected(u16 state)
+{
+	return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
+}
 
 /* ckpt_obj_state() of a socket */
 #define CKPT_INET_WRITTEN	BIT(0)

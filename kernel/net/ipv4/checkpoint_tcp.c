@@ -33,8 +33,11 @@
  * that the peer's bytes are neither acknowledged after the copy nor
  * answered with a reset while the tree is down); without it, refused.
  *
+ * A connection its peer closed (CLOSE_WAIT) is saved as an established
+ * one whose FIN follows the receive queue; restart adds the FIN back.
+ *
  * Refused by name: connections being opened or closed (SYN_SENT,
- * FIN_WAIT1, CLOSE_WAIT, ...), connections not accepted yet, urgent
+ * FIN_WAIT1, LAST_ACK, ...), connections not accepted yet, urgent
  * data, TCP-MD5 and TCP-AO keys, upper-layer protocols (kTLS), TCP fast
  * open, TCP_DEFER_ACCEPT, a socket in repair mode, queues larger than an
  * image holds.
@@ -71,7 +74,6 @@ static const char * const ckpt_tcp_states[TCP_MAX_STATES] = {
 	[TCP_FIN_WAIT1] = "a TCP connection being closed (FIN_WAIT1)",
 	[TCP_FIN_WAIT2] = "a TCP connection being closed (FIN_WAIT2)",
 	[TCP_TIME_WAIT] = "a TCP connection being closed (TIME_WAIT)",
-	[TCP_CLOSE_WAIT] = "a TCP connection its peer closed (CLOSE_WAIT)",
 	[TCP_LAST_ACK] = "a TCP connection being closed (LAST_ACK)",
 	[TCP_CLOSING] = "a TCP connection being closed (CLOSING)",
 };
@@ -138,6 +140,7 @@ const char *ckpt_tcp_unsupported(struct sock *sk)
 #endif
 	switch (sk->sk_state) {
 	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
 		return ckpt_tcp_established_unsupported(sk);
 	case TCP_LISTEN:
 		return ckpt_tcp_listen_unsupported(sk);
@@ -180,7 +183,9 @@ static void ckpt_tcp_state(struct sock *sk, struct ckpt_inet_tcp *t)
 	t->send_seq = tp->snd_una;
 	t->send_len = tp->write_seq - tp->snd_una;
 	t->recv_seq = tp->copied_seq;
-	t->recv_len = tp->rcv_nxt - tp->copied_seq;
+	/* (in CLOSE_WAIT, the peer's FIN takes a sequence number too) */
+	t->recv_len = tp->rcv_nxt - tp->copied_seq -
+		      (sk->sk_state == TCP_CLOSE_WAIT);
 	t->snd_wl1 = tp->snd_wl1;
 	t->snd_wnd = tp->snd_wnd;
 	t->max_window = tp->max_window;
@@ -313,11 +318,9 @@ static int ckpt_tcp_peer_ref(struct ckpt_ctx *ctx, struct sock *sk,
 		*why = "a TCP socket connected to itself";
 		return -EOPNOTSUPP;
 	}
-	if (peer && (!sk_fullsock(peer) || !peer->sk_socket)) {
-		*why = "a TCP connection whose peer is closed or not accepted yet";
-		return -EOPNOTSUPP;
-	}
-	file = peer ? peer->sk_socket->file : NULL;
+	/* a peer no file holds (closed, or not accepted yet) is outside */
+	file = peer && sk_fullsock(peer) && peer->sk_socket ?
+	       peer->sk_socket->file : NULL;
 	if (!file || !ckpt_tree_holds_file(ctx, file)) {
 		if (!locked)
 			return -EOPNOTSUPP;
@@ -467,13 +470,15 @@ int rst_tcp_check(struct ckpt_ctx *ctx, const struct ckpt_rec_inet_sock *rec)
 	const struct ckpt_inet_tcp *t = &rec->tcp;
 	const u16 opts = CKPT_TCP_OPT_SACK | CKPT_TCP_OPT_TSTAMP |
 			 CKPT_TCP_OPT_WSCALE;
+	u32 rcv_nxt = t->recv_seq + t->recv_len +
+		      (rec->state == TCP_CLOSE_WAIT);
 
 	if (strnlen(rec->congestion, sizeof(rec->congestion)) ==
 	    sizeof(rec->congestion) || (rec->flags & CKPT_INET_SHUT_WR))
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: bad TCP socket of object %u",
 				ctx->rec_pos, rec->objref);
-	if (rec->state != TCP_ESTABLISHED) {
+	if (!ckpt_tcp_connected(rec->state)) {
 		if (memchr_inv(t, 0, sizeof(*t)))
 			return ckpt_err(ctx, -EINVAL,
 					"offset %lld: connection state in the record of TCP socket %u, which is not connected",
@@ -487,8 +492,8 @@ int rst_tcp_check(struct ckpt_ctx *ctx, const struct ckpt_rec_inet_sock *rec)
 	     (t->snd_wscale || t->rcv_wscale)) ||
 	    t->mss_clamp < TCP_MIN_MSS || t->mss_clamp > U16_MAX ||
 	    t->max_window < t->snd_wnd ||
-	    after(t->rcv_wup, t->recv_seq + t->recv_len) ||
-	    after(t->snd_wl1, t->recv_seq + t->recv_len + t->rcv_wnd))
+	    after(t->rcv_wup, rcv_nxt) ||
+	    after(t->snd_wl1, rcv_nxt + t->rcv_wnd))
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: bad TCP connection of object %u (queues of %u and %u bytes, options %#x, MSS %u)",
 				ctx->rec_pos, rec->objref, t->send_len,
@@ -520,10 +525,10 @@ int rst_tcp_options(struct socket *sock, const struct ckpt_rec_inet_sock *rec)
 		ret = sock->ops->setsockopt(sock, SOL_TCP, TCP_CONGESTION,
 					    KERNEL_SOCKPTR(name), strlen(name));
 	}
-	if (!ret && rec->state != TCP_ESTABLISHED &&
+	if (!ret && !ckpt_tcp_connected(rec->state) &&
 	    (rec->flags & CKPT_INET_KEEPALIVE))
 		ret = rst_inet_setopt(sock, SOL_SOCKET, SO_KEEPALIVE, 1);
-	if (!ret && rec->state != TCP_ESTABLISHED && rec->notsent_lowat)
+	if (!ret && !ckpt_tcp_connected(rec->state) && rec->notsent_lowat)
 		ret = rst_inet_setopt(sock, SOL_TCP, TCP_NOTSENT_LOWAT,
 				      rec->notsent_lowat);
 	return ret;
@@ -616,6 +621,21 @@ static int rst_tcp_negotiated(struct socket *sock, const struct ckpt_inet_tcp *t
 	return rst_tcp_setopt(sock, TCP_REPAIR_OPTIONS, opts, n * sizeof(*opts));
 }
 
+/*
+ * The peer's FIN, which the connection had received and acknowledged
+ * (CLOSE_WAIT): after the receive queue, the program reads EOF; it may
+ * still send.  As tcp_fin() does on the FIN's arrival.
+ */
+static void rst_tcp_fin(struct sock *sk)
+{
+	lock_sock(sk);
+	WRITE_ONCE(tcp_sk(sk)->rcv_nxt, tcp_sk(sk)->rcv_nxt + 1);
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+	tcp_set_state(sk, TCP_CLOSE_WAIT);
+	release_sock(sk);
+}
+
 /* Connect in repair mode; fill the receive queue, set the windows. */
 static int rst_tcp_build(struct rst_tcp *t)
 {
@@ -656,6 +676,8 @@ static int rst_tcp_build(struct rst_tcp *t)
 	/* what the receive queue held fits, whatever the buffer's size */
 	WRITE_ONCE(sock->sk->sk_rcvbuf, INT_MAX / 2);
 	ret = rst_tcp_send(sock, t->data + tcp->send_len, tcp->recv_len);
+	if (!ret && rec->state == TCP_CLOSE_WAIT)
+		rst_tcp_fin(sock->sk);
 	if (!ret)
 		ret = rst_tcp_setopt(sock, TCP_REPAIR_WINDOW, &win, sizeof(win));
 	if (!ret && (tcp->opts & CKPT_TCP_OPT_TSTAMP))

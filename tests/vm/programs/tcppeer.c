@@ -15,6 +15,12 @@
  *
  * The scenario checkpoints the server alone (the client stays outside
  * the tree), kills it, waits, and restarts it.
+ *
+ * tcppeer closewait DIR PORT: one process connects to its own listener
+ * on 127.0.0.1:PORT, sends "bye" on the connecting end and closes it: the
+ * accepted end is in CLOSE_WAIT with "bye" unread, its peer an orphan
+ * (no file holds it).  Once DIR/stop exists it must read "bye", then
+ * EOF; it prints "close-wait intact" and exits 0.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -81,6 +87,40 @@ static int take_lines(char *buf, size_t *len, char peer, long *in, int *ended)
 	return 0;
 }
 
+/* A connection whose peer closed after sending "bye" */
+static int closewait(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0);
+	struct pollfd p = { .events = POLLRDHUP };
+	char buf[16] = "";
+	long n = 0;
+
+	if (l < 0 || c < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(l, 1) || connect(c, (struct sockaddr *)&a, sizeof(a)))
+		return die("no connection");
+	p.fd = accept(l, NULL, NULL);
+	close(l);
+	if (p.fd < 0 || send(c, "bye", 3, 0) != 3)
+		return die("no connection");
+	close(c);
+	if (poll(&p, 1, 5000) != 1)	/* the FIN arrived */
+		return die("no FIN");
+	progress(0);
+	create("ready");
+	while (!exists("stop")) {
+		progress(++n);
+		nap();
+	}
+	if (recv(p.fd, buf, sizeof(buf), MSG_WAITALL) != 3 || strcmp(buf, "bye"))
+		return die("\"bye\" is lost");
+	if (recv(p.fd, buf, sizeof(buf), 0) != 0)
+		return die("no EOF after \"bye\"");
+	printf("tcppeer closewait: close-wait intact\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int server, fd, ended = 0, said_end = 0;
@@ -94,6 +134,8 @@ int main(int argc, char **argv)
 	role = argv[1];
 	server = !strcmp(role, "server");
 	snprintf(dir, sizeof(dir), "%s", argv[2]);
+	if (!strcmp(role, "closewait"))
+		return closewait(atoi(argv[3]));
 	fd = connection(server, atoi(argv[3]));
 	if (fd < 0)
 		return die("no connection");

@@ -8,7 +8,9 @@
 # must then read every line of the other once, in order, with no gap:
 # nothing the kernel acknowledged before the kill is missing from the
 # image.  Without --tcp-established, the connection is refused by name
-# and the server runs on.
+# and the server runs on.  Then a connection its peer closed (CLOSE_WAIT,
+# the peer an orphan outside the tree) with bytes unread: after restart
+# the program reads them, then EOF.
 . /tests/vm/lib.sh
 
 d=/tmp/tcppeer
@@ -44,3 +46,13 @@ after=$(progress "$d")
 [ "$after" -gt "$before" ] ||
 	fail "the server received no line after the restart ($before, then $after)"
 echo "the connection to the client outside the tree survived, every line once and in order"
+
+d=/tmp/tcppeer-closewait
+start "$d" "$BIN/glibc-static/tcppeer" closewait "$d" 4310
+expect 0 "" checkpoint --kill --tcp-established --subtree "$pid" -o "$d/img"
+wait "$pid"
+expect 0 "CLOSE_WAIT 127.0.0.1:4310" ckptinfo "$d/img"
+(restored "$pid"; touch "$d/stop") &
+expect 0 "" restart -i "$d/img"
+said "$d" "close-wait intact"
+echo "a connection its peer closed comes back with its bytes, then EOF"

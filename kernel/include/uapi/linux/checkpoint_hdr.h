@@ -804,17 +804,20 @@ struct ckpt_rec_unix_pair {
  * A TCP or UDP socket of IPv4 or IPv6 (format 1.6), right before the FILE
  * record that names it first.  Supported states: a TCP or UDP socket not
  * connected (bound or not), a listening TCP socket with no connection
- * waiting to be accepted, an established TCP connection, a connected UDP
- * socket; a UDP socket's queued datagrams with their sources, copied.  Addresses are in network byte order, ports in host order; an
- * IPv4 address takes the first 4 bytes of addr.
+ * waiting to be accepted, an established TCP connection (or one its peer
+ * closed: CLOSE_WAIT), a connected UDP socket; a UDP socket's queued
+ * datagrams with their sources, copied.  Addresses are in network byte
+ * order, ports in host order; an IPv4 address takes the first 4 bytes of
+ * addr.
  *
- * An established connection holds its sequence numbers and what its two
- * queues hold, copied: send_len bytes from send_seq (sent but not yet
- * acknowledged, then not yet sent), then recv_len bytes from recv_seq
- * (received, not yet read).  Restart rebuilds it with TCP repair (which
- * needs CAP_NET_ADMIN in the socket's network namespace) once the whole
- * image is read: the receive queue as it was, then the send queue sent
- * again from send_seq, which the peer takes as a retransmission.
+ * A connection holds its sequence numbers and what its two queues hold,
+ * copied: send_len bytes from send_seq (sent but not yet acknowledged,
+ * then not yet sent), then recv_len bytes from recv_seq (received, not
+ * yet read; in CLOSE_WAIT the peer's FIN follows them).  Restart rebuilds
+ * it with TCP repair (which needs CAP_NET_ADMIN in the socket's network
+ * namespace) once the whole image is read: the receive queue as it was,
+ * then the send queue sent again from send_seq, which the peer takes as a
+ * retransmission.
  */
 #define CKPT_INET_NONBLOCK	(1U << 0)	/* O_NONBLOCK of the open file */
 #define CKPT_INET_SHUT_RD	(1U << 1)	/* shut down for reading */
@@ -871,7 +874,7 @@ struct ckpt_rec_inet_sock {
 	__u16 family;			/* AF_INET or AF_INET6 */
 	__u16 type;			/* SOCK_STREAM (TCP) or SOCK_DGRAM (UDP) */
 	__u16 protocol;			/* IPPROTO_TCP or IPPROTO_UDP */
-	__u16 state;			/* TCP_ESTABLISHED 1, TCP_CLOSE 7, TCP_LISTEN 10 */
+	__u16 state;			/* TCP_ESTABLISHED 1, TCP_CLOSE 7, CLOSE_WAIT 8, LISTEN 10 */
 	__u32 flags;			/* CKPT_INET_* */
 	struct ckpt_inet_addr local;	/* bound (or chosen) address and port */
 	struct ckpt_inet_addr remote;	/* peer, when connected */

@@ -1956,6 +1956,12 @@ static void build_bad_inet(struct img *img, int i)
 		r->backlog = 4;
 		hold_port(4200);
 		break;
+	case 28:	/* CLOSE_WAIT is a TCP state */
+		r->type = SOCK_DGRAM;
+		r->protocol = IPPROTO_UDP;
+		r->state = 8;
+		memset(&r->tcp, 0, sizeof(r->tcp));
+		break;
 	}
 	img_raw_rec(img, &s, sizeof(s));
 }
@@ -2066,6 +2072,7 @@ TEST_F(restart, inet_sock_records)
 		"record data runs past the end of the record",
 		"needs CAP_NET_ADMIN in the network namespace",
 		"TCP socket of object 5 (port 4200): cannot make it again: error -98",
+		"bad IP socket (family 2, type 2, protocol 17, state 8)",
 	};
 	int i;
 
