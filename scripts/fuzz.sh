@@ -11,6 +11,9 @@
 #   --seed S         the campaign's random seed (default 1): a campaign is
 #                    reproducible from it, image I alone with --start I --count 1
 #   --start I        number of the first image (default 0)
+#   --only NAMES     make only these seeds (names as run-in-vm.sh's, e.g.
+#                    "inetsocks unixpairs"), to aim a campaign at the
+#                    record kinds they hold
 #   --timeout SECS   an image restarted by restart(0) that is still in
 #                    restart() after SECS is a hang (default 10, 60 on a
 #                    debug kernel); through the restart tool, after SECS + 15
@@ -41,6 +44,7 @@ duration=0
 start=0
 timeout=
 replay=
+only=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--count) count=$2; shift 2 ;;
@@ -48,6 +52,7 @@ while [ $# -gt 0 ]; do
 	--duration) duration=$2; shift 2 ;;
 	--start) start=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--only) only=$2; shift 2 ;;
 	--replay) shift; replay="$*"; break ;;
 	-h|--help) sed -n '2,34p' "$0"; exit 0 ;;
 	*) echo "fuzz.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -149,7 +154,8 @@ KFLAVOR=$vm_flavor VM_KERNEL=$kernel VMDIR=$vmdir "$ROOT/scripts/vm-run.sh" --ti
 	--console "$console" \
 	--add "$BUILD/vm-tests-$ARCH:/tests/bin" --add "$ROOT/tests/vm:/tests/vm" \
 	--add "$out/vm:/fuzz" \
-	-- /fuzz/run-in-vm.sh "$count" "$seed" "$duration" "$start" $fuzz_opts >"$out/vm.out" 2>&1 || rc=$?
+	-- "CKPT_FUZZ_ONLY='$only' /fuzz/run-in-vm.sh $count $seed $duration $start $fuzz_opts" \
+	>"$out/vm.out" 2>&1 || rc=$?
 kill "$watcher" 2>/dev/null || true
 wait "$watcher" 2>/dev/null || true
 

@@ -81,8 +81,19 @@ snap() {
 }
 
 # seed NAME PROGRAM: run a test program until it is ready, then snap it.
+# wanted NAME: the seed is to be made (CKPT_FUZZ_ONLY, when set, names
+# the only ones: scripts/fuzz.sh --only)
+wanted() {
+	[ -z "${CKPT_FUZZ_ONLY:-}" ] && return 0
+	case " $CKPT_FUZZ_ONLY " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
 seed() {
 	name=$1 prog=$2
+	wanted "$name" || return 0
 	d=$W/$name
 	mkdir -p "$d"
 	chmod 777 "$d"
@@ -103,6 +114,7 @@ seed() {
 
 # A pipeline of shells, with unread lines in its pipe.
 seed_pipeline() {
+	wanted pipeline || return 0
 	d=$W/pipeline
 	mkdir -p "$d"
 	sh -c "while :; do echo line; sleep 0.05; done |
@@ -115,6 +127,7 @@ seed_pipeline() {
 
 # A container: forktree as the init of a pid namespace, its files its own.
 seed_container() {
+	wanted container || return 0
 	d=$W/container
 	mkdir -p "$d"
 	chmod 777 "$d"
