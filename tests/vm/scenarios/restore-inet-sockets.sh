@@ -30,32 +30,26 @@ for v in glibc-static musl-static dynamic; do
 	echo "$v: TCP and UDP sockets, their queues and options are back"
 done
 
+# refused NAME MODE TARGET PATTERN: inetsocks in MODE ("" for none);
+# checkpoint --kill of its tree (TARGET root) or of its child alone
+# (TARGET child) must fail, saying PATTERN, and leave it running.
+refused() {
+	d=/tmp/inetsocks-$1
+	start "$d" "$BIN/glibc-static/inetsocks" "$d" $2
+	target=$pid
+	[ "$3" = child ] && target=$(child_of "$pid")
+	expect 1 "$4" checkpoint --kill --subtree "$target" -o "$d/img"
+	still_running "$d" "$pid"
+	touch "$d/stop"
+	wait "$pid" || fail "the program exited $?"
+}
+
 # The child's connections lead to its parent: checkpointing the child
 # alone leaves their peers outside.
-d=/tmp/inetsocks-outside
-start "$d" "$BIN/glibc-static/inetsocks" "$d"
-child=$(child_of "$pid")
-expect 1 "a TCP connection to a peer outside the checkpointed tree, the network not locked" \
-	checkpoint --subtree "$child" -o "$d/img"
-still_running "$d" "$pid"
-touch "$d/stop"
-wait "$pid" || fail "the program exited $?"
+refused outside "" child \
+	"a TCP connection to a peer outside the checkpointed tree, the network not locked"
 echo "a connection to a peer outside the tree is refused by name"
-
-d=/tmp/inetsocks-pending
-start "$d" "$BIN/glibc-static/inetsocks" "$d" pending
-expect 1 "connections waiting to be accepted on a listening TCP socket" \
-	checkpoint --kill --subtree "$pid" -o "$d/img"
-still_running "$d" "$pid"
-touch "$d/stop"
-wait "$pid" || fail "the program exited $?"
+refused pending pending root "connections waiting to be accepted on a listening TCP socket"
 echo "a connection not accepted yet is refused by name"
-
-d=/tmp/inetsocks-timestamp
-start "$d" "$BIN/glibc-static/inetsocks" "$d" timestamp
-expect 1 "receive timestamps (SO_TIMESTAMP) is not supported yet" \
-	checkpoint --kill --subtree "$pid" -o "$d/img"
-still_running "$d" "$pid"
-touch "$d/stop"
-wait "$pid" || fail "the program exited $?"
+refused timestamp timestamp root "receive timestamps (SO_TIMESTAMP) is not supported yet"
 echo "an option restart would not set again is refused by name"
