@@ -22,6 +22,7 @@
  * with the restarter's rights: binding the same address and port is
  * bind()'s business, with bind()'s checks.
  */
+#include <linux/capability.h>
 #include <linux/checkpoint.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
@@ -466,6 +467,21 @@ static int rst_inet_options(struct socket *sock,
 	return 0;
 }
 
+/*
+ * A buffer size from the image, as the restarter may set it: without
+ * CAP_NET_ADMIN in the network namespace, at most what SO_SNDBUF or
+ * SO_RCVBUF would give it (twice the sysctl's maximum), as
+ * SO_SNDBUFFORCE would refuse more.
+ */
+static int rst_inet_bufsize(struct sock *sk, u32 want, u32 min, u32 sysctl_max)
+{
+	u32 max = INT_MAX;
+
+	if (!ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN))
+		max = min_t(u32, 2 * sysctl_max, INT_MAX);
+	return clamp(want, min, max);
+}
+
 /* Buffer sizes, bind locks, shutdown: the last touches of any socket */
 int rst_inet_finish(struct socket *sock, const struct ckpt_rec_inet_sock *rec)
 {
@@ -482,8 +498,12 @@ int rst_inet_finish(struct socket *sock, const struct ckpt_rec_inet_sock *rec)
 			locks |= ckpt_inet_locks[i].lock;
 	}
 	lock_sock(sk);
-	WRITE_ONCE(sk->sk_sndbuf, max_t(int, rec->sndbuf, SOCK_MIN_SNDBUF));
-	WRITE_ONCE(sk->sk_rcvbuf, max_t(int, rec->rcvbuf, SOCK_MIN_RCVBUF));
+	WRITE_ONCE(sk->sk_sndbuf,
+		   rst_inet_bufsize(sk, rec->sndbuf, SOCK_MIN_SNDBUF,
+				    READ_ONCE(sysctl_wmem_max)));
+	WRITE_ONCE(sk->sk_rcvbuf,
+		   rst_inet_bufsize(sk, rec->rcvbuf, SOCK_MIN_RCVBUF,
+				    READ_ONCE(sysctl_rmem_max)));
 	sk->sk_userlocks = locks;
 	release_sock(sk);
 	if (how < 0)
