@@ -27,11 +27,14 @@
 #                    vm-run.sh as VM_KERNEL
 #   VMDIR            where the VM's files go (default build/vm-fuzz-$ARCH);
 #                    its console.log is the whole console
+#   FUZZ_OUT         where the fuzzer, the VM's output and kept mutants go
+#                    (default build/fuzz-$ARCH); two campaigns run side by
+#                    side need a VMDIR and a FUZZ_OUT each
 #
 # Prints the campaign's progress, then one line
 #   fuzz: N images in T s (R/s), E distinct errnos [..], A accepted, H hangs, crashes C
 # and appends the figures to build/fuzz-results.txt.  Mutants that hung
-# or preceded a kernel problem are saved in build/fuzz-$ARCH/kept-DATE/;
+# or preceded a kernel problem are saved in $FUZZ_OUT/kept-DATE/;
 # a kernel that died is named with the image it died on.  Exit status 0
 # when there was neither a crash nor a hang, 1 otherwise, 2 when the
 # campaign could not run.
@@ -54,7 +57,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--only) only=$2; shift 2 ;;
 	--replay) shift; replay="$*"; break ;;
-	-h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,37p' "$0"; exit 0 ;;
 	*) echo "fuzz.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -94,7 +97,7 @@ fi
 uapi=${kernel%/"$KIMAGE"}/usr/include
 [ -f "$uapi/linux/checkpoint_hdr.h" ] || uapi=$BUILD/kbuild-$ARCH/usr/include
 
-out=$BUILD/fuzz-$ARCH
+out=${FUZZ_OUT:-$BUILD/fuzz-$ARCH}
 vmdir=${VMDIR:-$BUILD/vm-fuzz-$ARCH}
 mkdir -p "$out/vm" "$vmdir"
 console=$vmdir/console.log
