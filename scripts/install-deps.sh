@@ -10,7 +10,7 @@ qemu-system-x86 busybox-static
 cmake g++ pkg-config libgtest-dev libgmock-dev
 libcap-dev libnl-3-dev libnl-route-3-dev libnftables-dev python3 libcli11-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
 musl-tools
-libevent-dev libuv1-dev sqlite3
+libevent-dev libuv1-dev sqlite3 redis-tools
 "
 
 missing=""

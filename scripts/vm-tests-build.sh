@@ -2,7 +2,7 @@
 # Build the VM scenario programs (tests/vm/programs/*.c) in three
 # variants each: glibc static, musl static and glibc dynamic, into
 # build/vm-tests-$ARCH/<variant>/; tests/vm/real/*.c (against Debian's
-# libraries) and Debian's sqlite3 go to dynamic/ only, tests/vm/tools/*.c
+# libraries) and Debian's sqlite3, tail and Redis go to dynamic/ only, tests/vm/tools/*.c
 # to glibc-static/ only.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +29,11 @@ gcc $flags -o "$out/dynamic/evloop" "$ROOT/tests/vm/real/evloop.c" -levent
 gcc $flags -o "$out/dynamic/uvloop" "$ROOT/tests/vm/real/uvloop.c" -luv
 cp /usr/bin/sqlite3 "$out/dynamic/sqlite3"
 cp /usr/bin/tail "$out/dynamic/tail"
+# Debian ships the Redis server as redis-check-rdb (redis-tools; the
+# redis-server package adds only the name and a service): by that name
+# the same binary is the server
+cp /usr/bin/redis-check-rdb "$out/dynamic/redis-server"
+cp /usr/bin/redis-cli "$out/dynamic/redis-cli"
 # Test tools that call the system calls themselves, against the UAPI
 # header (glibc static only: musl has no <linux/types.h>)
 for c in "$ROOT"/tests/vm/tools/*.c; do

@@ -592,6 +592,17 @@ static void rst_set_mm_fields(struct mm_struct *mm, struct ckpt_rec_mm *rec)
 	mmap_read_unlock(mm);
 }
 
+/* The image's prctl() settings of the memory, not the restarter's. */
+static void rst_set_mm_flags(struct mm_struct *mm, u32 flags)
+{
+	mmap_write_lock(mm);
+	if (flags & CKPT_MM_THP_DISABLE)
+		set_bit(MMF_DISABLE_THP, &mm->flags);
+	else
+		clear_bit(MMF_DISABLE_THP, &mm->flags);
+	mmap_write_unlock(mm);
+}
+
 /**
  * rst_mm - replace the caller's address space by the image's
  * @ctx: the restart
@@ -631,6 +642,7 @@ int rst_mm(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 			goto out;
 	}
 	rst_set_mm_fields(current->mm, rec);
+	rst_set_mm_flags(current->mm, ctx->mm_flags);
 	ctx->vmas_left = rec->nr_vmas;
 	ctx->vma_start = 0;
 	ctx->vma_end = 0;

@@ -330,6 +330,7 @@ static const struct field f_task[] = {
 	FLD(ckpt_rec_task, rseq, K_ADDR), FLD(ckpt_rec_task, rseq_sig, K_VAL),
 	FLD(ckpt_rec_task, dumpable, K_ENUM), FLD(ckpt_rec_task, robust_list, K_ADDR),
 	FLD(ckpt_rec_task, robust_list_len, K_LEN), FLD(ckpt_rec_task, clear_child_tid, K_ADDR),
+	FLD(ckpt_rec_task, mm_flags, K_FLAGS),
 	{ "comm[0..7]", offsetof(struct ckpt_rec_task, comm), 8, K_VAL, 0, 1 },
 	{ "comm[8..15]", offsetof(struct ckpt_rec_task, comm) + 8, 8, K_VAL, 0, 1 },
 };

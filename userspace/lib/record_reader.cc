@@ -36,8 +36,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_error);
 	case CKPT_REC_TREE:
 		return sizeof(ckpt_rec_tree);
-	case CKPT_REC_TASK:
-		return sizeof(ckpt_rec_task);
+	case CKPT_REC_TASK: /* images up to 1.6 end before mm_flags */
+		return CKPT_REC_TASK_SIZE_1_6;
 	case CKPT_REC_CREDS:
 		return sizeof(ckpt_rec_creds);
 	case CKPT_REC_RLIMITS:

@@ -87,7 +87,7 @@ struct TypeSize {
 
 const TypeSize process_types[] = {
 	{CKPT_REC_TREE, sizeof(ckpt_rec_tree)},
-	{CKPT_REC_TASK, sizeof(ckpt_rec_task)},
+	{CKPT_REC_TASK, CKPT_REC_TASK_SIZE_1_6},
 	{CKPT_REC_CREDS, sizeof(ckpt_rec_creds)},
 	{CKPT_REC_CPU_X86_64, sizeof(ckpt_rec_cpu_x86_64)},
 	{CKPT_REC_MM, sizeof(ckpt_rec_mm)},

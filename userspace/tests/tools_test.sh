@@ -54,7 +54,7 @@ case "$1" in
 ckptinfo_valid)
 	img=$(image valid)
 	run 0 "$CKPTINFO" "$img"
-	expect_out "format version  1.6"
+	expect_out "format version  1.7"
 	expect_out "HEADER"
 	expect_out "tail: valid: 1 records and 120 bytes before it, crc32"
 	run 0 "$CKPTINFO" --verify - <"$img"
@@ -220,12 +220,12 @@ ckptinfo_inet)
 	expect_record FILE "fd 3 inet  flags O_RDWR|O_NONBLOCK  pos 0  obj 5"
 	expect_record FILE "fd 4 inet  flags O_RDWR  pos 0  obj 6"
 	# the connection's record holds its 13 queued bytes, padded to 16
-	expect_out "^ *272  INET_SOCK  *224  "
+	expect_out "^ *280  INET_SOCK  *224  "
 	# the UDP socket's: one datagram entry (32 bytes) and its 5 bytes, padded
-	expect_out "^ *800  INET_SOCK  *248  "
+	expect_out "^ *808  INET_SOCK  *248  "
 	[ "$(grep -c ' INET_SOCK ' "$tmp/out")" -eq 3 ] || fail "not one line per INET_SOCK record"
 	run 0 "$CKPTINFO" --verify "$img"
-	expect_out "valid image: 10 records, 1136 bytes"
+	expect_out "valid image: 10 records, 1144 bytes"
 	;;
 ckptinfo_inet_json)
 	run 0 "$CKPTINFO" --json "$(image inet)"
@@ -237,7 +237,7 @@ ckptinfo_inet_json)
 	assert [(f["fd"], f["kind"], f["kind_name"], f["objref"]) for f in task["files"]] == [
 	    (3, 14, "inet", 5), (4, 14, "inet", 6), (5, 14, "inet", 8)], task["files"]
 	tcp4, tcp6, udp = task["inet_socks"]
-	assert tcp4["offset"] == 272 and task["files"][0]["offset"] == 272 + 224, tcp4
+	assert tcp4["offset"] == 280 and task["files"][0]["offset"] == 280 + 224, tcp4
 	assert (tcp4["objref"], tcp4["family"], tcp4["type"], tcp4["protocol"], tcp4["state"]) == (
 	    5, 2, 1, 6, 1), tcp4
 	assert (tcp4["family_name"], tcp4["protocol_name"], tcp4["state_name"]) == (

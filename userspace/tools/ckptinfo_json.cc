@@ -300,6 +300,7 @@ json task_json(const cr::TaskContents &t)
 		j["exit_signal"] = t.task->rec.exit_signal;
 		j["pdeath_signal"] = t.task->rec.pdeath_signal;
 		j["umask"] = t.task->rec.umask;
+		j["thp_disabled"] = (t.task->rec.mm_flags & CKPT_MM_THP_DISABLE) != 0;
 	} else {
 		j["offset"] = nullptr; /* records before any TASK record */
 	}

@@ -48,7 +48,9 @@ std::string task_ids_text(const ckpt_task_ids &t)
 
 std::string task_text(const ckpt_rec_task &t)
 {
-	return fmt::format("pid {}  comm \"{}\"", t.pid, printable(cr::c_string_view(t.comm)));
+	return fmt::format("pid {}  comm \"{}\"{}", t.pid, printable(cr::c_string_view(t.comm)),
+			   t.mm_flags & CKPT_MM_THP_DISABLE ? "  transparent huge pages disabled"
+							    : "");
 }
 
 /* "1000" when real, effective, saved and fs ids agree, else "1000/0/0/0". */

@@ -160,6 +160,7 @@ struct ckpt_ctx {
 	struct cred *creds;
 	bool no_new_privs;
 	int dumpable;
+	u32 mm_flags;			/* CKPT_MM_* of the TASK record */
 	int pdeath_signal;
 	struct ckpt_sigpending_entry *sigpending;
 	u32 nr_sigpending;

@@ -146,8 +146,6 @@ static const char *ckpt_task_state_unsupported(struct task_struct *t)
 	if (t->io_uring)
 		return "an io_uring context";
 #endif
-	if (mm && test_bit(MMF_DISABLE_THP, &mm->flags))
-		return "transparent huge pages disabled (PR_SET_THP_DISABLE)";
 	if (mm && test_bit(MMF_VM_MERGE_ANY, &mm->flags))
 		return "KSM merging of all its memory (PR_SET_MEMORY_MERGE)";
 #ifdef CONFIG_AIO
@@ -239,6 +237,8 @@ static int ckpt_write_task_rec(struct ckpt_ctx *ctx, struct task_struct *t)
 	rec.umask = t->fs ? t->fs->umask : 0022;
 	task_unlock(t);
 	rec.dumpable = get_dumpable(t->mm);
+	if (t->mm && test_bit(MMF_DISABLE_THP, &t->mm->flags))
+		rec.mm_flags |= CKPT_MM_THP_DISABLE;
 #ifdef CONFIG_RSEQ
 	rec.rseq = (unsigned long)t->rseq;
 	rec.rseq_len = t->rseq_len;
@@ -340,7 +340,8 @@ static int rst_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_rec_task *rec)
 {
 	if (!memchr(rec->comm, 0, sizeof(rec->comm)) ||
 	    (rec->pdeath_signal && !valid_signal(rec->pdeath_signal)) ||
-	    rec->personality == 0xffffffff || rec->dumpable > SUID_DUMP_ROOT)
+	    rec->personality == 0xffffffff || rec->dumpable > SUID_DUMP_ROOT ||
+	    rec->mm_flags & ~CKPT_MM_THP_DISABLE)
 		return ckpt_err(ctx, -EINVAL, "offset %lld: bad task record",
 				ctx->rec_pos);
 	if (rec->rseq_len &&
@@ -418,7 +419,11 @@ int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	struct ckpt_rec_task rec = { .h = *h };
 	int ret;
 
-	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
+	/* a record of format 1.6 and before ends before mm_flags */
+	BUILD_BUG_ON(offsetof(struct ckpt_rec_task, mm_flags) !=
+		     CKPT_REC_TASK_SIZE_1_6);
+	ret = ckpt_read_body(ctx, &rec.h, h->len < sizeof(rec) ?
+				CKPT_REC_TASK_SIZE_1_6 : sizeof(rec));
 	if (!ret)
 		ret = rst_check_task_rec(ctx, &rec);
 	if (ret)
@@ -463,6 +468,7 @@ int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	current->clear_child_tid =
 		(int __user *)(unsigned long)rec.clear_child_tid;
 	ctx->dumpable = rec.dumpable;
+	ctx->mm_flags = rec.mm_flags;
 	ctx->pdeath_signal = rec.pdeath_signal;
 	return 0;
 }

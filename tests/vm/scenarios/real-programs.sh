@@ -16,7 +16,12 @@
 #   inotify: a line written while the tree is down and one written after
 #   the restart come out once each, in order;
 # - busybox httpd, a forking web server: its listening socket comes back
-#   and serves a page again.
+#   and serves a page again;
+# - Debian's redis-server (7.0, with its default THP opt-out), keys set by
+#   redis-cli, and a redis-cli client outside the tree that stays
+#   connected through checkpoint --kill --tcp-established and restart: the
+#   same connection (CLIENT ID) finds every key, and the server accepts
+#   new clients.
 . /tests/vm/lib.sh
 
 # event_loop PROGRAM: run it, checkpoint --kill, restart; SIGUSR1 after
@@ -141,3 +146,71 @@ page=$(wget -q -O - http://127.0.0.1:8080/index.html) ||
 kill "$pid"
 wait "$rpid"
 echo "busybox httpd: serves from its listening socket again after the restart"
+
+# Redis: an unmodified redis-server (it disables transparent huge pages
+# for itself with PR_SET_THP_DISABLE), 50 keys written by redis-cli, one
+# redis-cli kept connected from outside the tree through a FIFO.
+d=/tmp/real-redis
+rm -rf "$d"
+mkdir -p "$d"
+show_on_fail "$d/log"
+cli() { "$BIN/dynamic/redis-cli" -p 6380 "$@"; }
+"$BIN/dynamic/redis-server" --port 6380 --bind 127.0.0.1 --save "" \
+	--appendonly no --dir "$d" --logfile "$d/log" &
+pid=$!
+i=0
+until [ "$(cli ping 2>/dev/null)" = PONG ]; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "redis-server does not answer"
+	sleep 0.1
+done
+grep -q '^THP_enabled:[[:space:]]*0' "/proc/$pid/status" ||
+	fail "redis-server did not disable transparent huge pages for itself"
+for k in $(seq 1 50); do echo "SET key$k value$k"; done | cli >"$d/set.out"
+[ "$(grep -c '^OK$' "$d/set.out")" = 50 ] || fail "redis-cli did not set 50 keys"
+mkfifo "$d/cmd"
+cli <"$d/cmd" >"$d/client.out" 2>&1 &
+client=$!
+exec 3>"$d/cmd"
+# ask: CMD ANSWERS: send a command on the kept connection, wait for the
+# client's output to have ANSWERS lines
+ask() {
+	echo "$1" >&3
+	i=0
+	until [ "$(wc -l <"$d/client.out")" -ge "$2" ]; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || fail "redis-cli got no answer to $1: $(cat "$d/client.out")"
+		sleep 0.1
+	done
+}
+ask "CLIENT ID" 1
+id=$(sed -n 1p "$d/client.out")
+expect 0 "" checkpoint --kill --tcp-established --subtree "$pid" -o "$d/img"
+wait "$pid" 2>/dev/null || true
+! cli ping >/dev/null 2>&1 || fail "something answers on port 6380 while redis is down"
+kill -0 "$client" 2>/dev/null || fail "the redis-cli client died while the server was down"
+restart -i "$d/img" >"$d/restart.out" 2>&1 3>&- &
+rpid=$!
+i=0
+until [ "$(cli ping 2>/dev/null)" = PONG ]; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "redis-server does not answer after the restart: $(cat "$d/restart.out")"
+	sleep 0.1
+done
+grep -q '^THP_enabled:[[:space:]]*0' "/proc/$pid/status" ||
+	fail "the restored redis-server has transparent huge pages enabled again"
+ask "CLIENT ID" 2
+ask "GET key37" 3
+ask "DBSIZE" 4
+[ "$(sed -n 2p "$d/client.out")" = "$id" ] ||
+	fail "the kept client is connection $(sed -n 2p "$d/client.out"), not $id: $(cat "$d/client.out")"
+[ "$(sed -n 3p "$d/client.out")" = value37 ] || fail "GET key37 on the kept connection: $(cat "$d/client.out")"
+[ "$(sed -n 4p "$d/client.out")" = 50 ] || fail "DBSIZE on the kept connection: $(cat "$d/client.out")"
+[ "$(cli SET newkey newvalue)" = OK ] && [ "$(cli GET newkey)" = newvalue ] ||
+	fail "a new client cannot set and get a key after the restart"
+[ "$(cli DBSIZE)" = 51 ] || fail "DBSIZE from a new client: $(cli DBSIZE)"
+exec 3>&-
+wait "$client" || fail "the kept redis-cli client failed: $(cat "$d/client.out")"
+cli SHUTDOWN NOSAVE >/dev/null 2>&1 || true
+wait "$rpid" || fail "restart of redis-server ended with status $?: $(cat "$d/restart.out")"
+echo "redis-server: every key and the connected client (id $id) kept, new clients served after the restart"

@@ -156,7 +156,7 @@ struct ckpt_hdr {
 
 /* Image format version, independent of the kernel version. */
 #define CKPT_VERSION_MAJOR	1
-#define CKPT_VERSION_MINOR	6
+#define CKPT_VERSION_MINOR	7
 
 /* Architecture of the checkpointed tasks. */
 #define CKPT_ARCH_X86_64	1
@@ -278,7 +278,15 @@ struct ckpt_rec_task {
 	__u64 robust_list;		/* set_robust_list() head, 0: none */
 	__u64 robust_list_len;
 	__u64 clear_child_tid;		/* set_tid_address() */
+	__u32 mm_flags;			/* 1.7: CKPT_MM_*, 0 for a zombie */
+	__u32 pad;
 };
+
+/* The size of struct ckpt_rec_task up to format 1.6: read too, as 0 mm_flags. */
+#define CKPT_REC_TASK_SIZE_1_6	88
+
+/* ckpt_rec_task.mm_flags: settings of the process's memory (1.7) */
+#define CKPT_MM_THP_DISABLE	(1U << 0)	/* prctl(PR_SET_THP_DISABLE) */
 
 /*
  * Credentials, with ids as seen from the user namespace of the root

@@ -754,7 +754,17 @@ TEST_F(restart, task_record)
 	EXPECT_EQ(-EOPNOTSUPP, RESTART_FLAGS(RESTART_FROZEN));
 	EXPECT_LOG("RESTART_FROZEN is not supported");
 
-	for (i = 0; i < 7; i++) {
+	/* a record of format 1.6, without mm_flags, is read too */
+	rec = good;
+	rec.h.len = CKPT_REC_TASK_SIZE_1_6;
+	img = new_img(self, NULL);
+	img_tree(img, getpid());
+	img_raw_rec(img, &rec, rec.h.len);
+	img_tail(img);
+	EXPECT_EQ(-EOPNOTSUPP, RESTART_FLAGS(RESTART_FROZEN));
+	EXPECT_LOG("RESTART_FROZEN is not supported");
+
+	for (i = 0; i < 8; i++) {
 		rec = good;
 		switch (i) {
 		case 0:		/* no NUL in comm */
@@ -777,8 +787,11 @@ TEST_F(restart, task_record)
 		case 5:
 			rec.clear_child_tid = ~0ULL;
 			break;
-		case 6:		/* shorter than struct ckpt_rec_task */
-			rec.h.len = sizeof(rec) - 8;
+		case 6:		/* shorter than a record of format 1.6 */
+			rec.h.len = CKPT_REC_TASK_SIZE_1_6 - 8;
+			break;
+		case 7:		/* a memory setting this kernel does not know */
+			rec.mm_flags = 1U << 31;
 			break;
 		}
 		img = new_img(self, NULL);
