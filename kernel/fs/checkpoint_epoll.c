@@ -159,7 +159,7 @@ int rst_epoll(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 				"offset %lld: epoll %u: flags %#x, %u watches",
 				ctx->rec_pos, rec.objref, rec.flags,
 				rec.nr_watches);
-	ep = kvzalloc(struct_size(ep, watch, rec.nr_watches), GFP_KERNEL);
+	ep = kvzalloc(struct_size(ep, watch, rec.nr_watches), GFP_KERNEL | __GFP_NOWARN);
 	if (!ep)
 		return -ENOMEM;
 	ep->objref = rec.objref;

@@ -93,7 +93,7 @@ static void *ckpt_pipe_bytes(struct ckpt_ctx *ctx, struct pipe_inode_info *pipe,
 
 	for (i = pipe->tail; i != pipe->head; i++)
 		n += pipe->bufs[i & mask].len;
-	data = kvmalloc(max_t(u32, n, 1), GFP_KERNEL);
+	data = kvmalloc(max_t(u32, n, 1), GFP_KERNEL | __GFP_NOWARN);
 	if (!data)
 		return ERR_PTR(-ENOMEM);
 	for (i = pipe->tail; i != pipe->head && !ret; i++) {
@@ -260,7 +260,7 @@ static int rst_pipe_fill(struct ckpt_ctx *ctx, struct file *wr, u32 len)
 	void *buf;
 	int ret = 0;
 
-	buf = kvmalloc(max_t(u32, chunk, 1), GFP_KERNEL);
+	buf = kvmalloc(max_t(u32, chunk, 1), GFP_KERNEL | __GFP_NOWARN);
 	if (!buf)
 		return -ENOMEM;
 	while (len && !ret) {

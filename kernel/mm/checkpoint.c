@@ -217,7 +217,7 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, pid_t pid,
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	cv = kvcalloc(mm->map_count, sizeof(*cv), GFP_KERNEL);
+	cv = kvcalloc(mm->map_count, sizeof(*cv), GFP_KERNEL | __GFP_NOWARN);
 	if (!cv) {
 		mmap_read_unlock(mm);
 		return -ENOMEM;
@@ -512,7 +512,7 @@ int ckpt_write_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	mm = get_task_mm(t);
 	if (!mm)
 		return ckpt_err(ctx, -EINVAL, "pid %d has no memory", pid);
-	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL);
+	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
 	ret = buf ? ckpt_collect_vmas(ctx, pid, mm, &cv, &nr) : -ENOMEM;
 	if (!ret)
 		ret = ckpt_write_mm_rec(ctx, pid, mm, nr);
@@ -1019,7 +1019,7 @@ static int rst_shmem_pages(struct ckpt_ctx *ctx, struct ckpt_rec_pages *rec)
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: %u pages at %#llx run past their shared memory object",
 				ctx->rec_pos, rec->nr_pages, rec->addr);
-	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL);
+	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
 	if (!buf)
 		return -ENOMEM;
 	while (len && !ret) {
@@ -1069,7 +1069,7 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 				"offset %lld: %u pages at %#llx do not fit the mapping before them",
 				ctx->rec_pos, rec.nr_pages, rec.addr);
 
-	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL);
+	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
 	if (!buf)
 		return -ENOMEM;
 	addr = rec.addr;

@@ -339,9 +339,9 @@ static int ckpt_write_pty(struct ckpt_ctx *ctx, const struct ckpt_fd *f,
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d fd %u (%s): %s is not supported yet",
 				f->pid, f->fd, f->path, why);
-	in = kvzalloc(2 * sizeof(*in), GFP_KERNEL);
+	in = kvzalloc(2 * sizeof(*in), GFP_KERNEL | __GFP_NOWARN);
 	data = kvmalloc(PATH_MAX + 2 * (CKPT_PTY_INPUT_MAX + CKPT_PTY_WORDS * 4),
-			GFP_KERNEL);
+			GFP_KERNEL | __GFP_NOWARN);
 	ret = -ENOMEM;
 	if (!in || !data)
 		goto out;
@@ -696,7 +696,7 @@ int rst_pty(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = ckpt_read_string(ctx, rec.path_len, &path);
 	if (ret)
 		return ret;
-	in = kvzalloc(2 * sizeof(*in), GFP_KERNEL);
+	in = kvzalloc(2 * sizeof(*in), GFP_KERNEL | __GFP_NOWARN);
 	ret = in ? 0 : -ENOMEM;
 	if (!ret)
 		ret = rst_pty_read_input(ctx, rec.to_slave, rec.to_slave_lines,

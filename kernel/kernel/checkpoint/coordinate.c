@@ -309,7 +309,7 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 			       task_pid_vnr(ctx->root), ctx->tree[0].pid);
 		goto out_files;
 	}
-	waiters = kvcalloc(ctx->nr_tree, sizeof(*waiters), GFP_KERNEL);
+	waiters = kvcalloc(ctx->nr_tree, sizeof(*waiters), GFP_KERNEL | __GFP_NOWARN);
 	if (!waiters) {
 		ret = -ENOMEM;
 		goto out_files;

@@ -334,7 +334,7 @@ int rst_creds(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	if (rec.ngroups > NGROUPS_MAX)
 		return ckpt_err(ctx, -EINVAL, "offset %lld: %u groups",
 				ctx->rec_pos, rec.ngroups);
-	groups = kvmalloc_array(rec.ngroups ?: 1, sizeof(*groups), GFP_KERNEL);
+	groups = kvmalloc_array(rec.ngroups ?: 1, sizeof(*groups), GFP_KERNEL | __GFP_NOWARN);
 	if (!groups)
 		return -ENOMEM;
 	ret = ckpt_read_bytes(ctx, groups, rec.ngroups * sizeof(*groups));

@@ -13,25 +13,37 @@
 #include <linux/sprintf.h>
 #include <linux/string.h>
 
-static void ckpt_log_line(struct ckpt_ctx *ctx, const char *msg)
+/* A log that cannot be written must not fail the operation. */
+static void ckpt_log_str(struct file *file, const char *s)
 {
-	struct file *file = ctx->logfile;
 	loff_t pos, *ppos = NULL;
-	char *line;
 
-	if (!file)
-		return;
-	line = kasprintf(GFP_KERNEL, "%s: %s\n", ctx->op, msg);
-	if (!line)
-		return;
 	if (!(file->f_mode & FMODE_STREAM)) {
 		pos = file->f_pos;
 		ppos = &pos;
 	}
-	/* A log that cannot be written must not fail the operation. */
-	if (ckpt_kwrite(file, line, strlen(line), ppos) > 0 && ppos)
+	if (ckpt_kwrite(file, s, strlen(s), ppos) > 0 && ppos)
 		file->f_pos = pos;
-	kfree(line);
+}
+
+static void ckpt_log_line(struct ckpt_ctx *ctx, const char *msg)
+{
+	struct file *file = ctx->logfile;
+	char *line;
+
+	if (!file)
+		return;
+	line = kasprintf(GFP_KERNEL | __GFP_NOWARN, "%s: %s\n", ctx->op, msg);
+	if (line) {
+		ckpt_log_str(file, line);
+		kfree(line);
+		return;
+	}
+	/* out of memory: the line in pieces, rather than nothing */
+	ckpt_log_str(file, ctx->op);
+	ckpt_log_str(file, ": ");
+	ckpt_log_str(file, msg);
+	ckpt_log_str(file, "\n");
 }
 
 /**
@@ -72,10 +84,18 @@ int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
 	char *msg;
 
 	va_start(args, fmt);
-	msg = kvasprintf(GFP_KERNEL, fmt, args);
+	msg = kvasprintf(GFP_KERNEL | __GFP_NOWARN, fmt, args);
 	va_end(args);
-	if (!msg)
+	if (!msg) {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf),
+			 "error %d (no memory left to say more)", err);
+		ckpt_log_line(ctx, buf);
+		if (!ctx->error)
+			ctx->error = err;
 		return err;
+	}
 	ckpt_log_line(ctx, msg);
 	if (!ctx->error) {
 		ctx->error = err;
@@ -92,9 +112,9 @@ int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
  * @err: the negative errno it fails with
  *
  * The code that fails explains why with ckpt_err(); an allocation that
- * fails deep down may not.  Then this logs the errno at least.  For
- * checkpoint() only: what restart() returns to a restored task is its
- * saved ax, all 64 bits, which may look like an errno.
+ * fails deep down may not.  Then this logs the errno at least.  Only
+ * for a failure: what restart() returns to a restored task is its saved
+ * ax, all 64 bits, which may look like an errno.
  *
  * Return: @err.
  */

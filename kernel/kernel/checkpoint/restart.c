@@ -433,6 +433,8 @@ int rst_read_task(struct ckpt_ctx *ctx)
  */
 long rst_finish(struct ckpt_ctx *ctx, int ret)
 {
+	if (ret)
+		ret = ckpt_explain(ctx, ret);
 	/* before restart(0)'s ptys are closed */
 	if (!ret)
 		rst_pty_ctty_commit(ctx);

@@ -85,7 +85,7 @@ int ckpt_write_sigpending(struct ckpt_ctx *ctx, struct task_struct *t)
 		/* the task is frozen, but a sender may still queue more */
 		kvfree(entries);
 		max = n + 8;
-		entries = kvcalloc(max, sizeof(*entries), GFP_KERNEL);
+		entries = kvcalloc(max, sizeof(*entries), GFP_KERNEL | __GFP_NOWARN);
 		if (!entries)
 			return -ENOMEM;
 	}
@@ -140,7 +140,7 @@ int rst_sigpending(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 				ctx->rec_pos, rec.nr);
 	if (!rec.nr)
 		return 0;
-	e = kvcalloc(rec.nr, sizeof(*e), GFP_KERNEL);
+	e = kvcalloc(rec.nr, sizeof(*e), GFP_KERNEL | __GFP_NOWARN);
 	if (!e)
 		return -ENOMEM;
 	ctx->sigpending = e;

@@ -116,8 +116,8 @@ int ckpt_freeze_tree(struct ckpt_ctx *ctx)
 	struct task_struct **list;
 	int n, ret;
 
-	ctx->frozen = kvmalloc_array(CKPT_MAX_TASKS, sizeof(*list), GFP_KERNEL);
-	list = kvmalloc_array(CKPT_MAX_TASKS, sizeof(*list), GFP_KERNEL);
+	ctx->frozen = kvmalloc_array(CKPT_MAX_TASKS, sizeof(*list), GFP_KERNEL | __GFP_NOWARN);
+	list = kvmalloc_array(CKPT_MAX_TASKS, sizeof(*list), GFP_KERNEL | __GFP_NOWARN);
 	if (!ctx->frozen || !list) {
 		kvfree(list);
 		return -ENOMEM;
@@ -292,7 +292,7 @@ int ckpt_write_tree(struct ckpt_ctx *ctx)
 	struct ckpt_task_ids *ids;
 	int i, ret;
 
-	ids = kvcalloc(ctx->nr_tasks, sizeof(*ids), GFP_KERNEL);
+	ids = kvcalloc(ctx->nr_tasks, sizeof(*ids), GFP_KERNEL | __GFP_NOWARN);
 	if (!ids)
 		return -ENOMEM;
 	for (i = 0; i < ctx->nr_tasks; i++)
@@ -403,8 +403,8 @@ static int rst_tree_entries(struct ckpt_ctx *ctx, const struct ckpt_rec_tree *tr
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: tree entries of %u bytes",
 				ctx->rec_pos, size);
-	ctx->tree = kvcalloc(tree->nr_tasks, sizeof(*ctx->tree), GFP_KERNEL);
-	buf = kvmalloc_array(tree->nr_tasks, size, GFP_KERNEL);
+	ctx->tree = kvcalloc(tree->nr_tasks, sizeof(*ctx->tree), GFP_KERNEL | __GFP_NOWARN);
+	buf = kvmalloc_array(tree->nr_tasks, size, GFP_KERNEL | __GFP_NOWARN);
 	if (!ctx->tree || !buf) {
 		kvfree(buf);
 		return -ENOMEM;

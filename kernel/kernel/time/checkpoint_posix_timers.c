@@ -94,7 +94,7 @@ static struct posix_timer_ckpt *ckpt_posix_timers_get(struct ckpt_ctx *ctx,
 			return ERR_PTR(-EOPNOTSUPP);
 		}
 		max = *n;
-		st = kvcalloc(max, sizeof(*st), GFP_KERNEL);
+		st = kvcalloc(max, sizeof(*st), GFP_KERNEL | __GFP_NOWARN);
 		if (!st)
 			return ERR_PTR(-ENOMEM);
 	}
@@ -122,7 +122,7 @@ int ckpt_write_posix_timers(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (!n && !next_id)
 		goto out;
 	ret = -ENOMEM;
-	out = kvcalloc(n, sizeof(*out), GFP_KERNEL);
+	out = kvcalloc(n, sizeof(*out), GFP_KERNEL | __GFP_NOWARN);
 	if (n && !out)
 		goto out;
 	ret = 0;
@@ -239,8 +239,8 @@ int rst_posix_timers(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: POSIX timers: %u timers in a record of %u bytes",
 				ctx->rec_pos, rec.nr_timers, rec.h.len);
-	pt = kvcalloc(rec.nr_timers, sizeof(*pt), GFP_KERNEL);
-	st = kvcalloc(rec.nr_timers, sizeof(*st), GFP_KERNEL_ACCOUNT);
+	pt = kvcalloc(rec.nr_timers, sizeof(*pt), GFP_KERNEL | __GFP_NOWARN);
+	st = kvcalloc(rec.nr_timers, sizeof(*st), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	ret = -ENOMEM;
 	if (rec.nr_timers && (!pt || !st))
 		goto out;

@@ -596,7 +596,7 @@ int rst_inet_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	len = rec.tcp.send_len + rec.tcp.recv_len + rec.dgrams_len +
 	      rec.nr_dgrams * sizeof(struct ckpt_inet_dgram);
 	if (len) {
-		data = kvmalloc(len, GFP_KERNEL);
+		data = kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
 		if (!data)
 			return -ENOMEM;
 		ret = ckpt_read_bytes(ctx, data, len);

@@ -271,7 +271,7 @@ static int ckpt_tcp_save(struct sock *sk, struct ckpt_rec_inet_sock *rec,
 		return -EOPNOTSUPP;
 	}
 	*data = kvmalloc(rec->tcp.send_len + rec->tcp.recv_len + 1,
-			 GFP_KERNEL);
+			 GFP_KERNEL | __GFP_NOWARN);
 	if (!*data)
 		return -ENOMEM;
 	return ckpt_tcp_copy_queues(sk, &rec->tcp, *data);

@@ -124,7 +124,7 @@ int ckpt_udp_queue(struct sock *sk, struct ckpt_rec_inet_sock *rec,
 	}
 	len = bytes;
 	*data = kvzalloc(nr * sizeof(struct ckpt_inet_dgram) + len + 1,
-			 GFP_KERNEL);
+			 GFP_KERNEL | __GFP_NOWARN);
 	if (!*data)
 		return -ENOMEM;
 	for (i = 0; i < 2; i++)

@@ -109,8 +109,8 @@ static int ckpt_unix_queue(struct sock *sk, struct ckpt_unix_end *end,
 	}
 	if (stream)
 		nr = len ? 1 : 0;
-	q->lens = kvcalloc(max_t(u32, nr, 1), sizeof(u32), GFP_KERNEL);
-	q->data = kvmalloc(max_t(u32, len, 1), GFP_KERNEL);
+	q->lens = kvcalloc(max_t(u32, nr, 1), sizeof(u32), GFP_KERNEL | __GFP_NOWARN);
+	q->data = kvmalloc(max_t(u32, len, 1), GFP_KERNEL | __GFP_NOWARN);
 	if (!q->lens || !q->data)
 		return -ENOMEM;
 	/* the tree is frozen and holds the other end: the queue stays */
@@ -224,7 +224,7 @@ static int ckpt_unix_write(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 	if (ret)
 		goto out;
 	off = (rec.end[0].nr_msgs + rec.end[1].nr_msgs) * sizeof(u32);
-	data = kvmalloc(off + rec.end[0].len + rec.end[1].len + 1, GFP_KERNEL);
+	data = kvmalloc(off + rec.end[0].len + rec.end[1].len + 1, GFP_KERNEL | __GFP_NOWARN);
 	ret = -ENOMEM;
 	if (!data)
 		goto out;
@@ -310,8 +310,8 @@ static int rst_unix_read(struct ckpt_ctx *ctx, struct ckpt_rec_unix_pair *rec,
 					ctx->rec_pos, i, e->flags, e->nr_msgs,
 					e->len);
 		q[i].lens = kvcalloc(max_t(u32, e->nr_msgs, 1), sizeof(u32),
-				     GFP_KERNEL);
-		q[i].data = kvmalloc(max_t(u32, e->len, 1), GFP_KERNEL);
+				     GFP_KERNEL | __GFP_NOWARN);
+		q[i].data = kvmalloc(max_t(u32, e->len, 1), GFP_KERNEL | __GFP_NOWARN);
 		if (!q[i].lens || !q[i].data)
 			return -ENOMEM;
 	}

@@ -94,7 +94,7 @@ int ckpt_arch_write_cpu(struct ckpt_ctx *ctx, struct task_struct *t)
 		return ret;
 
 	size = xs->n * xs->size;
-	xsave = kvzalloc(size, GFP_KERNEL);
+	xsave = kvzalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	if (!xsave)
 		return -ENOMEM;
 	ret = regset_get(t, xs, size, xsave);
@@ -213,7 +213,7 @@ int ckpt_arch_restore_cpu(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	if (ret)
 		return ret;
 
-	xsave = kvmalloc(rec.xsave_size, GFP_KERNEL);
+	xsave = kvmalloc(rec.xsave_size, GFP_KERNEL | __GFP_NOWARN);
 	if (!xsave)
 		return -ENOMEM;
 	ret = ckpt_read_bytes(ctx, xsave, rec.xsave_size);

@@ -41,7 +41,8 @@ int fpu_checkpoint_load_xstate(const void *buf, unsigned int size)
 	if (size > fpu_user_cfg.max_size)
 		return -EINVAL;
 
-	tmp = vzalloc(fpu_user_cfg.max_size);
+	tmp = __vmalloc(fpu_user_cfg.max_size,
+		       GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	if (!tmp)
 		return -ENOMEM;
 	memcpy(tmp, buf, size);
