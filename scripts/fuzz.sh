@@ -4,7 +4,7 @@
 # kernel problems.
 #
 # usage: scripts/fuzz.sh [--count N] [--seed S] [--duration SECONDS] [--start I]
-#                        [--timeout SECONDS]
+#                        [--timeout SECONDS] [--only NAMES] [--faults PCT]
 #        scripts/fuzz.sh --replay IMAGE...
 #   --count N        images at most (default: no limit but the duration)
 #   --duration SECS  seconds of fuzzing at most (default 600 when no --count)
@@ -14,6 +14,9 @@
 #   --only NAMES     make only these seeds (names as run-in-vm.sh's, e.g.
 #                    "inetsocks unixpairs"), to aim a campaign at the
 #                    record kinds they hold
+#   --faults PCT     on a kernel with fault injection (the debug one), the
+#                    share of the images restarted unmutated with a kernel
+#                    allocation failing instead (default 10, 0: none)
 #   --timeout SECS   an image restarted by restart(0) that is still in
 #                    restart() after SECS is a hang (default 10, 60 on a
 #                    debug kernel); through the restart tool, after SECS + 15
@@ -48,6 +51,7 @@ start=0
 timeout=
 replay=
 only=
+faults=10
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--count) count=$2; shift 2 ;;
@@ -56,8 +60,9 @@ while [ $# -gt 0 ]; do
 	--start) start=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--only) only=$2; shift 2 ;;
+	--faults) faults=$2; shift 2 ;;
 	--replay) shift; replay="$*"; break ;;
-	-h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,40p' "$0"; exit 0 ;;
 	*) echo "fuzz.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -157,7 +162,7 @@ KFLAVOR=$vm_flavor VM_KERNEL=$kernel VMDIR=$vmdir "$ROOT/scripts/vm-run.sh" --ti
 	--console "$console" \
 	--add "$BUILD/vm-tests-$ARCH:/tests/bin" --add "$ROOT/tests/vm:/tests/vm" \
 	--add "$out/vm:/fuzz" \
-	-- "CKPT_FUZZ_ONLY='$only' /fuzz/run-in-vm.sh $count $seed $duration $start $fuzz_opts" \
+	-- "CKPT_FUZZ_ONLY='$only' CKPT_FUZZ_FAULTS='$faults' /fuzz/run-in-vm.sh $count $seed $duration $start $fuzz_opts" \
 	>"$out/vm.out" 2>&1 || rc=$?
 kill "$watcher" 2>/dev/null || true
 wait "$watcher" 2>/dev/null || true

@@ -6,6 +6,7 @@
  *   ckptfuzz --seeds DIR --count N --seed S [--duration SECONDS] [--out DIR]
  *            [--start I] [--timeout SECONDS] [--tool-timeout SECONDS]
  *            [--restart PATH] [--keep N] [--work DIR] [--quiet] [--dry-run]
+ *            [--faults PERCENT]
  *   ckptfuzz --replay [--timeout SECONDS] [--restart PATH] FILE...
  *
  * --dry-run only makes the mutants (into --out) and says what they are;
@@ -75,6 +76,22 @@
  * makes no progress for the longest timeout + 60 s, the supervisor counts
  * the image as a hang, keeps it, names the tasks in uninterruptible
  * sleep and where they sleep, kills the campaign and prints the summary.
+ *
+ * Faults (--faults PERCENT, on a kernel with fault injection: FAILSLAB,
+ * FAIL_PAGE_ALLOC, FAULT_INJECTION_DEBUG_FS).  That share of the
+ * iterations restarts its seed unmutated (pids aside) with a kernel
+ * allocation made to fail instead, to try restart()'s error paths: the
+ * outcome must be an errno with nothing restored, a task killed by the
+ * kernel after its commit, or a restore that absorbed the failure; never
+ * a kernel problem, a hang or a leak (the kmemleak scan at the end).
+ *  - self: the child writes N (1 to 2000, from the iteration's generator,
+ *    so replayable with --start) to /proc/thread-self/fail-nth right
+ *    before restart(): the N-th allocation of the call fails;
+ *  - tool: the restart tool is started with /proc/self/make-it-fail set,
+ *    which its children inherit, after ckptfuzz armed failslab and
+ *    fail_page_alloc in debugfs for one failure (times 1) at a
+ *    probability of 1 to 10 % per allocation (not replayable exactly).
+ * The caller sets ignore-gfp-wait N and task-filter Y in debugfs.
  *
  * At the end: "ckptfuzz: N images in T s (R/s), E distinct errnos
  * [list], A accepted, H hangs" and a line of every outcome.  Exit status
@@ -1792,6 +1809,7 @@ struct result {
 	enum outcome what;
 	int err;		/* O_ERRNO, O_TOOL: the errno (0: unknown) */
 	int sig;		/* O_ACCEPTED: the signal the restored root died of, if any */
+	bool absorbed;		/* O_ACCEPTED: its fail-nth was used up when seen running */
 	double secs;
 	char note[512];		/* where a hung task was */
 };
@@ -1801,6 +1819,7 @@ struct options {
 	unsigned long count, start, keep;
 	uint64_t seed;
 	double duration, timeout, tool_timeout;
+	unsigned int faults;
 	bool quiet, dry_run;
 };
 
@@ -1942,14 +1961,30 @@ static int memfd_of(const unsigned char *buf, size_t len)
  * the kernel committed the child to the image it closed every fd of it:
  * the end of file on the report pipe, without an errno, says so.
  */
+/* Make the @nth allocation from now on of the calling thread fail. */
+static bool arm_fail_nth(uint32_t nth)
+{
+	char buf[16];
+	int fd = open("/proc/thread-self/fail-nth", O_WRONLY | O_CLOEXEC);
+	int len = snprintf(buf, sizeof(buf), "%u", nth);
+	bool ok = fd >= 0 && write(fd, buf, len) == len;
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* The parent's go is the fault to inject: 0 for none, else fail-nth. */
 static void self_child(int go_fd, int report_fd, int img_fd, int log_fd)
 {
+	uint32_t nth;
 	int err;
-	char c;
 	long ret;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (read(go_fd, &c, 1) != 1)
+	if (read(go_fd, &nth, sizeof(nth)) != sizeof(nth))
+		_exit(CHILD_NO_GO);
+	if (nth && !arm_fail_nth(nth))
 		_exit(CHILD_NO_GO);
 	ret = syscall(__NR_restart, 0, img_fd, 0, log_fd);
 	err = ret < 0 ? errno : 0;
@@ -2014,6 +2049,22 @@ static bool self_report(int report_fd, bool *committed, struct result *res)
  * Wait for a self child: see the header comment.  Returns with the child
  * reaped, except for an unkillable hang.
  */
+/* Is @pid's fail-nth used up (0 left, or never armed)? */
+static bool fail_nth_spent(pid_t pid)
+{
+	char path[64], buf[32] = "";
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/fail-nth", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && atoi(buf) == 0;
+}
+
 static void wait_self(pid_t pid, int report_fd, struct result *res)
 {
 	double deadline = now() + opt.timeout;
@@ -2051,6 +2102,7 @@ static void wait_self(pid_t pid, int report_fd, struct result *res)
 				return;
 			}
 			res->what = O_ACCEPTED;
+			res->absorbed = fail_nth_spent(pid);
 			kill_and_reap(pid, NULL);
 			return;
 		}
@@ -2120,15 +2172,16 @@ static void write_all(int fd, const unsigned char *buf, size_t len)
 	}
 }
 
-/* Hand the mutant to the waiting child and see what becomes of it. */
+/*
+ * Hand the mutant to the waiting child and see what becomes of it;
+ * @fail_nth: the allocation of its restart() to fail, 0 for none.
+ */
 static void run_self(struct self_child *c, const unsigned char *img, size_t len,
-		     struct result *res)
+		     uint32_t fail_nth, struct result *res)
 {
-	char go = 1;
-
 	write_all(c->img_fd, img, len);
 	lseek(c->img_fd, 0, SEEK_SET);	/* the child shares this file offset */
-	if (write(c->go_w, &go, 1) != 1)
+	if (write(c->go_w, &fail_nth, sizeof(fail_nth)) != sizeof(fail_nth))
 		die("the self child is gone before it started");
 	wait_self(c->pid, c->report_r, res);
 }
@@ -2195,8 +2248,56 @@ static char *slurp(const char *path)
 	return s;
 }
 
-/* The restart tool as the init of a new pid namespace, the mutant on its stdin. */
-static pid_t spawn_tool(int img_fd, bool container, const char *out, const char *klog)
+/* Write @value to the debugfs file fault injection @attr of failslab and fail_page_alloc. */
+static bool set_fault_attr(const char *attr, unsigned int value)
+{
+	static const char *const kinds[] = { "failslab", "fail_page_alloc" };
+	char path[128], buf[16];
+	unsigned int j;
+	int fd, len;
+	bool ok = true;
+
+	len = snprintf(buf, sizeof(buf), "%u", value);
+	for (j = 0; j < 2; j++) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s", kinds[j], attr);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		ok = ok && fd >= 0 && write(fd, buf, len) == len;
+		if (fd >= 0)
+			close(fd);
+	}
+	return ok;
+}
+
+/* Wait (1 s at most) until @pid runs @prog, by its name. */
+static void wait_exec(pid_t pid, const char *prog)
+{
+	const char *base = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+	char path[64], comm[32];
+	int i, fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	for (i = 0; i < 1000; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		n = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		if (n > 0) {
+			comm[n - 1] = 0;	/* the newline */
+			if (!strncmp(comm, base, 15))
+				return;
+		}
+		sleep_ms(1);
+	}
+}
+
+/*
+ * The restart tool as the init of a new pid namespace, the mutant on its
+ * stdin; @faulty: with /proc/self/make-it-fail set (see --faults).
+ */
+static pid_t spawn_tool(int img_fd, bool container, bool faulty, const char *out,
+			const char *klog)
 {
 	pid_t pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
 	int fd;
@@ -2204,6 +2305,12 @@ static pid_t spawn_tool(int img_fd, bool container, const char *out, const char 
 	if (pid)
 		return pid;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (faulty) {
+		fd = open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "1", 1) != 1)
+			_exit(127);
+		close(fd);
+	}
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || dup2(img_fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 		_exit(127);
@@ -2215,11 +2322,23 @@ static pid_t spawn_tool(int img_fd, bool container, const char *out, const char 
 	_exit(127);
 }
 
-/* How the restart tool ended: its status, its words, the kernel's log. */
-static void tool_status(int status, const char *out, const char *klog, struct result *res)
+/*
+ * How the restart tool ended: its status, its words, the kernel's log.
+ * @faulty: it ran with an injected allocation failure, which the kernel
+ * may answer with a signal (a stack that cannot grow: SIGSEGV), so that
+ * its death by a signal is a refusal, not a crash of the tool.
+ */
+static void tool_status(int status, bool faulty, const char *out, const char *klog,
+			struct result *res)
 {
 	int code;
 
+	if (WIFSIGNALED(status) && faulty) {
+		res->what = O_TOOL;
+		snprintf(res->note, sizeof(res->note),
+			 "the restart tool died of signal %d under the injected fault", WTERMSIG(status));
+		return;
+	}
 	if (WIFSIGNALED(status)) {
 		res->what = O_TOOL_CRASH;
 		snprintf(res->note, sizeof(res->note), "the restart tool died of signal %d: %.400s",
@@ -2242,8 +2361,13 @@ static void tool_status(int status, const char *out, const char *klog, struct re
 		snprintf(res->note, sizeof(res->note), "no errno in: %.400s", out);
 }
 
-/* Run the mutant through the restart tool; returns the kernel's log (malloc'ed). */
-static char *run_tool(const unsigned char *img, size_t len, bool container, struct result *res)
+/*
+ * Run the mutant through the restart tool; returns the kernel's log
+ * (malloc'ed).  @fault_pct: with one allocation failing at that
+ * probability in its tasks, 0 for none.
+ */
+static char *run_tool(const unsigned char *img, size_t len, bool container,
+		      unsigned int fault_pct, struct result *res)
 {
 	char out[PATH_MAX], klog[PATH_MAX], *outs, *klogs;
 	double deadline = now() + opt.tool_timeout;
@@ -2253,7 +2377,15 @@ static char *run_tool(const unsigned char *img, size_t len, bool container, stru
 	snprintf(out, sizeof(out), "%s/tool.out", opt.work_dir);
 	snprintf(klog, sizeof(klog), "%s/kernel.log", opt.work_dir);
 	unlink(klog);
-	pid = spawn_tool(img_fd, container, out, klog);
+	if (fault_pct && !(set_fault_attr("times", 1) && set_fault_attr("interval", 1)))
+		die("cannot arm failslab and fail_page_alloc in /sys/kernel/debug");
+	pid = spawn_tool(img_fd, container, fault_pct, out, klog);
+	/* the faults begin once the tool runs: its exec is not what is tried */
+	if (pid > 0 && fault_pct) {
+		wait_exec(pid, opt.restart_tool);
+		if (!set_fault_attr("probability", fault_pct))
+			die("cannot arm failslab and fail_page_alloc in /sys/kernel/debug");
+	}
 	close(img_fd);
 	if (pid < 0) {
 		res->what = O_SETUP;
@@ -2272,9 +2404,11 @@ static char *run_tool(const unsigned char *img, size_t len, bool container, stru
 		}
 		sleep_ms(5);
 	}
+	if (fault_pct)
+		set_fault_attr("probability", 0);
 	outs = slurp(out);
 	klogs = slurp(klog);
-	tool_status(status, outs, klogs, res);
+	tool_status(status, fault_pct, outs, klogs, res);
 	free(outs);
 	return klogs;
 }
@@ -2304,6 +2438,8 @@ static bool kmsg_problem(char *line, size_t size)
 		"INFO: task", "soft lockup", "hard LOCKUP", "rcu_sched detected stall",
 		"Call Trace:", "Kernel panic",
 	};
+	/* records since an allocation failure report, whose trace is not a problem */
+	static unsigned int since_alloc_failure = 100;
 	char rec[2048];
 	bool found = false;
 	ssize_t n;
@@ -2318,9 +2454,14 @@ static bool kmsg_problem(char *line, size_t size)
 		if (n <= 0)
 			break;
 		rec[n] = 0;
+		since_alloc_failure++;
+		if (strstr(rec, "page allocation failure:") || strstr(rec, "vmalloc error:"))
+			since_alloc_failure = 0;
 		for (j = 0; !found && j < sizeof(patterns) / sizeof(patterns[0]); j++) {
 			char *msg = strchr(rec, ';');
 
+			if (since_alloc_failure <= 3 && !strcmp(patterns[j], "Call Trace:"))
+				continue;
 			if (msg && strstr(msg, patterns[j])) {
 				char *nl = strchr(msg, '\n');
 
@@ -2341,7 +2482,7 @@ static bool kmsg_problem(char *line, size_t size)
 struct stats {
 	unsigned long images, outcome[O_NR];
 	unsigned long kerr[MAX_ERRNO], toolerr[MAX_ERRNO];
-	unsigned long accepted_signaled, kproblems, self_images;
+	unsigned long accepted_signaled, kproblems, self_images, fault_images, fault_absorbed;
 	double start, slowest;
 	volatile double beat;
 	volatile unsigned long iter;
@@ -2393,11 +2534,13 @@ static void print_summary(const struct stats *st, const char *what)
 	printf("ckptfuzz: outcomes: %lu refused with an errno, %lu killed by the kernel after the commit, "
 	       "%lu refused by the restart tool [%s], %lu accepted (%lu of them ended by a signal), "
 	       "%lu hangs, %lu kernel problems, %lu restart tool crashes, %lu not run; "
-	       "%lu self restarts, %lu through the tool; slowest %.2f s\n",
+	       "%lu self restarts, %lu through the tool, %lu with a failing allocation "
+	       "(%lu restored with their fail-nth used up: the fault hit restart() or the "
+	       "restored program); slowest %.2f s\n",
 	       st->outcome[O_ERRNO], st->outcome[O_KILLED], st->outcome[O_TOOL], terrs,
 	       st->outcome[O_ACCEPTED], st->accepted_signaled, st->outcome[O_HANG], st->kproblems,
 	       st->outcome[O_TOOL_CRASH], st->outcome[O_SETUP], st->self_images,
-	       st->images - st->self_images, st->slowest);
+	       st->images - st->self_images, st->fault_images, st->fault_absorbed, st->slowest);
 	fflush(stdout);
 }
 
@@ -2433,6 +2576,8 @@ static const char *result_text(const struct result *res, char *buf, size_t size)
 	case O_ACCEPTED:
 		if (res->sig)
 			snprintf(buf, size, "ACCEPTED, then signal %d", res->sig);
+		else if (res->absorbed)
+			snprintf(buf, size, "ACCEPTED, fail-nth used up");
 		else
 			snprintf(buf, size, "ACCEPTED");
 		break;
@@ -2516,6 +2661,8 @@ static void run_iteration(unsigned long iter, const struct seed *seeds, size_t n
 	struct self_child c = { 0 };
 	struct mutant m;
 	char rtext[64], kline[512] = "", *klog = NULL;
+	bool fault = opt.faults && chance(&g, opt.faults);
+	uint32_t fail_nth = 0, fault_pct = 0;
 	double t0;
 
 	mutant_init(&m, s);
@@ -2526,7 +2673,20 @@ static void run_iteration(unsigned long iter, const struct seed *seeds, size_t n
 			start_self_child(&c);
 		rewrite_pids(&m, s->root_pid, c.pid);
 	}
-	mutate(&g, &m, c.pid);
+	if (fault && s->self) {
+		fail_nth = 1 + rnd(&g, chance(&g, 50) ? 200 : 2000);
+		describe(&m, "unmutated, allocation %u of restart() fails (fail-nth)", fail_nth);
+		m.fix_tail = true;	/* for the pids */
+		serialize(&m);
+	} else if (fault) {
+		fault_pct = 1 + rnd(&g, 10);
+		describe(&m, "unmutated, one allocation fails, at %u%% each, in the restart tool's tasks",
+			 fault_pct);
+		m.fix_tail = true;
+		serialize(&m);
+	} else {
+		mutate(&g, &m, c.pid);
+	}
 	save_mutant(iter, &m);
 	st->iter = iter;
 	snprintf(st->seed_name, sizeof(st->seed_name), "%s", s->name);
@@ -2542,12 +2702,14 @@ static void run_iteration(unsigned long iter, const struct seed *seeds, size_t n
 	}
 	t0 = now();
 	if (s->self) {
-		run_self(&c, m.buf, m.len, &res);
+		run_self(&c, m.buf, m.len, fail_nth, &res);
 		klog = finish_self_child(&c);
 	} else {
-		klog = run_tool(m.buf, m.len, s->container, &res);
+		klog = run_tool(m.buf, m.len, s->container, fault_pct, &res);
 	}
 	res.secs = now() - t0;
+	st->fault_images += fault;
+	st->fault_absorbed += fail_nth && res.absorbed;
 	count_result(st, &res, s->self);
 	if (!opt.quiet)
 		printf("ckptfuzz: #%lu => %s (%.2f s)\n", iter, result_text(&res, rtext, sizeof(rtext)),
@@ -2607,10 +2769,10 @@ static int replay(const char *path)
 	fflush(stdout);
 	if (s.self) {
 		start_self_child(&c);
-		run_self(&c, s.buf, s.len, &res);
+		run_self(&c, s.buf, s.len, 0, &res);
 		klog = finish_self_child(&c);
 	} else {
-		klog = run_tool(s.buf, s.len, s.container, &res);
+		klog = run_tool(s.buf, s.len, s.container, 0, &res);
 	}
 	printf("%s\n", result_text(&res, rtext, sizeof(rtext)));
 	if (*res.note)
@@ -2629,6 +2791,7 @@ static void usage(void)
 		"usage: ckptfuzz --seeds DIR --count N --seed S [--duration SECONDS] [--out DIR]\n"
 		"                [--start I] [--timeout SECONDS] [--tool-timeout SECONDS]\n"
 		"                [--restart PATH] [--keep N] [--work DIR] [--quiet] [--dry-run]\n"
+		"                [--faults PERCENT]\n"
 		"       ckptfuzz --replay FILE...\n");
 	exit(2);
 }
@@ -2644,6 +2807,7 @@ static void parse_args(int argc, char **argv, bool *replay_mode)
 		{ "restart", required_argument, NULL, 'r' }, { "keep", required_argument, NULL, 'k' },
 		{ "work", required_argument, NULL, 'w' }, { "quiet", no_argument, NULL, 'q' },
 		{ "replay", no_argument, NULL, 'R' }, { "dry-run", no_argument, NULL, 'D' },
+		{ "faults", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -2664,6 +2828,7 @@ static void parse_args(int argc, char **argv, bool *replay_mode)
 		case 'q': opt.quiet = true; break;
 		case 'R': *replay_mode = true; break;
 		case 'D': opt.dry_run = true; break;
+		case 'F': opt.faults = strtoul(optarg, NULL, 0); break;
 		default: usage();
 		}
 	}

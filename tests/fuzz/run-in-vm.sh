@@ -171,8 +171,29 @@ if [ -z "$(ls "$S")" ]; then
 	exit 2
 fi
 
+# On a kernel with fault injection (the debug kernel), a share of the
+# iterations (CKPT_FUZZ_FAULTS percent, default 10) restarts a seed with a
+# kernel allocation failing instead of a mutation (ckptfuzz --faults):
+# failslab and fail_page_alloc for sleeping allocations too, only in the
+# tasks that ask for it (fail-nth, make-it-fail), silently.
+faults=
+dbg=/sys/kernel/debug
+[ -d $dbg/failslab ] || mount -t debugfs none $dbg 2>/dev/null
+if [ -e /proc/self/fail-nth ] && [ -d $dbg/failslab ] && [ -d $dbg/fail_page_alloc ] &&
+	[ "${CKPT_FUZZ_FAULTS:-10}" != 0 ]; then
+	for f in failslab fail_page_alloc; do
+		echo N >$dbg/$f/ignore-gfp-wait
+		echo Y >$dbg/$f/task-filter
+		echo 0 >$dbg/$f/probability
+		echo 0 >$dbg/$f/verbose
+	done
+	faults="--faults ${CKPT_FUZZ_FAULTS:-10}"
+	echo "fuzz: ${CKPT_FUZZ_FAULTS:-10}% of the images restarted with a failing allocation"
+fi
+
+# shellcheck disable=SC2086
 "$FUZZ/ckptfuzz" --seeds "$S" --count "$COUNT" --seed "$SEED" --duration "$DURATION" \
-	--start "$START" --out "$OUT" --work "$W/ckptfuzz" "$@"
+	--start "$START" --out "$OUT" --work "$W/ckptfuzz" $faults "$@"
 rc=$?
 
 # On a kernel with kmemleak (the debug kernel): did the campaign leak
