@@ -4,7 +4,7 @@
 # freshly built kernel, the kselftests and the VM scenarios; then the
 # same VM run again on the debug kernel (KASAN, UBSAN, KFENCE, lockdep,
 # kmemleak: Kbuild-overlay/configs/vm-$ARCH-debug.config), whose results
-# are named "debug: ...".  Every result is one line; the last line is
+# are named "debug: ...", and a short fuzzing campaign of restart() there.  Every result is one line; the last line is
 # "N passed, N failed".
 #
 # usage: tests/run.sh          (ARCH=x86_64 by default)
@@ -95,7 +95,7 @@ unit_tests() {
 # objects of this wave (shared memory, shared tables, stopped tasks,
 # reopened pipes), every refusal, and hostile images from an
 # unprivileged user.  The whole suite takes over 40 minutes there.
-DEBUG_SCENARIOS="refuse-unsupported restore-shared-memory restore-shared-tables restore-stopped restore-pipe-reopened restore-pty restore-eventfds restore-timerfds restore-inotify restore-posix-timers restore-eventloop restore-locks restore-fifos restore-unix-pairs restore-inet-sockets restore-tcp-outside-peer restart-changed-files hostile-image-unprivileged checkpoint-faults"
+DEBUG_SCENARIOS="refuse-unsupported restore-shared-memory restore-shared-tables restore-stopped restore-pipe-reopened restore-pty restore-eventfds restore-timerfds restore-inotify restore-posix-timers restore-eventloop restore-locks restore-fifos restore-unix-pairs restore-inet-sockets restore-tcp-outside-peer restart-changed-files hostile-image-unprivileged checkpoint-faults restart-faults"
 DEBUG_SELFTEST_ARGS="-T spin.restore"
 
 # vm_tests [FLAVOR]: the VM run on the test kernel, or on the FLAVOR one.
@@ -144,11 +144,28 @@ else
 	record FAIL "vm: not run, a build failed"
 fi
 
-# The same on the debug kernel.
+# fuzz_ci: a short fuzzing campaign of fixed seed on the debug kernel
+# (about a thousand images, at most 25 minutes; a tenth of them restarted
+# with a kernel allocation failing): no kernel problem, hang or leak.
+fuzz_ci() {
+	KFLAVOR=debug VMDIR=$BUILD/vm-fuzz-ci-$ARCH FUZZ_OUT=$BUILD/fuzz-ci-$ARCH \
+		"$ROOT/scripts/fuzz.sh" --count 1000 --duration 1500 --seed 1 >"$logs/fuzz.out" 2>&1
+	rc=$?
+	summary=$(grep '^fuzz: [0-9]* images' "$logs/fuzz.out" | tail -1)
+	if [ "$rc" = 0 ]; then
+		record PASS "fuzz: restart() of mutated images, seed 1: no kernel problem, hang or leak (${summary#fuzz: })"
+	else
+		tail -30 "$logs/fuzz.out" >>"$details"
+		record FAIL "fuzz: restart() of mutated images, seed 1 (status $rc: ${summary:-no summary}; see $logs/fuzz.out)"
+	fi
+}
+
+# The same on the debug kernel, and the fuzzing campaign.
 lane="debug: "
 if step kernel-debug env KFLAVOR=debug "$ROOT/scripts/kernel-build.sh" &&
 	[ "$kernel_ok" = 1 ] && [ "$user_ok" = 1 ]; then
 	vm_tests debug
+	fuzz_ci
 else
 	record FAIL "vm: not run, a build failed"
 fi
