@@ -1841,22 +1841,32 @@ static void heartbeat(void)
 		*beat_at = now();
 }
 
-/* /proc/PID/syscall: the call number, -1 blocked outside one, -2 running, -3 gone */
-static long syscall_of(pid_t pid)
+/* The start of /proc/PID/FILE into @buf (NUL-terminated); false if unreadable. */
+static bool proc_text(pid_t pid, const char *file, char *buf, size_t size)
 {
-	char path[64], buf[64] = "";
+	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -3;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return false;
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
-		return -3;
+		return false;
 	buf[n] = 0;
+	return true;
+}
+
+/* /proc/PID/syscall: the call number, -1 blocked outside one, -2 running, -3 gone */
+static long syscall_of(pid_t pid)
+{
+	char buf[64];
+
+	if (!proc_text(pid, "syscall", buf, sizeof(buf)))
+		return -3;
 	if (!strncmp(buf, "running", 7))
 		return -2;
 	return strtol(buf, NULL, 10);
@@ -2045,25 +2055,18 @@ static bool self_report(int report_fd, bool *committed, struct result *res)
 	return true;
 }
 
+/* Is @pid's fail-nth used up (0 left, or never armed)? */
+static bool fail_nth_spent(pid_t pid)
+{
+	char buf[32];
+
+	return proc_text(pid, "fail-nth", buf, sizeof(buf)) && atoi(buf) == 0;
+}
+
 /*
  * Wait for a self child: see the header comment.  Returns with the child
  * reaped, except for an unkillable hang.
  */
-/* Is @pid's fail-nth used up (0 left, or never armed)? */
-static bool fail_nth_spent(pid_t pid)
-{
-	char path[64], buf[32] = "";
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/fail-nth", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 && atoi(buf) == 0;
-}
 
 static void wait_self(pid_t pid, int report_fd, struct result *res)
 {
