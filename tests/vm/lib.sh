@@ -211,3 +211,18 @@ gone() {
 		done
 	done
 }
+
+# fault_injection_on: FAILSLAB and FAIL_PAGE_ALLOC (debug kernel) armed
+# for sleeping allocations too, silently, for the tasks that ask for a
+# fault (/proc/thread-self/fail-nth); set back when the scenario exits.
+fault_injection_on() {
+	_dbg=/sys/kernel/debug
+	[ -d $_dbg/failslab ] || mount -t debugfs none $_dbg 2>/dev/null
+	[ -d $_dbg/failslab ] || fail "no $_dbg/failslab: this kernel has no FAILSLAB"
+	[ -e /proc/self/fail-nth ] || fail "no /proc/self/fail-nth: this kernel has no fault injection"
+	for _f in failslab fail_page_alloc; do
+		echo N >$_dbg/$_f/ignore-gfp-wait || fail "cannot set $_f/ignore-gfp-wait"
+		echo 0 >$_dbg/$_f/verbose
+	done
+	trap 'for _f in failslab fail_page_alloc; do echo Y >$_dbg/$_f/ignore-gfp-wait; done' EXIT
+}

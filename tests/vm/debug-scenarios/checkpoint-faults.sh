@@ -8,15 +8,7 @@
 # checkpointed for real and restarted: its state is intact.
 . /tests/vm/lib.sh
 
-dbg=/sys/kernel/debug
-[ -d $dbg/failslab ] || mount -t debugfs none $dbg 2>/dev/null
-[ -d $dbg/failslab ] || fail "no $dbg/failslab: this kernel has no FAILSLAB"
-[ -e /proc/self/fail-nth ] || fail "no /proc/self/fail-nth: this kernel has no fault injection"
-for f in failslab fail_page_alloc; do
-	echo N >$dbg/$f/ignore-gfp-wait || fail "cannot set $f/ignore-gfp-wait"
-	echo 0 >$dbg/$f/verbose
-done
-trap 'for f in failslab fail_page_alloc; do echo Y >$dbg/$f/ignore-gfp-wait; done' EXIT
+fault_injection_on
 
 c=/tmp/faults
 start "$c" "$BIN/glibc-static/counter" "$c"
