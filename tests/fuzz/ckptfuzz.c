@@ -2353,6 +2353,13 @@ static void tool_status(int status, bool faulty, const char *out, const char *kl
 		res->what = O_ACCEPTED;
 		return;
 	}
+	if (code == 127 && faulty) {
+		/* the fault hit the loading of its libraries (ld.so exits 127) */
+		res->what = O_TOOL;
+		snprintf(res->note, sizeof(res->note),
+			 "the restart tool could not start under the injected fault");
+		return;
+	}
 	if (code == 127) {
 		res->what = O_SETUP;
 		snprintf(res->note, sizeof(res->note), "cannot run %s", opt.restart_tool);
