@@ -494,8 +494,19 @@ static const struct field f_unix_pair[] = {
 	FLD(ckpt_rec_unix_pair, type, K_ENUM),
 	UEND(objref, K_OBJREF, 0), UEND(flags, K_FLAGS, 0), UEND(nr_msgs, K_COUNT, 0),
 	UEND(len, K_LEN, 0), UEND(peek_off, K_VAL, 0), UEND(sndbuf, K_LEN, 0),
+	UEND(addr_len, K_LEN, 0),
 	UEND(objref, K_OBJREF, 1), UEND(flags, K_FLAGS, 1), UEND(nr_msgs, K_COUNT, 1),
-	UEND(len, K_LEN, 1), UEND(rcvtimeo_ns, K_VAL, 1),
+	UEND(len, K_LEN, 1), UEND(rcvtimeo_ns, K_VAL, 1), UEND(addr_len, K_LEN, 1),
+};
+
+#define USEND(f, k)	{ "end." #f, offsetof(struct ckpt_rec_unix_sock, end.f), \
+			  SZ(ckpt_unix_end, f), k, 0, 1 }
+static const struct field f_unix_sock[] = {
+	FLD(ckpt_rec_unix_sock, type, K_ENUM), FLD(ckpt_rec_unix_sock, backlog, K_COUNT),
+	FLD(ckpt_rec_unix_sock, mode, K_FLAGS), FLD(ckpt_rec_unix_sock, path_len, K_LEN),
+	USEND(objref, K_OBJREF), USEND(flags, K_FLAGS), USEND(addr_len, K_LEN),
+	USEND(nr_msgs, K_COUNT), USEND(len, K_LEN), USEND(peek_off, K_VAL),
+	USEND(sndbuf, K_LEN), USEND(sndtimeo_ns, K_NS),
 };
 
 #define INET(f, k)	FLD(ckpt_rec_inet_sock, f, k)
@@ -608,6 +619,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_INOTIFY_EVENT, "INOTIFY_EVENT", f_inotify_event),
 	RT(CKPT_REC_UNIX_PAIR, "UNIX_PAIR", f_unix_pair),
 	RT(CKPT_REC_INET_SOCK, "INET_SOCK", f_inet_sock),
+	RT(CKPT_REC_UNIX_SOCK, "UNIX_SOCK", f_unix_sock),
 	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
 	RT(CKPT_REC_POSIX_TIMERS, "POSIX_TIMERS", f_posix_timers),
@@ -2731,8 +2743,8 @@ static void run_iteration(unsigned long iter, const struct seed *seeds, size_t n
 	result_text(&res, rtext, sizeof(rtext));
 	if (kmsg_problem(kline, sizeof(kline))) {
 		st->kproblems++;
-		printf("ckptfuzz: #%lu: the kernel reported a problem after this image (see the console)\n",
-		       iter);
+		printf("ckptfuzz: #%lu: the kernel reported a problem after this image: %s\n",
+		       iter, kline);
 		keep_mutant(iter, "problem", s->name, m.desc, rtext, res.note, klog, kline);
 	}
 	if (res.what == O_HANG)

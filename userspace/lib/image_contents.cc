@@ -113,7 +113,11 @@ void ContentsBuilder::add(const Record &rec)
 		break;
 	case CKPT_REC_UNIX_PAIR:
 		current_task().unix_pairs.push_back(
-			At<ckpt_rec_unix_pair>{rec.offset, load<ckpt_rec_unix_pair>(rec.bytes)});
+			At<UnixPairRecord>{rec.offset, parse_unix_pair_record(rec)});
+		break;
+	case CKPT_REC_UNIX_SOCK:
+		current_task().unix_socks.push_back(
+			At<UnixSockRecord>{rec.offset, parse_unix_sock_record(rec)});
 		break;
 	case CKPT_REC_INET_SOCK:
 		current_task().inet_socks.push_back(

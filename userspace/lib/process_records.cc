@@ -19,7 +19,8 @@ namespace {
 /* The @len bytes after the structure of @fixed bytes, as text (no NUL). */
 std::string text_after(const Record &rec, std::size_t fixed, std::uint32_t len)
 {
-	std::span<const std::byte> rest = std::span(rec.bytes).subspan(fixed);
+	std::span<const std::byte> rest =
+		std::span(rec.bytes).subspan(std::min(fixed, rec.bytes.size()));
 	rest = rest.first(std::min<std::size_t>(len, rest.size()));
 	return std::string(reinterpret_cast<const char *>(rest.data()), rest.size());
 }
@@ -107,6 +108,29 @@ InotifyEventRecord parse_inotify_event_record(const Record &rec)
 	InotifyEventRecord out;
 	out.event = load<ckpt_rec_inotify_event>(rec.bytes);
 	out.name = text_after(rec, sizeof(out.event), out.event.name_len);
+	return out;
+}
+
+UnixPairRecord parse_unix_pair_record(const Record &rec)
+{
+	UnixPairRecord out;
+	out.pair = load<ckpt_rec_unix_pair>(rec.bytes);
+	const ckpt_unix_end(&end)[2] = out.pair.end;
+	/* the addresses follow the message lengths and the bytes of both queues */
+	std::uint64_t at = sizeof(out.pair) + (std::uint64_t{end[0].nr_msgs} + end[1].nr_msgs) * 4 +
+			   end[0].len + end[1].len;
+	std::size_t fixed = static_cast<std::size_t>(std::min<std::uint64_t>(at, rec.bytes.size()));
+	out.addr[0] = text_after(rec, fixed, end[0].addr_len);
+	out.addr[1] = text_after(rec, fixed + out.addr[0].size(), end[1].addr_len);
+	return out;
+}
+
+UnixSockRecord parse_unix_sock_record(const Record &rec)
+{
+	UnixSockRecord out;
+	out.sock = load<ckpt_rec_unix_sock>(rec.bytes);
+	out.addr = text_after(rec, sizeof(out.sock), out.sock.end.addr_len);
+	out.path = text_after(rec, sizeof(out.sock) + out.addr.size(), out.sock.path_len);
 	return out;
 }
 

@@ -74,6 +74,26 @@ struct InotifyEventRecord {
 	std::string name; /* empty: none (an event on the watched inode itself) */
 };
 InotifyEventRecord parse_inotify_event_record(const Record &rec);
+/*
+ * A UNIX_PAIR record: a pair of connected UNIX sockets, and each end's
+ * address (sun_path's bytes; empty: none).
+ */
+struct UnixPairRecord {
+	ckpt_rec_unix_pair pair{};
+	std::string addr[2];
+};
+UnixPairRecord parse_unix_pair_record(const Record &rec);
+/*
+ * A UNIX_SOCK record: a UNIX socket that is not connected, its address
+ * (sun_path's bytes; empty: none) and its socket file's path (empty:
+ * none).
+ */
+struct UnixSockRecord {
+	ckpt_rec_unix_sock sock{};
+	std::string addr;
+	std::string path;
+};
+UnixSockRecord parse_unix_sock_record(const Record &rec);
 /* A POSIX_TIMERS record: the POSIX timers of a process, and the id timer_create() gives next. */
 struct PosixTimersRecord {
 	ckpt_rec_posix_timers posix_timers{};

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "record_names.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <csignal>
 #include <cstring>
@@ -118,6 +119,8 @@ std::string record_type_name(std::uint32_t type)
 		return "UNIX_PAIR";
 	case CKPT_REC_INET_SOCK:
 		return "INET_SOCK";
+	case CKPT_REC_UNIX_SOCK:
+		return "UNIX_SOCK";
 	case CKPT_REC_SIGHAND:
 		return "SIGHAND";
 	case CKPT_REC_SIGPENDING:
@@ -165,6 +168,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_INOTIFY_EVENT:
 	case CKPT_REC_UNIX_PAIR:
 	case CKPT_REC_INET_SOCK:
+	case CKPT_REC_UNIX_SOCK:
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
@@ -471,6 +475,29 @@ std::string inet_flags_names(std::uint32_t flags)
 			   {CKPT_INET_NODELAY, "nodelay"},
 			   {CKPT_INET_CORK, "cork"}},
 			  " ");
+}
+
+std::string unix_flags_names(std::uint32_t flags)
+{
+	return flag_names(flags,
+			  {{CKPT_UNIX_NONBLOCK, "nonblock"},
+			   {CKPT_UNIX_SHUT_RD, "shut_rd"},
+			   {CKPT_UNIX_SHUT_WR, "shut_wr"},
+			   {CKPT_UNIX_PASSCRED, "passcred"},
+			   {CKPT_UNIX_SNDBUF, "sndbuf"},
+			   {CKPT_UNIX_RCVBUF, "rcvbuf"},
+			   {CKPT_UNIX_BOUND, "bound"},
+			   {CKPT_UNIX_LISTENING, "listening"}},
+			  " ");
+}
+
+std::string unix_addr_string(std::string_view addr)
+{
+	if (addr.empty() || addr.front() != '\0')
+		return std::string(addr);
+	std::string name(addr);
+	std::replace(name.begin(), name.end(), '\0', '@');
+	return name;
 }
 
 std::string tcp_opts_names(std::uint32_t opts)

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace cr {
 
@@ -72,6 +73,14 @@ std::string inet_endpoint_string(std::uint16_t family, const std::uint8_t (&addr
 				 std::uint16_t port);
 /* "nonblock reuseaddr nodelay": CKPT_INET_* flags, "none" for 0 */
 std::string inet_flags_names(std::uint32_t flags);
+/* "nonblock bound listening": CKPT_UNIX_* flags, "none" for 0 */
+std::string unix_flags_names(std::uint32_t flags);
+/*
+ * A UNIX socket's address, sun_path's bytes, as ss shows it: a path name
+ * as is, an abstract name (a leading NUL byte) as "@" and its name, each
+ * NUL byte in it as "@" too.
+ */
+std::string unix_addr_string(std::string_view addr);
 /* "sack tstamp wscale": CKPT_TCP_OPT_* options, "none" for 0 */
 std::string tcp_opts_names(std::uint32_t opts);
 

@@ -88,6 +88,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_unix_pair);
 	case CKPT_REC_INET_SOCK:
 		return sizeof(ckpt_rec_inet_sock);
+	case CKPT_REC_UNIX_SOCK:
+		return sizeof(ckpt_rec_unix_sock);
 	case CKPT_REC_SIGHAND:
 		return sizeof(ckpt_rec_sighand);
 	case CKPT_REC_SIGPENDING:
@@ -217,11 +219,20 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 	case CKPT_REC_UNIX_PAIR: {
 		auto r = load<ckpt_rec_unix_pair>(rec.bytes);
 		std::uint64_t bytes = (std::uint64_t{r.end[0].nr_msgs} + r.end[1].nr_msgs) * 4 +
-				      r.end[0].len + r.end[1].len;
-		return VariablePart{fmt::format("queues of {} + {} messages, {} + {} bytes",
-						r.end[0].nr_msgs, r.end[1].nr_msgs, r.end[0].len,
-						r.end[1].len),
-				    bytes, sizeof(r)};
+				      r.end[0].len + r.end[1].len + r.end[0].addr_len +
+				      r.end[1].addr_len;
+		return VariablePart{
+			fmt::format("queues of {} + {} messages, {} + {} bytes, addresses of {} + "
+				    "{} bytes",
+				    r.end[0].nr_msgs, r.end[1].nr_msgs, r.end[0].len, r.end[1].len,
+				    r.end[0].addr_len, r.end[1].addr_len),
+			bytes, sizeof(r)};
+	}
+	case CKPT_REC_UNIX_SOCK: {
+		auto r = load<ckpt_rec_unix_sock>(rec.bytes);
+		return VariablePart{fmt::format("address length {} and path length {}",
+						r.end.addr_len, r.path_len),
+				    std::uint64_t{r.end.addr_len} + r.path_len, sizeof(r)};
 	}
 	case CKPT_REC_INET_SOCK: {
 		auto r = load<ckpt_rec_inet_sock>(rec.bytes);

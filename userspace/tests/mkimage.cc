@@ -4,7 +4,8 @@
  * tool tests.  KIND: valid, failed, optional, mandatory, truncated,
  * corrupt, trailing, process (one process, pid PID or 4242), tree (two
  * tasks), short (a VMA record shorter than its structure), inet (TCP
- * and UDP sockets: crtest::inet_image()).
+ * and UDP sockets: crtest::inet_image()), unix (UNIX sockets:
+ * crtest::unix_image()).
  */
 #include "io.h"
 #include "test_util.h"
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
 			image = crtest::process_image(4242, 2);
 		} else if (kind == "inet") {
 			image = crtest::inet_image();
+		} else if (kind == "unix") {
+			image = crtest::unix_image();
 		} else if (kind == "short") {
 			image = crtest::build_image([](cr::RecordWriter &w) {
 				w.write_header(cr::make_header(4242, 0));

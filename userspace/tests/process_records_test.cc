@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The records of a process (TREE, TASK, CREDS, CPU_X86_64, MM, VMA, PAGES,
- * FS, FILE, SIGHAND, POSIX_TIMERS, INET_SOCK...): accepted as known mandatory types, decoded,
- * summarised by verify_image(), and refused when shorter than their structure or when their
- * variable part does not fit.
+ * FS, FILE, SIGHAND, POSIX_TIMERS, INET_SOCK, UNIX_SOCK...): accepted as known
+ * mandatory types, decoded, summarised by verify_image(), and refused when
+ * shorter than their structure or when their variable part does not fit.
  */
 #include "bytes.h"
 #include "image_verify.h"
@@ -1019,4 +1019,140 @@ TEST(ProcessRecords, InetSockNames)
 	/* another family: the 16 bytes in hex */
 	EXPECT_EQ(cr::inet_addr_string(0, v6), "20010db8000000000000000000000001");
 	EXPECT_EQ(cr::inet_endpoint_string(0, v6, 7), "20010db8000000000000000000000001 port 7");
+}
+
+TEST(ProcessRecords, UnixSockRecordKnownAndSized)
+{
+	EXPECT_EQ(sizeof(ckpt_unix_end), 48u);
+	EXPECT_EQ(sizeof(ckpt_rec_unix_pair), 112u);
+	EXPECT_EQ(sizeof(ckpt_rec_unix_sock), 72u);
+	EXPECT_EQ(offsetof(ckpt_rec_unix_sock, end), 24u);
+	EXPECT_EQ(offsetof(ckpt_unix_end, addr_len), 44u);
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_UNIX_SOCK));
+	EXPECT_FALSE(CKPT_REC_UNIX_SOCK & CKPT_REC_OPTIONAL);
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_UNIX_SOCK), "UNIX_SOCK");
+	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_UNIX), "unix");
+	cr::Error e = expect_malformed(
+		image_with(CKPT_REC_UNIX_SOCK, sizeof(ckpt_rec_unix_sock) - sizeof(ckpt_hdr) - 8),
+		third_record);
+	EXPECT_THAT(e.what(), HasSubstr("a UNIX_SOCK record is at least 72 bytes"));
+	/* The structure alone: an unbound socket. */
+	EXPECT_FALSE(crtest::read_through(
+		image_with(CKPT_REC_UNIX_SOCK, sizeof(ckpt_rec_unix_sock) - sizeof(ckpt_hdr))));
+}
+
+TEST(ProcessRecords, UnixSockAddressAndPathMustFit)
+{
+	/* HEADER, TREE, the UNIX_SOCK record of @sock with @bytes bytes after it, TAIL. */
+	auto image = [](const ckpt_rec_unix_sock &sock, std::size_t bytes) {
+		return crtest::build_image([&](cr::RecordWriter &w) {
+			w.write_header(cr::make_header(4242, 0));
+			crtest::write_tree(w, 4242);
+			crtest::write_record(w, CKPT_REC_UNIX_SOCK, sock, Bytes(bytes));
+			w.write_tail();
+		});
+	};
+	ckpt_rec_unix_sock s{};
+	s.end.addr_len = 8;
+	s.path_len = 17;
+	EXPECT_FALSE(crtest::read_through(image(s, 25)));
+	s.path_len = 25; /* 33 bytes, in a record padded to 32 */
+	cr::Error e = expect_malformed(image(s, 25), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("UNIX_SOCK record address length 8 and path length 25 does "
+					"not fit in the 104-byte record"));
+	s.end.addr_len = 0xffffffff;
+	s.path_len = 0xffffffff;
+	e = expect_malformed(image(s, 32), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("address length 4294967295 and path length 4294967295"));
+}
+
+TEST(ProcessRecords, UnixPairAddressesMustFit)
+{
+	auto image = [](const ckpt_rec_unix_pair &pair, std::size_t bytes) {
+		return crtest::build_image([&](cr::RecordWriter &w) {
+			w.write_header(cr::make_header(4242, 0));
+			crtest::write_tree(w, 4242);
+			crtest::write_record(w, CKPT_REC_UNIX_PAIR, pair, Bytes(bytes));
+			w.write_tail();
+		});
+	};
+	ckpt_rec_unix_pair p{};
+	p.end[0].nr_msgs = 1;
+	p.end[0].len = 3;
+	p.end[1].addr_len = 9; /* 4 + 3 + 9 bytes after the structure */
+	EXPECT_FALSE(crtest::read_through(image(p, 16)));
+	p.end[0].addr_len = 1;
+	cr::Error e = expect_malformed(image(p, 16), third_record);
+	EXPECT_THAT(e.what(),
+		    HasSubstr("UNIX_PAIR record queues of 1 + 0 messages, 3 + 0 bytes, addresses "
+			      "of 1 + 9 bytes does not fit in the 128-byte record"));
+}
+
+TEST(ProcessRecords, UnixSockContents)
+{
+	Bytes image = crtest::unix_image();
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
+	ASSERT_EQ(sum.contents.tasks.size(), 1u);
+	const cr::TaskContents &t = sum.contents.tasks[0];
+	ASSERT_EQ(t.unix_socks.size(), 2u);
+	ASSERT_EQ(t.unix_pairs.size(), 1u);
+	ASSERT_EQ(t.files.size(), 4u);
+	for (std::size_t i = 0; i < 2; i++) {
+		/* each right before the FILE record that names it */
+		const cr::At<cr::UnixSockRecord> &s = t.unix_socks[i];
+		EXPECT_EQ(s.offset + s.rec.sock.h.len, t.files[i].offset) << i;
+		EXPECT_EQ(s.rec.sock.h.type, static_cast<std::uint32_t>(CKPT_REC_UNIX_SOCK));
+		EXPECT_EQ(t.files[i].rec.file.kind, static_cast<std::uint32_t>(CKPT_FILE_UNIX));
+		EXPECT_EQ(t.files[i].rec.file.objref, s.rec.sock.end.objref) << i;
+	}
+
+	/* the listening socket: its address and path, 25 bytes padded to 32 */
+	const cr::UnixSockRecord &listener = t.unix_socks[0].rec;
+	EXPECT_EQ(listener.sock.h.len, sizeof(ckpt_rec_unix_sock) + 32);
+	EXPECT_EQ(listener.sock.type, static_cast<std::uint32_t>(SOCK_STREAM));
+	EXPECT_EQ(listener.sock.backlog, 16u);
+	EXPECT_EQ(listener.sock.mode, 0755u);
+	EXPECT_EQ(listener.sock.end.objref, 9u);
+	EXPECT_EQ(listener.sock.end.addr_len, 8u);
+	EXPECT_EQ(listener.sock.path_len, 17u);
+	EXPECT_EQ(listener.addr, "srv.sock");
+	EXPECT_EQ(listener.path, "/run/app/srv.sock");
+	EXPECT_EQ(cr::unix_flags_names(listener.sock.end.flags), "nonblock bound listening");
+
+	/* the datagram socket: an abstract name, with a NUL byte in it, and no path */
+	const cr::UnixSockRecord &dgram = t.unix_socks[1].rec;
+	EXPECT_EQ(dgram.sock.h.len, sizeof(ckpt_rec_unix_sock) + 8);
+	EXPECT_EQ(dgram.sock.type, static_cast<std::uint32_t>(SOCK_DGRAM));
+	EXPECT_EQ(dgram.addr, std::string("\0app\0log", 8));
+	EXPECT_EQ(cr::unix_addr_string(dgram.addr), "@app@log");
+	EXPECT_TRUE(dgram.path.empty());
+	EXPECT_EQ(cr::unix_flags_names(dgram.sock.end.flags), "passcred bound");
+
+	/* the pair: the addresses after the queues, end[0]'s then end[1]'s */
+	const cr::At<cr::UnixPairRecord> &pair = t.unix_pairs[0];
+	EXPECT_EQ(pair.offset, t.files[1].offset + t.files[1].rec.file.h.len);
+	EXPECT_EQ(pair.rec.pair.h.len, sizeof(ckpt_rec_unix_pair) + 24); /* 4 + 3 + 8 + 4 */
+	EXPECT_EQ(pair.rec.pair.end[0].objref, 11u);
+	EXPECT_EQ(pair.rec.pair.end[0].addr_len, 8u);
+	EXPECT_EQ(pair.rec.addr[0], "srv.sock");
+	EXPECT_EQ(pair.rec.pair.end[1].objref, 12u);
+	EXPECT_EQ(pair.rec.pair.end[1].addr_len, 4u);
+	EXPECT_EQ(pair.rec.addr[1], std::string("\0cli", 4));
+	EXPECT_EQ(pair.rec.pair.end[1].flags, CKPT_UNIX_BOUND);
+}
+
+TEST(ProcessRecords, UnixSockNames)
+{
+	EXPECT_EQ(cr::unix_flags_names(0), "none");
+	EXPECT_EQ(cr::unix_flags_names(CKPT_UNIX_SHUT_RD | CKPT_UNIX_SHUT_WR | CKPT_UNIX_SNDBUF |
+				       CKPT_UNIX_RCVBUF | 0x100),
+		  "shut_rd shut_wr sndbuf rcvbuf 0x100");
+	EXPECT_EQ(cr::unix_addr_string(""), "");
+	EXPECT_EQ(cr::unix_addr_string("/tmp/x.sock"), "/tmp/x.sock");
+	EXPECT_EQ(cr::unix_addr_string(std::string_view("\0", 1)), "@");
+	/* the name autobind gives a socket: 5 hex digits */
+	EXPECT_EQ(cr::unix_addr_string(std::string(1, '\0') + "0001f"), "@0001f");
+	EXPECT_EQ(cr::unix_addr_string(std::string_view("\0a\0\0", 4)), "@a@@");
 }

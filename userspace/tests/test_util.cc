@@ -255,6 +255,84 @@ Bytes inet_image()
 	});
 }
 
+void write_unix_sock(cr::RecordWriter &w, ckpt_rec_unix_sock sock, std::string_view addr,
+		     std::string_view path)
+{
+	sock.end.addr_len = static_cast<std::uint32_t>(addr.size());
+	sock.path_len = static_cast<std::uint32_t>(path.size());
+	write_record(w, CKPT_REC_UNIX_SOCK, sock,
+		     text_bytes(std::string(addr) + std::string(path)));
+}
+
+void write_unix_pair(cr::RecordWriter &w, ckpt_rec_unix_pair pair, std::string_view queues,
+		     std::string_view addr0, std::string_view addr1)
+{
+	pair.end[0].addr_len = static_cast<std::uint32_t>(addr0.size());
+	pair.end[1].addr_len = static_cast<std::uint32_t>(addr1.size());
+	write_record(w, CKPT_REC_UNIX_PAIR, pair,
+		     text_bytes(std::string(queues) + std::string(addr0) + std::string(addr1)));
+}
+
+Bytes unix_image()
+{
+	return build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		write_tree(w, 4242);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		std::memcpy(task.comm, "server", 6);
+		write_record(w, CKPT_REC_TASK, task);
+
+		ckpt_rec_file file{};
+		file.kind = CKPT_FILE_UNIX;
+		file.f_flags = O_RDWR;
+
+		ckpt_rec_unix_sock listener{};
+		listener.type = SOCK_STREAM;
+		listener.backlog = 16;
+		listener.mode = 0755;
+		listener.end.objref = 9;
+		listener.end.flags = CKPT_UNIX_NONBLOCK | CKPT_UNIX_BOUND | CKPT_UNIX_LISTENING;
+		listener.end.peek_off = -1;
+		write_unix_sock(w, listener, "srv.sock", "/run/app/srv.sock");
+		file.fd = 3;
+		file.f_flags = O_RDWR | O_NONBLOCK;
+		file.objref = 9;
+		write_record(w, CKPT_REC_FILE, file);
+
+		ckpt_rec_unix_sock dgram{};
+		dgram.type = SOCK_DGRAM;
+		dgram.end.objref = 10;
+		dgram.end.flags = CKPT_UNIX_PASSCRED | CKPT_UNIX_BOUND;
+		dgram.end.peek_off = -1;
+		write_unix_sock(w, dgram, std::string_view("\0app\0log", 8));
+		file.fd = 4;
+		file.f_flags = O_RDWR;
+		file.objref = 10;
+		write_record(w, CKPT_REC_FILE, file);
+
+		ckpt_rec_unix_pair pair{};
+		pair.type = SOCK_STREAM;
+		pair.end[0].objref = 11;
+		pair.end[0].peek_off = -1;
+		pair.end[0].nr_msgs = 1;
+		pair.end[0].len = 3;
+		pair.end[1].objref = 12;
+		pair.end[1].flags = CKPT_UNIX_BOUND;
+		pair.end[1].peek_off = -1;
+		std::uint32_t msg_len = 3;
+		std::string queues(reinterpret_cast<const char *>(&msg_len), sizeof(msg_len));
+		write_unix_pair(w, pair, queues + "hi!", "srv.sock", std::string_view("\0cli", 4));
+		file.fd = 5;
+		file.objref = 11;
+		write_record(w, CKPT_REC_FILE, file);
+		file.fd = 6;
+		file.objref = 12;
+		write_record(w, CKPT_REC_FILE, file);
+		w.write_tail();
+	});
+}
+
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers)
 {

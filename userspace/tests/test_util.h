@@ -85,6 +85,29 @@ ckpt_rec_inet_sock tcp6_listen_sock();
  */
 Bytes inet_image();
 
+/*
+ * A UNIX_SOCK record of @sock, its address @addr (sun_path's bytes) and
+ * socket file @path after it; end.addr_len and path_len are theirs.
+ */
+void write_unix_sock(cr::RecordWriter &w, ckpt_rec_unix_sock sock, std::string_view addr,
+		     std::string_view path = {});
+/*
+ * A UNIX_PAIR record of @pair, its queues @queues (message lengths and
+ * bytes) and the addresses @addr0 and @addr1 of its ends after it; the
+ * ends' addr_len are theirs.
+ */
+void write_unix_pair(cr::RecordWriter &w, ckpt_rec_unix_pair pair, std::string_view queues,
+		     std::string_view addr0 = {}, std::string_view addr1 = {});
+/*
+ * HEADER, TREE, TASK of pid 4242, then each socket with its FILE: a
+ * listening stream socket, objref 9, nonblock, bound to "srv.sock" (file
+ * /run/app/srv.sock, mode 0755), backlog 16 (fd 3); a datagram socket,
+ * objref 10, passcred, bound to the abstract name "\0app\0log" (fd 4); a
+ * stream pair: objref 11 accepted from "srv.sock", "hi!" queued, and
+ * objref 12 bound to the abstract name "\0cli" (fds 5 and 6); TAIL.
+ */
+Bytes unix_image();
+
 /* A POSIX_TIMERS record of @timers. */
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers);

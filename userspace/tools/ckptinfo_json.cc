@@ -289,6 +289,32 @@ json inet_sock_json(const cr::At<ckpt_rec_inet_sock> &i)
 		    {"tcp", tcp}};
 }
 
+/* A UNIX socket's address as ss shows it; null: none. */
+json unix_addr_json(const std::string &addr)
+{
+	return addr.empty() ? json(nullptr) : json(printable(cr::unix_addr_string(addr)));
+}
+
+json unix_sock_json(const cr::At<cr::UnixSockRecord> &u)
+{
+	const ckpt_rec_unix_sock &s = u.rec.sock;
+	return json{{"offset", u.offset},
+		    {"objref", s.end.objref},
+		    {"type", s.type},
+		    {"flags", s.end.flags},
+		    {"flag_names", cr::unix_flags_names(s.end.flags)},
+		    {"backlog", s.backlog},
+		    {"mode", s.mode},
+		    {"addr_len", s.end.addr_len},
+		    {"addr", unix_addr_json(u.rec.addr)},
+		    {"path", u.rec.path.empty() ? json(nullptr) : json(printable(u.rec.path))},
+		    {"sndbuf", s.end.sndbuf},
+		    {"rcvbuf", s.end.rcvbuf},
+		    {"sndtimeo_ns", s.end.sndtimeo_ns},
+		    {"rcvtimeo_ns", s.end.rcvtimeo_ns},
+		    {"peek_off", s.end.peek_off}};
+}
+
 json task_json(const cr::TaskContents &t)
 {
 	json j;
@@ -436,16 +462,26 @@ json task_json(const cr::TaskContents &t)
 				     {"end", l.rec.end}});
 	j["locks"] = locks;
 	json pairs = json::array();
-	for (const cr::At<ckpt_rec_unix_pair> &u : t.unix_pairs) {
+	for (const cr::At<cr::UnixPairRecord> &u : t.unix_pairs) {
 		json ends = json::array();
-		for (const ckpt_unix_end &e : u.rec.end)
+		for (int i = 0; i < 2; i++) {
+			const ckpt_unix_end &e = u.rec.pair.end[i];
 			ends.push_back(json{{"objref", e.objref},
 					    {"flags", e.flags},
+					    {"flag_names", cr::unix_flags_names(e.flags)},
 					    {"messages", e.nr_msgs},
-					    {"bytes", e.len}});
-		pairs.push_back(json{{"offset", u.offset}, {"type", u.rec.type}, {"ends", ends}});
+					    {"bytes", e.len},
+					    {"addr_len", e.addr_len},
+					    {"addr", unix_addr_json(u.rec.addr[i])}});
+		}
+		pairs.push_back(
+			json{{"offset", u.offset}, {"type", u.rec.pair.type}, {"ends", ends}});
 	}
 	j["unix_pairs"] = pairs;
+	json unix_socks = json::array();
+	for (const cr::At<cr::UnixSockRecord> &u : t.unix_socks)
+		unix_socks.push_back(unix_sock_json(u));
+	j["unix_socks"] = unix_socks;
 	json inet_socks = json::array();
 	for (const cr::At<ckpt_rec_inet_sock> &i : t.inet_socks)
 		inet_socks.push_back(inet_sock_json(i));

@@ -210,6 +210,36 @@ std::string inotify_event_text(const cr::InotifyEventRecord &e)
 			   cr::inotify_mask_names(e.event.mask), name, e.event.cookie);
 }
 
+/* "end obj 5: 3 bytes queued in 1 message, flags nonblock, address @srv" */
+std::string unix_end_text(const ckpt_unix_end &e, const std::string &addr)
+{
+	std::string text = fmt::format(
+		"end obj {}: {} queued in {}, flags {}",
+		e.objref ? std::to_string(e.objref) : "closed", plural(e.len, "byte", "bytes"),
+		plural(e.nr_msgs, "message", "messages"), cr::unix_flags_names(e.flags));
+	if (!addr.empty())
+		text += ", address " + printable(cr::unix_addr_string(addr));
+	return text;
+}
+
+/*
+ * "UNIX socket obj 9, type 1: address sock, file /srv/sock mode 0755,
+ * backlog 16, flags bound listening"
+ */
+std::string unix_sock_text(const cr::UnixSockRecord &u)
+{
+	const ckpt_rec_unix_sock &s = u.sock;
+	std::string text =
+		fmt::format("UNIX socket obj {}, type {}: {}", s.end.objref, s.type,
+			    u.addr.empty() ? "no address"
+					   : "address " + printable(cr::unix_addr_string(u.addr)));
+	if (!u.path.empty() || s.mode)
+		text += fmt::format(", file {} mode {:#o}", printable(u.path), s.mode);
+	if ((s.end.flags & CKPT_UNIX_LISTENING) || s.backlog)
+		text += fmt::format(", backlog {}", s.backlog);
+	return text + ", flags " + cr::unix_flags_names(s.end.flags);
+}
+
 /* An established TCP connection: its queues are in the record. */
 bool is_tcp_established(const ckpt_rec_inet_sock &s)
 {
@@ -424,16 +454,14 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 				"eventfd obj {}: count {}{}{}", e.rec.objref, e.rec.count,
 				e.rec.flags & CKPT_EVENTFD_SEMAPHORE ? "  semaphore" : "",
 				e.rec.flags & CKPT_EVENTFD_NONBLOCK ? "  nonblock" : "");
-		for (const cr::At<ckpt_rec_unix_pair> &u : task.unix_pairs) {
+		for (const cr::At<cr::UnixPairRecord> &u : task.unix_pairs) {
 			RecordNote &n = notes[u.offset];
-			n.text = fmt::format("UNIX socket pair, type {}", u.rec.type);
-			for (const ckpt_unix_end &e : u.rec.end)
-				n.more.push_back(fmt::format(
-					"end obj {}: {} queued in {}, flags {:#x}",
-					e.objref ? std::to_string(e.objref) : "closed",
-					plural(e.len, "byte", "bytes"),
-					plural(e.nr_msgs, "message", "messages"), e.flags));
+			n.text = fmt::format("UNIX socket pair, type {}", u.rec.pair.type);
+			for (int i = 0; i < 2; i++)
+				n.more.push_back(unix_end_text(u.rec.pair.end[i], u.rec.addr[i]));
 		}
+		for (const cr::At<cr::UnixSockRecord> &u : task.unix_socks)
+			notes[u.offset].text = unix_sock_text(u.rec);
 		for (const cr::At<ckpt_rec_inet_sock> &i : task.inet_socks) {
 			RecordNote &n = notes[i.offset];
 			n.text = inet_sock_text(i.rec);

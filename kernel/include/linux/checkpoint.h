@@ -430,11 +430,17 @@ int rst_file_lock(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 #if IS_BUILTIN(CONFIG_UNIX)
 extern const struct ckpt_file_ops ckpt_unix_file_ops;
 int rst_unix_pair(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_unix_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 #else
 static inline int rst_unix_pair(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
 	return ckpt_err(ctx, -EOPNOTSUPP,
 			"this kernel has no built-in UNIX sockets");
+}
+
+static inline int rst_unix_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return rst_unix_pair(ctx, h);
 }
 #endif
 

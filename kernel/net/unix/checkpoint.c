@@ -1,34 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Checkpoint/restart of UNIX socket pairs.
+ * Checkpoint/restart of UNIX sockets.
  *
- * A pair of connected, unbound UNIX sockets (socketpair(): stream,
- * datagram or seqpacket) whose ends the tree holds, or whose other end
- * was closed, is saved once, in a UNIX_PAIR record right before the FILE
- * record that first names one of its ends: both ends with their open
- * files' objrefs, options (SO_PASSCRED, SO_SNDBUF, SO_RCVBUF, SO_SNDTIMEO,
- * SO_RCVTIMEO, SO_PEEK_OFF), O_NONBLOCK and shutdown state, and what each
- * end's receive queue holds, message by message, copied (a checkpoint
- * that leaves the tree running takes nothing).
+ * A pair of connected UNIX sockets (stream, datagram or seqpacket: from
+ * socketpair(), or a connection and the socket accept() made for it)
+ * whose ends the tree holds, or whose other end was closed, is saved
+ * once, in a UNIX_PAIR record right before the FILE record that first
+ * names one of its ends: both ends with their open files' objrefs,
+ * options (SO_PASSCRED, SO_SNDBUF, SO_RCVBUF, SO_SNDTIMEO, SO_RCVTIMEO,
+ * SO_PEEK_OFF), O_NONBLOCK and shutdown state, addresses (an abstract
+ * name an end is bound to; the listener's address an accepted socket
+ * carries), and what each end's receive queue holds, message by message,
+ * copied (a checkpoint that leaves the tree running takes nothing).
  *
- * Restart makes a new pair, sends each queue again from the other end
- * (so that datagram and seqpacket boundaries stay), shuts down what was
- * shut down, and notes both open files under their objrefs; an end that
- * was closed is closed again, so that the other reads what is left, then
- * EOF, as before.
+ * Restart makes a new pair, gives the ends their addresses, sends each
+ * queue again from the other end (so that datagram and seqpacket
+ * boundaries stay), shuts down what was shut down, and notes both open
+ * files under their objrefs; an end that was closed is closed again, so
+ * that the other reads what is left, then EOF, as before.
  *
- * Refused by name: bound (named or abstract) and listening sockets,
- * sockets not connected, a peer that something outside the tree holds,
- * descriptors in flight (SCM_RIGHTS), out-of-band data, and data queued
- * for a reader that asked for credentials (SO_PASSCRED: restart would
- * send them as its own).
+ * A socket that is not connected is saved alone, in a UNIX_SOCK record:
+ * unbound, bound (a path or an abstract name) or listening, with its
+ * options.  Restart binds a path socket again to the socket file the
+ * checkpointed socket left behind when no socket is bound to it (inode,
+ * owner and mode stay), or makes that file again; see
+ * unix_ckpt_bind_inode().
+ *
+ * Refused by name: connections waiting to be accepted and a connection
+ * not accepted yet, datagrams queued on a socket that is not connected, a
+ * connected socket bound to a path, a socket file removed or out of
+ * reach, a peer that something outside the tree holds, descriptors in
+ * flight (SCM_RIGHTS), out-of-band data, and data queued for a reader
+ * that asked for credentials (SO_PASSCRED: restart would send them as
+ * its own).
  */
 #include <linux/checkpoint.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/namei.h>
 #include <linux/net.h>
+#include <linux/security.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
@@ -38,10 +51,11 @@
 /* ckpt_obj_state() of a pair */
 #define CKPT_UNIX_WRITTEN	BIT(0)
 
-/* One end's receive queue, as saved */
+/* One end's receive queue and address, as saved */
 struct ckpt_unix_queue {
 	u32 *lens;
 	u8 *data;
+	u8 addr[CKPT_UNIX_ADDR_MAX];
 };
 
 static struct sock *ckpt_file_unix(struct file *file)
@@ -58,17 +72,39 @@ static bool ckpt_is_unix(struct ckpt_ctx *ctx, struct file *file)
 	return ckpt_file_unix(file);
 }
 
+/*
+ * The address of @sk in @addr, as a UNIX_PAIR or UNIX_SOCK record holds
+ * it: sun_path's bytes, a path name without its NUL; its length.
+ */
+static u32 ckpt_unix_addr(struct sock *sk, u8 *addr)
+{
+	/* pairs with bind()'s release: the address is whole */
+	struct unix_address *a = smp_load_acquire(&unix_sk(sk)->addr);
+	u32 len;
+
+	if (!a)
+		return 0;
+	len = a->len - offsetof(struct sockaddr_un, sun_path);
+	if (a->name->sun_path[0])
+		len = strnlen(a->name->sun_path, len);
+	len = min_t(u32, len, CKPT_UNIX_ADDR_MAX);
+	memcpy(addr, a->name->sun_path, len);
+	return len;
+}
+
 /* Why @sk, an end of the pair, cannot be saved; NULL if it can. */
 static const char *ckpt_unix_unsupported(struct sock *sk, bool data_queued)
 {
 	struct unix_sock *u = unix_sk(sk);
+	/* pairs with bind()'s release: the address is whole */
+	struct unix_address *addr = smp_load_acquire(&u->addr);
 
 	if (sk->sk_state == TCP_LISTEN)
-		return "a listening UNIX socket";
-	if (u->addr)
-		return "a bound UNIX socket (named or abstract)";
+		return "a listening UNIX socket that is connected";
 	if (!u->peer)
 		return "a UNIX socket that is not connected";
+	if (addr && addr->name->sun_path[0] && unix_ckpt_owns_addr(sk))
+		return "a connected UNIX socket bound to a path";
 	if (!sock_flag(u->peer, SOCK_DEAD) && unix_sk(u->peer)->peer != sk)
 		return "a UNIX socket connected to a socket that is not connected back";
 	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
@@ -143,22 +179,15 @@ static s64 ckpt_unix_timeo(long timeo)
 	return timeo == MAX_SCHEDULE_TIMEOUT ? 0 : jiffies_to_nsecs(timeo);
 }
 
-/* Fill @end for @sk, whose open file has objref @objref (0: closed). */
-static int ckpt_unix_end(struct sock *sk, u32 objref, struct ckpt_unix_end *end,
-			 struct ckpt_unix_queue *q, const char **why)
+/* The options, flags and address of @sk in @end, @q */
+static void ckpt_unix_options(struct sock *sk, struct ckpt_unix_end *end,
+			      struct ckpt_unix_queue *q)
 {
 	struct socket *sock = sk->sk_socket;
-	int ret;
 
-	*end = (struct ckpt_unix_end) { .objref = objref };
-	ret = ckpt_unix_queue(sk, end, q, why);
-	if (ret)
-		return ret;
-	if (objref) {
-		*why = ckpt_unix_unsupported(sk, end->len || end->nr_msgs);
-		if (*why)
-			return -EOPNOTSUPP;
-	}
+	end->addr_len = ckpt_unix_addr(sk, q->addr);
+	if (end->addr_len && unix_ckpt_owns_addr(sk))
+		end->flags |= CKPT_UNIX_BOUND;
 	if (sock && sock->file && (sock->file->f_flags & O_NONBLOCK))
 		end->flags |= CKPT_UNIX_NONBLOCK;
 	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
@@ -176,12 +205,31 @@ static int ckpt_unix_end(struct sock *sk, u32 objref, struct ckpt_unix_end *end,
 	end->sndtimeo_ns = ckpt_unix_timeo(READ_ONCE(sk->sk_sndtimeo));
 	end->rcvtimeo_ns = ckpt_unix_timeo(READ_ONCE(sk->sk_rcvtimeo));
 	end->peek_off = READ_ONCE(sk->sk_peek_off);
+}
+
+/* Fill @end for @sk, whose open file has objref @objref (0: closed). */
+static int ckpt_unix_end(struct sock *sk, u32 objref, struct ckpt_unix_end *end,
+			 struct ckpt_unix_queue *q, const char **why)
+{
+	int ret;
+
+	*end = (struct ckpt_unix_end) { .objref = objref };
+	ret = ckpt_unix_queue(sk, end, q, why);
+	if (ret)
+		return ret;
+	if (objref) {
+		*why = ckpt_unix_unsupported(sk, end->len || end->nr_msgs);
+		if (*why)
+			return -EOPNOTSUPP;
+	}
+	ckpt_unix_options(sk, end, q);
 	return 0;
 }
 
 /*
  * The objref of the open file of @peer, the other end: 0 if it was
- * closed; -EBUSY if something outside the tree holds it.
+ * closed; -EBUSY if something outside the tree holds it, -EAGAIN if it
+ * waits in a listener's queue to be accepted.
  */
 static int ckpt_unix_peer_ref(struct ckpt_ctx *ctx, struct sock *peer,
 			      u32 *ref)
@@ -190,7 +238,11 @@ static int ckpt_unix_peer_ref(struct ckpt_ctx *ctx, struct sock *peer,
 	struct file *file = sock ? sock->file : NULL;
 
 	*ref = 0;
-	if (sock_flag(peer, SOCK_DEAD) || !file)
+	if (sock_flag(peer, SOCK_DEAD))
+		return 0;
+	if (!sock)
+		return -EAGAIN;
+	if (!file)
 		return 0;
 	if (!ckpt_tree_holds_file(ctx, file))
 		return -EBUSY;
@@ -212,6 +264,10 @@ static int ckpt_unix_write(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 		return ckpt_err(ctx, -EBUSY,
 				"pid %d fd %u (%s): a UNIX socket whose peer is held outside the checkpointed tree is not supported yet",
 				f->pid, f->fd, f->path);
+	if (ret == -EAGAIN)
+		return ckpt_err(ctx, -EAGAIN,
+				"pid %d fd %u (%s): a UNIX socket whose connection is not accepted yet is not supported",
+				f->pid, f->fd, f->path);
 	if (!ret)
 		ret = ckpt_unix_end(sk, objref, &rec.end[0], &q[0], &why);
 	if (!ret)
@@ -224,7 +280,8 @@ static int ckpt_unix_write(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 	if (ret)
 		goto out;
 	off = (rec.end[0].nr_msgs + rec.end[1].nr_msgs) * sizeof(u32);
-	data = kvmalloc(off + rec.end[0].len + rec.end[1].len + 1, GFP_KERNEL | __GFP_NOWARN);
+	data = kvmalloc(off + rec.end[0].len + rec.end[1].len +
+			2 * CKPT_UNIX_ADDR_MAX, GFP_KERNEL | __GFP_NOWARN);
 	ret = -ENOMEM;
 	if (!data)
 		goto out;
@@ -234,6 +291,10 @@ static int ckpt_unix_write(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 	for (i = 0; i < 2; i++) {
 		memcpy(data + off, q[i].data, rec.end[i].len);
 		off += rec.end[i].len;
+	}
+	for (i = 0; i < 2; i++) {
+		memcpy(data + off, q[i].addr, rec.end[i].addr_len);
+		off += rec.end[i].addr_len;
 	}
 	ret = ckpt_write_record(ctx, CKPT_REC_UNIX_PAIR, &rec.h, sizeof(rec),
 				data, off);
@@ -246,21 +307,119 @@ out:
 	return ret;
 }
 
+/* Why @sk, a socket that is not connected, cannot be saved; NULL if it can. */
+static const char *ckpt_unix_lone_unsupported(struct sock *sk)
+{
+	struct unix_sock *u = unix_sk(sk);
+	struct dentry *dentry = u->path.dentry;
+
+	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
+	    sk->sk_type != SOCK_SEQPACKET)
+		return "this type of UNIX socket";
+	if (skb_queue_len_lockless(&sk->sk_receive_queue))
+		return sk->sk_state == TCP_LISTEN ?
+		       "connections waiting to be accepted on a listening UNIX socket" :
+		       "datagrams queued on a UNIX socket that is not connected";
+	if (!READ_ONCE(u->addr))
+		return NULL;
+	if (!unix_ckpt_owns_addr(sk))
+		return "a UNIX socket with an address it is not bound to";
+	if (dentry && d_unlinked(dentry))
+		return "a UNIX socket whose socket file was removed";
+	return NULL;
+}
+
+/*
+ * The path of the socket file @sk is bound to, seen from the caller's
+ * root, in @buf (PATH_MAX bytes); NULL if it has none; an ERR_PTR if no
+ * path leads to it.
+ */
+static char *ckpt_unix_file_path(struct sock *sk, char *buf)
+{
+	const struct path *bound = &unix_sk(sk)->path;
+	struct path found;
+	char *path;
+	int ret;
+
+	if (!bound->dentry)
+		return NULL;
+	path = d_path(bound, buf, PATH_MAX);
+	if (IS_ERR(path))
+		return path;
+	/* a mount over it, or over a directory on the way, hides it */
+	ret = kern_path(path, 0, &found);
+	if (ret)
+		return ERR_PTR(ret);
+	if (found.dentry != bound->dentry || found.mnt != bound->mnt)
+		path = ERR_PTR(-ENOENT);
+	path_put(&found);
+	return path;
+}
+
+/* Write the UNIX_SOCK record of @sk, a socket that is not connected. */
+static int ckpt_unix_lone(struct ckpt_ctx *ctx, struct ckpt_fd *f,
+			  struct sock *sk, u32 objref)
+{
+	struct ckpt_rec_unix_sock rec = {
+		.type = sk->sk_type,
+		.end.objref = objref,
+	};
+	const char *why = ckpt_unix_lone_unsupported(sk);
+	struct ckpt_unix_queue q;
+	char *buf, *path;
+	int ret;
+
+	if (why)
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u (%s): %s is not supported yet",
+				f->pid, f->fd, f->path, why);
+	buf = kmalloc(PATH_MAX + CKPT_UNIX_ADDR_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ckpt_unix_options(sk, &rec.end, &q);
+	if (sk->sk_state == TCP_LISTEN) {
+		rec.end.flags |= CKPT_UNIX_LISTENING;
+		rec.backlog = READ_ONCE(sk->sk_max_ack_backlog);
+	}
+	path = ckpt_unix_file_path(sk, buf + CKPT_UNIX_ADDR_MAX);
+	if (IS_ERR(path)) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP,
+			       "pid %d fd %u (%s): a UNIX socket whose socket file no path leads to is not supported",
+			       f->pid, f->fd, f->path);
+		goto out;
+	}
+	if (path) {
+		rec.path_len = strlen(path);
+		rec.mode = d_backing_inode(unix_sk(sk)->path.dentry)->i_mode & S_IALLUGO;
+	}
+	/* the address, then the path, in one run */
+	memcpy(buf, q.addr, rec.end.addr_len);
+	if (path)
+		memmove(buf + rec.end.addr_len, path, rec.path_len);
+	ret = ckpt_write_record(ctx, CKPT_REC_UNIX_SOCK, &rec.h, sizeof(rec),
+				buf, rec.end.addr_len + rec.path_len);
+out:
+	kfree(buf);
+	return ret;
+}
+
 static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 				struct ckpt_rec_file *rec)
 {
 	struct sock *sk = ckpt_file_unix(f->file);
 	struct sock *peer = unix_sk(sk)->peer;
-	const char *why = ckpt_unix_unsupported(sk, false);
+	const char *why;
 	u32 pair, *state;
 	int ret;
 
+	/* restart could not share it with anyone outside */
+	ckpt_obj_keep_inside(ctx, f->file);
+	if (!peer)
+		return f->new_file ? ckpt_unix_lone(ctx, f, sk, rec->objref) : 0;
+	why = ckpt_unix_unsupported(sk, false);
 	if (why)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d fd %u (%s): %s is not supported yet",
 				f->pid, f->fd, f->path, why);
-	/* restart could not share it with anyone outside */
-	ckpt_obj_keep_inside(ctx, f->file);
 	state = ckpt_obj_state(ctx, min(sk, peer), &pair);
 	if (IS_ERR(state))
 		return PTR_ERR(state);
@@ -280,19 +439,42 @@ const struct ckpt_file_ops ckpt_unix_file_ops = {
 	.restart = rst_file_missing,
 };
 
+/* Is @type a socket type that restart makes? */
+static bool rst_unix_type_ok(u32 type)
+{
+	return type == SOCK_STREAM || type == SOCK_DGRAM || type == SOCK_SEQPACKET;
+}
+
+/* Are the options and the address length of @e ones restart sets? */
+static bool rst_unix_end_ok(const struct ckpt_unix_end *e)
+{
+	const u32 known = CKPT_UNIX_NONBLOCK | CKPT_UNIX_SHUT_RD |
+			  CKPT_UNIX_SHUT_WR | CKPT_UNIX_PASSCRED |
+			  CKPT_UNIX_SNDBUF | CKPT_UNIX_RCVBUF |
+			  CKPT_UNIX_BOUND | CKPT_UNIX_LISTENING;
+
+	return !(e->flags & ~known) && e->sndtimeo_ns >= 0 &&
+	       e->rcvtimeo_ns >= 0 && e->peek_off >= -1 &&
+	       e->addr_len <= CKPT_UNIX_ADDR_MAX &&
+	       (!(e->flags & CKPT_UNIX_BOUND) || e->addr_len);
+}
+
+/* Is @addr (@len bytes, as a record holds it) an address bind() takes? */
+static bool rst_unix_addr_ok(const u8 *addr, u32 len)
+{
+	/* an abstract name may hold any byte; a path name no NUL */
+	return !len || !addr[0] || !memchr(addr, 0, len);
+}
+
 /* Check the record; read the message lengths and bytes of both queues. */
 static int rst_unix_read(struct ckpt_ctx *ctx, struct ckpt_rec_unix_pair *rec,
 			 struct ckpt_unix_queue *q)
 {
-	const u32 known = CKPT_UNIX_NONBLOCK | CKPT_UNIX_SHUT_RD |
-			  CKPT_UNIX_SHUT_WR | CKPT_UNIX_PASSCRED |
-			  CKPT_UNIX_SNDBUF | CKPT_UNIX_RCVBUF;
 	u64 sum;
 	u32 i, m;
 	int ret = 0;
 
-	if ((rec->type != SOCK_STREAM && rec->type != SOCK_DGRAM &&
-	     rec->type != SOCK_SEQPACKET) || !rec->end[0].objref ||
+	if (!rst_unix_type_ok(rec->type) || !rec->end[0].objref ||
 	    rec->end[0].objref == rec->end[1].objref)
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: bad UNIX socket pair (type %u, objects %u and %u)",
@@ -301,14 +483,15 @@ static int rst_unix_read(struct ckpt_ctx *ctx, struct ckpt_rec_unix_pair *rec,
 	for (i = 0; i < 2; i++) {
 		struct ckpt_unix_end *e = &rec->end[i];
 
-		if ((e->flags & ~known) || e->len > CKPT_UNIX_QUEUE_MAX ||
-		    e->nr_msgs > CKPT_UNIX_MSGS_MAX || e->sndtimeo_ns < 0 ||
-		    e->rcvtimeo_ns < 0 || e->peek_off < -1 ||
+		/* in a pair, only an abstract name is bound again */
+		if (!rst_unix_end_ok(e) || (e->flags & CKPT_UNIX_LISTENING) ||
+		    e->len > CKPT_UNIX_QUEUE_MAX ||
+		    e->nr_msgs > CKPT_UNIX_MSGS_MAX ||
 		    (rec->type == SOCK_STREAM && e->nr_msgs > 1))
 			return ckpt_err(ctx, -EINVAL,
-					"offset %lld: bad end %u of a UNIX socket pair (flags %#x, %u messages, %u bytes)",
+					"offset %lld: bad end %u of a UNIX socket pair (flags %#x, %u messages, %u bytes, address of %u bytes)",
 					ctx->rec_pos, i, e->flags, e->nr_msgs,
-					e->len);
+					e->len, e->addr_len);
 		q[i].lens = kvcalloc(max_t(u32, e->nr_msgs, 1), sizeof(u32),
 				     GFP_KERNEL | __GFP_NOWARN);
 		q[i].data = kvmalloc(max_t(u32, e->len, 1), GFP_KERNEL | __GFP_NOWARN);
@@ -328,6 +511,17 @@ static int rst_unix_read(struct ckpt_ctx *ctx, struct ckpt_rec_unix_pair *rec,
 	}
 	for (i = 0; i < 2 && !ret; i++)
 		ret = ckpt_read_bytes(ctx, q[i].data, rec->end[i].len);
+	for (i = 0; i < 2 && !ret; i++)
+		ret = ckpt_read_bytes(ctx, q[i].addr, rec->end[i].addr_len);
+	for (i = 0; i < 2 && !ret; i++) {
+		const struct ckpt_unix_end *e = &rec->end[i];
+
+		if (!rst_unix_addr_ok(q[i].addr, e->addr_len) ||
+		    ((e->flags & CKPT_UNIX_BOUND) && q[i].addr[0]))
+			ret = ckpt_err(ctx, -EINVAL,
+				       "offset %lld: UNIX socket end %u: bad address (flags %#x)",
+				       ctx->rec_pos, i, e->flags);
+	}
 	return ret;
 }
 
@@ -365,6 +559,59 @@ static int rst_unix_options(struct socket *sock, const struct ckpt_unix_end *e)
 	WRITE_ONCE(sk->sk_rcvtimeo, e->rcvtimeo_ns ?
 		   nsecs_to_jiffies(e->rcvtimeo_ns) : MAX_SCHEDULE_TIMEOUT);
 	release_sock(sk);
+	return 0;
+}
+
+/*
+ * A sockaddr_un of the address @addr of @e in @ss; its length as bind()
+ * counts it (a path name's NUL included).
+ */
+static int rst_unix_sockaddr(const struct ckpt_unix_end *e, const u8 *addr,
+			     struct sockaddr_storage *ss)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)ss;
+	int len = offsetof(struct sockaddr_un, sun_path) + e->addr_len;
+
+	BUILD_BUG_ON(offsetof(struct sockaddr_un, sun_path) + CKPT_UNIX_ADDR_MAX >=
+		     sizeof(*ss));
+	memset(ss, 0, sizeof(*ss));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, addr, e->addr_len);
+	return addr[0] ? len + 1 : len;
+}
+
+/*
+ * Give @sock the address of @e: bind it to its abstract name, or let it
+ * carry it, as accept() lets a socket carry its listener's.
+ */
+static int rst_unix_set_addr(struct socket *sock, const struct ckpt_unix_end *e,
+			     const u8 *addr)
+{
+	struct unix_sock *u = unix_sk(sock->sk);
+	struct sockaddr_storage ss;
+	struct unix_address *a;
+	int len;
+
+	if (!e->addr_len)
+		return 0;
+	len = rst_unix_sockaddr(e, addr, &ss);
+	if (e->flags & CKPT_UNIX_BOUND)
+		return kernel_bind(sock, (struct sockaddr *)&ss, len);
+	a = kmalloc(sizeof(*a) + len, GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	refcount_set(&a->refcnt, 1);
+	a->len = len;
+	memcpy(a->name, &ss, len);
+	mutex_lock(&u->bindlock);
+	if (u->addr) {
+		mutex_unlock(&u->bindlock);
+		kfree(a);
+		return -EINVAL;
+	}
+	/* as bind() does: readers see the address whole */
+	smp_store_release(&u->addr, a);
+	mutex_unlock(&u->bindlock);
 	return 0;
 }
 
@@ -426,6 +673,9 @@ static int rst_unix_make(struct ckpt_ctx *ctx,
 			sock[i] = NULL;
 		}
 	}
+	/* before the queues: a datagram's sender address is read at recvmsg() */
+	for (i = 0; i < 2 && !ret; i++)
+		ret = rst_unix_set_addr(sock[i], &rec->end[i], q[i].addr);
 	for (i = 0; i < 2 && !ret; i++)
 		ret = rst_unix_options(sock[i], &rec->end[i]);
 	for (i = 0; i < 2 && !ret; i++)
@@ -479,5 +729,216 @@ int rst_unix_pair(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		kvfree(q[i].lens);
 		kvfree(q[i].data);
 	}
+	return ret;
+}
+
+/* Check a UNIX_SOCK record's fixed part. */
+static int rst_unix_sock_check(struct ckpt_ctx *ctx,
+			       const struct ckpt_rec_unix_sock *rec)
+{
+	const struct ckpt_unix_end *e = &rec->end;
+	bool listening = e->flags & CKPT_UNIX_LISTENING;
+
+	if (!rst_unix_type_ok(rec->type) || !e->objref || !rst_unix_end_ok(e) ||
+	    e->nr_msgs || e->len || !(e->flags & CKPT_UNIX_BOUND) != !e->addr_len ||
+	    (listening && (rec->type == SOCK_DGRAM || !e->addr_len)) ||
+	    (!listening && rec->backlog) || rec->path_len >= PATH_MAX ||
+	    (rec->mode & ~S_IALLUGO) || (!rec->path_len && rec->mode))
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: bad UNIX socket (type %u, object %u, flags %#x, backlog %u, mode %#o, address of %u bytes, path of %u)",
+				ctx->rec_pos, rec->type, e->objref, e->flags,
+				rec->backlog, rec->mode, e->addr_len, rec->path_len);
+	return 0;
+}
+
+/* Make the socket file of @rec at @path, and bind @sock to it. */
+static int rst_unix_mknod(struct ckpt_ctx *ctx, struct socket *sock,
+			  const struct ckpt_rec_unix_sock *rec,
+			  struct sockaddr_un *sun, int len, const char *path)
+{
+	struct iattr ia = {
+		.ia_valid = ATTR_MODE | ATTR_CTIME,
+		.ia_mode = S_IFSOCK | rec->mode,
+	};
+	struct path parent, file;
+	struct mnt_idmap *idmap;
+	struct dentry *dentry;
+	int ret;
+
+	dentry = kern_path_create(AT_FDCWD, path, &parent, 0);
+	if (IS_ERR(dentry)) {
+		ret = PTR_ERR(dentry);
+		return ckpt_err(ctx, ret == -EEXIST ? -EADDRINUSE : ret,
+				"UNIX socket of object %u: cannot make its socket file %s: error %d",
+				rec->end.objref, path, ret);
+	}
+	idmap = mnt_idmap(parent.mnt);
+	ret = security_path_mknod(&parent, dentry, ia.ia_mode, 0);
+	if (!ret)
+		ret = vfs_mknod(idmap, d_inode(parent.dentry), dentry, ia.ia_mode, 0);
+	if (ret)
+		goto out;
+	/* mknod() took the restarter's umask away */
+	inode_lock(d_inode(dentry));
+	ret = notify_change(idmap, dentry, &ia, NULL);
+	inode_unlock(d_inode(dentry));
+	file = (struct path) { .mnt = parent.mnt, .dentry = dentry };
+	if (!ret)
+		ret = unix_ckpt_bind_inode(sock->sk, &file, sun, len);
+	if (ret)
+		vfs_unlink(idmap, d_inode(parent.dentry), dentry, NULL);
+out:
+	done_path_create(&parent, dentry);
+	if (ret)
+		ckpt_err(ctx, ret, "UNIX socket of object %u: cannot make its socket file %s: error %d",
+			 rec->end.objref, path, ret);
+	return ret;
+}
+
+/*
+ * Bind @sock to its path name again: to the socket file at @path, which
+ * the checkpointed socket left behind, or to a new one.
+ */
+static int rst_unix_bind_path(struct ckpt_ctx *ctx, struct socket *sock,
+			      const struct ckpt_rec_unix_sock *rec,
+			      const u8 *addr, const char *path)
+{
+	struct sockaddr_storage ss;
+	int len = rst_unix_sockaddr(&rec->end, addr, &ss);
+	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
+	const char *why = NULL;
+	struct inode *inode;
+	struct path found;
+	int ret;
+
+	ret = kern_path(path, 0, &found);
+	if (ret == -ENOENT)
+		return rst_unix_mknod(ctx, sock, rec, sun, len, path);
+	if (ret)
+		return ckpt_err(ctx, ret,
+				"UNIX socket of object %u: cannot look up its socket file %s: error %d",
+				rec->end.objref, path, ret);
+	inode = d_backing_inode(found.dentry);
+	if (!S_ISSOCK(inode->i_mode)) {
+		ret = -EADDRINUSE;
+		why = "is not a socket file";
+	} else if (!inode_owner_or_capable(mnt_idmap(found.mnt), inode)) {
+		ret = -EPERM;
+		why = "is not the restarter's";
+	} else {
+		ret = unix_ckpt_bind_inode(sock->sk, &found, sun, len);
+		why = ret == -EADDRINUSE ? "has a socket bound to it" : "cannot be bound";
+	}
+	path_put(&found);
+	if (ret)
+		ckpt_err(ctx, ret, "UNIX socket of object %u: its socket file %s %s: error %d",
+			 rec->end.objref, path, why, ret);
+	return ret;
+}
+
+/* Bind @sock to the address of @rec, as it was. */
+static int rst_unix_bind(struct ckpt_ctx *ctx, struct socket *sock,
+			 const struct ckpt_rec_unix_sock *rec, const u8 *addr,
+			 const char *path)
+{
+	int ret;
+
+	if (rec->path_len)
+		return rst_unix_bind_path(ctx, sock, rec, addr, path);
+	ret = rst_unix_set_addr(sock, &rec->end, addr);
+	if (ret)
+		ckpt_err(ctx, ret, "UNIX socket of object %u: %s: error %d",
+			 rec->end.objref, ret == -EADDRINUSE ?
+			 "its abstract name is taken" :
+			 "cannot bind it to its abstract name", ret);
+	return ret;
+}
+
+/* Make the socket of @rec, bound and listening as it was. */
+static int rst_unix_make_lone(struct ckpt_ctx *ctx,
+			      const struct ckpt_rec_unix_sock *rec,
+			      const u8 *addr, const char *path, struct file **file)
+{
+	const struct ckpt_unix_end *e = &rec->end;
+	struct socket *sock;
+	u32 somaxconn;
+	int ret;
+
+	ret = sock_create(AF_UNIX, rec->type, 0, &sock);
+	if (ret)
+		goto fail;
+	*file = sock_alloc_file(sock, O_RDWR | ((e->flags & CKPT_UNIX_NONBLOCK) ?
+						O_NONBLOCK : 0), NULL);
+	if (IS_ERR(*file)) {
+		/* sock_alloc_file() released the socket */
+		ret = PTR_ERR(*file);
+		*file = NULL;
+		goto fail;
+	}
+	ret = rst_unix_bind(ctx, sock, rec, addr, path);
+	if (ret) {
+		fput(*file);
+		*file = NULL;
+		return ret;
+	}
+	ret = rst_unix_options(sock, e);
+	/* listen()'s bound on the backlog */
+	somaxconn = READ_ONCE(sock_net(sock->sk)->core.sysctl_somaxconn);
+	if (!ret && (e->flags & CKPT_UNIX_LISTENING))
+		ret = kernel_listen(sock, min_t(u32, rec->backlog, somaxconn));
+	if (!ret)
+		ret = rst_unix_shutdown(sock, e->flags);
+	if (!ret)
+		return 0;
+	fput(*file);
+	*file = NULL;
+fail:
+	return ckpt_err(ctx, ret, "UNIX socket of object %u: cannot make it again: error %d",
+			e->objref, ret);
+}
+
+/**
+ * rst_unix_sock - make the UNIX socket of a UNIX_SOCK record
+ * @ctx: the restart
+ * @h: header of a CKPT_REC_UNIX_SOCK record
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_unix_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	struct ckpt_rec_unix_sock rec = { .h = *h };
+	u8 addr[CKPT_UNIX_ADDR_MAX];
+	struct file *file = NULL;
+	char *path = NULL;
+	int ret;
+
+	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
+	if (!ret)
+		ret = rst_unix_sock_check(ctx, &rec);
+	if (ret)
+		return ret;
+	path = kmalloc(rec.path_len + 1, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	ret = ckpt_read_bytes(ctx, addr, rec.end.addr_len);
+	if (!ret)
+		ret = ckpt_read_bytes(ctx, path, rec.path_len);
+	if (ret)
+		goto out;
+	path[rec.path_len] = 0;
+	/* a path name comes with where its socket file is; an abstract one not */
+	if (!rst_unix_addr_ok(addr, rec.end.addr_len) ||
+	    !rec.path_len != (!rec.end.addr_len || !addr[0]) ||
+	    (rec.path_len && (path[0] != '/' || strlen(path) != rec.path_len))) {
+		ret = ckpt_err(ctx, -EINVAL,
+			       "offset %lld: UNIX socket of object %u: bad address or socket file path",
+			       ctx->rec_pos, rec.end.objref);
+		goto out;
+	}
+	ret = rst_unix_make_lone(ctx, &rec, addr, path, &file);
+	if (!ret)
+		ret = rst_new_file(ctx, rec.end.objref, file);
+out:
+	kfree(path);
 	return ret;
 }

@@ -135,6 +135,7 @@ struct ckpt_hdr {
 /* 0x0700-0x07ff: sockets */
 #define CKPT_REC_UNIX_PAIR	0x0700	/* struct ckpt_rec_unix_pair + queues (1.3) */
 #define CKPT_REC_INET_SOCK	0x0701	/* struct ckpt_rec_inet_sock + queues (1.6) */
+#define CKPT_REC_UNIX_SOCK	0x0702	/* struct ckpt_rec_unix_sock + address + path (1.8) */
 
 /* 0x0500-0x05ff: signals */
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
@@ -156,7 +157,7 @@ struct ckpt_hdr {
 
 /* Image format version, independent of the kernel version. */
 #define CKPT_VERSION_MAJOR	1
-#define CKPT_VERSION_MINOR	7
+#define CKPT_VERSION_MINOR	8
 
 /* Architecture of the checkpointed tasks. */
 #define CKPT_ARCH_X86_64	1
@@ -514,7 +515,7 @@ struct ckpt_rec_mapped_file {
 #define CKPT_FILE_TIMERFD	9	/* a timerfd (1.3) */
 #define CKPT_FILE_EPOLL		10	/* an epoll instance (1.3) */
 #define CKPT_FILE_FIFO		11	/* a named FIFO, reopened by path (1.3) */
-#define CKPT_FILE_UNIX		12	/* an end of a connected UNIX socket pair (1.3) */
+#define CKPT_FILE_UNIX		12	/* a UNIX socket: an end of a pair (1.3), or alone (1.8) */
 #define CKPT_FILE_INOTIFY	13	/* an inotify instance (1.5) */
 #define CKPT_FILE_INET		14	/* a TCP or UDP socket, IPv4 or IPv6 (1.6) */
 
@@ -765,15 +766,20 @@ struct ckpt_rec_file_lock {
 };
 
 /*
- * A pair of connected, unbound UNIX sockets (socketpair()), right before
- * the FILE record that first names one of its ends (format 1.3): both
- * ends, each with its open file's objref (0 for an end that was closed:
- * restart closes it again, so that the other reads what is left, then
- * EOF), and what each end's receive queue holds, copied: nr_msgs message
- * lengths (one run of bytes for a stream), then the bytes.  Restart makes
- * the pair, sends each queue from the other end again (message by
- * message, so datagram and seqpacket boundaries stay), then shuts down
- * what was shut down.
+ * A pair of connected UNIX sockets (socketpair(), or a connection and
+ * the socket accept() made for it), right before the FILE record that
+ * first names one of its ends (format 1.3): both ends, each with its
+ * open file's objref (0 for an end that was closed: restart closes it
+ * again, so that the other reads what is left, then EOF), and what each
+ * end's receive queue holds, copied: nr_msgs message lengths (one run of
+ * bytes for a stream), then the bytes.  Restart makes the pair, sends
+ * each queue from the other end again (message by message, so datagram
+ * and seqpacket boundaries stay), then shuts down what was shut down.
+ *
+ * 1.8: an end may have an address (addr_len bytes of sun_path, after the
+ * queues: end[0]'s, then end[1]'s): an abstract name it is bound to
+ * (CKPT_UNIX_BOUND), or the address of the listening socket it was
+ * accepted from (getsockname() gives it; the name is not bound again).
  */
 #define CKPT_UNIX_NONBLOCK	(1U << 0)	/* O_NONBLOCK of the open file */
 #define CKPT_UNIX_SHUT_RD	(1U << 1)	/* shut down for reading */
@@ -781,10 +787,14 @@ struct ckpt_rec_file_lock {
 #define CKPT_UNIX_PASSCRED	(1U << 3)	/* SO_PASSCRED */
 #define CKPT_UNIX_SNDBUF	(1U << 4)	/* sndbuf was set (SO_SNDBUF) */
 #define CKPT_UNIX_RCVBUF	(1U << 5)	/* rcvbuf was set (SO_RCVBUF) */
+#define CKPT_UNIX_BOUND		(1U << 6)	/* bound to its address (1.8) */
+#define CKPT_UNIX_LISTENING	(1U << 7)	/* listening (UNIX_SOCK, 1.8) */
 
 /* The largest receive queue restart() takes, per end. */
 #define CKPT_UNIX_QUEUE_MAX	(16U << 20)
 #define CKPT_UNIX_MSGS_MAX	65536
+/* The longest address: sun_path's bytes, a leading NUL for an abstract name */
+#define CKPT_UNIX_ADDR_MAX	108
 
 struct ckpt_unix_end {
 	__u32 objref;			/* its open file; 0: closed */
@@ -796,7 +806,7 @@ struct ckpt_unix_end {
 	__s32 peek_off;			/* SO_PEEK_OFF, -1: none */
 	__u32 nr_msgs;			/* messages in its receive queue */
 	__u32 len;			/* their bytes */
-	__u32 pad;
+	__u32 addr_len;			/* 1.8: bytes of its address; 0: none */
 };
 
 struct ckpt_rec_unix_pair {
@@ -805,7 +815,34 @@ struct ckpt_rec_unix_pair {
 	__u32 pad;
 	struct ckpt_unix_end end[2];
 	/* followed by end[0]'s message lengths (u32), end[1]'s, end[0]'s
-	 * bytes, end[1]'s bytes, and padding */
+	 * bytes, end[1]'s bytes, end[0]'s address, end[1]'s (1.8), and
+	 * padding */
+};
+
+/*
+ * A UNIX socket that is not connected (format 1.8), right before its
+ * FILE record: unbound, bound to a path or an abstract name, or listening
+ * (CKPT_UNIX_LISTENING, with its backlog; no connection waits to be
+ * accepted).  Its end has no queue (nr_msgs and len are 0).  The record
+ * is followed by the address as bound (end.addr_len bytes of sun_path, a
+ * relative path as the program gave it) and, for a path, where its
+ * socket file is (path_len bytes, absolute, seen from the checkpointer's
+ * root).
+ *
+ * Restart binds the socket again to the socket file at that path if the
+ * file is still there and no socket is bound to it (what the
+ * checkpointed socket left behind: inode, owner and mode stay); the
+ * restarter must own it.  If no file is there, it makes one, of @mode.
+ * Anything else at the path is EADDRINUSE.
+ */
+struct ckpt_rec_unix_sock {
+	struct ckpt_hdr h;		/* CKPT_REC_UNIX_SOCK */
+	__u32 type;			/* SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET */
+	__u32 backlog;			/* listen()'s backlog, when listening */
+	__u32 mode;			/* the socket file's permission bits (path) */
+	__u32 path_len;			/* bytes of the socket file's path; 0: none */
+	struct ckpt_unix_end end;	/* objref, flags, options, addr_len */
+	/* followed by the address, the path, and padding */
 };
 
 /*

@@ -13,7 +13,10 @@
  * restart(0, ...) replaces the caller once it has read a TASK record, and
  * kills it if the image then turns out bad.  The images here either have
  * no TASK record or are refused at it (RESTART_FROZEN, a bad record);
- * restoring real images is tested by checkpoint_restart.
+ * restoring real images is tested by checkpoint_restart.  Records past
+ * the TASK record are refused in a child that dies with a message, or,
+ * for the errno, in a child that a coordinator restores (restart(child)
+ * returns the errno; the child dies).
  *
  * Must run as root.
  */
@@ -25,6 +28,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <dirent.h>
 #include <time.h>
 
 #include "ckpt_helpers.h"
@@ -35,7 +40,7 @@ FIXTURE(restart) {
 	ssize_t klen;
 	struct img img;			/* the image under test */
 	int log[2];			/* log pipe, read end non-blocking */
-	char log_buf[4096];
+	char log_buf[16384];		/* a message may quote a long path */
 	bool raw_log;			/* the log may quote random bytes */
 };
 
@@ -122,10 +127,10 @@ static int feed(bool use_pipe, const unsigned char *buf, size_t len, pid_t *writ
 	return p[0];
 }
 
-/* restart(0, fd, @flags, log) reading @buf; returns 0 or -errno. */
-static long restart_buf(struct __test_metadata *_metadata,
-			FIXTURE_DATA(restart) *self, bool use_pipe,
-			const void *buf, size_t len, unsigned int flags)
+/* restart(@pid, fd, @flags, log) reading @buf; returns 0 or -errno. */
+static long restart_pid_buf(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(restart) *self, bool use_pipe, pid_t pid,
+			    const void *buf, size_t len, unsigned int flags)
 {
 	pid_t writer;
 	long ret;
@@ -136,7 +141,7 @@ static long restart_buf(struct __test_metadata *_metadata,
 		TH_LOG("cannot feed the image: %s", strerror(errno));
 		return LONG_MIN;
 	}
-	ret = sys_restart(0, fd, flags, self->log[1]);
+	ret = sys_restart(pid, fd, flags, self->log[1]);
 	close(fd);
 	reap(writer);
 
@@ -153,6 +158,14 @@ static long restart_buf(struct __test_metadata *_metadata,
 			TH_LOG("restart() failed without a log message");
 	}
 	return ret;
+}
+
+/* restart(0, fd, @flags, log) reading @buf; returns 0 or -errno. */
+static long restart_buf(struct __test_metadata *_metadata,
+			FIXTURE_DATA(restart) *self, bool use_pipe,
+			const void *buf, size_t len, unsigned int flags)
+{
+	return restart_pid_buf(_metadata, self, use_pipe, 0, buf, len, flags);
 }
 
 #define RESTART_BUF(buf, len) restart_buf(_metadata, self, variant->pipe, buf, len, 0)
@@ -1417,8 +1430,8 @@ static void build_bad_event_file(struct img *img, int i)
 			up.p.type = 7;
 		else if (i == 25)
 			up.p.end[0].objref = 0;
-		else if (i == 26)
-			up.p.end[0].flags = 1U << 6;
+		else if (i == 26)	/* a flag no format defines */
+			up.p.end[0].flags = 1U << 8;
 		else if (i == 27)
 			up.p.end[1].nr_msgs = 2;
 		else if (i == 28)
@@ -1481,8 +1494,8 @@ TEST_F(restart, event_file_records)
 		"a file lock on fd 7, which is not the restored object 4",
 		"bad UNIX socket pair (type 7, objects 5 and 6)",
 		"bad UNIX socket pair (type 1, objects 0 and 6)",
-		"bad end 0 of a UNIX socket pair (flags 0x40, 1 messages, 3 bytes)",
-		"bad end 1 of a UNIX socket pair (flags 0x0, 2 messages, 0 bytes)",
+		"bad end 0 of a UNIX socket pair (flags 0x100, 1 messages, 3 bytes",
+		"bad end 1 of a UNIX socket pair (flags 0x0, 2 messages, 0 bytes",
 		"UNIX socket end 0: messages of 5 bytes, 3 announced",
 		"runs past the end of the record",
 		"the watch of fd 3 has EPOLLWAKEUP, which needs CAP_BLOCK_SUSPEND",
@@ -2092,6 +2105,468 @@ TEST_F(restart, inet_sock_records)
 	for (i = 0; i < ARRAY_SIZE(logs); i++)
 		restart_dies(_metadata, self, variant->pipe, build_bad_inet,
 			     i, logs[i]);
+}
+
+/*
+ * restart(child) as the coordinator of a tree of one task, a child that
+ * waits in restart(RESTART_TASK), from an image that @build writes for
+ * that child after a TREE and a TASK record.  Unlike restart(0), which
+ * kills the caller that committed to the image, the coordinator comes
+ * back with the errno.  The child must die of SIGKILL.  Returns what
+ * restart() returned.
+ */
+static long restart_coord(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(restart) *self, bool use_pipe,
+			  void (*build)(struct img *img, int i), int i)
+{
+	struct img *img;
+	int status = 0, n;
+	pid_t child;
+	long ret;
+
+	child = fork_flushed();
+	if (child < 0) {
+		TH_LOG("fork: %s", strerror(errno));
+		return LONG_MIN;
+	}
+	if (!child) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* its own group and session, without a terminal: the tree's */
+		setsid();
+		sys_restart(0, -1, RESTART_TASK, self->log[1]);
+		_exit(100);	/* not reached: restart() kills it */
+	}
+	img = new_img(self, NULL);
+	img_tree(img, child);
+	img_task(img, child);
+	build(img, i);
+	img_tail(img);
+	ret = restart_pid_buf(_metadata, self, use_pipe, child, img->buf,
+			      img->len, 0);
+	/* the child was told before restart() returned: it dies right away */
+	for (n = 0; n < 200; n++) {
+		if (waitpid(child, &status, WNOHANG) == child)
+			break;
+		usleep(10000);
+	}
+	if (n == 200)
+		reap(child);
+	EXPECT_TRUE(n < 200 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("case %d: the child %s (status %#x)", i,
+		       n < 200 ? "ended" : "lives on", status);
+	return ret;
+}
+
+/* The UNIX socket tests' directory, and a socket a case holds meanwhile */
+static char unix_dir[64];
+static int unix_held = -1;
+
+/* Abstract name @n of this process, leading NUL included: its length */
+static size_t abstract_name(char *buf, int n)
+{
+	buf[0] = '\0';
+	return 1 + sprintf(buf + 1, "ckpt-restart-image-%d-%d", getpid(), n);
+}
+
+/* The path of @name in unix_dir: its length */
+static size_t unix_dir_path(char *buf, const char *name)
+{
+	return sprintf(buf, "%s/%s", unix_dir, name);
+}
+
+/* A socket of @type bound to the @len bytes of sun_path @addr, or -1 */
+static int unix_bind(int type, const char *addr, size_t len)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, type, 0);
+
+	if (fd < 0 || len > sizeof(a.sun_path))
+		return -1;
+	memcpy(a.sun_path, addr, len);
+	if (bind(fd, (struct sockaddr *)&a, offsetof(struct sockaddr_un, sun_path) + len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Remove unix_dir and what the cases left in it. */
+static void unix_dir_remove(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir(unix_dir);
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir)))
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+			unlinkat(dirfd(dir), d->d_name, 0);
+	closedir(dir);
+	rmdir(unix_dir);
+}
+
+/* The FILE record of descriptor @fd on the object @objref, without a path */
+static void img_obj_file(struct img *img, int fd, __u32 kind, __u32 objref,
+			 __u32 f_flags)
+{
+	struct ckpt_rec_file f = {
+		.h.type = CKPT_REC_FILE,
+		.h.len = sizeof(f),
+		.fd = fd,
+		.kind = kind,
+		.f_flags = f_flags,
+		.objref = objref,
+	};
+
+	img_raw_rec(img, &f, sizeof(f));
+}
+
+/*
+ * After records that restart() is to accept: a FILE record of an eventfd
+ * that no record made, which it refuses with a message of its own.
+ */
+#define UNIX_ACCEPTED "no record before it made its file (kind 7, object 9)"
+
+static void img_accepted(struct img *img, int fd)
+{
+	img_obj_file(img, fd, CKPT_FILE_EVENTFD, 9, O_RDWR);
+}
+
+/*
+ * A UNIX_SOCK record with @s's fields, then @alen bytes of address and
+ * @plen of path, the last @cut of them missing.
+ */
+static void img_unix_sock(struct img *img, struct ckpt_rec_unix_sock *s,
+			  const char *addr, size_t alen, const char *path,
+			  size_t plen, size_t cut)
+{
+	size_t len = sizeof(*s) + alen + plen - cut;
+	unsigned char *rec = malloc(sizeof(*s) + alen + plen);
+
+	if (!rec)
+		abort();
+	s->h.type = CKPT_REC_UNIX_SOCK;
+	s->h.len = CKPT_ALIGN(len);
+	s->end.addr_len = alen;
+	s->path_len = plen;
+	memcpy(rec, s, sizeof(*s));
+	memcpy(rec + sizeof(*s), addr, alen);
+	memcpy(rec + sizeof(*s) + alen, path, plen);
+	img_raw_rec(img, rec, len);
+	free(rec);
+}
+
+/*
+ * A lone UNIX socket, object 5 at fd 3 (@i picks the case): fields out
+ * of bounds (0-23), an address that cannot be bound again (24-26), and
+ * sound ones (27-30) that restart() must accept, up to a FILE record
+ * after them.  Every socket that it is to bind has its own name.
+ */
+static void build_unix_sock(struct img *img, int i)
+{
+	struct ckpt_rec_unix_sock s = {
+		.type = SOCK_STREAM,
+		.backlog = 5,
+		.end = {
+			.objref = 5,
+			.flags = CKPT_UNIX_BOUND | CKPT_UNIX_LISTENING,
+			.peek_off = -1,
+		},
+	};
+	char addr[CKPT_UNIX_ADDR_MAX + 8], path[PATH_MAX + 8];
+	size_t alen = abstract_name(addr, i), plen = 0, cut = 0;
+	__u32 f_flags = O_RDWR;
+	int fd;
+
+	/* a path name, whose socket file's directory does not exist */
+	if ((i >= 12 && i <= 17) || i == 23 || i == 26) {
+		s.mode = 0600;
+		alen = sprintf(addr, "/nonexistent-ckpt/s");
+		plen = sprintf(path, "/nonexistent-ckpt/s");
+	}
+	switch (i) {
+	case 0:
+		s.type = SOCK_RAW;
+		break;
+	case 1:
+		s.end.objref = 0;
+		break;
+	case 2:		/* a flag no format defines */
+		s.end.flags |= 1U << 8;
+		break;
+	case 3:		/* a listening datagram socket */
+		s.type = SOCK_DGRAM;
+		break;
+	case 4:		/* listening, not bound */
+		s.end.flags = CKPT_UNIX_LISTENING;
+		alen = 0;
+		break;
+	case 5:		/* a backlog, not listening */
+		s.end.flags = CKPT_UNIX_BOUND;
+		break;
+	case 6:		/* a queue */
+		s.end.nr_msgs = 1;
+		break;
+	case 7:
+		s.end.len = 3;
+		break;
+	case 8:		/* longer than sun_path */
+		memset(addr + 1, 'n', CKPT_UNIX_ADDR_MAX);
+		alen = CKPT_UNIX_ADDR_MAX + 1;
+		break;
+	case 9:		/* bound, without an address */
+		s.end.flags = CKPT_UNIX_BOUND;
+		s.backlog = 0;
+		alen = 0;
+		break;
+	case 10:	/* an address, not bound */
+		s.end.flags = 0;
+		s.backlog = 0;
+		break;
+	case 11:	/* a socket file for an abstract name */
+		plen = sprintf(path, "/nonexistent-ckpt/s");
+		break;
+	case 12:	/* no socket file for a path name */
+		s.mode = 0;
+		plen = 0;
+		break;
+	case 13:	/* a NUL inside the address */
+		addr[3] = '\0';
+		break;
+	case 14:	/* a relative socket file */
+		plen = sprintf(path, "nonexistent-ckpt/s");
+		break;
+	case 15:	/* a NUL inside the socket file's path */
+		path[3] = '\0';
+		break;
+	case 16:	/* a socket file's path of PATH_MAX bytes */
+		memset(path + 1, 'p', PATH_MAX - 1);
+		plen = PATH_MAX;
+		break;
+	case 17:	/* the file type in the mode */
+		s.mode = S_IFSOCK | 0600;
+		break;
+	case 18:	/* a mode without a socket file */
+		s.mode = 0600;
+		break;
+	case 19:
+		s.end.sndtimeo_ns = -1;
+		break;
+	case 20:
+		s.end.rcvtimeo_ns = -1;
+		break;
+	case 21:
+		s.end.peek_off = -2;
+		break;
+	case 22:	/* the address announced is not there */
+		cut = alen;
+		break;
+	case 23:	/* the socket file's path announced is not there */
+		cut = plen;
+		break;
+	case 24:	/* the name is taken */
+		unix_held = unix_bind(SOCK_STREAM, addr, alen);
+		break;
+	case 25:	/* a regular file where the socket file was */
+		s.mode = 0600;
+		alen = unix_dir_path(addr, "file");
+		plen = unix_dir_path(path, "file");
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd >= 0)
+			close(fd);
+		break;
+	case 26:	/* no directory where the socket file was */
+		break;
+	case 27:	/* listening on an abstract name */
+		s.end.flags |= CKPT_UNIX_NONBLOCK;
+		f_flags |= O_NONBLOCK;
+		break;
+	case 28:	/* not bound */
+		s.type = SOCK_DGRAM;
+		s.end.flags = 0;
+		s.backlog = 0;
+		alen = 0;
+		break;
+	case 29:	/* listening on a path as the program gave it: no file there */
+		s.type = SOCK_SEQPACKET;
+		s.mode = 0640;
+		alen = sprintf(addr, "new");
+		plen = unix_dir_path(path, "new");
+		break;
+	case 30:	/* bound to the socket file its socket left there */
+		s.type = SOCK_DGRAM;
+		s.end.flags = CKPT_UNIX_BOUND;
+		s.backlog = 0;
+		s.mode = 0600;
+		alen = unix_dir_path(addr, "left");
+		plen = unix_dir_path(path, "left");
+		fd = unix_bind(SOCK_DGRAM, path, plen);
+		if (fd >= 0)
+			close(fd);
+		break;
+	}
+	img_unix_sock(img, &s, addr, alen, path, plen, cut);
+	img_obj_file(img, 3, CKPT_FILE_UNIX, 5, f_flags);
+	if (i >= 27)
+		img_accepted(img, 4);
+}
+
+/*
+ * A UNIX socket pair of format 1.8 (@i picks the case): end 0 with a
+ * queue and bound to an abstract name, end 1 accepted from a listening
+ * socket on a path, which is its address; sound (0), or with addresses
+ * out of bounds or missing.  Objects 5 and 6, at fds 3 and 4.
+ */
+static void build_unix_pair_addr(struct img *img, int i)
+{
+	struct {
+		struct ckpt_rec_unix_pair p;
+		__u32 lens[1];
+		char data[3 + 2 * (CKPT_UNIX_ADDR_MAX + 8)];
+	} up = {
+		.p.h.type = CKPT_REC_UNIX_PAIR,
+		.p.type = SOCK_STREAM,
+		.p.end[0] = { .objref = 5, .flags = CKPT_UNIX_BOUND,
+			      .peek_off = -1, .nr_msgs = 1, .len = 3 },
+		.p.end[1] = { .objref = 6, .peek_off = -1 },
+		.lens = { 3 },
+		.data = "abc",
+	};
+	char a0[CKPT_UNIX_ADDR_MAX + 8], a1[CKPT_UNIX_ADDR_MAX + 8];
+	size_t l0 = abstract_name(a0, 100 + i), l1, cut = 0, len;
+
+	l1 = unix_dir_path(a1, "listening");
+	switch (i) {
+	case 1:		/* longer than sun_path */
+		a1[0] = '\0';
+		memset(a1 + 1, 'n', CKPT_UNIX_ADDR_MAX);
+		l1 = CKPT_UNIX_ADDR_MAX + 1;
+		break;
+	case 2:		/* a path name bound again */
+		up.p.end[1].flags = CKPT_UNIX_BOUND;
+		break;
+	case 3:		/* bound, without an address */
+		up.p.end[1].flags = CKPT_UNIX_BOUND;
+		l1 = 0;
+		break;
+	case 4:		/* a listening end */
+		up.p.end[0].flags |= CKPT_UNIX_LISTENING;
+		break;
+	case 5:		/* a NUL inside a path name */
+		a1[3] = '\0';
+		break;
+	case 6:		/* the addresses announced are not there */
+		cut = l0 + l1;
+		break;
+	case 7:		/* end 1's address announced is not there */
+		cut = l1;
+		break;
+	}
+	up.p.end[0].addr_len = l0;
+	up.p.end[1].addr_len = l1;
+	memcpy(up.data + 3, a0, l0);
+	memcpy(up.data + 3 + l0, a1, l1);
+	len = sizeof(up.p) + sizeof(up.lens) + 3 + l0 + l1 - cut;
+	up.p.h.len = CKPT_ALIGN(len);
+	img_raw_rec(img, &up, len);
+	img_obj_file(img, 3, CKPT_FILE_UNIX, 5, O_RDWR);
+	img_obj_file(img, 4, CKPT_FILE_UNIX, 6, O_RDWR);
+	if (!i)
+		img_accepted(img, 5);
+}
+
+/*
+ * Each case @i of @build refused with @errors[i] and the message
+ * @logs[i]; where that is UNIX_ACCEPTED, read past its sockets' records
+ * up to the FILE record after them.
+ */
+static void unix_cases(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(restart) *self, bool use_pipe,
+		       void (*build)(struct img *img, int i),
+		       const int *errors, const char *const *logs, int n)
+{
+	int i;
+
+	snprintf(unix_dir, sizeof(unix_dir), "/tmp/ckpt-sock-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(unix_dir));
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(errors[i], restart_coord(_metadata, self, use_pipe,
+						   build, i))
+			TH_LOG("case %d", i);
+		EXPECT_NE(NULL, strstr(self->log_buf, logs[i]))
+			TH_LOG("case %d: log \"%s\", expected \"%s\"", i,
+			       self->log_buf, logs[i]);
+		if (unix_held >= 0)
+			close(unix_held);
+		unix_held = -1;
+	}
+	unix_dir_remove();
+}
+
+TEST_F(restart, unix_sock_records)
+{
+	static const int errors[] = {
+		[0 ... 23] = -EINVAL,
+		[24 ... 25] = -EADDRINUSE,
+		[26] = -ENOENT,
+		[27 ... 30] = -EINVAL,
+	};
+	static const char *const logs[] = {
+		[0] = "bad UNIX socket (type 3,",
+		[1] = "bad UNIX socket (type 1, object 0,",
+		[2] = "flags 0x1c0,",
+		[3] = "bad UNIX socket (type 2,",
+		[4] = "flags 0x80, backlog 5,",
+		[5] = "flags 0x40, backlog 5,",
+		[6 ... 7] = "bad UNIX socket (type 1, object 5, flags 0xc0, backlog 5, mode 0,",
+		[8] = "address of 109 bytes",
+		[9] = "flags 0x40, backlog 0, mode 0, address of 0 bytes",
+		[10] = "flags 0x0, backlog 0,",
+		[11 ... 15] = "UNIX socket of object 5: bad address or socket file path",
+		[16] = "path of 4096)",
+		[17] = "mode 0140600,",
+		[18] = "mode 0600, address of",
+		[19 ... 21] = "bad UNIX socket (type 1, object 5, flags 0xc0, backlog 5, mode 0,",
+		[22 ... 23] = "runs past the end of the record",
+		[24] = "its abstract name is taken: error -98",
+		[25] = "is not a socket file: error -98",
+		[26] = "cannot make its socket file /nonexistent-ckpt/s: error -2",
+		[27 ... 30] = UNIX_ACCEPTED,
+	};
+	char name[CKPT_UNIX_ADDR_MAX];
+	int fd;
+
+	unix_cases(_metadata, self, variant->pipe, build_unix_sock, errors,
+		   logs, ARRAY_SIZE(errors));
+	/* the name the socket of the killed task had is free again */
+	fd = unix_bind(SOCK_STREAM, name, abstract_name(name, 27));
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
+TEST_F(restart, unix_pair_addr_records)
+{
+	static const int errors[] = {
+		[0 ... 7] = -EINVAL,
+	};
+	static const char *const logs[] = {
+		[0] = UNIX_ACCEPTED,
+		[1] = "bad end 1 of a UNIX socket pair (flags 0x0,",
+		[2] = "UNIX socket end 1: bad address (flags 0x40)",
+		[3] = "bad end 1 of a UNIX socket pair (flags 0x40,",
+		[4] = "bad end 0 of a UNIX socket pair (flags 0xc0,",
+		[5] = "UNIX socket end 1: bad address (flags 0x0)",
+		[6 ... 7] = "runs past the end of the record",
+	};
+	char name[CKPT_UNIX_ADDR_MAX];
+	int fd;
+
+	unix_cases(_metadata, self, variant->pipe, build_unix_pair_addr,
+		   errors, logs, ARRAY_SIZE(errors));
+	/* the name end 0 of the killed task's pair had is free again */
+	fd = unix_bind(SOCK_STREAM, name, abstract_name(name, 100));
+	EXPECT_LE(0, fd);
+	close(fd);
 }
 
 /* An interrupted epoll_wait() with out-of-bounds fields (@i picks which). */
