@@ -168,6 +168,10 @@ kill "$watcher" 2>/dev/null || true
 wait "$watcher" 2>/dev/null || true
 
 grep -E '^(seed |ckptfuzz: seed |fuzz: )' "$out/vm.out" || true
+# each image that hung or preceded a kernel problem: its mutation, its outcome, the report
+for n in $(sed -nE 's/^ckptfuzz: #([0-9]+)(: the kernel reported| hung:).*/\1/p' "$out/vm.out" | sort -un); do
+	grep -E "^ckptfuzz: #$n[ :]" "$out/vm.out"
+done
 
 # The mutants the VM printed (gzip | base64), into kept-DATE/.
 kept=$out/kept-$stamp
@@ -214,7 +218,7 @@ fi
 # Crashes: the kernel reports on the console (one per report, not per line).
 crashes=0
 if ! "$ROOT/tests/host/console-scan.sh" "$console" >"$out/console-scan.txt" 2>&1; then
-	crashes=$(grep -cE 'WARNING:|BUG:|kernel BUG at|general protection fault|UBSAN:|KASAN:|KFENCE:|kmemleak|INFO: task .* blocked|soft lockup|hard LOCKUP|RCU stall|possible (circular|recursive) locking|inconsistent lock state' \
+	crashes=$(grep -cE 'WARNING:|BUG:|kernel BUG at|general protection fault|UBSAN:|KASAN:|KFENCE:|kmemleak|INFO: task .* blocked|soft lockup|hard LOCKUP|detected stall|possible (circular|recursive) locking|inconsistent lock state' \
 		"$console" || true)
 	[ "$crashes" -gt 0 ] || crashes=1
 	echo "fuzz: the kernel reported problems (first lines; all in $out/console-scan.txt):"

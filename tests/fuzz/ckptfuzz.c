@@ -2438,6 +2438,11 @@ static char *run_tool(const unsigned char *img, size_t len, bool container,
 /*
  * The kernel's messages since the last look (/dev/kmsg): does one of
  * them report a kernel problem?  The first such line goes to @line.
+ * Only messages of warning level or above count, as on the VM's console
+ * (loglevel=5, which tests/host/console-scan.sh reads): every kernel
+ * report is, while a restored program's own faults are reported at info
+ * level ("traps: counter[12] general protection fault ip:..." is the
+ * program's, not the kernel's).
  */
 static int kmsg_fd = -1;
 
@@ -2457,7 +2462,7 @@ static bool kmsg_problem(char *line, size_t size)
 		"WARNING:", "BUG:", "kernel BUG", "Oops", "general protection fault", "KASAN:",
 		"UBSAN:", "KFENCE:", "kmemleak:", "possible circular locking",
 		"possible recursive locking", "inconsistent lock state", "suspicious RCU usage",
-		"INFO: task", "soft lockup", "hard LOCKUP", "rcu_sched detected stall",
+		"INFO: task", "soft lockup", "hard LOCKUP", "detected stall",
 		"Call Trace:", "Kernel panic",
 	};
 	/* records since an allocation failure report, whose trace is not a problem */
@@ -2476,6 +2481,8 @@ static bool kmsg_problem(char *line, size_t size)
 		if (n <= 0)
 			break;
 		rec[n] = 0;
+		if (atoi(rec) % 8 > 4)	/* "PRIO,SEQ,...;": facility * 8 + level */
+			continue;
 		since_alloc_failure++;
 		if (strstr(rec, "page allocation failure:") || strstr(rec, "vmalloc error:"))
 			since_alloc_failure = 0;

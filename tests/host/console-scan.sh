@@ -7,7 +7,7 @@
 # which the debug lane's fault injection provokes on purpose, is not
 # one; any other line of the patterns in the same report still is.
 set -eu
-pattern='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|Kernel panic|Call Trace:|UBSAN:|KASAN:|KFENCE:|kmemleak: [0-9]+ new suspected|unreferenced object|INFO: task .* blocked|soft lockup|hard LOCKUP|RCU stall'
+pattern='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|Kernel panic|Call Trace:|UBSAN:|KASAN:|KFENCE:|kmemleak: [0-9]+ new suspected|unreferenced object|INFO: task .* blocked|soft lockup|hard LOCKUP|detected stall'
 if awk -v pat="$pattern" '
 	/(page allocation failure|vmalloc error): .*mode:0x/ { alloc = NR }
 	$0 ~ pat {
