@@ -18,7 +18,7 @@
 # both directions and a session on it (ptytree), eventfds and a signalfd
 # (eventfds), timerfds of every kind (timerfds), an epoll event loop
 # (eventloop), POSIX, OFD and flock() locks (locks), UNIX socket pairs
-# (unixpairs), inotify instances with watches and queued events
+# (unixpairs), bound, listening and accepted UNIX sockets (unixsocks), inotify instances with watches and queued events
 # (inotify), POSIX timers of four clocks, one aimed at a thread, one with
 # its signal pending (ptimers), TCP and UDP sockets of IPv4 and IPv6 with
 # two established connections and 1.3 MB in flight (inetsocks), a shell
@@ -156,6 +156,7 @@ seed timerfds "$BIN/glibc-static/timerfds"
 seed eventloop "$BIN/glibc-static/eventloop"
 seed locks "$BIN/glibc-static/locks"
 seed unixpairs "$BIN/glibc-static/unixpairs"
+seed unixsocks "$BIN/glibc-static/unixsocks"
 seed inotify "$BIN/glibc-static/inotify"
 seed ptimers "$BIN/glibc-static/ptimers"
 seed inetsocks "$BIN/glibc-static/inetsocks"
