@@ -340,6 +340,9 @@ static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
 #ifdef CONFIG_INET
 	&ckpt_inet_file_ops,
 #endif
+#ifdef CONFIG_NET
+	&ckpt_netlink_file_ops,
+#endif
 	&ckpt_tty_file_ops,
 };
 

@@ -509,6 +509,15 @@ static const struct field f_unix_sock[] = {
 	USEND(sndbuf, K_LEN), USEND(sndtimeo_ns, K_NS),
 };
 
+#define NETLINK(f, k)	FLD(ckpt_rec_netlink_sock, f, k)
+static const struct field f_netlink_sock[] = {
+	NETLINK(objref, K_OBJREF), NETLINK(type, K_ENUM), NETLINK(protocol, K_ENUM),
+	NETLINK(flags, K_FLAGS), NETLINK(portid, K_PID), NETLINK(dst_portid, K_PID),
+	NETLINK(dst_group, K_ENUM), NETLINK(ngroups, K_COUNT), NETLINK(sndbuf, K_LEN),
+	NETLINK(rcvbuf, K_LEN), NETLINK(sndtimeo_ns, K_NS), NETLINK(rcvtimeo_ns, K_NS),
+	{ "groups", sizeof(struct ckpt_rec_netlink_sock), 8, K_FLAGS, 8, 0 },
+};
+
 #define INET(f, k)	FLD(ckpt_rec_inet_sock, f, k)
 static const struct field f_inet_sock[] = {
 	INET(objref, K_OBJREF), INET(family, K_ENUM), INET(type, K_ENUM),
@@ -620,6 +629,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_UNIX_PAIR, "UNIX_PAIR", f_unix_pair),
 	RT(CKPT_REC_INET_SOCK, "INET_SOCK", f_inet_sock),
 	RT(CKPT_REC_UNIX_SOCK, "UNIX_SOCK", f_unix_sock),
+	RT(CKPT_REC_NETLINK_SOCK, "NETLINK_SOCK", f_netlink_sock),
 	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
 	RT(CKPT_REC_POSIX_TIMERS, "POSIX_TIMERS", f_posix_timers),

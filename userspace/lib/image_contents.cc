@@ -119,6 +119,10 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().unix_socks.push_back(
 			At<UnixSockRecord>{rec.offset, parse_unix_sock_record(rec)});
 		break;
+	case CKPT_REC_NETLINK_SOCK:
+		current_task().netlink_socks.push_back(
+			At<NetlinkSockRecord>{rec.offset, parse_netlink_sock_record(rec)});
+		break;
 	case CKPT_REC_INET_SOCK:
 		current_task().inet_socks.push_back(
 			At<ckpt_rec_inet_sock>{rec.offset, load<ckpt_rec_inet_sock>(rec.bytes)});

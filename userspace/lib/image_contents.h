@@ -86,8 +86,9 @@ struct TaskContents {
 	std::vector<At<UnixPairRecord>> unix_pairs;
 	std::vector<At<UnixSockRecord>> unix_socks; /* UNIX_SOCK records */
 	std::vector<At<ckpt_rec_inet_sock>> inet_socks;
-	std::vector<ShmemContents> shmems;	/* SHMEM records */
-	std::vector<At<ckpt_rec_share>> shares; /* SHARE records */
+	std::vector<At<NetlinkSockRecord>> netlink_socks; /* NETLINK_SOCK records */
+	std::vector<ShmemContents> shmems;		  /* SHMEM records */
+	std::vector<At<ckpt_rec_share>> shares;		  /* SHARE records */
 	std::optional<At<ckpt_rec_sighand>> sighand;
 	std::optional<At<PosixTimersRecord>> posix_timers; /* a process leader's POSIX timers */
 };

@@ -134,6 +134,23 @@ UnixSockRecord parse_unix_sock_record(const Record &rec)
 	return out;
 }
 
+NetlinkSockRecord parse_netlink_sock_record(const Record &rec)
+{
+	NetlinkSockRecord out;
+	out.sock = load<ckpt_rec_netlink_sock>(rec.bytes);
+	std::span<const std::byte> rest = std::span(rec.bytes).subspan(sizeof(out.sock));
+	/* bits past ngroups, or words past the record, name no group */
+	std::size_t words = std::min<std::size_t>((std::uint64_t{out.sock.ngroups} + 63) / 64,
+						  rest.size() / sizeof(std::uint64_t));
+	for (std::size_t w = 0; w < words; w++) {
+		auto bits = load<std::uint64_t>(rest.subspan(w * sizeof(std::uint64_t)));
+		for (unsigned b = 0; b < 64 && w * 64 + b < out.sock.ngroups; b++)
+			if (bits & (std::uint64_t{1} << b))
+				out.groups.push_back(static_cast<std::uint32_t>(w * 64 + b + 1));
+	}
+	return out;
+}
+
 PosixTimersRecord parse_posix_timers_record(const Record &rec)
 {
 	PosixTimersRecord out;

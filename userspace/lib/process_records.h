@@ -94,6 +94,16 @@ struct UnixSockRecord {
 	std::string path;
 };
 UnixSockRecord parse_unix_sock_record(const Record &rec);
+/*
+ * A NETLINK_SOCK record: a netlink socket, and the multicast groups it
+ * listens to, as group numbers (1 for bit 0 of the first word), lowest
+ * first.
+ */
+struct NetlinkSockRecord {
+	ckpt_rec_netlink_sock sock{};
+	std::vector<std::uint32_t> groups;
+};
+NetlinkSockRecord parse_netlink_sock_record(const Record &rec);
 /* A POSIX_TIMERS record: the POSIX timers of a process, and the id timer_create() gives next. */
 struct PosixTimersRecord {
 	ckpt_rec_posix_timers posix_timers{};

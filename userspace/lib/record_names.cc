@@ -10,10 +10,12 @@
 #include <fmt/format.h>
 #include <initializer_list>
 #include <linux/checkpoint_hdr.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <string_view>
 #include <sys/inotify.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 namespace cr {
 
@@ -121,6 +123,8 @@ std::string record_type_name(std::uint32_t type)
 		return "INET_SOCK";
 	case CKPT_REC_UNIX_SOCK:
 		return "UNIX_SOCK";
+	case CKPT_REC_NETLINK_SOCK:
+		return "NETLINK_SOCK";
 	case CKPT_REC_SIGHAND:
 		return "SIGHAND";
 	case CKPT_REC_SIGPENDING:
@@ -169,6 +173,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_UNIX_PAIR:
 	case CKPT_REC_INET_SOCK:
 	case CKPT_REC_UNIX_SOCK:
+	case CKPT_REC_NETLINK_SOCK:
 	case CKPT_REC_SIGHAND:
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
@@ -292,6 +297,8 @@ std::string file_kind_name(std::uint32_t kind)
 		return "inotify";
 	case CKPT_FILE_INET:
 		return "inet";
+	case CKPT_FILE_NETLINK:
+		return "netlink";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}
@@ -498,6 +505,46 @@ std::string unix_addr_string(std::string_view addr)
 	std::string name(addr);
 	std::replace(name.begin(), name.end(), '\0', '@');
 	return name;
+}
+
+std::string netlink_flags_names(std::uint32_t flags)
+{
+	return flag_names(flags,
+			  {{CKPT_NETLINK_BOUND, "bound"},
+			   {CKPT_NETLINK_CONNECTED, "connected"},
+			   {CKPT_NETLINK_NONBLOCK, "nonblock"},
+			   {CKPT_NETLINK_PKTINFO, "pktinfo"},
+			   {CKPT_NETLINK_BROADCAST_ERROR, "broadcast_error"},
+			   {CKPT_NETLINK_NO_ENOBUFS, "no_enobufs"},
+			   {CKPT_NETLINK_CAP_ACK, "cap_ack"},
+			   {CKPT_NETLINK_EXT_ACK, "ext_ack"},
+			   {CKPT_NETLINK_STRICT_CHK, "strict_chk"},
+			   {CKPT_NETLINK_PASSCRED, "passcred"},
+			   {CKPT_NETLINK_SNDBUF, "sndbuf"},
+			   {CKPT_NETLINK_RCVBUF, "rcvbuf"}},
+			  " ");
+}
+
+std::string netlink_type_name(std::uint32_t type)
+{
+	switch (type) {
+	case SOCK_RAW:
+		return "raw";
+	case SOCK_DGRAM:
+		return "dgram";
+	default:
+		return fmt::format("type {}", type);
+	}
+}
+
+std::string netlink_protocol_name(std::uint32_t protocol)
+{
+	switch (protocol) {
+	case NETLINK_ROUTE:
+		return "route";
+	default:
+		return fmt::format("protocol {}", protocol);
+	}
 }
 
 std::string tcp_opts_names(std::uint32_t opts)

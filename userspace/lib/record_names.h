@@ -81,6 +81,12 @@ std::string unix_flags_names(std::uint32_t flags);
  * NUL byte in it as "@" too.
  */
 std::string unix_addr_string(std::string_view addr);
+/* "bound nonblock ext_ack": CKPT_NETLINK_* flags, "none" for 0 */
+std::string netlink_flags_names(std::uint32_t flags);
+/* "raw" (SOCK_RAW), "dgram" (SOCK_DGRAM): a netlink socket's type; else "type N" */
+std::string netlink_type_name(std::uint32_t type);
+/* "route" (NETLINK_ROUTE); else "protocol N" */
+std::string netlink_protocol_name(std::uint32_t protocol);
 /* "sack tstamp wscale": CKPT_TCP_OPT_* options, "none" for 0 */
 std::string tcp_opts_names(std::uint32_t opts);
 

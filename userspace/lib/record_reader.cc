@@ -90,6 +90,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_inet_sock);
 	case CKPT_REC_UNIX_SOCK:
 		return sizeof(ckpt_rec_unix_sock);
+	case CKPT_REC_NETLINK_SOCK:
+		return sizeof(ckpt_rec_netlink_sock);
 	case CKPT_REC_SIGHAND:
 		return sizeof(ckpt_rec_sighand);
 	case CKPT_REC_SIGPENDING:
@@ -233,6 +235,12 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 		return VariablePart{fmt::format("address length {} and path length {}",
 						r.end.addr_len, r.path_len),
 				    std::uint64_t{r.end.addr_len} + r.path_len, sizeof(r)};
+	}
+	case CKPT_REC_NETLINK_SOCK: {
+		auto r = load<ckpt_rec_netlink_sock>(rec.bytes);
+		std::uint64_t bytes = (std::uint64_t{r.ngroups} + 63) / 64 * sizeof(std::uint64_t);
+		return VariablePart{fmt::format("group count {} ({} bytes)", r.ngroups, bytes),
+				    bytes, sizeof(r)};
 	}
 	case CKPT_REC_INET_SOCK: {
 		auto r = load<ckpt_rec_inet_sock>(rec.bytes);

@@ -5,7 +5,8 @@
  * corrupt, trailing, process (one process, pid PID or 4242), tree (two
  * tasks), short (a VMA record shorter than its structure), inet (TCP
  * and UDP sockets: crtest::inet_image()), unix (UNIX sockets:
- * crtest::unix_image()).
+ * crtest::unix_image()), netlink (netlink sockets:
+ * crtest::netlink_image()).
  */
 #include "io.h"
 #include "test_util.h"
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
 			image = crtest::inet_image();
 		} else if (kind == "unix") {
 			image = crtest::unix_image();
+		} else if (kind == "netlink") {
+			image = crtest::netlink_image();
 		} else if (kind == "short") {
 			image = crtest::build_image([](cr::RecordWriter &w) {
 				w.write_header(cr::make_header(4242, 0));

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The records of a process (TREE, TASK, CREDS, CPU_X86_64, MM, VMA, PAGES,
- * FS, FILE, SIGHAND, POSIX_TIMERS, INET_SOCK, UNIX_SOCK...): accepted as known
- * mandatory types, decoded, summarised by verify_image(), and refused when
- * shorter than their structure or when their variable part does not fit.
+ * FS, FILE, SIGHAND, POSIX_TIMERS, INET_SOCK, UNIX_SOCK, NETLINK_SOCK...):
+ * accepted as known mandatory types, decoded, summarised by verify_image(),
+ * and refused when shorter than their structure or when their variable
+ * part does not fit.
  */
 #include "bytes.h"
 #include "image_verify.h"
@@ -21,6 +22,7 @@
 #include <functional>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
@@ -1155,4 +1157,156 @@ TEST(ProcessRecords, UnixSockNames)
 	/* the name autobind gives a socket: 5 hex digits */
 	EXPECT_EQ(cr::unix_addr_string(std::string(1, '\0') + "0001f"), "@0001f");
 	EXPECT_EQ(cr::unix_addr_string(std::string_view("\0a\0\0", 4)), "@a@@");
+}
+
+TEST(ProcessRecords, NetlinkSockRecordKnownAndSized)
+{
+	EXPECT_EQ(sizeof(ckpt_rec_netlink_sock), 64u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, objref), 8u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, type), 12u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, protocol), 16u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, flags), 20u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, portid), 24u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, dst_portid), 28u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, dst_group), 32u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, ngroups), 36u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, sndbuf), 40u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, rcvbuf), 44u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, sndtimeo_ns), 48u);
+	EXPECT_EQ(offsetof(ckpt_rec_netlink_sock, rcvtimeo_ns), 56u);
+	EXPECT_EQ(CKPT_REC_NETLINK_SOCK, 0x0703u);
+	EXPECT_EQ(CKPT_FILE_NETLINK, 15);
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_NETLINK_SOCK));
+	EXPECT_FALSE(CKPT_REC_NETLINK_SOCK & CKPT_REC_OPTIONAL);
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_NETLINK_SOCK), "NETLINK_SOCK");
+	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_NETLINK), "netlink");
+	cr::Error e =
+		expect_malformed(image_with(CKPT_REC_NETLINK_SOCK,
+					    sizeof(ckpt_rec_netlink_sock) - sizeof(ckpt_hdr) - 8),
+				 third_record);
+	EXPECT_THAT(e.what(), HasSubstr("a NETLINK_SOCK record is at least 64 bytes"));
+	/* The structure alone: a socket in no group. */
+	EXPECT_FALSE(crtest::read_through(image_with(
+		CKPT_REC_NETLINK_SOCK, sizeof(ckpt_rec_netlink_sock) - sizeof(ckpt_hdr))));
+}
+
+TEST(ProcessRecords, NetlinkSockGroupsMustFit)
+{
+	/* HEADER, TREE, the NETLINK_SOCK record of @sock with @bytes bytes after it, TAIL. */
+	auto image = [](const ckpt_rec_netlink_sock &sock, std::size_t bytes) {
+		return crtest::build_image([&](cr::RecordWriter &w) {
+			w.write_header(cr::make_header(4242, 0));
+			crtest::write_tree(w, 4242);
+			crtest::write_record(w, CKPT_REC_NETLINK_SOCK, sock, Bytes(bytes));
+			w.write_tail();
+		});
+	};
+	ckpt_rec_netlink_sock s{};
+	s.ngroups = 1; /* a whole word for one group */
+	EXPECT_FALSE(crtest::read_through(image(s, 8)));
+	s.ngroups = 64;
+	EXPECT_FALSE(crtest::read_through(image(s, 8)));
+	/* more does no harm */
+	EXPECT_FALSE(crtest::read_through(image(s, 24)));
+	s.ngroups = 65;
+	cr::Error e = expect_malformed(image(s, 8), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("NETLINK_SOCK record group count 65 (16 bytes) does not "
+					"fit in the 72-byte record"));
+	e = expect_malformed(image(s, 0), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("group count 65 (16 bytes) does not fit in the 64-byte"));
+	EXPECT_FALSE(crtest::read_through(image(s, 16)));
+	s.ngroups = 0xffffffff;
+	e = expect_malformed(image(s, 16), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("group count 4294967295 (536870912 bytes) does not fit"));
+}
+
+TEST(ProcessRecords, NetlinkSockContents)
+{
+	Bytes image = crtest::netlink_image();
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
+	ASSERT_EQ(sum.contents.tasks.size(), 1u);
+	const cr::TaskContents &t = sum.contents.tasks[0];
+	ASSERT_EQ(t.netlink_socks.size(), 3u);
+	ASSERT_EQ(t.files.size(), 3u);
+	for (std::size_t i = 0; i < 3; i++) {
+		/* each right before the FILE record that names it */
+		const cr::At<cr::NetlinkSockRecord> &s = t.netlink_socks[i];
+		EXPECT_EQ(s.offset + s.rec.sock.h.len, t.files[i].offset) << i;
+		EXPECT_EQ(s.rec.sock.h.type, static_cast<std::uint32_t>(CKPT_REC_NETLINK_SOCK));
+		EXPECT_EQ(t.files[i].rec.file.kind, static_cast<std::uint32_t>(CKPT_FILE_NETLINK));
+		EXPECT_EQ(t.files[i].rec.file.objref, s.rec.sock.objref) << i;
+		EXPECT_EQ(s.rec.sock.protocol, static_cast<std::uint32_t>(NETLINK_ROUTE));
+	}
+
+	/* the raw socket: two words of groups, 1 and 5 in the first, 65 in the second */
+	const cr::NetlinkSockRecord &raw = t.netlink_socks[0].rec;
+	EXPECT_EQ(raw.sock.h.len, sizeof(ckpt_rec_netlink_sock) + 16);
+	EXPECT_EQ(raw.sock.objref, 7u);
+	EXPECT_EQ(raw.sock.type, static_cast<std::uint32_t>(SOCK_RAW));
+	EXPECT_EQ(raw.sock.portid, 4242u);
+	EXPECT_EQ(raw.sock.ngroups, 72u);
+	EXPECT_THAT(raw.groups, ElementsAre(1u, 5u, 65u));
+	EXPECT_EQ(cr::netlink_flags_names(raw.sock.flags),
+		  "bound nonblock ext_ack strict_chk rcvbuf");
+	EXPECT_EQ(raw.sock.rcvbuf, 1048576u);
+
+	const cr::NetlinkSockRecord &dgram = t.netlink_socks[1].rec;
+	EXPECT_EQ(dgram.sock.h.len, sizeof(ckpt_rec_netlink_sock));
+	EXPECT_EQ(dgram.sock.type, static_cast<std::uint32_t>(SOCK_DGRAM));
+	EXPECT_EQ(cr::netlink_flags_names(dgram.sock.flags),
+		  "bound connected pktinfo passcred sndbuf");
+	EXPECT_EQ(dgram.sock.dst_portid, 0u);
+	EXPECT_EQ(dgram.sock.dst_group, 3u);
+	EXPECT_TRUE(dgram.groups.empty());
+	EXPECT_EQ(dgram.sock.sndtimeo_ns, 250000000);
+	EXPECT_EQ(dgram.sock.rcvtimeo_ns, 2000000000);
+
+	const cr::NetlinkSockRecord &unbound = t.netlink_socks[2].rec;
+	EXPECT_EQ(unbound.sock.flags, 0u);
+	EXPECT_EQ(unbound.sock.portid, 0u);
+	EXPECT_TRUE(unbound.groups.empty());
+}
+
+TEST(ProcessRecords, NetlinkSockGroupsDecoded)
+{
+	/* the groups of a NETLINK_SOCK record of @ngroups bits, @words after it */
+	auto groups_of = [](std::uint32_t ngroups, std::vector<std::uint64_t> words) {
+		Bytes image = crtest::build_image([&](cr::RecordWriter &w) {
+			w.write_header(cr::make_header(4242, 0));
+			crtest::write_tree(w, 4242);
+			ckpt_rec_netlink_sock s{};
+			s.ngroups = ngroups;
+			crtest::write_netlink_sock(w, s, words);
+			w.write_tail();
+		});
+		std::vector<cr::Record> recs = records_of(image);
+		return cr::parse_netlink_sock_record(find(recs, CKPT_REC_NETLINK_SOCK)).groups;
+	};
+	EXPECT_TRUE(groups_of(0, {}).empty());
+	EXPECT_THAT(groups_of(64, {0x8000000000000001}), ElementsAre(1u, 64u));
+	/* bits past ngroups name no group */
+	EXPECT_THAT(groups_of(3, {0xff}), ElementsAre(1u, 2u, 3u));
+	EXPECT_THAT(groups_of(130, {0, 0, 0x3}), ElementsAre(129u, 130u));
+	/* every group of a full record */
+	std::vector<std::uint64_t> all(CKPT_NETLINK_GROUPS_MAX / 64, ~std::uint64_t{0});
+	std::vector<std::uint32_t> groups = groups_of(CKPT_NETLINK_GROUPS_MAX, all);
+	ASSERT_EQ(groups.size(), std::size_t{CKPT_NETLINK_GROUPS_MAX});
+	EXPECT_EQ(groups.front(), 1u);
+	EXPECT_EQ(groups.back(), std::uint32_t{CKPT_NETLINK_GROUPS_MAX});
+}
+
+TEST(ProcessRecords, NetlinkSockNames)
+{
+	EXPECT_EQ(cr::netlink_flags_names(0), "none");
+	EXPECT_EQ(cr::netlink_flags_names(0xfff),
+		  "bound connected nonblock pktinfo broadcast_error no_enobufs cap_ack ext_ack "
+		  "strict_chk passcred sndbuf rcvbuf");
+	EXPECT_EQ(cr::netlink_flags_names(CKPT_NETLINK_CAP_ACK | 0x1000), "cap_ack 0x1000");
+	EXPECT_EQ(cr::netlink_type_name(SOCK_RAW), "raw");
+	EXPECT_EQ(cr::netlink_type_name(SOCK_DGRAM), "dgram");
+	EXPECT_EQ(cr::netlink_type_name(SOCK_STREAM), "type 1");
+	EXPECT_EQ(cr::netlink_protocol_name(NETLINK_ROUTE), "route");
+	EXPECT_EQ(cr::netlink_protocol_name(NETLINK_KOBJECT_UEVENT), "protocol 15");
 }

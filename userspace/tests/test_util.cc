@@ -9,6 +9,7 @@
 #include <csignal>
 #include <ctime>
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <string>
 #include <sys/inotify.h>
@@ -328,6 +329,75 @@ Bytes unix_image()
 		write_record(w, CKPT_REC_FILE, file);
 		file.fd = 6;
 		file.objref = 12;
+		write_record(w, CKPT_REC_FILE, file);
+		w.write_tail();
+	});
+}
+
+void write_netlink_sock(cr::RecordWriter &w, const ckpt_rec_netlink_sock &sock,
+			std::span<const std::uint64_t> groups)
+{
+	write_record(w, CKPT_REC_NETLINK_SOCK, sock, std::as_bytes(groups));
+}
+
+Bytes netlink_image()
+{
+	return build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		write_tree(w, 4242);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		std::memcpy(task.comm, "monitor", 7);
+		write_record(w, CKPT_REC_TASK, task);
+
+		ckpt_rec_file file{};
+		file.kind = CKPT_FILE_NETLINK;
+
+		ckpt_rec_netlink_sock raw{};
+		raw.objref = 7;
+		raw.type = SOCK_RAW;
+		raw.protocol = NETLINK_ROUTE;
+		raw.flags = CKPT_NETLINK_BOUND | CKPT_NETLINK_NONBLOCK | CKPT_NETLINK_EXT_ACK |
+			    CKPT_NETLINK_STRICT_CHK | CKPT_NETLINK_RCVBUF;
+		raw.portid = 4242;
+		raw.ngroups = 72;
+		raw.sndbuf = 212992;
+		raw.rcvbuf = 1048576;
+		const std::uint64_t groups[2] = {0x11, 0x1}; /* 1 and 5; 65 */
+		write_netlink_sock(w, raw, groups);
+		file.fd = 3;
+		file.f_flags = O_RDWR | O_NONBLOCK;
+		file.objref = 7;
+		write_record(w, CKPT_REC_FILE, file);
+
+		ckpt_rec_netlink_sock dgram{};
+		dgram.objref = 8;
+		dgram.type = SOCK_DGRAM;
+		dgram.protocol = NETLINK_ROUTE;
+		dgram.flags = CKPT_NETLINK_BOUND | CKPT_NETLINK_CONNECTED | CKPT_NETLINK_PKTINFO |
+			      CKPT_NETLINK_PASSCRED | CKPT_NETLINK_SNDBUF;
+		dgram.portid = 4243;
+		dgram.dst_portid = 0;
+		dgram.dst_group = 3;
+		dgram.sndbuf = 65536;
+		dgram.rcvbuf = 212992;
+		dgram.sndtimeo_ns = 250000000;
+		dgram.rcvtimeo_ns = 2000000000;
+		write_netlink_sock(w, dgram);
+		file.fd = 4;
+		file.f_flags = O_RDWR;
+		file.objref = 8;
+		write_record(w, CKPT_REC_FILE, file);
+
+		ckpt_rec_netlink_sock unbound{};
+		unbound.objref = 9;
+		unbound.type = SOCK_RAW;
+		unbound.protocol = NETLINK_ROUTE;
+		unbound.sndbuf = 212992;
+		unbound.rcvbuf = 212992;
+		write_netlink_sock(w, unbound);
+		file.fd = 5;
+		file.objref = 9;
 		write_record(w, CKPT_REC_FILE, file);
 		w.write_tail();
 	});

@@ -108,6 +108,23 @@ void write_unix_pair(cr::RecordWriter &w, ckpt_rec_unix_pair pair, std::string_v
  */
 Bytes unix_image();
 
+/*
+ * A NETLINK_SOCK record of @sock and its group words @groups after it;
+ * ngroups is @sock's.
+ */
+void write_netlink_sock(cr::RecordWriter &w, const ckpt_rec_netlink_sock &sock,
+			std::span<const std::uint64_t> groups = {});
+/*
+ * HEADER, TREE, TASK of pid 4242, then each netlink socket of
+ * NETLINK_ROUTE with its FILE: a raw socket, objref 7, bound to port 4242,
+ * nonblock, ext_ack, strict_chk, rcvbuf 1048576 set, in groups 1, 5 and 65
+ * of 72 (fd 3); a datagram socket, objref 8, bound to port 4243, connected
+ * to port 0 group 3, pktinfo, passcred, sndbuf 65536 set, timeouts of
+ * 250 ms (send) and 2 s (receive) (fd 4); a raw socket, objref 9, not
+ * bound (fd 5); TAIL.
+ */
+Bytes netlink_image();
+
 /* A POSIX_TIMERS record of @timers. */
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers);

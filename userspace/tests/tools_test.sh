@@ -319,6 +319,57 @@ ckptinfo_unix_json)
 	assert pair["ends"][1]["flags"] == 0x40, pair
 	EOF
 	;;
+ckptinfo_netlink)
+	img=$(image netlink)
+	run 0 "$CKPTINFO" "$img"
+	expect_record NETLINK_SOCK "netlink socket obj 7, type raw, protocol route: port 4242, groups 1 5 65, flags bound nonblock ext_ack strict_chk rcvbuf"
+	expect_out_fixed "   socket options: rcvbuf 1048576"
+	expect_record NETLINK_SOCK "netlink socket obj 8, type dgram, protocol route: port 4243 -> port 0 group 3, no groups, flags bound connected pktinfo passcred sndbuf"
+	expect_out_fixed "   socket options: sndbuf 65536, sndtimeo 250000000 ns, rcvtimeo 2000000000 ns"
+	expect_record NETLINK_SOCK "netlink socket obj 9, type raw, protocol route: not bound, no groups, flags none"
+	expect_record FILE "fd 3 netlink  flags O_RDWR|O_NONBLOCK  pos 0  obj 7"
+	expect_record FILE "fd 5 netlink  flags O_RDWR  pos 0  obj 9"
+	# the raw socket's record holds two words of groups
+	expect_out "^ *280  NETLINK_SOCK  *80  "
+	expect_out "^ *408  NETLINK_SOCK  *64  "
+	expect_out "^ *520  NETLINK_SOCK  *64  "
+	run 0 "$CKPTINFO" --verify "$img"
+	expect_out "valid image: 10 records, 672 bytes"
+	;;
+ckptinfo_netlink_json)
+	run 0 "$CKPTINFO" --json "$(image netlink)"
+	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	assert [r["type_name"] for r in j["records"]].count("NETLINK_SOCK") == 3
+	task = j["contents"]["tasks"][0]
+	assert [(f["fd"], f["kind"], f["kind_name"], f["objref"]) for f in task["files"]] == [
+	    (3, 15, "netlink", 7), (4, 15, "netlink", 8), (5, 15, "netlink", 9)
+	], task["files"]
+	raw, dgram, unbound = task["netlink_socks"]
+	assert raw["offset"] == 280 and task["files"][0]["offset"] == 280 + 80, raw
+	assert (raw["objref"], raw["type"], raw["type_name"], raw["protocol"],
+	        raw["protocol_name"]) == (7, 3, "raw", 0, "route"), raw
+	assert (raw["flags"], raw["flag_names"]) == (
+	    0x1 | 0x4 | 0x80 | 0x100 | 0x800, "bound nonblock ext_ack strict_chk rcvbuf"), raw
+	assert (raw["portid"], raw["destination"]) == (4242, None), raw
+	assert (raw["ngroups"], raw["groups"]) == (72, [1, 5, 65]), raw
+	assert (raw["sndbuf"], raw["rcvbuf"], raw["sndtimeo_ns"], raw["rcvtimeo_ns"]) == (
+	    212992, 1048576, 0, 0), raw
+	assert (dgram["objref"], dgram["type_name"], dgram["flag_names"]) == (
+	    8, "dgram", "bound connected pktinfo passcred sndbuf"), dgram
+	assert (dgram["portid"], dgram["destination"]) == (
+	    4243, {"portid": 0, "group": 3}), dgram
+	assert (dgram["ngroups"], dgram["groups"]) == (0, []), dgram
+	assert (dgram["sndbuf"], dgram["sndtimeo_ns"], dgram["rcvtimeo_ns"]) == (
+	    65536, 250000000, 2000000000), dgram
+	assert (unbound["objref"], unbound["flags"], unbound["flag_names"]) == (
+	    9, 0, "none"), unbound
+	assert (unbound["portid"], unbound["destination"], unbound["groups"]) == (
+	    0, None, []), unbound
+	assert task["unix_socks"] == [] and task["inet_socks"] == [], task
+	EOF
+	;;
 ckptinfo_short_record)
 	run 1 "$CKPTINFO" "$(image short)"
 	expect_err "at byte offset 184: invalid record length 24: a VMA record is at least 48 bytes"

@@ -315,6 +315,30 @@ json unix_sock_json(const cr::At<cr::UnixSockRecord> &u)
 		    {"peek_off", s.end.peek_off}};
 }
 
+json netlink_sock_json(const cr::At<cr::NetlinkSockRecord> &n)
+{
+	const ckpt_rec_netlink_sock &s = n.rec.sock;
+	bool connected = (s.flags & CKPT_NETLINK_CONNECTED) || s.dst_portid || s.dst_group;
+	return json{{"offset", n.offset},
+		    {"objref", s.objref},
+		    {"type", s.type},
+		    {"type_name", cr::netlink_type_name(s.type)},
+		    {"protocol", s.protocol},
+		    {"protocol_name", cr::netlink_protocol_name(s.protocol)},
+		    {"flags", s.flags},
+		    {"flag_names", cr::netlink_flags_names(s.flags)},
+		    {"portid", s.portid},
+		    {"destination", connected
+					    ? json{{"portid", s.dst_portid}, {"group", s.dst_group}}
+					    : json(nullptr)},
+		    {"ngroups", s.ngroups},
+		    {"groups", n.rec.groups},
+		    {"sndbuf", s.sndbuf},
+		    {"rcvbuf", s.rcvbuf},
+		    {"sndtimeo_ns", s.sndtimeo_ns},
+		    {"rcvtimeo_ns", s.rcvtimeo_ns}};
+}
+
 json task_json(const cr::TaskContents &t)
 {
 	json j;
@@ -486,6 +510,10 @@ json task_json(const cr::TaskContents &t)
 	for (const cr::At<ckpt_rec_inet_sock> &i : t.inet_socks)
 		inet_socks.push_back(inet_sock_json(i));
 	j["inet_socks"] = inet_socks;
+	json netlink_socks = json::array();
+	for (const cr::At<cr::NetlinkSockRecord> &n : t.netlink_socks)
+		netlink_socks.push_back(netlink_sock_json(n));
+	j["netlink_socks"] = netlink_socks;
 	j["sighand"] = t.sighand ? sighand_json(*t.sighand) : json(nullptr);
 	j["posix_timers"] = t.posix_timers ? posix_timers_json(*t.posix_timers) : json(nullptr);
 	return j;

@@ -240,6 +240,47 @@ std::string unix_sock_text(const cr::UnixSockRecord &u)
 	return text + ", flags " + cr::unix_flags_names(s.end.flags);
 }
 
+/*
+ * "netlink socket obj 7, type raw, protocol route: port 4242, groups 1 5
+ * 65, flags bound nonblock ext_ack"; a connected one's destination after
+ * its port: "port 4243 -> port 0 group 3"
+ */
+std::string netlink_sock_text(const cr::NetlinkSockRecord &n)
+{
+	const ckpt_rec_netlink_sock &s = n.sock;
+	std::string text =
+		fmt::format("netlink socket obj {}, type {}, protocol {}: ", s.objref,
+			    cr::netlink_type_name(s.type), cr::netlink_protocol_name(s.protocol));
+	text += (s.flags & CKPT_NETLINK_BOUND) || s.portid ? fmt::format("port {}", s.portid)
+							   : "not bound";
+	if ((s.flags & CKPT_NETLINK_CONNECTED) || s.dst_portid || s.dst_group)
+		text += fmt::format(" -> port {} group {}", s.dst_portid, s.dst_group);
+	if (n.groups.empty())
+		text += ", no groups";
+	else {
+		text += ", groups";
+		for (std::uint32_t g : n.groups)
+			text += fmt::format(" {}", g);
+	}
+	return text + ", flags " + cr::netlink_flags_names(s.flags);
+}
+
+/* The buffers and timeouts a netlink socket was given; empty if none. */
+std::string netlink_options_text(const ckpt_rec_netlink_sock &s)
+{
+	std::string text;
+	auto add = [&text](const std::string &what) { text += (text.empty() ? "" : ", ") + what; };
+	if (s.flags & CKPT_NETLINK_SNDBUF)
+		add(fmt::format("sndbuf {}", s.sndbuf));
+	if (s.flags & CKPT_NETLINK_RCVBUF)
+		add(fmt::format("rcvbuf {}", s.rcvbuf));
+	if (s.sndtimeo_ns)
+		add(fmt::format("sndtimeo {} ns", s.sndtimeo_ns));
+	if (s.rcvtimeo_ns)
+		add(fmt::format("rcvtimeo {} ns", s.rcvtimeo_ns));
+	return text.empty() ? text : "socket options: " + text;
+}
+
 /* An established TCP connection: its queues are in the record. */
 bool is_tcp_established(const ckpt_rec_inet_sock &s)
 {
@@ -462,6 +503,13 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 		}
 		for (const cr::At<cr::UnixSockRecord> &u : task.unix_socks)
 			notes[u.offset].text = unix_sock_text(u.rec);
+		for (const cr::At<cr::NetlinkSockRecord> &n : task.netlink_socks) {
+			RecordNote &note = notes[n.offset];
+			note.text = netlink_sock_text(n.rec);
+			if (std::string options = netlink_options_text(n.rec.sock);
+			    !options.empty())
+				note.more.push_back(options);
+		}
 		for (const cr::At<ckpt_rec_inet_sock> &i : task.inet_socks) {
 			RecordNote &n = notes[i.offset];
 			n.text = inet_sock_text(i.rec);

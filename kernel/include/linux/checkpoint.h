@@ -426,6 +426,26 @@ int ckpt_write_file_locks(struct ckpt_ctx *ctx, const struct ckpt_fd *f,
 			  u32 objref);
 int rst_file_lock(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 
+/* net/core/checkpoint.c */
+#ifdef CONFIG_NET
+struct sock;
+const char *ckpt_sock_unsupported(struct sock *sk, bool ip_options);
+struct sock *ckpt_file_sock(struct file *file, int family);
+s64 ckpt_sock_timeo_ns(long timeo);
+void rst_sock_timeouts(struct sock *sk, s64 sndtimeo_ns, s64 rcvtimeo_ns);
+#endif
+
+/* net/netlink/checkpoint.c */
+#ifdef CONFIG_NET
+extern const struct ckpt_file_ops ckpt_netlink_file_ops;
+int rst_netlink_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+#else
+static inline int rst_netlink_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no networking");
+}
+#endif
+
 /* net/unix/checkpoint.c */
 #if IS_BUILTIN(CONFIG_UNIX)
 extern const struct ckpt_file_ops ckpt_unix_file_ops;

@@ -141,6 +141,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_INOTIFY_EVENT, 0, RST_SEEN_TASK },
 		{ CKPT_REC_UNIX_PAIR, 0, RST_SEEN_TASK },
 		{ CKPT_REC_UNIX_SOCK, 0, RST_SEEN_TASK },
+		{ CKPT_REC_NETLINK_SOCK, 0, RST_SEEN_TASK },
 		{ CKPT_REC_INET_SOCK, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FS, RST_SEEN_FS, RST_SEEN_TASK },
 		{ CKPT_REC_SHARE, 0, RST_SEEN_TASK },
@@ -190,6 +191,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_INOTIFY_EVENT:
 	case CKPT_REC_UNIX_PAIR:
 	case CKPT_REC_UNIX_SOCK:
+	case CKPT_REC_NETLINK_SOCK:
 	case CKPT_REC_INET_SOCK:
 	case CKPT_REC_ITIMERS:
 	case CKPT_REC_POSIX_TIMERS:
@@ -269,6 +271,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_unix_pair(ctx, h);
 	case CKPT_REC_UNIX_SOCK:
 		return rst_unix_sock(ctx, h);
+	case CKPT_REC_NETLINK_SOCK:
+		return rst_netlink_sock(ctx, h);
 	case CKPT_REC_INET_SOCK:
 		return rst_inet_sock(ctx, h);
 	case CKPT_REC_SIGHAND:

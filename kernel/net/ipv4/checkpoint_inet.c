@@ -43,20 +43,9 @@
 #include <net/tcp_states.h>
 #include "checkpoint_inet.h"
 
-static struct sock *ckpt_file_inet(struct file *file)
-{
-	struct socket *sock = S_ISSOCK(file_inode(file)->i_mode) ?
-			      sock_from_file(file) : NULL;
-	struct sock *sk = sock ? sock->sk : NULL;
-
-	if (!sk || (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
-		return NULL;
-	return sk;
-}
-
 static bool ckpt_is_inet(struct ckpt_ctx *ctx, struct file *file)
 {
-	return ckpt_file_inet(file);
+	return ckpt_file_sock(file, AF_INET);
 }
 
 static bool ckpt_is_tcp(const struct sock *sk)
@@ -82,33 +71,11 @@ static bool ckpt_inet_multicast(struct sock *sk)
 }
 
 /*
- * The first option set on @sk that restart would not set again, or NULL:
- * a socket that would come back without it is refused.
+ * The first IP option set on @sk that restart would not set again, or
+ * NULL: a socket that would come back without it is refused.
  */
 static const char *ckpt_inet_lost_option(struct sock *sk)
 {
-	static const struct { int flag; const char *name; } sock_flags[] = {
-		{ SOCK_RCVTSTAMP, "receive timestamps (SO_TIMESTAMP)" },
-		{ SOCK_RCVTSTAMPNS, "receive timestamps (SO_TIMESTAMPNS)" },
-		{ SOCK_URGINLINE, "SO_OOBINLINE" },
-		{ SOCK_LOCALROUTE, "SO_DONTROUTE" },
-		{ SOCK_ZEROCOPY, "SO_ZEROCOPY" },
-		{ SOCK_RXQ_OVFL, "SO_RXQ_OVFL" },
-		{ SOCK_WIFI_STATUS, "SO_WIFI_STATUS" },
-		{ SOCK_SELECT_ERR_QUEUE, "SO_SELECT_ERR_QUEUE" },
-		{ SOCK_TXTIME, "SO_TXTIME" },
-	};
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(sock_flags); i++)
-		if (sock_flag(sk, sock_flags[i].flag))
-			return sock_flags[i].name;
-	if (READ_ONCE(sk->sk_tsflags))
-		return "SO_TIMESTAMPING";
-	if (READ_ONCE(sk->sk_rcvlowat) != 1)
-		return "SO_RCVLOWAT";
-	if (READ_ONCE(sk->sk_max_pacing_rate) != ~0UL)
-		return "SO_MAX_PACING_RATE";
 	/* (an accepted TCP socket has the SYN's; they only matter to UDP) */
 	if (sk->sk_protocol == IPPROTO_UDP &&
 	    (READ_ONCE(inet_sk(sk)->mc_ttl) != 1 ||
@@ -139,14 +106,9 @@ const char *ckpt_inet_unsupported(struct sock *sk)
 		return "a raw IP socket";
 	if (!ckpt_is_tcp(sk) && !ckpt_is_udp(sk))
 		return "an IP socket of a protocol other than TCP and UDP";
-	if (!net_eq(sock_net(sk), current->nsproxy->net_ns))
-		return "a socket of another network namespace";
-	if (sk->sk_bound_dev_if)
-		return "a socket bound to a device (SO_BINDTODEVICE or an IPv6 scope)";
-	if (rcu_access_pointer(sk->sk_filter))
-		return "a socket filter (SO_ATTACH_FILTER)";
-	if (READ_ONCE(sk->sk_mark))
-		return "a socket mark (SO_MARK)";
+	why = ckpt_sock_unsupported(sk, true);
+	if (why)
+		return why;
 	if (ckpt_inet_multicast(sk))
 		return "multicast group memberships";
 	if (sk->sk_family == AF_INET6 &&
@@ -175,11 +137,6 @@ static void ckpt_inet_addrs(struct sock *sk, struct ckpt_rec_inet_sock *rec)
 #endif
 	rec->local.port = inet->inet_num;
 	rec->remote.port = ntohs(inet->inet_dport);
-}
-
-static s64 ckpt_inet_timeo(long timeo)
-{
-	return timeo == MAX_SCHEDULE_TIMEOUT ? 0 : jiffies_to_nsecs(timeo);
 }
 
 /* The IP-level options: TOS and TTL of IPv4, traffic class, hops of IPv6 */
@@ -242,8 +199,8 @@ static void ckpt_inet_options(struct sock *sk,
 	rec->flags = f;
 	rec->sndbuf = READ_ONCE(sk->sk_sndbuf);
 	rec->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-	rec->sndtimeo_ns = ckpt_inet_timeo(READ_ONCE(sk->sk_sndtimeo));
-	rec->rcvtimeo_ns = ckpt_inet_timeo(READ_ONCE(sk->sk_rcvtimeo));
+	rec->sndtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_sndtimeo));
+	rec->rcvtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_rcvtimeo));
 	rec->peek_off = READ_ONCE(sk->sk_peek_off);
 	rec->priority = READ_ONCE(sk->sk_priority);
 	ckpt_inet_ip_options(sk, rec);
@@ -269,7 +226,7 @@ void ckpt_inet_fill(struct sock *sk, struct ckpt_rec_inet_sock *rec)
 static int ckpt_inet_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 				struct ckpt_rec_file *file_rec)
 {
-	struct sock *sk = ckpt_file_inet(f->file);
+	struct sock *sk = ckpt_file_sock(f->file, AF_INET);
 	struct ckpt_rec_inet_sock rec = { .objref = file_rec->objref };
 	const char *why;
 	u32 ref, *state;
@@ -459,10 +416,7 @@ static int rst_inet_options(struct socket *sock,
 		sock_set_flag(sk, SOCK_LINGER);
 		WRITE_ONCE(sk->sk_lingertime, rec->linger_sec * HZ);
 	}
-	WRITE_ONCE(sk->sk_sndtimeo, rec->sndtimeo_ns ?
-		   nsecs_to_jiffies(rec->sndtimeo_ns) : MAX_SCHEDULE_TIMEOUT);
-	WRITE_ONCE(sk->sk_rcvtimeo, rec->rcvtimeo_ns ?
-		   nsecs_to_jiffies(rec->rcvtimeo_ns) : MAX_SCHEDULE_TIMEOUT);
+	rst_sock_timeouts(sk, rec->sndtimeo_ns, rec->rcvtimeo_ns);
 	release_sock(sk);
 	return 0;
 }

@@ -58,18 +58,9 @@ struct ckpt_unix_queue {
 	u8 addr[CKPT_UNIX_ADDR_MAX];
 };
 
-static struct sock *ckpt_file_unix(struct file *file)
-{
-	struct socket *sock = S_ISSOCK(file_inode(file)->i_mode) ?
-			      sock_from_file(file) : NULL;
-
-	return sock && sock->sk && sock->sk->sk_family == AF_UNIX ?
-	       sock->sk : NULL;
-}
-
 static bool ckpt_is_unix(struct ckpt_ctx *ctx, struct file *file)
 {
-	return ckpt_file_unix(file);
+	return ckpt_file_sock(file, AF_UNIX);
 }
 
 /*
@@ -99,6 +90,10 @@ static const char *ckpt_unix_unsupported(struct sock *sk, bool data_queued)
 	/* pairs with bind()'s release: the address is whole */
 	struct unix_address *addr = smp_load_acquire(&u->addr);
 
+	const char *why = ckpt_sock_unsupported(sk, false);
+
+	if (why)
+		return why;
 	if (sk->sk_state == TCP_LISTEN)
 		return "a listening UNIX socket that is connected";
 	if (!u->peer)
@@ -174,11 +169,6 @@ static int ckpt_unix_queue(struct sock *sk, struct ckpt_unix_end *end,
 	return ret;
 }
 
-static s64 ckpt_unix_timeo(long timeo)
-{
-	return timeo == MAX_SCHEDULE_TIMEOUT ? 0 : jiffies_to_nsecs(timeo);
-}
-
 /* The options, flags and address of @sk in @end, @q */
 static void ckpt_unix_options(struct sock *sk, struct ckpt_unix_end *end,
 			      struct ckpt_unix_queue *q)
@@ -202,8 +192,8 @@ static void ckpt_unix_options(struct sock *sk, struct ckpt_unix_end *end,
 		end->flags |= CKPT_UNIX_RCVBUF;
 	end->sndbuf = READ_ONCE(sk->sk_sndbuf);
 	end->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-	end->sndtimeo_ns = ckpt_unix_timeo(READ_ONCE(sk->sk_sndtimeo));
-	end->rcvtimeo_ns = ckpt_unix_timeo(READ_ONCE(sk->sk_rcvtimeo));
+	end->sndtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_sndtimeo));
+	end->rcvtimeo_ns = ckpt_sock_timeo_ns(READ_ONCE(sk->sk_rcvtimeo));
 	end->peek_off = READ_ONCE(sk->sk_peek_off);
 }
 
@@ -312,7 +302,10 @@ static const char *ckpt_unix_lone_unsupported(struct sock *sk)
 {
 	struct unix_sock *u = unix_sk(sk);
 	struct dentry *dentry = u->path.dentry;
+	const char *why = ckpt_sock_unsupported(sk, false);
 
+	if (why)
+		return why;
 	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
 	    sk->sk_type != SOCK_SEQPACKET)
 		return "this type of UNIX socket";
@@ -405,7 +398,7 @@ out:
 static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 				struct ckpt_rec_file *rec)
 {
-	struct sock *sk = ckpt_file_unix(f->file);
+	struct sock *sk = ckpt_file_sock(f->file, AF_UNIX);
 	struct sock *peer = unix_sk(sk)->peer;
 	const char *why;
 	u32 pair, *state;
@@ -554,10 +547,7 @@ static int rst_unix_options(struct socket *sock, const struct ckpt_unix_end *e)
 	if (ret)
 		return ret;
 	lock_sock(sk);
-	WRITE_ONCE(sk->sk_sndtimeo, e->sndtimeo_ns ?
-		   nsecs_to_jiffies(e->sndtimeo_ns) : MAX_SCHEDULE_TIMEOUT);
-	WRITE_ONCE(sk->sk_rcvtimeo, e->rcvtimeo_ns ?
-		   nsecs_to_jiffies(e->rcvtimeo_ns) : MAX_SCHEDULE_TIMEOUT);
+	rst_sock_timeouts(sk, e->sndtimeo_ns, e->rcvtimeo_ns);
 	release_sock(sk);
 	return 0;
 }

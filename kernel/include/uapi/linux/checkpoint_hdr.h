@@ -136,6 +136,7 @@ struct ckpt_hdr {
 #define CKPT_REC_UNIX_PAIR	0x0700	/* struct ckpt_rec_unix_pair + queues (1.3) */
 #define CKPT_REC_INET_SOCK	0x0701	/* struct ckpt_rec_inet_sock + queues (1.6) */
 #define CKPT_REC_UNIX_SOCK	0x0702	/* struct ckpt_rec_unix_sock + address + path (1.8) */
+#define CKPT_REC_NETLINK_SOCK	0x0703	/* struct ckpt_rec_netlink_sock + groups (1.8) */
 
 /* 0x0500-0x05ff: signals */
 #define CKPT_REC_SIGHAND	0x0500	/* struct ckpt_rec_sighand */
@@ -518,6 +519,7 @@ struct ckpt_rec_mapped_file {
 #define CKPT_FILE_UNIX		12	/* a UNIX socket: an end of a pair (1.3), or alone (1.8) */
 #define CKPT_FILE_INOTIFY	13	/* an inotify instance (1.5) */
 #define CKPT_FILE_INET		14	/* a TCP or UDP socket, IPv4 or IPv6 (1.6) */
+#define CKPT_FILE_NETLINK	15	/* a netlink socket of NETLINK_ROUTE (1.8) */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -948,6 +950,52 @@ struct ckpt_rec_inet_sock {
 	 * nr_dgrams struct ckpt_inet_dgram, then dgrams_len bytes (UDP);
 	 * then padding
 	 */
+};
+
+/*
+ * A netlink socket of the routing family (NETLINK_ROUTE; format 1.8),
+ * right before its FILE record: its port id when bound (nl_pid), the
+ * multicast groups it listens to (ngroups bits, in 64-bit words after
+ * the record), its destination when connected, its netlink flags and
+ * socket options.  No message may wait in its queue and no dump may run:
+ * checkpoint refuses those, and every other netlink protocol, by name.
+ * Restart makes the socket in the restarter's network namespace, binds
+ * it to the same port id (EADDRINUSE if a socket holds it there) and
+ * joins the groups, as bind() and NETLINK_ADD_MEMBERSHIP would for the
+ * restarter.
+ */
+#define CKPT_NETLINK_BOUND	(1U << 0)	/* bound: portid is its port id */
+#define CKPT_NETLINK_CONNECTED	(1U << 1)	/* connect()ed to dst_portid/dst_group */
+#define CKPT_NETLINK_NONBLOCK	(1U << 2)	/* O_NONBLOCK of the open file */
+#define CKPT_NETLINK_PKTINFO	(1U << 3)	/* NETLINK_PKTINFO */
+#define CKPT_NETLINK_BROADCAST_ERROR (1U << 4)	/* NETLINK_BROADCAST_ERROR */
+#define CKPT_NETLINK_NO_ENOBUFS	(1U << 5)	/* NETLINK_NO_ENOBUFS */
+#define CKPT_NETLINK_CAP_ACK	(1U << 6)	/* NETLINK_CAP_ACK */
+#define CKPT_NETLINK_EXT_ACK	(1U << 7)	/* NETLINK_EXT_ACK */
+#define CKPT_NETLINK_STRICT_CHK	(1U << 8)	/* NETLINK_GET_STRICT_CHK */
+#define CKPT_NETLINK_PASSCRED	(1U << 9)	/* SO_PASSCRED */
+#define CKPT_NETLINK_SNDBUF	(1U << 10)	/* sndbuf was set (SO_SNDBUF) */
+#define CKPT_NETLINK_RCVBUF	(1U << 11)	/* rcvbuf was set (SO_RCVBUF) */
+
+/* The most multicast groups a record holds (bits) */
+#define CKPT_NETLINK_GROUPS_MAX	1024
+
+struct ckpt_rec_netlink_sock {
+	struct ckpt_hdr h;		/* CKPT_REC_NETLINK_SOCK */
+	__u32 objref;			/* its open file */
+	__u32 type;			/* SOCK_RAW or SOCK_DGRAM */
+	__u32 protocol;			/* NETLINK_ROUTE */
+	__u32 flags;			/* CKPT_NETLINK_* */
+	__u32 portid;			/* when bound */
+	__u32 dst_portid;		/* when connected */
+	__u32 dst_group;
+	__u32 ngroups;			/* bits of the groups that follow */
+	__u32 sndbuf;			/* bytes, as SO_SNDBUF reads them */
+	__u32 rcvbuf;
+	__s64 sndtimeo_ns;		/* SO_SNDTIMEO, 0: none */
+	__s64 rcvtimeo_ns;		/* SO_RCVTIMEO, 0: none */
+	/* followed by the groups: DIV_ROUND_UP(ngroups, 64) __u64 words,
+	 * group N + 1 in bit N % 64 of word N / 64 */
 };
 
 /* A datagram queued on a UDP socket, oldest first */

@@ -75,7 +75,7 @@ enum {
 #define R_DAMAGED	201	/* it failed, but the caller lost its fds */
 
 /* Extras that make the target impossible to checkpoint */
-#define TARGET_PIPE	(1U << 0)	/* a netlink socket */
+#define TARGET_PIPE	(1U << 0)	/* a generic netlink socket */
 #define TARGET_THREAD	(1U << 1)	/* with its own fd table */
 #define TARGET_CHILD	(1U << 2)	/* sharing its fd table */
 #define TARGET_SHARED	(1U << 3)	/* a shared anonymous mapping */
@@ -306,9 +306,9 @@ static int target_extras(void)
 	pthread_t thread;
 	pid_t pid;
 
-	/* (UNIX socket pairs, TCP and UDP are saved; netlink is not yet) */
+	/* (UNIX, TCP, UDP and NETLINK_ROUTE sockets are saved) */
 	if ((g.extra & TARGET_PIPE) &&
-	    socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) < 0)
+	    socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC) < 0)
 		return -1;
 	if (g.extra & TARGET_SHARED) {
 		/* shared with a process outside the tree: a daemonized grandchild */
@@ -1995,7 +1995,7 @@ FIXTURE_VARIANT(refused) {
 
 FIXTURE_VARIANT_ADD(refused, socket) {
 	.extra = TARGET_PIPE,
-	.why = { "(socket:[", "a socket is not supported" },
+	.why = { "(socket:[", "a netlink socket of a protocol other than NETLINK_ROUTE" },
 };
 
 FIXTURE_VARIANT_ADD(refused, thread_own_files) {

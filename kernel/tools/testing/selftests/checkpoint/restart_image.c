@@ -23,6 +23,8 @@
 #define _GNU_SOURCE
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <netinet/in.h>
@@ -2567,6 +2569,181 @@ TEST_F(restart, unix_pair_addr_records)
 	fd = unix_bind(SOCK_STREAM, name, abstract_name(name, 100));
 	EXPECT_LE(0, fd);
 	close(fd);
+}
+
+/*
+ * The netlink port ids of the cases: NL_PORT + the case, above any pid
+ * (PID_MAX_LIMIT) and below the negative ones that autobind picks.
+ */
+#define NL_PORT		5000000U
+
+/* A NETLINK_ROUTE socket bound to port id @portid, or -1 */
+static int netlink_bind_port(__u32 portid)
+{
+	struct sockaddr_nl a = { .nl_family = AF_NETLINK, .nl_pid = portid };
+	int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Bit of multicast group @g in the group words of a netlink socket */
+#define NL_GROUP(g)	(1ULL << ((g) - 1))
+
+/*
+ * A lone NETLINK_ROUTE socket, object 5 at fd 3 (@i picks the case):
+ * fields out of bounds (0-13), a port id taken (14), sound ones (15-17)
+ * that restart() must accept, up to a FILE record after them, and a
+ * group that the restarter may not join (18).
+ */
+static void build_netlink_sock(struct img *img, int i)
+{
+	struct {
+		struct ckpt_rec_netlink_sock s;
+		__u64 groups[2];
+	} r = {
+		.s = {
+			.h.type = CKPT_REC_NETLINK_SOCK,
+			.objref = 5,
+			.type = SOCK_RAW,
+			.protocol = NETLINK_ROUTE,
+		},
+	};
+	__u32 f_flags = O_RDWR;
+	size_t words = 0;	/* the group words that the record holds */
+
+	switch (i) {
+	case 0:
+		r.s.type = SOCK_STREAM;
+		break;
+	case 1:
+		r.s.protocol = NETLINK_GENERIC;
+		break;
+	case 2:
+		r.s.objref = 0;
+		break;
+	case 3:		/* a flag no format defines */
+		r.s.flags = 1U << 20;
+		break;
+	case 4:		/* bound to the kernel's port id */
+		r.s.flags = CKPT_NETLINK_BOUND;
+		break;
+	case 5:		/* a port id, not bound */
+		r.s.portid = NL_PORT + i;
+		break;
+	case 6:		/* connected, not bound */
+		r.s.flags = CKPT_NETLINK_CONNECTED;
+		break;
+	case 7:		/* a destination, not connected */
+		r.s.dst_portid = NL_PORT + i;
+		break;
+	case 8:		/* connect() takes groups 1 to 32 */
+		r.s.flags = CKPT_NETLINK_BOUND | CKPT_NETLINK_CONNECTED;
+		r.s.portid = NL_PORT + i;
+		r.s.dst_group = 33;
+		break;
+	case 9:
+		r.s.ngroups = CKPT_NETLINK_GROUPS_MAX + 1;
+		break;
+	case 10:
+		r.s.sndtimeo_ns = -1;
+		break;
+	case 11:
+		r.s.rcvtimeo_ns = -1;
+		break;
+	case 12:	/* group 8 of 5 */
+		r.s.ngroups = 5;
+		r.groups[0] = NL_GROUP(8);
+		words = 1;
+		break;
+	case 13:	/* one of the two group words announced */
+		r.s.ngroups = 100;
+		r.groups[0] = NL_GROUP(RTNLGRP_LINK);
+		words = 1;
+		break;
+	case 14:	/* the port id is taken */
+		r.s.flags = CKPT_NETLINK_BOUND;
+		r.s.portid = NL_PORT + i;
+		unix_held = netlink_bind_port(r.s.portid);
+		break;
+	case 15:	/* not bound */
+		break;
+	case 16:	/* bound, in groups past the 32 that bind() takes */
+		r.s.flags = CKPT_NETLINK_BOUND | CKPT_NETLINK_EXT_ACK |
+			    CKPT_NETLINK_STRICT_CHK | CKPT_NETLINK_NONBLOCK;
+		r.s.portid = NL_PORT + i;
+		r.s.rcvtimeo_ns = 1500000000;
+		r.s.ngroups = RTNLGRP_MCTP_IFADDR;
+		r.groups[0] = NL_GROUP(RTNLGRP_LINK) |
+			      NL_GROUP(RTNLGRP_IPV4_IFADDR) |
+			      NL_GROUP(RTNLGRP_MCTP_IFADDR);
+		words = 1;
+		f_flags |= O_NONBLOCK;
+		break;
+	case 17:	/* connected to the kernel */
+		r.s.flags = CKPT_NETLINK_BOUND | CKPT_NETLINK_CONNECTED;
+		r.s.portid = NL_PORT + i;
+		break;
+	case 18:	/* the restarter lacks CAP_NET_ADMIN for this group */
+		r.s.ngroups = RTNLGRP_IPV4_MROUTE_R;
+		r.groups[0] = NL_GROUP(RTNLGRP_IPV4_MROUTE_R);
+		words = 1;
+		drop_effective_cap(CAP_NET_ADMIN);
+		break;
+	}
+	r.s.h.len = CKPT_ALIGN(sizeof(r.s) + words * sizeof(__u64));
+	img_raw_rec(img, &r, sizeof(r.s) + words * sizeof(__u64));
+	img_obj_file(img, 3, CKPT_FILE_NETLINK, 5, f_flags);
+	if (i >= 15 && i <= 17)
+		img_accepted(img, 4);
+}
+
+/* The end of the message on a netlink socket record that restart() refuses */
+#define NL_PLAIN	"protocol 0, object 5, flags 0x0, port 0, groups 0)"
+
+TEST_F(restart, netlink_sock_records)
+{
+	static const int errors[] = {
+		[0 ... 13] = -EINVAL,
+		[14] = -EADDRINUSE,
+		[15 ... 17] = -EINVAL,
+	};
+	static const char *const logs[] = {
+		[0] = "bad netlink socket (type 1, " NL_PLAIN,
+		[1] = "bad netlink socket (type 3, protocol 16, object 5,",
+		[2] = "bad netlink socket (type 3, protocol 0, object 0,",
+		[3] = "object 5, flags 0x100000, port 0,",
+		[4] = "object 5, flags 0x1, port 0, groups 0)",
+		[5] = "object 5, flags 0x0, port 5000005, groups 0)",
+		[6] = "object 5, flags 0x2, port 0, groups 0)",
+		[7] = "bad netlink socket (type 3, " NL_PLAIN,
+		[8] = "object 5, flags 0x3, port 5000008, groups 0)",
+		[9] = "object 5, flags 0x0, port 0, groups 1025)",
+		[10 ... 11] = "bad netlink socket (type 3, " NL_PLAIN,
+		[12] = "netlink socket of object 5: a group past its 5",
+		[13] = "record data runs past the end of the record",
+		[14] = "(port id 5000014): cannot bind it to its port id again: error -98",
+		[15 ... 17] = UNIX_ACCEPTED,
+	};
+	static const int bound[] = { 14, 16, 17 };
+	int i, fd;
+
+	/* unix_cases() closes the socket that holds the port id of case 14 */
+	unix_cases(_metadata, self, variant->pipe, build_netlink_sock, errors,
+		   logs, ARRAY_SIZE(errors));
+	restart_dies(_metadata, self, variant->pipe, build_netlink_sock, 18,
+		     "(port id 0): cannot join its multicast groups again: error -1");
+	/* the port ids of the killed tasks' sockets, and the one held, are free */
+	for (i = 0; i < ARRAY_SIZE(bound); i++) {
+		fd = netlink_bind_port(NL_PORT + bound[i]);
+		EXPECT_LE(0, fd)
+			TH_LOG("port id %u: %s", NL_PORT + bound[i], strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
 }
 
 /* An interrupted epoll_wait() with out-of-bounds fields (@i picks which). */
