@@ -677,6 +677,7 @@ void rst_files_end(struct ckpt_ctx *ctx)
 	rst_epolls_end(ctx);
 	rst_inotify_end(ctx);
 	rst_tcp_end(ctx);
+	rst_unix_end(ctx);
 	rst_share_end(ctx);
 }
 

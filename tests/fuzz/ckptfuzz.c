@@ -504,6 +504,7 @@ static const struct field f_unix_pair[] = {
 static const struct field f_unix_sock[] = {
 	FLD(ckpt_rec_unix_sock, type, K_ENUM), FLD(ckpt_rec_unix_sock, backlog, K_COUNT),
 	FLD(ckpt_rec_unix_sock, mode, K_FLAGS), FLD(ckpt_rec_unix_sock, path_len, K_LEN),
+	FLD(ckpt_rec_unix_sock, peer_len, K_LEN),
 	USEND(objref, K_OBJREF), USEND(flags, K_FLAGS), USEND(addr_len, K_LEN),
 	USEND(nr_msgs, K_COUNT), USEND(len, K_LEN), USEND(peek_off, K_VAL),
 	USEND(sndbuf, K_LEN), USEND(sndtimeo_ns, K_NS),

@@ -80,6 +80,22 @@ progress() {
 	cat "$1/progress"
 }
 
+# retry_transient CMD...: CMD, run again (five times at most) while it
+# fails saying "try again": the kernel refuses so a state that passes
+# (a timer's signal on its way to a thread), and a user would try again.
+retry_transient() {
+	_n=1
+	while :; do
+		"$@" >/tmp/retry.out 2>&1
+		_rc=$?
+		cat /tmp/retry.out
+		[ "$_rc" != 0 ] && [ "$_n" -lt 5 ] && grep -q "try again" /tmp/retry.out ||
+			return "$_rc"
+		_n=$((_n + 1))
+		sleep 0.2
+	done
+}
+
 # still_running DIR PID: the process is alive and makes progress.
 still_running() {
 	kill -0 "$2" 2>/dev/null || fail "pid $2 died"

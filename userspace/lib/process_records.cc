@@ -131,6 +131,8 @@ UnixSockRecord parse_unix_sock_record(const Record &rec)
 	out.sock = load<ckpt_rec_unix_sock>(rec.bytes);
 	out.addr = text_after(rec, sizeof(out.sock), out.sock.end.addr_len);
 	out.path = text_after(rec, sizeof(out.sock) + out.addr.size(), out.sock.path_len);
+	out.peer = text_after(rec, sizeof(out.sock) + out.addr.size() + out.path.size(),
+			      out.sock.peer_len);
 	return out;
 }
 

@@ -84,14 +84,17 @@ struct UnixPairRecord {
 };
 UnixPairRecord parse_unix_pair_record(const Record &rec);
 /*
- * A UNIX_SOCK record: a UNIX socket that is not connected, its address
- * (sun_path's bytes; empty: none) and its socket file's path (empty:
- * none).
+ * A UNIX_SOCK record: a UNIX socket that is not a pair's end, its address
+ * (sun_path's bytes; empty: none), its socket file's path (empty: none)
+ * and the name of the socket a datagram socket is connected to (the
+ * absolute path of its socket file, or an abstract name with its leading
+ * NUL; empty: none).
  */
 struct UnixSockRecord {
 	ckpt_rec_unix_sock sock{};
 	std::string addr;
 	std::string path;
+	std::string peer;
 };
 UnixSockRecord parse_unix_sock_record(const Record &rec);
 /*

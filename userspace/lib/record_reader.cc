@@ -232,9 +232,11 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 	}
 	case CKPT_REC_UNIX_SOCK: {
 		auto r = load<ckpt_rec_unix_sock>(rec.bytes);
-		return VariablePart{fmt::format("address length {} and path length {}",
-						r.end.addr_len, r.path_len),
-				    std::uint64_t{r.end.addr_len} + r.path_len, sizeof(r)};
+		return VariablePart{fmt::format("address length {}, path length {} and peer "
+						"length {}",
+						r.end.addr_len, r.path_len, r.peer_len),
+				    std::uint64_t{r.end.addr_len} + r.path_len + r.peer_len,
+				    sizeof(r)};
 	}
 	case CKPT_REC_NETLINK_SOCK: {
 		auto r = load<ckpt_rec_netlink_sock>(rec.bytes);

@@ -1027,8 +1027,11 @@ TEST(ProcessRecords, UnixSockRecordKnownAndSized)
 {
 	EXPECT_EQ(sizeof(ckpt_unix_end), 48u);
 	EXPECT_EQ(sizeof(ckpt_rec_unix_pair), 112u);
-	EXPECT_EQ(sizeof(ckpt_rec_unix_sock), 72u);
-	EXPECT_EQ(offsetof(ckpt_rec_unix_sock, end), 24u);
+	EXPECT_EQ(sizeof(ckpt_rec_unix_sock), 80u);
+	EXPECT_EQ(offsetof(ckpt_rec_unix_sock, path_len), 20u);
+	EXPECT_EQ(offsetof(ckpt_rec_unix_sock, peer_len), 24u);
+	EXPECT_EQ(offsetof(ckpt_rec_unix_sock, pad), 28u);
+	EXPECT_EQ(offsetof(ckpt_rec_unix_sock, end), 32u);
 	EXPECT_EQ(offsetof(ckpt_unix_end, addr_len), 44u);
 	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_UNIX_SOCK));
 	EXPECT_FALSE(CKPT_REC_UNIX_SOCK & CKPT_REC_OPTIONAL);
@@ -1037,13 +1040,13 @@ TEST(ProcessRecords, UnixSockRecordKnownAndSized)
 	cr::Error e = expect_malformed(
 		image_with(CKPT_REC_UNIX_SOCK, sizeof(ckpt_rec_unix_sock) - sizeof(ckpt_hdr) - 8),
 		third_record);
-	EXPECT_THAT(e.what(), HasSubstr("a UNIX_SOCK record is at least 72 bytes"));
+	EXPECT_THAT(e.what(), HasSubstr("a UNIX_SOCK record is at least 80 bytes"));
 	/* The structure alone: an unbound socket. */
 	EXPECT_FALSE(crtest::read_through(
 		image_with(CKPT_REC_UNIX_SOCK, sizeof(ckpt_rec_unix_sock) - sizeof(ckpt_hdr))));
 }
 
-TEST(ProcessRecords, UnixSockAddressAndPathMustFit)
+TEST(ProcessRecords, UnixSockAddressPathAndPeerMustFit)
 {
 	/* HEADER, TREE, the UNIX_SOCK record of @sock with @bytes bytes after it, TAIL. */
 	auto image = [](const ckpt_rec_unix_sock &sock, std::size_t bytes) {
@@ -1060,12 +1063,53 @@ TEST(ProcessRecords, UnixSockAddressAndPathMustFit)
 	EXPECT_FALSE(crtest::read_through(image(s, 25)));
 	s.path_len = 25; /* 33 bytes, in a record padded to 32 */
 	cr::Error e = expect_malformed(image(s, 25), third_record);
-	EXPECT_THAT(e.what(), HasSubstr("UNIX_SOCK record address length 8 and path length 25 does "
-					"not fit in the 104-byte record"));
+	EXPECT_THAT(e.what(),
+		    HasSubstr("UNIX_SOCK record address length 8, path length 25 and peer "
+			      "length 0 does not fit in the 112-byte record"));
+	/* the peer's name counts too */
+	s.path_len = 17;
+	s.peer_len = 7;
+	EXPECT_FALSE(crtest::read_through(image(s, 32)));
+	s.peer_len = 8; /* 33 bytes again */
+	e = expect_malformed(image(s, 32), third_record);
+	EXPECT_THAT(e.what(),
+		    HasSubstr("UNIX_SOCK record address length 8, path length 17 and peer "
+			      "length 8 does not fit in the 112-byte record"));
+	s.end.addr_len = 0;
+	s.path_len = 0;
+	s.peer_len = 33;
+	e = expect_malformed(image(s, 32), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("address length 0, path length 0 and peer length 33"));
 	s.end.addr_len = 0xffffffff;
 	s.path_len = 0xffffffff;
+	s.peer_len = 0xffffffff;
 	e = expect_malformed(image(s, 32), third_record);
-	EXPECT_THAT(e.what(), HasSubstr("address length 4294967295 and path length 4294967295"));
+	EXPECT_THAT(e.what(), HasSubstr("address length 4294967295, path length 4294967295 and "
+					"peer length 4294967295"));
+}
+
+TEST(ProcessRecords, UnixSockAbstractPeer)
+{
+	/* an abstract name, NUL bytes and all, after the address */
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		crtest::write_tree(w, 4242);
+		ckpt_rec_unix_sock s{};
+		s.type = SOCK_DGRAM;
+		s.end.flags = CKPT_UNIX_BOUND;
+		crtest::write_unix_sock(w, s, std::string_view("\0cli", 4), {},
+					std::string_view("\0app\0log", 8));
+		w.write_tail();
+	});
+	std::vector<cr::Record> recs = records_of(image);
+	const cr::Record &rec = find(recs, CKPT_REC_UNIX_SOCK);
+	cr::UnixSockRecord u = cr::parse_unix_sock_record(rec);
+	EXPECT_EQ(u.sock.h.len, sizeof(ckpt_rec_unix_sock) + 16);
+	EXPECT_EQ(u.sock.peer_len, 8u);
+	EXPECT_EQ(u.addr, std::string("\0cli", 4));
+	EXPECT_TRUE(u.path.empty());
+	EXPECT_EQ(u.peer, std::string("\0app\0log", 8));
+	EXPECT_EQ(cr::unix_addr_string(u.peer), "@app@log");
 }
 
 TEST(ProcessRecords, UnixPairAddressesMustFit)
@@ -1098,16 +1142,17 @@ TEST(ProcessRecords, UnixSockContents)
 	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
 	ASSERT_EQ(sum.contents.tasks.size(), 1u);
 	const cr::TaskContents &t = sum.contents.tasks[0];
-	ASSERT_EQ(t.unix_socks.size(), 2u);
+	ASSERT_EQ(t.unix_socks.size(), 3u);
 	ASSERT_EQ(t.unix_pairs.size(), 1u);
-	ASSERT_EQ(t.files.size(), 4u);
-	for (std::size_t i = 0; i < 2; i++) {
-		/* each right before the FILE record that names it */
+	ASSERT_EQ(t.files.size(), 5u);
+	for (std::size_t i = 0; i < 3; i++) {
+		/* each right before the FILE record that names it: fds 3, 4 and 7 */
 		const cr::At<cr::UnixSockRecord> &s = t.unix_socks[i];
-		EXPECT_EQ(s.offset + s.rec.sock.h.len, t.files[i].offset) << i;
+		const cr::At<cr::FileRecord> &f = t.files[i < 2 ? i : 4];
+		EXPECT_EQ(s.offset + s.rec.sock.h.len, f.offset) << i;
 		EXPECT_EQ(s.rec.sock.h.type, static_cast<std::uint32_t>(CKPT_REC_UNIX_SOCK));
-		EXPECT_EQ(t.files[i].rec.file.kind, static_cast<std::uint32_t>(CKPT_FILE_UNIX));
-		EXPECT_EQ(t.files[i].rec.file.objref, s.rec.sock.end.objref) << i;
+		EXPECT_EQ(f.rec.file.kind, static_cast<std::uint32_t>(CKPT_FILE_UNIX));
+		EXPECT_EQ(f.rec.file.objref, s.rec.sock.end.objref) << i;
 	}
 
 	/* the listening socket: its address and path, 25 bytes padded to 32 */
@@ -1119,8 +1164,10 @@ TEST(ProcessRecords, UnixSockContents)
 	EXPECT_EQ(listener.sock.end.objref, 9u);
 	EXPECT_EQ(listener.sock.end.addr_len, 8u);
 	EXPECT_EQ(listener.sock.path_len, 17u);
+	EXPECT_EQ(listener.sock.peer_len, 0u);
 	EXPECT_EQ(listener.addr, "srv.sock");
 	EXPECT_EQ(listener.path, "/run/app/srv.sock");
+	EXPECT_TRUE(listener.peer.empty());
 	EXPECT_EQ(cr::unix_flags_names(listener.sock.end.flags), "nonblock bound listening");
 
 	/* the datagram socket: an abstract name, with a NUL byte in it, and no path */
@@ -1130,7 +1177,21 @@ TEST(ProcessRecords, UnixSockContents)
 	EXPECT_EQ(dgram.addr, std::string("\0app\0log", 8));
 	EXPECT_EQ(cr::unix_addr_string(dgram.addr), "@app@log");
 	EXPECT_TRUE(dgram.path.empty());
+	EXPECT_TRUE(dgram.peer.empty());
 	EXPECT_EQ(cr::unix_flags_names(dgram.sock.end.flags), "passcred bound");
+
+	/* the client: no address, no path, its peer's name (17 bytes, padded to 24) */
+	const cr::UnixSockRecord &client = t.unix_socks[2].rec;
+	EXPECT_EQ(client.sock.h.len, sizeof(ckpt_rec_unix_sock) + 24);
+	EXPECT_EQ(client.sock.type, static_cast<std::uint32_t>(SOCK_DGRAM));
+	EXPECT_EQ(client.sock.end.objref, 13u);
+	EXPECT_EQ(client.sock.end.addr_len, 0u);
+	EXPECT_EQ(client.sock.path_len, 0u);
+	EXPECT_EQ(client.sock.peer_len, 17u);
+	EXPECT_TRUE(client.addr.empty());
+	EXPECT_TRUE(client.path.empty());
+	EXPECT_EQ(client.peer, "/run/app/log.sock");
+	EXPECT_EQ(cr::unix_flags_names(client.sock.end.flags), "none");
 
 	/* the pair: the addresses after the queues, end[0]'s then end[1]'s */
 	const cr::At<cr::UnixPairRecord> &pair = t.unix_pairs[0];

@@ -257,12 +257,13 @@ Bytes inet_image()
 }
 
 void write_unix_sock(cr::RecordWriter &w, ckpt_rec_unix_sock sock, std::string_view addr,
-		     std::string_view path)
+		     std::string_view path, std::string_view peer)
 {
 	sock.end.addr_len = static_cast<std::uint32_t>(addr.size());
 	sock.path_len = static_cast<std::uint32_t>(path.size());
+	sock.peer_len = static_cast<std::uint32_t>(peer.size());
 	write_record(w, CKPT_REC_UNIX_SOCK, sock,
-		     text_bytes(std::string(addr) + std::string(path)));
+		     text_bytes(std::string(addr) + std::string(path) + std::string(peer)));
 }
 
 void write_unix_pair(cr::RecordWriter &w, ckpt_rec_unix_pair pair, std::string_view queues,
@@ -329,6 +330,16 @@ Bytes unix_image()
 		write_record(w, CKPT_REC_FILE, file);
 		file.fd = 6;
 		file.objref = 12;
+		write_record(w, CKPT_REC_FILE, file);
+
+		/* a client of a datagram server: unbound, connected one way */
+		ckpt_rec_unix_sock client{};
+		client.type = SOCK_DGRAM;
+		client.end.objref = 13;
+		client.end.peek_off = -1;
+		write_unix_sock(w, client, {}, {}, "/run/app/log.sock");
+		file.fd = 7;
+		file.objref = 13;
 		write_record(w, CKPT_REC_FILE, file);
 		w.write_tail();
 	});

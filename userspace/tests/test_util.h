@@ -86,11 +86,12 @@ ckpt_rec_inet_sock tcp6_listen_sock();
 Bytes inet_image();
 
 /*
- * A UNIX_SOCK record of @sock, its address @addr (sun_path's bytes) and
- * socket file @path after it; end.addr_len and path_len are theirs.
+ * A UNIX_SOCK record of @sock, its address @addr (sun_path's bytes),
+ * socket file @path and peer's name @peer after it; end.addr_len,
+ * path_len and peer_len are theirs.
  */
 void write_unix_sock(cr::RecordWriter &w, ckpt_rec_unix_sock sock, std::string_view addr,
-		     std::string_view path = {});
+		     std::string_view path = {}, std::string_view peer = {});
 /*
  * A UNIX_PAIR record of @pair, its queues @queues (message lengths and
  * bytes) and the addresses @addr0 and @addr1 of its ends after it; the
@@ -104,7 +105,9 @@ void write_unix_pair(cr::RecordWriter &w, ckpt_rec_unix_pair pair, std::string_v
  * /run/app/srv.sock, mode 0755), backlog 16 (fd 3); a datagram socket,
  * objref 10, passcred, bound to the abstract name "\0app\0log" (fd 4); a
  * stream pair: objref 11 accepted from "srv.sock", "hi!" queued, and
- * objref 12 bound to the abstract name "\0cli" (fds 5 and 6); TAIL.
+ * objref 12 bound to the abstract name "\0cli" (fds 5 and 6); an unbound
+ * datagram socket, objref 13, connected to "/run/app/log.sock" (fd 7);
+ * TAIL.
  */
 Bytes unix_image();
 

@@ -275,44 +275,57 @@ ckptinfo_unix)
 	expect_record UNIX_SOCK "UNIX socket obj 9, type 1: address srv.sock, file /run/app/srv.sock mode 0755, backlog 16, flags nonblock bound listening"
 	# an abstract name: "@", its NUL bytes as "@" too
 	expect_record UNIX_SOCK "UNIX socket obj 10, type 2: address @app@log, flags passcred bound"
+	# a datagram socket connected one way: its peer's name
+	expect_record UNIX_SOCK "UNIX socket obj 13, type 2: no address, connected to /run/app/log.sock, flags none"
 	expect_record UNIX_PAIR "UNIX socket pair, type 1"
 	expect_out_fixed "   end obj 11: 3 bytes queued in 1 message, flags none, address srv.sock"
 	expect_out_fixed "   end obj 12: 0 bytes queued in 0 messages, flags bound, address @cli"
 	expect_record FILE "fd 3 unix  flags O_RDWR|O_NONBLOCK  pos 0  obj 9"
 	expect_record FILE "fd 4 unix  flags O_RDWR  pos 0  obj 10"
+	expect_record FILE "fd 7 unix  flags O_RDWR  pos 0  obj 13"
 	# the listener's record holds its address and path (8 + 17 bytes), padded to 32
-	expect_out "^ *280  UNIX_SOCK  *104  "
-	expect_out "^ *432  UNIX_SOCK  *80  "
+	expect_out "^ *280  UNIX_SOCK  *112  "
+	expect_out "^ *440  UNIX_SOCK  *88  "
 	# the pair's: a message length, 3 bytes, addresses of 8 + 4 bytes, padded to 24
-	expect_out "^ *560  UNIX_PAIR  *136  "
+	expect_out "^ *576  UNIX_PAIR  *136  "
+	# the client's: its peer's name (17 bytes), padded to 24
+	expect_out "^ *808  UNIX_SOCK  *104  "
 	run 0 "$CKPTINFO" --verify "$img"
-	expect_out "valid image: 11 records, 832 bytes"
+	expect_out "valid image: 13 records, 1000 bytes"
 	;;
 ckptinfo_unix_json)
 	run 0 "$CKPTINFO" --json "$(image unix)"
 	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
 	import json, sys
 	j = json.load(open(sys.argv[1]))
-	assert [r["type_name"] for r in j["records"]].count("UNIX_SOCK") == 2
+	assert [r["type_name"] for r in j["records"]].count("UNIX_SOCK") == 3
 	task = j["contents"]["tasks"][0]
 	assert [(f["fd"], f["kind"], f["kind_name"], f["objref"]) for f in task["files"]] == [
-	    (3, 12, "unix", 9), (4, 12, "unix", 10), (5, 12, "unix", 11), (6, 12, "unix", 12)
+	    (3, 12, "unix", 9), (4, 12, "unix", 10), (5, 12, "unix", 11), (6, 12, "unix", 12),
+	    (7, 12, "unix", 13)
 	], task["files"]
-	listener, dgram = task["unix_socks"]
-	assert listener["offset"] == 280 and task["files"][0]["offset"] == 280 + 104, listener
+	listener, dgram, client = task["unix_socks"]
+	assert listener["offset"] == 280 and task["files"][0]["offset"] == 280 + 112, listener
 	assert (listener["objref"], listener["type"], listener["backlog"], listener["mode"]) == (
 	    9, 1, 16, 0o755), listener
 	assert (listener["flags"], listener["flag_names"]) == (
 	    0x1 | 0x40 | 0x80, "nonblock bound listening"), listener
 	assert (listener["addr_len"], listener["addr"], listener["path"]) == (
 	    8, "srv.sock", "/run/app/srv.sock"), listener
+	assert (listener["peer_len"], listener["peer"]) == (0, None), listener
 	assert listener["peek_off"] == -1, listener
 	assert (dgram["objref"], dgram["type"], dgram["flag_names"]) == (
 	    10, 2, "passcred bound"), dgram
 	assert (dgram["addr_len"], dgram["addr"], dgram["path"], dgram["mode"]) == (
 	    8, "@app@log", None, 0), dgram
+	assert (dgram["peer_len"], dgram["peer"]) == (0, None), dgram
+	assert client["offset"] == 808 and task["files"][4]["offset"] == 808 + 104, client
+	assert (client["objref"], client["type"], client["flags"], client["flag_names"]) == (
+	    13, 2, 0, "none"), client
+	assert (client["addr_len"], client["addr"], client["path"]) == (0, None, None), client
+	assert (client["peer_len"], client["peer"]) == (17, "/run/app/log.sock"), client
 	[pair] = task["unix_pairs"]
-	assert (pair["offset"], pair["type"]) == (560, 1), pair
+	assert (pair["offset"], pair["type"]) == (576, 1), pair
 	assert [(e["objref"], e["flag_names"], e["messages"], e["bytes"], e["addr_len"], e["addr"])
 	        for e in pair["ends"]] == [
 	    (11, "none", 1, 3, 8, "srv.sock"), (12, "bound", 0, 0, 4, "@cli")], pair

@@ -308,6 +308,8 @@ json unix_sock_json(const cr::At<cr::UnixSockRecord> &u)
 		    {"addr_len", s.end.addr_len},
 		    {"addr", unix_addr_json(u.rec.addr)},
 		    {"path", u.rec.path.empty() ? json(nullptr) : json(printable(u.rec.path))},
+		    {"peer_len", s.peer_len},
+		    {"peer", unix_addr_json(u.rec.peer)},
 		    {"sndbuf", s.end.sndbuf},
 		    {"rcvbuf", s.end.rcvbuf},
 		    {"sndtimeo_ns", s.end.sndtimeo_ns},

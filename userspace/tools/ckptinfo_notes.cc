@@ -224,7 +224,8 @@ std::string unix_end_text(const ckpt_unix_end &e, const std::string &addr)
 
 /*
  * "UNIX socket obj 9, type 1: address sock, file /srv/sock mode 0755,
- * backlog 16, flags bound listening"
+ * backlog 16, flags bound listening"; a datagram socket connected one way
+ * with ", connected to /dev/log" before its flags
  */
 std::string unix_sock_text(const cr::UnixSockRecord &u)
 {
@@ -237,6 +238,8 @@ std::string unix_sock_text(const cr::UnixSockRecord &u)
 		text += fmt::format(", file {} mode {:#o}", printable(u.path), s.mode);
 	if ((s.end.flags & CKPT_UNIX_LISTENING) || s.backlog)
 		text += fmt::format(", backlog {}", s.backlog);
+	if (s.peer_len)
+		text += ", connected to " + printable(cr::unix_addr_string(u.peer));
 	return text + ", flags " + cr::unix_flags_names(s.end.flags);
 }
 

@@ -26,6 +26,7 @@ struct mm_struct;
 struct pid_namespace;
 struct pipe_inode_info;
 struct rst_tcp;
+struct rst_unix_connect;
 struct task_struct;
 struct tty_struct;
 
@@ -104,6 +105,8 @@ struct tty_struct;
  * @tcp_pending: restart, coordinator: TCP connections to build once the
  *		whole image is read
  * @tcp_pending_bytes: restart: the bytes of their queues
+ * @unix_pending: restart, coordinator: datagram UNIX sockets to connect
+ *		once the whole image is read (net/unix/checkpoint.c)
  */
 struct ckpt_ctx {
 	const char *op;
@@ -175,6 +178,7 @@ struct ckpt_ctx {
 	struct xarray tcp_socks;
 	struct rst_tcp *tcp_pending;
 	u32 tcp_pending_bytes;
+	struct rst_unix_connect *unix_pending;
 };
 
 /* The largest tree checkpoint() dumps and restart() takes. */
@@ -451,6 +455,8 @@ static inline int rst_netlink_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 extern const struct ckpt_file_ops ckpt_unix_file_ops;
 int rst_unix_pair(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_unix_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_unix_commit(struct ckpt_ctx *ctx);
+void rst_unix_end(struct ckpt_ctx *ctx);
 #else
 static inline int rst_unix_pair(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
@@ -461,6 +467,15 @@ static inline int rst_unix_pair(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 static inline int rst_unix_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
 	return rst_unix_pair(ctx, h);
+}
+
+static inline int rst_unix_commit(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline void rst_unix_end(struct ckpt_ctx *ctx)
+{
 }
 #endif
 

@@ -336,6 +336,8 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 		ret = rst_epoll_commit(ctx);
 	/* every socket is back: the connections inside the tree can talk */
 	if (!ret)
+		ret = rst_unix_commit(ctx);
+	if (!ret)
 		ret = rst_tcp_commit(ctx);
 	rst_end_tasks(ctx, waiters, started, ret);
 	kvfree(waiters);

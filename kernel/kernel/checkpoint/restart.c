@@ -486,6 +486,8 @@ static long rst_self(struct ckpt_ctx *ctx)
 	if (!ret)
 		ret = rst_inotify_commit(ctx);
 	if (!ret)
+		ret = rst_unix_commit(ctx);
+	if (!ret)
 		ret = rst_tcp_commit(ctx);
 	return rst_finish(ctx, ret);
 }

@@ -297,7 +297,14 @@ out:
 	return ret;
 }
 
-/* Why @sk, a socket that is not connected, cannot be saved; NULL if it can. */
+/* Is @sk a datagram socket connected one way, to @peer? */
+static bool ckpt_unix_one_way(struct sock *sk, struct sock *peer)
+{
+	return sk->sk_type == SOCK_DGRAM && !sock_flag(peer, SOCK_DEAD) &&
+	       unix_sk(peer)->peer != sk;
+}
+
+/* Why @sk, not a pair's end, cannot be saved; NULL if it can. */
 static const char *ckpt_unix_lone_unsupported(struct sock *sk)
 {
 	struct unix_sock *u = unix_sk(sk);
@@ -312,7 +319,8 @@ static const char *ckpt_unix_lone_unsupported(struct sock *sk)
 	if (skb_queue_len_lockless(&sk->sk_receive_queue))
 		return sk->sk_state == TCP_LISTEN ?
 		       "connections waiting to be accepted on a listening UNIX socket" :
-		       "datagrams queued on a UNIX socket that is not connected";
+		       (u->peer ? "datagrams queued on a UNIX socket connected one way" :
+			"datagrams queued on a UNIX socket that is not connected");
 	if (!READ_ONCE(u->addr))
 		return NULL;
 	if (!unix_ckpt_owns_addr(sk))
@@ -349,9 +357,44 @@ static char *ckpt_unix_file_path(struct sock *sk, char *buf)
 	return path;
 }
 
-/* Write the UNIX_SOCK record of @sk, a socket that is not connected. */
+/*
+ * The name of @peer, the socket a datagram socket is connected to, in
+ * @buf (PATH_MAX bytes): the path of its socket file, or its abstract
+ * name; its length, or 0 and @why.  The tree must hold @peer: restart
+ * connects to its name, which must lead to the same socket.
+ */
+static u32 ckpt_unix_peer_name(struct ckpt_ctx *ctx, struct sock *peer,
+			       char *buf, const char **why)
+{
+	/* pairs with bind()'s release: the address is whole */
+	struct unix_address *a = smp_load_acquire(&unix_sk(peer)->addr);
+	struct socket *sock = peer->sk_socket;
+	char *path;
+	u32 len;
+
+	*why = "a datagram UNIX socket connected to a socket outside the checkpointed tree (a system logger?)";
+	if (!sock || !sock->file || !ckpt_tree_holds_file(ctx, sock->file))
+		return 0;
+	*why = "a datagram UNIX socket connected to a socket without a name";
+	if (!a)
+		return 0;
+	if (!a->name->sun_path[0]) {
+		len = a->len - offsetof(struct sockaddr_un, sun_path);
+		memcpy(buf, a->name->sun_path, len);
+		return len;
+	}
+	*why = "a datagram UNIX socket connected to a socket file removed, out of reach or of too long a path";
+	path = ckpt_unix_file_path(peer, buf);
+	if (IS_ERR_OR_NULL(path) || strlen(path) > CKPT_UNIX_ADDR_MAX)
+		return 0;
+	len = strlen(path);
+	memmove(buf, path, len);
+	return len;
+}
+
+/* Write the UNIX_SOCK record of @sk, not a pair's end; @peer: its peer or NULL. */
 static int ckpt_unix_lone(struct ckpt_ctx *ctx, struct ckpt_fd *f,
-			  struct sock *sk, u32 objref)
+			  struct sock *sk, struct sock *peer, u32 objref)
 {
 	struct ckpt_rec_unix_sock rec = {
 		.type = sk->sk_type,
@@ -365,9 +408,20 @@ static int ckpt_unix_lone(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 	if (why)
 		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u (%s): %s is not supported yet",
 				f->pid, f->fd, f->path, why);
-	buf = kmalloc(PATH_MAX + CKPT_UNIX_ADDR_MAX, GFP_KERNEL);
+	buf = kmalloc(2 * PATH_MAX + CKPT_UNIX_ADDR_MAX, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
+	if (peer) {
+		rec.peer_len = ckpt_unix_peer_name(ctx, peer,
+						   buf + CKPT_UNIX_ADDR_MAX + PATH_MAX,
+						   &why);
+		if (!rec.peer_len) {
+			ret = ckpt_err(ctx, -EOPNOTSUPP,
+				       "pid %d fd %u (%s): %s is not supported yet",
+				       f->pid, f->fd, f->path, why);
+			goto out;
+		}
+	}
 	ckpt_unix_options(sk, &rec.end, &q);
 	if (sk->sk_state == TCP_LISTEN) {
 		rec.end.flags |= CKPT_UNIX_LISTENING;
@@ -384,12 +438,14 @@ static int ckpt_unix_lone(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 		rec.path_len = strlen(path);
 		rec.mode = d_backing_inode(unix_sk(sk)->path.dentry)->i_mode & S_IALLUGO;
 	}
-	/* the address, then the path, in one run */
+	/* the address, the path, then the peer's name, in one run */
 	memcpy(buf, q.addr, rec.end.addr_len);
 	if (path)
 		memmove(buf + rec.end.addr_len, path, rec.path_len);
-	ret = ckpt_write_record(ctx, CKPT_REC_UNIX_SOCK, &rec.h, sizeof(rec),
-				buf, rec.end.addr_len + rec.path_len);
+	memmove(buf + rec.end.addr_len + rec.path_len,
+		buf + CKPT_UNIX_ADDR_MAX + PATH_MAX, rec.peer_len);
+	ret = ckpt_write_record(ctx, CKPT_REC_UNIX_SOCK, &rec.h, sizeof(rec), buf,
+				rec.end.addr_len + rec.path_len + rec.peer_len);
 out:
 	kfree(buf);
 	return ret;
@@ -406,8 +462,16 @@ static int ckpt_unix_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 
 	/* restart could not share it with anyone outside */
 	ckpt_obj_keep_inside(ctx, f->file);
-	if (!peer)
-		return f->new_file ? ckpt_unix_lone(ctx, f, sk, rec->objref) : 0;
+	if (!peer || ckpt_unix_one_way(sk, peer)) {
+		if (!f->new_file)
+			return 0;
+		/* the tree is frozen: the peer stays, unless held outside */
+		peer = unix_peer_get(sk);
+		ret = ckpt_unix_lone(ctx, f, sk, peer, rec->objref);
+		if (peer)
+			sock_put(peer);
+		return ret;
+	}
 	why = ckpt_unix_unsupported(sk, false);
 	if (why)
 		return ckpt_err(ctx, -EOPNOTSUPP,
@@ -733,11 +797,14 @@ static int rst_unix_sock_check(struct ckpt_ctx *ctx,
 	    e->nr_msgs || e->len || !(e->flags & CKPT_UNIX_BOUND) != !e->addr_len ||
 	    (listening && (rec->type == SOCK_DGRAM || !e->addr_len)) ||
 	    (!listening && rec->backlog) || rec->path_len >= PATH_MAX ||
-	    (rec->mode & ~S_IALLUGO) || (!rec->path_len && rec->mode))
+	    (rec->mode & ~S_IALLUGO) || (!rec->path_len && rec->mode) ||
+	    rec->peer_len > CKPT_UNIX_ADDR_MAX ||
+	    (rec->peer_len && rec->type != SOCK_DGRAM) || rec->pad)
 		return ckpt_err(ctx, -EINVAL,
-				"offset %lld: bad UNIX socket (type %u, object %u, flags %#x, backlog %u, mode %#o, address of %u bytes, path of %u)",
+				"offset %lld: bad UNIX socket (type %u, object %u, flags %#x, backlog %u, mode %#o, address of %u bytes, path of %u, peer of %u)",
 				ctx->rec_pos, rec->type, e->objref, e->flags,
-				rec->backlog, rec->mode, e->addr_len, rec->path_len);
+				rec->backlog, rec->mode, e->addr_len, rec->path_len,
+				rec->peer_len);
 	return 0;
 }
 
@@ -887,6 +954,78 @@ fail:
 			e->objref, ret);
 }
 
+/* A datagram socket to connect once the whole image is read */
+struct rst_unix_connect {
+	struct rst_unix_connect *next;
+	struct file *file;		/* referenced */
+	u32 objref;
+	int len;
+	struct sockaddr_storage name;	/* its peer's */
+};
+
+/* Note that @file's socket connects to @peer (@len bytes) at the end. */
+static int rst_unix_connect_later(struct ckpt_ctx *ctx, struct file *file,
+				  u32 objref, const u8 *peer, u32 len)
+{
+	struct ckpt_ctx *owner = ctx->coord ?: ctx;
+	struct ckpt_unix_end e = { .addr_len = len };
+	struct rst_unix_connect *c, **tail;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->file = get_file(file);
+	c->objref = objref;
+	/* as connect() is given it: a path of 108 bytes has no room for a NUL */
+	c->len = rst_unix_sockaddr(&e, peer, &c->name) - !!peer[0];
+	for (tail = &owner->unix_pending; *tail; tail = &(*tail)->next)
+		;
+	*tail = c;
+	return 0;
+}
+
+/**
+ * rst_unix_commit - connect the datagram sockets of the image again
+ * @ctx: the restart, its whole image read
+ *
+ * Their peers may come after them in the image.
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_unix_commit(struct ckpt_ctx *ctx)
+{
+	struct rst_unix_connect *c;
+	struct sockaddr_un *sun;
+	int ret;
+
+	for (c = ctx->unix_pending; c; c = c->next) {
+		ret = kernel_connect(sock_from_file(c->file),
+				     (struct sockaddr *)&c->name, c->len, 0);
+		if (!ret)
+			continue;
+		sun = (struct sockaddr_un *)&c->name;
+		return ckpt_err(ctx, ret,
+				"UNIX socket of object %u: cannot connect it again to %s%.*s: error %d",
+				c->objref, sun->sun_path[0] ? "" : "@",
+				sun->sun_path[0] ? (int)sizeof(sun->sun_path) :
+				(int)strnlen(sun->sun_path + 1, sizeof(sun->sun_path) - 1),
+				sun->sun_path + !sun->sun_path[0], ret);
+	}
+	return 0;
+}
+
+/* Free what rst_unix_commit() was to connect. */
+void rst_unix_end(struct ckpt_ctx *ctx)
+{
+	struct rst_unix_connect *c;
+
+	while ((c = ctx->unix_pending)) {
+		ctx->unix_pending = c->next;
+		fput(c->file);
+		kfree(c);
+	}
+}
+
 /**
  * rst_unix_sock - make the UNIX socket of a UNIX_SOCK record
  * @ctx: the restart
@@ -897,7 +1036,7 @@ fail:
 int rst_unix_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
 	struct ckpt_rec_unix_sock rec = { .h = *h };
-	u8 addr[CKPT_UNIX_ADDR_MAX];
+	u8 addr[CKPT_UNIX_ADDR_MAX], peer[CKPT_UNIX_ADDR_MAX];
 	struct file *file = NULL;
 	char *path = NULL;
 	int ret;
@@ -913,21 +1052,33 @@ int rst_unix_sock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	ret = ckpt_read_bytes(ctx, addr, rec.end.addr_len);
 	if (!ret)
 		ret = ckpt_read_bytes(ctx, path, rec.path_len);
+	if (!ret)
+		ret = ckpt_read_bytes(ctx, peer, rec.peer_len);
 	if (ret)
 		goto out;
 	path[rec.path_len] = 0;
-	/* a path name comes with where its socket file is; an abstract one not */
+	/*
+	 * A path name comes with where its socket file is, an abstract one
+	 * not; a peer's name is an abstract one or an absolute path.
+	 */
 	if (!rst_unix_addr_ok(addr, rec.end.addr_len) ||
 	    !rec.path_len != (!rec.end.addr_len || !addr[0]) ||
-	    (rec.path_len && (path[0] != '/' || strlen(path) != rec.path_len))) {
+	    (rec.path_len && (path[0] != '/' || strlen(path) != rec.path_len)) ||
+	    !rst_unix_addr_ok(peer, rec.peer_len) ||
+	    (rec.peer_len && peer[0] && peer[0] != '/')) {
 		ret = ckpt_err(ctx, -EINVAL,
-			       "offset %lld: UNIX socket of object %u: bad address or socket file path",
+			       "offset %lld: UNIX socket of object %u: bad address, socket file path or peer",
 			       ctx->rec_pos, rec.end.objref);
 		goto out;
 	}
 	ret = rst_unix_make_lone(ctx, &rec, addr, path, &file);
+	if (!ret && rec.peer_len)
+		ret = rst_unix_connect_later(ctx, file, rec.end.objref, peer,
+					     rec.peer_len);
 	if (!ret)
 		ret = rst_new_file(ctx, rec.end.objref, file);
+	else if (file)
+		fput(file);
 out:
 	kfree(path);
 	return ret;

@@ -16,11 +16,19 @@
  *    1.25 s, SO_PASSCRED, SO_PEEK_OFF 3 and SO_SNDBUF, shut down for
  *    reading;
  *  - an unbound stream socket, O_NONBLOCK;
+ *  - a datagram socket bound to the abstract name "unixsocks-log:DIR"
+ *    (a logger's), nothing queued;
  *  - the ends it accepted from both listeners (the seqpacket one with
  *    O_NONBLOCK).
  * Its child connects to both listeners: an unbound stream socket to
  * "srv.sock", a seqpacket socket bound to the abstract name
- * "unixsocks-cli:DIR" to the seqpacket listener.  Left queued: the
+ * "unixsocks-cli:DIR" to the seqpacket listener.  It also holds two
+ * datagram sockets connected one way, as syslog() keeps one to /dev/log:
+ * an unbound one connect()ed to "dgram.sock" (a relative path: restart
+ * connects it again by the socket file's absolute path, DIR/dgram.sock,
+ * which getpeername() gives before and after), and one bound to the
+ * abstract name "unixsocks-dcli:DIR" connected to "unixsocks-log:DIR".
+ * Nothing is sent on them before the checkpoint.  Left queued: the
  * child's "hello-stream" and records "rec-one", "rec-2" for the parent,
  * the rest of "from-parent" (the child read "fr") and the record "seq-bb"
  * (the child read "seq-a") for the child.
@@ -37,7 +45,11 @@
  * queued byte and record arrives exactly (the child says so in
  * DIR/child-read), then new bytes go both ways, the
  * autobound and the bound datagram sockets receive datagrams (the
- * autobound one's name as the source), the stream listener accepts three
+ * autobound one's name as the source), the child's datagrams sent with
+ * send() (no address) on its sockets connected one way arrive at the
+ * bound datagram socket (from no name: that socket is still unbound) and
+ * at the logger's socket (from "unixsocks-dcli:DIR"), the stream
+ * listener accepts three
  * new connections (from a child forked now, from "unixsocks DIR client"
  * which the scenario runs outside the tree, and from the unbound stream
  * socket) and the seqpacket listener one, each accepted end named as its
@@ -57,7 +69,13 @@
  *    datagram socket, which is not connected;
  *  - "connpath": the child's stream socket is bound to DIR/cli.sock
  *    before it connects;
- *  - "removed": DIR/dgram.sock is removed after the bind.
+ *  - "removed": DIR/dgram.sock is removed after the bind;
+ *  - "extlog": a process outside the tree (a grandchild, orphaned) binds
+ *    a datagram socket to the abstract name "unixsocks-ext:DIR", a
+ *    system logger of sorts; the child connects a third datagram socket
+ *    to it;
+ *  - "onewayq": the logger's socket sends a datagram to the child's
+ *    socket connected to it, which leaves it queued there.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -73,10 +91,14 @@
 #include <sys/wait.h>
 #include "testdir.h"
 
-enum mode { NORMAL, CLIENT, PENDING, UNACCEPTED, DGRAMQ, CONNPATH, REMOVED };
+enum mode {
+	NORMAL, CLIENT, PENDING, UNACCEPTED, DGRAMQ, CONNPATH, REMOVED, EXTLOG,
+	ONEWAYQ,
+};
 
 static const char *const mode_names[] = {
 	"", "client", "pending", "unaccepted", "dgramq", "connpath", "removed",
+	"extlog", "onewayq",
 };
 
 static enum mode mode;
@@ -441,12 +463,12 @@ static void settv(int fd, int opt, long sec, long usec)
 }
 
 /* The addresses */
-static struct addr srv, seq, cli, dgp, autoname;
+static struct addr srv, seq, cli, dgp, autoname, logn, dcli, ext;
 static char dgpath[512];
 
 /* The parent's sockets */
-static int ls, lq, dg, da, un, us, a1 = -1, a2 = -1;
-static struct look lls, llq, ldg, lda, lun, lus, la1, la2;
+static int ls, lq, dg, da, un, us, dl, a1 = -1, a2 = -1;
+static struct look lls, llq, ldg, lda, lun, lus, ldl, la1, la2;
 static struct finfo fsrv, fdg;
 
 static void close_parents(void)
@@ -457,14 +479,19 @@ static void close_parents(void)
 	close(da);
 	close(un);
 	close(us);
+	close(dl);
 }
+
+/* What a process outside the tree holds */
+enum held { HOLD_CONNECTION, HOLD_LISTENER, HOLD_LOGGER };
 
 /*
  * A process outside the tree: a grandchild, orphaned at once, that holds
- * a listener on DIR/hold.sock (@listening) or a connection to the stream
- * listener, until DIR/stop.
+ * a connection to the stream listener, a listener on DIR/hold.sock or a
+ * datagram socket bound to the abstract name "unixsocks-ext:DIR", until
+ * DIR/stop.
  */
-static void outsider(int listening)
+static void outsider(enum held what)
 {
 	struct addr hold = path_addr("hold.sock");
 	pid_t p;
@@ -477,10 +504,12 @@ static void outsider(int listening)
 			close_parents();
 			close(a1);
 			close(a2);
-			if (listening) {
+			if (what == HOLD_LISTENER) {
 				fd = bound(SOCK_STREAM, &hold);
 				if (listen(fd, 4))
 					fail("outsider", "listen: errno %d", errno);
+			} else if (what == HOLD_LOGGER) {
+				fd = bound(SOCK_DGRAM, &ext);
 			} else {
 				fd = connected("outsider", SOCK_STREAM, &srv);
 			}
@@ -496,13 +525,25 @@ static void outsider(int listening)
 	wait_for("held");
 }
 
-/* The child: connects to both listeners */
+/* @fd's peer is named @want (before the checkpoint) */
+static void peer_is(const char *who, const struct look *l, const struct addr *want)
+{
+	char b1[512], b2[512];
+
+	if (l->peer_errno)
+		fail(who, "getpeername(): errno %d", l->peer_errno);
+	else if (!same_addr(&l->peer, want))
+		fail(who, "getpeername() gave %s, not %s", show(&l->peer, b1, sizeof(b1)),
+		     show(want, b2, sizeof(b2)));
+}
+
+/* The child: connects to both listeners, and one way to two datagram sockets */
 static int child_main(void)
 {
 	struct addr clipath = path_addr("cli.sock"), dgrel = path_addr("dgram.sock");
-	struct look l1, l2;
+	struct look l1, l2, l3, l4;
 	char buf[16];
-	int c1, c2, s;
+	int c1, c2, d1, d2, d3 = -1, s;
 
 	close_parents();
 	c1 = sock(SOCK_STREAM);
@@ -522,16 +563,34 @@ static int child_main(void)
 		fail("child", "the parent's first stream bytes");
 	if (recv(c2, buf, sizeof(buf), 0) != 5 || memcmp(buf, "seq-a", 5))
 		fail("child", "the parent's first record");
+	/* a client of datagram servers, as syslog() keeps one to /dev/log */
+	d1 = connected("child", SOCK_DGRAM, &dgrel);
+	d2 = sock(SOCK_DGRAM);
+	if (bind(d2, (const struct sockaddr *)&dcli.sa, dcli.len) ||
+	    connect(d2, (const struct sockaddr *)&logn.sa, logn.len))
+		fail("child", "the datagram socket connected to the logger's: errno %d", errno);
+	if (mode == EXTLOG)
+		d3 = connected("child", SOCK_DGRAM, &ext);
 	look_at(c1, &l1);
 	look_at(c2, &l2);
+	look_at(d1, &l3);
+	look_at(d2, &l4);
+	/* connected by a relative path, the peer is named as it bound itself */
+	peer_is("child's datagram socket connected to dgram.sock", &l3, &dgp);
+	peer_is("child's datagram socket connected to the logger's", &l4, &logn);
 	create("child-set");
 	while (!exists("stop"))
 		nap();
-	if (mode != NORMAL)
+	if (mode != NORMAL) {
+		if (d3 >= 0)
+			close(d3);
 		return bad;
+	}
 
 	same("child's stream end", c1, &l1);
 	same("child's seqpacket end", c2, &l2);
+	same("child's datagram socket connected to dgram.sock", d1, &l3);
+	same("child's datagram socket connected to the logger's", d2, &l4);
 	expect_now("child", c1, "om-parent", "the stream bytes queued for the child");
 	nothing_more("child", c1, "the child's stream end");
 	expect_now("child", c2, "seq-bb", "the record queued for the child");
@@ -547,6 +606,11 @@ static int child_main(void)
 	/* by the relative path, from the same cwd */
 	sendto_str("child", s, "to-path", &dgrel);
 	close(s);
+	/* to their peers, without an address */
+	send_str("child", d1, "one-way-path");
+	send_str("child", d2, "one-way-log");
+	close(d1);
+	close(d2);
 	close(c1);
 	close(c2);
 	return bad;
@@ -714,6 +778,9 @@ static void setup(void)
 	dgp = path_addr(dgpath);
 	seq = abstract_addr("unixsocks-seq");
 	cli = abstract_addr("unixsocks-cli");
+	logn = abstract_addr("unixsocks-log");
+	dcli = abstract_addr("unixsocks-dcli");
+	ext = abstract_addr("unixsocks-ext");
 
 	ls = bound(SOCK_STREAM, &srv);
 	if (chmod("srv.sock", 0600) || listen(ls, 5))
@@ -741,6 +808,7 @@ static void setup(void)
 		fail("parent", "shutdown: errno %d", errno);
 	us = sock(SOCK_STREAM);
 	fcntl(us, F_SETFL, O_NONBLOCK);
+	dl = bound(SOCK_DGRAM, &logn);
 }
 
 /* The unbound datagram socket, shut down for reading, reads EOF at once
@@ -774,7 +842,7 @@ static void check_after(pid_t child)
 {
 	struct addr from;
 	char buf[64], b[512];
-	int got_path = 0, got_auto = 0, i, q;
+	int got_path = 0, got_auto = 0, got_oneway = 0, i, q;
 	pid_t inside;
 	ssize_t n;
 
@@ -784,6 +852,7 @@ static void check_after(pid_t child)
 	same("autobound datagram socket", da, &lda);
 	same("unbound datagram socket", un, &lun);
 	same("unbound stream socket", us, &lus);
+	same("logger's datagram socket", dl, &ldl);
 	same("accepted stream end", a1, &la1);
 	same("accepted seqpacket end", a2, &la2);
 	same_file("srv.sock", &fsrv);
@@ -808,10 +877,16 @@ static void check_after(pid_t child)
 	if (n != 7 || memcmp(buf, "to-auto", 7))
 		fail("parent", "the autobound socket received %zd bytes (\"%s\"), not \"to-auto\"",
 		     n, n > 0 ? buf : "");
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		n = next_dgram(dg, buf, sizeof(buf), &from);
 		if (n == 7 && !memcmp(buf, "to-path", 7)) {
 			got_path++;
+		} else if (n == 12 && !memcmp(buf, "one-way-path", 12)) {
+			got_oneway++;
+			/* the child's socket is still unbound */
+			if (from.len)
+				fail("parent", "the datagram the child sent one way by path came from %s, not from an unnamed socket",
+				     show(&from, b, sizeof(b)));
 		} else if (n == 9 && !memcmp(buf, "from-auto", 9)) {
 			got_auto++;
 			if (!same_addr(&from, &autoname))
@@ -822,9 +897,18 @@ static void check_after(pid_t child)
 			     n, n > 0 ? buf : "");
 		}
 	}
-	if (got_path != 1 || got_auto != 1)
-		fail("parent", "the bound datagram socket got %d datagrams from the child, %d from the autobound socket",
-		     got_path, got_auto);
+	if (got_path != 1 || got_auto != 1 || got_oneway != 1)
+		fail("parent", "the bound datagram socket got %d datagrams from the child's unbound socket, %d from its socket connected one way, %d from the autobound socket",
+		     got_path, got_oneway, got_auto);
+	nothing_more("parent", dg, "the bound datagram socket");
+	n = next_dgram(dl, buf, sizeof(buf), &from);
+	if (n != 11 || memcmp(buf, "one-way-log", 11))
+		fail("parent", "the logger's socket received %zd bytes (\"%s\"), not \"one-way-log\"",
+		     n, n > 0 ? buf : "");
+	else if (!same_addr(&from, &dcli))
+		fail("parent", "the child's datagram to the logger's socket came from %s",
+		     show(&from, b, sizeof(b)));
+	nothing_more("parent", dl, "the logger's datagram socket");
 
 	/* new connections */
 	fflush(stdout);
@@ -872,6 +956,9 @@ int main(int argc, char **argv)
 		return client_main();
 	}
 	setup();
+	/* the outside logger is there before the child connects to it */
+	if (mode == EXTLOG)
+		outsider(HOLD_LOGGER);
 	fflush(stdout);
 	child = fork();
 	if (child == 0)
@@ -890,10 +977,12 @@ int main(int argc, char **argv)
 		fail("parent", "unlink(%s): errno %d", dgpath, errno);
 	if (mode == DGRAMQ)
 		sendto_str("parent", da, "queued", &dgp);
+	if (mode == ONEWAYQ)
+		sendto_str("parent", dl, "queued-one-way", &dcli);
 	if (mode == PENDING)
-		outsider(0);
+		outsider(HOLD_CONNECTION);
 	if (mode == UNACCEPTED) {
-		outsider(1);
+		outsider(HOLD_LISTENER);
 		held = connected("parent", SOCK_STREAM, &hold);
 	}
 	shut_down_reads_eof("before the checkpoint");
@@ -904,6 +993,7 @@ int main(int argc, char **argv)
 	look_at(da, &lda);
 	look_at(un, &lun);
 	look_at(us, &lus);
+	look_at(dl, &ldl);
 	look_at(a1, &la1);
 	look_at(a2, &la2);
 	fsrv = file_at("srv.sock");

@@ -5,19 +5,27 @@
 # bound to an absolute path, an autobound one, an unbound datagram socket
 # with options (SO_RCVTIMEO, SO_SNDTIMEO, SO_PASSCRED, SO_PEEK_OFF,
 # SO_SNDBUF) shut down for reading, an unbound non-blocking stream socket,
-# and a connection accepted from each listener between a parent and its
-# child (the seqpacket client bound to an abstract name), with bytes and
-# records queued both ways.
+# a datagram socket on an abstract name (a logger's), a connection
+# accepted from each listener between a parent and its child (the
+# seqpacket client bound to an abstract name), with bytes and records
+# queued both ways, and the child's datagram sockets connected one way
+# (as syslog() keeps one to /dev/log): an unbound one connect()ed to the
+# bound datagram socket by a relative path, one bound to an abstract name
+# connected to the logger's.
 #
 # Three builds: a checkpoint without --kill leaves the tree working; after
 # --kill and restart every name (getsockname, getpeername: the accepted
 # ends and the clients' peers named as their listener), option, flag and
 # socket file (same inode, mode, owner) is what it was, every queued byte
-# and record arrives exactly, new bytes and datagrams go through, the
+# and record arrives exactly, new bytes and datagrams go through (the
+# child's send() on its sockets connected one way reaches the parent's,
+# from the right source), the
 # path listener accepts new connections (from a child forked after the
 # restart, from a client outside the tree, from the restored unbound
-# socket), the listeners' backlogs are kept; ckptinfo shows six UNIX_SOCK
-# and two UNIX_PAIR records.
+# socket), the listeners' backlogs are kept; ckptinfo shows nine UNIX_SOCK
+# records (the one-way sockets connected to the absolute path of
+# dgram.sock's socket file and to the logger's abstract name) and two
+# UNIX_PAIR records.
 #
 # Socket files: a regular file at the listener's path fails the restart
 # with EADDRINUSE, leaving no task and the file as it was; socket files
@@ -28,7 +36,9 @@
 # running on: a connection waiting to be accepted, a connection its
 # listener has not accepted, a datagram queued on a socket that is not
 # connected, a connected socket bound to a path, a bound socket whose
-# socket file was removed.
+# socket file was removed, a datagram socket connected to one that a
+# process outside the tree holds (a system logger), a datagram queued on
+# a socket connected one way.
 . /tests/vm/lib.sh
 
 # socket_files DIR: name, inode, mode and type of both socket files
@@ -76,8 +86,13 @@ for v in glibc-static musl-static dynamic; do
 	expect 0 "" checkpoint --kill --subtree "$pid" -o "$d/img"
 	wait "$pid"
 	expect 0 "" ckptinfo "$d/img"
-	[ "$(grep -c " UNIX_SOCK " /tmp/expect.out)" = 6 ] ||
-		fail "$v: the image does not hold six UNIX_SOCK records"
+	[ "$(grep -c " UNIX_SOCK " /tmp/expect.out)" = 9 ] ||
+		fail "$v: the image does not hold nine UNIX_SOCK records"
+	grep " UNIX_SOCK " /tmp/expect.out | grep -q -F ", connected to $d/dgram.sock," ||
+		fail "$v: no UNIX_SOCK record connected to the socket file's absolute path $d/dgram.sock"
+	grep " UNIX_SOCK " /tmp/expect.out |
+		grep -q -F "address @unixsocks-dcli:$d, connected to @unixsocks-log:$d," ||
+		fail "$v: no UNIX_SOCK record connected to the abstract name @unixsocks-log:$d"
 	[ "$(grep -c " UNIX_PAIR " /tmp/expect.out)" = 2 ] ||
 		fail "$v: the image does not hold the two accepted connections as UNIX_PAIR records"
 	same "$files" "$(socket_files "$d")" "$v: the socket files after --kill"
@@ -153,3 +168,5 @@ refused unaccepted "a UNIX socket whose connection is not accepted yet is not su
 refused dgramq "datagrams queued on a UNIX socket that is not connected is not supported yet"
 refused connpath "a connected UNIX socket bound to a path is not supported yet"
 refused removed "a UNIX socket whose socket file was removed is not supported yet"
+refused extlog "a datagram UNIX socket connected to a socket outside the checkpointed tree (a system logger?) is not supported yet"
+refused onewayq "datagrams queued on a UNIX socket connected one way is not supported yet"

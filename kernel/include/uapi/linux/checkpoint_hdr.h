@@ -822,14 +822,21 @@ struct ckpt_rec_unix_pair {
 };
 
 /*
- * A UNIX socket that is not connected (format 1.8), right before its
- * FILE record: unbound, bound to a path or an abstract name, or listening
+ * A UNIX socket that is not a pair's end (format 1.8), right before its
+ * FILE record: unbound, bound to a path or an abstract name, listening
  * (CKPT_UNIX_LISTENING, with its backlog; no connection waits to be
- * accepted).  Its end has no queue (nr_msgs and len are 0).  The record
- * is followed by the address as bound (end.addr_len bytes of sun_path, a
- * relative path as the program gave it) and, for a path, where its
- * socket file is (path_len bytes, absolute, seen from the checkpointer's
- * root).
+ * accepted), or a datagram socket connected one way to a named socket
+ * (a client of a datagram server, as syslog() keeps to /dev/log).  Its end
+ * has no queue (nr_msgs and len are 0).  The record is followed by the
+ * address as bound (end.addr_len bytes of sun_path, a relative path as
+ * the program gave it), for a path where its socket file is (path_len
+ * bytes, absolute, seen from the checkpointer's root), and the name of
+ * the socket it is connected to (peer_len bytes: the absolute path of its
+ * socket file, or an abstract name with its leading NUL).
+ *
+ * Restart connects such a socket again to that name once the whole image
+ * is read (its peer may be restored after it), with the restarter's
+ * rights; a name no socket is bound to fails the restart.
  *
  * Restart binds the socket again to the socket file at that path if the
  * file is still there and no socket is bound to it (what the
@@ -843,8 +850,10 @@ struct ckpt_rec_unix_sock {
 	__u32 backlog;			/* listen()'s backlog, when listening */
 	__u32 mode;			/* the socket file's permission bits (path) */
 	__u32 path_len;			/* bytes of the socket file's path; 0: none */
+	__u32 peer_len;			/* bytes of the name it is connected to; 0: none */
+	__u32 pad;
 	struct ckpt_unix_end end;	/* objref, flags, options, addr_len */
-	/* followed by the address, the path, and padding */
+	/* followed by the address, the path, the peer's name, and padding */
 };
 
 /*

@@ -2234,16 +2234,19 @@ static void img_accepted(struct img *img, int fd)
 	img_obj_file(img, fd, CKPT_FILE_EVENTFD, 9, O_RDWR);
 }
 
+/* A UNIX_SOCK record's address, socket file path or peer's name refused */
+#define UNIX_BAD_NAMES "UNIX socket of object 5: bad address, socket file path or peer"
+
 /*
- * A UNIX_SOCK record with @s's fields, then @alen bytes of address and
- * @plen of path, the last @cut of them missing.
+ * A UNIX_SOCK record with @s's fields, then @alen bytes of address, @plen
+ * of path and @rlen of the peer's name, the last @cut of them missing.
  */
 static void img_unix_sock(struct img *img, struct ckpt_rec_unix_sock *s,
 			  const char *addr, size_t alen, const char *path,
-			  size_t plen, size_t cut)
+			  size_t plen, const char *peer, size_t rlen, size_t cut)
 {
-	size_t len = sizeof(*s) + alen + plen - cut;
-	unsigned char *rec = malloc(sizeof(*s) + alen + plen);
+	size_t len = sizeof(*s) + alen + plen + rlen - cut;
+	unsigned char *rec = malloc(sizeof(*s) + alen + plen + rlen);
 
 	if (!rec)
 		abort();
@@ -2251,9 +2254,12 @@ static void img_unix_sock(struct img *img, struct ckpt_rec_unix_sock *s,
 	s->h.len = CKPT_ALIGN(len);
 	s->end.addr_len = alen;
 	s->path_len = plen;
+	s->peer_len = rlen;
 	memcpy(rec, s, sizeof(*s));
 	memcpy(rec + sizeof(*s), addr, alen);
 	memcpy(rec + sizeof(*s) + alen, path, plen);
+	if (rlen)
+		memcpy(rec + sizeof(*s) + alen + plen, peer, rlen);
 	img_raw_rec(img, rec, len);
 	free(rec);
 }
@@ -2407,9 +2413,85 @@ static void build_unix_sock(struct img *img, int i)
 			close(fd);
 		break;
 	}
-	img_unix_sock(img, &s, addr, alen, path, plen, cut);
+	img_unix_sock(img, &s, addr, alen, path, plen, NULL, 0, cut);
 	img_obj_file(img, 3, CKPT_FILE_UNIX, 5, f_flags);
 	if (i >= 27)
+		img_accepted(img, 4);
+}
+
+/*
+ * A datagram UNIX socket connected one way to its peer's name, object 5
+ * at fd 3 (@i picks the case): a peer's name out of bounds (0-6), a
+ * record of the layout before peer_len (7), and sound ones (8-11) that
+ * restart() must accept, up to a FILE record after them.  It connects
+ * such a socket again only once the whole image is read (the peer may
+ * come after it), which these images, whose task has no state, never
+ * reach: a name that no socket is bound to is accepted too (10).
+ */
+static void build_unix_peer(struct img *img, int i)
+{
+	struct ckpt_rec_unix_sock s = {
+		.type = SOCK_DGRAM,
+		.end = { .objref = 5, .peek_off = -1 },
+	};
+	char addr[CKPT_UNIX_ADDR_MAX + 8], path[PATH_MAX + 8];
+	char peer[CKPT_UNIX_ADDR_MAX + 8];
+	size_t alen = 0, plen = 0, rlen = abstract_name(peer, 200 + i), cut = 0;
+	unsigned char old[sizeof(s)];
+	size_t at = offsetof(struct ckpt_rec_unix_sock, peer_len);
+
+	switch (i) {
+	case 0:		/* longer than sun_path */
+		memset(peer + 1, 'n', CKPT_UNIX_ADDR_MAX);
+		rlen = CKPT_UNIX_ADDR_MAX + 1;
+		break;
+	case 1:		/* only a datagram socket is connected one way */
+		s.type = SOCK_STREAM;
+		break;
+	case 2:
+		s.type = SOCK_SEQPACKET;
+		break;
+	case 3:		/* not 0 */
+		s.pad = 1;
+		break;
+	case 4:		/* a relative path */
+		rlen = sprintf(peer, "log.sock");
+		break;
+	case 5:		/* a NUL inside the path */
+		rlen = unix_dir_path(peer, "peer");
+		peer[3] = '\0';
+		break;
+	case 6:		/* the peer's name announced is not there */
+		cut = rlen;
+		break;
+	case 7:		/* end right after path_len: 8 bytes short */
+		s.h.type = CKPT_REC_UNIX_SOCK;
+		s.h.len = at + sizeof(s.end);
+		memcpy(old, &s, at);
+		memcpy(old + at, &s.end, sizeof(s.end));
+		img_raw_rec(img, old, s.h.len);
+		break;
+	case 8:		/* an abstract name that a socket of the test holds */
+		unix_held = unix_bind(SOCK_DGRAM, peer, rlen);
+		break;
+	case 9:		/* the path of a socket file that one holds */
+		rlen = unix_dir_path(peer, "peer");
+		unix_held = unix_bind(SOCK_DGRAM, peer, rlen);
+		break;
+	case 10:	/* no socket bound to it yet */
+		break;
+	case 11:	/* bound to a path: the address, the path, then the peer */
+		s.end.flags = CKPT_UNIX_BOUND;
+		s.mode = 0600;
+		alen = unix_dir_path(addr, "client");
+		plen = unix_dir_path(path, "client");
+		unix_held = unix_bind(SOCK_DGRAM, peer, rlen);
+		break;
+	}
+	if (i != 7)
+		img_unix_sock(img, &s, addr, alen, path, plen, peer, rlen, cut);
+	img_obj_file(img, 3, CKPT_FILE_UNIX, 5, O_RDWR);
+	if (i >= 8)
 		img_accepted(img, 4);
 }
 
@@ -2524,8 +2606,8 @@ TEST_F(restart, unix_sock_records)
 		[8] = "address of 109 bytes",
 		[9] = "flags 0x40, backlog 0, mode 0, address of 0 bytes",
 		[10] = "flags 0x0, backlog 0,",
-		[11 ... 15] = "UNIX socket of object 5: bad address or socket file path",
-		[16] = "path of 4096)",
+		[11 ... 15] = UNIX_BAD_NAMES,
+		[16] = "path of 4096, peer of 0)",
 		[17] = "mode 0140600,",
 		[18] = "mode 0600, address of",
 		[19 ... 21] = "bad UNIX socket (type 1, object 5, flags 0xc0, backlog 5, mode 0,",
@@ -2544,6 +2626,38 @@ TEST_F(restart, unix_sock_records)
 	fd = unix_bind(SOCK_STREAM, name, abstract_name(name, 27));
 	EXPECT_LE(0, fd);
 	close(fd);
+}
+
+/*
+ * A bad UNIX_SOCK record of a socket of @type connected to a peer, not
+ * bound; the message up to the peer's length
+ */
+#define UNIX_PEER_BAD(type) "bad UNIX socket (type " #type ", object 5, flags 0x0, " \
+	"backlog 0, mode 0, address of 0 bytes, path of 0, peer of "
+
+/*
+ * Connecting again, at the end of the restart, to a name that no socket
+ * is bound to (ECONNREFUSED for an abstract name, ENOENT for a path not
+ * there) needs an image whose task has its whole state: not tested here.
+ */
+TEST_F(restart, unix_sock_peer_records)
+{
+	static const int errors[] = {
+		[0 ... 11] = -EINVAL,
+	};
+	static const char *const logs[] = {
+		[0] = UNIX_PEER_BAD(2) "109)",
+		[1] = UNIX_PEER_BAD(1),
+		[2] = UNIX_PEER_BAD(5),
+		[3] = UNIX_PEER_BAD(2),
+		[4 ... 5] = UNIX_BAD_NAMES,
+		[6] = "record data runs past the end of the record",
+		[7] = "record type 0x702 is 72 bytes, expected at least 80",
+		[8 ... 11] = UNIX_ACCEPTED,
+	};
+
+	unix_cases(_metadata, self, variant->pipe, build_unix_peer, errors,
+		   logs, ARRAY_SIZE(errors));
 }
 
 TEST_F(restart, unix_pair_addr_records)
