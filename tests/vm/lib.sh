@@ -96,6 +96,25 @@ retry_transient() {
 	done
 }
 
+# procs PROGRAM: the pids of every PROGRAM and restart process, on one line
+procs() {
+	for _p in /proc/[0-9]*; do
+		case "$(readlink "$_p/exe" 2>/dev/null)" in
+		*/"$1"|*/restart) echo "${_p#/proc/}" ;;
+		esac
+	done | sort -n | tr '\n' ' '
+}
+
+# procs_back PROGRAM BEFORE: wait (10 s at most) until procs PROGRAM is BEFORE again
+procs_back() {
+	_i=0
+	while [ "$(procs "$1")" != "$2" ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || fail "tasks left: $(procs "$1"), before: $2"
+		sleep 0.1
+	done
+}
+
 # still_running DIR PID: the process is alive and makes progress.
 still_running() {
 	kill -0 "$2" 2>/dev/null || fail "pid $2 died"

@@ -27,25 +27,6 @@
 # notifications queued unread, NETLINK_LISTEN_ALL_NSID, a dump running.
 . /tests/vm/lib.sh
 
-# procs: the pids of every nlsocks and restart process, on one line
-procs() {
-	for p in /proc/[0-9]*; do
-		case "$(readlink "$p/exe" 2>/dev/null)" in
-		*/nlsocks|*/restart) echo "${p#/proc/}" ;;
-		esac
-	done | sort -n | tr '\n' ' '
-}
-
-# procs_back BEFORE: wait (10 s at most) until procs is BEFORE again
-procs_back() {
-	i=0
-	while [ "$(procs)" != "$1" ]; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "tasks left: $(procs), before: $1"
-		sleep 0.1
-	done
-}
-
 # no_test_address: 127.0.0.77 and 127.0.0.78 are not on lo (any more)
 no_test_address() {
 	if ip -4 addr show dev lo | grep -q "127\.0\.0\.7[78]"; then
@@ -90,11 +71,11 @@ wait_ready "$d" "the container's nlsocks"
 init=$(child_of "$upid")
 expect 0 "" checkpoint "$init" -o "$d/live.img"
 still_running "$d" "$init"
-before=$(procs)
+before=$(procs nlsocks)
 expect 1 "EADDRINUSE" restart --pidns -i "$d/live.img"
 grep -q "cannot bind it to its port id" /tmp/expect.out ||
 	fail "restart did not say which socket's port id is taken"
-procs_back "$before"
+procs_back nlsocks "$before"
 still_running "$d" "$init"
 touch "$d/stop"
 wait "$upid" || fail "the original exited $?"

@@ -46,25 +46,6 @@ socket_files() {
 	(cd "$1" && stat -c '%n %i %a %F' srv.sock dgram.sock)
 }
 
-# procs: the pids of every unixsocks and restart process, on one line
-procs() {
-	for p in /proc/[0-9]*; do
-		case "$(readlink "$p/exe" 2>/dev/null)" in
-		*/unixsocks|*/restart) echo "${p#/proc/}" ;;
-		esac
-	done | sort -n | tr '\n' ' '
-}
-
-# procs_back BEFORE: wait (10 s at most) until procs is BEFORE again
-procs_back() {
-	i=0
-	while [ "$(procs)" != "$1" ]; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "tasks left: $(procs), before: $1"
-		sleep 0.1
-	done
-}
-
 # restart_checked VARIANT DIR IMAGE ROOT: restart IMAGE; once ROOT is
 # back, DIR/stop, and a client outside the tree connects
 restart_checked() {
@@ -109,10 +90,10 @@ wait "$pid"
 dgram=$(stat -c %i "$d/dgram.sock")
 mv "$d/srv.sock" "$d/srv.sock.orig"
 echo "not a socket" >"$d/srv.sock"
-before=$(procs)
+before=$(procs unixsocks)
 expect 1 "EADDRINUSE" restart -i "$d/img"
 gone "$pid"
-procs_back "$before"
+procs_back unixsocks "$before"
 [ "$(cat "$d/srv.sock")" = "not a socket" ] ||
 	fail "the failed restart changed the regular file at srv.sock"
 [ "$(stat -c %i "$d/dgram.sock")" = "$dgram" ] ||
@@ -139,9 +120,9 @@ init=$(child_of "$upid")
 files=$(socket_files "$d")
 expect 0 "" checkpoint "$init" -o "$d/live.img"
 still_running "$d" "$init"
-before=$(procs)
+before=$(procs unixsocks)
 expect 1 "EADDRINUSE" restart --pidns -i "$d/live.img"
-procs_back "$before"
+procs_back unixsocks "$before"
 still_running "$d" "$init"
 same "$files" "$(socket_files "$d")" "the original's socket files"
 touch "$d/stop"
