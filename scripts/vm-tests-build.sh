@@ -2,8 +2,8 @@
 # Build the VM scenario programs (tests/vm/programs/*.c) in three
 # variants each: glibc static, musl static and glibc dynamic, into
 # build/vm-tests-$ARCH/<variant>/; tests/vm/real/*.c (against Debian's
-# libraries) and Debian's sqlite3, tail and Redis go to dynamic/ only, tests/vm/tools/*.c
-# to glibc-static/ only.
+# libraries) and Debian's sqlite3, tail, Redis and nginx go to dynamic/
+# only, tests/vm/tools/*.c to glibc-static/ only.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -34,6 +34,20 @@ cp /usr/bin/tail "$out/dynamic/tail"
 # the same binary is the server
 cp /usr/bin/redis-check-rdb "$out/dynamic/redis-server"
 cp /usr/bin/redis-cli "$out/dynamic/redis-cli"
+# Debian's nginx (bookworm: the package nginx holds /usr/sbin/nginx),
+# taken out of its .deb: installing it would start a server on port 80
+# here.  Its libraries (libcrypt, libpcre2-8, libssl3, zlib) are there
+# through scripts/install-deps.sh.
+debs=$BUILD/debs
+mkdir -p "$debs"
+set -- "$debs"/nginx_*.deb
+if [ ! -e "$1" ]; then
+	(cd "$debs" && apt-get download nginx) || die "apt-get download nginx failed"
+	set -- "$debs"/nginx_*.deb
+fi
+rm -rf "$debs/nginx"
+dpkg-deb -x "$1" "$debs/nginx"
+cp "$debs/nginx/usr/sbin/nginx" "$out/dynamic/nginx"
 # Test tools that call the system calls themselves, against the UAPI
 # header (glibc static only: musl has no <linux/types.h>)
 for c in "$ROOT"/tests/vm/tools/*.c; do

@@ -158,8 +158,9 @@ static const char *ckpt_file_locked(struct file *file, struct files_struct *file
 }
 
 /*
- * State of @file that the image does not carry, or NULL.  Its locks are
- * saved (FILE_LOCK records) when @numbered: restart has the same file.
+ * State of @file that the image does not carry, or NULL.  Its locks,
+ * O_ASYNC and owner for I/O signals are saved (FILE_LOCK, FILE_OWNER
+ * records) when @numbered: restart has the same file.
  */
 static const char *ckpt_file_state_unsupported(struct file *file,
 					       struct files_struct *files,
@@ -169,7 +170,7 @@ static const char *ckpt_file_state_unsupported(struct file *file,
 	/* first: a lease sets O_ASYNC and an owner too */
 	const char *what = ckpt_file_locked(file, files, numbered);
 
-	if (what)
+	if (what || numbered)
 		return what;
 	if (file->f_flags & FASYNC)
 		return "signal-driven I/O (O_ASYNC)";
@@ -435,6 +436,8 @@ static int ckpt_write_file(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 		ret = ops->write_data(ctx, f, &rec);
 	if (!ret && ops->numbered)
 		ret = ckpt_write_file_locks(ctx, f, rec.objref);
+	if (!ret && ops->numbered && f->new_file)
+		ret = ckpt_write_file_owner(ctx, f, rec.objref);
 	return ret;
 }
 
@@ -773,6 +776,7 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	const struct ckpt_file_ops *ops;
 	struct file *file;
 	char *path = NULL;
+	bool async;
 	int ret;
 
 	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
@@ -780,6 +784,9 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = ckpt_read_string(ctx, rec.path_len, &path);
 	if (ret)
 		return ret;
+	/* O_ASYNC is turned on once the file is installed */
+	async = rec.f_flags & FASYNC;
+	rec.f_flags &= ~FASYNC;
 	if (rec.fd < 0 || rec.fd >= rlimit(RLIMIT_NOFILE)) {
 		ret = ckpt_err(ctx, -EINVAL, "fd %d is out of range", rec.fd);
 		goto out;
@@ -797,6 +804,12 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 			       rec.kind);
 		goto out;
 	}
+	if (async && !ops->numbered) {
+		ret = ckpt_err(ctx, -EINVAL,
+			       "offset %lld: fd %d: O_ASYNC on a file restart replaces (kind %u)",
+			       ctx->rec_pos, rec.fd, rec.kind);
+		goto out;
+	}
 	if (!path && ops->by_path) {
 		ret = ckpt_err(ctx, -EINVAL, "offset %lld: fd %d has no path",
 			       ctx->rec_pos, rec.fd);
@@ -812,11 +825,13 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	}
 	ret = replace_fd(rec.fd, file,
 			 (rec.fd_flags & CKPT_FD_CLOEXEC) ? O_CLOEXEC : 0);
-	fput(file);
 	if (ret < 0)
 		ret = ckpt_err(ctx, ret, "fd %d: cannot install it", rec.fd);
+	else if (async && !(file->f_flags & FASYNC))
+		ret = rst_file_async(ctx, rec.fd, file);
 	else
 		ret = 0;
+	fput(file);
 out:
 	kfree(path);
 	return ret;

@@ -9,7 +9,11 @@
  * untouched pages come back from the file.  Shared anonymous memory is
  * an object of its own (a SHMEM record, objhash.c numbers it): written
  * once with its contents, before the first VMA that maps it, whichever
- * process of the tree that is; every VMA mapping it refers to it.
+ * process of the tree that is; every VMA mapping it refers to it.  A
+ * shared file mapping has no pages in the image: the file holds them,
+ * and checkpoint writes its dirty pages back first (msync(MS_SYNC)), so
+ * that the image and the file system describe the same instant even if
+ * the machine goes down after the checkpoint.
  *
  * Restart replaces the caller's address space with the image's: it
  * unmaps everything, recreates each VMA at its address, writes the saved
@@ -30,6 +34,8 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include "internal.h"
+
 /* Pages per CKPT_REC_PAGES record, and per copy. */
 #define CKPT_PAGES_CHUNK	64
 
@@ -38,7 +44,7 @@ struct ckpt_vma {
 	unsigned long start, end, pgoff;
 	u32 kind, prot, flags;
 	char *path;		/* kmalloc'ed, or NULL */
-	struct file *file;	/* CKPT_VMA_SHMEM: its shmem file */
+	struct file *file;	/* SHMEM: its shmem file; shared FILE: the file */
 	u32 objref;		/* CKPT_VMA_SHMEM: the object's number */
 	bool obj_new;		/* CKPT_VMA_SHMEM: the object is met first here */
 	loff_t size;		/* CKPT_VMA_FILE: the file's size */
@@ -83,6 +89,10 @@ static u32 ckpt_vma_flags(vm_flags_t flags)
 	for (i = 0; i < ARRAY_SIZE(ckpt_vma_advice); i++)
 		if (flags & ckpt_vma_advice[i].vm)
 			ret |= ckpt_vma_advice[i].ckpt;
+	if (flags & VM_LOCKED)
+		ret |= CKPT_VMA_LOCKED;
+	if (flags & VM_LOCKONFAULT)
+		ret |= CKPT_VMA_LOCKONFAULT;
 	return ret;
 }
 
@@ -117,6 +127,18 @@ static char *ckpt_file_path(struct file *file, const char **err)
 	return path ?: ERR_PTR(-ENOMEM);
 }
 
+/*
+ * Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, or a shared mapping
+ * of /dev/zero): the "dev/zero" file of shmem_zero_setup().  shmem_mmap()
+ * gives every unlinked shmem file the same operations, a memfd or a tmpfs
+ * file deleted before mmap(): those are files, refused by their path.
+ */
+static bool ckpt_vma_anon_shared(struct vm_area_struct *vma)
+{
+	return vma_is_anon_shmem(vma) &&
+	       !strcmp(vma->vm_file->f_path.dentry->d_name.name, "dev/zero");
+}
+
 /* Describe one VMA, or refuse it with a message naming it. */
 static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 			     struct vm_area_struct *vma, struct ckpt_vma *cv)
@@ -142,14 +164,14 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 	}
 	if (special)
 		why = special;
-	else if ((flags & VM_SHARED) && !vma_is_anon_shmem(vma))
-		why = "a shared file mapping";
 	else if (flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP))
 		why = "a device mapping";
 	else if (is_vm_hugetlb_page(vma))
 		why = "a hugetlb mapping";
-	else if (flags & VM_LOCKED)
-		why = "an mlock()ed mapping";
+	else if ((flags & VM_MAYSHARE) && vma->vm_file &&
+		 !ckpt_vma_anon_shared(vma) &&
+		 !S_ISREG(file_inode(vma->vm_file)->i_mode))
+		why = "a shared mapping of a file that is not a regular file";
 	if (why && vma->vm_file)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d mapping %#lx-%#lx (%pD): %s is not supported yet",
@@ -164,7 +186,7 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 		cv->pgoff = 0;
 		return 0;
 	}
-	if (vma_is_anon_shmem(vma)) {
+	if (ckpt_vma_anon_shared(vma)) {
 		ret = ckpt_obj_shmem(ctx, vma->vm_file, pid, cv->start,
 				     &cv->objref);
 		if (ret < 0)
@@ -178,6 +200,12 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 	if (ckpt_obj_mapped(ctx, vma->vm_file, pid, cv->start))
 		return -ENOMEM;
 	cv->kind = CKPT_VMA_FILE;
+	if (flags & VM_MAYSHARE) {
+		cv->flags |= CKPT_VMA_SHARED;
+		if (flags & VM_MAYWRITE)
+			cv->flags |= CKPT_VMA_MAYWRITE;
+		cv->file = get_file(vma->vm_file);
+	}
 	cv->size = i_size_read(file_inode(vma->vm_file));
 	cv->mtime = inode_get_mtime(file_inode(vma->vm_file));
 	cv->path = ckpt_file_path(vma->vm_file, &why);
@@ -455,6 +483,26 @@ static int ckpt_write_shmem(struct ckpt_ctx *ctx, pid_t pid,
 	return ret;
 }
 
+/*
+ * A shared file mapping's pages are the file's: write the dirty ones
+ * back, as msync(MS_SYNC) would, before the image says the mapping is
+ * saved.  The tree is frozen: no page is dirtied meanwhile.
+ */
+static int ckpt_sync_shared_file(struct ckpt_ctx *ctx, pid_t pid,
+				 struct ckpt_vma *cv)
+{
+	loff_t start = (loff_t)cv->pgoff << PAGE_SHIFT;
+	int ret;
+
+	ret = vfs_fsync_range(cv->file, start,
+			      start + (cv->end - cv->start) - 1, 1);
+	if (ret)
+		return ckpt_err(ctx, ret,
+				"pid %d mapping %#lx-%#lx (%pD): cannot write its dirty pages back: error %d",
+				pid, cv->start, cv->end, cv->file, ret);
+	return 0;
+}
+
 /* The MAPPED_FILE record: the file restart must find under the path. */
 static int ckpt_write_mapped_file(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
 {
@@ -475,6 +523,8 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
 
 	if (cv->kind == CKPT_VMA_SHMEM)
 		ret = ckpt_write_shmem(ctx, pid, cv, buf);
+	else if (cv->flags & CKPT_VMA_SHARED)
+		ret = ckpt_sync_shared_file(ctx, pid, cv);
 	else if (cv->kind == CKPT_VMA_FILE)
 		ret = ckpt_write_mapped_file(ctx, cv);
 	if (ret)
@@ -489,7 +539,7 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
 	ret = ckpt_write_record(ctx, CKPT_REC_VMA, &rec.h, sizeof(rec),
 				cv->path, rec.path_len);
 	if (ret || cv->kind == CKPT_VMA_VDSO || cv->kind == CKPT_VMA_VVAR ||
-	    cv->kind == CKPT_VMA_SHMEM)
+	    cv->kind == CKPT_VMA_SHMEM || (cv->flags & CKPT_VMA_SHARED))
 		return ret;
 	return ckpt_write_pages(ctx, pid, mm, cv, buf);
 }
@@ -592,7 +642,10 @@ static void rst_set_mm_fields(struct mm_struct *mm, struct ckpt_rec_mm *rec)
 	mmap_read_unlock(mm);
 }
 
-/* The image's prctl() settings of the memory, not the restarter's. */
+/*
+ * The image's prctl() settings of the memory, not the restarter's; no
+ * mlockall(MCL_FUTURE) until every mapping is back (rst_mm_lock_future()).
+ */
 static void rst_set_mm_flags(struct mm_struct *mm, u32 flags)
 {
 	mmap_write_lock(mm);
@@ -600,7 +653,30 @@ static void rst_set_mm_flags(struct mm_struct *mm, u32 flags)
 		set_bit(MMF_DISABLE_THP, &mm->flags);
 	else
 		clear_bit(MMF_DISABLE_THP, &mm->flags);
+	mm->def_flags &= ~VM_LOCKED_MASK;
 	mmap_write_unlock(mm);
+}
+
+/*
+ * mlockall(MCL_FUTURE) again once the last mapping is back, as that call
+ * would for the restarting task: the mappings it makes from now on are
+ * locked.
+ */
+static int rst_mm_lock_future(struct ckpt_ctx *ctx)
+{
+	struct mm_struct *mm = current->mm;
+
+	if (!(ctx->mm_flags & CKPT_MM_LOCK_FUTURE))
+		return 0;
+	if (!can_do_mlock())
+		return ckpt_err(ctx, -EPERM,
+				"cannot lock future mappings again (mlockall(MCL_FUTURE)): RLIMIT_MEMLOCK is 0 and no CAP_IPC_LOCK");
+	mmap_write_lock(mm);
+	mm->def_flags |= VM_LOCKED;
+	if (ctx->mm_flags & CKPT_MM_LOCK_ONFAULT)
+		mm->def_flags |= VM_LOCKONFAULT;
+	mmap_write_unlock(mm);
+	return 0;
 }
 
 /**
@@ -646,10 +722,37 @@ int rst_mm(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	ctx->vmas_left = rec->nr_vmas;
 	ctx->vma_start = 0;
 	ctx->vma_end = 0;
+	if (!rec->nr_vmas)
+		ret = rst_mm_lock_future(ctx);
 out:
 	kfree(exe);
 	kfree(rec);
 	return ret;
+}
+
+/* Flags that only go with others, or with a kind of mapping. */
+static int rst_check_vma_flags(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
+{
+	u32 f = rec->flags;
+	const char *why = NULL;
+
+	if ((f & CKPT_VMA_SHARED) && rec->kind != CKPT_VMA_FILE)
+		why = "shared, and not a file mapping";
+	else if ((f & CKPT_VMA_MAYWRITE) && !(f & CKPT_VMA_SHARED))
+		why = "writable file, and not shared";
+	else if ((f & CKPT_VMA_SHARED) && (rec->prot & PROT_WRITE) &&
+		 !(f & CKPT_VMA_MAYWRITE))
+		why = "writable, shared, and its file read-only";
+	else if ((f & CKPT_VMA_LOCKONFAULT) && !(f & CKPT_VMA_LOCKED))
+		why = "locked on fault, and not locked";
+	else if ((f & CKPT_VMA_LOCKED) &&
+		 (rec->kind == CKPT_VMA_VDSO || rec->kind == CKPT_VMA_VVAR))
+		why = "locked, and the vdso";
+	if (why)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: mapping %#llx-%#llx %s",
+				ctx->rec_pos, rec->start, rec->end, why);
+	return 0;
 }
 
 static int rst_check_vma_rec(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
@@ -669,13 +772,15 @@ static int rst_check_vma_rec(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 			   CKPT_VMA_DONTDUMP | CKPT_VMA_HUGEPAGE |
 			   CKPT_VMA_NOHUGEPAGE | CKPT_VMA_MERGEABLE |
 			   CKPT_VMA_WIPEONFORK | CKPT_VMA_SEQ_READ |
-			   CKPT_VMA_RAND_READ) ||
+			   CKPT_VMA_RAND_READ | CKPT_VMA_SHARED |
+			   CKPT_VMA_MAYWRITE | CKPT_VMA_LOCKED |
+			   CKPT_VMA_LOCKONFAULT) ||
 	    rec->pgoff > (ULONG_MAX >> PAGE_SHIFT) -
 			 ((rec->end - rec->start) >> PAGE_SHIFT))
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: bad protection, flags or offset of mapping %#llx-%#llx",
 				ctx->rec_pos, rec->start, rec->end);
-	return 0;
+	return rst_check_vma_flags(ctx, rec);
 }
 
 /* Give the mapping of @rec what madvise() had set, through madvise(). */
@@ -730,6 +835,7 @@ static struct file *rst_vma_shmem(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec
 static struct file *rst_vma_file(struct ckpt_ctx *ctx,
 				 struct ckpt_rec_vma *rec, const char *path)
 {
+	int mode = (rec->flags & CKPT_VMA_MAYWRITE) ? O_RDWR : O_RDONLY;
 	struct timespec64 mtime;
 	struct file *file;
 	loff_t size;
@@ -739,7 +845,13 @@ static struct file *rst_vma_file(struct ckpt_ctx *ctx,
 			 ctx->rec_pos);
 		return ERR_PTR(-EINVAL);
 	}
-	file = filp_open(path, O_RDONLY, 0);
+	if ((rec->flags & CKPT_VMA_SHARED) && ctx->mapped_file_set) {
+		ckpt_err(ctx, -EINVAL,
+			 "offset %lld: a mapped file's record before a shared file mapping",
+			 ctx->rec_pos);
+		return ERR_PTR(-EINVAL);
+	}
+	file = filp_open(path, mode, 0);
 	if (IS_ERR(file)) {
 		ckpt_err(ctx, PTR_ERR(file),
 			 "mapping %#llx-%#llx: cannot open %s: error %ld",
@@ -764,6 +876,28 @@ static struct file *rst_vma_file(struct ckpt_ctx *ctx,
 	return ERR_PTR(-ESTALE);
 }
 
+/*
+ * Lock the mapping of @rec again as mlock2() would, with the limits
+ * (RLIMIT_MEMLOCK, CAP_IPC_LOCK) of the restarting task: its pages are
+ * faulted in now, the saved ones written over them after.
+ */
+static int rst_vma_lock(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
+{
+	vm_flags_t flags = VM_LOCKED;
+	int ret;
+
+	if (rec->flags & CKPT_VMA_LOCKONFAULT)
+		flags |= VM_LOCKONFAULT;
+	ret = mlock_ckpt_range(rec->start, rec->end - rec->start, flags);
+	if (ret)
+		return ckpt_err(ctx, ret,
+				"mapping %#llx-%#llx: cannot lock it again (mlock2()): error %d%s",
+				rec->start, rec->end, ret,
+				ret == -EPERM || ret == -ENOMEM ?
+				" (RLIMIT_MEMLOCK, CAP_IPC_LOCK)" : "");
+	return 0;
+}
+
 static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 		       const char *path)
 {
@@ -771,6 +905,7 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 	unsigned long flags = MAP_PRIVATE | MAP_FIXED_NOREPLACE;
 	struct file *file = NULL;
 	unsigned long addr;
+	int ret;
 
 	if (rec->flags & CKPT_VMA_GROWSDOWN)
 		flags |= MAP_GROWSDOWN;
@@ -794,6 +929,8 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 		file = rst_vma_file(ctx, rec, path);
 		if (IS_ERR(file))
 			return PTR_ERR(file);
+		if (rec->flags & CKPT_VMA_SHARED)
+			flags = MAP_SHARED | MAP_FIXED_NOREPLACE;
 		break;
 	default:
 		return ckpt_err(ctx, -EINVAL, "offset %lld: unknown mapping kind %u",
@@ -809,9 +946,13 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 		return ckpt_err(ctx, (long)addr,
 				"cannot map %#llx-%#llx: error %ld",
 				rec->start, rec->end, (long)addr);
-	if (rec->kind == CKPT_VMA_SHMEM && file)
-		ctx->vma_kind = RST_VMA_SHMEM_OBJECT;
-	return rst_vma_advice(ctx, rec);
+	if ((rec->kind == CKPT_VMA_SHMEM && file) ||
+	    (rec->flags & CKPT_VMA_SHARED))
+		ctx->vma_kind = RST_VMA_NO_PAGES;
+	ret = rst_vma_advice(ctx, rec);
+	if (!ret && (rec->flags & CKPT_VMA_LOCKED))
+		ret = rst_vma_lock(ctx, rec);
+	return ret;
 }
 
 /**
@@ -849,6 +990,8 @@ int rst_vma(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	ctx->vmas_left--;
 	ctx->vma_start = rec.start;
 	ctx->vma_end = rec.end;
+	if (!ctx->vmas_left)
+		ret = rst_mm_lock_future(ctx);
 out:
 	kfree(path);
 	return ret;

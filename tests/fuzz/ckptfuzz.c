@@ -24,8 +24,8 @@
  * alone, so that --start I --count 1 replays it given the same seeds):
  *  1. pick a seed; for a self seed fork the child first and rewrite the
  *     seed's pids (TREE entry, TASK record, header root_pid, the thread
- *     of a SIGEV_THREAD_ID POSIX timer) to the child's before anything
- *     else;
+ *     of a SIGEV_THREAD_ID POSIX timer, the owner of a file's I/O
+ *     signals) to the child's before anything else;
  *  2. apply 1 to 3 mutations: a field of a known record set to an
  *     interesting value (0, 1, -1, INT_MIN/MAX, UINT_MAX, TASK_SIZE, a
  *     big page-aligned value, PATH_MAX, CKPT_REC_MAX_LEN, the value +-1,
@@ -488,6 +488,12 @@ static const struct field f_file_lock[] = {
 	FLD(ckpt_rec_file_lock, start, K_LEN), FLD(ckpt_rec_file_lock, end, K_LEN),
 };
 
+static const struct field f_file_owner[] = {
+	FLD(ckpt_rec_file_owner, objref, K_OBJREF), FLD(ckpt_rec_file_owner, fd, K_VAL),
+	FLD(ckpt_rec_file_owner, pid, K_PID), FLD(ckpt_rec_file_owner, type, K_ENUM),
+	FLD(ckpt_rec_file_owner, signum, K_SIG), FLD(ckpt_rec_file_owner, pad, K_FLAGS),
+};
+
 #define UEND(f, k, i)	{ "end" #i "." #f, offsetof(struct ckpt_rec_unix_pair, end[i].f), \
 			  SZ(ckpt_unix_end, f), k, 0, 1 }
 static const struct field f_unix_pair[] = {
@@ -625,6 +631,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_EVENTFD, "EVENTFD", f_eventfd), RT(CKPT_REC_SIGNALFD, "SIGNALFD", f_signalfd),
 	RT(CKPT_REC_TIMERFD, "TIMERFD", f_timerfd), RT(CKPT_REC_EPOLL, "EPOLL", f_epoll),
 	RT(CKPT_REC_FILE_LOCK, "FILE_LOCK", f_file_lock), RT(CKPT_REC_INOTIFY, "INOTIFY", f_inotify),
+	RT(CKPT_REC_FILE_OWNER, "FILE_OWNER", f_file_owner),
 	RT(CKPT_REC_INOTIFY_WATCH, "INOTIFY_WATCH", f_inotify_watch),
 	RT(CKPT_REC_INOTIFY_EVENT, "INOTIFY_EVENT", f_inotify_event),
 	RT(CKPT_REC_UNIX_PAIR, "UNIX_PAIR", f_unix_pair),
@@ -1766,6 +1773,15 @@ static void rewrite_pids(struct mutant *m, pid_t old, pid_t child)
 				own(m, i, r->size);
 				put_le(r->data + off, 4, child);
 			}
+		} else if (type == CKPT_REC_FILE_OWNER &&
+			   r->size >= sizeof(struct ckpt_rec_file_owner) &&
+			   (pid_t)get_le(r->data + offsetof(struct ckpt_rec_file_owner, pid),
+					 4) == old) {
+			/* an owner of I/O signals: the process, or its group */
+			own(m, i, r->size);
+			put_le(r->data + offsetof(struct ckpt_rec_file_owner, pid), 4,
+			       get_le(r->data + offsetof(struct ckpt_rec_file_owner, type), 4) ==
+					       CKPT_OWNER_PGRP ? pgid : child);
 		}
 	}
 }

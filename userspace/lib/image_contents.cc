@@ -131,6 +131,10 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().locks.push_back(
 			At<ckpt_rec_file_lock>{rec.offset, load<ckpt_rec_file_lock>(rec.bytes)});
 		break;
+	case CKPT_REC_FILE_OWNER:
+		current_task().owners.push_back(
+			At<ckpt_rec_file_owner>{rec.offset, load<ckpt_rec_file_owner>(rec.bytes)});
+		break;
 	case CKPT_REC_EPOLL:
 		current_task().epolls.push_back(
 			At<EpollRecord>{rec.offset, parse_epoll_record(rec)});

@@ -83,6 +83,7 @@ struct TaskContents {
 	std::vector<At<EpollRecord>> epolls;
 	std::vector<InotifyContents> inotifies; /* INOTIFY records, with their watches and events */
 	std::vector<At<ckpt_rec_file_lock>> locks;
+	std::vector<At<ckpt_rec_file_owner>> owners; /* FILE_OWNER records */
 	std::vector<At<UnixPairRecord>> unix_pairs;
 	std::vector<At<UnixSockRecord>> unix_socks; /* UNIX_SOCK records */
 	std::vector<At<ckpt_rec_inet_sock>> inet_socks;

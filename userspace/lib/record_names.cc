@@ -111,6 +111,8 @@ std::string record_type_name(std::uint32_t type)
 		return "EPOLL";
 	case CKPT_REC_FILE_LOCK:
 		return "FILE_LOCK";
+	case CKPT_REC_FILE_OWNER:
+		return "FILE_OWNER";
 	case CKPT_REC_INOTIFY:
 		return "INOTIFY";
 	case CKPT_REC_INOTIFY_WATCH:
@@ -167,6 +169,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_TIMERFD:
 	case CKPT_REC_EPOLL:
 	case CKPT_REC_FILE_LOCK:
+	case CKPT_REC_FILE_OWNER:
 	case CKPT_REC_INOTIFY:
 	case CKPT_REC_INOTIFY_WATCH:
 	case CKPT_REC_INOTIFY_EVENT:
@@ -263,7 +266,11 @@ std::string vma_flags_names(std::uint32_t flags)
 				  {CKPT_VMA_MERGEABLE, "MERGEABLE"},
 				  {CKPT_VMA_WIPEONFORK, "WIPEONFORK"},
 				  {CKPT_VMA_SEQ_READ, "SEQ_READ"},
-				  {CKPT_VMA_RAND_READ, "RAND_READ"}});
+				  {CKPT_VMA_RAND_READ, "RAND_READ"},
+				  {CKPT_VMA_SHARED, "SHARED"},
+				  {CKPT_VMA_MAYWRITE, "MAYWRITE"},
+				  {CKPT_VMA_LOCKED, "LOCKED"},
+				  {CKPT_VMA_LOCKONFAULT, "LOCKONFAULT"}});
 }
 
 std::string file_kind_name(std::uint32_t kind)
@@ -302,6 +309,27 @@ std::string file_kind_name(std::uint32_t kind)
 	default:
 		return fmt::format("unknown ({})", kind);
 	}
+}
+
+std::string owner_type_name(std::uint32_t type)
+{
+	switch (type) {
+	case CKPT_OWNER_TID:
+		return "thread";
+	case CKPT_OWNER_PID:
+		return "process";
+	case CKPT_OWNER_PGRP:
+		return "process group";
+	default:
+		return fmt::format("unknown ({})", type);
+	}
+}
+
+std::string io_signal_name(std::int32_t signum)
+{
+	if (signum == 0 || signum == SIGIO)
+		return "SIGIO";
+	return signal_full_name(signum);
 }
 
 std::string pty_flags_names(std::uint32_t flags)

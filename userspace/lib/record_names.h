@@ -39,6 +39,17 @@ std::string vma_flags_names(std::uint32_t flags);
 
 /* CKPT_FILE_REG etc.: "reg", "dir", "chr", "tty"; else "unknown (N)". */
 std::string file_kind_name(std::uint32_t kind);
+/*
+ * "thread", "process", "process group": CKPT_OWNER_*, the kind of owner
+ * of a FILE_OWNER record; else "unknown (N)"
+ */
+std::string owner_type_name(std::uint32_t type);
+/*
+ * The signal of a FILE_OWNER record: "SIGIO" for 0 (F_SETSIG's default)
+ * and for SIGIO (which the C library calls SIGPOLL), else as
+ * signal_full_name() says ("SIGRTMIN+1")
+ */
+std::string io_signal_name(std::int32_t signum);
 /* "LOCKED|PACKET": CKPT_PTY_* flags */
 std::string pty_flags_names(std::uint32_t flags);
 /* "ABSTIME|CANCEL_ON_SET": CKPT_TIMERFD_* flags */

@@ -78,6 +78,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_epoll);
 	case CKPT_REC_FILE_LOCK:
 		return sizeof(ckpt_rec_file_lock);
+	case CKPT_REC_FILE_OWNER:
+		return sizeof(ckpt_rec_file_owner);
 	case CKPT_REC_INOTIFY:
 		return sizeof(ckpt_rec_inotify);
 	case CKPT_REC_INOTIFY_WATCH:

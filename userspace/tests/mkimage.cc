@@ -6,7 +6,9 @@
  * tasks), short (a VMA record shorter than its structure), inet (TCP
  * and UDP sockets: crtest::inet_image()), unix (UNIX sockets:
  * crtest::unix_image()), netlink (netlink sockets:
- * crtest::netlink_image()).
+ * crtest::netlink_image()), mlock (shared and locked mappings:
+ * crtest::mlock_image()), sigio (O_ASYNC and owners of I/O signals:
+ * crtest::sigio_image()).
  */
 #include "io.h"
 #include "test_util.h"
@@ -49,6 +51,10 @@ int main(int argc, char **argv)
 			image = crtest::unix_image();
 		} else if (kind == "netlink") {
 			image = crtest::netlink_image();
+		} else if (kind == "mlock") {
+			image = crtest::mlock_image();
+		} else if (kind == "sigio") {
+			image = crtest::sigio_image();
 		} else if (kind == "short") {
 			image = crtest::build_image([](cr::RecordWriter &w) {
 				w.write_header(cr::make_header(4242, 0));

@@ -3,6 +3,8 @@
 #include "record_names.h"
 
 #include <cerrno>
+#include <csignal>
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <linux/checkpoint_hdr.h>
@@ -28,6 +30,39 @@ TEST(RecordNames, ArchAndFlags)
 	EXPECT_EQ(cr::image_flags_names(CKPT_IMAGE_CONTAINER), "CONTAINER");
 	EXPECT_EQ(cr::image_flags_names(CKPT_IMAGE_CONTAINER | 0x10), "CONTAINER|0x10");
 	EXPECT_EQ(cr::csum_type_name(CKPT_CSUM_CRC32), "crc32");
+}
+
+TEST(RecordNames, SharedAndLockedVmaFlags)
+{
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_SHARED), "SHARED");
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE), "SHARED|MAYWRITE");
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_LOCKED), "LOCKED");
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_LOCKED | CKPT_VMA_LOCKONFAULT),
+		  "LOCKED|LOCKONFAULT");
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_RAND_READ | CKPT_VMA_SHARED | CKPT_VMA_LOCKED),
+		  "RAND_READ|SHARED|LOCKED");
+	/* bits after the known ones are still shown, in hex */
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_LOCKONFAULT | (1U << 13)), "LOCKONFAULT|0x2000");
+	EXPECT_EQ(cr::vma_flags_names(1U << 31), "0x80000000");
+}
+
+TEST(RecordNames, FileOwner)
+{
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_FILE_OWNER), "FILE_OWNER");
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_FILE_OWNER));
+	EXPECT_FALSE(CKPT_REC_FILE_OWNER & CKPT_REC_OPTIONAL);
+	EXPECT_EQ(cr::owner_type_name(CKPT_OWNER_TID), "thread");
+	EXPECT_EQ(cr::owner_type_name(CKPT_OWNER_PID), "process");
+	EXPECT_EQ(cr::owner_type_name(CKPT_OWNER_PGRP), "process group");
+	EXPECT_EQ(cr::owner_type_name(3), "unknown (3)");
+	/* 0 is F_SETSIG's default, SIGIO, which the C library calls SIGPOLL */
+	EXPECT_EQ(cr::io_signal_name(0), "SIGIO");
+	EXPECT_EQ(cr::io_signal_name(SIGIO), "SIGIO");
+	EXPECT_EQ(cr::io_signal_name(SIGUSR2), "SIGUSR2");
+	EXPECT_EQ(cr::io_signal_name(SIGRTMIN + 1), "SIGRTMIN+1");
+	/* the kernel's FASYNC in a FILE record's f_flags */
+	EXPECT_EQ(cr::open_flags_names(O_RDONLY | O_ASYNC), "O_RDONLY|O_ASYNC");
+	EXPECT_EQ(cr::open_flags_names(O_RDWR | O_NONBLOCK | O_ASYNC), "O_RDWR|O_NONBLOCK|O_ASYNC");
 }
 
 TEST(ErrnoSentence, NoKernelSupport)

@@ -609,6 +609,20 @@ TEST(ProcessRecords, InotifyRecordsKnownAndSized)
 		image_with(CKPT_REC_INOTIFY, sizeof(ckpt_rec_inotify) - sizeof(ckpt_hdr) + 8)));
 }
 
+TEST(ProcessRecords, FileOwnerRecordKnownAndSized)
+{
+	constexpr std::size_t body = sizeof(ckpt_rec_file_owner) - sizeof(ckpt_hdr);
+	EXPECT_EQ(sizeof(ckpt_rec_file_owner), 32u);
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_FILE_OWNER));
+	EXPECT_FALSE(CKPT_REC_FILE_OWNER & CKPT_REC_OPTIONAL);
+	/* 8 bytes short: still a valid record length otherwise. */
+	cr::Error e = expect_malformed(image_with(CKPT_REC_FILE_OWNER, body - 8), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("a FILE_OWNER record is at least 32 bytes"));
+	EXPECT_FALSE(crtest::read_through(image_with(CKPT_REC_FILE_OWNER, body)));
+	/* A longer payload, from a newer minor version, is accepted. */
+	EXPECT_FALSE(crtest::read_through(image_with(CKPT_REC_FILE_OWNER, body + 8)));
+}
+
 TEST(ProcessRecords, InotifyPathAndNameRules)
 {
 	auto with = [](const std::function<void(cr::RecordWriter &)> &write) {

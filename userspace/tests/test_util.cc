@@ -414,6 +414,98 @@ Bytes netlink_image()
 	});
 }
 
+Bytes mlock_image()
+{
+	return build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		write_tree(w, 4242, 2);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		std::memcpy(task.comm, "db", 2);
+		task.mm_flags = CKPT_MM_THP_DISABLE | CKPT_MM_LOCK_FUTURE | CKPT_MM_LOCK_ONFAULT;
+		write_record(w, CKPT_REC_TASK, task);
+
+		std::string_view exe = "/usr/bin/db";
+		ckpt_rec_mm mm{};
+		mm.nr_vmas = 3;
+		mm.exe_len = static_cast<std::uint32_t>(exe.size());
+		write_record(w, CKPT_REC_MM, mm, text_bytes(exe));
+		/* shared file mappings: no MAPPED_FILE, no PAGES */
+		write_vma(w, 0x7f0000000000, 0x7f0000004000, CKPT_VMA_FILE, PROT_READ | PROT_WRITE,
+			  CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE, "/var/lib/db/data");
+		write_vma(w, 0x7f0000010000, 0x7f0000011000, CKPT_VMA_FILE, PROT_READ,
+			  CKPT_VMA_SHARED, "/etc/db.conf");
+		write_vma(w, 0x7f0000020000, 0x7f0000022000, CKPT_VMA_ANON, PROT_READ | PROT_WRITE,
+			  CKPT_VMA_LOCKED | CKPT_VMA_LOCKONFAULT, "");
+		write_pages(w, 0x7f0000020000, 1);
+
+		task.pid = 4243;
+		task.mm_flags = CKPT_MM_LOCK_FUTURE;
+		write_record(w, CKPT_REC_TASK, task);
+		w.write_tail();
+	});
+}
+
+void write_file_owner(cr::RecordWriter &w, std::uint32_t objref, std::int32_t fd, std::int32_t pid,
+		      std::uint32_t type, std::int32_t signum)
+{
+	ckpt_rec_file_owner owner{};
+	owner.objref = objref;
+	owner.fd = fd;
+	owner.pid = pid;
+	owner.type = type;
+	owner.signum = signum;
+	write_record(w, CKPT_REC_FILE_OWNER, owner);
+}
+
+Bytes sigio_image()
+{
+	return build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		write_tree(w, 4242, 2);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		std::memcpy(task.comm, "nginx", 5);
+		write_record(w, CKPT_REC_TASK, task);
+
+		ckpt_rec_file file{};
+		file.fd = 3;
+		file.kind = CKPT_FILE_PIPE;
+		file.f_flags = O_RDONLY | O_ASYNC;
+		file.objref = 5;
+		file.pipe = 1;
+		write_record(w, CKPT_REC_FILE, file);
+		write_file_owner(w, 5, 3, 4242, CKPT_OWNER_PID, SIGRTMIN + 1);
+
+		file = ckpt_rec_file{};
+		file.fd = 4;
+		file.kind = CKPT_FILE_UNIX;
+		file.f_flags = O_RDWR | O_NONBLOCK | O_ASYNC;
+		file.objref = 6;
+		write_record(w, CKPT_REC_FILE, file);
+		write_file_owner(w, 6, 4, 4243, CKPT_OWNER_TID, 0);
+
+		std::string_view null = "/dev/null";
+		file = ckpt_rec_file{};
+		file.fd = 5;
+		file.kind = CKPT_FILE_CHR;
+		file.f_flags = O_RDONLY;
+		file.objref = 7;
+		file.rdev = 1 << 20 | 3;
+		file.path_len = static_cast<std::uint32_t>(null.size());
+		write_record(w, CKPT_REC_FILE, file, text_bytes(null));
+		write_file_owner(w, 7, 5, 0, CKPT_OWNER_TID, SIGUSR2);
+		file.fd = 6;
+		file.objref = 8;
+		write_record(w, CKPT_REC_FILE, file, text_bytes(null));
+		write_file_owner(w, 8, 6, 4242, CKPT_OWNER_PGRP, 0);
+
+		task.pid = 4243;
+		write_record(w, CKPT_REC_TASK, task);
+		w.write_tail();
+	});
+}
+
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers)
 {

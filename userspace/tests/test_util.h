@@ -128,6 +128,31 @@ void write_netlink_sock(cr::RecordWriter &w, const ckpt_rec_netlink_sock &sock,
  */
 Bytes netlink_image();
 
+/*
+ * HEADER, TREE of 4242 and 4243, TASK 4242 ("db": THP disabled,
+ * mlockall(MCL_FUTURE | MCL_ONFAULT)), its MM (/usr/bin/db) and three
+ * VMAs (format 1.9): a shared rw- mapping of /var/lib/db/data opened for
+ * writing, a shared r-- one of /etc/db.conf, both without records after
+ * them, and anonymous memory locked on fault with 1 page; TASK 4243
+ * (mlockall(MCL_FUTURE)); TAIL.
+ */
+Bytes mlock_image();
+
+/* A FILE_OWNER record: the owner @type @pid of the I/O signals of @objref at @fd. */
+void write_file_owner(cr::RecordWriter &w, std::uint32_t objref, std::int32_t fd, std::int32_t pid,
+		      std::uint32_t type, std::int32_t signum);
+/*
+ * HEADER, TREE of 4242 and 4243, TASK 4242 ("nginx"), then files with
+ * signal-driven I/O (format 1.9), each FILE record followed by its
+ * FILE_OWNER: a pipe's read end, objref 5, O_ASYNC, owned by process
+ * 4242 with signal SIGRTMIN + 1 (fd 3); a UNIX socket, objref 6,
+ * nonblock and O_ASYNC, owned by thread 4243 with SIGIO (signum 0, fd
+ * 4); /dev/null, objref 7, without an owner but with signal SIGUSR2 (fd
+ * 5), and again, objref 8, owned by process group 4242 (fd 6); TASK
+ * 4243; TAIL.
+ */
+Bytes sigio_image();
+
 /* A POSIX_TIMERS record of @timers. */
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers);

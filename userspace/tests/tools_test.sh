@@ -54,7 +54,7 @@ case "$1" in
 ckptinfo_valid)
 	img=$(image valid)
 	run 0 "$CKPTINFO" "$img"
-	expect_out "format version  1.8"
+	expect_out "format version  1.9"
 	expect_out "HEADER"
 	expect_out "tail: valid: 1 records and 120 bytes before it, crc32"
 	run 0 "$CKPTINFO" --verify - <"$img"
@@ -381,6 +381,74 @@ ckptinfo_netlink_json)
 	assert (unbound["portid"], unbound["destination"], unbound["groups"]) == (
 	    0, None, []), unbound
 	assert task["unix_socks"] == [] and task["inet_socks"] == [], task
+	EOF
+	;;
+ckptinfo_mlock)
+	img=$(image mlock)
+	run 0 "$CKPTINFO" "$img"
+	expect_record TASK 'pid 4242  comm "db"  transparent huge pages disabled  future mappings locked (mlockall MCL_FUTURE), on fault'
+	expect_out '  TASK  .*  pid 4243  comm "db"  future mappings locked (mlockall MCL_FUTURE)$'
+	expect_record VMA "0x7f0000000000-0x7f0000004000 rw- file  flags SHARED|MAYWRITE  pgoff 0  /var/lib/db/data"
+	expect_record VMA "0x7f0000010000-0x7f0000011000 r-- file  flags SHARED  pgoff 0  /etc/db.conf"
+	expect_record VMA "0x7f0000020000-0x7f0000022000 rw- anon  flags LOCKED|LOCKONFAULT  pgoff 0"
+	expect_out "^totals: 2 tasks, 3 VMAs, 1 page "
+	run 0 "$CKPTINFO" --verify "$img"
+	expect_out "valid image: 10 records"
+	;;
+ckptinfo_mlock_json)
+	run 0 "$CKPTINFO" --json "$(image mlock)"
+	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	t0, t1 = j["contents"]["tasks"]
+	assert (t0["pid"], t0["thp_disabled"], t0["lock_future"], t0["lock_onfault"]) == (
+	    4242, True, True, True), t0
+	assert (t1["pid"], t1["thp_disabled"], t1["lock_future"], t1["lock_onfault"]) == (
+	    4243, False, True, False), t1
+	assert [(v["kind_name"], v["flags"], v["flag_names"], v["file"], v["pages"])
+	        for v in t0["vmas"]] == [
+	    ("file", 0x600, "SHARED|MAYWRITE", None, 0),
+	    ("file", 0x200, "SHARED", None, 0),
+	    ("anon", 0x1800, "LOCKED|LOCKONFAULT", None, 1)], t0["vmas"]
+	assert t0["vmas"][0]["path"] == "/var/lib/db/data", t0["vmas"][0]
+	EOF
+	;;
+ckptinfo_sigio)
+	img=$(image sigio)
+	run 0 "$CKPTINFO" "$img"
+	expect_record FILE "fd 3 pipe  flags O_RDONLY|O_ASYNC  pos 0  pipe 1  obj 5"
+	expect_record FILE_OWNER "owner of obj 5 (fd 3): process 4242, signal SIGRTMIN+1"
+	expect_record FILE "fd 4 unix  flags O_RDWR|O_NONBLOCK|O_ASYNC  pos 0  obj 6"
+	expect_record FILE_OWNER "owner of obj 6 (fd 4): thread 4243, signal SIGIO"
+	expect_record FILE_OWNER "owner of obj 7 (fd 5): none, signal SIGUSR2"
+	expect_record FILE_OWNER "owner of obj 8 (fd 6): process group 4242, signal SIGIO"
+	# each right after its FILE record, 32 bytes
+	expect_out "^ *376  FILE_OWNER  *32  "
+	expect_out "^ *456  FILE_OWNER  *32  "
+	expect_out "^ *552  FILE_OWNER  *32  "
+	expect_out "^ *648  FILE_OWNER  *32  "
+	run 0 "$CKPTINFO" --verify "$img"
+	expect_out "valid image: 13 records, 816 bytes"
+	;;
+ckptinfo_sigio_json)
+	run 0 "$CKPTINFO" --json "$(image sigio)"
+	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	assert [r["type_name"] for r in j["records"]].count("FILE_OWNER") == 4
+	t0, t1 = j["contents"]["tasks"]
+	assert [(f["fd"], f["flags"] & 0o20000 != 0, "O_ASYNC" in f["flag_names"])
+	        for f in t0["files"]] == [
+	    (3, True, True), (4, True, True), (5, False, False), (6, False, False)], t0["files"]
+	assert [(o["offset"], o["objref"], o["fd"], o["pid"], o["type"], o["type_name"],
+	         o["signal"]) for o in t0["file_owners"]] == [
+	    (376, 5, 3, 4242, 1, "process", "SIGRTMIN+1"),
+	    (456, 6, 4, 4243, 0, "thread", "SIGIO"),
+	    (552, 7, 5, 0, 0, "thread", "SIGUSR2"),
+	    (648, 8, 6, 4242, 2, "process group", "SIGIO")], t0["file_owners"]
+	assert [o["signum"] for o in t0["file_owners"]][1:] == [0, 12, 0], t0["file_owners"]
+	assert t0["file_owners"][0]["signum"] > 32, t0["file_owners"]
+	assert t1["file_owners"] == [], t1
 	EOF
 	;;
 ckptinfo_short_record)

@@ -353,6 +353,8 @@ json task_json(const cr::TaskContents &t)
 		j["pdeath_signal"] = t.task->rec.pdeath_signal;
 		j["umask"] = t.task->rec.umask;
 		j["thp_disabled"] = (t.task->rec.mm_flags & CKPT_MM_THP_DISABLE) != 0;
+		j["lock_future"] = (t.task->rec.mm_flags & CKPT_MM_LOCK_FUTURE) != 0;
+		j["lock_onfault"] = (t.task->rec.mm_flags & CKPT_MM_LOCK_ONFAULT) != 0;
 	} else {
 		j["offset"] = nullptr; /* records before any TASK record */
 	}
@@ -487,6 +489,17 @@ json task_json(const cr::TaskContents &t)
 				     {"start", l.rec.start},
 				     {"end", l.rec.end}});
 	j["locks"] = locks;
+	json owners = json::array();
+	for (const cr::At<ckpt_rec_file_owner> &o : t.owners)
+		owners.push_back(json{{"offset", o.offset},
+				      {"objref", o.rec.objref},
+				      {"fd", o.rec.fd},
+				      {"pid", o.rec.pid},
+				      {"type", o.rec.type},
+				      {"type_name", cr::owner_type_name(o.rec.type)},
+				      {"signum", o.rec.signum},
+				      {"signal", cr::io_signal_name(o.rec.signum)}});
+	j["file_owners"] = owners;
 	json pairs = json::array();
 	for (const cr::At<cr::UnixPairRecord> &u : t.unix_pairs) {
 		json ends = json::array();

@@ -48,9 +48,14 @@ std::string task_ids_text(const ckpt_task_ids &t)
 
 std::string task_text(const ckpt_rec_task &t)
 {
-	return fmt::format("pid {}  comm \"{}\"{}", t.pid, printable(cr::c_string_view(t.comm)),
-			   t.mm_flags & CKPT_MM_THP_DISABLE ? "  transparent huge pages disabled"
-							    : "");
+	std::string text =
+		fmt::format("pid {}  comm \"{}\"", t.pid, printable(cr::c_string_view(t.comm)));
+	if (t.mm_flags & CKPT_MM_THP_DISABLE)
+		text += "  transparent huge pages disabled";
+	if (t.mm_flags & CKPT_MM_LOCK_FUTURE)
+		text += fmt::format("  future mappings locked (mlockall MCL_FUTURE){}",
+				    t.mm_flags & CKPT_MM_LOCK_ONFAULT ? ", on fault" : "");
+	return text;
 }
 
 /* "1000" when real, effective, saved and fs ids agree, else "1000/0/0/0". */
@@ -177,6 +182,19 @@ std::string lock_text(const ckpt_rec_file_lock &l)
 			   : l.type == F_RDLCK ? "read"
 					       : "?",
 			   l.fd, l.objref, l.start, end);
+}
+
+/*
+ * "owner of obj 5 (fd 3): process 123, signal SIGRTMIN+1": the owner of
+ * an open file's I/O signals ("none": only a signal of its own) and the
+ * signal (SIGIO when the record says 0, F_SETSIG's default)
+ */
+std::string owner_text(const ckpt_rec_file_owner &o)
+{
+	std::string owner =
+		o.pid ? fmt::format("{} {}", cr::owner_type_name(o.type), o.pid) : "none";
+	return fmt::format("owner of obj {} (fd {}): {}, signal {}", o.objref, o.fd, owner,
+			   cr::io_signal_name(o.signum));
 }
 
 /* "inotify obj 7: next wd 4, 2 watches, 1 queued event  nonblock" */
@@ -523,6 +541,8 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 		}
 		for (const cr::At<ckpt_rec_file_lock> &l : task.locks)
 			notes[l.offset].text = lock_text(l.rec);
+		for (const cr::At<ckpt_rec_file_owner> &o : task.owners)
+			notes[o.offset].text = owner_text(o.rec);
 		for (const cr::At<cr::EpollRecord> &e : task.epolls) {
 			RecordNote &n = notes[e.offset];
 			n.text = fmt::format("epoll obj {}: {}{}", e.rec.epoll.objref,

@@ -80,7 +80,7 @@ struct tty_struct;
  * @vma_start:	restart: start of the mapping restored last
  * @vma_end:	restart: end of the mapping restored last
  * @vma_kind:	restart: CKPT_VMA_* kind of that mapping, or
- *		RST_VMA_SHMEM_OBJECT
+ *		RST_VMA_NO_PAGES
  * @shmem:	restart: the shared memory object of the last SHMEM record,
  *		for the mapping record that follows, referenced
  * @shmem_pages: restart: PAGES records fill @shmem (it is new)
@@ -184,8 +184,8 @@ struct ckpt_ctx {
 /* The largest tree checkpoint() dumps and restart() takes. */
 #define CKPT_MAX_TASKS		4096
 
-/* ckpt_ctx.vma_kind of a mapping of a SHMEM object: no PAGES follow it */
-#define RST_VMA_SHMEM_OBJECT	0x10000
+/* ckpt_ctx.vma_kind of a mapping of a SHMEM object or of a shared file: no PAGES */
+#define RST_VMA_NO_PAGES	0x10000
 
 /* ckpt_ctx.files: the entry is a shared memory object, not an open file */
 #define RST_MARK_SHMEM		XA_MARK_1
@@ -429,6 +429,12 @@ static inline int rst_eventfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 int ckpt_write_file_locks(struct ckpt_ctx *ctx, const struct ckpt_fd *f,
 			  u32 objref);
 int rst_file_lock(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+
+/* fs/checkpoint_fown.c */
+int ckpt_write_file_owner(struct ckpt_ctx *ctx, const struct ckpt_fd *f,
+			  u32 objref);
+int rst_file_async(struct ckpt_ctx *ctx, int fd, struct file *file);
+int rst_file_owner(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 
 /* net/core/checkpoint.c */
 #ifdef CONFIG_NET

@@ -136,6 +136,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_TIMERFD, 0, RST_SEEN_TASK },
 		{ CKPT_REC_EPOLL, 0, RST_SEEN_TASK },
 		{ CKPT_REC_FILE_LOCK, 0, RST_SEEN_TASK },
+		{ CKPT_REC_FILE_OWNER, 0, RST_SEEN_TASK },
 		{ CKPT_REC_INOTIFY, 0, RST_SEEN_TASK },
 		{ CKPT_REC_INOTIFY_WATCH, 0, RST_SEEN_TASK },
 		{ CKPT_REC_INOTIFY_EVENT, 0, RST_SEEN_TASK },
@@ -186,6 +187,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_TIMERFD:
 	case CKPT_REC_EPOLL:
 	case CKPT_REC_FILE_LOCK:
+	case CKPT_REC_FILE_OWNER:
 	case CKPT_REC_INOTIFY:
 	case CKPT_REC_INOTIFY_WATCH:
 	case CKPT_REC_INOTIFY_EVENT:
@@ -261,6 +263,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_epoll(ctx, h);
 	case CKPT_REC_FILE_LOCK:
 		return rst_file_lock(ctx, h);
+	case CKPT_REC_FILE_OWNER:
+		return rst_file_owner(ctx, h);
 	case CKPT_REC_INOTIFY:
 		return rst_inotify(ctx, h);
 	case CKPT_REC_INOTIFY_WATCH:

@@ -239,6 +239,10 @@ static int ckpt_write_task_rec(struct ckpt_ctx *ctx, struct task_struct *t)
 	rec.dumpable = get_dumpable(t->mm);
 	if (t->mm && test_bit(MMF_DISABLE_THP, &t->mm->flags))
 		rec.mm_flags |= CKPT_MM_THP_DISABLE;
+	if (t->mm && (t->mm->def_flags & VM_LOCKED))
+		rec.mm_flags |= CKPT_MM_LOCK_FUTURE;
+	if (t->mm && (t->mm->def_flags & VM_LOCKONFAULT))
+		rec.mm_flags |= CKPT_MM_LOCK_ONFAULT;
 #ifdef CONFIG_RSEQ
 	rec.rseq = (unsigned long)t->rseq;
 	rec.rseq_len = t->rseq_len;
@@ -341,7 +345,10 @@ static int rst_check_task_rec(struct ckpt_ctx *ctx, struct ckpt_rec_task *rec)
 	if (!memchr(rec->comm, 0, sizeof(rec->comm)) ||
 	    (rec->pdeath_signal && !valid_signal(rec->pdeath_signal)) ||
 	    rec->personality == 0xffffffff || rec->dumpable > SUID_DUMP_ROOT ||
-	    rec->mm_flags & ~CKPT_MM_THP_DISABLE)
+	    rec->mm_flags & ~(CKPT_MM_THP_DISABLE | CKPT_MM_LOCK_FUTURE |
+			      CKPT_MM_LOCK_ONFAULT) ||
+	    (rec->mm_flags & CKPT_MM_LOCK_ONFAULT &&
+	     !(rec->mm_flags & CKPT_MM_LOCK_FUTURE)))
 		return ckpt_err(ctx, -EINVAL, "offset %lld: bad task record",
 				ctx->rec_pos);
 	if (rec->rseq_len &&

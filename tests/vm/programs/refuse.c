@@ -19,8 +19,9 @@
  *   aio         an AIO context (io_setup)
  *   iouring     an io_uring instance (io_uring_setup) fd
  *   deleted     DIR/deleted open, then unlinked
- *   setown      a pipe's read end with O_ASYNC and F_SETOWN to itself
- *   owner       DIR/owned open with F_SETOWN to itself (no O_ASYNC)
+ *   setown      a pipe's read end with O_ASYNC and F_SETOWN to its parent
+ *               (the scenario's shell, outside the checkpointed tree)
+ *   owner       DIR/owned open with F_SETOWN to its parent (no O_ASYNC)
  *   pty         a pseudo-terminal of its own whose slave was never opened
  *   timerslack  a timer slack of its own (PR_SET_TIMERSLACK)
  *   stalewatch  an epoll watch whose descriptor was closed, its file
@@ -140,22 +141,27 @@ static int hold_deleted(void)
 	return fd < 0 || unlink(path) ? -1 : 0;
 }
 
-/* SIGIO to itself when the pipe has data (a regular file drops O_ASYNC) */
+/*
+ * SIGIO to its parent, outside the tree, when the pipe has data or its
+ * last writer goes (a regular file drops O_ASYNC): restart could not
+ * point the pipe at that process again.  The write end is closed first:
+ * the signal would kill the parent (the scenario's shell).
+ */
 static int hold_async(void)
 {
 	int p[2];
 
-	if (pipe(p) || fcntl(p[0], F_SETOWN, getpid()))
+	if (pipe(p) || close(p[1]) || fcntl(p[0], F_SETOWN, getppid()))
 		return -1;
 	return fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_ASYNC) ? -1 : 0;
 }
 
-/* An owner for I/O signals alone, without O_ASYNC */
+/* An owner for I/O signals alone, without O_ASYNC: its parent, outside the tree */
 static int hold_owner(void)
 {
 	int fd = open_in_dir("owned");
 
-	return fd < 0 || fcntl(fd, F_SETOWN, getpid()) || fcntl(fd, F_GETOWN) != getpid() ?
+	return fd < 0 || fcntl(fd, F_SETOWN, getppid()) || fcntl(fd, F_GETOWN) != getppid() ?
 	       -1 : 0;
 }
 

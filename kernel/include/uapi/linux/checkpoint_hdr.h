@@ -131,6 +131,7 @@ struct ckpt_hdr {
 #define CKPT_REC_INOTIFY	0x0409	/* struct ckpt_rec_inotify (1.5) */
 #define CKPT_REC_INOTIFY_WATCH	0x040a	/* struct ckpt_rec_inotify_watch + path (1.5) */
 #define CKPT_REC_INOTIFY_EVENT	0x040b	/* struct ckpt_rec_inotify_event + name (1.5) */
+#define CKPT_REC_FILE_OWNER	0x040c	/* struct ckpt_rec_file_owner (1.9) */
 
 /* 0x0700-0x07ff: sockets */
 #define CKPT_REC_UNIX_PAIR	0x0700	/* struct ckpt_rec_unix_pair + queues (1.3) */
@@ -158,7 +159,7 @@ struct ckpt_hdr {
 
 /* Image format version, independent of the kernel version. */
 #define CKPT_VERSION_MAJOR	1
-#define CKPT_VERSION_MINOR	8
+#define CKPT_VERSION_MINOR	9
 
 /* Architecture of the checkpointed tasks. */
 #define CKPT_ARCH_X86_64	1
@@ -289,6 +290,8 @@ struct ckpt_rec_task {
 
 /* ckpt_rec_task.mm_flags: settings of the process's memory (1.7) */
 #define CKPT_MM_THP_DISABLE	(1U << 0)	/* prctl(PR_SET_THP_DISABLE) */
+#define CKPT_MM_LOCK_FUTURE	(1U << 1)	/* mlockall(MCL_FUTURE) (1.9) */
+#define CKPT_MM_LOCK_ONFAULT	(1U << 2)	/* ... with MCL_ONFAULT (1.9) */
 
 /*
  * Credentials, with ids as seen from the user namespace of the root
@@ -422,7 +425,7 @@ struct ckpt_rec_mm {
 
 /* ckpt_rec_vma.kind */
 #define CKPT_VMA_ANON		1	/* private anonymous */
-#define CKPT_VMA_FILE		2	/* private file mapping */
+#define CKPT_VMA_FILE		2	/* file mapping (shared: CKPT_VMA_SHARED) */
 #define CKPT_VMA_VDSO		3	/* vdso text (vvar is implied) */
 #define CKPT_VMA_VVAR		4	/* vvar data, restored with the vdso */
 #define CKPT_VMA_SHMEM		5	/* shared anonymous (MAP_SHARED|MAP_ANONYMOUS) */
@@ -438,6 +441,18 @@ struct ckpt_rec_mm {
 #define CKPT_VMA_WIPEONFORK	(1U << 6)	/* MADV_WIPEONFORK */
 #define CKPT_VMA_SEQ_READ	(1U << 7)	/* MADV_SEQUENTIAL */
 #define CKPT_VMA_RAND_READ	(1U << 8)	/* MADV_RANDOM */
+/*
+ * 1.9: a CKPT_VMA_FILE mapping made with MAP_SHARED: the file holds its
+ * data (checkpoint writes its dirty pages back first), so no PAGES and
+ * no MAPPED_FILE record follow it; restart maps the file again shared,
+ * opened for writing if CKPT_VMA_MAYWRITE (the file was, so that
+ * mprotect(PROT_WRITE) works as before), read-only otherwise.
+ */
+#define CKPT_VMA_SHARED		(1U << 9)
+#define CKPT_VMA_MAYWRITE	(1U << 10)
+/* 1.9: mlock()ed, with MLOCK_ONFAULT or not; locked again by restart */
+#define CKPT_VMA_LOCKED		(1U << 11)
+#define CKPT_VMA_LOCKONFAULT	(1U << 12)
 
 struct ckpt_rec_vma {
 	struct ckpt_hdr h;		/* CKPT_REC_VMA */
@@ -538,6 +553,31 @@ struct ckpt_rec_file {
 		__u32 pty;		/* CKPT_FILE_PTY: the pseudo-terminal (1.3) */
 	};
 	/* followed by path_len bytes of path (no NUL) and padding */
+};
+
+/*
+ * Signal-driven I/O (1.9).  An open file with O_ASYNC has FASYNC in the
+ * f_flags of its FILE records; restart turns it on as fcntl(F_SETFL)
+ * does, for the descriptor of the FILE record that first names the file.
+ * An open file with an owner for I/O signals (F_SETOWN, F_SETOWN_EX) or
+ * a signal of its own (F_SETSIG) has a FILE_OWNER record right after the
+ * FILE record that first names it.  The owner is a task or a process
+ * group of the tree, by its number in the root task's pid namespace;
+ * restart sets it as F_SETOWN_EX would for the restarting task, whose
+ * ids become the owner's (they decide which tasks SIGIO may reach).
+ */
+#define CKPT_OWNER_TID		0	/* F_OWNER_TID: a thread */
+#define CKPT_OWNER_PID		1	/* F_OWNER_PID: a process */
+#define CKPT_OWNER_PGRP		2	/* F_OWNER_PGRP: a process group */
+
+struct ckpt_rec_file_owner {
+	struct ckpt_hdr h;		/* CKPT_REC_FILE_OWNER */
+	__u32 objref;			/* the open file, as its FILE record */
+	__s32 fd;			/* ... and that record's descriptor */
+	__s32 pid;			/* the owner, 0: none */
+	__u32 type;			/* CKPT_OWNER_* */
+	__s32 signum;			/* F_SETSIG, 0: SIGIO */
+	__u32 pad;
 };
 
 /*

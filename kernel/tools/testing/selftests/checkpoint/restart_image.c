@@ -13,10 +13,14 @@
  * restart(0, ...) replaces the caller once it has read a TASK record, and
  * kills it if the image then turns out bad.  The images here either have
  * no TASK record or are refused at it (RESTART_FROZEN, a bad record);
- * restoring real images is tested by checkpoint_restart.  Records past
- * the TASK record are refused in a child that dies with a message, or,
- * for the errno, in a child that a coordinator restores (restart(child)
- * returns the errno; the child dies).
+ * restoring real images is tested by checkpoint_restart, but for shared
+ * file mappings and locked mappings: a child of the test maps them, is
+ * checkpointed and restored, and checks what it got back itself
+ * (restore_target()); likewise signal-driven I/O (restore_sigio(), the
+ * child restored with its pid).  Records past the TASK record are
+ * refused in a child that dies with a message, or, for the errno, in a
+ * child that a coordinator restores (restart(child) returns the errno;
+ * the child dies).
  *
  * Must run as root.
  */
@@ -29,12 +33,26 @@
 #include <sys/inotify.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <dirent.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "ckpt_helpers.h"
+
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open 434
+#endif
+#ifndef __NR_clone3
+#define __NR_clone3 435
+#endif
+#ifndef __NR_pidfd_getfd
+#define __NR_pidfd_getfd 438
+#endif
 
 FIXTURE(restart) {
 	struct ckpt_rec_header hdr;	/* the kernel's header record */
@@ -81,10 +99,13 @@ FIXTURE_SETUP(restart)
 	memcpy(&self->hdr, p.hdr, sizeof(self->hdr));
 }
 
+static void shmap_remove(void);
+
 FIXTURE_TEARDOWN(restart)
 {
 	img_free(&self->img);
 	free(self->kimg);
+	shmap_remove();
 }
 
 static int write_all(int fd, const unsigned char *buf, size_t len)
@@ -2969,6 +2990,1588 @@ TEST_F(restart, mapped_file_records)
 	for (i = 0; i < ARRAY_SIZE(logs); i++)
 		restart_dies(_metadata, self, variant->pipe, build_bad_mapped_file, i,
 			     logs[i]);
+}
+
+/* The caller gets @cap back in its effective set */
+static void raise_effective_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return;
+	data[cap / 32].effective |= 1U << (cap % 32);
+	syscall(SYS_capset, &hdr, data);
+}
+
+/*
+ * Shared file mappings and locked mappings (format 1.9).  The files the
+ * cases map are in shmap_dir: "data", two pages of 'd'; "ro444", a page
+ * of 'r' of mode 0444; "rofs", a page of 'f' under a read-only bind
+ * mount (in a mount namespace of the test's own).  restore_target()
+ * adds the files of its target: "t-data", "t-ro", "t-late".
+ */
+static char shmap_dir[64];
+static char shmap_data[96], shmap_ro444[96], shmap_rofs[96];
+static char tgt_data[96], tgt_ro[96], tgt_late[96];
+static bool shmap_rofs_mounted;
+static int shmap_mnt_ns = -1, shmap_cwd = -1;	/* the test's own */
+
+/* A new file at @path: @pages pages of byte @c, mode @mode; 0 or -1 */
+static int make_file(const char *path, mode_t mode, int pages, int c)
+{
+	size_t len = (size_t)pages * getpagesize();
+	char *buf = malloc(len);
+	int fd, ret = -1;
+
+	if (!buf)
+		return -1;
+	memset(buf, c, len);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		if (write(fd, buf, len) == (ssize_t)len && !fchmod(fd, mode))
+			ret = 0;
+		close(fd);
+	}
+	free(buf);
+	return ret;
+}
+
+/* The file at @path holds @pages pages of byte @c, and nothing else. */
+static bool file_holds(const char *path, int pages, int c)
+{
+	size_t len = (size_t)pages * getpagesize();
+	char *buf = malloc(len + 1);
+	bool ret = false;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (buf && fd >= 0 && pread(fd, buf, len + 1, 0) == (ssize_t)len) {
+		while (len && buf[len - 1] == c)
+			len--;
+		ret = !len;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
+static void shmap_path(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", shmap_dir, name);
+}
+
+/*
+ * Make shmap_dir and its files; with @rofs, the read-only mount too, in
+ * a mount namespace that shmap_rofs_end() leaves.
+ */
+static void shmap_setup(struct __test_metadata *_metadata, bool rofs)
+{
+	snprintf(shmap_dir, sizeof(shmap_dir), "/tmp/ckpt-shmap-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(shmap_dir));
+	shmap_path(shmap_data, sizeof(shmap_data), "data");
+	shmap_path(shmap_ro444, sizeof(shmap_ro444), "ro444");
+	shmap_path(shmap_rofs, sizeof(shmap_rofs), "rofs");
+	shmap_path(tgt_data, sizeof(tgt_data), "t-data");
+	shmap_path(tgt_ro, sizeof(tgt_ro), "t-ro");
+	shmap_path(tgt_late, sizeof(tgt_late), "t-late");
+	ASSERT_EQ(0, make_file(shmap_data, 0600, 2, 'd'));
+	ASSERT_EQ(0, make_file(shmap_ro444, 0444, 1, 'r'));
+	ASSERT_EQ(0, make_file(shmap_rofs, 0644, 1, 'f'));
+	if (!rofs)
+		return;
+	/* seen by this process and its children only, gone with them */
+	shmap_mnt_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, shmap_mnt_ns);
+	shmap_cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, shmap_cwd);
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	ASSERT_EQ(0, mount(shmap_rofs, shmap_rofs, NULL, MS_BIND, NULL));
+	shmap_rofs_mounted = true;
+	ASSERT_EQ(0, mount(NULL, shmap_rofs, NULL,
+			   MS_REMOUNT | MS_BIND | MS_RDONLY, NULL));
+}
+
+/*
+ * Back to the test's mount namespace, and working directory (which
+ * setns() changes), without the read-only mount: the files of its
+ * mappings must be those of the namespace of the test's executable,
+ * which a checkpoint() of a child of the test looks them up in.
+ */
+static int shmap_rofs_end(void)
+{
+	int ret = 0;
+
+	if (shmap_rofs_mounted)
+		umount2(shmap_rofs, MNT_DETACH);
+	shmap_rofs_mounted = false;
+	if (shmap_mnt_ns >= 0 &&
+	    (setns(shmap_mnt_ns, CLONE_NEWNS) || fchdir(shmap_cwd)))
+		ret = -1;
+	if (shmap_mnt_ns >= 0)
+		close(shmap_mnt_ns);
+	if (shmap_cwd >= 0)
+		close(shmap_cwd);
+	shmap_mnt_ns = -1;
+	shmap_cwd = -1;
+	return ret;
+}
+
+/* Remove shmap_dir and its files, if a test made them (the teardown). */
+static void shmap_remove(void)
+{
+	struct dirent *d;
+	DIR *dir;
+
+	if (!shmap_dir[0])
+		return;
+	shmap_rofs_end();
+	dir = opendir(shmap_dir);
+	if (dir) {
+		while ((d = readdir(dir)))
+			if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+				unlinkat(dirfd(dir), d->d_name, 0);
+		closedir(dir);
+	}
+	rmdir(shmap_dir);
+	shmap_dir[0] = '\0';
+}
+
+/* A mapping record of @pages pages at 0x10000000, of @path if not NULL */
+static void img_map(struct img *img, __u32 kind, __u32 prot, __u32 flags,
+		    __u64 pages, const char *path)
+{
+	struct {
+		struct ckpt_rec_vma v;
+		char path[PATH_MAX];
+	} vma = {
+		.v.h.type = CKPT_REC_VMA,
+		.v.start = 0x10000000,
+		.v.end = 0x10000000 + pages * getpagesize(),
+		.v.kind = kind,
+		.v.prot = prot,
+		.v.flags = flags,
+		.v.path_len = path ? strlen(path) : 0,
+	};
+
+	vma.v.h.len = CKPT_ALIGN(sizeof(vma.v) + vma.v.path_len);
+	memcpy(vma.path, path ?: "", vma.v.path_len);
+	img_raw_rec(img, &vma, sizeof(vma.v) + vma.v.path_len);
+}
+
+/* The MAPPED_FILE record of the file at @path as it is */
+static void img_mapped_file_of(struct img *img, const char *path)
+{
+	struct ckpt_rec_mapped_file mf = {
+		.h.type = CKPT_REC_MAPPED_FILE,
+		.h.len = sizeof(mf),
+	};
+	struct stat st;
+
+	if (stat(path, &st))
+		return;		/* the log then lacks the expected line */
+	mf.size = st.st_size;
+	mf.mtime_sec = st.st_mtim.tv_sec;
+	mf.mtime_nsec = st.st_mtim.tv_nsec;
+	img_raw_rec(img, &mf, sizeof(mf));
+}
+
+/* A PAGES record of one page of 'p' at 0x10000000 */
+static void img_page(struct img *img)
+{
+	struct {
+		struct ckpt_rec_pages p;
+		char page[4096];
+	} pages = {
+		.p.h.type = CKPT_REC_PAGES,
+		.p.h.len = sizeof(pages),
+		.p.addr = 0x10000000,
+		.p.nr_pages = 1,
+	};
+
+	memset(pages.page, 'p', sizeof(pages.page));
+	img_raw_rec(img, &pages, sizeof(pages));
+}
+
+/* The memory settings of the TASK record, right after it is written */
+static void img_task_mm_flags(struct img *img, __u32 mm_flags)
+{
+	struct ckpt_rec_task *t = (void *)(img->buf + img->len - sizeof(*t));
+
+	if (t->h.type == CKPT_REC_TASK)
+		t->mm_flags = mm_flags;
+}
+
+/* What restart() says of an image whose records it took, but which ends */
+#define MAP_ACCEPTED "image is incomplete: the state of a task is missing"
+
+/* The mappings that img_map() makes, of one or two pages, as logged */
+#define MAPPING_1P "mapping 0x10000000-0x10001000"
+#define MAPPING_2P "mapping 0x10000000-0x10002000"
+#define BAD_VMA_FIELDS "bad protection, flags or offset of " MAPPING_1P
+
+/*
+ * A shared file mapping where it cannot be, or with flags that do not go
+ * together, or after a MAPPED_FILE record, or before PAGES (the file
+ * holds its pages); shared and writable, of a file that the restarter
+ * cannot open for writing: one it may not write (case 9, without
+ * CAP_DAC_OVERRIDE), one on a read-only mount (case 10).  Cases 11 to 15
+ * are sound: restart() takes the mapping, then finds the image ends.
+ */
+static void build_shared_file(struct img *img, int i)
+{
+	const __u32 rw = PROT_READ | PROT_WRITE;
+	const __u32 shw = CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE;
+
+	img_mm(img, 1);
+	switch (i) {
+	case 0:		/* shared, and not a file */
+		img_map(img, CKPT_VMA_ANON, rw, CKPT_VMA_SHARED, 1, NULL);
+		break;
+	case 1:
+		img_map(img, CKPT_VMA_SHMEM, rw, CKPT_VMA_SHARED, 1, NULL);
+		break;
+	case 2:
+		img_map(img, CKPT_VMA_VDSO, PROT_READ | PROT_EXEC,
+			CKPT_VMA_SHARED, 1, NULL);
+		break;
+	case 3:		/* its file open for writing, and not shared */
+		img_map(img, CKPT_VMA_FILE, PROT_READ, CKPT_VMA_MAYWRITE, 1,
+			shmap_data);
+		break;
+	case 4:
+		img_map(img, CKPT_VMA_ANON, rw, CKPT_VMA_MAYWRITE, 1, NULL);
+		break;
+	case 5:		/* writable, its file read-only */
+		img_map(img, CKPT_VMA_FILE, rw, CKPT_VMA_SHARED, 1, shmap_data);
+		break;
+	case 6:
+		img_mapped_file_of(img, shmap_data);
+		img_map(img, CKPT_VMA_FILE, rw, shw, 1, shmap_data);
+		break;
+	case 7:
+		img_map(img, CKPT_VMA_FILE, rw, shw, 1, shmap_data);
+		img_page(img);
+		break;
+	case 8:		/* a flag no format defines */
+		img_map(img, CKPT_VMA_FILE, PROT_READ, CKPT_VMA_SHARED | 1U << 13,
+			1, shmap_data);
+		break;
+	case 9:
+		img_map(img, CKPT_VMA_FILE, rw, shw, 1, shmap_ro444);
+		break;
+	case 10:
+		img_map(img, CKPT_VMA_FILE, PROT_READ, shw, 1, shmap_rofs);
+		break;
+	case 11:
+		img_map(img, CKPT_VMA_FILE, rw, shw, 2, shmap_data);
+		break;
+	case 12:	/* writable once mprotect()ed */
+		img_map(img, CKPT_VMA_FILE, PROT_READ, shw, 1, shmap_data);
+		break;
+	case 13:	/* read-only: opened so, without CAP_DAC_OVERRIDE */
+		img_map(img, CKPT_VMA_FILE, PROT_READ, CKPT_VMA_SHARED, 1,
+			shmap_ro444);
+		break;
+	case 14:
+		img_map(img, CKPT_VMA_FILE, PROT_READ, CKPT_VMA_SHARED, 1,
+			shmap_rofs);
+		break;
+	case 15:	/* locked too */
+		img_map(img, CKPT_VMA_FILE, rw, shw | CKPT_VMA_LOCKED, 2,
+			shmap_data);
+		break;
+	}
+}
+
+/*
+ * Locked mappings and mlockall(MCL_FUTURE) where they cannot be, with
+ * flags that do not go together, or beyond what the restarter may lock:
+ * without CAP_IPC_LOCK, with an RLIMIT_MEMLOCK of 0 (EPERM) or below the
+ * mapping's size (ENOMEM).  Cases 10 to 14 are sound: restart() takes
+ * them, then finds the image ends; case 14 fits the restarter's limit.
+ */
+static void build_locked(struct img *img, int i)
+{
+	const __u32 rw = PROT_READ | PROT_WRITE;
+	const __u32 rx = PROT_READ | PROT_EXEC;
+	const __u32 future = CKPT_MM_LOCK_FUTURE;
+
+	switch (i) {
+	case 4:		/* on fault, and not mlockall(MCL_FUTURE) */
+		img_task_mm_flags(img, CKPT_MM_LOCK_ONFAULT);
+		return;
+	case 5:		/* a setting no format defines */
+		img_task_mm_flags(img, 1U << 3);
+		return;
+	case 9:
+		img_task_mm_flags(img, future);
+		img_mm(img, 0);
+		return;
+	case 13:
+		img_task_mm_flags(img, future | CKPT_MM_LOCK_ONFAULT);
+		break;
+	}
+	img_mm(img, 1);
+	switch (i) {
+	case 0:		/* locked on fault, and not locked */
+		img_map(img, CKPT_VMA_ANON, rw, CKPT_VMA_LOCKONFAULT, 1, NULL);
+		break;
+	case 1:		/* the vdso cannot be locked */
+		img_map(img, CKPT_VMA_VDSO, rx, CKPT_VMA_LOCKED, 1, NULL);
+		break;
+	case 2:
+		img_map(img, CKPT_VMA_VVAR, PROT_READ, CKPT_VMA_LOCKED, 1, NULL);
+		break;
+	case 3:
+		img_map(img, CKPT_VMA_VDSO, rx,
+			CKPT_VMA_LOCKED | CKPT_VMA_LOCKONFAULT, 1, NULL);
+		break;
+	case 6:		/* a flag no format defines */
+		img_map(img, CKPT_VMA_ANON, rw, CKPT_VMA_LOCKED | 1U << 31, 1, NULL);
+		break;
+	case 7:
+	case 8:
+	case 10:
+	case 14:
+		img_map(img, CKPT_VMA_ANON, rw, CKPT_VMA_LOCKED, 2, NULL);
+		break;
+	case 11:
+		img_map(img, CKPT_VMA_ANON, rw,
+			CKPT_VMA_LOCKED | CKPT_VMA_LOCKONFAULT, 2, NULL);
+		break;
+	case 12:
+		img_map(img, CKPT_VMA_FILE, PROT_READ,
+			CKPT_VMA_SHARED | CKPT_VMA_LOCKED, 1, shmap_data);
+		break;
+	case 13:
+		img_map(img, CKPT_VMA_ANON, rw, 0, 1, NULL);
+		break;
+	}
+}
+
+/*
+ * restore_target(): a child of the test that maps files shared
+ * (TGT_SHARED) or locks memory (TGT_LOCKED), is checkpointed, killed and
+ * restored by restart(0) in another child.  The two talk through the
+ * start of its file "t-data", which it maps shared and writable: the
+ * test says when to go on with pwrite(), the target answers through its
+ * mapping.  It checks its mappings once before the checkpoint (so that a
+ * failure there is not the restore's) and once restored, and exits with
+ * the first check that failed.
+ */
+#define TGT_SHARED	0x1
+#define TGT_LOCKED	0x2
+
+/* The target's mappings, by their index in tgt_page.addr */
+enum {
+	TM_DATA,	/* "t-data": a page, shared, writable (and locked) */
+	TM_RO,		/* "t-ro": a page, shared, the file read-only */
+	TM_LATE,	/* "t-late": a page, shared, read-only, the file writable */
+	TM_LOCKED,	/* anonymous, mlock()ed */
+	TM_ONFAULT,	/* anonymous, mlock2(MLOCK_ONFAULT)ed, one page touched */
+	TM_UNLOCKED,	/* anonymous */
+	TM_NR,
+};
+
+#define TGT_PAGES	4	/* of each anonymous mapping */
+#define TGT_NOTE	"written through the restored mapping"
+#define TGT_LATE	"written after mprotect(PROT_WRITE)"
+
+/* The start of "t-data" */
+struct tgt_page {
+	__u32 state;		/* TS_* */
+	__u32 result;		/* TC_*: the first check that failed */
+	__u64 addr[TM_NR];	/* where the mappings are, 0: not made */
+	char note[64];		/* TGT_NOTE, by the restored target */
+};
+
+enum { TS_SETUP, TS_READY, TS_GO, TS_DONE, TS_FAILED };
+
+/* Exit codes of the target: the check that failed */
+enum {
+	TC_OK,
+	TC_DATA_FLAGS = 1,
+	TC_RO_FLAGS,
+	TC_RO_DATA,
+	TC_RO_MPROTECT,
+	TC_LATE_FLAGS,
+	TC_LATE_MPROTECT,
+	TC_DATA_LOCKED,
+	TC_LOCKED_FLAGS,
+	TC_LOCKED_DATA,
+	TC_LOCKED_RESIDENT,
+	TC_ONFAULT_FLAGS,
+	TC_ONFAULT_DATA,
+	TC_ONFAULT_RESIDENT,
+	TC_UNLOCKED_FLAGS,
+	TC_UNLOCKED_DATA,
+	TC_FUTURE_FLAGS,
+	TC_SETUP,
+	TC_NO_GO,
+	TC_RESTART,
+	TC_NR,
+};
+
+static const char *const tgt_checks[TC_NR] = {
+	[TC_OK] = "all well",
+	[TC_DATA_FLAGS] = "t-data is not shared and writable (VmFlags sh, mw)",
+	[TC_RO_FLAGS] = "t-ro is not shared, its file read-only (VmFlags ms, not sh, mw)",
+	[TC_RO_DATA] = "t-ro does not read as its file",
+	[TC_RO_MPROTECT] = "mprotect(PROT_WRITE) of t-ro did not fail with EACCES",
+	[TC_LATE_FLAGS] = "t-late is not read-only, its file writable (VmFlags mw, not wr)",
+	[TC_LATE_MPROTECT] = "mprotect(PROT_WRITE) of t-late failed",
+	[TC_DATA_LOCKED] = "t-data is not locked (VmFlags lo)",
+	[TC_LOCKED_FLAGS] = "the locked mapping is not (VmFlags lo, not lf)",
+	[TC_LOCKED_DATA] = "the locked mapping lost its contents",
+	[TC_LOCKED_RESIDENT] = "the locked mapping is not all in memory (mincore())",
+	[TC_ONFAULT_FLAGS] = "the mapping locked on fault is not (VmFlags lo, lf)",
+	[TC_ONFAULT_DATA] = "the mapping locked on fault lost its contents",
+	[TC_ONFAULT_RESIDENT] = "the mapping locked on fault has pages never touched in memory",
+	[TC_UNLOCKED_FLAGS] = "the mapping never locked is locked",
+	[TC_UNLOCKED_DATA] = "the mapping never locked lost its contents",
+	[TC_FUTURE_FLAGS] = "a new mapping is not locked on fault (mlockall(MCL_FUTURE))",
+	[TC_SETUP] = "it could not make its mappings",
+	[TC_NO_GO] = "it was never told to go on",
+	[TC_RESTART] = "restart() returned: the image was refused",
+};
+
+static const char *tgt_why(int code)
+{
+	if (code == 128 + SIGKILL)
+		return "killed: restart() failed after the TASK record";
+	if (code < 0)
+		return "it does not end";
+	if (code >= TC_NR)
+		return "unexpected exit code";
+	return tgt_checks[code];
+}
+
+/*
+ * The harness shares memory with its tests, a mapping per test: the
+ * image cannot hold that.  Unmap them, 16 at a time.
+ */
+static int unmap_shared(void)
+{
+	unsigned long start[16], end[16];
+	char line[512], perm[8];
+	int n, i;
+	FILE *f;
+
+	do {
+		f = fopen("/proc/self/maps", "r");
+		if (!f)
+			return -1;
+		for (n = 0; n < 16 && fgets(line, sizeof(line), f);) {
+			if (sscanf(line, "%lx-%lx %4s", &start[n], &end[n], perm) == 3 &&
+			    perm[3] == 's')
+				n++;
+		}
+		fclose(f);
+		for (i = 0; i < n; i++)
+			if (munmap((void *)start[i], end[i] - start[i]))
+				return -1;
+	} while (n);
+	return 0;
+}
+
+/*
+ * The VmFlags line of the caller's mapping that holds @addr, from
+ * /proc/self/smaps, into @line: 0, or -1 if there is none.  Each flag
+ * has a space on either side.
+ */
+static int vmflags(const void *addr, char *line, size_t size)
+{
+	static char buf[1 << 16];
+	unsigned long a = (unsigned long)addr, start, end;
+	bool in = false;
+	size_t len = 0;
+	char *p, *nl;
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	for (p = buf; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		if (sscanf(p, "%lx-%lx ", &start, &end) == 2) {
+			in = start <= a && a < end;
+		} else if (in && !strncmp(p, "VmFlags:", 8)) {
+			len = strnlen(p, size - 1);
+			memcpy(line, p, len);
+			line[len] = '\0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Mapping @k has (@on) or has not the VmFlags flag @flag (" lo ") */
+static bool tgt_flag(void *const *m, int k, const char *flag, bool on)
+{
+	char line[256];
+
+	return !vmflags(m[k], line, sizeof(line)) && !strstr(line, flag) == !on;
+}
+
+/* The byte at @i of the target's anonymous mapping @k */
+static unsigned char tgt_byte(int k, size_t i)
+{
+	return k * 37 + i * 7 + 1;
+}
+
+static bool tgt_bytes_ok(void *const *m, int k, size_t len)
+{
+	const unsigned char *p = m[k];
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != tgt_byte(k, i))
+			return false;
+	return true;
+}
+
+/* Pages of mapping @k in memory (mincore()): a bit each, or -1 */
+static int tgt_resident(void *const *m, int k)
+{
+	unsigned char vec[TGT_PAGES];
+	int i, ret = 0;
+
+	if (mincore(m[k], TGT_PAGES * getpagesize(), vec))
+		return -1;
+	for (i = 0; i < TGT_PAGES; i++)
+		ret |= (vec[i] & 1) << i;
+	return ret;
+}
+
+/* The target checks its mappings @m: TC_OK or the first check that failed */
+static int tgt_check(unsigned int mode, void *const *m, bool restored)
+{
+	const size_t psz = getpagesize();
+	const char *ro;
+	size_t i;
+	void *p;
+
+	if (mode & TGT_SHARED) {
+		if (!tgt_flag(m, TM_DATA, " sh ", true) ||
+		    !tgt_flag(m, TM_DATA, " mw ", true))
+			return TC_DATA_FLAGS;
+		/* a read-only file: no VM_SHARED, no VM_MAYWRITE */
+		if (!tgt_flag(m, TM_RO, " ms ", true) ||
+		    !tgt_flag(m, TM_RO, " sh ", false) ||
+		    !tgt_flag(m, TM_RO, " mw ", false))
+			return TC_RO_FLAGS;
+		for (ro = m[TM_RO], i = 0; i < psz; i++)
+			if (ro[i] != 'o')
+				return TC_RO_DATA;
+		if (!mprotect(m[TM_RO], psz, PROT_READ | PROT_WRITE) ||
+		    errno != EACCES)
+			return TC_RO_MPROTECT;
+		if (!tgt_flag(m, TM_LATE, " mw ", true) ||
+		    !tgt_flag(m, TM_LATE, " wr ", false))
+			return TC_LATE_FLAGS;
+		if (restored) {
+			if (mprotect(m[TM_LATE], psz, PROT_READ | PROT_WRITE))
+				return TC_LATE_MPROTECT;
+			memcpy(m[TM_LATE], TGT_LATE, sizeof(TGT_LATE));
+		}
+	}
+	if (mode & TGT_LOCKED) {
+		if (!tgt_flag(m, TM_DATA, " lo ", true))
+			return TC_DATA_LOCKED;
+		if (!tgt_flag(m, TM_LOCKED, " lo ", true) ||
+		    !tgt_flag(m, TM_LOCKED, " lf ", false))
+			return TC_LOCKED_FLAGS;
+		if (!tgt_bytes_ok(m, TM_LOCKED, TGT_PAGES * psz))
+			return TC_LOCKED_DATA;
+		if (tgt_resident(m, TM_LOCKED) != (1 << TGT_PAGES) - 1)
+			return TC_LOCKED_RESIDENT;
+		if (!tgt_flag(m, TM_ONFAULT, " lo ", true) ||
+		    !tgt_flag(m, TM_ONFAULT, " lf ", true))
+			return TC_ONFAULT_FLAGS;
+		if (!tgt_bytes_ok(m, TM_ONFAULT, psz))
+			return TC_ONFAULT_DATA;
+		if (tgt_resident(m, TM_ONFAULT) != 1)
+			return TC_ONFAULT_RESIDENT;
+		if (!tgt_flag(m, TM_UNLOCKED, " lo ", false))
+			return TC_UNLOCKED_FLAGS;
+		if (!tgt_bytes_ok(m, TM_UNLOCKED, TGT_PAGES * psz))
+			return TC_UNLOCKED_DATA;
+		if (restored) {
+			p = mmap(NULL, psz, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED ||
+			    !tgt_flag(&p, 0, " lo ", true) ||
+			    !tgt_flag(&p, 0, " lf ", true))
+				return TC_FUTURE_FLAGS;
+			munmap(p, psz);
+		}
+	}
+	return TC_OK;
+}
+
+/* Map a page of the file at @path, opened with @flags, shared */
+static void *tgt_map(const char *path, int flags, int prot)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+	void *p;
+
+	if (fd < 0)
+		return MAP_FAILED;
+	p = mmap(NULL, getpagesize(), prot, MAP_SHARED, fd, 0);
+	close(fd);
+	return p;
+}
+
+static __noreturn void tgt_fail(struct tgt_page *tp, int code)
+{
+	tp->result = code;
+	__atomic_store_n(&tp->state, TS_FAILED, __ATOMIC_SEQ_CST);
+	_exit(code);
+}
+
+static __noreturn void tgt_main(unsigned int mode)
+{
+	const struct timespec ms = { .tv_nsec = 1000000 };
+	const size_t psz = getpagesize();
+	void *m[TM_NR] = { NULL };
+	struct tgt_page *tp;
+	unsigned char *a;
+	int fd, k, code;
+	size_t i;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* only what the image can hold */
+	fd = open("/dev/null", O_RDWR);
+	if (unmap_shared() || fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 ||
+	    dup2(fd, 2) < 0 || close_range(3, ~0U, 0))
+		_exit(TC_SETUP);
+	m[TM_DATA] = tgt_map(tgt_data, O_RDWR, PROT_READ | PROT_WRITE);
+	if (m[TM_DATA] == MAP_FAILED)
+		_exit(TC_SETUP);
+	tp = m[TM_DATA];
+	if (mode & TGT_SHARED) {
+		m[TM_RO] = tgt_map(tgt_ro, O_RDONLY, PROT_READ);
+		m[TM_LATE] = tgt_map(tgt_late, O_RDWR, PROT_READ);
+		if (m[TM_RO] == MAP_FAILED || m[TM_LATE] == MAP_FAILED)
+			tgt_fail(tp, TC_SETUP);
+	}
+	if (mode & TGT_LOCKED) {
+		for (k = TM_LOCKED; k <= TM_UNLOCKED; k++) {
+			m[k] = mmap(NULL, TGT_PAGES * psz, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (m[k] == MAP_FAILED)
+				tgt_fail(tp, TC_SETUP);
+		}
+		if (mlock(m[TM_DATA], psz) ||
+		    mlock(m[TM_LOCKED], TGT_PAGES * psz) ||
+		    mlock2(m[TM_ONFAULT], TGT_PAGES * psz, MLOCK_ONFAULT))
+			tgt_fail(tp, TC_SETUP);
+		for (k = TM_LOCKED; k <= TM_UNLOCKED; k++)
+			for (a = m[k], i = 0; i < TGT_PAGES * psz; i++)
+				if (k != TM_ONFAULT || i < psz)
+					a[i] = tgt_byte(k, i);
+	}
+	for (k = 0; k < TM_NR; k++)
+		tp->addr[k] = (unsigned long)m[k];
+	code = tgt_check(mode, m, false);
+	if (code)
+		tgt_fail(tp, code);
+	if ((mode & TGT_LOCKED) && mlockall(MCL_FUTURE | MCL_ONFAULT))
+		tgt_fail(tp, TC_SETUP);
+
+	__atomic_store_n(&tp->state, TS_READY, __ATOMIC_SEQ_CST);
+	for (i = 0; __atomic_load_n(&tp->state, __ATOMIC_SEQ_CST) != TS_GO; i++) {
+		if (i == 20000)
+			tgt_fail(tp, TC_NO_GO);
+		nanosleep(&ms, NULL);
+	}
+	/* restored: only the test's pwrite() to the file says go */
+	code = tgt_check(mode, m, true);
+	memcpy(tp->note, TGT_NOTE, sizeof(TGT_NOTE));
+	tp->result = code;
+	__atomic_store_n(&tp->state, TS_DONE, __ATOMIC_SEQ_CST);
+	_exit(code);
+}
+
+/* Exit code of our child @pid (128 + signal), or -1 if it lives on (killed) */
+static int wait_exit_secs(pid_t pid, int secs)
+{
+	int i, status;
+
+	for (i = 0; i < secs * 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+						     WEXITSTATUS(status);
+		usleep(10000);
+	}
+	reap(pid);
+	return -1;
+}
+
+/*
+ * The kernel's image of the target: its shared mappings with their new
+ * flags, without MAPPED_FILE or PAGES records; its locked ones too, and
+ * mlockall(MCL_FUTURE | MCL_ONFAULT) in the TASK record.
+ */
+static void check_target_image(struct __test_metadata *_metadata,
+			       const unsigned char *buf, size_t len,
+			       const struct tgt_page *tp, unsigned int mode)
+{
+	const __u32 bits = CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE |
+			   CKPT_VMA_LOCKED | CKPT_VMA_LOCKONFAULT;
+	const __u32 shw = CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE;
+	const __u32 want[TM_NR] = {
+		[TM_DATA] = shw | (mode & TGT_LOCKED ? CKPT_VMA_LOCKED : 0),
+		[TM_RO] = CKPT_VMA_SHARED,
+		[TM_LATE] = shw,
+		[TM_LOCKED] = CKPT_VMA_LOCKED,
+		[TM_ONFAULT] = CKPT_VMA_LOCKED | CKPT_VMA_LOCKONFAULT,
+		[TM_UNLOCKED] = 0,
+	};
+	const __u32 prot[TM_NR] = {
+		[TM_DATA] = PROT_READ | PROT_WRITE,
+		[TM_RO] = PROT_READ,
+		[TM_LATE] = PROT_READ,
+		[TM_LOCKED ... TM_UNLOCKED] = PROT_READ | PROT_WRITE,
+	};
+	const __u32 lock_future = CKPT_MM_LOCK_FUTURE | CKPT_MM_LOCK_ONFAULT;
+	const struct ckpt_rec_task *task;
+	const struct ckpt_rec_vma *v;
+	bool seen[TM_NR] = { false }, after_shared = false;
+	const struct ckpt_hdr *h;
+	__u32 prev = 0;
+	int tasks = 0, k;
+	size_t off;
+
+	for (off = 0; off + sizeof(*h) <= len; off += h->len) {
+		h = (const void *)(buf + off);
+		if (h->len < sizeof(*h) || h->len > len - off)
+			break;
+		switch (h->type) {
+		case CKPT_REC_TASK:
+			task = (const void *)h;
+			tasks++;
+			EXPECT_EQ(mode & TGT_LOCKED ? lock_future : 0,
+				  task->mm_flags & lock_future);
+			break;
+		case CKPT_REC_PAGES:
+			EXPECT_FALSE(after_shared)
+				TH_LOG("PAGES at offset %zu, after a shared mapping", off);
+			break;
+		case CKPT_REC_SHMEM:
+			after_shared = false;
+			break;
+		case CKPT_REC_VMA:
+			v = (const void *)h;
+			after_shared = v->flags & CKPT_VMA_SHARED;
+			if (after_shared) {
+				EXPECT_NE(CKPT_REC_MAPPED_FILE, prev)
+					TH_LOG("MAPPED_FILE before shared mapping %#llx",
+					       (unsigned long long)v->start);
+			}
+			for (k = 0; k < TM_NR; k++) {
+				if (!tp->addr[k] || tp->addr[k] < v->start ||
+				    tp->addr[k] >= v->end)
+					continue;
+				seen[k] = true;
+				EXPECT_EQ(want[k], v->flags & bits)
+					TH_LOG("mapping %d at %#llx: flags %#x", k,
+					       (unsigned long long)v->start, v->flags);
+				EXPECT_EQ(prot[k], v->prot)
+					TH_LOG("mapping %d at %#llx", k,
+					       (unsigned long long)v->start);
+			}
+			break;
+		}
+		prev = h->type;
+	}
+	EXPECT_EQ(1, tasks);
+	for (k = 0; k < TM_NR; k++) {
+		EXPECT_TRUE(!tp->addr[k] || seen[k])
+			TH_LOG("no VMA record of mapping %d at %#llx", k,
+			       (unsigned long long)tp->addr[k]);
+	}
+}
+
+/*
+ * Start a target that maps what @mode says, checkpoint it, kill it,
+ * restore it with restart(0) in another child from a memfd or a pipe
+ * (@use_pipe), tell it to go on, and check what it reports: it found
+ * its mappings as they were, and what it wrote through them reached
+ * the files.
+ */
+static void restore_target(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(restart) *self, bool use_pipe,
+			   unsigned int mode)
+{
+	char late[sizeof(TGT_LATE)];
+	struct tgt_page tp = { 0 };
+	unsigned char *buf = NULL;
+	int fd, imgfd, i, code;
+	pid_t pid, writer;
+	ssize_t len;
+	long ret;
+
+	ASSERT_EQ(0, make_file(tgt_data, 0600, 2, 0));
+	ASSERT_EQ(0, make_file(tgt_ro, 0644, 1, 'o'));
+	ASSERT_EQ(0, make_file(tgt_late, 0600, 1, 0));
+	fd = open(tgt_data, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+
+	pid = fork_flushed();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		tgt_main(mode);
+	code = -1;
+	for (i = 0; i < 1000 && tp.state == TS_SETUP; i++) {
+		usleep(10000);
+		if (waitpid(pid, &code, WNOHANG) == pid)
+			break;
+		code = -1;
+		if (pread(fd, &tp, sizeof(tp), 0) != sizeof(tp))
+			break;
+	}
+	if (code == -1 && tp.state != TS_READY)
+		reap(pid);
+	ASSERT_EQ(TS_READY, tp.state)
+		TH_LOG("the target is not ready: state %u, %s (wait status %#x)",
+		       tp.state, tgt_why(tp.result), code);
+
+	imgfd = memfd_create("target", 0);
+	ASSERT_LE(0, imgfd);
+	ret = sys_checkpoint(pid, imgfd, CHECKPOINT_SUBTREE, self->log[1]);
+	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	reap(pid);
+	ASSERT_EQ(0, ret)
+		TH_LOG("checkpoint: log \"%s\"", self->log_buf);
+	len = read_all(imgfd, &buf);
+	close(imgfd);
+	ASSERT_LT(0, len);
+	check_target_image(_metadata, buf, len, &tp, mode);
+
+	/* the target is gone: only the restored one sees this */
+	tp.state = TS_GO;
+	ASSERT_EQ(sizeof(tp.state), pwrite(fd, &tp.state, sizeof(tp.state),
+					   offsetof(struct tgt_page, state)));
+	imgfd = feed(use_pipe, buf, len, &writer);
+	free(buf);
+	ASSERT_LE(0, imgfd);
+	pid = fork_flushed();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		sys_restart(0, imgfd, 0, self->log[1]);
+		_exit(TC_RESTART);
+	}
+	close(imgfd);
+	code = wait_exit_secs(pid, 20);
+	reap(writer);
+	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	EXPECT_EQ(TC_OK, code)
+		TH_LOG("the restored target: %s (%d); log \"%s\"", tgt_why(code),
+		       code, self->log_buf);
+
+	/* what it wrote through its mappings is in the files */
+	ASSERT_EQ(sizeof(tp), pread(fd, &tp, sizeof(tp), 0));
+	close(fd);
+	EXPECT_EQ(TS_DONE, tp.state);
+	EXPECT_EQ(0, memcmp(tp.note, TGT_NOTE, sizeof(TGT_NOTE)))
+		TH_LOG("t-data holds \"%.*s\"", (int)sizeof(tp.note), tp.note);
+	if (mode & TGT_SHARED) {
+		fd = open(tgt_late, O_RDONLY | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(sizeof(late), pread(fd, late, sizeof(late), 0));
+		EXPECT_EQ(0, memcmp(late, TGT_LATE, sizeof(late)))
+			TH_LOG("t-late holds \"%.*s\"", (int)sizeof(late), late);
+		close(fd);
+	}
+}
+
+/*
+ * Each case of build_shared_file() refused with its errno and message,
+ * the child that restart(child) restored dead (restart_coord()), and the
+ * files as they were: a refused PAGES record did not reach its file.
+ * Then a real shared mapping of each kind restored (restore_target()).
+ */
+TEST_F(restart, shared_file_mapping_records)
+{
+	static const struct {
+		int error;
+		const char *log;
+		bool no_dac;	/* the restarter without CAP_DAC_OVERRIDE */
+	} cases[] = {
+		[0 ... 2] = { -EINVAL, MAPPING_1P " shared, and not a file mapping" },
+		[3 ... 4] = { -EINVAL, MAPPING_1P " writable file, and not shared" },
+		[5] = { -EINVAL, MAPPING_1P " writable, shared, and its file read-only" },
+		[6] = { -EINVAL, "a mapped file's record before a shared file mapping" },
+		[7] = { -EINVAL, "1 pages at 0x10000000 do not fit the mapping before them" },
+		[8] = { -EINVAL, BAD_VMA_FIELDS },
+		[9] = { -EACCES, "/ro444: error -13", true },
+		[10] = { -EROFS, "/rofs: error -30" },
+		[11 ... 12] = { -EINVAL, MAP_ACCEPTED },
+		[13] = { -EINVAL, MAP_ACCEPTED, true },
+		[14 ... 15] = { -EINVAL, MAP_ACCEPTED },
+	};
+	int i;
+
+	shmap_setup(_metadata, true);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (cases[i].no_dac)
+			drop_effective_cap(CAP_DAC_OVERRIDE);
+		EXPECT_EQ(cases[i].error, restart_coord(_metadata, self, variant->pipe,
+							build_shared_file, i))
+			TH_LOG("case %d", i);
+		if (cases[i].no_dac)
+			raise_effective_cap(CAP_DAC_OVERRIDE);
+		EXPECT_NE(NULL, strstr(self->log_buf, cases[i].log))
+			TH_LOG("case %d: log \"%s\", expected \"%s\"", i,
+			       self->log_buf, cases[i].log);
+	}
+	EXPECT_TRUE(file_holds(shmap_data, 2, 'd'));
+	EXPECT_TRUE(file_holds(shmap_ro444, 1, 'r'));
+	EXPECT_TRUE(file_holds(shmap_rofs, 1, 'f'));
+
+	ASSERT_EQ(0, shmap_rofs_end());
+	restore_target(_metadata, self, variant->pipe, TGT_SHARED);
+}
+
+/* What restart() says of a mapping it cannot lock again */
+#define LOCK_AGAIN ": cannot lock it again (mlock2()): error "
+#define MEMLOCK_WHY " (RLIMIT_MEMLOCK, CAP_IPC_LOCK)"
+
+/*
+ * Each case of build_locked() refused with its errno and message, the
+ * child that restart(child) restored dead (restart_coord()).  Then real
+ * locked mappings restored (restore_target()).
+ */
+TEST_F(restart, locked_mapping_records)
+{
+	static const struct {
+		int error;
+		const char *log;
+		int memlock;	/* >= 0: RLIMIT_MEMLOCK in pages, no CAP_IPC_LOCK */
+	} cases[] = {
+		[0] = { -EINVAL, MAPPING_1P " locked on fault, and not locked", -1 },
+		[1 ... 3] = { -EINVAL, MAPPING_1P " locked, and the vdso", -1 },
+		[4 ... 5] = { -EINVAL, "bad task record", -1 },
+		[6] = { -EINVAL, BAD_VMA_FIELDS, -1 },
+		[7] = { -EPERM, MAPPING_2P LOCK_AGAIN "-1" MEMLOCK_WHY, 0 },
+		[8] = { -ENOMEM, MAPPING_2P LOCK_AGAIN "-12" MEMLOCK_WHY, 1 },
+		[9] = { -EPERM, "cannot lock future mappings again (mlockall(MCL_FUTURE))", 0 },
+		[10 ... 13] = { -EINVAL, MAP_ACCEPTED, -1 },
+		[14] = { -EINVAL, MAP_ACCEPTED, 2 },
+	};
+	struct rlimit old, rl;
+	int i;
+
+	shmap_setup(_metadata, false);
+	ASSERT_EQ(0, getrlimit(RLIMIT_MEMLOCK, &old));
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (cases[i].memlock >= 0) {
+			rl = old;
+			rl.rlim_cur = (rlim_t)cases[i].memlock * getpagesize();
+			ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &rl));
+			drop_effective_cap(CAP_IPC_LOCK);
+		}
+		EXPECT_EQ(cases[i].error, restart_coord(_metadata, self, variant->pipe,
+							build_locked, i))
+			TH_LOG("case %d", i);
+		if (cases[i].memlock >= 0) {
+			raise_effective_cap(CAP_IPC_LOCK);
+			ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &old));
+		}
+		EXPECT_NE(NULL, strstr(self->log_buf, cases[i].log))
+			TH_LOG("case %d: log \"%s\", expected \"%s\"", i,
+			       self->log_buf, cases[i].log);
+	}
+	EXPECT_TRUE(file_holds(shmap_data, 2, 'd'));
+
+	restore_target(_metadata, self, variant->pipe, TGT_LOCKED);
+}
+
+/*
+ * Signal-driven I/O (format 1.9).  FILE_OWNER records out of bounds, or
+ * not of the file restored under that number at that descriptor, after
+ * the FILE record of /dev/null, object 4, at fd 3 (case @i); owners that
+ * do not exist (cases 12 to 14, NO_PID).  Cases 15 to 19 are sound:
+ * restart() takes the owner (the test process or its group) and signal,
+ * O_ASYNC in case 19, then finds the image ends.
+ */
+#define NO_PID	99999	/* above the VM's pid_max: no task, no group */
+
+static void build_file_owner(struct img *img, int i)
+{
+	struct ckpt_rec_file_owner own = {
+		.h.type = CKPT_REC_FILE_OWNER,
+		.h.len = sizeof(own),
+		.objref = 4,
+		.fd = 3,
+		.pid = 1,
+		.type = CKPT_OWNER_PID,
+	};
+	struct ckpt_rec_file *file;
+
+	if (i == 8)		/* shared memory, object 5 */
+		img_shmem(img, 0, 5, CKPT_SHMEM_NEW, 4096);
+	img_file(img, CKPT_FILE_REG, 4, "/dev/null");
+	file = (void *)(img->buf + img->len - CKPT_ALIGN(sizeof(*file) + 9));
+	switch (i) {
+	case 0:
+		own.pid = -1;
+		break;
+	case 1:
+		own.type = 3;
+		break;
+	case 2:
+		own.signum = -1;
+		break;
+	case 3:		/* past the kernel's _NSIG, 64 */
+		own.signum = 65;
+		break;
+	case 4:
+		own.pad = 1;
+		break;
+	case 5:		/* neither an owner nor a signal */
+		own.pid = 0;
+		break;
+	case 6:		/* no file has that number */
+		own.objref = 9;
+		break;
+	case 7:
+		own.objref = 0;
+		break;
+	case 8:
+		own.objref = 5;
+		break;
+	case 9:		/* nothing at that descriptor */
+		own.fd = 7;
+		break;
+	case 10:
+		own.fd = -1;
+		break;
+	case 11:	/* another file, object 6, at that descriptor */
+		img_file(img, CKPT_FILE_REG, 6, "/dev/null");
+		file = (void *)(img->buf + img->len - CKPT_ALIGN(sizeof(*file) + 9));
+		file->fd = 4;
+		own.fd = 4;
+		break;
+	case 12 ... 14:
+		own.pid = NO_PID;
+		own.type = i - 12;	/* CKPT_OWNER_TID, _PID, _PGRP */
+		break;
+	case 15:	/* a signal of its own, no owner */
+		own.pid = 0;
+		own.signum = 64;
+		break;
+	case 16:
+		own.pid = getpid();
+		own.signum = SIGRTMIN + 1;
+		break;
+	case 17:
+		own.pid = getpid();	/* the test is single-threaded */
+		own.type = CKPT_OWNER_TID;
+		break;
+	case 18:
+		own.pid = getpgrp();
+		own.type = CKPT_OWNER_PGRP;
+		own.signum = SIGIO;
+		break;
+	case 19:	/* O_ASYNC on a file without fasync(): only the flag */
+		file->f_flags |= O_ASYNC;
+		own.pid = getpid();
+		break;
+	}
+	img_raw_rec(img, &own, sizeof(own));
+}
+
+/*
+ * sigio_main(): a child of the test with signal-driven I/O on the read
+ * end of a pipe, fd 3 (O_ASYNC, F_SETOWN(its pid), F_SETSIG(SIGRTMIN +
+ * 1)), and on an end of a socket pair, fd 6 (O_ASYNC, F_SETOWN_EX(
+ * F_OWNER_TID, its tid), SIGIO); fds 4 and 5 are the other ends, plain.
+ * It blocks both signals, checks its descriptors, tells the test on fd
+ * 10 how that went and closes it, then waits for a signal of each
+ * descriptor, which only the restored child gets (the test writes to
+ * fds 4 and 5 of that one), checks what they say and its descriptors
+ * again, and exits with the first check that failed.
+ */
+enum {
+	SC_OK,
+	SC_ASYNC,
+	SC_PIPE_OWNER,
+	SC_SOCK_OWNER,
+	SC_PLAIN_OWNER,
+	SC_PIPE_SIGINFO,
+	SC_SOCK_SIGINFO,
+	SC_NO_SIGNAL,
+	SC_SETUP,
+	SC_RESTART,
+	SC_NR,
+};
+
+static const char *const sigio_checks[SC_NR] = {
+	[SC_OK] = "all well",
+	[SC_ASYNC] = "O_ASYNC is not on fds 3 and 6 alone",
+	[SC_PIPE_OWNER] = "fd 3 has not its owner (F_OWNER_PID, itself) and signal (SIGRTMIN + 1)",
+	[SC_SOCK_OWNER] = "fd 6 has not its owner (F_OWNER_TID, its thread) and signal (0)",
+	[SC_PLAIN_OWNER] = "fd 4 or 5 has an owner or a signal",
+	[SC_PIPE_SIGINFO] = "SIGRTMIN + 1 came without si_fd 3, POLL_IN and POLLIN",
+	[SC_SOCK_SIGINFO] = "SIGIO came, but not as the kernel's plain SIGIO",
+	[SC_NO_SIGNAL] = "a signal of fd 3 or 6 never came",
+	[SC_SETUP] = "it could not set its descriptors up",
+	[SC_RESTART] = "restart() returned: the image was refused",
+};
+
+static const char *sigio_why(int code)
+{
+	if (code == 128 + SIGKILL)
+		return "killed: restart() failed after the TASK record";
+	if (code < 0)
+		return "it does not end";
+	if (code >= SC_NR)
+		return "unexpected exit code";
+	return sigio_checks[code];
+}
+
+/* @fd has the owner @type, @pid (F_GETOWN_EX) and the signal @sig */
+static bool owner_is(int fd, int type, pid_t pid, int sig)
+{
+	struct f_owner_ex ex;
+
+	return !fcntl(fd, F_GETOWN_EX, &ex) && (int)ex.type == type &&
+	       ex.pid == pid && fcntl(fd, F_GETSIG) == sig;
+}
+
+static int sigio_check_fds(void)
+{
+	pid_t pid = getpid(), tid = syscall(SYS_gettid);
+	bool async;
+	int fd;
+
+	for (fd = 3; fd <= 6; fd++) {
+		async = fcntl(fd, F_GETFL) & O_ASYNC;
+		if (async != (fd == 3 || fd == 6))
+			return SC_ASYNC;
+	}
+	if (!owner_is(3, F_OWNER_PID, pid, SIGRTMIN + 1) ||
+	    fcntl(3, F_GETOWN) != pid)
+		return SC_PIPE_OWNER;
+	if (!owner_is(6, F_OWNER_TID, tid, 0))
+		return SC_SOCK_OWNER;
+	if (fcntl(4, F_GETOWN) || fcntl(4, F_GETSIG) ||
+	    fcntl(5, F_GETOWN) || fcntl(5, F_GETSIG))
+		return SC_PLAIN_OWNER;
+	return SC_OK;
+}
+
+static __noreturn void sigio_main(int ready)
+{
+	const struct timespec ms = { .tv_nsec = 1000000 }, zero = { 0 };
+	struct f_owner_ex thread = { .type = F_OWNER_TID };
+	int p[2], sv[2], got = 0, code, sig, i, fd;
+	unsigned char c;
+	siginfo_t si;
+	sigset_t set;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGIO);
+	sigaddset(&set, SIGRTMIN + 1);
+	/* only what the image can hold, and @ready at fd 10 */
+	fd = open("/dev/null", O_RDWR);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) || unmap_shared() || fd < 0 ||
+	    dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 ||
+	    dup2(ready, 10) != 10 || close_range(3, 9, 0) ||
+	    close_range(11, ~0U, 0))
+		_exit(SC_SETUP);
+	thread.pid = syscall(SYS_gettid);
+	if (pipe(p) || p[0] != 3 || p[1] != 4 ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv) || sv[0] != 5 || sv[1] != 6 ||
+	    fcntl(3, F_SETOWN, getpid()) || fcntl(3, F_SETSIG, SIGRTMIN + 1) ||
+	    fcntl(3, F_SETFL, O_ASYNC) || fcntl(6, F_SETOWN_EX, &thread) ||
+	    fcntl(6, F_SETFL, O_ASYNC))
+		code = SC_SETUP;
+	else
+		code = sigio_check_fds();
+	c = code;
+	if (write(10, &c, 1) != 1 || close(10) || code)
+		_exit(code ?: SC_SETUP);
+
+	/* checkpointed here, then restored */
+	for (i = 0; i < 30000 && got != 3; i++) {
+		sig = sigtimedwait(&set, &si, &zero);
+		if (sig == SIGRTMIN + 1) {
+			if (si.si_fd != 3 || si.si_code != POLL_IN ||
+			    !(si.si_band & POLLIN))
+				_exit(SC_PIPE_SIGINFO);
+			got |= 1;
+		} else if (sig == SIGIO) {
+			/* no F_SETSIG: no siginfo of the descriptor */
+			if (si.si_code != SI_KERNEL)
+				_exit(SC_SOCK_SIGINFO);
+			got |= 2;
+		} else {
+			nanosleep(&ms, NULL);
+		}
+	}
+	_exit(got == 3 ? sigio_check_fds() : SC_NO_SIGNAL);
+}
+
+/*
+ * The kernel's image of sigio_main(): FASYNC in the f_flags of the FILE
+ * records of fds 3 and 6 alone, and after each (and the pipe's data) the
+ * FILE_OWNER record of its file with the owner and signal it had.
+ */
+static void check_sigio_image(struct __test_metadata *_metadata,
+			      const unsigned char *buf, size_t len, pid_t pid)
+{
+	const struct ckpt_rec_file *f = NULL;
+	const struct ckpt_rec_file_owner *o;
+	const struct ckpt_hdr *h;
+	int files = 0, owners = 0;
+	__u32 prev = 0;
+	size_t off;
+
+	for (off = 0; off + sizeof(*h) <= len; off += h->len) {
+		h = (const void *)(buf + off);
+		if (h->len < sizeof(*h) || h->len > len - off)
+			break;
+		switch (h->type) {
+		case CKPT_REC_FILE:
+			f = (const void *)h;
+			files += f->fd >= 3 && f->fd <= 6;
+			EXPECT_EQ(f->fd == 3 || f->fd == 6, !!(f->f_flags & O_ASYNC))
+				TH_LOG("fd %d: f_flags %#o", f->fd, f->f_flags);
+			break;
+		case CKPT_REC_FILE_OWNER:
+			o = (const void *)h;
+			owners++;
+			ASSERT_NE(NULL, f)
+				TH_LOG("FILE_OWNER at offset %zu before any FILE", off);
+			EXPECT_TRUE(prev == CKPT_REC_FILE ||
+				    (o->fd == 3 && prev == CKPT_REC_PIPE_DATA))
+				TH_LOG("FILE_OWNER of fd %d after a record of type %#x",
+				       o->fd, prev);
+			EXPECT_EQ(f->fd, o->fd);
+			EXPECT_EQ(f->objref, o->objref);
+			EXPECT_EQ(pid, o->pid);
+			EXPECT_EQ(0U, o->pad);
+			if (o->fd == 3) {
+				EXPECT_EQ((__u32)CKPT_OWNER_PID, o->type);
+				EXPECT_EQ(SIGRTMIN + 1, o->signum);
+			} else {
+				EXPECT_EQ(6, o->fd);
+				EXPECT_EQ((__u32)CKPT_OWNER_TID, o->type);
+				EXPECT_EQ(0, o->signum);
+			}
+			break;
+		}
+		prev = h->type;
+	}
+	EXPECT_EQ(4, files);
+	EXPECT_EQ(2, owners);
+}
+
+/* A child of the caller with the pid @pid (clone3() with set_tid), or -1 */
+static pid_t fork_as(pid_t pid)
+{
+	struct {
+		__u64 flags, pidfd, child_tid, parent_tid, exit_signal;
+		__u64 stack, stack_size, tls, set_tid, set_tid_size;
+	} args = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uintptr_t)&pid,
+		.set_tid_size = 1,
+	};
+
+	fflush(stdout);
+	fflush(stderr);
+	return syscall(__NR_clone3, &args, sizeof(args));
+}
+
+/*
+ * sigio_main() checkpointed, killed, and restored with its pid by
+ * restart(0) in another child (fork_as()), from a memfd or a pipe
+ * (@use_pipe).  Once the restored child has fds 4 and 5 (the restarter
+ * has nothing there), the test takes them (pidfd_getfd()) and writes to
+ * them, every 10 ms until it exits:
+ * the owner of fd 6 comes after fd 5, and restart() may drop the
+ * signals pending before it is done.
+ */
+static void restore_sigio(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(restart) *self, bool use_pipe)
+{
+	int ready[2], ends[2] = { -1, -1 }, imgfd, pidfd, code, status, i, k;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	unsigned char *buf = NULL, c = SC_SETUP;
+	pid_t pid, child, writer;
+	struct stat st;
+	sigset_t set;
+	ssize_t len;
+	long ret;
+
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork_flushed();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(ready[0]);
+		sigio_main(ready[1]);
+	}
+	close(ready[1]);
+	/* its checks, then EOF: it closed fd 10 */
+	code = read(ready[0], &c, 1) == 1 ? c : SC_SETUP;
+	if (read(ready[0], &c, 1) != 0)
+		code = SC_SETUP;
+	close(ready[0]);
+	if (code)
+		reap(pid);
+	ASSERT_EQ(SC_OK, code)
+		TH_LOG("the child is not ready: %s", sigio_why(code));
+
+	imgfd = memfd_create("sigio", 0);
+	ASSERT_LE(0, imgfd);
+	ret = sys_checkpoint(pid, imgfd, CHECKPOINT_SUBTREE, self->log[1]);
+	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	reap(pid);
+	ASSERT_EQ(0, ret)
+		TH_LOG("checkpoint: log \"%s\"", self->log_buf);
+	len = read_all(imgfd, &buf);
+	close(imgfd);
+	ASSERT_LT(0, len);
+	check_sigio_image(_metadata, buf, len, pid);
+
+	imgfd = feed(use_pipe, buf, len, &writer);
+	free(buf);
+	ASSERT_LE(0, imgfd);
+	ASSERT_EQ(0, pipe(ready));
+	child = fork_as(pid);
+	if (!child) {
+		/*
+		 * Nothing at fds 0 to 19 until restart() puts them there,
+		 * which the test waits for (on fd 22); the signals blocked
+		 * already, as in the image: one sent before restart() is
+		 * done must not kill the restarter.
+		 */
+		sigemptyset(&set);
+		sigaddset(&set, SIGIO);
+		sigaddset(&set, SIGRTMIN + 1);
+		if (!sigprocmask(SIG_BLOCK, &set, NULL) &&
+		    dup2(imgfd, 20) == 20 && dup2(self->log[1], 21) == 21 &&
+		    dup2(ready[1], 22) == 22 && !close_range(0, 19, 0) &&
+		    !close_range(23, ~0U, 0) && write(22, "", 1) == 1 && !close(22))
+			sys_restart(0, 20, 0, 21);
+		_exit(SC_RESTART);
+	}
+	close(imgfd);
+	close(ready[1]);
+	if (child == pid && read(ready[0], &c, 1) != 1)
+		TH_LOG("the restarter did not get ready");
+	close(ready[0]);
+	if (child != pid)
+		reap(writer);
+	ASSERT_EQ(pid, child)
+		TH_LOG("clone3() with set_tid %d: %s", pid, strerror(errno));
+
+	pidfd = syscall(__NR_pidfd_open, pid, 0);
+	EXPECT_LE(0, pidfd)
+		TH_LOG("pidfd_open(): %s", strerror(errno));
+	/* the restored child may exit between a check and a write */
+	sigaction(SIGPIPE, &ign, &old);
+	for (code = -1, i = 0; i < 2000 && pidfd >= 0; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+						     WEXITSTATUS(status);
+			break;
+		}
+		for (k = 0; k < 2; k++) {
+			if (ends[k] != -1)
+				continue;
+			ends[k] = syscall(__NR_pidfd_getfd, pidfd, 4 + k, 0);
+			if (ends[k] >= 0 &&
+			    (fstat(ends[k], &st) ||
+			     (st.st_mode & S_IFMT) != (k ? S_IFSOCK : S_IFIFO))) {
+				TH_LOG("its fd %d is not the %s", 4 + k,
+				       k ? "socket" : "pipe");
+				close(ends[k]);
+				ends[k] = -2;
+			}
+		}
+		if (ends[0] >= 0 && write(ends[0], "x", 1) < 0 && errno != EPIPE)
+			TH_LOG("write to its fd 4: %s", strerror(errno));
+		if (ends[1] >= 0 &&
+		    send(ends[1], "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+		    errno != EPIPE && errno != EAGAIN)
+			TH_LOG("send to its fd 5: %s", strerror(errno));
+		usleep(10000);
+	}
+	sigaction(SIGPIPE, &old, NULL);
+	if (code < 0)
+		reap(pid);
+	reap(writer);
+	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	EXPECT_EQ(SC_OK, code)
+		TH_LOG("the restored child: %s (%d); log \"%s\"", sigio_why(code),
+		       code, self->log_buf);
+	EXPECT_LE(0, ends[0]);
+	EXPECT_LE(0, ends[1]);
+	for (k = 0; k < 2; k++)
+		if (ends[k] >= 0)
+			close(ends[k]);
+	if (pidfd >= 0)
+		close(pidfd);
+}
+
+static void sigusr1_exit(int sig)
+{
+	_exit(42);
+}
+
+/*
+ * A child whose pipe has an owner for I/O signals outside the tree: the
+ * test process, its parent, or (@group) the test's process group, whose
+ * leader it is not.  It tells the test on @ready that it is set, then
+ * waits: SIGUSR1 ends it.
+ */
+static __noreturn void setown_main(int ready, bool group)
+{
+	pid_t owner = group ? -getpgrp() : getppid();
+	int p[2], fd;
+	char c = 0;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGUSR1, sigusr1_exit);
+	/* nothing else the checkpoint could refuse */
+	fd = open("/dev/null", O_RDWR);
+	if (unmap_shared() || fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 ||
+	    dup2(fd, 2) < 0 || dup2(ready, 10) != 10 || close_range(3, 9, 0) ||
+	    close_range(11, ~0U, 0) || pipe(p) || fcntl(p[0], F_SETOWN, owner))
+		c = 1;
+	if (write(10, &c, 1) != 1 || close(10) || c)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+/*
+ * checkpoint() of setown_main() fails with EBUSY, naming the owner, and
+ * leaves the child running: its SIGUSR1 handler ends it.
+ */
+static void refuse_setown(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(restart) *self, bool group)
+{
+	char want[128], c = 1, eof;
+	int ready[2], fd;
+	pid_t pid;
+	long ret;
+
+	snprintf(want, sizeof(want),
+		 "its owner for I/O signals (F_SETOWN), %s %d, is not in the checkpointed tree",
+		 group ? "process group" : "process", group ? getpgrp() : getpid());
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork_flushed();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(ready[0]);
+		setown_main(ready[1], group);
+	}
+	close(ready[1]);
+	/* set, then EOF: it closed fd 10 */
+	if (read(ready[0], &c, 1) != 1 || read(ready[0], &eof, 1) != 0)
+		c = 1;
+	close(ready[0]);
+	if (c)
+		reap(pid);
+	ASSERT_EQ(0, c)
+		TH_LOG("the child could not set its owner");
+
+	fd = memfd_create("setown", 0);
+	ASSERT_LE(0, fd);
+	ret = sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE, self->log[1]);
+	close(fd);
+	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	EXPECT_EQ(-EBUSY, ret)
+		TH_LOG("owner %s", group ? "group" : "process");
+	EXPECT_LOG(want);
+	EXPECT_TRUE(child_alive(pid));
+	EXPECT_EQ(0, kill(pid, SIGUSR1));
+	EXPECT_EQ(42, wait_exit_secs(pid, 5))
+		TH_LOG("it does not run on after the refusal");
+}
+
+#define OWNER_BAD "bad owner for I/O signals "
+#define OWNER_NOT "an owner for I/O signals of fd "
+#define OWNER_NONE " 99999 for its owner for I/O signals"
+
+/*
+ * FILE_OWNER records: out of order, each case of build_file_owner()
+ * refused with its errno and message (or accepted), in a child that
+ * restart(child) restored (restart_coord()); an owner outside the tree
+ * refused by checkpoint(); and a real child with signal-driven I/O on a
+ * pipe and a socket restored (restore_sigio()).
+ */
+TEST_F(restart, file_owner_records)
+{
+	static const struct {
+		int error;
+		const char *log;
+	} cases[] = {
+		[0] = { -EINVAL, OWNER_BAD "(pid -1, type 1, signal 0)" },
+		[1] = { -EINVAL, OWNER_BAD "(pid 1, type 3, signal 0)" },
+		[2] = { -EINVAL, OWNER_BAD "(pid 1, type 1, signal -1)" },
+		[3] = { -EINVAL, OWNER_BAD "(pid 1, type 1, signal 65)" },
+		[4] = { -EINVAL, OWNER_BAD "(pid 1, type 1, signal 0)" },
+		[5] = { -EINVAL, OWNER_BAD "(pid 0, type 1, signal 0)" },
+		[6] = { -EINVAL, OWNER_NOT "3, which is not the restored object 9" },
+		[7] = { -EINVAL, OWNER_NOT "3, which is not the restored object 0" },
+		[8] = { -EINVAL, OWNER_NOT "3, which is not the restored object 5" },
+		[9] = { -EINVAL, OWNER_NOT "7, which is not the restored object 4" },
+		[10] = { -EINVAL, OWNER_NOT "-1, which is not the restored object 4" },
+		[11] = { -EINVAL, OWNER_NOT "4, which is not the restored object 4" },
+		[12] = { -ESRCH, "fd 3: no thread" OWNER_NONE },
+		[13] = { -ESRCH, "fd 3: no process" OWNER_NONE },
+		[14] = { -ESRCH, "fd 3: no process group" OWNER_NONE },
+		[15 ... 19] = { -EINVAL, MAP_ACCEPTED },
+	};
+	const size_t body = sizeof(struct ckpt_rec_file_owner) - sizeof(struct ckpt_hdr);
+	unsigned char zero[sizeof(struct ckpt_rec_file_owner)] = { 0 };
+	struct img *img;
+	int i;
+
+	/* before the tree, and after it without a task */
+	img = new_img(self, NULL);
+	img_rec(img, CKPT_REC_FILE_OWNER, zero, body);
+	img_tail(img);
+	EXPECT_EQ(-EINVAL, RESTART());
+	EXPECT_LOG("record type 0x40c out of order");
+	img = new_img(self, NULL);
+	img_tree(img, getpid());
+	img_rec(img, CKPT_REC_FILE_OWNER, zero, body);
+	img_tail(img);
+	EXPECT_EQ(-EINVAL, RESTART());
+	EXPECT_LOG("record type 0x40c out of order");
+
+	ASSERT_TRUE(kill(NO_PID, 0) && errno == ESRCH &&
+		    kill(-NO_PID, 0) && errno == ESRCH);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		EXPECT_EQ(cases[i].error, restart_coord(_metadata, self, variant->pipe,
+							build_file_owner, i))
+			TH_LOG("case %d", i);
+		EXPECT_NE(NULL, strstr(self->log_buf, cases[i].log))
+			TH_LOG("case %d: log \"%s\", expected \"%s\"", i,
+			       self->log_buf, cases[i].log);
+	}
+
+	refuse_setown(_metadata, self, false);
+	refuse_setown(_metadata, self, true);
+	restore_sigio(_metadata, self, variant->pipe);
 }
 
 /* Seeded random streams: all rejected, none hangs (the writer is gone). */
