@@ -209,6 +209,20 @@ restored() {
 	done
 }
 
+# stop_after_progress DIR PID SAVED: in the background, once PID is
+# restored and DIR/progress went past SAVED (30 s at most: restoring may
+# take over a second), half a second more, then DIR/stop
+stop_after_progress() {
+	(restored "$2"
+	 _i=0
+	 while [ "$(progress "$1")" -le "$3" ] && [ $_i -lt 300 ]; do
+		_i=$((_i + 1))
+		sleep 0.1
+	 done
+	 sleep 0.5
+	 touch "$1/stop") &
+}
+
 restored_now() {
 	pp=$(awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
 	[ -n "$pp" ] && [ "$pp" != 0 ] || return 1

@@ -124,15 +124,8 @@ for v in glibc-static musl-static dynamic; do
 	grep -q "future mappings locked.*on fault" "$d/info" &&
 		fail "$v: the child's future mappings are locked on fault, it asked for MCL_FUTURE only"
 
-	# stop it once it made progress (restoring it may take over a second)
-	(restored "$pid"
-	 i=0
-	 while [ "$(progress "$d")" -le "$saved" ] && [ $i -lt 300 ]; do
-		i=$((i + 1))
-		sleep 0.1
-	 done
-	 sleep 0.5
-	 touch "$d/stop") &
+	# stop it once it made progress
+	stop_after_progress "$d" "$pid" "$saved"
 	expect 0 "" restart -i "$d/img"
 	said "$d" "shared files intact"
 	grep -q "DAMAGED" "$d/out" && fail "$v: a process found its cases damaged"

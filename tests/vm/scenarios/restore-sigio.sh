@@ -32,15 +32,8 @@ for v in glibc-static musl-static dynamic; do
 	wait "$pid"
 	saved=$(progress "$d")
 	expect 0 "valid" ckptinfo --verify "$d/img"
-	# stop it once it made progress (restoring it may take over a second)
-	(restored "$pid"
-	 i=0
-	 while [ "$(progress "$d")" -le "$saved" ] && [ $i -lt 300 ]; do
-		i=$((i + 1))
-		sleep 0.1
-	 done
-	 sleep 0.5
-	 touch "$d/stop") &
+	# stop it once it made progress
+	stop_after_progress "$d" "$pid" "$saved"
 	expect 0 "" restart -i "$d/img"
 	said "$d" "sigio intact"
 	final=$(progress "$d")

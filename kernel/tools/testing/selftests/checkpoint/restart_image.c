@@ -3005,6 +3005,239 @@ static void raise_effective_cap(int cap)
 }
 
 /*
+ * Children of the test that set state up, are checkpointed, killed and
+ * restored by restart(0) in another child, and check themselves: each
+ * exits with the check that failed, @checks[code] (exit_why()).
+ */
+
+/* The exit code of a restarter whose restart(0) returned */
+#define RESTART_RETURNED	125
+
+static const char *exit_why(int code, const char *const *checks, int nr)
+{
+	if (code == RESTART_RETURNED)
+		return "restart() returned: the image was refused";
+	if (code == 128 + SIGKILL)
+		return "killed: restart() failed after the TASK record";
+	if (code < 0)
+		return "it does not end";
+	if (code >= nr)
+		return "unexpected exit code";
+	return checks[code];
+}
+
+/*
+ * The harness shares memory with its tests, a mapping per test: the
+ * image cannot hold that.  Unmap them, 16 at a time.
+ */
+static int unmap_shared(void)
+{
+	unsigned long start[16], end[16];
+	char line[512], perm[8];
+	int n, i;
+	FILE *f;
+
+	do {
+		f = fopen("/proc/self/maps", "r");
+		if (!f)
+			return -1;
+		for (n = 0; n < 16 && fgets(line, sizeof(line), f);) {
+			if (sscanf(line, "%lx-%lx %4s", &start[n], &end[n], perm) == 3 &&
+			    perm[3] == 's')
+				n++;
+		}
+		fclose(f);
+		for (i = 0; i < n; i++)
+			if (munmap((void *)start[i], end[i] - start[i]))
+				return -1;
+	} while (n);
+	return 0;
+}
+
+/*
+ * In a child of start_child(): killed with the test, and only what the
+ * image can hold: /dev/null at fds 0 to 2, @ready at fd 10, no other
+ * descriptor and no memory shared with the harness.  0, or -1.
+ */
+static int child_bare(int ready)
+{
+	int fd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	fd = open("/dev/null", O_RDWR);
+	if (unmap_shared() || fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 ||
+	    dup2(fd, 2) < 0 || dup2(ready, 10) != 10 || close_range(3, 9, 0) ||
+	    close_range(11, ~0U, 0))
+		return -1;
+	return 0;
+}
+
+/*
+ * In a child of start_child(): tell the test that it is set (@code 0)
+ * or what failed, and close fd 10; exit with @code (@fail if that did
+ * not go through) unless it is set.
+ */
+static void child_ready(int code, int fail)
+{
+	unsigned char c = code;
+
+	if (write(10, &c, 1) != 1 || close(10) || code)
+		_exit(code ?: fail);
+}
+
+/*
+ * A child of the test, *@pidp, that runs @fn(@ready, @arg): it sets its
+ * state up and says how that went (child_ready()).  Returns what it said,
+ * or @fail if it said nothing; a child that is not set is reaped.
+ */
+static int start_child(struct __test_metadata *_metadata,
+		       void (*fn)(int ready, int arg), int arg, int fail,
+		       pid_t *pidp)
+{
+	int ready[2], code;
+	unsigned char c;
+
+	ASSERT_EQ(0, pipe(ready));
+	*pidp = fork_flushed();
+	ASSERT_LE(0, *pidp);
+	if (!*pidp) {
+		close(ready[0]);
+		fn(ready[1], arg);
+		_exit(fail);
+	}
+	close(ready[1]);
+	/* what it says, then EOF: it closed fd 10 */
+	code = read(ready[0], &c, 1) == 1 ? c : fail;
+	if (read(ready[0], &c, 1) != 0)
+		code = fail;
+	close(ready[0]);
+	if (code)
+		reap(*pidp);
+	return code;
+}
+
+/*
+ * Exit code of our child @pid (128 + signal), or -1 if it lives on for
+ * @secs, or until @poke(@arg), run every 10 ms meanwhile, gives up: then
+ * it is killed.
+ */
+static int wait_exit_secs(pid_t pid, int secs, bool (*poke)(void *arg),
+			  void *arg)
+{
+	int i, status;
+
+	for (i = 0; i < secs * 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+						     WEXITSTATUS(status);
+		if (poke && !poke(arg))
+			break;
+		usleep(10000);
+	}
+	reap(pid);
+	return -1;
+}
+
+/* A child of the caller with the pid @pid (clone3() with set_tid), or -1 */
+static pid_t fork_as(pid_t pid)
+{
+	struct {
+		__u64 flags, pidfd, child_tid, parent_tid, exit_signal;
+		__u64 stack, stack_size, tls, set_tid, set_tid_size;
+	} args = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uintptr_t)&pid,
+		.set_tid_size = 1,
+	};
+
+	fflush(stdout);
+	fflush(stderr);
+	return syscall(__NR_clone3, &args, sizeof(args));
+}
+
+/* checkpoint() our child @pid into *@bufp, and kill it: the image's length */
+static size_t checkpoint_child(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(restart) *self, pid_t pid,
+			       unsigned char **bufp)
+{
+	ssize_t len;
+	long ret;
+	int fd;
+
+	fd = memfd_create("child", 0);
+	ASSERT_LE(0, fd);
+	ret = sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE, self->log[1]);
+	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	reap(pid);
+	ASSERT_EQ(0, ret)
+		TH_LOG("checkpoint: log \"%s\"", self->log_buf);
+	len = read_all(fd, bufp);
+	close(fd);
+	ASSERT_LT(0, len);
+	return len;
+}
+
+/*
+ * Restore the image @buf, @len of a child of the test with restart(0) in
+ * another child, from a memfd or a pipe (@use_pipe): one with the pid
+ * @pid (fork_as()), or any pid if 0, and the test's signal mask.  It has
+ * nothing at fds 0 to 19 when the test goes on, the image at fd 20, the
+ * log at fd 21.  Returns the exit code of the restored child
+ * (wait_exit_secs(), 20 s, @poke and @arg), the log in self->log_buf.
+ */
+static int restore_child(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(restart) *self, bool use_pipe,
+			 const unsigned char *buf, size_t len, pid_t pid,
+			 bool (*poke)(void *arg), void *arg)
+{
+	int ready[2], imgfd, code;
+	pid_t child, writer;
+	bool made;
+	char c;
+
+	imgfd = feed(use_pipe, buf, len, &writer);
+	ASSERT_LE(0, imgfd);
+	ASSERT_EQ(0, pipe(ready));
+	child = pid ? fork_as(pid) : fork_flushed();
+	if (!child) {
+		if (dup2(imgfd, 20) == 20 && dup2(self->log[1], 21) == 21 &&
+		    dup2(ready[1], 22) == 22 && !close_range(0, 19, 0) &&
+		    !close_range(23, ~0U, 0) && write(22, "", 1) == 1 && !close(22))
+			sys_restart(0, 20, 0, 21);
+		_exit(RESTART_RETURNED);
+	}
+	close(imgfd);
+	close(ready[1]);
+	made = pid ? child == pid : child > 0;
+	if (made && read(ready[0], &c, 1) != 1)
+		TH_LOG("the restarter did not get ready");
+	close(ready[0]);
+	if (!made)
+		reap(writer);
+	ASSERT_TRUE(made)
+		TH_LOG("clone3() with set_tid %d: %s", pid, strerror(errno));
+
+	code = wait_exit_secs(child, 20, poke, arg);
+	reap(writer);
+	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	return code;
+}
+
+/* The record at @off of the image @buf, @len, or NULL if none is whole there */
+static const struct ckpt_hdr *rec_at(const unsigned char *buf, size_t len,
+				     size_t off)
+{
+	const struct ckpt_hdr *h;
+
+	if (len < sizeof(*h) || off > len - sizeof(*h))
+		return NULL;
+	h = (const void *)(buf + off);
+	if (h->len < sizeof(*h) || h->len > len - off)
+		return NULL;
+	return h;
+}
+
+/*
  * Shared file mappings and locked mappings (format 1.9).  The files the
  * cases map are in shmap_dir: "data", two pages of 'd'; "ro444", a page
  * of 'r' of mode 0444; "rofs", a page of 'f' under a read-only bind
@@ -3355,12 +3588,12 @@ static void build_locked(struct img *img, int i)
 /*
  * restore_target(): a child of the test that maps files shared
  * (TGT_SHARED) or locks memory (TGT_LOCKED), is checkpointed, killed and
- * restored by restart(0) in another child.  The two talk through the
- * start of its file "t-data", which it maps shared and writable: the
- * test says when to go on with pwrite(), the target answers through its
- * mapping.  It checks its mappings once before the checkpoint (so that a
- * failure there is not the restore's) and once restored, and exits with
- * the first check that failed.
+ * restored by restart(0) in another child.  Restored, it hears from the
+ * test through the start of its file "t-data", which it maps shared and
+ * writable: the test says when to go on with pwrite(), the target
+ * answers through its mapping.  It checks its mappings once before the
+ * checkpoint (so that a failure there is not the restore's) and once
+ * restored, and exits with the first check that failed.
  */
 #define TGT_SHARED	0x1
 #define TGT_LOCKED	0x2
@@ -3383,12 +3616,11 @@ enum {
 /* The start of "t-data" */
 struct tgt_page {
 	__u32 state;		/* TS_* */
-	__u32 result;		/* TC_*: the first check that failed */
 	__u64 addr[TM_NR];	/* where the mappings are, 0: not made */
 	char note[64];		/* TGT_NOTE, by the restored target */
 };
 
-enum { TS_SETUP, TS_READY, TS_GO, TS_DONE, TS_FAILED };
+enum { TS_SETUP, TS_GO, TS_DONE };
 
 /* Exit codes of the target: the check that failed */
 enum {
@@ -3411,7 +3643,6 @@ enum {
 	TC_FUTURE_FLAGS,
 	TC_SETUP,
 	TC_NO_GO,
-	TC_RESTART,
 	TC_NR,
 };
 
@@ -3435,47 +3666,7 @@ static const char *const tgt_checks[TC_NR] = {
 	[TC_FUTURE_FLAGS] = "a new mapping is not locked on fault (mlockall(MCL_FUTURE))",
 	[TC_SETUP] = "it could not make its mappings",
 	[TC_NO_GO] = "it was never told to go on",
-	[TC_RESTART] = "restart() returned: the image was refused",
 };
-
-static const char *tgt_why(int code)
-{
-	if (code == 128 + SIGKILL)
-		return "killed: restart() failed after the TASK record";
-	if (code < 0)
-		return "it does not end";
-	if (code >= TC_NR)
-		return "unexpected exit code";
-	return tgt_checks[code];
-}
-
-/*
- * The harness shares memory with its tests, a mapping per test: the
- * image cannot hold that.  Unmap them, 16 at a time.
- */
-static int unmap_shared(void)
-{
-	unsigned long start[16], end[16];
-	char line[512], perm[8];
-	int n, i;
-	FILE *f;
-
-	do {
-		f = fopen("/proc/self/maps", "r");
-		if (!f)
-			return -1;
-		for (n = 0; n < 16 && fgets(line, sizeof(line), f);) {
-			if (sscanf(line, "%lx-%lx %4s", &start[n], &end[n], perm) == 3 &&
-			    perm[3] == 's')
-				n++;
-		}
-		fclose(f);
-		for (i = 0; i < n; i++)
-			if (munmap((void *)start[i], end[i] - start[i]))
-				return -1;
-	} while (n);
-	return 0;
-}
 
 /*
  * The VmFlags line of the caller's mapping that holds @addr, from
@@ -3631,28 +3822,17 @@ static void *tgt_map(const char *path, int flags, int prot)
 	return p;
 }
 
-static __noreturn void tgt_fail(struct tgt_page *tp, int code)
-{
-	tp->result = code;
-	__atomic_store_n(&tp->state, TS_FAILED, __ATOMIC_SEQ_CST);
-	_exit(code);
-}
-
-static __noreturn void tgt_main(unsigned int mode)
+static __noreturn void tgt_main(int ready, int mode)
 {
 	const struct timespec ms = { .tv_nsec = 1000000 };
 	const size_t psz = getpagesize();
 	void *m[TM_NR] = { NULL };
 	struct tgt_page *tp;
 	unsigned char *a;
-	int fd, k, code;
+	int k, code;
 	size_t i;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* only what the image can hold */
-	fd = open("/dev/null", O_RDWR);
-	if (unmap_shared() || fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 ||
-	    dup2(fd, 2) < 0 || close_range(3, ~0U, 0))
+	if (child_bare(ready))
 		_exit(TC_SETUP);
 	m[TM_DATA] = tgt_map(tgt_data, O_RDWR, PROT_READ | PROT_WRITE);
 	if (m[TM_DATA] == MAP_FAILED)
@@ -3662,19 +3842,19 @@ static __noreturn void tgt_main(unsigned int mode)
 		m[TM_RO] = tgt_map(tgt_ro, O_RDONLY, PROT_READ);
 		m[TM_LATE] = tgt_map(tgt_late, O_RDWR, PROT_READ);
 		if (m[TM_RO] == MAP_FAILED || m[TM_LATE] == MAP_FAILED)
-			tgt_fail(tp, TC_SETUP);
+			_exit(TC_SETUP);
 	}
 	if (mode & TGT_LOCKED) {
 		for (k = TM_LOCKED; k <= TM_UNLOCKED; k++) {
 			m[k] = mmap(NULL, TGT_PAGES * psz, PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (m[k] == MAP_FAILED)
-				tgt_fail(tp, TC_SETUP);
+				_exit(TC_SETUP);
 		}
 		if (mlock(m[TM_DATA], psz) ||
 		    mlock(m[TM_LOCKED], TGT_PAGES * psz) ||
 		    mlock2(m[TM_ONFAULT], TGT_PAGES * psz, MLOCK_ONFAULT))
-			tgt_fail(tp, TC_SETUP);
+			_exit(TC_SETUP);
 		for (k = TM_LOCKED; k <= TM_UNLOCKED; k++)
 			for (a = m[k], i = 0; i < TGT_PAGES * psz; i++)
 				if (k != TM_ONFAULT || i < psz)
@@ -3683,38 +3863,20 @@ static __noreturn void tgt_main(unsigned int mode)
 	for (k = 0; k < TM_NR; k++)
 		tp->addr[k] = (unsigned long)m[k];
 	code = tgt_check(mode, m, false);
-	if (code)
-		tgt_fail(tp, code);
-	if ((mode & TGT_LOCKED) && mlockall(MCL_FUTURE | MCL_ONFAULT))
-		tgt_fail(tp, TC_SETUP);
+	if (!code && (mode & TGT_LOCKED) && mlockall(MCL_FUTURE | MCL_ONFAULT))
+		code = TC_SETUP;
+	child_ready(code, TC_SETUP);
 
-	__atomic_store_n(&tp->state, TS_READY, __ATOMIC_SEQ_CST);
 	for (i = 0; __atomic_load_n(&tp->state, __ATOMIC_SEQ_CST) != TS_GO; i++) {
 		if (i == 20000)
-			tgt_fail(tp, TC_NO_GO);
+			_exit(TC_NO_GO);
 		nanosleep(&ms, NULL);
 	}
 	/* restored: only the test's pwrite() to the file says go */
 	code = tgt_check(mode, m, true);
 	memcpy(tp->note, TGT_NOTE, sizeof(TGT_NOTE));
-	tp->result = code;
 	__atomic_store_n(&tp->state, TS_DONE, __ATOMIC_SEQ_CST);
 	_exit(code);
-}
-
-/* Exit code of our child @pid (128 + signal), or -1 if it lives on (killed) */
-static int wait_exit_secs(pid_t pid, int secs)
-{
-	int i, status;
-
-	for (i = 0; i < secs * 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
-						     WEXITSTATUS(status);
-		usleep(10000);
-	}
-	reap(pid);
-	return -1;
 }
 
 /*
@@ -3752,10 +3914,7 @@ static void check_target_image(struct __test_metadata *_metadata,
 	int tasks = 0, k;
 	size_t off;
 
-	for (off = 0; off + sizeof(*h) <= len; off += h->len) {
-		h = (const void *)(buf + off);
-		if (h->len < sizeof(*h) || h->len > len - off)
-			break;
+	for (off = 0; (h = rec_at(buf, len, off)); off += h->len) {
 		switch (h->type) {
 		case CKPT_REC_TASK:
 			task = (const void *)h;
@@ -3814,12 +3973,11 @@ static void restore_target(struct __test_metadata *_metadata,
 			   unsigned int mode)
 {
 	char late[sizeof(TGT_LATE)];
-	struct tgt_page tp = { 0 };
-	unsigned char *buf = NULL;
-	int fd, imgfd, i, code;
-	pid_t pid, writer;
-	ssize_t len;
-	long ret;
+	struct tgt_page tp;
+	unsigned char *buf;
+	int fd, code;
+	size_t len;
+	pid_t pid;
 
 	ASSERT_EQ(0, make_file(tgt_data, 0600, 2, 0));
 	ASSERT_EQ(0, make_file(tgt_ro, 0644, 1, 'o'));
@@ -3827,57 +3985,23 @@ static void restore_target(struct __test_metadata *_metadata,
 	fd = open(tgt_data, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 
-	pid = fork_flushed();
-	ASSERT_LE(0, pid);
-	if (!pid)
-		tgt_main(mode);
-	code = -1;
-	for (i = 0; i < 1000 && tp.state == TS_SETUP; i++) {
-		usleep(10000);
-		if (waitpid(pid, &code, WNOHANG) == pid)
-			break;
-		code = -1;
-		if (pread(fd, &tp, sizeof(tp), 0) != sizeof(tp))
-			break;
-	}
-	if (code == -1 && tp.state != TS_READY)
-		reap(pid);
-	ASSERT_EQ(TS_READY, tp.state)
-		TH_LOG("the target is not ready: state %u, %s (wait status %#x)",
-		       tp.state, tgt_why(tp.result), code);
-
-	imgfd = memfd_create("target", 0);
-	ASSERT_LE(0, imgfd);
-	ret = sys_checkpoint(pid, imgfd, CHECKPOINT_SUBTREE, self->log[1]);
-	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
-	reap(pid);
-	ASSERT_EQ(0, ret)
-		TH_LOG("checkpoint: log \"%s\"", self->log_buf);
-	len = read_all(imgfd, &buf);
-	close(imgfd);
-	ASSERT_LT(0, len);
+	code = start_child(_metadata, tgt_main, mode, TC_SETUP, &pid);
+	ASSERT_EQ(TC_OK, code)
+		TH_LOG("the target is not ready: %s",
+		       exit_why(code, tgt_checks, TC_NR));
+	len = checkpoint_child(_metadata, self, pid, &buf);
+	ASSERT_EQ(sizeof(tp), pread(fd, &tp, sizeof(tp), 0));
 	check_target_image(_metadata, buf, len, &tp, mode);
 
 	/* the target is gone: only the restored one sees this */
 	tp.state = TS_GO;
 	ASSERT_EQ(sizeof(tp.state), pwrite(fd, &tp.state, sizeof(tp.state),
 					   offsetof(struct tgt_page, state)));
-	imgfd = feed(use_pipe, buf, len, &writer);
+	code = restore_child(_metadata, self, use_pipe, buf, len, 0, NULL, NULL);
 	free(buf);
-	ASSERT_LE(0, imgfd);
-	pid = fork_flushed();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		sys_restart(0, imgfd, 0, self->log[1]);
-		_exit(TC_RESTART);
-	}
-	close(imgfd);
-	code = wait_exit_secs(pid, 20);
-	reap(writer);
-	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
 	EXPECT_EQ(TC_OK, code)
-		TH_LOG("the restored target: %s (%d); log \"%s\"", tgt_why(code),
-		       code, self->log_buf);
+		TH_LOG("the restored target: %s (%d); log \"%s\"",
+		       exit_why(code, tgt_checks, TC_NR), code, self->log_buf);
 
 	/* what it wrote through its mappings is in the files */
 	ASSERT_EQ(sizeof(tp), pread(fd, &tp, sizeof(tp), 0));
@@ -4113,7 +4237,6 @@ enum {
 	SC_SOCK_SIGINFO,
 	SC_NO_SIGNAL,
 	SC_SETUP,
-	SC_RESTART,
 	SC_NR,
 };
 
@@ -4127,19 +4250,7 @@ static const char *const sigio_checks[SC_NR] = {
 	[SC_SOCK_SIGINFO] = "SIGIO came, but not as the kernel's plain SIGIO",
 	[SC_NO_SIGNAL] = "a signal of fd 3 or 6 never came",
 	[SC_SETUP] = "it could not set its descriptors up",
-	[SC_RESTART] = "restart() returned: the image was refused",
 };
-
-static const char *sigio_why(int code)
-{
-	if (code == 128 + SIGKILL)
-		return "killed: restart() failed after the TASK record";
-	if (code < 0)
-		return "it does not end";
-	if (code >= SC_NR)
-		return "unexpected exit code";
-	return sigio_checks[code];
-}
 
 /* @fd has the owner @type, @pid (F_GETOWN_EX) and the signal @sig */
 static bool owner_is(int fd, int type, pid_t pid, int sig)
@@ -4172,25 +4283,24 @@ static int sigio_check_fds(void)
 	return SC_OK;
 }
 
-static __noreturn void sigio_main(int ready)
+/* The signals of sigio_main(), blocked */
+static void sigio_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGIO);
+	sigaddset(set, SIGRTMIN + 1);
+}
+
+static __noreturn void sigio_main(int ready, int arg)
 {
 	const struct timespec ms = { .tv_nsec = 1000000 }, zero = { 0 };
 	struct f_owner_ex thread = { .type = F_OWNER_TID };
-	int p[2], sv[2], got = 0, code, sig, i, fd;
-	unsigned char c;
+	int p[2], sv[2], got = 0, code, sig, i;
 	siginfo_t si;
 	sigset_t set;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	sigemptyset(&set);
-	sigaddset(&set, SIGIO);
-	sigaddset(&set, SIGRTMIN + 1);
-	/* only what the image can hold, and @ready at fd 10 */
-	fd = open("/dev/null", O_RDWR);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) || unmap_shared() || fd < 0 ||
-	    dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 ||
-	    dup2(ready, 10) != 10 || close_range(3, 9, 0) ||
-	    close_range(11, ~0U, 0))
+	sigio_set(&set);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) || child_bare(ready))
 		_exit(SC_SETUP);
 	thread.pid = syscall(SYS_gettid);
 	if (pipe(p) || p[0] != 3 || p[1] != 4 ||
@@ -4201,9 +4311,7 @@ static __noreturn void sigio_main(int ready)
 		code = SC_SETUP;
 	else
 		code = sigio_check_fds();
-	c = code;
-	if (write(10, &c, 1) != 1 || close(10) || code)
-		_exit(code ?: SC_SETUP);
+	child_ready(code, SC_SETUP);
 
 	/* checkpointed here, then restored */
 	for (i = 0; i < 30000 && got != 3; i++) {
@@ -4240,10 +4348,7 @@ static void check_sigio_image(struct __test_metadata *_metadata,
 	__u32 prev = 0;
 	size_t off;
 
-	for (off = 0; off + sizeof(*h) <= len; off += h->len) {
-		h = (const void *)(buf + off);
-		if (h->len < sizeof(*h) || h->len > len - off)
-			break;
+	for (off = 0; (h = rec_at(buf, len, off)); off += h->len) {
 		switch (h->type) {
 		case CKPT_REC_FILE:
 			f = (const void *)h;
@@ -4280,153 +4385,99 @@ static void check_sigio_image(struct __test_metadata *_metadata,
 	EXPECT_EQ(2, owners);
 }
 
-/* A child of the caller with the pid @pid (clone3() with set_tid), or -1 */
-static pid_t fork_as(pid_t pid)
-{
-	struct {
-		__u64 flags, pidfd, child_tid, parent_tid, exit_signal;
-		__u64 stack, stack_size, tls, set_tid, set_tid_size;
-	} args = {
-		.exit_signal = SIGCHLD,
-		.set_tid = (uintptr_t)&pid,
-		.set_tid_size = 1,
-	};
+/* The restored sigio_main(), as restore_sigio() pokes it */
+struct sigio_poke {
+	struct __test_metadata *_metadata;
+	pid_t pid;
+	int pidfd;
+	int ends[2];	/* its fds 4 and 5: -1 not yet, -2 not the pipe or socket */
+};
 
-	fflush(stdout);
-	fflush(stderr);
-	return syscall(__NR_clone3, &args, sizeof(args));
+/*
+ * Once the restored child has fds 4 and 5 (the restarter has nothing
+ * there), take them (pidfd_getfd()) and write to them: the owner of fd
+ * 6 comes after fd 5, and restart() may drop the signals pending before
+ * it is done.  False if there is no pidfd of the child.
+ */
+static bool sigio_poke(void *arg)
+{
+	struct sigio_poke *p = arg;
+	struct __test_metadata *_metadata = p->_metadata;
+	struct stat st;
+	int k;
+
+	if (p->pidfd < 0) {
+		p->pidfd = syscall(__NR_pidfd_open, p->pid, 0);
+		EXPECT_LE(0, p->pidfd)
+			TH_LOG("pidfd_open(): %s", strerror(errno));
+		if (p->pidfd < 0)
+			return false;
+	}
+	for (k = 0; k < 2; k++) {
+		if (p->ends[k] != -1)
+			continue;
+		p->ends[k] = syscall(__NR_pidfd_getfd, p->pidfd, 4 + k, 0);
+		if (p->ends[k] >= 0 &&
+		    (fstat(p->ends[k], &st) ||
+		     (st.st_mode & S_IFMT) != (k ? S_IFSOCK : S_IFIFO))) {
+			TH_LOG("its fd %d is not the %s", 4 + k,
+			       k ? "socket" : "pipe");
+			close(p->ends[k]);
+			p->ends[k] = -2;
+		}
+	}
+	if (p->ends[0] >= 0 && write(p->ends[0], "x", 1) < 0 && errno != EPIPE)
+		TH_LOG("write to its fd 4: %s", strerror(errno));
+	if (p->ends[1] >= 0 &&
+	    send(p->ends[1], "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+	    errno != EPIPE && errno != EAGAIN)
+		TH_LOG("send to its fd 5: %s", strerror(errno));
+	return true;
 }
 
 /*
- * sigio_main() checkpointed, killed, and restored with its pid by
- * restart(0) in another child (fork_as()), from a memfd or a pipe
- * (@use_pipe).  Once the restored child has fds 4 and 5 (the restarter
- * has nothing there), the test takes them (pidfd_getfd()) and writes to
- * them, every 10 ms until it exits:
- * the owner of fd 6 comes after fd 5, and restart() may drop the
- * signals pending before it is done.
+ * sigio_main() checkpointed, killed, and restored with its pid
+ * (restore_child()) from a memfd or a pipe (@use_pipe), then poked
+ * (sigio_poke()) until it exits.  The restarter has the signals
+ * blocked already, as in the image: one sent before restart() is done
+ * must not kill it.
  */
 static void restore_sigio(struct __test_metadata *_metadata,
 			  FIXTURE_DATA(restart) *self, bool use_pipe)
 {
-	int ready[2], ends[2] = { -1, -1 }, imgfd, pidfd, code, status, i, k;
+	struct sigio_poke p = { _metadata, 0, -1, { -1, -1 } };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
-	unsigned char *buf = NULL, c = SC_SETUP;
-	pid_t pid, child, writer;
-	struct stat st;
-	sigset_t set;
-	ssize_t len;
-	long ret;
+	sigset_t set, mask;
+	unsigned char *buf;
+	int code, k;
+	size_t len;
 
-	ASSERT_EQ(0, pipe(ready));
-	pid = fork_flushed();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		close(ready[0]);
-		sigio_main(ready[1]);
-	}
-	close(ready[1]);
-	/* its checks, then EOF: it closed fd 10 */
-	code = read(ready[0], &c, 1) == 1 ? c : SC_SETUP;
-	if (read(ready[0], &c, 1) != 0)
-		code = SC_SETUP;
-	close(ready[0]);
-	if (code)
-		reap(pid);
+	code = start_child(_metadata, sigio_main, 0, SC_SETUP, &p.pid);
 	ASSERT_EQ(SC_OK, code)
-		TH_LOG("the child is not ready: %s", sigio_why(code));
+		TH_LOG("the child is not ready: %s",
+		       exit_why(code, sigio_checks, SC_NR));
+	len = checkpoint_child(_metadata, self, p.pid, &buf);
+	check_sigio_image(_metadata, buf, len, p.pid);
 
-	imgfd = memfd_create("sigio", 0);
-	ASSERT_LE(0, imgfd);
-	ret = sys_checkpoint(pid, imgfd, CHECKPOINT_SUBTREE, self->log[1]);
-	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
-	reap(pid);
-	ASSERT_EQ(0, ret)
-		TH_LOG("checkpoint: log \"%s\"", self->log_buf);
-	len = read_all(imgfd, &buf);
-	close(imgfd);
-	ASSERT_LT(0, len);
-	check_sigio_image(_metadata, buf, len, pid);
-
-	imgfd = feed(use_pipe, buf, len, &writer);
-	free(buf);
-	ASSERT_LE(0, imgfd);
-	ASSERT_EQ(0, pipe(ready));
-	child = fork_as(pid);
-	if (!child) {
-		/*
-		 * Nothing at fds 0 to 19 until restart() puts them there,
-		 * which the test waits for (on fd 22); the signals blocked
-		 * already, as in the image: one sent before restart() is
-		 * done must not kill the restarter.
-		 */
-		sigemptyset(&set);
-		sigaddset(&set, SIGIO);
-		sigaddset(&set, SIGRTMIN + 1);
-		if (!sigprocmask(SIG_BLOCK, &set, NULL) &&
-		    dup2(imgfd, 20) == 20 && dup2(self->log[1], 21) == 21 &&
-		    dup2(ready[1], 22) == 22 && !close_range(0, 19, 0) &&
-		    !close_range(23, ~0U, 0) && write(22, "", 1) == 1 && !close(22))
-			sys_restart(0, 20, 0, 21);
-		_exit(SC_RESTART);
-	}
-	close(imgfd);
-	close(ready[1]);
-	if (child == pid && read(ready[0], &c, 1) != 1)
-		TH_LOG("the restarter did not get ready");
-	close(ready[0]);
-	if (child != pid)
-		reap(writer);
-	ASSERT_EQ(pid, child)
-		TH_LOG("clone3() with set_tid %d: %s", pid, strerror(errno));
-
-	pidfd = syscall(__NR_pidfd_open, pid, 0);
-	EXPECT_LE(0, pidfd)
-		TH_LOG("pidfd_open(): %s", strerror(errno));
+	sigio_set(&set);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, &mask));
 	/* the restored child may exit between a check and a write */
 	sigaction(SIGPIPE, &ign, &old);
-	for (code = -1, i = 0; i < 2000 && pidfd >= 0; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
-						     WEXITSTATUS(status);
-			break;
-		}
-		for (k = 0; k < 2; k++) {
-			if (ends[k] != -1)
-				continue;
-			ends[k] = syscall(__NR_pidfd_getfd, pidfd, 4 + k, 0);
-			if (ends[k] >= 0 &&
-			    (fstat(ends[k], &st) ||
-			     (st.st_mode & S_IFMT) != (k ? S_IFSOCK : S_IFIFO))) {
-				TH_LOG("its fd %d is not the %s", 4 + k,
-				       k ? "socket" : "pipe");
-				close(ends[k]);
-				ends[k] = -2;
-			}
-		}
-		if (ends[0] >= 0 && write(ends[0], "x", 1) < 0 && errno != EPIPE)
-			TH_LOG("write to its fd 4: %s", strerror(errno));
-		if (ends[1] >= 0 &&
-		    send(ends[1], "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
-		    errno != EPIPE && errno != EAGAIN)
-			TH_LOG("send to its fd 5: %s", strerror(errno));
-		usleep(10000);
-	}
+	code = restore_child(_metadata, self, use_pipe, buf, len, p.pid,
+			     sigio_poke, &p);
 	sigaction(SIGPIPE, &old, NULL);
-	if (code < 0)
-		reap(pid);
-	reap(writer);
-	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	free(buf);
 	EXPECT_EQ(SC_OK, code)
-		TH_LOG("the restored child: %s (%d); log \"%s\"", sigio_why(code),
-		       code, self->log_buf);
-	EXPECT_LE(0, ends[0]);
-	EXPECT_LE(0, ends[1]);
+		TH_LOG("the restored child: %s (%d); log \"%s\"",
+		       exit_why(code, sigio_checks, SC_NR), code, self->log_buf);
+	EXPECT_LE(0, p.ends[0]);
+	EXPECT_LE(0, p.ends[1]);
 	for (k = 0; k < 2; k++)
-		if (ends[k] >= 0)
-			close(ends[k]);
-	if (pidfd >= 0)
-		close(pidfd);
+		if (p.ends[k] >= 0)
+			close(p.ends[k]);
+	if (p.pidfd >= 0)
+		close(p.pidfd);
 }
 
 static void sigusr1_exit(int sig)
@@ -4440,22 +4491,15 @@ static void sigusr1_exit(int sig)
  * leader it is not.  It tells the test on @ready that it is set, then
  * waits: SIGUSR1 ends it.
  */
-static __noreturn void setown_main(int ready, bool group)
+static __noreturn void setown_main(int ready, int group)
 {
 	pid_t owner = group ? -getpgrp() : getppid();
-	int p[2], fd;
-	char c = 0;
+	int p[2];
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGUSR1, sigusr1_exit);
 	/* nothing else the checkpoint could refuse */
-	fd = open("/dev/null", O_RDWR);
-	if (unmap_shared() || fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 ||
-	    dup2(fd, 2) < 0 || dup2(ready, 10) != 10 || close_range(3, 9, 0) ||
-	    close_range(11, ~0U, 0) || pipe(p) || fcntl(p[0], F_SETOWN, owner))
-		c = 1;
-	if (write(10, &c, 1) != 1 || close(10) || c)
-		_exit(1);
+	child_ready(child_bare(ready) || pipe(p) || fcntl(p[0], F_SETOWN, owner),
+		    1);
 	for (;;)
 		pause();
 }
@@ -4467,29 +4511,15 @@ static __noreturn void setown_main(int ready, bool group)
 static void refuse_setown(struct __test_metadata *_metadata,
 			  FIXTURE_DATA(restart) *self, bool group)
 {
-	char want[128], c = 1, eof;
-	int ready[2], fd;
+	char want[128];
 	pid_t pid;
 	long ret;
+	int fd;
 
 	snprintf(want, sizeof(want),
 		 "its owner for I/O signals (F_SETOWN), %s %d, is not in the checkpointed tree",
 		 group ? "process group" : "process", group ? getpgrp() : getpid());
-	ASSERT_EQ(0, pipe(ready));
-	pid = fork_flushed();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		close(ready[0]);
-		setown_main(ready[1], group);
-	}
-	close(ready[1]);
-	/* set, then EOF: it closed fd 10 */
-	if (read(ready[0], &c, 1) != 1 || read(ready[0], &eof, 1) != 0)
-		c = 1;
-	close(ready[0]);
-	if (c)
-		reap(pid);
-	ASSERT_EQ(0, c)
+	ASSERT_EQ(0, start_child(_metadata, setown_main, group, 1, &pid))
 		TH_LOG("the child could not set its owner");
 
 	fd = memfd_create("setown", 0);
@@ -4502,7 +4532,7 @@ static void refuse_setown(struct __test_metadata *_metadata,
 	EXPECT_LOG(want);
 	EXPECT_TRUE(child_alive(pid));
 	EXPECT_EQ(0, kill(pid, SIGUSR1));
-	EXPECT_EQ(42, wait_exit_secs(pid, 5))
+	EXPECT_EQ(42, wait_exit_secs(pid, 5, NULL, NULL))
 		TH_LOG("it does not run on after the refusal");
 }
 
