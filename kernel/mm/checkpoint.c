@@ -93,6 +93,10 @@ static u32 ckpt_vma_flags(vm_flags_t flags)
 		ret |= CKPT_VMA_LOCKED;
 	if (flags & VM_LOCKONFAULT)
 		ret |= CKPT_VMA_LOCKONFAULT;
+	if (flags & VM_NORESERVE)
+		ret |= CKPT_VMA_NORESERVE;
+	if (flags & VM_DROPPABLE)
+		ret |= CKPT_VMA_DROPPABLE;
 	return ret;
 }
 
@@ -168,6 +172,12 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 		why = "a device mapping";
 	else if (is_vm_hugetlb_page(vma))
 		why = "a hugetlb mapping";
+	else if (flags & VM_SEALED)
+		why = "an mseal()ed mapping";
+	else if (flags & (VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR))
+		why = "a mapping registered with a userfaultfd";
+	else if (flags & VM_SYNC)
+		why = "a MAP_SYNC mapping";
 	else if ((flags & VM_MAYSHARE) && vma->vm_file &&
 		 !ckpt_vma_anon_shared(vma) &&
 		 !S_ISREG(file_inode(vma->vm_file)->i_mode))
@@ -193,6 +203,8 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 			return ret;
 		cv->obj_new = ret;
 		cv->kind = CKPT_VMA_SHMEM;
+		/* restart accounts the object as shmem_zero_setup() does */
+		cv->flags &= ~CKPT_VMA_NORESERVE;
 		cv->file = get_file(vma->vm_file);
 		return 0;
 	}
@@ -748,6 +760,13 @@ static int rst_check_vma_flags(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 	else if ((f & CKPT_VMA_LOCKED) &&
 		 (rec->kind == CKPT_VMA_VDSO || rec->kind == CKPT_VMA_VVAR))
 		why = "locked, and the vdso";
+	else if ((f & CKPT_VMA_NORESERVE) && rec->kind != CKPT_VMA_ANON &&
+		 rec->kind != CKPT_VMA_FILE)
+		why = "without reserve, and not an anonymous or file mapping";
+	else if ((f & CKPT_VMA_DROPPABLE) &&
+		 (rec->kind != CKPT_VMA_ANON || (f & (CKPT_VMA_LOCKED |
+						       CKPT_VMA_GROWSDOWN))))
+		why = "droppable, and not anonymous, or locked, or a stack";
 	if (why)
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: mapping %#llx-%#llx %s",
@@ -774,7 +793,8 @@ static int rst_check_vma_rec(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 			   CKPT_VMA_WIPEONFORK | CKPT_VMA_SEQ_READ |
 			   CKPT_VMA_RAND_READ | CKPT_VMA_SHARED |
 			   CKPT_VMA_MAYWRITE | CKPT_VMA_LOCKED |
-			   CKPT_VMA_LOCKONFAULT) ||
+			   CKPT_VMA_LOCKONFAULT | CKPT_VMA_NORESERVE |
+			   CKPT_VMA_DROPPABLE) ||
 	    rec->pgoff > (ULONG_MAX >> PAGE_SHIFT) -
 			 ((rec->end - rec->start) >> PAGE_SHIFT))
 		return ckpt_err(ctx, -EINVAL,
@@ -909,6 +929,10 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 
 	if (rec->flags & CKPT_VMA_GROWSDOWN)
 		flags |= MAP_GROWSDOWN;
+	if (rec->flags & CKPT_VMA_NORESERVE)
+		flags |= MAP_NORESERVE;
+	if (rec->flags & CKPT_VMA_DROPPABLE)
+		flags = (flags & ~MAP_PRIVATE) | MAP_DROPPABLE;
 	switch (rec->kind) {
 	case CKPT_VMA_VDSO:
 		return ckpt_arch_map_vdso(ctx, rec->start, len);
@@ -930,7 +954,7 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 		if (IS_ERR(file))
 			return PTR_ERR(file);
 		if (rec->flags & CKPT_VMA_SHARED)
-			flags = MAP_SHARED | MAP_FIXED_NOREPLACE;
+			flags = (flags & ~MAP_PRIVATE) | MAP_SHARED;
 		break;
 	default:
 		return ckpt_err(ctx, -EINVAL, "offset %lld: unknown mapping kind %u",

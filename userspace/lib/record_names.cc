@@ -270,7 +270,9 @@ std::string vma_flags_names(std::uint32_t flags)
 				  {CKPT_VMA_SHARED, "SHARED"},
 				  {CKPT_VMA_MAYWRITE, "MAYWRITE"},
 				  {CKPT_VMA_LOCKED, "LOCKED"},
-				  {CKPT_VMA_LOCKONFAULT, "LOCKONFAULT"}});
+				  {CKPT_VMA_LOCKONFAULT, "LOCKONFAULT"},
+				  {CKPT_VMA_NORESERVE, "NORESERVE"},
+				  {CKPT_VMA_DROPPABLE, "DROPPABLE"}});
 }
 
 std::string file_kind_name(std::uint32_t kind)

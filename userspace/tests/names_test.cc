@@ -42,8 +42,23 @@ TEST(RecordNames, SharedAndLockedVmaFlags)
 	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_RAND_READ | CKPT_VMA_SHARED | CKPT_VMA_LOCKED),
 		  "RAND_READ|SHARED|LOCKED");
 	/* bits after the known ones are still shown, in hex */
-	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_LOCKONFAULT | (1U << 13)), "LOCKONFAULT|0x2000");
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_LOCKONFAULT | (1U << 15)), "LOCKONFAULT|0x8000");
 	EXPECT_EQ(cr::vma_flags_names(1U << 31), "0x80000000");
+}
+
+TEST(RecordNames, NoReserveAndDroppableVmaFlags)
+{
+	EXPECT_EQ(CKPT_VMA_NORESERVE, 1U << 13);
+	EXPECT_EQ(CKPT_VMA_DROPPABLE, 1U << 14);
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_NORESERVE), "NORESERVE");
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_DROPPABLE), "DROPPABLE");
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE | CKPT_VMA_NORESERVE),
+		  "SHARED|MAYWRITE|NORESERVE");
+	/* what the kernel sets on a MAP_DROPPABLE mapping */
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_DONTDUMP | CKPT_VMA_WIPEONFORK | CKPT_VMA_NORESERVE |
+				      CKPT_VMA_DROPPABLE),
+		  "DONTDUMP|WIPEONFORK|NORESERVE|DROPPABLE");
+	EXPECT_EQ(cr::vma_flags_names(CKPT_VMA_DROPPABLE | (1U << 15)), "DROPPABLE|0x8000");
 }
 
 TEST(RecordNames, FileOwner)

@@ -453,6 +453,9 @@ struct ckpt_rec_mm {
 /* 1.9: mlock()ed, with MLOCK_ONFAULT or not; locked again by restart */
 #define CKPT_VMA_LOCKED		(1U << 11)
 #define CKPT_VMA_LOCKONFAULT	(1U << 12)
+/* 1.9: MAP_NORESERVE (not on a SHMEM mapping), MAP_DROPPABLE (anonymous) */
+#define CKPT_VMA_NORESERVE	(1U << 13)
+#define CKPT_VMA_DROPPABLE	(1U << 14)
 
 struct ckpt_rec_vma {
 	struct ckpt_hdr h;		/* CKPT_REC_VMA */

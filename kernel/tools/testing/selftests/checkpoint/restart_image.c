@@ -17,7 +17,8 @@
  * file mappings and locked mappings: a child of the test maps them, is
  * checkpointed and restored, and checks what it got back itself
  * (restore_target()); likewise signal-driven I/O (restore_sigio(), the
- * child restored with its pid).  Records past the TASK record are
+ * child restored with its pid), mappings without reserve and droppable
+ * ones (restore_vmf()).  Records past the TASK record are
  * refused in a child that dies with a message, or, for the errno, in a
  * child that a coordinator restores (restart(child) returns the errno;
  * the child dies).
@@ -29,8 +30,10 @@
 #include <linux/capability.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/userfaultfd.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -52,6 +55,12 @@
 #endif
 #ifndef __NR_pidfd_getfd
 #define __NR_pidfd_getfd 438
+#endif
+#ifndef __NR_mseal
+#define __NR_mseal 462
+#endif
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE 0x08
 #endif
 
 FIXTURE(restart) {
@@ -3489,7 +3498,7 @@ static void build_shared_file(struct img *img, int i)
 		img_page(img);
 		break;
 	case 8:		/* a flag no format defines */
-		img_map(img, CKPT_VMA_FILE, PROT_READ, CKPT_VMA_SHARED | 1U << 13,
+		img_map(img, CKPT_VMA_FILE, PROT_READ, CKPT_VMA_SHARED | 1U << 31,
 			1, shmap_data);
 		break;
 	case 9:
@@ -4602,6 +4611,483 @@ TEST_F(restart, file_owner_records)
 	refuse_setown(_metadata, self, false);
 	refuse_setown(_metadata, self, true);
 	restore_sigio(_metadata, self, variant->pipe);
+}
+
+/*
+ * Mappings without reserve and droppable ones (format 1.9), of one page
+ * at 0x10000000 unless said: without reserve, and neither anonymous nor
+ * a file mapping (cases 0 to 2); droppable, and not anonymous, or locked,
+ * or a stack (cases 3 to 6); with a flag no format defines (case 7).
+ * Cases 8 to 14 are sound: restart() takes the mapping (and the page of
+ * case 12), then finds the image ends.
+ */
+static void build_vma_flags(struct img *img, int i)
+{
+	const __u32 rw = PROT_READ | PROT_WRITE;
+	const __u32 nr = CKPT_VMA_NORESERVE, dp = CKPT_VMA_DROPPABLE;
+	/* what do_mmap() gives a MAP_DROPPABLE mapping */
+	const __u32 dp_all = dp | nr | CKPT_VMA_WIPEONFORK | CKPT_VMA_DONTDUMP;
+
+	if (i == 13)
+		img_task_mm_flags(img, CKPT_MM_LOCK_FUTURE);
+	img_mm(img, 1);
+	switch (i) {
+	case 0:
+		img_map(img, CKPT_VMA_SHMEM, rw, nr, 1, NULL);
+		break;
+	case 1:
+		img_map(img, CKPT_VMA_VDSO, PROT_READ | PROT_EXEC, nr, 1, NULL);
+		break;
+	case 2:
+		img_map(img, CKPT_VMA_VVAR, PROT_READ, nr, 1, NULL);
+		break;
+	case 3:
+		img_map(img, CKPT_VMA_FILE, PROT_READ, dp, 1, shmap_data);
+		break;
+	case 4:
+		img_map(img, CKPT_VMA_SHMEM, rw, dp, 1, NULL);
+		break;
+	case 5:
+		img_map(img, CKPT_VMA_ANON, rw, dp_all | CKPT_VMA_LOCKED, 1, NULL);
+		break;
+	case 6:
+		img_map(img, CKPT_VMA_ANON, rw, dp_all | CKPT_VMA_GROWSDOWN, 1,
+			NULL);
+		break;
+	case 7:
+		img_map(img, CKPT_VMA_ANON, rw, dp_all | 1U << 15, 1, NULL);
+		break;
+	case 8:
+		img_map(img, CKPT_VMA_ANON, rw, nr, 2, NULL);
+		break;
+	case 9:		/* private */
+		img_map(img, CKPT_VMA_FILE, PROT_READ, nr, 1, shmap_data);
+		break;
+	case 10:
+		img_map(img, CKPT_VMA_FILE, rw,
+			CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE | nr, 2, shmap_data);
+		break;
+	case 11:
+		img_map(img, CKPT_VMA_ANON, rw, dp_all, 2, NULL);
+		break;
+	case 12:	/* the droppable flag alone, and a page in it */
+		img_map(img, CKPT_VMA_ANON, rw, dp, 1, NULL);
+		img_page(img);
+		break;
+	case 13:	/* mlockall(MCL_FUTURE) locks no droppable mapping */
+		img_map(img, CKPT_VMA_ANON, rw, dp_all, 1, NULL);
+		break;
+	case 14:
+		img_map(img, CKPT_VMA_ANON, rw, nr | CKPT_VMA_LOCKED, 2, NULL);
+		break;
+	}
+}
+
+/*
+ * vmf_main(): a child of the test with an anonymous mapping made with
+ * MAP_NORESERVE and, if the kernel has them, a MAP_DROPPABLE one, of
+ * VMF_PAGES pages each, all written, at vmf_addr[]: the test keeps the
+ * span vmf_res, which the child unmaps before it maps them.  It checks
+ * them before the checkpoint and again when SIGUSR1 comes (only the
+ * restored child gets it), and exits with the first check that failed.
+ * A droppable page may be gone (all zero): the kernel may drop it.
+ */
+enum { VMF_NORES, VMF_DROP, VMF_MAPS };
+
+#define VMF_PAGES	4
+#define VMF_SPAN	16	/* pages: a page before, and between, each */
+
+static void *vmf_res;
+static unsigned long vmf_addr[VMF_MAPS];
+
+enum {
+	VC_OK,
+	VC_DROPPED,
+	VC_NORES_FLAGS,
+	VC_NORES_DATA,
+	VC_DROP_FLAGS,
+	VC_DROP_DATA,
+	VC_SETUP,
+	VC_NO_SIGNAL,
+	VC_NR,
+};
+
+static const char *const vmf_checks[VC_NR] = {
+	[VC_OK] = "all well",
+	[VC_DROPPED] = "all well, some droppable pages dropped",
+	[VC_NORES_FLAGS] = "the mapping without reserve is not (VmFlags nr, not ac, dp)",
+	[VC_NORES_DATA] = "the mapping without reserve lost its contents",
+	[VC_DROP_FLAGS] = "the droppable mapping is not (VmFlags dp, nr, wf, dd)",
+	[VC_DROP_DATA] = "a page of the droppable mapping is neither its contents nor zero",
+	[VC_SETUP] = "it could not make its mappings",
+	[VC_NO_SIGNAL] = "SIGUSR1 never came",
+};
+
+/* The span vmf_res for the mappings of a child, in the test */
+static void vmf_reserve(struct __test_metadata *_metadata)
+{
+	const size_t psz = getpagesize();
+
+	vmf_res = mmap(NULL, VMF_SPAN * psz, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, vmf_res);
+	vmf_addr[VMF_NORES] = (unsigned long)vmf_res + psz;
+	vmf_addr[VMF_DROP] = (unsigned long)vmf_res + (VMF_PAGES + 2) * psz;
+}
+
+static void vmf_release(void)
+{
+	if (vmf_res)
+		munmap(vmf_res, VMF_SPAN * getpagesize());
+	vmf_res = NULL;
+}
+
+/* In the child: its mapping @k, made with @flags, at vmf_addr[k]; 0 or -1 */
+static int vmf_map(int k, int flags)
+{
+	void *p = (void *)vmf_addr[k];
+
+	return mmap(p, VMF_PAGES * getpagesize(), PROT_READ | PROT_WRITE,
+		    flags | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) == p ?
+	       0 : -1;
+}
+
+static int vmf_check(bool droppable)
+{
+	void *const m[VMF_MAPS] = { (void *)vmf_addr[0], (void *)vmf_addr[1] };
+	const size_t psz = getpagesize();
+	const unsigned char *p;
+	bool whole, zero, dropped = false;
+	size_t n, i;
+
+	if (!tgt_flag(m, VMF_NORES, " nr ", true) ||
+	    !tgt_flag(m, VMF_NORES, " ac ", false) ||
+	    !tgt_flag(m, VMF_NORES, " dp ", false))
+		return VC_NORES_FLAGS;
+	if (!tgt_bytes_ok(m, VMF_NORES, VMF_PAGES * psz))
+		return VC_NORES_DATA;
+	if (!droppable)
+		return VC_OK;
+	if (!tgt_flag(m, VMF_DROP, " dp ", true) ||
+	    !tgt_flag(m, VMF_DROP, " nr ", true) ||
+	    !tgt_flag(m, VMF_DROP, " wf ", true) ||
+	    !tgt_flag(m, VMF_DROP, " dd ", true))
+		return VC_DROP_FLAGS;
+	for (p = m[VMF_DROP], n = 0; n < VMF_PAGES; n++, p += psz) {
+		whole = true;
+		zero = true;
+		for (i = 0; i < psz; i++) {
+			whole = whole && p[i] == tgt_byte(VMF_DROP, n * psz + i);
+			zero = zero && !p[i];
+		}
+		if (!whole && !zero)
+			return VC_DROP_DATA;
+		dropped = dropped || !whole;
+	}
+	return dropped ? VC_DROPPED : VC_OK;
+}
+
+static __noreturn void vmf_main(int ready, int droppable)
+{
+	const struct timespec ms = { .tv_nsec = 1000000 }, zero = { 0 };
+	const size_t len = VMF_PAGES * getpagesize();
+	unsigned char *p;
+	sigset_t set;
+	int code, k;
+	size_t i;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) || child_bare(ready) ||
+	    munmap(vmf_res, VMF_SPAN * getpagesize()) ||
+	    vmf_map(VMF_NORES, MAP_PRIVATE | MAP_NORESERVE) ||
+	    (droppable && vmf_map(VMF_DROP, MAP_DROPPABLE)))
+		_exit(VC_SETUP);
+	for (k = 0; k < (droppable ? VMF_MAPS : 1); k++)
+		for (p = (void *)vmf_addr[k], i = 0; i < len; i++)
+			p[i] = tgt_byte(k, i);
+	code = vmf_check(droppable);
+	child_ready(code == VC_DROPPED ? VC_OK : code, VC_SETUP);
+
+	/* checkpointed here, then restored */
+	for (i = 0; i < 30000; i++) {
+		if (sigtimedwait(&set, NULL, &zero) == SIGUSR1)
+			_exit(vmf_check(droppable));
+		nanosleep(&ms, NULL);
+	}
+	_exit(VC_NO_SIGNAL);
+}
+
+/*
+ * The kernel's image of vmf_main(): a record of each mapping as it was
+ * made, with what do_mmap() set (a droppable mapping is also without
+ * reserve, wiped on fork and left out of core dumps), no other droppable
+ * one, and the pages of the mapping without reserve.
+ */
+static void check_vmf_image(struct __test_metadata *_metadata,
+			    const unsigned char *buf, size_t len, bool droppable)
+{
+	const __u32 bits = CKPT_VMA_NORESERVE | CKPT_VMA_DROPPABLE |
+			   CKPT_VMA_WIPEONFORK | CKPT_VMA_DONTDUMP |
+			   CKPT_VMA_LOCKED | CKPT_VMA_GROWSDOWN;
+	const __u32 want[VMF_MAPS] = {
+		[VMF_NORES] = CKPT_VMA_NORESERVE,
+		[VMF_DROP] = CKPT_VMA_NORESERVE | CKPT_VMA_DROPPABLE |
+			     CKPT_VMA_WIPEONFORK | CKPT_VMA_DONTDUMP,
+	};
+	const unsigned long psz = getpagesize(), span = VMF_PAGES * psz;
+	int seen[VMF_MAPS] = { 0 }, pages[VMF_MAPS] = { 0 }, drops = 0, k;
+	const struct ckpt_rec_pages *pg;
+	const struct ckpt_rec_vma *v;
+	const struct ckpt_hdr *h;
+	unsigned long lo, hi;
+	size_t off;
+
+	for (off = 0; (h = rec_at(buf, len, off)); off += h->len) {
+		if (h->type == CKPT_REC_VMA) {
+			v = (const void *)h;
+			drops += !!(v->flags & CKPT_VMA_DROPPABLE);
+			for (k = 0; k < VMF_MAPS; k++) {
+				if (vmf_addr[k] < v->start || vmf_addr[k] >= v->end)
+					continue;
+				seen[k]++;
+				EXPECT_EQ(vmf_addr[k], v->start);
+				EXPECT_EQ(vmf_addr[k] + span, v->end);
+				EXPECT_EQ(CKPT_VMA_ANON, v->kind);
+				EXPECT_EQ(PROT_READ | PROT_WRITE, v->prot);
+				EXPECT_EQ(want[k], v->flags & bits)
+					TH_LOG("mapping %d at %#llx: flags %#x", k,
+					       (unsigned long long)v->start, v->flags);
+			}
+		} else if (h->type == CKPT_REC_PAGES) {
+			pg = (const void *)h;
+			for (k = 0; k < VMF_MAPS; k++) {
+				lo = pg->addr > vmf_addr[k] ? pg->addr : vmf_addr[k];
+				hi = pg->addr + pg->nr_pages * psz;
+				if (hi > vmf_addr[k] + span)
+					hi = vmf_addr[k] + span;
+				if (hi > lo)
+					pages[k] += (hi - lo) / psz;
+			}
+		}
+	}
+	EXPECT_EQ(1, seen[VMF_NORES]);
+	EXPECT_EQ(VMF_PAGES, pages[VMF_NORES]);
+	EXPECT_EQ((int)droppable, seen[VMF_DROP]);
+	EXPECT_EQ((int)droppable, drops);
+	if (droppable && pages[VMF_DROP] != VMF_PAGES)
+		TH_LOG("%d of the %d droppable pages saved (dropped meanwhile)",
+		       pages[VMF_DROP], VMF_PAGES);
+}
+
+static bool vmf_poke(void *arg)
+{
+	kill(*(pid_t *)arg, SIGUSR1);
+	return true;
+}
+
+/*
+ * vmf_main() checkpointed, killed, and restored with its pid
+ * (restore_child()) from a memfd or a pipe (@use_pipe), then sent
+ * SIGUSR1 (vmf_poke()) until it exits, the test with the signal blocked
+ * as in the image: one sent before restart() is done must not kill the
+ * restarter.
+ */
+static void restore_vmf(struct __test_metadata *_metadata,
+			FIXTURE_DATA(restart) *self, bool use_pipe)
+{
+	const size_t psz = getpagesize();
+	sigset_t set, mask;
+	unsigned char *buf;
+	bool droppable;
+	size_t len;
+	int code;
+	pid_t pid;
+	void *p;
+
+	p = mmap(NULL, psz, PROT_READ | PROT_WRITE,
+		 MAP_DROPPABLE | MAP_ANONYMOUS, -1, 0);
+	droppable = p != MAP_FAILED;
+	if (droppable) {
+		munmap(p, psz);
+	} else {
+		ASSERT_TRUE(errno == EOPNOTSUPP || errno == EINVAL)
+			TH_LOG("mmap(MAP_DROPPABLE): %s", strerror(errno));
+		TH_LOG("no MAP_DROPPABLE (%s): the droppable mapping is left out",
+		       strerror(errno));
+	}
+	vmf_reserve(_metadata);
+	code = start_child(_metadata, vmf_main, droppable, VC_SETUP, &pid);
+	ASSERT_EQ(VC_OK, code)
+		TH_LOG("the child is not ready: %s",
+		       exit_why(code, vmf_checks, VC_NR));
+	len = checkpoint_child(_metadata, self, pid, &buf);
+	check_vmf_image(_metadata, buf, len, droppable);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, &mask));
+	code = restore_child(_metadata, self, use_pipe, buf, len, pid,
+			     vmf_poke, &pid);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	free(buf);
+	EXPECT_TRUE(code == VC_OK || code == VC_DROPPED)
+		TH_LOG("the restored child: %s (%d); log \"%s\"",
+		       exit_why(code, vmf_checks, VC_NR), code, self->log_buf);
+	if (code == VC_DROPPED)
+		TH_LOG("restored, some droppable pages were dropped");
+}
+
+/* Mappings that checkpoint() refuses, made by refused_main() */
+enum { VR_SEALED, VR_UFFD };
+
+static const char *const vr_names[] = {
+	[VR_SEALED] = "an mseal()ed mapping",
+	[VR_UFFD] = "a mapping registered with a userfaultfd",
+};
+
+/*
+ * A child with an anonymous mapping at vmf_addr[VMF_NORES] that @what
+ * says: mseal()ed, or registered with a userfaultfd (for missing pages),
+ * whose descriptor it keeps (closing it would unregister the mapping).
+ * It tells the test on @ready that it is set, then waits: SIGUSR1 ends
+ * it.
+ */
+static __noreturn void refused_main(int ready, int what)
+{
+	const size_t len = VMF_PAGES * getpagesize();
+	struct uffdio_register reg = {
+		.range.start = vmf_addr[VMF_NORES],
+		.range.len = len,
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	struct uffdio_api api = { .api = UFFD_API };
+	int code, fd;
+
+	signal(SIGUSR1, sigusr1_exit);
+	code = child_bare(ready) || munmap(vmf_res, VMF_SPAN * getpagesize()) ||
+	       vmf_map(VMF_NORES, MAP_PRIVATE);
+	if (!code && what == VR_SEALED)
+		code = !!syscall(__NR_mseal, vmf_addr[VMF_NORES], len, 0);
+	if (!code && what == VR_UFFD) {
+		fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+		code = fd < 0 || ioctl(fd, UFFDIO_API, &api) ||
+		       ioctl(fd, UFFDIO_REGISTER, &reg);
+	}
+	child_ready(code, 1);
+	for (;;)
+		pause();
+}
+
+/*
+ * The kernel has the system call that makes the mapping @what (an
+ * mseal() of nothing does nothing); else say so.  The test runs as root:
+ * it may make a userfaultfd.
+ */
+static bool refused_probe(struct __test_metadata *_metadata, int what)
+{
+	int fd, err;
+
+	if (what == VR_SEALED && !syscall(__NR_mseal, 0, 0, 0))
+		return true;
+	if (what == VR_UFFD) {
+		fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+		if (fd >= 0) {
+			close(fd);
+			return true;
+		}
+	}
+	err = errno;
+	EXPECT_FALSE(what == VR_UFFD && err == EPERM)
+		TH_LOG("userfaultfd() is not permitted");
+	TH_LOG("%s: %s: %s not tried", what == VR_SEALED ? "mseal()" : "userfaultfd()",
+	       strerror(err), vr_names[what]);
+	return false;
+}
+
+/*
+ * checkpoint() of refused_main() fails with EOPNOTSUPP, naming the
+ * mapping, and leaves the child running: its SIGUSR1 handler ends it.
+ * The mappings are described before the descriptors are: the child's
+ * userfaultfd is not what the log names.
+ */
+static void refuse_vma(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(restart) *self, int what)
+{
+	const unsigned long end = vmf_addr[VMF_NORES] + VMF_PAGES * getpagesize();
+	char want[160];
+	int code, fd;
+	pid_t pid;
+	long ret;
+
+	if (!refused_probe(_metadata, what))
+		return;
+	code = start_child(_metadata, refused_main, what, 1, &pid);
+	ASSERT_EQ(0, code)
+		TH_LOG("the child could not make %s", vr_names[what]);
+	snprintf(want, sizeof(want),
+		 "pid %d mapping %#lx-%#lx: %s is not supported yet", pid,
+		 vmf_addr[VMF_NORES], end, vr_names[what]);
+
+	fd = memfd_create("refused", 0);
+	ASSERT_LE(0, fd);
+	ret = sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE, self->log[1]);
+	close(fd);
+	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	EXPECT_EQ(-EOPNOTSUPP, ret)
+		TH_LOG("%s", vr_names[what]);
+	if (what == VR_UFFD && !strstr(self->log_buf, want) &&
+	    strstr(self->log_buf, "userfaultfd"))
+		TH_LOG("refused for the userfaultfd's descriptor first: log \"%s\"",
+		       self->log_buf);
+	else
+		EXPECT_LOG(want);
+	EXPECT_TRUE(child_alive(pid));
+	EXPECT_EQ(0, kill(pid, SIGUSR1));
+	EXPECT_EQ(42, wait_exit_secs(pid, 5, NULL, NULL))
+		TH_LOG("it does not run on after the refusal");
+}
+
+/* What restart() says of those flags where they cannot be */
+#define NORES_WHY " without reserve, and not an anonymous or file mapping"
+#define DROP_WHY " droppable, and not anonymous, or locked, or a stack"
+
+/*
+ * Each case of build_vma_flags() refused with its errno and message, or
+ * accepted, the child that restart(child) restored dead (restart_coord()).
+ * Then a real child with a mapping without reserve and a droppable one
+ * restored (restore_vmf()), and children with an mseal()ed mapping and a
+ * mapping registered with a userfaultfd that checkpoint() refuses
+ * (refuse_vma()).
+ */
+TEST_F(restart, vma_flag_records)
+{
+	static const struct {
+		int error;
+		const char *log;
+	} cases[] = {
+		[0 ... 2] = { -EINVAL, MAPPING_1P NORES_WHY },
+		[3 ... 6] = { -EINVAL, MAPPING_1P DROP_WHY },
+		[7] = { -EINVAL, BAD_VMA_FIELDS },
+		[8 ... 14] = { -EINVAL, MAP_ACCEPTED },
+	};
+	int i;
+
+	shmap_setup(_metadata, false);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		EXPECT_EQ(cases[i].error, restart_coord(_metadata, self, variant->pipe,
+							build_vma_flags, i))
+			TH_LOG("case %d", i);
+		EXPECT_NE(NULL, strstr(self->log_buf, cases[i].log))
+			TH_LOG("case %d: log \"%s\", expected \"%s\"", i,
+			       self->log_buf, cases[i].log);
+	}
+	EXPECT_TRUE(file_holds(shmap_data, 2, 'd'));
+
+	restore_vmf(_metadata, self, variant->pipe);
+	refuse_vma(_metadata, self, VR_SEALED);
+	refuse_vma(_metadata, self, VR_UFFD);
+	vmf_release();
 }
 
 /* Seeded random streams: all rejected, none hangs (the writer is gone). */
