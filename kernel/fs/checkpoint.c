@@ -711,6 +711,32 @@ int rst_new_file(struct ckpt_ctx *ctx, u32 objref, struct file *file)
 }
 
 /**
+ * rst_file_at - a restored open file, as the caller holds it
+ * @ctx: the restart
+ * @objref: the open file's number in the image
+ * @fd: the caller's descriptor that must refer to it
+ *
+ * For the records that follow a FILE record and name its file and
+ * descriptor (FILE_LOCK, FILE_OWNER).
+ *
+ * Return: the file (the restart holds it), or NULL if @objref names no
+ * restored open file or @fd does not refer to it.
+ */
+struct file *rst_file_at(struct ckpt_ctx *ctx, u32 objref, int fd)
+{
+	struct xarray *files = &(ctx->coord ?: ctx)->files;
+	struct file *file, *held;
+
+	file = objref ? xa_load(files, objref) : NULL;
+	held = fd >= 0 ? fget(fd) : NULL;
+	if (held)
+		fput(held);
+	if (!file || file != held || xa_get_mark(files, objref, RST_MARK_SHMEM))
+		return NULL;
+	return file;
+}
+
+/**
  * rst_file_missing - ->restart() of the kinds that rst_new_file() makes
  * @ctx: the restart
  * @rec: a FILE record whose objref no object record made

@@ -186,9 +186,8 @@ static int rst_set_owner(struct ckpt_ctx *ctx, struct file *file,
  */
 int rst_file_owner(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
-	struct xarray *files = &(ctx->coord ?: ctx)->files;
 	struct ckpt_rec_file_owner rec = { .h = *h };
-	struct file *file, *held;
+	struct file *file;
 	int ret;
 
 	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
@@ -196,12 +195,8 @@ int rst_file_owner(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = rst_check_owner_rec(ctx, &rec);
 	if (ret)
 		return ret;
-	file = rec.objref ? xa_load(files, rec.objref) : NULL;
-	held = rec.fd >= 0 ? fget(rec.fd) : NULL;
-	if (held)
-		fput(held);
-	if (!file || file != held ||
-	    xa_get_mark(files, rec.objref, RST_MARK_SHMEM))
+	file = rst_file_at(ctx, rec.objref, rec.fd);
+	if (!file)
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: an owner for I/O signals of fd %d, which is not the restored object %u",
 				ctx->rec_pos, rec.fd, rec.objref);

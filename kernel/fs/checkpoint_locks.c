@@ -208,9 +208,8 @@ static int rst_take_lock(struct ckpt_ctx *ctx, struct file *file,
  */
 int rst_file_lock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
-	struct xarray *files = &(ctx->coord ?: ctx)->files;
 	struct ckpt_rec_file_lock rec = { .h = *h };
-	struct file *file, *held;
+	struct file *file;
 	int ret;
 
 	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
@@ -225,12 +224,8 @@ int rst_file_lock(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 				"offset %lld: bad file lock (kind %u, type %u, fd %d, bytes %lld-%lld)",
 				ctx->rec_pos, rec.kind, rec.type, rec.fd,
 				rec.start, rec.end);
-	file = rec.objref ? xa_load(files, rec.objref) : NULL;
-	held = fget(rec.fd);
-	if (held)
-		fput(held);
-	if (!file || file != held ||
-	    xa_get_mark(files, rec.objref, RST_MARK_SHMEM))
+	file = rst_file_at(ctx, rec.objref, rec.fd);
+	if (!file)
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: a file lock on fd %d, which is not the restored object %u",
 				ctx->rec_pos, rec.fd, rec.objref);

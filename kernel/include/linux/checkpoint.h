@@ -411,6 +411,7 @@ int ckpt_check_reopens(struct ckpt_ctx *ctx, const struct ckpt_fd *f);
 const char *ckpt_unreachable_why(struct file *file);
 bool ckpt_file_numbered(struct ckpt_ctx *ctx, struct file *file);
 int rst_new_file(struct ckpt_ctx *ctx, u32 objref, struct file *file);
+struct file *rst_file_at(struct ckpt_ctx *ctx, u32 objref, int fd);
 struct file *rst_file_missing(struct ckpt_ctx *ctx,
 			      const struct ckpt_rec_file *rec, const char *path);
 
