@@ -2189,6 +2189,25 @@ static long restart_coord(struct __test_metadata *_metadata,
 	return ret;
 }
 
+/* What restart_coord() returns for a case, and what its log names */
+struct coord_case {
+	int error;
+	const char *log;
+};
+
+/* Case @i of @build: restart_coord() returns @error, the log names @log */
+static void expect_coord_case(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(restart) *self, bool use_pipe,
+			      void (*build)(struct img *img, int i), int i,
+			      int error, const char *log)
+{
+	EXPECT_EQ(error, restart_coord(_metadata, self, use_pipe, build, i))
+		TH_LOG("case %d", i);
+	EXPECT_NE(NULL, strstr(self->log_buf, log))
+		TH_LOG("case %d: log \"%s\", expected \"%s\"", i,
+		       self->log_buf, log);
+}
+
 /* The UNIX socket tests' directory, and a socket a case holds meanwhile */
 static char unix_dir[64];
 static int unix_held = -1;
@@ -2604,12 +2623,8 @@ static void unix_cases(struct __test_metadata *_metadata,
 	snprintf(unix_dir, sizeof(unix_dir), "/tmp/ckpt-sock-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(unix_dir));
 	for (i = 0; i < n; i++) {
-		EXPECT_EQ(errors[i], restart_coord(_metadata, self, use_pipe,
-						   build, i))
-			TH_LOG("case %d", i);
-		EXPECT_NE(NULL, strstr(self->log_buf, logs[i]))
-			TH_LOG("case %d: log \"%s\", expected \"%s\"", i,
-			       self->log_buf, logs[i]);
+		expect_coord_case(_metadata, self, use_pipe, build, i,
+				  errors[i], logs[i]);
 		if (unix_held >= 0)
 			close(unix_held);
 		unix_held = -1;
@@ -4059,14 +4074,11 @@ TEST_F(restart, shared_file_mapping_records)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (cases[i].no_dac)
 			drop_effective_cap(CAP_DAC_OVERRIDE);
-		EXPECT_EQ(cases[i].error, restart_coord(_metadata, self, variant->pipe,
-							build_shared_file, i))
-			TH_LOG("case %d", i);
+		expect_coord_case(_metadata, self, variant->pipe,
+				  build_shared_file, i, cases[i].error,
+				  cases[i].log);
 		if (cases[i].no_dac)
 			raise_effective_cap(CAP_DAC_OVERRIDE);
-		EXPECT_NE(NULL, strstr(self->log_buf, cases[i].log))
-			TH_LOG("case %d: log \"%s\", expected \"%s\"", i,
-			       self->log_buf, cases[i].log);
 	}
 	EXPECT_TRUE(file_holds(shmap_data, 2, 'd'));
 	EXPECT_TRUE(file_holds(shmap_ro444, 1, 'r'));
@@ -4114,16 +4126,12 @@ TEST_F(restart, locked_mapping_records)
 			ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &rl));
 			drop_effective_cap(CAP_IPC_LOCK);
 		}
-		EXPECT_EQ(cases[i].error, restart_coord(_metadata, self, variant->pipe,
-							build_locked, i))
-			TH_LOG("case %d", i);
+		expect_coord_case(_metadata, self, variant->pipe, build_locked,
+				  i, cases[i].error, cases[i].log);
 		if (cases[i].memlock >= 0) {
 			raise_effective_cap(CAP_IPC_LOCK);
 			ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &old));
 		}
-		EXPECT_NE(NULL, strstr(self->log_buf, cases[i].log))
-			TH_LOG("case %d: log \"%s\", expected \"%s\"", i,
-			       self->log_buf, cases[i].log);
 	}
 	EXPECT_TRUE(file_holds(shmap_data, 2, 'd'));
 
@@ -4495,6 +4503,54 @@ static void sigusr1_exit(int sig)
 }
 
 /*
+ * In a child that checkpoint() is to refuse: tell the test how its
+ * setup went (@code, child_ready()), then wait: SIGUSR1 ends it with
+ * 42 (sigusr1_exit()).
+ */
+static __noreturn void refused_child_wait(int code)
+{
+	signal(SIGUSR1, sigusr1_exit);
+	child_ready(code, 1);
+	for (;;)
+		pause();
+}
+
+/*
+ * checkpoint() of our child @pid, set up by refused_child_wait(), fails
+ * with @error, naming @want in the log, and leaves the child running:
+ * its SIGUSR1 handler ends it.  @what names the case.  If @first is not
+ * NULL and the log names it but not @want, checkpoint() refused the
+ * child for its descriptor of @first before it came to @want: that is
+ * only said.
+ */
+static void expect_checkpoint_refused(struct __test_metadata *_metadata,
+				      FIXTURE_DATA(restart) *self, pid_t pid,
+				      int error, const char *want,
+				      const char *what, const char *first)
+{
+	long ret;
+	int fd;
+
+	fd = memfd_create("refused", 0);
+	ASSERT_LE(0, fd);
+	ret = sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE, self->log[1]);
+	close(fd);
+	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
+	EXPECT_EQ(error, ret)
+		TH_LOG("%s", what);
+	if (first && !strstr(self->log_buf, want) &&
+	    strstr(self->log_buf, first))
+		TH_LOG("refused for the %s's descriptor first: log \"%s\"",
+		       first, self->log_buf);
+	else
+		EXPECT_LOG(want);
+	EXPECT_TRUE(child_alive(pid));
+	EXPECT_EQ(0, kill(pid, SIGUSR1));
+	EXPECT_EQ(42, wait_exit_secs(pid, 5, NULL, NULL))
+		TH_LOG("it does not run on after the refusal");
+}
+
+/*
  * A child whose pipe has an owner for I/O signals outside the tree: the
  * test process, its parent, or (@group) the test's process group, whose
  * leader it is not.  It tells the test on @ready that it is set, then
@@ -4505,12 +4561,9 @@ static __noreturn void setown_main(int ready, int group)
 	pid_t owner = group ? -getpgrp() : getppid();
 	int p[2];
 
-	signal(SIGUSR1, sigusr1_exit);
 	/* nothing else the checkpoint could refuse */
-	child_ready(child_bare(ready) || pipe(p) || fcntl(p[0], F_SETOWN, owner),
-		    1);
-	for (;;)
-		pause();
+	refused_child_wait(child_bare(ready) || pipe(p) ||
+			   fcntl(p[0], F_SETOWN, owner));
 }
 
 /*
@@ -4522,27 +4575,14 @@ static void refuse_setown(struct __test_metadata *_metadata,
 {
 	char want[128];
 	pid_t pid;
-	long ret;
-	int fd;
 
 	snprintf(want, sizeof(want),
 		 "its owner for I/O signals (F_SETOWN), %s %d, is not in the checkpointed tree",
 		 group ? "process group" : "process", group ? getpgrp() : getpid());
 	ASSERT_EQ(0, start_child(_metadata, setown_main, group, 1, &pid))
 		TH_LOG("the child could not set its owner");
-
-	fd = memfd_create("setown", 0);
-	ASSERT_LE(0, fd);
-	ret = sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE, self->log[1]);
-	close(fd);
-	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
-	EXPECT_EQ(-EBUSY, ret)
-		TH_LOG("owner %s", group ? "group" : "process");
-	EXPECT_LOG(want);
-	EXPECT_TRUE(child_alive(pid));
-	EXPECT_EQ(0, kill(pid, SIGUSR1));
-	EXPECT_EQ(42, wait_exit_secs(pid, 5, NULL, NULL))
-		TH_LOG("it does not run on after the refusal");
+	expect_checkpoint_refused(_metadata, self, pid, -EBUSY, want,
+				  group ? "owner group" : "owner process", NULL);
 }
 
 #define OWNER_BAD "bad owner for I/O signals "
@@ -4558,10 +4598,7 @@ static void refuse_setown(struct __test_metadata *_metadata,
  */
 TEST_F(restart, file_owner_records)
 {
-	static const struct {
-		int error;
-		const char *log;
-	} cases[] = {
+	static const struct coord_case cases[] = {
 		[0] = { -EINVAL, OWNER_BAD "(pid -1, type 1, signal 0)" },
 		[1] = { -EINVAL, OWNER_BAD "(pid 1, type 3, signal 0)" },
 		[2] = { -EINVAL, OWNER_BAD "(pid 1, type 1, signal -1)" },
@@ -4599,14 +4636,9 @@ TEST_F(restart, file_owner_records)
 
 	ASSERT_TRUE(kill(NO_PID, 0) && errno == ESRCH &&
 		    kill(-NO_PID, 0) && errno == ESRCH);
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		EXPECT_EQ(cases[i].error, restart_coord(_metadata, self, variant->pipe,
-							build_file_owner, i))
-			TH_LOG("case %d", i);
-		EXPECT_NE(NULL, strstr(self->log_buf, cases[i].log))
-			TH_LOG("case %d: log \"%s\", expected \"%s\"", i,
-			       self->log_buf, cases[i].log);
-	}
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		expect_coord_case(_metadata, self, variant->pipe, build_file_owner,
+				  i, cases[i].error, cases[i].log);
 
 	refuse_setown(_metadata, self, false);
 	refuse_setown(_metadata, self, true);
@@ -4964,7 +4996,6 @@ static __noreturn void refused_main(int ready, int what)
 	struct uffdio_api api = { .api = UFFD_API };
 	int code, fd;
 
-	signal(SIGUSR1, sigusr1_exit);
 	code = child_bare(ready) || munmap(vmf_res, VMF_SPAN * getpagesize()) ||
 	       vmf_map(VMF_NORES, MAP_PRIVATE);
 	if (!code && what == VR_SEALED)
@@ -4974,9 +5005,7 @@ static __noreturn void refused_main(int ready, int what)
 		code = fd < 0 || ioctl(fd, UFFDIO_API, &api) ||
 		       ioctl(fd, UFFDIO_REGISTER, &reg);
 	}
-	child_ready(code, 1);
-	for (;;)
-		pause();
+	refused_child_wait(code);
 }
 
 /*
@@ -5016,9 +5045,8 @@ static void refuse_vma(struct __test_metadata *_metadata,
 {
 	const unsigned long end = vmf_addr[VMF_NORES] + VMF_PAGES * getpagesize();
 	char want[160];
-	int code, fd;
 	pid_t pid;
-	long ret;
+	int code;
 
 	if (!refused_probe(_metadata, what))
 		return;
@@ -5028,24 +5056,9 @@ static void refuse_vma(struct __test_metadata *_metadata,
 	snprintf(want, sizeof(want),
 		 "pid %d mapping %#lx-%#lx: %s is not supported yet", pid,
 		 vmf_addr[VMF_NORES], end, vr_names[what]);
-
-	fd = memfd_create("refused", 0);
-	ASSERT_LE(0, fd);
-	ret = sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE, self->log[1]);
-	close(fd);
-	read_log(self->log[0], self->log_buf, sizeof(self->log_buf));
-	EXPECT_EQ(-EOPNOTSUPP, ret)
-		TH_LOG("%s", vr_names[what]);
-	if (what == VR_UFFD && !strstr(self->log_buf, want) &&
-	    strstr(self->log_buf, "userfaultfd"))
-		TH_LOG("refused for the userfaultfd's descriptor first: log \"%s\"",
-		       self->log_buf);
-	else
-		EXPECT_LOG(want);
-	EXPECT_TRUE(child_alive(pid));
-	EXPECT_EQ(0, kill(pid, SIGUSR1));
-	EXPECT_EQ(42, wait_exit_secs(pid, 5, NULL, NULL))
-		TH_LOG("it does not run on after the refusal");
+	expect_checkpoint_refused(_metadata, self, pid, -EOPNOTSUPP, want,
+				  vr_names[what],
+				  what == VR_UFFD ? "userfaultfd" : NULL);
 }
 
 /* What restart() says of those flags where they cannot be */
@@ -5062,10 +5075,7 @@ static void refuse_vma(struct __test_metadata *_metadata,
  */
 TEST_F(restart, vma_flag_records)
 {
-	static const struct {
-		int error;
-		const char *log;
-	} cases[] = {
+	static const struct coord_case cases[] = {
 		[0 ... 2] = { -EINVAL, MAPPING_1P NORES_WHY },
 		[3 ... 6] = { -EINVAL, MAPPING_1P DROP_WHY },
 		[7] = { -EINVAL, BAD_VMA_FIELDS },
@@ -5074,14 +5084,9 @@ TEST_F(restart, vma_flag_records)
 	int i;
 
 	shmap_setup(_metadata, false);
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		EXPECT_EQ(cases[i].error, restart_coord(_metadata, self, variant->pipe,
-							build_vma_flags, i))
-			TH_LOG("case %d", i);
-		EXPECT_NE(NULL, strstr(self->log_buf, cases[i].log))
-			TH_LOG("case %d: log \"%s\", expected \"%s\"", i,
-			       self->log_buf, cases[i].log);
-	}
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		expect_coord_case(_metadata, self, variant->pipe, build_vma_flags,
+				  i, cases[i].error, cases[i].log);
 	EXPECT_TRUE(file_holds(shmap_data, 2, 'd'));
 
 	restore_vmf(_metadata, self, variant->pipe);
