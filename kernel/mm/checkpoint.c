@@ -39,12 +39,19 @@
 /* Pages per CKPT_REC_PAGES record, and per copy. */
 #define CKPT_PAGES_CHUNK	64
 
-/* What checkpoint keeps of a VMA between mmap_lock sections. */
+/*
+ * What checkpoint keeps of a VMA between mmap_lock sections: taken under
+ * the lock (ckpt_snapshot_vma()), described after it, so that path
+ * lookups and the log's writes never nest in mmap_lock.
+ */
 struct ckpt_vma {
 	unsigned long start, end, pgoff;
+	vm_flags_t vm_flags;
+	const char *special;	/* the name of a special mapping, or NULL */
+	bool anon_shared;	/* shared anonymous memory (a SHMEM object) */
 	u32 kind, prot, flags;
 	char *path;		/* kmalloc'ed, or NULL */
-	struct file *file;	/* SHMEM: its shmem file; shared FILE: the file */
+	struct file *file;	/* the mapped file, referenced, or NULL */
 	u32 objref;		/* CKPT_VMA_SHMEM: the object's number */
 	bool obj_new;		/* CKPT_VMA_SHMEM: the object is met first here */
 	loff_t size;		/* CKPT_VMA_FILE: the file's size */
@@ -143,18 +150,29 @@ static bool ckpt_vma_anon_shared(struct vm_area_struct *vma)
 	       !strcmp(vma->vm_file->f_path.dentry->d_name.name, "dev/zero");
 }
 
-/* Describe one VMA, or refuse it with a message naming it. */
-static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
-			     struct vm_area_struct *vma, struct ckpt_vma *cv)
+/* What ckpt_describe_vma() needs of @vma, under mmap_lock. */
+static void ckpt_snapshot_vma(struct vm_area_struct *vma, struct ckpt_vma *cv)
 {
-	const char *special = ckpt_vma_special(vma);
-	vm_flags_t flags = vma->vm_flags;
-	const char *why = NULL;
-	int ret;
-
 	cv->start = vma->vm_start;
 	cv->end = vma->vm_end;
 	cv->pgoff = vma->vm_pgoff;
+	cv->vm_flags = vma->vm_flags;
+	cv->special = ckpt_vma_special(vma);
+	cv->anon_shared = ckpt_vma_anon_shared(vma);
+	if (vma->vm_file)
+		cv->file = get_file(vma->vm_file);
+}
+
+/* Describe one VMA, or refuse it with a message naming it. */
+static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
+			     struct ckpt_vma *cv)
+{
+	const char *special = cv->special;
+	vm_flags_t flags = cv->vm_flags;
+	struct file *file = cv->file;
+	const char *why = NULL;
+	int ret;
+
 	cv->prot = ckpt_vma_prot(flags);
 	cv->flags = ckpt_vma_flags(flags);
 
@@ -170,7 +188,7 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 		why = special;
 	else if (flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP))
 		why = "a device mapping";
-	else if (is_vm_hugetlb_page(vma))
+	else if (flags & VM_HUGETLB)
 		why = "a hugetlb mapping";
 	else if (flags & VM_SEALED)
 		why = "an mseal()ed mapping";
@@ -178,56 +196,52 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 		why = "a mapping registered with a userfaultfd";
 	else if (flags & VM_SYNC)
 		why = "a MAP_SYNC mapping";
-	else if ((flags & VM_MAYSHARE) && vma->vm_file &&
-		 !ckpt_vma_anon_shared(vma) &&
-		 !S_ISREG(file_inode(vma->vm_file)->i_mode))
+	else if ((flags & VM_MAYSHARE) && file && !cv->anon_shared &&
+		 !S_ISREG(file_inode(file)->i_mode))
 		why = "a shared mapping of a file that is not a regular file";
-	if (why && vma->vm_file)
+	if (why && file)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d mapping %#lx-%#lx (%pD): %s is not supported yet",
-				pid, cv->start, cv->end, vma->vm_file, why);
+				pid, cv->start, cv->end, file, why);
 	if (why)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d mapping %#lx-%#lx: %s is not supported yet",
 				pid, cv->start, cv->end, why);
 
-	if (!vma->vm_file) {
+	if (!file) {
 		cv->kind = CKPT_VMA_ANON;
 		cv->pgoff = 0;
 		return 0;
 	}
-	if (ckpt_vma_anon_shared(vma)) {
-		ret = ckpt_obj_shmem(ctx, vma->vm_file, pid, cv->start,
-				     &cv->objref);
+	if (cv->anon_shared) {
+		ret = ckpt_obj_shmem(ctx, file, pid, cv->start, &cv->objref);
 		if (ret < 0)
 			return ret;
 		cv->obj_new = ret;
 		cv->kind = CKPT_VMA_SHMEM;
 		/* restart accounts the object as shmem_zero_setup() does */
 		cv->flags &= ~CKPT_VMA_NORESERVE;
-		cv->file = get_file(vma->vm_file);
 		return 0;
 	}
 	/* counted for leak detection (kernel/checkpoint/objhash.c) */
-	if (ckpt_obj_mapped(ctx, vma->vm_file, pid, cv->start))
+	if (ckpt_obj_mapped(ctx, file, pid, cv->start))
 		return -ENOMEM;
 	cv->kind = CKPT_VMA_FILE;
 	if (flags & VM_MAYSHARE) {
 		cv->flags |= CKPT_VMA_SHARED;
 		if (flags & VM_MAYWRITE)
 			cv->flags |= CKPT_VMA_MAYWRITE;
-		cv->file = get_file(vma->vm_file);
 	}
-	cv->size = i_size_read(file_inode(vma->vm_file));
-	cv->mtime = inode_get_mtime(file_inode(vma->vm_file));
-	cv->path = ckpt_file_path(vma->vm_file, &why);
+	cv->size = i_size_read(file_inode(file));
+	cv->mtime = inode_get_mtime(file_inode(file));
+	cv->path = ckpt_file_path(file, &why);
 	if (IS_ERR(cv->path)) {
 		ret = PTR_ERR(cv->path);
 		cv->path = NULL;
 		if (why)
 			return ckpt_err(ctx, ret,
 					"pid %d mapping %#lx-%#lx (%pD): %s",
-					pid, cv->start, cv->end, vma->vm_file, why);
+					pid, cv->start, cv->end, file, why);
 		return ret;
 	}
 	return 0;
@@ -253,7 +267,7 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, pid_t pid,
 	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 	struct ckpt_vma *cv;
-	int i = 0, ret = 0;
+	int i = 0, n, ret = 0;
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
@@ -267,12 +281,11 @@ static int ckpt_collect_vmas(struct ckpt_ctx *ctx, pid_t pid,
 			ret = -EAGAIN;
 			break;
 		}
-		ret = ckpt_describe_vma(ctx, pid, vma, &cv[i]);
-		i++;
-		if (ret)
-			break;
+		ckpt_snapshot_vma(vma, &cv[i++]);
 	}
 	mmap_read_unlock(mm);
+	for (n = 0; !ret && n < i; n++)
+		ret = ckpt_describe_vma(ctx, pid, &cv[n]);
 	if (ret) {
 		ckpt_free_vmas(cv, i);
 		return ret;

@@ -17,6 +17,7 @@
 #include <linux/errno.h>
 #include <linux/sched.h>
 #include <linux/sched/coredump.h>
+#include <linux/sched/user.h>
 #include <linux/security.h>
 #include <linux/securebits.h>
 #include <linux/slab.h>
@@ -95,9 +96,33 @@ static bool rst_gid_ok(const struct cred *old, kgid_t gid)
 	       ns_capable_setid(old->user_ns, CAP_SETGID);
 }
 
+/*
+ * The user and the ucounts of the real uid, as setresuid() makes them
+ * (set_user(), set_cred_ucounts()): the restored task's processes and
+ * other per-user resources are counted to its own user, not to the
+ * restarter's, and taken back from the same one when it exits.
+ */
+static int rst_set_user(struct cred *new)
+{
+	struct user_struct *user;
+
+	if (!uid_eq(new->user->uid, new->uid)) {
+		user = alloc_uid(new->uid);
+		if (!user)
+			return -ENOMEM;
+		free_uid(new->user);
+		new->user = user;
+	}
+	if (set_cred_ucounts(new))
+		return -ENOMEM;
+	return 0;
+}
+
 static int rst_set_ids(struct ckpt_ctx *ctx, struct cred *new,
 		       const struct ckpt_rec_creds *rec)
 {
+	int ret;
+
 	struct user_namespace *ns = current_user_ns();
 	const struct cred *old = current_cred();
 
@@ -125,6 +150,9 @@ static int rst_set_ids(struct ckpt_ctx *ctx, struct cred *new,
 		return ckpt_err(ctx, -EPERM,
 				"the caller may not take the saved group ids %u/%u/%u",
 				rec->gid, rec->egid, rec->sgid);
+	ret = rst_set_user(new);
+	if (ret)
+		return ret;
 	return security_task_fix_setuid(new, old, LSM_SETID_RES);
 }
 
@@ -365,10 +393,26 @@ out:
 	return ret;
 }
 
+/*
+ * As setresuid() does for a new real uid: past its RLIMIT_NPROC, the
+ * task's next execve() fails with EAGAIN.
+ */
+static void rst_flag_nproc(const struct cred *new)
+{
+	if (new->ucounts == current_ucounts())
+		return;
+	if (is_rlimit_overlimit(new->ucounts, UCOUNT_RLIMIT_NPROC,
+				rlimit(RLIMIT_NPROC)) && new->user != INIT_USER)
+		current->flags |= PF_NPROC_EXCEEDED;
+	else
+		current->flags &= ~PF_NPROC_EXCEEDED;
+}
+
 /* Apply, or drop on failure, what rst_creds() prepared. */
 void rst_creds_commit(struct ckpt_ctx *ctx, bool ok)
 {
 	if (ctx->creds && ok) {
+		rst_flag_nproc(ctx->creds);
 		commit_creds(ctx->creds);
 		if (ctx->no_new_privs)
 			task_set_no_new_privs(current);

@@ -40,6 +40,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <dirent.h>
+#include <grp.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -5093,6 +5094,174 @@ TEST_F(restart, vma_flag_records)
 	refuse_vma(_metadata, self, VR_SEALED);
 	refuse_vma(_metadata, self, VR_UFFD);
 	vmf_release();
+}
+
+/*
+ * A child that dropped to uid and gid 65534, checkpointed, killed and
+ * restored by root with its pid: the restored process is counted to the
+ * user 65534, as setresuid() counts it, not to the restarter's.  With
+ * RLIMIT_NPROC 1 its fork() fails with EAGAIN (counted to root's user,
+ * the limit did not apply); then it execve()s true, whose exit takes
+ * the process back from that same user (counted to root's, execve()
+ * moved it to 65534's ucounts and the count went negative: a WARNING in
+ * dec_rlimit_ucounts()).
+ */
+#define UC_UID	65534
+
+enum {
+	UC_OK,		/* true's exit */
+	UC_SETUP,
+	UC_NO_SIGNAL,
+	UC_RLIMIT,
+	UC_FORKED,
+	UC_FORK_ERRNO,
+	UC_EXEC,
+	UC_NR,
+};
+
+static const char *const uc_checks[UC_NR] = {
+	[UC_OK] = "all well",
+	[UC_SETUP] = "it could not drop to uid and gid 65534",
+	[UC_NO_SIGNAL] = "it was never sent SIGUSR1",
+	[UC_RLIMIT] = "setrlimit(RLIMIT_NPROC) failed",
+	[UC_FORKED] = "fork() went past RLIMIT_NPROC 1: not counted to uid 65534",
+	[UC_FORK_ERRNO] = "fork() failed, not with EAGAIN",
+	[UC_EXEC] = "execve() of true failed",
+};
+
+static __noreturn void uc_main(int ready, int unused)
+{
+	const struct timespec ms = { .tv_nsec = 1000000 }, zero = { 0 };
+	const struct rlimit one = { 1, 1 };
+	char *const argv[] = { "true", NULL }, *const envp[] = { NULL };
+	sigset_t set;
+	pid_t pid;
+	int i;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	/* the new ids clear the parent-death signal: bare after them */
+	if (sigprocmask(SIG_BLOCK, &set, NULL) || setgroups(0, NULL) ||
+	    setresgid(UC_UID, UC_UID, UC_UID) ||
+	    setresuid(UC_UID, UC_UID, UC_UID) || child_bare(ready))
+		_exit(UC_SETUP);
+	child_ready(0, UC_SETUP);
+
+	/* checkpointed here, then restored */
+	for (i = 0; sigtimedwait(&set, NULL, &zero) != SIGUSR1; i++) {
+		if (i == 30000)
+			_exit(UC_NO_SIGNAL);
+		nanosleep(&ms, NULL);
+	}
+	if (setrlimit(RLIMIT_NPROC, &one))
+		_exit(UC_RLIMIT);
+	pid = fork();
+	if (!pid)
+		_exit(0);
+	if (pid > 0) {
+		waitpid(pid, NULL, 0);
+		_exit(UC_FORKED);
+	}
+	if (errno != EAGAIN)
+		_exit(UC_FORK_ERRNO);
+	execve("/bin/true", argv, envp);
+	execve("/bin/busybox", argv, envp);
+	_exit(UC_EXEC);
+}
+
+/* The real, effective, saved and fs uids of @pid (/proc/<pid>/status) */
+static int status_uids(pid_t pid, unsigned int uid[4])
+{
+	char path[64], line[256];
+	int ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (ret && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Uid: %u %u %u %u", &uid[0], &uid[1], &uid[2],
+			   &uid[3]) == 4)
+			ret = 0;
+	fclose(f);
+	return ret;
+}
+
+struct uc_poke {
+	pid_t pid;
+	bool seen;		/* the four uids 65534 */
+	unsigned int uid[4];	/* the last ones read */
+};
+
+/* Once the restored child shows uid 65534, send it SIGUSR1 */
+static bool uc_poke(void *arg)
+{
+	struct uc_poke *p = arg;
+	unsigned int *u = p->uid;
+
+	if (!p->seen && !status_uids(p->pid, u))
+		p->seen = u[0] == UC_UID && u[1] == UC_UID &&
+			  u[2] == UC_UID && u[3] == UC_UID;
+	if (p->seen)
+		kill(p->pid, SIGUSR1);
+	return true;
+}
+
+/* Log the processes of uid 65534 other than @self */
+static void uc_others(struct __test_metadata *_metadata, pid_t self)
+{
+	unsigned int uid[4];
+	struct dirent *d;
+	DIR *dir;
+	pid_t pid;
+
+	dir = opendir("/proc");
+	ASSERT_NE(NULL, dir);
+	while ((d = readdir(dir))) {
+		pid = atoi(d->d_name);
+		if (pid > 0 && pid != self && !status_uids(pid, uid) &&
+		    uid[0] == UC_UID)
+			TH_LOG("process %d of uid %d too: fork() fails all the same",
+			       pid, UC_UID);
+	}
+	closedir(dir);
+}
+
+/*
+ * uc_main() checkpointed, killed and restored with its pid by root
+ * (restore_child()) from a memfd or a pipe, the test with SIGUSR1
+ * blocked as in the image; it is told to go on once its status shows
+ * the four uids 65534.
+ */
+TEST_F(restart, restored_user_counted)
+{
+	struct uc_poke p = { 0 };
+	sigset_t set, mask;
+	unsigned char *buf;
+	size_t len;
+	int code;
+
+	code = start_child(_metadata, uc_main, 0, UC_SETUP, &p.pid);
+	ASSERT_EQ(UC_OK, code)
+		TH_LOG("the child is not ready: %s",
+		       exit_why(code, uc_checks, UC_NR));
+	uc_others(_metadata, p.pid);
+	len = checkpoint_child(_metadata, self, p.pid, &buf);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, &mask));
+	code = restore_child(_metadata, self, variant->pipe, buf, len, p.pid,
+			     uc_poke, &p);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	free(buf);
+	EXPECT_TRUE(p.seen)
+		TH_LOG("the restored child's uids: %u %u %u %u, not %d",
+		       p.uid[0], p.uid[1], p.uid[2], p.uid[3], UC_UID);
+	EXPECT_EQ(UC_OK, code)
+		TH_LOG("the restored child: %s (%d); log \"%s\"",
+		       exit_why(code, uc_checks, UC_NR), code, self->log_buf);
 }
 
 /* Seeded random streams: all rejected, none hangs (the writer is gone). */
