@@ -42,7 +42,13 @@ debs=$BUILD/debs
 mkdir -p "$debs"
 set -- "$debs"/nginx_*.deb
 if [ ! -e "$1" ]; then
-	(cd "$debs" && apt-get download nginx) || die "apt-get download nginx failed"
+	# stale package lists (a machine where install-deps.sh had nothing
+	# to install) are refreshed once
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	(cd "$debs" && apt-get download nginx) ||
+		{ $SUDO apt-get update -qq && (cd "$debs" && apt-get download nginx); } ||
+		die "apt-get download nginx failed"
 	set -- "$debs"/nginx_*.deb
 fi
 rm -rf "$debs/nginx"
