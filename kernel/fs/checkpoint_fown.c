@@ -119,7 +119,8 @@ int ckpt_write_file_owner(struct ckpt_ctx *ctx, const struct ckpt_fd *f,
  * rst_file_async - turn O_ASYNC on for a restored file, as F_SETFL does
  * @ctx: the restart
  * @fd: the caller's descriptor of @file, which SIGIO will name
- * @file: a file just restored, whose FILE record has FASYNC
+ * @file: a file just restored, whose FILE record has FASYNC (rst_file()
+ *	opened it without)
  *
  * Return: 0 or a negative errno, explained on the log.
  */
@@ -127,10 +128,6 @@ int rst_file_async(struct ckpt_ctx *ctx, int fd, struct file *file)
 {
 	int ret = 0;
 
-	/* an open() with O_ASYNC keeps the flag without registering */
-	spin_lock(&file->f_lock);
-	file->f_flags &= ~FASYNC;
-	spin_unlock(&file->f_lock);
 	if (file->f_op->fasync)
 		ret = file->f_op->fasync(fd, file, 1);
 	if (ret < 0)
