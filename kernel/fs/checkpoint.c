@@ -6,12 +6,14 @@
  * random, urandom...) are saved by path, flags and offset, and reopened
  * with the restarting caller's rights.  Such a file is accepted only if
  * its path, looked up again at checkpoint time, leads to that same file:
- * a deleted file, a memfd, the file behind a shared anonymous mapping
- * or one hidden under another mount could not be reopened.  State the
- * image does not carry (leases, an F_SETOWN owner, O_ASYNC) is refused
- * too; file locks are saved (checkpoint_locks.c).  A terminal outside the tree is replaced by the
- * restarting caller's own standard stream of the same number (stderr
- * for higher numbers), the way a shell attaches a job to its terminal.
+ * a deleted file, the file behind a shared anonymous mapping or one
+ * hidden under another mount could not be reopened.  A memfd is not
+ * reopened but saved with its contents (mm/checkpoint_memfd.c).  Locks,
+ * O_ASYNC and the owner for I/O signals are saved (checkpoint_locks.c,
+ * checkpoint_fown.c); leases are refused.  A terminal outside the tree
+ * is replaced by the restarting caller's own standard stream of the same
+ * number (stderr for higher numbers), the way a shell attaches a job to
+ * its terminal.
  *
  * Each kind of file is a struct ckpt_file_ops in ckpt_file_kinds[]:
  * pipes are in checkpoint_pipe.c, pseudo-terminals the tree holds in
@@ -110,8 +112,10 @@ const char *ckpt_unreachable_why(struct file *file)
 {
 	const char *name = file->f_path.dentry->d_name.name;
 
-	if (shmem_file(file) && !strncmp(name, "memfd:", 6))
-		return "a memfd is not supported yet";
+	if (!strncmp(name, "memfd:", 6) && !shmem_file(file))
+		return "a memfd of huge pages (MFD_HUGETLB) is not supported yet";
+	if (!strncmp(name, "memfd:", 6))
+		return "a memfd has no path (fexecve() of a memfd is not supported yet)";
 	if (shmem_file(file) && !d_unlinked(file->f_path.dentry) &&
 	    IS_ROOT(file->f_path.dentry))
 		return "shared memory without a name (of a shared anonymous mapping or a System V segment) is not supported yet as a file";
@@ -312,6 +316,9 @@ static const struct ckpt_file_ops ckpt_tty_file_ops = {
  * its records to the UAPI header, and nothing else.
  */
 static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
+#ifdef CONFIG_MEMFD_CREATE
+	&ckpt_memfd_file_ops,	/* before regular files: a memfd is one */
+#endif
 	&ckpt_reg_file_ops,
 	&ckpt_dir_file_ops,
 	&ckpt_chr_file_ops,
@@ -682,6 +689,7 @@ void rst_files_end(struct ckpt_ctx *ctx)
 	rst_tcp_end(ctx);
 	rst_unix_end(ctx);
 	rst_share_end(ctx);
+	rst_memfds_end(ctx);
 }
 
 /**
@@ -731,7 +739,8 @@ struct file *rst_file_at(struct ckpt_ctx *ctx, u32 objref, int fd)
 	held = fd >= 0 ? fget(fd) : NULL;
 	if (held)
 		fput(held);
-	if (!file || file != held || xa_get_mark(files, objref, RST_MARK_SHMEM))
+	if (!file || file != held || xa_get_mark(files, objref, RST_MARK_SHMEM) ||
+	    xa_get_mark(files, objref, RST_MARK_MEMFD))
 		return NULL;
 	return file;
 }
@@ -768,9 +777,10 @@ static struct file *rst_shared_file(struct ckpt_ctx *ctx,
 
 	if (rec->objref) {
 		file = xa_load(files, rec->objref);
-		if (file && xa_get_mark(files, rec->objref, RST_MARK_SHMEM)) {
+		if (file && (xa_get_mark(files, rec->objref, RST_MARK_SHMEM) ||
+			     xa_get_mark(files, rec->objref, RST_MARK_MEMFD))) {
 			ckpt_err(ctx, -EINVAL,
-				 "fd %d: object %u is shared memory, not an open file",
+				 "fd %d: object %u is shared memory or a memfd, not an open file",
 				 rec->fd, rec->objref);
 			return ERR_PTR(-EINVAL);
 		}
@@ -813,6 +823,15 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	/* O_ASYNC is turned on once the file is installed */
 	async = rec.f_flags & FASYNC;
 	rec.f_flags &= ~FASYNC;
+	/* a MEMFD record comes right before its first user */
+	if (ctx->shmem && (rec.kind != CKPT_FILE_MEMFD ||
+			   rec.memfd != ctx->shmem_ref)) {
+		ret = ckpt_err(ctx, -EINVAL,
+			       "offset %lld: fd %d: a memory object's record, then a file of another object",
+			       ctx->rec_pos, rec.fd);
+		goto out;
+	}
+	rst_mm_end(ctx);
 	if (rec.fd < 0 || rec.fd >= rlimit(RLIMIT_NOFILE)) {
 		ret = ckpt_err(ctx, -EINVAL, "fd %d is out of range", rec.fd);
 		goto out;

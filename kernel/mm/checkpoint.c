@@ -13,7 +13,9 @@
  * shared file mapping has no pages in the image: the file holds them,
  * and checkpoint writes its dirty pages back first (msync(MS_SYNC)), so
  * that the image and the file system describe the same instant even if
- * the machine goes down after the checkpoint.
+ * the machine goes down after the checkpoint.  A memfd is an object too
+ * (checkpoint_memfd.c): a mapping of it refers to it, and a private one
+ * has its copied pages, as a private file mapping.
  *
  * Restart replaces the caller's address space with the image's: it
  * unmaps everything, recreates each VMA at its address, writes the saved
@@ -24,6 +26,7 @@
 #include <linux/errno.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -52,7 +55,7 @@ struct ckpt_vma {
 	u32 kind, prot, flags;
 	char *path;		/* kmalloc'ed, or NULL */
 	struct file *file;	/* the mapped file, referenced, or NULL */
-	u32 objref;		/* CKPT_VMA_SHMEM: the object's number */
+	u32 objref;		/* CKPT_VMA_SHMEM, _MEMFD: the object's number */
 	bool obj_new;		/* CKPT_VMA_SHMEM: the object is met first here */
 	loff_t size;		/* CKPT_VMA_FILE: the file's size */
 	struct timespec64 mtime; /* CKPT_VMA_FILE: its modification time */
@@ -197,7 +200,7 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 	else if (flags & VM_SYNC)
 		why = "a MAP_SYNC mapping";
 	else if ((flags & VM_MAYSHARE) && file && !cv->anon_shared &&
-		 !S_ISREG(file_inode(file)->i_mode))
+		 !ckpt_is_memfd(file) && !S_ISREG(file_inode(file)->i_mode))
 		why = "a shared mapping of a file that is not a regular file";
 	if (why && file)
 		return ckpt_err(ctx, -EOPNOTSUPP,
@@ -226,12 +229,14 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 	/* counted for leak detection (kernel/checkpoint/objhash.c) */
 	if (ckpt_obj_mapped(ctx, file, pid, cv->start))
 		return -ENOMEM;
-	cv->kind = CKPT_VMA_FILE;
+	cv->kind = ckpt_is_memfd(file) ? CKPT_VMA_MEMFD : CKPT_VMA_FILE;
 	if (flags & VM_MAYSHARE) {
 		cv->flags |= CKPT_VMA_SHARED;
 		if (flags & VM_MAYWRITE)
 			cv->flags |= CKPT_VMA_MAYWRITE;
 	}
+	if (cv->kind == CKPT_VMA_MEMFD)
+		return 0;
 	cv->size = i_size_read(file_inode(file));
 	cv->mtime = inode_get_mtime(file_inode(file));
 	cv->path = ckpt_file_path(file, &why);
@@ -448,28 +453,65 @@ static int ckpt_write_pages(struct ckpt_ctx *ctx, pid_t pid,
 }
 
 /*
- * A shared memory object's pages that are not zero, as PAGES records
- * whose addr is the offset in the object.
+ * Copy page @index of the shmem @inode to @dst, from its page cache or
+ * swap as read() would, but without touching its access time or
+ * allocating a page for a hole.  Return: 1, 0 for a hole, or an errno.
  */
-static int ckpt_write_shmem_pages(struct ckpt_ctx *ctx, pid_t pid,
-				  struct ckpt_vma *cv, loff_t size, void *buf)
+static int ckpt_shmem_page(struct inode *inode, pgoff_t index, void *dst)
 {
-	unsigned long nr = size >> PAGE_SHIFT;
+	struct folio *folio;
+	int ret;
+
+	ret = shmem_get_folio(inode, index, 0, &folio, SGP_READ);
+	if (ret || !folio)
+		return ret;
+	folio_unlock(folio);
+	if (PageHWPoison(folio_file_page(folio, index)))
+		ret = -EIO;
+	else
+		memcpy_from_folio(dst, folio,
+				  offset_in_folio(folio, (loff_t)index << PAGE_SHIFT),
+				  PAGE_SIZE);
+	folio_put(folio);
+	return ret ?: 1;
+}
+
+/**
+ * ckpt_write_shmem_contents - the pages of a memory object that are not zero
+ * @ctx: the checkpoint
+ * @file: a file of the object (shared anonymous memory, a memfd)
+ * @size: its size in bytes
+ *
+ * As PAGES records whose addr is the offset in the object; the last
+ * page of an object whose size is not a multiple of the page size is
+ * written whole, zero past the size.
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int ckpt_write_shmem_contents(struct ckpt_ctx *ctx, struct file *file,
+			      loff_t size)
+{
+	unsigned long nr = DIV_ROUND_UP_ULL(size, PAGE_SIZE);
 	struct ckpt_rec_pages rec = {};
 	unsigned long i, first = 0, run = 0;
-	loff_t pos = 0;
-	ssize_t got;
+	void *buf, *page;
 	int ret = 0;
 
-	for (i = 0; i < nr && !ret; i++) {
-		void *page = buf + (run << PAGE_SHIFT);
-
-		got = kernel_read(cv->file, page, PAGE_SIZE, &pos);
-		if (got != PAGE_SIZE)
-			return ckpt_err(ctx, got < 0 ? got : -EIO,
-					"pid %d mapping %#lx: cannot read shared memory at offset %#lx",
-					pid, cv->start, i << PAGE_SHIFT);
-		if (memchr_inv(page, 0, PAGE_SIZE)) {
+	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < nr && ret >= 0; i++) {
+		page = buf + (run << PAGE_SHIFT);
+		ret = ckpt_shmem_page(file_inode(file), i, page);
+		if (ret < 0) {
+			ckpt_err(ctx, ret, "%pD: cannot read shared memory at offset %#lx",
+				 file, i << PAGE_SHIFT);
+			break;
+		}
+		if (ret && i == nr - 1 && size % PAGE_SIZE)
+			memset(page + size % PAGE_SIZE, 0,
+			       PAGE_SIZE - size % PAGE_SIZE);
+		if (ret && memchr_inv(page, 0, PAGE_SIZE)) {
 			if (!run)
 				first = i;
 			run++;
@@ -484,15 +526,15 @@ static int ckpt_write_shmem_pages(struct ckpt_ctx *ctx, pid_t pid,
 					buf, run << PAGE_SHIFT);
 		run = 0;
 	}
-	return ret;
+	kvfree(buf);
+	return ret < 0 ? ret : 0;
 }
 
 /*
  * The SHMEM record of a shared mapping's object: with the object's
  * contents the first time the tree meets it, its number alone after.
  */
-static int ckpt_write_shmem(struct ckpt_ctx *ctx, pid_t pid,
-			    struct ckpt_vma *cv, void *buf)
+static int ckpt_write_shmem(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
 {
 	loff_t size = i_size_read(file_inode(cv->file));
 	struct ckpt_rec_shmem rec = {};
@@ -504,7 +546,7 @@ static int ckpt_write_shmem(struct ckpt_ctx *ctx, pid_t pid,
 	ret = ckpt_write_record(ctx, CKPT_REC_SHMEM, &rec.h, sizeof(rec),
 				NULL, 0);
 	if (!ret && cv->obj_new)
-		ret = ckpt_write_shmem_pages(ctx, pid, cv, size, buf);
+		ret = ckpt_write_shmem_contents(ctx, cv->file, size);
 	return ret;
 }
 
@@ -547,7 +589,9 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
 	int ret = 0;
 
 	if (cv->kind == CKPT_VMA_SHMEM)
-		ret = ckpt_write_shmem(ctx, pid, cv, buf);
+		ret = ckpt_write_shmem(ctx, cv);
+	else if (cv->kind == CKPT_VMA_MEMFD)
+		ret = ckpt_write_memfd(ctx, cv->file, true, &cv->objref);
 	else if (cv->flags & CKPT_VMA_SHARED)
 		ret = ckpt_sync_shared_file(ctx, pid, cv);
 	else if (cv->kind == CKPT_VMA_FILE)
@@ -761,8 +805,9 @@ static int rst_check_vma_flags(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 	u32 f = rec->flags;
 	const char *why = NULL;
 
-	if ((f & CKPT_VMA_SHARED) && rec->kind != CKPT_VMA_FILE)
-		why = "shared, and not a file mapping";
+	if ((f & CKPT_VMA_SHARED) && rec->kind != CKPT_VMA_FILE &&
+	    rec->kind != CKPT_VMA_MEMFD)
+		why = "shared, and not a file or memfd mapping";
 	else if ((f & CKPT_VMA_MAYWRITE) && !(f & CKPT_VMA_SHARED))
 		why = "writable file, and not shared";
 	else if ((f & CKPT_VMA_SHARED) && (rec->prot & PROT_WRITE) &&
@@ -774,8 +819,8 @@ static int rst_check_vma_flags(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 		 (rec->kind == CKPT_VMA_VDSO || rec->kind == CKPT_VMA_VVAR))
 		why = "locked, and the vdso";
 	else if ((f & CKPT_VMA_NORESERVE) && rec->kind != CKPT_VMA_ANON &&
-		 rec->kind != CKPT_VMA_FILE)
-		why = "without reserve, and not an anonymous or file mapping";
+		 rec->kind != CKPT_VMA_FILE && rec->kind != CKPT_VMA_MEMFD)
+		why = "without reserve, and not an anonymous, file or memfd mapping";
 	else if ((f & CKPT_VMA_DROPPABLE) &&
 		 (rec->kind != CKPT_VMA_ANON || (f & (CKPT_VMA_LOCKED |
 						       CKPT_VMA_GROWSDOWN))))
@@ -847,7 +892,7 @@ static struct file *rst_vma_shmem(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec
 	if (!file)
 		return NULL;
 	ctx->shmem = NULL;
-	ctx->shmem_pages = false;
+	rst_mm_end(ctx);
 	pages = i_size_read(file_inode(file)) >> PAGE_SHIFT;
 	if (rec->pgoff > pages ||
 	    (rec->end - rec->start) >> PAGE_SHIFT > pages - rec->pgoff) {
@@ -858,6 +903,36 @@ static struct file *rst_vma_shmem(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec
 		return ERR_PTR(-EINVAL);
 	}
 	return file;
+}
+
+/*
+ * The memfd of the MEMFD record before a CKPT_VMA_MEMFD mapping record,
+ * through an open file of the mapping's access: a read-only one when
+ * the mapping could not be made writable (as mmap() of such a file, so
+ * that the memfd's write seal finds no writable mapping).
+ */
+static struct file *rst_vma_memfd(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
+{
+	struct file *file = ctx->shmem;
+	struct file *ro;
+
+	if (!file) {
+		ckpt_err(ctx, -EINVAL,
+			 "offset %lld: memfd mapping %#llx-%#llx without a memfd record before it",
+			 ctx->rec_pos, rec->start, rec->end);
+		return ERR_PTR(-EINVAL);
+	}
+	ctx->shmem = NULL;
+	rst_mm_end(ctx);
+	if (rec->flags & CKPT_VMA_MAYWRITE)
+		return file;
+	ro = dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE, current_cred());
+	fput(file);
+	if (IS_ERR(ro))
+		ckpt_err(ctx, PTR_ERR(ro),
+			 "mapping %#llx-%#llx: cannot open its memfd read-only: error %ld",
+			 rec->start, rec->end, PTR_ERR(ro));
+	return ro;
 }
 
 /*
@@ -963,7 +1038,11 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 			flags |= MAP_ANONYMOUS;
 		break;
 	case CKPT_VMA_FILE:
-		file = rst_vma_file(ctx, rec, path);
+	case CKPT_VMA_MEMFD:
+		if (rec->kind == CKPT_VMA_FILE)
+			file = rst_vma_file(ctx, rec, path);
+		else
+			file = rst_vma_memfd(ctx, rec);
 		if (IS_ERR(file))
 			return PTR_ERR(file);
 		if (rec->flags & CKPT_VMA_SHARED)
@@ -1010,9 +1089,10 @@ int rst_vma(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = rst_check_vma_rec(ctx, &rec);
 	if (!ret)
 		ret = ckpt_read_string(ctx, rec.path_len, &path);
-	if (!ret && ctx->shmem && rec.kind != CKPT_VMA_SHMEM)
+	if (!ret && ctx->shmem &&
+	    rec.kind != (ctx->shmem_memfd ? CKPT_VMA_MEMFD : CKPT_VMA_SHMEM))
 		ret = ckpt_err(ctx, -EINVAL,
-			       "offset %lld: a shared memory object, then a mapping of another kind",
+			       "offset %lld: a shared memory object or memfd, then a mapping of another kind",
 				ctx->rec_pos);
 	if (!ret && ctx->mapped_file_set && rec.kind != CKPT_VMA_FILE)
 		ret = ckpt_err(ctx, -EINVAL,
@@ -1072,6 +1152,8 @@ void rst_mm_end(struct ckpt_ctx *ctx)
 		fput(ctx->shmem);
 	ctx->shmem = NULL;
 	ctx->shmem_pages = false;
+	ctx->shmem_memfd = false;
+	ctx->shmem_ref = 0;
 }
 
 static int rst_check_shmem_rec(struct ckpt_ctx *ctx, struct ckpt_rec_shmem *rec)
@@ -1152,6 +1234,7 @@ int rst_shmem(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	}
 	ctx->shmem = get_file(file);
 	ctx->shmem_pages = rec.flags & CKPT_SHMEM_NEW;
+	ctx->shmem_ref = rec.objref;
 	return 0;
 }
 
@@ -1195,7 +1278,8 @@ static int rst_shmem_pages(struct ckpt_ctx *ctx, struct ckpt_rec_pages *rec)
 	void *buf;
 	int ret = 0;
 
-	if (len > size || rec->addr > size - len)
+	/* a memfd's last page is written up to its size */
+	if (len > PAGE_ALIGN(size) || rec->addr > PAGE_ALIGN(size) - len)
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: %u pages at %#llx run past their shared memory object",
 				ctx->rec_pos, rec->nr_pages, rec->addr);
@@ -1205,8 +1289,10 @@ static int rst_shmem_pages(struct ckpt_ctx *ctx, struct ckpt_rec_pages *rec)
 	while (len && !ret) {
 		size_t n = min_t(u64, len, CKPT_PAGES_CHUNK << PAGE_SHIFT);
 
+		size_t in = min_t(u64, n, size - pos);
+
 		ret = ckpt_read_bytes(ctx, buf, n);
-		if (!ret && ckpt_kwrite(ctx->shmem, buf, n, &pos) != n)
+		if (!ret && ckpt_kwrite(ctx->shmem, buf, in, &pos) != in)
 			ret = ckpt_err(ctx, -EIO,
 				       "cannot write shared memory at offset %#llx",
 				       pos);
@@ -1241,10 +1327,14 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 				ctx->rec_pos, rec.nr_pages, rec.addr);
 	if (ctx->shmem_pages)
 		return rst_shmem_pages(ctx, &rec);
+	if (ctx->shmem)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: pages after a record of a memory object written before",
+				ctx->rec_pos);
 	if (rec.addr < ctx->vma_start ||
 	    rec.addr + ((u64)rec.nr_pages << PAGE_SHIFT) > ctx->vma_end ||
 	    (ctx->vma_kind != CKPT_VMA_ANON && ctx->vma_kind != CKPT_VMA_FILE &&
-	     ctx->vma_kind != CKPT_VMA_SHMEM))
+	     ctx->vma_kind != CKPT_VMA_SHMEM && ctx->vma_kind != CKPT_VMA_MEMFD))
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: %u pages at %#llx do not fit the mapping before them",
 				ctx->rec_pos, rec.nr_pages, rec.addr);

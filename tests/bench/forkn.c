@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * forkn N DIR [threads]: a tree of N processes, the root and N - 1
- * children, each with 1 MiB of touched memory; with "threads", one
- * process of N threads instead.  The root creates DIR/ready once all
+ * forkn N DIR [threads | shared MB]: a tree of N processes, the root and
+ * N - 1 children, each with 1 MiB of touched memory; with "threads", one
+ * process of N threads instead; with "shared MB", the root also maps MB
+ * MiB of MAP_SHARED|MAP_ANONYMOUS memory, touched, before it forks: every
+ * process of the tree shares it.  The root creates DIR/ready once all
  * exist, then writes CLOCK_MONOTONIC (ns) to DIR/progress every 5 ms
  * until DIR/stop appears; the others sleep until then.  The benchmark
  * uses the timestamps to see when a restored tree runs again.
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -42,13 +45,24 @@ int main(int argc, char **argv)
 {
 	char stop_path[512], path[512], line[32];
 	int threads = argc == 4 && !strcmp(argv[3], "threads");
+	int shared = argc == 5 && !strcmp(argv[3], "shared");
 	pthread_t th;
 	int n, i, fd;
 
-	if (argc != 3 && !threads)
+	if (argc != 3 && !threads && !shared)
 		return 2;
 	n = atoi(argv[1]);
 	memset(mem, 1, sizeof(mem));
+	if (shared) {
+		size_t len = (size_t)atoi(argv[4]) << 20;
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return 2;
+		for (i = 0; (size_t)i < len; i += 4096)
+			p[i] = (char)(i >> 12 | 1);
+	}
 	snprintf(stop_path, sizeof(stop_path), "%s/stop", argv[2]);
 	for (i = 1; i < n && threads; i++)
 		if (pthread_create(&th, NULL, sleeper, NULL))

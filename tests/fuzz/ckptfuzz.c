@@ -433,6 +433,14 @@ static const struct field f_shmem[] = {
 	FLD(ckpt_rec_shmem, size, K_LEN),
 };
 
+static const struct field f_memfd[] = {
+	FLD(ckpt_rec_memfd, objref, K_OBJREF), FLD(ckpt_rec_memfd, flags, K_FLAGS),
+	FLD(ckpt_rec_memfd, size, K_LEN), FLD(ckpt_rec_memfd, seals, K_FLAGS),
+	FLD(ckpt_rec_memfd, mode, K_FLAGS), FLD(ckpt_rec_memfd, name_len, K_LEN),
+	FLD(ckpt_rec_memfd, pad, K_FLAGS),
+	{ "name[0..7]", sizeof(struct ckpt_rec_memfd), 8, K_VAL, 0, 1 },
+};
+
 static const struct field f_mapped_file[] = {
 	FLD(ckpt_rec_mapped_file, size, K_LEN), FLD(ckpt_rec_mapped_file, mtime_sec, K_VAL),
 	FLD(ckpt_rec_mapped_file, mtime_nsec, K_VAL), FLD(ckpt_rec_mapped_file, pad, K_FLAGS),
@@ -625,6 +633,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_SHARE, "SHARE", f_share), RT(CKPT_REC_CPU_X86_64, "CPU_X86_64", f_cpu),
 	RT(CKPT_REC_MM, "MM", f_mm), RT(CKPT_REC_VMA, "VMA", f_vma),
 	RT(CKPT_REC_PAGES, "PAGES", f_pages), RT(CKPT_REC_SHMEM, "SHMEM", f_shmem),
+	RT(CKPT_REC_MEMFD, "MEMFD", f_memfd),
 	RT(CKPT_REC_MAPPED_FILE, "MAPPED_FILE", f_mapped_file),
 	RT(CKPT_REC_FILE, "FILE", f_file), RT(CKPT_REC_FS, "FS", f_fs),
 	RT(CKPT_REC_PIPE_DATA, "PIPE_DATA", f_pipe_data), RT(CKPT_REC_PTY, "PTY", f_pty),
@@ -1345,9 +1354,9 @@ static uint32_t later_objref(const struct mutant *m, size_t i)
 }
 
 /*
- * O: an objref (FILE objref/pipe, SHMEM, SHARE, CREDS, PIPE_DATA) that
- * names an object of another kind, one not written yet or never, or the
- * "new"/"shared" flag of such a record flipped.
+ * O: an objref (FILE objref/pipe/memfd, SHMEM, MEMFD, SHARE, CREDS,
+ * PIPE_DATA) that names an object of another kind, one not written yet
+ * or never, or the "new"/"shared" flag of such a record flipped.
  */
 static void op_objref(struct rng *g, struct mutant *m)
 {
@@ -1365,6 +1374,8 @@ static void op_objref(struct rng *g, struct mutant *m)
 			bit = CKPT_CREDS_SHARED;
 		else if (type == CKPT_REC_SHMEM)
 			bit = CKPT_SHMEM_NEW;
+		else if (type == CKPT_REC_MEMFD)
+			bit = CKPT_MEMFD_NEW;
 		else if (type == CKPT_REC_SHARE)
 			bit = CKPT_SHARE_NEW;
 	}
@@ -1409,6 +1420,8 @@ static const struct path_rec path_recs[] = {
 	  sizeof(struct ckpt_rec_inotify_watch), "path" },
 	{ CKPT_REC_INOTIFY_EVENT, offsetof(struct ckpt_rec_inotify_event, name_len),
 	  sizeof(struct ckpt_rec_inotify_event), "name" },
+	{ CKPT_REC_MEMFD, offsetof(struct ckpt_rec_memfd, name_len), sizeof(struct ckpt_rec_memfd),
+	  "name" },
 };
 
 static const struct path_rec *path_rec_of(uint32_t type)
@@ -1430,9 +1443,9 @@ static bool has_path(const struct mrec *r)
 
 /*
  * P: the path of a FILE, VMA, MM, FS, PTY or INOTIFY_WATCH record (or an
- * ERROR message, an INOTIFY_EVENT name) replaced, the record resized to
- * fit and its length set.  Paths a restored program could harm the
- * machine through are not used.
+ * ERROR message, an INOTIFY_EVENT or MEMFD name) replaced, the record
+ * resized to fit and its length set.  Paths a restored program could
+ * harm the machine through are not used.
  */
 static void op_path(struct rng *g, struct mutant *m)
 {

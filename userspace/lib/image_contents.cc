@@ -25,6 +25,8 @@ void ContentsBuilder::add_pages(const Record &rec)
 	TaskContents &task = current_task();
 	if (in_shmem_ && !task.shmems.empty())
 		task.shmems.back().pages += pages.nr_pages;
+	else if (in_memfd_ && !task.memfds.empty())
+		task.memfds.back().pages += pages.nr_pages;
 	else if (!task.vmas.empty()) {
 		task.vmas.back().pages += pages.nr_pages;
 		task.vmas.back().page_records++;
@@ -89,6 +91,11 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().shmems.push_back(
 			ShmemContents{rec.offset, load<ckpt_rec_shmem>(rec.bytes), 0});
 		contents_.nr_shmems++;
+		break;
+	case CKPT_REC_MEMFD:
+		current_task().memfds.push_back(
+			MemfdContents{rec.offset, parse_memfd_record(rec), 0});
+		contents_.nr_memfds++;
 		break;
 	case CKPT_REC_FS:
 		current_task().fs = At<FsRecord>{rec.offset, parse_fs_record(rec)};
@@ -171,9 +178,11 @@ void ContentsBuilder::add(const Record &rec)
 	default:
 		break;
 	}
-	/* PAGES after a SHMEM record fill its object, not the last VMA */
-	if (rec.type != CKPT_REC_PAGES)
+	/* PAGES after a SHMEM or MEMFD record fill its object, not the last VMA */
+	if (rec.type != CKPT_REC_PAGES) {
 		in_shmem_ = rec.type == CKPT_REC_SHMEM;
+		in_memfd_ = rec.type == CKPT_REC_MEMFD;
+	}
 	if (rec.type != CKPT_REC_MAPPED_FILE)
 		mapped_file_.reset();
 	last_type_ = rec.type;

@@ -77,6 +77,14 @@ FileRecord parse_file_record(const Record &rec)
 	return out;
 }
 
+MemfdRecord parse_memfd_record(const Record &rec)
+{
+	MemfdRecord out;
+	out.memfd = load<ckpt_rec_memfd>(rec.bytes);
+	out.name = text_after(rec, sizeof(out.memfd), out.memfd.name_len);
+	return out;
+}
+
 PtyRecord parse_pty_record(const Record &rec)
 {
 	PtyRecord out;

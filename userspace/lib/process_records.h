@@ -50,6 +50,12 @@ CredsRecord parse_creds_record(const Record &rec);
 MmRecord parse_mm_record(const Record &rec);
 VmaRecord parse_vma_record(const Record &rec);
 FileRecord parse_file_record(const Record &rec);
+/* A MEMFD record: a memfd, and its name (without "memfd:"). */
+struct MemfdRecord {
+	ckpt_rec_memfd memfd{};
+	std::string name;
+};
+MemfdRecord parse_memfd_record(const Record &rec);
 /* A PTY record: a pseudo-terminal of the tree, and its master's path. */
 struct PtyRecord {
 	ckpt_rec_pty pty{};

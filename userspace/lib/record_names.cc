@@ -31,6 +31,28 @@ constexpr std::uint32_t kernel_o_largefile = 0400000;
 constexpr std::uint32_t kernel_o_largefile = 0100000; /* asm-generic, x86 */
 #endif
 
+/*
+ * The F_SEAL_* bits of a memfd, as the kernel's <linux/fcntl.h> has them:
+ * the C library may lack the newer ones (F_SEAL_FUTURE_WRITE, Linux 5.1;
+ * F_SEAL_EXEC, Linux 6.3).
+ */
+constexpr std::uint32_t seal_seal = 0x0001;
+constexpr std::uint32_t seal_shrink = 0x0002;
+constexpr std::uint32_t seal_grow = 0x0004;
+constexpr std::uint32_t seal_write = 0x0008;
+constexpr std::uint32_t seal_future_write = 0x0010;
+constexpr std::uint32_t seal_exec = 0x0020;
+#ifdef F_SEAL_SEAL
+static_assert(F_SEAL_SEAL == seal_seal && F_SEAL_SHRINK == seal_shrink &&
+	      F_SEAL_GROW == seal_grow && F_SEAL_WRITE == seal_write);
+#endif
+#ifdef F_SEAL_FUTURE_WRITE
+static_assert(F_SEAL_FUTURE_WRITE == seal_future_write);
+#endif
+#ifdef F_SEAL_EXEC
+static_assert(F_SEAL_EXEC == seal_exec);
+#endif
+
 struct FlagName {
 	std::uint32_t bit;
 	const char *name;
@@ -91,6 +113,8 @@ std::string record_type_name(std::uint32_t type)
 		return "PAGES";
 	case CKPT_REC_SHMEM:
 		return "SHMEM";
+	case CKPT_REC_MEMFD:
+		return "MEMFD";
 	case CKPT_REC_MAPPED_FILE:
 		return "MAPPED_FILE";
 	case CKPT_REC_FILE:
@@ -159,6 +183,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_VMA:
 	case CKPT_REC_PAGES:
 	case CKPT_REC_SHMEM:
+	case CKPT_REC_MEMFD:
 	case CKPT_REC_MAPPED_FILE:
 	case CKPT_REC_FILE:
 	case CKPT_REC_FS:
@@ -251,6 +276,8 @@ std::string vma_kind_name(std::uint32_t kind)
 		return "vvar";
 	case CKPT_VMA_SHMEM:
 		return "shared anon";
+	case CKPT_VMA_MEMFD:
+		return "memfd";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}
@@ -308,9 +335,26 @@ std::string file_kind_name(std::uint32_t kind)
 		return "inet";
 	case CKPT_FILE_NETLINK:
 		return "netlink";
+	case CKPT_FILE_MEMFD:
+		return "memfd";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}
+}
+
+std::string memfd_flags_names(std::uint32_t flags)
+{
+	return flag_names(flags, {{CKPT_MEMFD_NEW, "NEW"}});
+}
+
+std::string memfd_seals_names(std::uint32_t seals)
+{
+	return flag_names(seals, {{seal_seal, "F_SEAL_SEAL"},
+				  {seal_shrink, "F_SEAL_SHRINK"},
+				  {seal_grow, "F_SEAL_GROW"},
+				  {seal_write, "F_SEAL_WRITE"},
+				  {seal_future_write, "F_SEAL_FUTURE_WRITE"},
+				  {seal_exec, "F_SEAL_EXEC"}});
 }
 
 std::string owner_type_name(std::uint32_t type)

@@ -31,14 +31,25 @@ std::string task_flags_names(std::uint32_t flags);
 /* PROT_* bits as "rwx", "r-x", "---"; unknown bits appended as "+0x8". */
 std::string prot_rwx(std::uint32_t prot);
 
-/* CKPT_VMA_ANON etc.: "anon", "file", "vdso", "vvar"; else "unknown (N)". */
+/*
+ * CKPT_VMA_ANON etc.: "anon", "file", "vdso", "vvar", "shared anon",
+ * "memfd"; else "unknown (N)".
+ */
 std::string vma_kind_name(std::uint32_t kind);
 
 /* CKPT_VMA_* flags: "GROWSDOWN|DONTFORK|DONTDUMP", "none" for 0. */
 std::string vma_flags_names(std::uint32_t flags);
 
-/* CKPT_FILE_REG etc.: "reg", "dir", "chr", "tty"; else "unknown (N)". */
+/* CKPT_FILE_REG etc.: "reg", "dir", "chr", "tty"... "memfd"; else "unknown (N)". */
 std::string file_kind_name(std::uint32_t kind);
+/* "NEW": CKPT_MEMFD_* flags of a MEMFD record, "none" for 0 */
+std::string memfd_flags_names(std::uint32_t flags);
+/*
+ * "F_SEAL_SHRINK|F_SEAL_GROW": the F_SEAL_* seals of a MEMFD record (SEAL,
+ * SHRINK, GROW, WRITE, FUTURE_WRITE, EXEC, in the kernel's values whatever
+ * the C library defines), "none" for 0, unknown bits in hex
+ */
+std::string memfd_seals_names(std::uint32_t seals);
 /*
  * "thread", "process", "process group": CKPT_OWNER_*, the kind of owner
  * of a FILE_OWNER record; else "unknown (N)"

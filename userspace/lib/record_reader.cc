@@ -58,6 +58,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_pages);
 	case CKPT_REC_SHMEM:
 		return sizeof(ckpt_rec_shmem);
+	case CKPT_REC_MEMFD:
+		return sizeof(ckpt_rec_memfd);
 	case CKPT_REC_MAPPED_FILE:
 		return sizeof(ckpt_rec_mapped_file);
 	case CKPT_REC_FILE:
@@ -196,6 +198,11 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 						      : (r.nr_pages ? UINT64_MAX : 0);
 		return VariablePart{fmt::format("page count {} ({} bytes)", r.nr_pages, bytes),
 				    bytes, sizeof(r)};
+	}
+	case CKPT_REC_MEMFD: {
+		auto r = load<ckpt_rec_memfd>(rec.bytes);
+		return VariablePart{fmt::format("name length {}", r.name_len), r.name_len,
+				    sizeof(r)};
 	}
 	case CKPT_REC_FILE: {
 		auto r = load<ckpt_rec_file>(rec.bytes);

@@ -8,7 +8,8 @@
  * crtest::unix_image()), netlink (netlink sockets:
  * crtest::netlink_image()), mlock (shared and locked mappings:
  * crtest::mlock_image()), sigio (O_ASYNC and owners of I/O signals:
- * crtest::sigio_image()).
+ * crtest::sigio_image()), memfd (memfds, their mappings and open files:
+ * crtest::memfd_image()).
  */
 #include "io.h"
 #include "test_util.h"
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
 			image = crtest::mlock_image();
 		} else if (kind == "sigio") {
 			image = crtest::sigio_image();
+		} else if (kind == "memfd") {
+			image = crtest::memfd_image();
 		} else if (kind == "short") {
 			image = crtest::build_image([](cr::RecordWriter &w) {
 				w.write_header(cr::make_header(4242, 0));

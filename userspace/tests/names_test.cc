@@ -80,6 +80,56 @@ TEST(RecordNames, FileOwner)
 	EXPECT_EQ(cr::open_flags_names(O_RDWR | O_NONBLOCK | O_ASYNC), "O_RDWR|O_NONBLOCK|O_ASYNC");
 }
 
+TEST(RecordNames, Memfd)
+{
+	/* format 1.10's numbers */
+	EXPECT_EQ(CKPT_REC_MEMFD, 0x0305u);
+	EXPECT_EQ(CKPT_VMA_MEMFD, 6);
+	EXPECT_EQ(CKPT_FILE_MEMFD, 16);
+	EXPECT_EQ(CKPT_MEMFD_NEW, 1u);
+	EXPECT_GE(CKPT_VERSION_MINOR, 10);
+
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_MEMFD), "MEMFD");
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_MEMFD));
+	EXPECT_FALSE(CKPT_REC_MEMFD & CKPT_REC_OPTIONAL);
+	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_MEMFD), "memfd");
+	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_SHMEM), "shared anon");
+	EXPECT_EQ(cr::vma_kind_name(7), "unknown (7)");
+	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_MEMFD), "memfd");
+	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_NETLINK), "netlink");
+	EXPECT_EQ(cr::file_kind_name(17), "unknown (17)");
+
+	EXPECT_EQ(cr::memfd_flags_names(0), "none");
+	EXPECT_EQ(cr::memfd_flags_names(CKPT_MEMFD_NEW), "NEW");
+	EXPECT_EQ(cr::memfd_flags_names(CKPT_MEMFD_NEW | 0x8), "NEW|0x8");
+	EXPECT_EQ(cr::memfd_flags_names(1U << 31), "0x80000000");
+}
+
+TEST(RecordNames, MemfdSeals)
+{
+	EXPECT_EQ(cr::memfd_seals_names(0), "none");
+	/* the C library's values, where it has them */
+	EXPECT_EQ(cr::memfd_seals_names(F_SEAL_SEAL), "F_SEAL_SEAL");
+	EXPECT_EQ(cr::memfd_seals_names(F_SEAL_SHRINK), "F_SEAL_SHRINK");
+	EXPECT_EQ(cr::memfd_seals_names(F_SEAL_GROW), "F_SEAL_GROW");
+	EXPECT_EQ(cr::memfd_seals_names(F_SEAL_WRITE), "F_SEAL_WRITE");
+#ifdef F_SEAL_FUTURE_WRITE
+	EXPECT_EQ(cr::memfd_seals_names(F_SEAL_FUTURE_WRITE), "F_SEAL_FUTURE_WRITE");
+#endif
+#ifdef F_SEAL_EXEC
+	EXPECT_EQ(cr::memfd_seals_names(F_SEAL_EXEC), "F_SEAL_EXEC");
+#endif
+	/* the kernel's, whatever the C library has */
+	EXPECT_EQ(cr::memfd_seals_names(0x0010), "F_SEAL_FUTURE_WRITE");
+	EXPECT_EQ(cr::memfd_seals_names(0x0020), "F_SEAL_EXEC");
+	EXPECT_EQ(cr::memfd_seals_names(F_SEAL_SHRINK | F_SEAL_GROW), "F_SEAL_SHRINK|F_SEAL_GROW");
+	EXPECT_EQ(cr::memfd_seals_names(0x3f), "F_SEAL_SEAL|F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE|"
+					       "F_SEAL_FUTURE_WRITE|F_SEAL_EXEC");
+	/* bits after the known ones are still shown, in hex */
+	EXPECT_EQ(cr::memfd_seals_names(F_SEAL_WRITE | 0x40), "F_SEAL_WRITE|0x40");
+	EXPECT_EQ(cr::memfd_seals_names(0xffffffc0), "0xffffffc0");
+}
+
 TEST(ErrnoSentence, NoKernelSupport)
 {
 	const char *expected = "this kernel has no checkpoint support: boot a kernel built with "

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The records of a process (TREE, TASK, CREDS, CPU_X86_64, MM, VMA, PAGES,
- * FS, FILE, SIGHAND, POSIX_TIMERS, INET_SOCK, UNIX_SOCK, NETLINK_SOCK...):
+ * MEMFD, FS, FILE, SIGHAND, POSIX_TIMERS, INET_SOCK, UNIX_SOCK, NETLINK_SOCK...):
  * accepted as known mandatory types, decoded, summarised by verify_image(),
  * and refused when shorter than their structure or when their variable
  * part does not fit.
@@ -621,6 +621,202 @@ TEST(ProcessRecords, FileOwnerRecordKnownAndSized)
 	EXPECT_FALSE(crtest::read_through(image_with(CKPT_REC_FILE_OWNER, body)));
 	/* A longer payload, from a newer minor version, is accepted. */
 	EXPECT_FALSE(crtest::read_through(image_with(CKPT_REC_FILE_OWNER, body + 8)));
+}
+
+TEST(ProcessRecords, MemfdRecordKnownAndSized)
+{
+	constexpr std::size_t body = sizeof(ckpt_rec_memfd) - sizeof(ckpt_hdr);
+	EXPECT_EQ(sizeof(ckpt_rec_memfd), 40u);
+	EXPECT_EQ(offsetof(ckpt_rec_memfd, objref), 8u);
+	EXPECT_EQ(offsetof(ckpt_rec_memfd, flags), 12u);
+	EXPECT_EQ(offsetof(ckpt_rec_memfd, size), 16u);
+	EXPECT_EQ(offsetof(ckpt_rec_memfd, seals), 24u);
+	EXPECT_EQ(offsetof(ckpt_rec_memfd, mode), 28u);
+	EXPECT_EQ(offsetof(ckpt_rec_memfd, name_len), 32u);
+	EXPECT_EQ(offsetof(ckpt_rec_memfd, pad), 36u);
+	/* a FILE record's memfd is its pipe and pty: the union after objref */
+	EXPECT_EQ(sizeof(ckpt_rec_file), 48u);
+	EXPECT_EQ(offsetof(ckpt_rec_file, memfd), offsetof(ckpt_rec_file, pipe));
+	EXPECT_EQ(offsetof(ckpt_rec_file, memfd), 44u);
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_MEMFD));
+	EXPECT_FALSE(CKPT_REC_MEMFD & CKPT_REC_OPTIONAL);
+	/* 8 bytes short: still a valid record length otherwise. */
+	cr::Error e = expect_malformed(image_with(CKPT_REC_MEMFD, body - 8), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("a MEMFD record is at least 40 bytes"));
+	/* The structure alone: a memfd without a name, or named again. */
+	EXPECT_FALSE(crtest::read_through(image_with(CKPT_REC_MEMFD, body)));
+	/* A longer payload, from a newer minor version, is accepted. */
+	EXPECT_FALSE(crtest::read_through(image_with(CKPT_REC_MEMFD, body + 8)));
+}
+
+TEST(ProcessRecords, MemfdNameMustFit)
+{
+	/* HEADER, TREE, a MEMFD record of @name_len with @bytes bytes after it, TAIL. */
+	auto image = [](std::uint32_t name_len, std::size_t bytes) {
+		return crtest::build_image([&](cr::RecordWriter &w) {
+			w.write_header(cr::make_header(4242, 0));
+			crtest::write_tree(w, 4242);
+			ckpt_rec_memfd m{};
+			m.objref = 5;
+			m.flags = CKPT_MEMFD_NEW;
+			m.name_len = name_len;
+			crtest::write_record(w, CKPT_REC_MEMFD, m, Bytes(bytes, std::byte{'x'}));
+			w.write_tail();
+		});
+	};
+	EXPECT_FALSE(crtest::read_through(image(0, 0)));
+	EXPECT_FALSE(crtest::read_through(image(5, 8)));
+	EXPECT_FALSE(crtest::read_through(image(8, 8)));
+	/* a name as long as memfd_create() takes (249 bytes), padded */
+	EXPECT_FALSE(crtest::read_through(image(249, 256)));
+	cr::Error e = expect_malformed(image(9, 8), third_record);
+	EXPECT_THAT(e.what(),
+		    HasSubstr("MEMFD record name length 9 does not fit in the 48-byte record"));
+	e = expect_malformed(image(1, 0), third_record);
+	EXPECT_THAT(e.what(),
+		    HasSubstr("MEMFD record name length 1 does not fit in the 40-byte record"));
+	e = expect_malformed(image(0xffffffff, 16), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("MEMFD record name length 4294967295 does not fit"));
+}
+
+TEST(ProcessRecords, MemfdParsed)
+{
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		crtest::write_tree(w, 4242);
+		crtest::write_memfd(w, 9, CKPT_MEMFD_NEW, 123456, crtest::memfd_seals_jit, 0640,
+				    "wl_shm-pool");
+		w.write_tail();
+	});
+	std::vector<cr::Record> recs = records_of(image);
+	const cr::Record &rec = find(recs, CKPT_REC_MEMFD);
+	/* 40 bytes and 11 of name, padded to 56 */
+	EXPECT_EQ(rec.len, 56u);
+	cr::MemfdRecord m = cr::parse_memfd_record(rec);
+	EXPECT_EQ(m.memfd.objref, 9u);
+	EXPECT_EQ(m.memfd.flags, static_cast<std::uint32_t>(CKPT_MEMFD_NEW));
+	EXPECT_EQ(m.memfd.size, 123456u);
+	EXPECT_EQ(m.memfd.seals, crtest::memfd_seals_jit);
+	EXPECT_EQ(m.memfd.mode, 0640u);
+	EXPECT_EQ(m.memfd.name_len, 11u);
+	EXPECT_EQ(m.name, "wl_shm-pool");
+	EXPECT_EQ(cr::memfd_seals_names(m.memfd.seals),
+		  "F_SEAL_WRITE|F_SEAL_FUTURE_WRITE|F_SEAL_EXEC");
+}
+
+TEST(ProcessRecords, MemfdContents)
+{
+	Bytes image = crtest::memfd_image();
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
+	EXPECT_EQ(sum.header->minor, CKPT_VERSION_MINOR);
+	EXPECT_EQ(sum.contents.nr_memfds, 3u);
+	EXPECT_EQ(sum.contents.nr_shmems, 0u);
+	EXPECT_EQ(sum.contents.nr_vmas, 2u);
+	EXPECT_EQ(sum.contents.nr_pages, 3u);
+	ASSERT_EQ(sum.contents.tasks.size(), 2u);
+	const cr::TaskContents &t = sum.contents.tasks[0];
+
+	ASSERT_EQ(t.memfds.size(), 3u);
+	/* the new memfd: its pages are its own, not a mapping's */
+	const cr::MemfdContents &ring = t.memfds[0];
+	EXPECT_EQ(ring.memfd.memfd.objref, 5u);
+	EXPECT_EQ(ring.memfd.memfd.flags, static_cast<std::uint32_t>(CKPT_MEMFD_NEW));
+	EXPECT_EQ(ring.memfd.memfd.size, 10000u);
+	EXPECT_EQ(ring.memfd.memfd.seals, crtest::memfd_seals_ring);
+	EXPECT_EQ(ring.memfd.memfd.mode, 0600u);
+	EXPECT_EQ(ring.memfd.name, "ring");
+	EXPECT_EQ(ring.pages, 2u);
+	/* named again before the private mapping: only the objref */
+	const cr::MemfdContents &again = t.memfds[1];
+	EXPECT_EQ(again.memfd.memfd.objref, 5u);
+	EXPECT_EQ(again.memfd.memfd.flags, 0u);
+	EXPECT_EQ(again.memfd.memfd.size, 0u);
+	EXPECT_TRUE(again.memfd.name.empty());
+	EXPECT_EQ(again.pages, 0u);
+	const cr::MemfdContents &jit = t.memfds[2];
+	EXPECT_EQ(jit.memfd.memfd.objref, 7u);
+	EXPECT_EQ(jit.memfd.memfd.seals, crtest::memfd_seals_jit);
+	EXPECT_EQ(jit.memfd.memfd.mode, 0700u);
+	EXPECT_EQ(jit.memfd.name, "jit code");
+	EXPECT_EQ(jit.pages, 0u);
+
+	/* each mapping right after a MEMFD record naming its memfd */
+	ASSERT_EQ(t.vmas.size(), 2u);
+	for (std::size_t i = 0; i < 2; i++) {
+		EXPECT_EQ(t.vmas[i].vma.vma.kind, static_cast<std::uint32_t>(CKPT_VMA_MEMFD)) << i;
+		EXPECT_EQ(cr::vma_kind_name(t.vmas[i].vma.vma.kind), "memfd");
+		EXPECT_FALSE(t.vmas[i].file) << i;
+	}
+	EXPECT_EQ(t.vmas[1].offset, t.memfds[1].offset + t.memfds[1].memfd.memfd.h.len);
+	/* shared: no pages; private: the page it copied on write */
+	EXPECT_EQ(cr::vma_flags_names(t.vmas[0].vma.vma.flags), "SHARED|MAYWRITE");
+	EXPECT_EQ(t.vmas[0].pages, 0u);
+	EXPECT_EQ(t.vmas[1].vma.vma.flags, 0u);
+	EXPECT_EQ(t.vmas[1].pages, 1u);
+	EXPECT_EQ(t.vmas[1].page_records, 1u);
+
+	/* FILE records of kind memfd name their memfd */
+	ASSERT_EQ(t.files.size(), 2u);
+	EXPECT_EQ(t.files[0].rec.file.kind, static_cast<std::uint32_t>(CKPT_FILE_MEMFD));
+	EXPECT_EQ(cr::file_kind_name(t.files[0].rec.file.kind), "memfd");
+	EXPECT_EQ(t.files[0].rec.file.objref, 6u);
+	EXPECT_EQ(t.files[0].rec.file.memfd, 5u);
+	EXPECT_EQ(t.files[1].rec.file.objref, 8u);
+	EXPECT_EQ(t.files[1].rec.file.memfd, 7u);
+	EXPECT_EQ(t.files[1].offset, jit.offset + jit.memfd.memfd.h.len);
+	const cr::TaskContents &child = sum.contents.tasks[1];
+	EXPECT_TRUE(child.memfds.empty());
+	ASSERT_EQ(child.files.size(), 1u);
+	EXPECT_EQ(child.files[0].rec.file.objref, 6u);
+	EXPECT_EQ(child.files[0].rec.file.memfd, 5u);
+}
+
+TEST(ProcessRecords, PagesAfterAMemfdAreItsOwn)
+{
+	/* a MEMFD's PAGES go to it even right after another mapping's */
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		crtest::write_tree(w, 4242);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		crtest::write_record(w, CKPT_REC_TASK, task);
+		ckpt_rec_vma vma{};
+		vma.start = 0x10000;
+		vma.end = 0x12000;
+		vma.kind = CKPT_VMA_ANON;
+		crtest::write_record(w, CKPT_REC_VMA, vma);
+		ckpt_rec_pages pages{};
+		pages.addr = 0x10000;
+		pages.nr_pages = 1;
+		crtest::write_record(w, CKPT_REC_PAGES, pages,
+				     Bytes(static_cast<std::size_t>(::getpagesize())));
+		crtest::write_memfd(w, 5, CKPT_MEMFD_NEW, 8192, 0, 0600, "m");
+		pages.addr = 0;
+		pages.nr_pages = 2;
+		crtest::write_record(w, CKPT_REC_PAGES, pages,
+				     Bytes(2 * static_cast<std::size_t>(::getpagesize())));
+		/* then its FILE record */
+		ckpt_rec_file file{};
+		file.fd = 3;
+		file.kind = CKPT_FILE_MEMFD;
+		file.objref = 6;
+		file.memfd = 5;
+		crtest::write_record(w, CKPT_REC_FILE, file);
+		w.write_tail();
+	});
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
+	const cr::TaskContents &t = sum.contents.tasks.at(0);
+	ASSERT_EQ(t.vmas.size(), 1u);
+	EXPECT_EQ(t.vmas[0].pages, 1u);
+	ASSERT_EQ(t.memfds.size(), 1u);
+	EXPECT_EQ(t.memfds[0].pages, 2u);
+	EXPECT_EQ(t.memfds[0].memfd.name, "m");
+	EXPECT_EQ(sum.contents.nr_pages, 3u);
+	EXPECT_EQ(sum.contents.page_runs.size(), 2u);
 }
 
 TEST(ProcessRecords, InotifyPathAndNameRules)

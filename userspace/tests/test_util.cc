@@ -506,6 +506,74 @@ Bytes sigio_image()
 	});
 }
 
+void write_memfd(cr::RecordWriter &w, std::uint32_t objref, std::uint32_t flags, std::uint64_t size,
+		 std::uint32_t seals, std::uint32_t mode, std::string_view name)
+{
+	ckpt_rec_memfd memfd{};
+	memfd.objref = objref;
+	memfd.flags = flags;
+	memfd.size = size;
+	memfd.seals = seals;
+	memfd.mode = mode;
+	memfd.name_len = static_cast<std::uint32_t>(name.size());
+	write_record(w, CKPT_REC_MEMFD, memfd, text_bytes(name));
+}
+
+Bytes memfd_image()
+{
+	return build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		write_tree(w, 4242, 2);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		std::memcpy(task.comm, "wayland", 7);
+		write_record(w, CKPT_REC_TASK, task);
+
+		std::string_view exe = "/usr/bin/wayland";
+		ckpt_rec_mm mm{};
+		mm.nr_vmas = 2;
+		mm.exe_len = static_cast<std::uint32_t>(exe.size());
+		write_record(w, CKPT_REC_MM, mm, text_bytes(exe));
+		/* a new memfd, its contents, then a shared mapping of it: no PAGES after it */
+		write_memfd(w, 5, CKPT_MEMFD_NEW, 10000, memfd_seals_ring, 0600, "ring");
+		write_pages(w, 0, 2);
+		write_vma(w, 0x7f0000000000, 0x7f0000003000, CKPT_VMA_MEMFD, PROT_READ | PROT_WRITE,
+			  CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE, "");
+		/* the same memfd again, mapped privately, with the page it copied on write */
+		write_memfd(w, 5, 0, 0, 0, 0, "");
+		write_vma(w, 0x7f0000010000, 0x7f0000012000, CKPT_VMA_MEMFD, PROT_READ | PROT_WRITE,
+			  0, "");
+		write_pages(w, 0x7f0000010000, 1);
+
+		ckpt_rec_file file{};
+		file.fd = 3;
+		file.kind = CKPT_FILE_MEMFD;
+		file.f_flags = O_RDWR;
+		file.objref = 6;
+		file.memfd = 5;
+		write_record(w, CKPT_REC_FILE, file);
+		/* a second memfd, first named by its FILE record: all zeroes, no PAGES */
+		write_memfd(w, 7, CKPT_MEMFD_NEW, 4096, memfd_seals_jit, 0700, "jit code");
+		file.fd = 4;
+		file.f_flags = O_RDONLY;
+		file.fd_flags = CKPT_FD_CLOEXEC;
+		file.objref = 8;
+		file.memfd = 7;
+		write_record(w, CKPT_REC_FILE, file);
+
+		/* the child holds the first open file too, after fork(): no MEMFD record */
+		task.pid = 4243;
+		write_record(w, CKPT_REC_TASK, task);
+		file.fd = 3;
+		file.f_flags = O_RDWR;
+		file.fd_flags = 0;
+		file.objref = 6;
+		file.memfd = 5;
+		write_record(w, CKPT_REC_FILE, file);
+		w.write_tail();
+	});
+}
+
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers)
 {

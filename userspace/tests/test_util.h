@@ -153,6 +153,30 @@ void write_file_owner(cr::RecordWriter &w, std::uint32_t objref, std::int32_t fd
  */
 Bytes sigio_image();
 
+/* A MEMFD record of @name. */
+void write_memfd(cr::RecordWriter &w, std::uint32_t objref, std::uint32_t flags, std::uint64_t size,
+		 std::uint32_t seals, std::uint32_t mode, std::string_view name);
+/*
+ * The seals of memfd_image()'s two memfds, in the kernel's values (the C
+ * library may lack the last two): F_SEAL_SEAL|F_SEAL_SHRINK|F_SEAL_GROW,
+ * and F_SEAL_WRITE|F_SEAL_FUTURE_WRITE|F_SEAL_EXEC.
+ */
+inline constexpr std::uint32_t memfd_seals_ring = 0x0001 | 0x0002 | 0x0004;
+inline constexpr std::uint32_t memfd_seals_jit = 0x0008 | 0x0010 | 0x0020;
+/*
+ * HEADER, TREE of 4242 and 4243, TASK 4242 ("wayland"), its MM
+ * (/usr/bin/wayland) and two mappings of memfd 5 (format 1.10): MEMFD 5
+ * (new, 10000 bytes, seals memfd_seals_ring, mode 0600, "ring") with 2
+ * pages in 1 PAGES record, then a shared rw- mapping of it (SHARED and
+ * MAYWRITE, 3 pages, no PAGES); MEMFD 5 again (its other fields 0), then
+ * a private rw- mapping of it (2 pages) with 1 page copied on write.
+ * Then FILE fd 3 of kind memfd, objref 6, memfd 5, O_RDWR; MEMFD 7 (new,
+ * 4096 bytes, seals memfd_seals_jit, mode 0700, "jit code", no PAGES)
+ * and FILE fd 4 of it, objref 8, O_RDONLY, close-on-exec; TASK 4243,
+ * its FILE fd 3 of objref 6 (memfd 5) with no MEMFD record; TAIL.
+ */
+Bytes memfd_image();
+
 /* A POSIX_TIMERS record of @timers. */
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers);

@@ -54,7 +54,7 @@ case "$1" in
 ckptinfo_valid)
 	img=$(image valid)
 	run 0 "$CKPTINFO" "$img"
-	expect_out "format version  1.9"
+	expect_out "format version  1.10"
 	expect_out "HEADER"
 	expect_out "tail: valid: 1 records and 120 bytes before it, crc32"
 	run 0 "$CKPTINFO" --verify - <"$img"
@@ -449,6 +449,67 @@ ckptinfo_sigio_json)
 	assert [o["signum"] for o in t0["file_owners"]][1:] == [0, 12, 0], t0["file_owners"]
 	assert t0["file_owners"][0]["signum"] > 32, t0["file_owners"]
 	assert t1["file_owners"] == [], t1
+	EOF
+	;;
+ckptinfo_memfd)
+	img=$(image memfd)
+	run 0 "$CKPTINFO" "$img"
+	expect_record MEMFD 'memfd obj 5: flags NEW  size 10000  seals F_SEAL_SEAL|F_SEAL_SHRINK|F_SEAL_GROW  mode 0600  name "ring"  2 pages written'
+	expect_record VMA "0x7f0000000000-0x7f0000003000 rw- memfd  flags SHARED|MAYWRITE  pgoff 0"
+	expect_record MEMFD "memfd obj 5: mapped again"
+	expect_record VMA "0x7f0000010000-0x7f0000012000 rw- memfd  flags none  pgoff 0"
+	expect_record FILE "fd 3 memfd  flags O_RDWR  pos 0  memfd 5  obj 6"
+	expect_record MEMFD 'memfd obj 7: flags NEW  size 4096  seals F_SEAL_WRITE|F_SEAL_FUTURE_WRITE|F_SEAL_EXEC  mode 0700  name "jit code"  0 pages written'
+	expect_record FILE "fd 4 memfd  flags O_RDONLY  pos 0  memfd 7  obj 8  cloexec"
+	# the memfd's pages, right after its record, then the private mapping's own page
+	expect_out "^ *1016  PAGES  *[0-9]*  pages: 2 in 1 record, from 0x0$"
+	expect_record PAGES "pages: 1 in 1 record, from 0x7f0000010000"
+	# the child's FILE of the same open file, without a MEMFD record
+	[ "$(grep -c '  FILE  .*  fd 3 memfd  flags O_RDWR  pos 0  memfd 5  obj 6$' "$tmp/out")" -eq 2 ] ||
+		fail "not two FILE records of obj 6"
+	[ "$(grep -c '  MEMFD  ' "$tmp/out")" -eq 3 ] || fail "not three MEMFD records"
+	expect_out "^totals: 2 tasks, 2 VMAs, 3 pages "
+	run 0 "$CKPTINFO" --verify "$img"
+	expect_out "valid image: 16 records, "
+	;;
+ckptinfo_memfd_json)
+	run 0 "$CKPTINFO" --json "$(image memfd)"
+	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	assert j["header"]["minor"] >= 10, j["header"]
+	assert [r["type_name"] for r in j["records"]].count("MEMFD") == 3
+	assert j["totals"]["memfd_records"] == 3, j["totals"]
+	t0, t1 = j["contents"]["tasks"]
+	assert [m["offset"] for m in t0["memfds"]] == [
+	    r["offset"] for r in j["records"] if r["type_name"] == "MEMFD"], t0["memfds"]
+	assert t0["memfds"][0]["offset"] == 968, t0["memfds"]
+	assert [(m["objref"], m["flags"], m["flag_names"], m["new"], m["size"],
+	         m["seals"], m["seal_names"], m["mode"], m["mode_octal"], m["name"], m["pages"])
+	        for m in t0["memfds"]] == [
+	    (5, 1, "NEW", True, 10000, 7, "F_SEAL_SEAL|F_SEAL_SHRINK|F_SEAL_GROW",
+	     0o600, "0600", "ring", 2),
+	    (5, 0, "none", False, 0, 0, "none", 0, "0", "", 0),
+	    (7, 1, "NEW", True, 4096, 0x38,
+	     "F_SEAL_WRITE|F_SEAL_FUTURE_WRITE|F_SEAL_EXEC", 0o700, "0700", "jit code", 0),
+	], t0["memfds"]
+	assert [(v["kind"], v["kind_name"], v["flag_names"], v["pages"]) for v in t0["vmas"]] == [
+	    (6, "memfd", "SHARED|MAYWRITE", 0), (6, "memfd", "none", 1)], t0["vmas"]
+	assert [(f["fd"], f["kind"], f["kind_name"], f["objref"], f["memfd"], f["cloexec"])
+	        for f in t0["files"]] == [
+	    (3, 16, "memfd", 6, 5, False), (4, 16, "memfd", 8, 7, True)], t0["files"]
+	assert t1["memfds"] == [], t1
+	assert [(f["fd"], f["objref"], f["memfd"]) for f in t1["files"]] == [(3, 6, 5)], t1
+	assert t0["shared_memory"] == [], t0
+	EOF
+	# a file of another kind has no memfd
+	run 0 "$CKPTINFO" --json "$(image sigio)"
+	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	t0 = j["contents"]["tasks"][0]
+	assert [f["memfd"] for f in t0["files"]] == [None] * 4, t0["files"]
+	assert t0["memfds"] == [] and j["totals"]["memfd_records"] == 0, j["totals"]
 	EOF
 	;;
 ckptinfo_short_record)

@@ -173,6 +173,7 @@ json file_json(const cr::At<cr::FileRecord> &f)
 		    {"rdev", file.rdev},
 		    {"objref", file.objref},
 		    {"object", file.pipe},
+		    {"memfd", file.kind == CKPT_FILE_MEMFD ? json(file.memfd) : json(nullptr)},
 		    {"cloexec", (file.fd_flags & CKPT_FD_CLOEXEC) != 0},
 		    {"path", printable(f.rec.path)}};
 }
@@ -373,6 +374,23 @@ json task_json(const cr::TaskContents &t)
 				      {"size", m.shmem.size},
 				      {"pages", m.pages}});
 	j["shared_memory"] = shmems;
+	json memfds = json::array();
+	for (const cr::MemfdContents &m : t.memfds) {
+		const ckpt_rec_memfd &r = m.memfd.memfd;
+		memfds.push_back(json{{"offset", m.offset},
+				      {"objref", r.objref},
+				      {"flags", r.flags},
+				      {"flag_names", cr::memfd_flags_names(r.flags)},
+				      {"new", (r.flags & CKPT_MEMFD_NEW) != 0},
+				      {"size", r.size},
+				      {"seals", r.seals},
+				      {"seal_names", cr::memfd_seals_names(r.seals)},
+				      {"mode", r.mode},
+				      {"mode_octal", fmt::format("{:#o}", r.mode)},
+				      {"name", printable(m.memfd.name)},
+				      {"pages", m.pages}});
+	}
+	j["memfds"] = memfds;
 	json shares = json::array();
 	for (const cr::At<ckpt_rec_share> &s : t.shares)
 		shares.push_back(json{{"offset", s.offset},
@@ -557,6 +575,7 @@ json totals_json(const cr::ImageContents &c)
 	return json{{"tasks", c.nr_tasks},
 		    {"vmas", c.nr_vmas},
 		    {"shared_memory_records", c.nr_shmems},
+		    {"memfd_records", c.nr_memfds},
 		    {"pages", c.nr_pages},
 		    {"page_bytes", c.page_bytes},
 		    {"page_mib", mib(c.page_bytes)},

@@ -120,6 +120,26 @@ std::string shmem_text(const cr::ShmemContents &s)
 			   s.shmem.size, plural(s.pages, "page", "pages"));
 }
 
+/*
+ * 'memfd obj 5: flags NEW  size 10000  seals F_SEAL_SHRINK|F_SEAL_GROW  mode 0600
+ * name "ring"  3 pages written': a memfd, or "memfd obj 5: mapped again" for
+ * a record naming it again (its other fields 0) before a mapping.
+ */
+std::string memfd_text(const cr::MemfdContents &m)
+{
+	const ckpt_rec_memfd &r = m.memfd.memfd;
+	if (r.flags == 0 && r.size == 0 && r.seals == 0 && r.mode == 0 && r.name_len == 0 &&
+	    m.pages == 0)
+		return fmt::format("memfd obj {}: mapped again", r.objref);
+	std::string text =
+		fmt::format("memfd obj {}: flags {}  size {}  seals {}  mode {:#o}  name \"{}\"",
+			    r.objref, cr::memfd_flags_names(r.flags), r.size,
+			    cr::memfd_seals_names(r.seals), r.mode, printable(m.memfd.name));
+	if ((r.flags & CKPT_MEMFD_NEW) || m.pages)
+		text += fmt::format("  {} written", plural(m.pages, "page", "pages"));
+	return text;
+}
+
 std::string share_text(const ckpt_rec_share &s)
 {
 	std::string what = s.kind == CKPT_SHARE_FILES ? "fd table"
@@ -149,6 +169,8 @@ std::string file_text(const cr::FileRecord &f)
 	if (f.file.kind == CKPT_FILE_PTY)
 		text += fmt::format("  pty {} {}", f.file.pty,
 				    f.file.rdev == (TTYAUX_MAJOR << 20 | 2) ? "master" : "slave");
+	if (f.file.kind == CKPT_FILE_MEMFD)
+		text += fmt::format("  memfd {}", f.file.memfd);
 	if (f.file.objref)
 		text += fmt::format("  obj {}", f.file.objref);
 	if (f.file.kind == CKPT_FILE_CHR)
@@ -499,6 +521,8 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 		}
 		for (const cr::ShmemContents &shm : task.shmems)
 			notes[shm.offset].text = shmem_text(shm);
+		for (const cr::MemfdContents &m : task.memfds)
+			notes[m.offset].text = memfd_text(m);
 		for (const cr::At<ckpt_rec_share> &share : task.shares)
 			notes[share.offset].text = share_text(share.rec);
 		if (task.fs)

@@ -25,6 +25,7 @@ struct file;
 struct mm_struct;
 struct pid_namespace;
 struct pipe_inode_info;
+struct rst_memfd;
 struct rst_tcp;
 struct rst_unix_connect;
 struct task_struct;
@@ -81,9 +82,12 @@ struct tty_struct;
  * @vma_end:	restart: end of the mapping restored last
  * @vma_kind:	restart: CKPT_VMA_* kind of that mapping, or
  *		RST_VMA_NO_PAGES
- * @shmem:	restart: the shared memory object of the last SHMEM record,
- *		for the mapping record that follows, referenced
+ * @shmem:	restart: the shared memory object or memfd of the last SHMEM
+ *		or MEMFD record, for the record that follows, referenced
  * @shmem_pages: restart: PAGES records fill @shmem (it is new)
+ * @shmem_memfd: restart: @shmem is a memfd
+ * @shmem_ref:	restart: @shmem's objref
+ * @memfds:	restart: the memfds made, to seal once every task is back
  * @mapped_file: restart: the MAPPED_FILE record for the mapping that
  *		follows, if @mapped_file_set
  * @mapped_file_set: restart: @mapped_file holds one
@@ -158,6 +162,9 @@ struct ckpt_ctx {
 	u32 vma_kind;
 	struct file *shmem;
 	bool shmem_pages;
+	bool shmem_memfd;
+	u32 shmem_ref;
+	struct rst_memfd *memfds;
 	struct ckpt_rec_mapped_file mapped_file;
 	bool mapped_file_set;
 	struct cred *creds;
@@ -189,6 +196,8 @@ struct ckpt_ctx {
 
 /* ckpt_ctx.files: the entry is a shared memory object, not an open file */
 #define RST_MARK_SHMEM		XA_MARK_1
+/* ckpt_ctx.files: the entry is a memfd (its own file), not an open file */
+#define RST_MARK_MEMFD		XA_MARK_2
 /* ckpt_ctx.tables: the entry is a fs_struct, not a files_struct */
 #define RST_MARK_FS		XA_MARK_1
 
@@ -278,6 +287,7 @@ int ckpt_obj_table(struct ckpt_ctx *ctx, const void *table, u32 *ref);
 u32 *ckpt_obj_pty(struct ckpt_ctx *ctx, struct tty_struct *master, u32 *ref);
 void ckpt_obj_keep_inside(struct ckpt_ctx *ctx, struct file *file);
 u32 *ckpt_obj_state(struct ckpt_ctx *ctx, const void *key, u32 *ref);
+u32 *ckpt_obj_memfd(struct ckpt_ctx *ctx, struct file *file, u32 *ref);
 int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container);
 void ckpt_obj_free(struct ckpt_ctx *ctx);
 
@@ -348,6 +358,8 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_shmem(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_mapped_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 void rst_mm_end(struct ckpt_ctx *ctx);
+int ckpt_write_shmem_contents(struct ckpt_ctx *ctx, struct file *file,
+			      loff_t size);
 
 /*
  * One descriptor that checkpoint saves: its task, number and open file.
@@ -414,6 +426,42 @@ int rst_new_file(struct ckpt_ctx *ctx, u32 objref, struct file *file);
 struct file *rst_file_at(struct ckpt_ctx *ctx, u32 objref, int fd);
 struct file *rst_file_missing(struct ckpt_ctx *ctx,
 			      const struct ckpt_rec_file *rec, const char *path);
+
+/* mm/checkpoint_memfd.c */
+#ifdef CONFIG_MEMFD_CREATE
+extern const struct ckpt_file_ops ckpt_memfd_file_ops;
+bool ckpt_is_memfd(struct file *file);
+int ckpt_write_memfd(struct ckpt_ctx *ctx, struct file *file, bool always,
+		     u32 *ref);
+int rst_memfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_memfd_commit(struct ckpt_ctx *ctx);
+void rst_memfds_end(struct ckpt_ctx *ctx);
+#else
+static inline bool ckpt_is_memfd(struct file *file)
+{
+	return false;
+}
+
+static inline int ckpt_write_memfd(struct ckpt_ctx *ctx, struct file *file,
+				   bool always, u32 *ref)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int rst_memfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no memfd");
+}
+
+static inline int rst_memfd_commit(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline void rst_memfds_end(struct ckpt_ctx *ctx)
+{
+}
+#endif
 
 /* fs/checkpoint_eventfd.c */
 #ifdef CONFIG_EVENTFD

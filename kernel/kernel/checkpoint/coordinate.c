@@ -339,6 +339,9 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 		ret = rst_unix_commit(ctx);
 	if (!ret)
 		ret = rst_tcp_commit(ctx);
+	/* every mapping is back: the memfds' seals hold over them */
+	if (!ret)
+		ret = rst_memfd_commit(ctx);
 	rst_end_tasks(ctx, waiters, started, ret);
 	kvfree(waiters);
 	rst_files_end(ctx);

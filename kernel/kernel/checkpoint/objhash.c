@@ -10,18 +10,21 @@
  * share (the threads of a process): written once, referenced after.
  *
  * Shared anonymous memory is numbered the same way, by the file behind
- * its mappings.
+ * its mappings.  A memfd is numbered by its dentry, which every open
+ * file of it shares: the tree may hold several.
  *
  * The hash also counts every reference the tree holds to each file it
  * met: descriptors, mappings, executables.  A container checkpoint then
  * finds a file that something outside the container holds too (a leak):
  * its reference count is higher than the tree's references.  Shared
  * anonymous memory is checked that way in a subtree checkpoint too:
- * restart could not share it with a process outside the tree again.
+ * restart could not share it with a process outside the tree again; so
+ * is a memfd, whose open files the tree must hold every one of.
  * The hash holds a reference to each file until the checkpoint ends.
  */
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
+#include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
@@ -38,6 +41,7 @@ enum ckpt_obj_kind {
 	CKPT_OBJ_TABLE,		/* a files_struct or fs_struct (frozen tasks hold it) */
 	CKPT_OBJ_PTY,		/* a pseudo-terminal, by its master: referenced */
 	CKPT_OBJ_STATE,		/* anything else a kind numbers (a socket pair) */
+	CKPT_OBJ_MEMFD,		/* a memfd, by its dentry (->file: not held) */
 };
 
 struct ckpt_obj {
@@ -267,6 +271,36 @@ u32 *ckpt_obj_state(struct ckpt_ctx *ctx, const void *key, u32 *ref)
 }
 
 /**
+ * ckpt_obj_memfd - the number of the memfd @file is open on
+ * @ctx: the checkpoint
+ * @file: an open file of a memfd, which ckpt_obj_ref() or
+ *	  ckpt_obj_mapped() noted
+ * @ref: set to the memfd's number
+ *
+ * No one outside the tree may have the memfd open, even in a subtree
+ * checkpoint: restart could not share it with them again.
+ *
+ * Return: a word of state that the memfd code keeps with the object (0
+ * when it is new), or an ERR_PTR(-ENOMEM).
+ */
+u32 *ckpt_obj_memfd(struct ckpt_ctx *ctx, struct file *file, u32 *ref)
+{
+	struct ckpt_obj *obj;
+	bool new;
+
+	ckpt_obj_keep_inside(ctx, file);
+	obj = ckpt_obj_find(ctx, CKPT_OBJ_MEMFD, file->f_path.dentry, &new);
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	/* the file's own object holds it until the checkpoint ends */
+	if (new)
+		obj->file = file;
+	obj->inside = true;
+	*ref = obj->ref;
+	return &obj->state;
+}
+
+/**
  * ckpt_obj_keep_inside - no one outside the tree may use @file
  * @ctx: the checkpoint
  * @file: an open file that ckpt_obj_ref() numbered
@@ -347,6 +381,29 @@ static int ckpt_obj_leak(struct ckpt_ctx *ctx, struct ckpt_obj *obj,
 	return ret;
 }
 
+/*
+ * The open files of the memfd @memfd that the tree does not hold: each
+ * open file holds a reference to the memfd's dentry.
+ */
+static int ckpt_memfd_leak(struct ckpt_ctx *ctx, struct ckpt_obj *memfd)
+{
+	const struct dentry *dentry = memfd->key;
+	struct ckpt_obj *obj;
+	long outside = d_count(dentry);
+	int i;
+
+	for (i = 0; i < 1U << CKPT_OBJ_HASH_BITS; i++)
+		hlist_for_each_entry(obj, &ctx->objs[i], node)
+			if (obj->kind == CKPT_OBJ_FILE && obj->users &&
+			    obj->file->f_path.dentry == dentry)
+				outside--;
+	if (outside <= 0)
+		return 0;
+	return ckpt_err(ctx, -EBUSY,
+			"%pD: the memfd is also open outside the checkpointed tree (%ld more open files)",
+			memfd->file, outside);
+}
+
 /**
  * ckpt_obj_check_leaks - refuse files the tree shares with the outside
  * @ctx: the checkpoint, with every task written
@@ -358,7 +415,7 @@ int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container)
 {
 	struct ckpt_obj *obj;
 	long outside;
-	int i;
+	int i, ret;
 
 	if (!ctx->objs)
 		return 0;
@@ -372,6 +429,12 @@ int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container)
 			    obj->kind == CKPT_OBJ_PTY || obj->kind == CKPT_OBJ_STATE ||
 			    (!container && !obj->inside))
 				continue;
+			if (obj->kind == CKPT_OBJ_MEMFD) {
+				ret = ckpt_memfd_leak(ctx, obj);
+				if (ret)
+					return ret;
+				continue;
+			}
 			if (obj->pipe) {
 				if (ckpt_pipe_ends(obj->pipe) >
 				    obj->readers + obj->writers)
@@ -404,7 +467,7 @@ void ckpt_obj_free(struct ckpt_ctx *ctx)
 		return;
 	for (i = 0; i < 1U << CKPT_OBJ_HASH_BITS; i++) {
 		hlist_for_each_entry_safe(obj, next, &ctx->objs[i], node) {
-			if (obj->file)
+			if (obj->file && obj->kind != CKPT_OBJ_MEMFD)
 				fput(obj->file);
 			if (obj->cred)
 				put_cred(obj->cred);

@@ -127,6 +127,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_VMA, 0, RST_SEEN_MM },
 		{ CKPT_REC_PAGES, 0, RST_SEEN_MM },
 		{ CKPT_REC_SHMEM, 0, RST_SEEN_MM },
+		{ CKPT_REC_MEMFD, 0, RST_SEEN_TASK },
 		{ CKPT_REC_MAPPED_FILE, 0, RST_SEEN_MM },
 		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_PIPE_DATA, 0, RST_SEEN_TASK },
@@ -176,6 +177,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_VMA:
 	case CKPT_REC_PAGES:
 	case CKPT_REC_SHMEM:
+	case CKPT_REC_MEMFD:
 	case CKPT_REC_MAPPED_FILE:
 	case CKPT_REC_SHARE:
 	case CKPT_REC_FS:
@@ -241,6 +243,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_pages(ctx, h);
 	case CKPT_REC_SHMEM:
 		return rst_shmem(ctx, h);
+	case CKPT_REC_MEMFD:
+		return rst_memfd(ctx, h);
 	case CKPT_REC_MAPPED_FILE:
 		return rst_mapped_file(ctx, h);
 	case CKPT_REC_FILE:
@@ -493,6 +497,8 @@ static long rst_self(struct ckpt_ctx *ctx)
 		ret = rst_unix_commit(ctx);
 	if (!ret)
 		ret = rst_tcp_commit(ctx);
+	if (!ret)
+		ret = rst_memfd_commit(ctx);
 	return rst_finish(ctx, ret);
 }
 

@@ -12,7 +12,9 @@
  *               grandchild and exits, the grandchild is re-parented
  *   clonefs     the same with its cwd, root and umask (CLONE_FS)
  *   shared      a shared anonymous mapping
- *   memfd       a memfd_create("ckpt-test") fd
+ *   memfdout    a memfd_create("ckpt-test") fd, its number in DIR/memfd, for
+ *               a process outside the tree (the scenario's shell, through
+ *               /proc/PID/fd/N) to open too
  *   mapfiles    an fd opened through /proc/self/map_files/START-END of a
  *               MAP_SHARED|MAP_ANONYMOUS mapping
  *   lease       a read lease (F_SETLEASE) on DIR/lease
@@ -103,6 +105,25 @@ static int hold_map_files(void)
 	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
 		 (unsigned long)p, (unsigned long)p + 4096);
 	return open(path, O_RDWR) < 0 ? -1 : 0;
+}
+
+/*
+ * A memfd of a page; its descriptor's number in DIR/memfd, so that a
+ * process outside the tree can open it through /proc/PID/fd: restart
+ * could not give that process the memfd again.
+ */
+static int hold_memfd_out(void)
+{
+	char line[32];
+	int m = memfd_create("ckpt-test", 0), f, n;
+
+	if (m < 0 || ftruncate(m, 4096))
+		return -1;
+	f = open_in_dir("memfd");
+	n = snprintf(line, sizeof(line), "%d\n", m);
+	if (f < 0 || write(f, line, n) != n)
+		return -1;
+	return close(f);
 }
 
 /* A read lease on DIR/lease (opened read-only, no writer) */
@@ -238,8 +259,8 @@ static int hold(const char *kind)
 		return share_outside(CLONE_FS);
 	if (!strcmp(kind, "shared"))
 		return hold_shared();
-	if (!strcmp(kind, "memfd"))
-		return memfd_create("ckpt-test", 0) < 0 ? -1 : 0;
+	if (!strcmp(kind, "memfdout"))
+		return hold_memfd_out();
 	if (!strcmp(kind, "mapfiles"))
 		return hold_map_files();
 	if (!strcmp(kind, "lease"))

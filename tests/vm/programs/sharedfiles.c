@@ -42,8 +42,8 @@
  * differs and exits 1.  A case it cannot set up is said as "setup
  * failed: ..." (DIR/ready created all the same).
  *
- * sharedfiles -m DIR: a memfd mapped MAP_SHARED (its descriptor closed),
- * which checkpoint still refuses; counts in DIR/progress until DIR/stop.
+ * Memfds, shared mappings of them among others (format 1.10), are the
+ * memfds program's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -650,41 +650,6 @@ static int common_setup(void)
 	return 0;
 }
 
-static unsigned long *memfd_counter;
-
-static void memfd_step(void)
-{
-	steps++;
-	*memfd_counter = steps;
-}
-
-/* sharedfiles -m DIR: a memfd mapped MAP_SHARED, counting until DIR/stop. */
-static int memfd_main(void)
-{
-	char path[512];
-	int fd = memfd_create("sharedfiles", 0);
-	void *p = MAP_FAILED;
-
-	if (fd >= 0 && ftruncate(fd, PAGE) == 0)
-		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (fd >= 0)
-		close(fd);
-	if (p == MAP_FAILED) {
-		complain("setup failed: memfd: %s", strerror(errno));
-		create("ready");
-		return 1;
-	}
-	path_in(path, sizeof(path), dir, "progress");
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return 2;
-	memfd_counter = p;
-	create("ready");
-	run(fd, memfd_step);
-	say("memfd: %lu steps", steps);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	char path[512];
@@ -692,10 +657,6 @@ int main(int argc, char **argv)
 	int fd;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	if (argc == 3 && !strcmp(argv[1], "-m")) {
-		snprintf(dir, sizeof(dir), "%s", argv[2]);
-		return memfd_main();
-	}
 	if (argc != 3)
 		return 2;
 	snprintf(dir, sizeof(dir), "%s", argv[1]);

@@ -115,6 +115,7 @@ struct ckpt_hdr {
 #define CKPT_REC_VMA		0x0301	/* struct ckpt_rec_vma + file path */
 #define CKPT_REC_PAGES		0x0302	/* struct ckpt_rec_pages + page data */
 #define CKPT_REC_SHMEM		0x0303	/* struct ckpt_rec_shmem (1.2) */
+#define CKPT_REC_MEMFD		0x0305	/* struct ckpt_rec_memfd + name (1.10) */
 /* 1.4: struct ckpt_rec_mapped_file */
 #define CKPT_REC_MAPPED_FILE	(CKPT_REC_OPTIONAL | 0x0304)
 
@@ -159,7 +160,7 @@ struct ckpt_hdr {
 
 /* Image format version, independent of the kernel version. */
 #define CKPT_VERSION_MAJOR	1
-#define CKPT_VERSION_MINOR	9
+#define CKPT_VERSION_MINOR	10
 
 /* Architecture of the checkpointed tasks. */
 #define CKPT_ARCH_X86_64	1
@@ -429,6 +430,7 @@ struct ckpt_rec_mm {
 #define CKPT_VMA_VDSO		3	/* vdso text (vvar is implied) */
 #define CKPT_VMA_VVAR		4	/* vvar data, restored with the vdso */
 #define CKPT_VMA_SHMEM		5	/* shared anonymous (MAP_SHARED|MAP_ANONYMOUS) */
+#define CKPT_VMA_MEMFD		6	/* a memfd, shared or private (1.10) */
 
 /* ckpt_rec_vma.prot: PROT_* values; ckpt_rec_vma.flags: */
 #define CKPT_VMA_GROWSDOWN	(1U << 0)
@@ -446,7 +448,8 @@ struct ckpt_rec_mm {
  * data (checkpoint writes its dirty pages back first), so no PAGES and
  * no MAPPED_FILE record follow it; restart maps the file again shared,
  * opened for writing if CKPT_VMA_MAYWRITE (the file was, so that
- * mprotect(PROT_WRITE) works as before), read-only otherwise.
+ * mprotect(PROT_WRITE) works as before), read-only otherwise.  1.10: a
+ * CKPT_VMA_MEMFD mapping takes both flags the same way.
  */
 #define CKPT_VMA_SHARED		(1U << 9)
 #define CKPT_VMA_MAYWRITE	(1U << 10)
@@ -506,6 +509,43 @@ struct ckpt_rec_shmem {
 };
 
 /*
+ * A memfd (memfd_create(), format 1.10) is a memory object like shared
+ * anonymous memory, with a name, an exact size, a mode and seals.  Its
+ * first MEMFD record has CKPT_MEMFD_NEW and every field, and is
+ * followed by PAGES records of its contents (addr: the byte offset in
+ * the memfd; pages that read as zeroes are not written; the bytes of the
+ * last page past the size are dropped).  It comes right before the
+ * first record that uses the memfd: a FILE record of kind
+ * CKPT_FILE_MEMFD (whose memfd field names it), or a CKPT_VMA_MEMFD
+ * mapping record.  Every CKPT_VMA_MEMFD mapping record comes right
+ * after a MEMFD record naming its memfd: later ones carry only the
+ * objref, their other fields 0.  A shared mapping of a memfd has no
+ * PAGES (the memfd holds them); a private one has the pages it copied
+ * on write, as a private file mapping has.
+ *
+ * Restart creates the memfd with the name, size, mode and contents,
+ * opens a new open file on it for each FILE objref and maps it with the
+ * mappings' flags (read-only mappings through a read-only open file, as
+ * mmap() of such a file, so that a write seal finds no writable
+ * mapping); it adds the seals (F_ADD_SEALS) once every task of the image
+ * is restored, so that the seals hold over every mapping as they did.
+ * The owner of the memfd is the restarting caller.
+ */
+#define CKPT_MEMFD_NEW		(1U << 0)
+
+struct ckpt_rec_memfd {
+	struct ckpt_hdr h;		/* CKPT_REC_MEMFD */
+	__u32 objref;			/* shared with the FILE records' numbers */
+	__u32 flags;			/* CKPT_MEMFD_* */
+	__u64 size;			/* bytes */
+	__u32 seals;			/* F_SEAL_* */
+	__u32 mode;			/* permission bits, 0777 at most */
+	__u32 name_len;			/* bytes of name that follow, without "memfd:" */
+	__u32 pad;
+	/* followed by name_len bytes of name (no NUL) and padding */
+};
+
+/*
  * 1.4: what the file of a CKPT_VMA_FILE mapping looked like at checkpoint
  * time, in the record just before that mapping's VMA record.  Restart
  * refuses the image (ESTALE) if the file it opens by the mapping's path
@@ -538,6 +578,7 @@ struct ckpt_rec_mapped_file {
 #define CKPT_FILE_INOTIFY	13	/* an inotify instance (1.5) */
 #define CKPT_FILE_INET		14	/* a TCP or UDP socket, IPv4 or IPv6 (1.6) */
 #define CKPT_FILE_NETLINK	15	/* a netlink socket of NETLINK_ROUTE (1.8) */
+#define CKPT_FILE_MEMFD		16	/* an open file of a memfd (1.10) */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -554,6 +595,7 @@ struct ckpt_rec_file {
 	union {
 		__u32 pipe;		/* CKPT_FILE_PIPE, _FIFO: the pipe, for every end */
 		__u32 pty;		/* CKPT_FILE_PTY: the pseudo-terminal (1.3) */
+		__u32 memfd;		/* CKPT_FILE_MEMFD: the memfd (1.10) */
 	};
 	/* followed by path_len bytes of path (no NUL) and padding */
 };

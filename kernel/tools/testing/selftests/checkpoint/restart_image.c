@@ -18,10 +18,11 @@
  * checkpointed and restored, and checks what it got back itself
  * (restore_target()); likewise signal-driven I/O (restore_sigio(), the
  * child restored with its pid), mappings without reserve and droppable
- * ones (restore_vmf()).  Records past the TASK record are
- * refused in a child that dies with a message, or, for the errno, in a
- * child that a coordinator restores (restart(child) returns the errno;
- * the child dies).
+ * ones (restore_vmf()), memfds (memfd_records, whose child's image is
+ * then changed record by record: restart_coord_image()).  Records past
+ * the TASK record are refused in a child that dies with a message, or,
+ * for the errno, in a child that a coordinator restores (restart(child)
+ * returns the errno; the child dies).
  *
  * Must run as root.
  */
@@ -995,8 +996,9 @@ static void build_bad_shmem(struct img *img, int i)
 		img_shmem(img, 0, 5, CKPT_SHMEM_NEW, 4096);
 		img_raw_rec(img, &shm, sizeof(shm));
 		break;
-	case 5:
-		img_shmem(img, 0, 5, CKPT_SHMEM_NEW, 4096);
+	case 5:		/* a file of the object's number, after its mapping */
+		img_shmem(img, 1, 5, CKPT_SHMEM_NEW, 4096);
+		img_vma(img, CKPT_VMA_SHMEM, 1, 0);
 		img_file(img, CKPT_FILE_REG, 5, "/dev/null");
 		break;
 	case 6:
@@ -1013,6 +1015,10 @@ static void build_bad_shmem(struct img *img, int i)
 		break;
 	case 9:
 		img_shmem(img, 0, 5, 0x80, 4096);
+		break;
+	case 10:	/* a file where its mapping belongs */
+		img_shmem(img, 0, 5, CKPT_SHMEM_NEW, 4096);
+		img_file(img, CKPT_FILE_REG, 6, "/dev/null");
 		break;
 	}
 }
@@ -2983,11 +2989,12 @@ TEST_F(restart, file_and_shmem_records)
 		"was not written before",
 		"run past their shared memory object",
 		"object 5 was defined before",
-		"object 5 is shared memory, not an open file",
+		"fd 3: object 5 is shared memory or a memfd, not an open file",
 		"runs past its shared memory object",
 		"runs past its shared memory object",
-		"a shared memory object, then a mapping of another kind",
+		"a shared memory object or memfd, then a mapping of another kind",
 		"bad shared memory object 5",
+		"fd 3: a memory object's record, then a file of another object",
 	};
 	int i;
 
@@ -4057,7 +4064,7 @@ TEST_F(restart, shared_file_mapping_records)
 		const char *log;
 		bool no_dac;	/* the restarter without CAP_DAC_OVERRIDE */
 	} cases[] = {
-		[0 ... 2] = { -EINVAL, MAPPING_1P " shared, and not a file mapping" },
+		[0 ... 2] = { -EINVAL, MAPPING_1P " shared, and not a file or memfd mapping" },
 		[3 ... 4] = { -EINVAL, MAPPING_1P " writable file, and not shared" },
 		[5] = { -EINVAL, MAPPING_1P " writable, shared, and its file read-only" },
 		[6] = { -EINVAL, "a mapped file's record before a shared file mapping" },
@@ -4161,8 +4168,10 @@ static void build_file_owner(struct img *img, int i)
 	};
 	struct ckpt_rec_file *file;
 
-	if (i == 8)		/* shared memory, object 5 */
-		img_shmem(img, 0, 5, CKPT_SHMEM_NEW, 4096);
+	if (i == 8) {		/* shared memory, object 5, and its mapping */
+		img_shmem(img, 1, 5, CKPT_SHMEM_NEW, 4096);
+		img_vma(img, CKPT_VMA_SHMEM, 1, 0);
+	}
 	img_file(img, CKPT_FILE_REG, 4, "/dev/null");
 	file = (void *)(img->buf + img->len - CKPT_ALIGN(sizeof(*file) + 9));
 	switch (i) {
@@ -5063,7 +5072,7 @@ static void refuse_vma(struct __test_metadata *_metadata,
 }
 
 /* What restart() says of those flags where they cannot be */
-#define NORES_WHY " without reserve, and not an anonymous or file mapping"
+#define NORES_WHY " without reserve, and not an anonymous, file or memfd mapping"
 #define DROP_WHY " droppable, and not anonymous, or locked, or a stack"
 
 /*
@@ -5262,6 +5271,816 @@ TEST_F(restart, restored_user_counted)
 	EXPECT_EQ(UC_OK, code)
 		TH_LOG("the restored child: %s (%d); log \"%s\"",
 		       exit_why(code, uc_checks, UC_NR), code, self->log_buf);
+}
+
+/*
+ * Memfds (format 1.10).  mfd_main() is a child of the test with a memfd
+ * of mfd_size() bytes, not a multiple of the page size, its second page
+ * a hole, of mode MFD_MODE and sealed with MFD_SEALS: at fd 3,
+ * read-write and close-on-exec, at offset MFD_POS3; opened again
+ * read-only at fd 4, at offset MFD_POS4; mapped shared and writable;
+ * mapped privately at its second page, through a third open file (read-
+ * only) that only the mapping holds, its first page copied on write.  A
+ * page of shared anonymous memory gives the image a SHMEM object.  The
+ * mappings are in the span mfd_span, a page of nothing around each.  It
+ * checks all that before the checkpoint and again when SIGUSR1 comes
+ * (only the restored child gets it), then that the seals hold and that
+ * a write through the shared mapping reaches fd 4 and the page the
+ * private mapping did not copy, and exits with the first check that
+ * failed.
+ */
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE	0x0010
+#endif
+
+#define MFD_NAME	"ckpt-memfd"
+#define MFD_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE | \
+			 F_SEAL_SEAL)
+#define MFD_MODE	0640
+#define MFD_POS3	1234
+#define MFD_POS4	77
+#define MFD_TAIL	100	/* bytes of its third page */
+
+/* Pages of mfd_span where the mappings are */
+enum { MFP_SHMEM = 1, MFP_SHARED = 3, MFP_PRIVATE = 7, MFP_SPAN = 10 };
+
+static size_t mfd_size(void)
+{
+	return 2 * getpagesize() + MFD_TAIL;
+}
+
+/* The byte at @i of the memfd: none is 0 but in its hole and past its end */
+static unsigned char mfd_byte(size_t i)
+{
+	if (i >= mfd_size() || i / getpagesize() == 1)
+		return 0;
+	return (i * 13 + 5) | 1;
+}
+
+static unsigned char *mfd_span;		/* the child's mappings */
+static unsigned char *mfd_buf;		/* three pages to read the memfd into */
+static char mfd_link[64];		/* /proc/self/fd/3 before the checkpoint */
+
+enum {
+	MFC_OK,
+	MFC_FDS,
+	MFC_NAME,
+	MFC_STAT,
+	MFC_SEALS,
+	MFC_OFFSETS,
+	MFC_DATA,
+	MFC_SHARED,
+	MFC_PRIVATE,
+	MFC_SHMEM,
+	MFC_SEALED,
+	MFC_WRITE,
+	MFC_SETUP,
+	MFC_NO_SIGNAL,
+	MFC_NR,
+};
+
+static const char *const mfd_checks[MFC_NR] = {
+	[MFC_OK] = "all well",
+	[MFC_FDS] = "fds 3 and 4 are not one memfd, read-write and close-on-exec, and read-only",
+	[MFC_NAME] = "/proc/self/fd/3 does not name the memfd as it did",
+	[MFC_STAT] = "the memfd has not its size and mode",
+	[MFC_SEALS] = "the memfd has not its seals (F_GET_SEALS)",
+	[MFC_OFFSETS] = "fd 3 or 4 is not at its offset",
+	[MFC_DATA] = "the memfd does not read as it did",
+	[MFC_SHARED] = "the shared mapping is not the memfd, shared and writable (sh, mw)",
+	[MFC_PRIVATE] = "the private mapping lost its page, or is shared, or is not the memfd",
+	[MFC_SHMEM] = "the shared anonymous page lost its contents",
+	[MFC_SEALED] = "a resize, write() or new writable shared mapping went through a seal",
+	[MFC_WRITE] = "a write through the shared mapping is not in fd 4 and the private one",
+	[MFC_SETUP] = "it could not set its memfd up",
+	[MFC_NO_SIGNAL] = "SIGUSR1 never came",
+};
+
+static int mfd_setup(void)
+{
+	const size_t psz = getpagesize(), size = mfd_size();
+	unsigned char *p;
+	ssize_t n;
+	size_t i;
+	int ro;
+
+	mfd_buf = malloc(3 * psz);
+	mfd_span = mmap(NULL, MFP_SPAN * psz, PROT_NONE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!mfd_buf || mfd_span == MAP_FAILED ||
+	    memfd_create(MFD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING) != 3 ||
+	    ftruncate(3, size) || fchmod(3, MFD_MODE))
+		return -1;
+	for (i = 0; i < size; i++)
+		mfd_buf[i] = mfd_byte(i);
+	/* the second page is left a hole */
+	if (pwrite(3, mfd_buf, psz, 0) != (ssize_t)psz ||
+	    pwrite(3, mfd_buf + 2 * psz, MFD_TAIL, 2 * psz) != MFD_TAIL ||
+	    open("/proc/self/fd/3", O_RDONLY) != 4)
+		return -1;
+	p = mmap(mfd_span + MFP_SHMEM * psz, psz, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	memset(p, 'S', psz);
+	p = mmap(mfd_span + MFP_SHARED * psz, 3 * psz, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, 3, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	/* an open file that only the mapping holds */
+	ro = open("/proc/self/fd/3", O_RDONLY);
+	p = mmap(mfd_span + MFP_PRIVATE * psz, 2 * psz, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_FIXED, ro, psz);
+	if (ro < 0 || p == MAP_FAILED || close(ro))
+		return -1;
+	memset(p, 'P', psz);
+	n = readlink("/proc/self/fd/3", mfd_link, sizeof(mfd_link) - 1);
+	if (n <= 0 || lseek(3, MFD_POS3, SEEK_SET) != MFD_POS3 ||
+	    lseek(4, MFD_POS4, SEEK_SET) != MFD_POS4 ||
+	    fcntl(3, F_ADD_SEALS, MFD_SEALS))
+		return -1;
+	mfd_link[n] = '\0';
+	return 0;
+}
+
+/* The child checks its memfd: MFC_OK or the first check that failed */
+static int mfd_check(bool restored)
+{
+	const size_t psz = getpagesize(), size = mfd_size();
+	unsigned char *sh = mfd_span + MFP_SHARED * psz;
+	unsigned char *pr = mfd_span + MFP_PRIVATE * psz;
+	unsigned char *shm = mfd_span + MFP_SHMEM * psz;
+	char link[sizeof(mfd_link)];
+	struct stat st3, st4;
+	ssize_t n;
+	size_t i;
+	void *p;
+
+	if ((fcntl(3, F_GETFL) & O_ACCMODE) != O_RDWR ||
+	    (fcntl(4, F_GETFL) & O_ACCMODE) != O_RDONLY ||
+	    fcntl(3, F_GETFD) != FD_CLOEXEC || fcntl(4, F_GETFD) != 0 ||
+	    fstat(3, &st3) || fstat(4, &st4) || st3.st_dev != st4.st_dev ||
+	    st3.st_ino != st4.st_ino)
+		return MFC_FDS;
+	n = readlink("/proc/self/fd/3", link, sizeof(link) - 1);
+	if (n < 0)
+		return MFC_NAME;
+	link[n] = '\0';
+	if (strcmp(link, mfd_link))
+		return MFC_NAME;
+	if (!S_ISREG(st3.st_mode) || st3.st_size != (off_t)size ||
+	    (st3.st_mode & 07777) != MFD_MODE)
+		return MFC_STAT;
+	if (fcntl(3, F_GET_SEALS) != MFD_SEALS)
+		return MFC_SEALS;
+	if (lseek(3, 0, SEEK_CUR) != MFD_POS3 ||
+	    lseek(4, 0, SEEK_CUR) != MFD_POS4)
+		return MFC_OFFSETS;
+	if (pread(4, mfd_buf, 3 * psz, 0) != (ssize_t)size)
+		return MFC_DATA;
+	for (i = 0; i < size; i++)
+		if (mfd_buf[i] != mfd_byte(i))
+			return MFC_DATA;
+	for (i = 0; i < 3 * psz; i++)
+		if (sh[i] != mfd_byte(i))
+			return MFC_SHARED;
+	p = sh;
+	if (!tgt_flag(&p, 0, " sh ", true) || !tgt_flag(&p, 0, " mw ", true))
+		return MFC_SHARED;
+	for (i = 0; i < 2 * psz; i++)
+		if (pr[i] != (i < psz ? 'P' : mfd_byte(psz + i)))
+			return MFC_PRIVATE;
+	p = pr;
+	if (!tgt_flag(&p, 0, " sh ", false))
+		return MFC_PRIVATE;
+	for (i = 0; i < psz; i++)
+		if (shm[i] != 'S')
+			return MFC_SHMEM;
+	if (!restored)
+		return MFC_OK;
+
+	/* F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_FUTURE_WRITE, F_SEAL_SEAL */
+	if (ftruncate(3, size + 1) != -1 || errno != EPERM ||
+	    ftruncate(3, size - 1) != -1 || errno != EPERM ||
+	    pwrite(3, "x", 1, 0) != -1 || errno != EPERM ||
+	    mmap(NULL, psz, PROT_READ | PROT_WRITE, MAP_SHARED, 3, 0) !=
+	    MAP_FAILED || errno != EPERM ||
+	    fcntl(3, F_ADD_SEALS, F_SEAL_WRITE) != -1 || errno != EPERM)
+		return MFC_SEALED;
+	/* the memfd's third page is the private mapping's second */
+	sh[0] = 'Z';
+	sh[2 * psz] = 0xab;
+	if (pread(4, mfd_buf, 1, 2 * psz) != 1 || mfd_buf[0] != 0xab ||
+	    pr[psz] != 0xab || pr[0] != 'P')
+		return MFC_WRITE;
+	return MFC_OK;
+}
+
+static __noreturn void mfd_main(int ready, int arg)
+{
+	const struct timespec ms = { .tv_nsec = 1000000 }, zero = { 0 };
+	sigset_t set;
+	int code, i;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) || child_bare(ready) ||
+	    mfd_setup())
+		_exit(MFC_SETUP);
+	code = mfd_check(false);
+	child_ready(code, MFC_SETUP);
+
+	/* checkpointed here, then restored */
+	for (i = 0; i < 30000; i++) {
+		if (sigtimedwait(&set, NULL, &zero) == SIGUSR1)
+			_exit(mfd_check(true));
+		nanosleep(&ms, NULL);
+	}
+	_exit(MFC_NO_SIGNAL);
+}
+
+/* The records of mfd_main()'s image, and those that the cases change */
+struct mfd_image {
+	const unsigned char *buf;
+	size_t len;
+	size_t *off;		/* of each record, the tail last */
+	int nr;
+	int new;		/* the MEMFD record with CKPT_MEMFD_NEW */
+	int pages;		/* the last PAGES record after it */
+	int map_sh, map_pr;	/* the memfd's mappings, shared and private */
+	int ref;		/* the MEMFD record before map_pr */
+	int after;		/* the first mapping after map_pr */
+	int file[5];		/* the FILE records of fds 0 to 4 */
+	__u32 memfd;		/* the memfd's objref */
+	__u32 shmem;		/* the SHMEM object's */
+};
+
+/* Record @i of @m */
+static const void *mfd_rec(const struct mfd_image *m, int i)
+{
+	return m->buf + m->off[i];
+}
+
+static __u32 mfd_type(const struct mfd_image *m, int i)
+{
+	return ((const struct ckpt_hdr *)mfd_rec(m, i))->type;
+}
+
+static void mfd_index(struct __test_metadata *_metadata, struct mfd_image *m,
+		      const unsigned char *buf, size_t len)
+{
+	const struct ckpt_rec_memfd *mr;
+	const struct ckpt_rec_shmem *shm;
+	const struct ckpt_rec_file *f;
+	const struct ckpt_rec_vma *v;
+	const struct ckpt_hdr *h;
+	size_t off;
+	int i;
+
+	memset(m, 0, sizeof(*m));
+	m->buf = buf;
+	m->len = len;
+	m->new = -1;
+	m->pages = -1;
+	m->map_sh = -1;
+	m->map_pr = -1;
+	m->ref = -1;
+	m->after = -1;
+	for (i = 0; i < 5; i++)
+		m->file[i] = -1;
+	for (off = 0; (h = rec_at(buf, len, off)); off += h->len) {
+		m->off = realloc(m->off, (m->nr + 1) * sizeof(*m->off));
+		ASSERT_NE(NULL, m->off);
+		m->off[m->nr++] = off;
+		if (h->type == CKPT_REC_TAIL)
+			break;
+	}
+	ASSERT_TRUE(h && h->type == CKPT_REC_TAIL && off + h->len == len)
+		TH_LOG("the image does not end with its tail");
+
+	for (i = 0; i < m->nr; i++) {
+		h = mfd_rec(m, i);
+		switch (h->type) {
+		case CKPT_REC_MEMFD:
+			mr = (const void *)h;
+			if (!(mr->flags & CKPT_MEMFD_NEW))
+				break;
+			EXPECT_EQ(-1, m->new)
+				TH_LOG("a second MEMFD record with CKPT_MEMFD_NEW");
+			m->new = i;
+			m->memfd = mr->objref;
+			break;
+		case CKPT_REC_SHMEM:
+			shm = (const void *)h;
+			if (!m->shmem)
+				m->shmem = shm->objref;
+			break;
+		case CKPT_REC_VMA:
+			v = (const void *)h;
+			if (v->kind == CKPT_VMA_MEMFD && (v->flags & CKPT_VMA_SHARED))
+				m->map_sh = i;
+			else if (v->kind == CKPT_VMA_MEMFD)
+				m->map_pr = i;
+			else if (m->map_pr >= 0 && m->after < 0)
+				m->after = i;
+			break;
+		case CKPT_REC_FILE:
+			f = (const void *)h;
+			if (f->fd >= 0 && f->fd < 5)
+				m->file[f->fd] = i;
+			break;
+		}
+	}
+	ASSERT_LE(0, m->new) TH_LOG("no MEMFD record with CKPT_MEMFD_NEW");
+	for (i = m->new + 1; mfd_type(m, i) == CKPT_REC_PAGES; i++)
+		m->pages = i;
+	ASSERT_LE(0, m->pages) TH_LOG("no PAGES record after the memfd's");
+	ASSERT_LE(0, m->map_sh) TH_LOG("no record of the shared memfd mapping");
+	ASSERT_LE(1, m->map_pr) TH_LOG("no record of the private memfd mapping");
+	ASSERT_LE(0, m->after) TH_LOG("no mapping after the private memfd mapping");
+	for (i = 0; i < 5; i++)
+		ASSERT_LE(0, m->file[i]) TH_LOG("no FILE record of fd %d", i);
+	ASSERT_NE(0, m->shmem) TH_LOG("no SHMEM record");
+	m->ref = m->map_pr - 1;
+	ASSERT_EQ(CKPT_REC_MEMFD, mfd_type(m, m->ref))
+		TH_LOG("record type %#x before the private memfd mapping",
+		       mfd_type(m, m->ref));
+}
+
+/*
+ * The kernel's image of mfd_main(): the memfd's MEMFD record with every
+ * field, its two pages that are not a hole (the last one whole, zero
+ * past its end), right before the first record that uses it; the other
+ * mapping's MEMFD record with its number alone; the shared mapping
+ * without PAGES, the private one with the page it copied; the FILE
+ * records of fds 3 and 4, two open files of the memfd.
+ */
+static void check_memfd_image(struct __test_metadata *_metadata,
+			      const struct mfd_image *m)
+{
+	const struct ckpt_rec_memfd *mr = mfd_rec(m, m->new);
+	const struct ckpt_rec_memfd *ref = mfd_rec(m, m->ref);
+	const struct ckpt_rec_vma *sh = mfd_rec(m, m->map_sh);
+	const struct ckpt_rec_vma *pr = mfd_rec(m, m->map_pr);
+	const struct ckpt_rec_file *f3 = mfd_rec(m, m->file[3]);
+	const struct ckpt_rec_file *f4 = mfd_rec(m, m->file[4]);
+	const __u32 shw = CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE;
+	const size_t psz = getpagesize();
+	const struct ckpt_rec_pages *pg;
+	const unsigned char *data;
+	int i, memfds = 0, pages = 0;
+	unsigned long long addr;
+	size_t j, k;
+
+	EXPECT_EQ(CKPT_MEMFD_NEW, mr->flags);
+	EXPECT_EQ(mfd_size(), mr->size);
+	EXPECT_EQ(MFD_SEALS, mr->seals);
+	EXPECT_EQ(MFD_MODE, mr->mode);
+	EXPECT_EQ(strlen(MFD_NAME), mr->name_len);
+	EXPECT_EQ(0U, mr->pad);
+	EXPECT_EQ(CKPT_ALIGN(sizeof(*mr) + strlen(MFD_NAME)), mr->h.len);
+	EXPECT_EQ(0, memcmp(mr + 1, MFD_NAME, strlen(MFD_NAME)));
+	for (i = m->new + 1; i <= m->pages; i++) {
+		pg = mfd_rec(m, i);
+		data = (const void *)(pg + 1);
+		for (k = 0; k < pg->nr_pages; k++, pages++) {
+			addr = pg->addr + k * psz;
+			EXPECT_TRUE(addr == 0 || addr == 2 * psz)
+				TH_LOG("a page at offset %#llx of the memfd", addr);
+			for (j = 0; j < psz; j++)
+				if (data[k * psz + j] != mfd_byte(addr + j))
+					break;
+			EXPECT_EQ(psz, j)
+				TH_LOG("the page at offset %#llx differs at byte %zu",
+				       addr, j);
+		}
+	}
+	EXPECT_EQ(2, pages);
+	EXPECT_TRUE(m->pages + 1 == m->map_sh || m->pages + 1 == m->file[3])
+		TH_LOG("the memfd's records are not right before its first user");
+
+	EXPECT_EQ(0U, ref->flags);
+	EXPECT_EQ(m->memfd, ref->objref);
+	EXPECT_EQ(0U, ref->size);
+	EXPECT_EQ(0U, ref->seals);
+	EXPECT_EQ(0U, ref->mode);
+	EXPECT_EQ(0U, ref->name_len);
+	EXPECT_EQ(sizeof(*ref), ref->h.len);
+
+	EXPECT_EQ(shw, sh->flags & shw);
+	EXPECT_EQ(PROT_READ | PROT_WRITE, sh->prot);
+	EXPECT_EQ(0U, sh->pgoff);
+	EXPECT_EQ(3 * psz, sh->end - sh->start);
+	EXPECT_NE(CKPT_REC_PAGES, mfd_type(m, m->map_sh + 1));
+	EXPECT_EQ(0U, pr->flags & shw);
+	EXPECT_EQ(PROT_READ | PROT_WRITE, pr->prot);
+	EXPECT_EQ(1U, pr->pgoff);
+	EXPECT_EQ(2 * psz, pr->end - pr->start);
+	pg = mfd_rec(m, m->map_pr + 1);
+	ASSERT_EQ(CKPT_REC_PAGES, pg->h.type);
+	EXPECT_EQ(pr->start, pg->addr);
+	EXPECT_EQ(1U, pg->nr_pages);
+	data = (const void *)(pg + 1);
+	for (j = 0; j < psz && data[j] == 'P'; j++)
+		;
+	EXPECT_EQ(psz, j);
+	EXPECT_NE(CKPT_REC_PAGES, mfd_type(m, m->map_pr + 2));
+
+	EXPECT_EQ(CKPT_FILE_MEMFD, f3->kind);
+	EXPECT_EQ(m->memfd, f3->memfd);
+	EXPECT_EQ(MFD_POS3, f3->pos);
+	EXPECT_EQ(O_RDWR, f3->f_flags & O_ACCMODE);
+	EXPECT_EQ(CKPT_FD_CLOEXEC, f3->fd_flags);
+	EXPECT_EQ(CKPT_FILE_MEMFD, f4->kind);
+	EXPECT_EQ(m->memfd, f4->memfd);
+	EXPECT_EQ(MFD_POS4, f4->pos);
+	EXPECT_EQ(O_RDONLY, f4->f_flags & O_ACCMODE);
+	EXPECT_EQ(0U, f4->fd_flags);
+	EXPECT_NE(f3->objref, f4->objref);
+	EXPECT_NE(m->memfd, f3->objref);
+
+	for (i = 0; i < m->nr; i++)
+		memfds += mfd_type(m, i) == CKPT_REC_MEMFD;
+	EXPECT_EQ(2, memfds);
+}
+
+/*
+ * The cases: mfd_main()'s image unchanged; its MEMFD record with every
+ * field changed so (MFM_HUGE to MFM_FLAGS, and MFM_SEAL_WRITE, which
+ * restart() finds at the end, sealing the memfd once every task is
+ * back); the MEMFD record of the private mapping, which has its number
+ * alone, with a size, a name, the number of no object, or that of the
+ * SHMEM object; that record left out, or a copy of it before a mapping
+ * of another kind, the FILE record of /dev/null at fd 0, or that of
+ * fd 3 naming another memfd (MFD_NO_OBJ); fd 3 naming a memfd that no
+ * record made, with the flags O_ACCMODE, or with the memfd's number for
+ * its open file; the memfd's last PAGES record past its size rounded
+ * up to a page.
+ */
+enum {
+	MFM_NONE,
+	MFM_HUGE,
+	MFM_SEAL_BITS,
+	MFM_MODE,
+	MFM_NAME_LEN,
+	MFM_PAD,
+	MFM_OBJREF0,
+	MFM_FLAGS,
+	MFM_REF_SIZE,
+	MFM_REF_NAME,
+	MFM_REF_UNKNOWN,
+	MFM_REF_SHMEM,
+	MFM_NO_REF,
+	MFM_THEN_ANON,
+	MFM_THEN_CHR,
+	MFM_THEN_OTHER,
+	MFM_FILE_UNKNOWN,
+	MFM_FILE_ACCMODE,
+	MFM_PAGES_PAST,
+	MFM_FILE_OBJREF,
+	MFM_SEAL_WRITE,
+	MFM_NR,
+};
+
+static const struct {
+	int error;
+	const char *what;
+} mfd_cases[MFM_NR] = {
+	[MFM_NONE] = { 0, "the image as checkpoint() wrote it" },
+	[MFM_HUGE] = { -EINVAL, "a memfd larger than MAX_LFS_FILESIZE" },
+	[MFM_SEAL_BITS] = { -EINVAL, "a seal no kernel has" },
+	[MFM_MODE] = { -EINVAL, "mode 01777" },
+	[MFM_NAME_LEN] = { -EINVAL, "a name of 250 bytes" },
+	[MFM_PAD] = { -EINVAL, "padding not zero" },
+	[MFM_OBJREF0] = { -EINVAL, "objref 0" },
+	[MFM_FLAGS] = { -EINVAL, "a flag no format defines" },
+	[MFM_REF_SIZE] = { -EINVAL, "a later MEMFD record with a size" },
+	[MFM_REF_NAME] = { -EINVAL, "a later MEMFD record with a name" },
+	[MFM_REF_UNKNOWN] = { -EINVAL, "a later MEMFD record of an object no record made" },
+	[MFM_REF_SHMEM] = { -EINVAL, "a later MEMFD record of the SHMEM object" },
+	[MFM_NO_REF] = { -EINVAL, "a memfd mapping without a MEMFD record before it" },
+	[MFM_THEN_ANON] = { -EINVAL, "a MEMFD record, then an anonymous mapping" },
+	[MFM_THEN_CHR] = { -EINVAL, "a MEMFD record, then a FILE record of /dev/null" },
+	[MFM_THEN_OTHER] = { -EINVAL, "a MEMFD record, then a FILE record of another memfd" },
+	[MFM_FILE_UNKNOWN] = { -EINVAL, "a memfd's FILE record naming a memfd not restored" },
+	[MFM_FILE_ACCMODE] = { -EINVAL, "a memfd's FILE record with O_ACCMODE flags 3" },
+	[MFM_PAGES_PAST] = { -EINVAL, "the memfd's PAGES past its size rounded up to a page" },
+	[MFM_FILE_OBJREF] = { -EINVAL, "a FILE record whose open file is the memfd's number" },
+	[MFM_SEAL_WRITE] = { -EBUSY, "F_SEAL_WRITE over a writable shared mapping" },
+};
+
+#define MFD_NO_OBJ	9999	/* no record of the image makes that object */
+
+/* Case @c: the image of @m, changed, in @img, with its tail made right */
+static void mfd_case_image(struct img *img, const struct mfd_image *m, int c)
+{
+	const struct ckpt_hdr *ref = mfd_rec(m, m->ref);
+	const struct ckpt_hdr *h;
+	struct ckpt_rec_memfd *mr;
+	struct ckpt_rec_pages *pg;
+	struct ckpt_rec_file *f;
+	int i, before = -1;
+	size_t at;
+
+	if (c == MFM_THEN_ANON)
+		before = m->after;
+	else if (c == MFM_THEN_CHR)
+		before = m->file[0];
+	else if (c == MFM_THEN_OTHER)
+		before = m->file[3];
+	img_free(img);
+	for (i = 0; i < m->nr - 1; i++) {
+		h = mfd_rec(m, i);
+		/* a copy of the later MEMFD record */
+		if (i == before)
+			img_raw_rec(img, ref, ref->len);
+		if (c == MFM_NO_REF && i == m->ref)
+			continue;
+		at = img->len;
+		img_raw_rec(img, h, h->len);
+		mr = (void *)(img->buf + at);
+		pg = (void *)(img->buf + at);
+		f = (void *)(img->buf + at);
+		if (i == m->new) {
+			if (c == MFM_HUGE)
+				mr->size = (__u64)LLONG_MAX + 1;
+			else if (c == MFM_SEAL_BITS)
+				mr->seals |= 1U << 6;
+			else if (c == MFM_MODE)
+				mr->mode = 01777;
+			else if (c == MFM_NAME_LEN)
+				mr->name_len = 250;
+			else if (c == MFM_PAD)
+				mr->pad = 1;
+			else if (c == MFM_OBJREF0)
+				mr->objref = 0;
+			else if (c == MFM_FLAGS)
+				mr->flags |= 1U << 1;
+			else if (c == MFM_SEAL_WRITE)
+				mr->seals |= F_SEAL_WRITE;
+		} else if (i == m->ref) {
+			if (c == MFM_REF_SIZE)
+				mr->size = getpagesize();
+			else if (c == MFM_REF_NAME)
+				mr->name_len = 4;
+			else if (c == MFM_REF_UNKNOWN)
+				mr->objref = MFD_NO_OBJ;
+			else if (c == MFM_REF_SHMEM)
+				mr->objref = m->shmem;
+		} else if (i == m->file[3]) {
+			if (c == MFM_THEN_OTHER || c == MFM_FILE_UNKNOWN)
+				f->memfd = MFD_NO_OBJ;
+			else if (c == MFM_FILE_ACCMODE)
+				f->f_flags |= O_ACCMODE;
+			else if (c == MFM_FILE_OBJREF)
+				f->objref = m->memfd;
+		} else if (i == m->pages && c == MFM_PAGES_PAST) {
+			pg->addr = 3 * getpagesize();
+		}
+	}
+	img_tail(img);
+}
+
+/* What restart() logs of a bad MEMFD record, with the mode in octal */
+static void mfd_bad_log(char *buf, size_t size, __u32 ref, __u32 flags,
+			unsigned long long bytes, __u32 seals, const char *mode,
+			unsigned int name_len)
+{
+	snprintf(buf, size,
+		 "bad memfd %u: flags 0x%x, %llu bytes, seals 0x%x, mode %s, name of %u bytes",
+		 ref, flags, bytes, seals, mode, name_len);
+}
+
+/* What restart() logs for case @c, into @buf */
+static void mfd_case_log(const struct mfd_image *m, int c, char *buf,
+			 size_t size)
+{
+	const struct ckpt_rec_vma *pr = mfd_rec(m, m->map_pr);
+	const struct ckpt_rec_file *f3 = mfd_rec(m, m->file[3]);
+	const struct ckpt_rec_pages *pg = mfd_rec(m, m->pages);
+	const unsigned long long sz = mfd_size(), huge = (__u64)LLONG_MAX + 1;
+	const unsigned int nl = strlen(MFD_NAME);
+	const size_t psz = getpagesize();
+	const __u32 ref = m->memfd;
+
+	buf[0] = '\0';
+	switch (c) {
+	case MFM_HUGE:
+		mfd_bad_log(buf, size, ref, 1, huge, MFD_SEALS, "0640", nl);
+		break;
+	case MFM_SEAL_BITS:
+		mfd_bad_log(buf, size, ref, 1, sz, MFD_SEALS | 1U << 6, "0640", nl);
+		break;
+	case MFM_MODE:
+		mfd_bad_log(buf, size, ref, 1, sz, MFD_SEALS, "01777", nl);
+		break;
+	case MFM_NAME_LEN:
+		mfd_bad_log(buf, size, ref, 1, sz, MFD_SEALS, "0640", 250);
+		break;
+	case MFM_PAD:
+		mfd_bad_log(buf, size, ref, 1, sz, MFD_SEALS, "0640", nl);
+		break;
+	case MFM_OBJREF0:
+		mfd_bad_log(buf, size, 0, 1, sz, MFD_SEALS, "0640", nl);
+		break;
+	case MFM_FLAGS:
+		mfd_bad_log(buf, size, ref, 3, sz, MFD_SEALS, "0640", nl);
+		break;
+	case MFM_REF_SIZE:
+		mfd_bad_log(buf, size, ref, 0, psz, 0, "0", 0);
+		break;
+	case MFM_REF_NAME:
+		mfd_bad_log(buf, size, ref, 0, 0, 0, "0", 4);
+		break;
+	case MFM_REF_UNKNOWN:
+	case MFM_REF_SHMEM:
+		snprintf(buf, size, "memfd %u was not written before",
+			 c == MFM_REF_SHMEM ? m->shmem : MFD_NO_OBJ);
+		break;
+	case MFM_NO_REF:
+		snprintf(buf, size,
+			 "memfd mapping %#llx-%#llx without a memfd record before it",
+			 (unsigned long long)pr->start,
+			 (unsigned long long)pr->end);
+		break;
+	case MFM_THEN_ANON:
+		snprintf(buf, size, "%s",
+			 "a shared memory object or memfd, then a mapping of another kind");
+		break;
+	case MFM_THEN_CHR:
+	case MFM_THEN_OTHER:
+		snprintf(buf, size,
+			 "fd %d: a memory object's record, then a file of another object",
+			 c == MFM_THEN_CHR ? 0 : 3);
+		break;
+	case MFM_FILE_UNKNOWN:
+	case MFM_FILE_ACCMODE:
+		snprintf(buf, size, "fd 3: memfd %u not restored before, or flags %#x",
+			 c == MFM_FILE_UNKNOWN ? MFD_NO_OBJ : ref,
+			 (f3->f_flags | (c == MFM_FILE_ACCMODE ? O_ACCMODE : 0)) &
+			 ~O_ASYNC);
+		break;
+	case MFM_PAGES_PAST:
+		snprintf(buf, size,
+			 "%u pages at %#zx run past their shared memory object",
+			 pg->nr_pages, 3 * psz);
+		break;
+	case MFM_FILE_OBJREF:
+		snprintf(buf, size,
+			 "fd 3: object %u is shared memory or a memfd, not an open file",
+			 ref);
+		break;
+	case MFM_SEAL_WRITE:
+		snprintf(buf, size,
+			 "memfd:" MFD_NAME ": cannot seal it again with seals %#x: error -16",
+			 MFD_SEALS | F_SEAL_WRITE);
+		break;
+	}
+}
+
+/*
+ * restart(@pid) of the image @buf, @len of our child @pid, as the
+ * coordinator of its tree: our new child with that pid (fork_as())
+ * waits in restart(RESTART_TASK), from a memfd or a pipe (@use_pipe).
+ * A child the image is refused for must die of SIGKILL; one restored is
+ * sent SIGUSR1 (vmf_poke()) until it exits, its exit code in *@code
+ * (wait_exit_secs(), 20 s).  Returns what restart() returned, the log
+ * in self->log_buf.
+ */
+static long restart_coord_image(struct __test_metadata *_metadata,
+				FIXTURE_DATA(restart) *self, bool use_pipe,
+				pid_t pid, const unsigned char *buf, size_t len,
+				int *code)
+{
+	int status = 0, n;
+	pid_t child;
+	long ret;
+
+	*code = -1;
+	child = fork_as(pid);
+	if (!child) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		sys_restart(0, -1, RESTART_TASK, self->log[1]);
+		_exit(100);	/* not reached: restored, or killed */
+	}
+	ASSERT_EQ(pid, child)
+		TH_LOG("clone3() with set_tid %d: %s", pid, strerror(errno));
+	ret = restart_pid_buf(_metadata, self, use_pipe, pid, buf, len, 0);
+	if (ret >= 0) {
+		*code = wait_exit_secs(pid, 20, vmf_poke, &pid);
+		return ret;
+	}
+	/* the child was told before restart() returned: it dies right away */
+	for (n = 0; n < 200; n++) {
+		if (waitpid(child, &status, WNOHANG) == child)
+			break;
+		usleep(10000);
+	}
+	if (n == 200)
+		reap(child);
+	EXPECT_TRUE(n < 200 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("the child %s (status %#x)",
+		       n < 200 ? "ended" : "lives on", status);
+	return ret;
+}
+
+/*
+ * A child with a memfd at fd 3 that the test opens too, through
+ * /proc/PID/fd/3: checkpoint() fails with EBUSY, naming the memfd, and
+ * leaves the child running (expect_checkpoint_refused()).
+ */
+#define MFD_OUT_NAME	"ckpt-memfd-out"
+#define MFD_OUT_WHY	"memfd:" MFD_OUT_NAME \
+			": the memfd is also open outside the checkpointed tree (1 more open files)"
+
+static __noreturn void mfd_out_main(int ready, int arg)
+{
+	refused_child_wait(child_bare(ready) ||
+			   memfd_create(MFD_OUT_NAME, 0) != 3);
+}
+
+static void refuse_memfd_outside(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(restart) *self)
+{
+	char path[64];
+	pid_t pid;
+	int fd;
+
+	ASSERT_EQ(0, start_child(_metadata, mfd_out_main, 0, 1, &pid))
+		TH_LOG("the child could not make its memfd");
+	snprintf(path, sizeof(path), "/proc/%d/fd/3", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	EXPECT_LE(0, fd)
+		TH_LOG("%s: %s", path, strerror(errno));
+	expect_checkpoint_refused(_metadata, self, pid, -EBUSY, MFD_OUT_WHY,
+				  "a memfd the test has open too", NULL);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * A memfd that the test has open too refused by checkpoint()
+ * (refuse_memfd_outside()).  Then mfd_main() checkpointed (its image
+ * checked: check_memfd_image()), killed, and restored with its pid by
+ * restart(0) (restore_child()) from a memfd or a pipe, the test with
+ * SIGUSR1 blocked as in the image, then sent SIGUSR1 until it exits.
+ * Then each case of mfd_case_image(), that image changed and its tail
+ * made right, restarted by a coordinator (restart_coord_image()):
+ * refused with its errno and a message naming the problem, the child
+ * dead; the image unchanged restores the child again.
+ */
+TEST_F_TIMEOUT(restart, memfd_records, 120)
+{
+	struct mfd_image m;
+	sigset_t set, mask;
+	unsigned char *buf;
+	char want[256];
+	int code, c;
+	size_t len;
+	pid_t pid;
+	long ret;
+
+	refuse_memfd_outside(_metadata, self);
+
+	code = start_child(_metadata, mfd_main, 0, MFC_SETUP, &pid);
+	ASSERT_EQ(MFC_OK, code)
+		TH_LOG("the child is not ready: %s",
+		       exit_why(code, mfd_checks, MFC_NR));
+	len = checkpoint_child(_metadata, self, pid, &buf);
+	mfd_index(_metadata, &m, buf, len);
+	check_memfd_image(_metadata, &m);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, &mask));
+	code = restore_child(_metadata, self, variant->pipe, buf, len, pid,
+			     vmf_poke, &pid);
+	EXPECT_EQ(MFC_OK, code)
+		TH_LOG("the restored child: %s (%d); log \"%s\"",
+		       exit_why(code, mfd_checks, MFC_NR), code, self->log_buf);
+
+	for (c = 0; c < MFM_NR; c++) {
+		mfd_case_image(&self->img, &m, c);
+		mfd_case_log(&m, c, want, sizeof(want));
+		ret = restart_coord_image(_metadata, self, variant->pipe, pid,
+					  self->img.buf, self->img.len, &code);
+		EXPECT_EQ(mfd_cases[c].error, ret)
+			TH_LOG("case %d, %s: log \"%s\"", c, mfd_cases[c].what,
+			       self->log_buf);
+		if (!mfd_cases[c].error) {
+			EXPECT_EQ(MFC_OK, code)
+				TH_LOG("case %d, %s: the restored child: %s (%d)",
+				       c, mfd_cases[c].what,
+				       exit_why(code, mfd_checks, MFC_NR), code);
+		} else {
+			EXPECT_NE(NULL, strstr(self->log_buf, want))
+				TH_LOG("case %d, %s: log \"%s\", expected \"%s\"",
+				       c, mfd_cases[c].what, self->log_buf, want);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	free(m.off);
+	free(buf);
 }
 
 /* Seeded random streams: all rejected, none hangs (the writer is gone). */
