@@ -82,11 +82,15 @@ apply_series() {
 	mkdir -p "$STATE/applied"
 	for p in $(series_patches); do
 		[ -f "$PATCHES/$p" ] || die "series names $p, which is missing"
+		if grep -q '^--- a/' "$PATCHES/$p"; then
+			log "applying $p"
+			# all or nothing: a patch half applied could not be reverted
+			patch -s -p1 -N --dry-run -d "$KTREE" <"$PATCHES/$p" >/dev/null ||
+				die "$p does not apply to $base (the tree keeps the patches before it)"
+			patch -s -p1 -N --no-backup-if-mismatch -d "$KTREE" <"$PATCHES/$p" ||
+				die "$p does not apply to $base"
+		fi
 		cp "$PATCHES/$p" "$STATE/applied/"
-		grep -q '^--- a/' "$PATCHES/$p" || continue
-		log "applying $p"
-		patch -s -p1 -N --no-backup-if-mismatch -d "$KTREE" <"$PATCHES/$p" ||
-			die "$p does not apply to $base"
 	done
 	echo "$want" >"$STATE/series.sum"
 }

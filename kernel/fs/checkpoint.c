@@ -7,8 +7,9 @@
  * with the restarting caller's rights.  Such a file is accepted only if
  * its path, looked up again at checkpoint time, leads to that same file:
  * a deleted file, the file behind a shared anonymous mapping or one
- * hidden under another mount could not be reopened.  A memfd is not
- * reopened but saved with its contents (mm/checkpoint_memfd.c).  Locks,
+ * hidden under another mount could not be reopened.  A memfd or a
+ * deleted file is saved with its contents instead (mm/checkpoint_memfd.c,
+ * checkpoint_deleted.c).  Locks,
  * O_ASYNC and the owner for I/O signals are saved (checkpoint_locks.c,
  * checkpoint_fown.c); leases are refused.  A terminal outside the tree
  * is replaced by the restarting caller's own standard stream of the same
@@ -22,6 +23,7 @@
  */
 #include <linux/capability.h>
 #include <linux/checkpoint.h>
+#include <linux/cred.h>
 #include <linux/errno.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -119,8 +121,12 @@ const char *ckpt_unreachable_why(struct file *file)
 	if (shmem_file(file) && !d_unlinked(file->f_path.dentry) &&
 	    IS_ROOT(file->f_path.dentry))
 		return "shared memory without a name (of a shared anonymous mapping or a System V segment) is not supported yet as a file";
+	if (d_unlinked(file->f_path.dentry) && !S_ISREG(file_inode(file)->i_mode))
+		return "deleted (a directory, FIFO or socket) is not supported yet";
+	if (d_unlinked(file->f_path.dentry) && file_inode(file)->i_nlink)
+		return "deleted, but linked under another name: restart could not link it again";
 	if (d_unlinked(file->f_path.dentry))
-		return "deleted files are not supported yet";
+		return "a deleted file has no path (a deleted executable is not supported yet)";
 	return "its path does not lead to it any more (moved, or hidden by a mount): restart could not open it";
 }
 
@@ -316,9 +322,11 @@ static const struct ckpt_file_ops ckpt_tty_file_ops = {
  * its records to the UAPI header, and nothing else.
  */
 static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
+	/* before regular files: these are regular files too */
 #ifdef CONFIG_MEMFD_CREATE
-	&ckpt_memfd_file_ops,	/* before regular files: a memfd is one */
+	&ckpt_memfd_file_ops,
 #endif
+	&ckpt_deleted_file_ops,
 	&ckpt_reg_file_ops,
 	&ckpt_dir_file_ops,
 	&ckpt_chr_file_ops,
@@ -740,7 +748,7 @@ struct file *rst_file_at(struct ckpt_ctx *ctx, u32 objref, int fd)
 	if (held)
 		fput(held);
 	if (!file || file != held || xa_get_mark(files, objref, RST_MARK_SHMEM) ||
-	    xa_get_mark(files, objref, RST_MARK_MEMFD))
+	    xa_get_mark(files, objref, RST_MARK_OBJFILE))
 		return NULL;
 	return file;
 }
@@ -778,9 +786,9 @@ static struct file *rst_shared_file(struct ckpt_ctx *ctx,
 	if (rec->objref) {
 		file = xa_load(files, rec->objref);
 		if (file && (xa_get_mark(files, rec->objref, RST_MARK_SHMEM) ||
-			     xa_get_mark(files, rec->objref, RST_MARK_MEMFD))) {
+			     xa_get_mark(files, rec->objref, RST_MARK_OBJFILE))) {
 			ckpt_err(ctx, -EINVAL,
-				 "fd %d: object %u is shared memory or a memfd, not an open file",
+				 "fd %d: object %u is shared memory, a memfd or a deleted file, not an open file",
 				 rec->fd, rec->objref);
 			return ERR_PTR(-EINVAL);
 		}
@@ -795,6 +803,88 @@ static struct file *rst_shared_file(struct ckpt_ctx *ctx,
 		fput(file);
 		fput(file);
 		return ERR_PTR(ret);
+	}
+	return file;
+}
+
+/*
+ * A MEMFD or DELETED_FILE record comes right before its first user: a
+ * mapping of it, or a FILE record naming it.
+ */
+static bool rst_file_takes_object(struct ckpt_ctx *ctx,
+				  const struct ckpt_rec_file *rec)
+{
+	if (!ctx->shmem)
+		return true;
+	if (rec->memfd != ctx->shmem_ref)
+		return false;
+	return (ctx->shmem_kind == CKPT_VMA_MEMFD &&
+		rec->kind == CKPT_FILE_MEMFD) ||
+	       (ctx->shmem_kind == CKPT_VMA_DELETED &&
+		rec->kind == CKPT_FILE_DELETED);
+}
+
+/**
+ * rst_objfile - a memfd or deleted file that restart made
+ * @ctx: the restart
+ * @objref: its number
+ * @vma_kind: CKPT_VMA_MEMFD or CKPT_VMA_DELETED: the kind it must be
+ *
+ * Return: its file, which the restart holds, or NULL if @objref names
+ * no such object of that kind.
+ */
+struct file *rst_objfile(struct ckpt_ctx *ctx, u32 objref, u32 vma_kind)
+{
+	struct xarray *objs = &(ctx->coord ?: ctx)->files;
+	struct file *file;
+
+	if (!objref || !xa_get_mark(objs, objref, RST_MARK_OBJFILE))
+		return NULL;
+	file = xa_load(objs, objref);
+	if (vma_kind == CKPT_VMA_MEMFD)
+		return ckpt_is_memfd(file) ? file : NULL;
+	return ckpt_is_memfd(file) ? NULL : file;
+}
+
+/* The flags an open file keeps (open() clears the others). */
+#define RST_OBJFILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | \
+				 O_LARGEFILE | O_NOATIME | O_DSYNC | __O_SYNC | \
+				 O_DIRECT | O_PATH | O_TMPFILE)
+
+/**
+ * rst_objfile_open - a new open file of a memfd or deleted file
+ * @ctx: the restart
+ * @objfile: the object, as rst_objfile() gave it
+ * @rec: the FILE record: its flags and offset
+ *
+ * Return: the open file, or an ERR_PTR with a log message.
+ */
+struct file *rst_objfile_open(struct ckpt_ctx *ctx, struct file *objfile,
+			      const struct ckpt_rec_file *rec)
+{
+	struct file *file;
+	loff_t pos;
+
+	if ((rec->f_flags & ~RST_OBJFILE_FLAGS) ||
+	    (rec->f_flags & O_ACCMODE) == O_ACCMODE) {
+		ckpt_err(ctx, -EINVAL, "offset %lld: fd %d: flags %#x",
+			 ctx->rec_pos, rec->fd, rec->f_flags);
+		return ERR_PTR(-EINVAL);
+	}
+	file = dentry_open(&objfile->f_path, rec->f_flags, current_cred());
+	if (IS_ERR(file)) {
+		ckpt_err(ctx, PTR_ERR(file), "fd %d: cannot open %pD: error %ld",
+			 rec->fd, objfile, PTR_ERR(file));
+		return file;
+	}
+	if (rec->pos && !(file->f_flags & O_PATH)) {
+		pos = vfs_llseek(file, rec->pos, SEEK_SET);
+		if (pos != rec->pos) {
+			fput(file);
+			ckpt_err(ctx, -EINVAL, "fd %d: cannot seek to offset %lld",
+				 rec->fd, rec->pos);
+			return ERR_PTR(-EINVAL);
+		}
 	}
 	return file;
 }
@@ -823,9 +913,7 @@ int rst_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	/* O_ASYNC is turned on once the file is installed */
 	async = rec.f_flags & FASYNC;
 	rec.f_flags &= ~FASYNC;
-	/* a MEMFD record comes right before its first user */
-	if (ctx->shmem && (rec.kind != CKPT_FILE_MEMFD ||
-			   rec.memfd != ctx->shmem_ref)) {
+	if (!rst_file_takes_object(ctx, &rec)) {
 		ret = ckpt_err(ctx, -EINVAL,
 			       "offset %lld: fd %d: a memory object's record, then a file of another object",
 			       ctx->rec_pos, rec.fd);

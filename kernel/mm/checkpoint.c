@@ -229,13 +229,17 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 	/* counted for leak detection (kernel/checkpoint/objhash.c) */
 	if (ckpt_obj_mapped(ctx, file, pid, cv->start))
 		return -ENOMEM;
-	cv->kind = ckpt_is_memfd(file) ? CKPT_VMA_MEMFD : CKPT_VMA_FILE;
+	cv->kind = CKPT_VMA_FILE;
+	if (ckpt_is_memfd(file))
+		cv->kind = CKPT_VMA_MEMFD;
+	else if (ckpt_is_deleted(file))
+		cv->kind = CKPT_VMA_DELETED;
 	if (flags & VM_MAYSHARE) {
 		cv->flags |= CKPT_VMA_SHARED;
 		if (flags & VM_MAYWRITE)
 			cv->flags |= CKPT_VMA_MAYWRITE;
 	}
-	if (cv->kind == CKPT_VMA_MEMFD)
+	if (cv->kind == CKPT_VMA_MEMFD || cv->kind == CKPT_VMA_DELETED)
 		return 0;
 	cv->size = i_size_read(file_inode(file));
 	cv->mtime = inode_get_mtime(file_inode(file));
@@ -476,10 +480,26 @@ static int ckpt_shmem_page(struct inode *inode, pgoff_t index, void *dst)
 	return ret ?: 1;
 }
 
+/* Copy page @index of a file of @size bytes to @dst through @reader. */
+static int ckpt_file_page(struct file *reader, pgoff_t index, loff_t size,
+			  void *dst)
+{
+	loff_t pos = (loff_t)index << PAGE_SHIFT;
+	size_t want = min_t(loff_t, PAGE_SIZE, size - pos);
+	ssize_t got = kernel_read(reader, dst, want, &pos);
+
+	if (got != want)
+		return got < 0 ? got : -EIO;
+	return 1;
+}
+
 /**
- * ckpt_write_shmem_contents - the pages of a memory object that are not zero
+ * ckpt_write_object_contents - the pages of an object that are not zero
  * @ctx: the checkpoint
- * @file: a file of the object (shared anonymous memory, a memfd)
+ * @file: a file of the object (shared anonymous memory, a memfd, a
+ *	  deleted file)
+ * @reader: a file to read it through, or NULL for a shmem object: read
+ *	    from its page cache
  * @size: its size in bytes
  *
  * As PAGES records whose addr is the offset in the object; the last
@@ -488,8 +508,8 @@ static int ckpt_shmem_page(struct inode *inode, pgoff_t index, void *dst)
  *
  * Return: 0 or a negative errno, explained on the log.
  */
-int ckpt_write_shmem_contents(struct ckpt_ctx *ctx, struct file *file,
-			      loff_t size)
+int ckpt_write_object_contents(struct ckpt_ctx *ctx, struct file *file,
+			       struct file *reader, loff_t size)
 {
 	unsigned long nr = DIV_ROUND_UP_ULL(size, PAGE_SIZE);
 	struct ckpt_rec_pages rec = {};
@@ -502,9 +522,12 @@ int ckpt_write_shmem_contents(struct ckpt_ctx *ctx, struct file *file,
 		return -ENOMEM;
 	for (i = 0; i < nr && ret >= 0; i++) {
 		page = buf + (run << PAGE_SHIFT);
-		ret = ckpt_shmem_page(file_inode(file), i, page);
+		if (reader)
+			ret = ckpt_file_page(reader, i, size, page);
+		else
+			ret = ckpt_shmem_page(file_inode(file), i, page);
 		if (ret < 0) {
-			ckpt_err(ctx, ret, "%pD: cannot read shared memory at offset %#lx",
+			ckpt_err(ctx, ret, "%pD: cannot read it at offset %#lx",
 				 file, i << PAGE_SHIFT);
 			break;
 		}
@@ -546,7 +569,7 @@ static int ckpt_write_shmem(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
 	ret = ckpt_write_record(ctx, CKPT_REC_SHMEM, &rec.h, sizeof(rec),
 				NULL, 0);
 	if (!ret && cv->obj_new)
-		ret = ckpt_write_shmem_contents(ctx, cv->file, size);
+		ret = ckpt_write_object_contents(ctx, cv->file, NULL, size);
 	return ret;
 }
 
@@ -592,6 +615,8 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
 		ret = ckpt_write_shmem(ctx, cv);
 	else if (cv->kind == CKPT_VMA_MEMFD)
 		ret = ckpt_write_memfd(ctx, cv->file, true, &cv->objref);
+	else if (cv->kind == CKPT_VMA_DELETED)
+		ret = ckpt_write_deleted(ctx, cv->file, true, &cv->objref);
 	else if (cv->flags & CKPT_VMA_SHARED)
 		ret = ckpt_sync_shared_file(ctx, pid, cv);
 	else if (cv->kind == CKPT_VMA_FILE)
@@ -806,8 +831,8 @@ static int rst_check_vma_flags(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 	const char *why = NULL;
 
 	if ((f & CKPT_VMA_SHARED) && rec->kind != CKPT_VMA_FILE &&
-	    rec->kind != CKPT_VMA_MEMFD)
-		why = "shared, and not a file or memfd mapping";
+	    rec->kind != CKPT_VMA_MEMFD && rec->kind != CKPT_VMA_DELETED)
+		why = "shared, and not a file mapping";
 	else if ((f & CKPT_VMA_MAYWRITE) && !(f & CKPT_VMA_SHARED))
 		why = "writable file, and not shared";
 	else if ((f & CKPT_VMA_SHARED) && (rec->prot & PROT_WRITE) &&
@@ -819,8 +844,9 @@ static int rst_check_vma_flags(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 		 (rec->kind == CKPT_VMA_VDSO || rec->kind == CKPT_VMA_VVAR))
 		why = "locked, and the vdso";
 	else if ((f & CKPT_VMA_NORESERVE) && rec->kind != CKPT_VMA_ANON &&
-		 rec->kind != CKPT_VMA_FILE && rec->kind != CKPT_VMA_MEMFD)
-		why = "without reserve, and not an anonymous, file or memfd mapping";
+		 rec->kind != CKPT_VMA_FILE && rec->kind != CKPT_VMA_MEMFD &&
+		 rec->kind != CKPT_VMA_DELETED)
+		why = "without reserve, and not an anonymous or file mapping";
 	else if ((f & CKPT_VMA_DROPPABLE) &&
 		 (rec->kind != CKPT_VMA_ANON || (f & (CKPT_VMA_LOCKED |
 						       CKPT_VMA_GROWSDOWN))))
@@ -906,19 +932,20 @@ static struct file *rst_vma_shmem(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec
 }
 
 /*
- * The memfd of the MEMFD record before a CKPT_VMA_MEMFD mapping record,
- * through an open file of the mapping's access: a read-only one when
- * the mapping could not be made writable (as mmap() of such a file, so
- * that the memfd's write seal finds no writable mapping).
+ * The memfd or deleted file of the MEMFD or DELETED_FILE record before a
+ * CKPT_VMA_MEMFD or _DELETED mapping record, through an open file of the
+ * mapping's access: a read-only one when the mapping could not be made
+ * writable (as mmap() of such a file, so that a memfd's write seal finds
+ * no writable mapping).
  */
-static struct file *rst_vma_memfd(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
+static struct file *rst_vma_object(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 {
 	struct file *file = ctx->shmem;
 	struct file *ro;
 
 	if (!file) {
 		ckpt_err(ctx, -EINVAL,
-			 "offset %lld: memfd mapping %#llx-%#llx without a memfd record before it",
+			 "offset %lld: mapping %#llx-%#llx of a memfd or deleted file without its record before it",
 			 ctx->rec_pos, rec->start, rec->end);
 		return ERR_PTR(-EINVAL);
 	}
@@ -930,7 +957,7 @@ static struct file *rst_vma_memfd(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec
 	fput(file);
 	if (IS_ERR(ro))
 		ckpt_err(ctx, PTR_ERR(ro),
-			 "mapping %#llx-%#llx: cannot open its memfd read-only: error %ld",
+			 "mapping %#llx-%#llx: cannot open its file read-only: error %ld",
 			 rec->start, rec->end, PTR_ERR(ro));
 	return ro;
 }
@@ -1039,10 +1066,11 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 		break;
 	case CKPT_VMA_FILE:
 	case CKPT_VMA_MEMFD:
+	case CKPT_VMA_DELETED:
 		if (rec->kind == CKPT_VMA_FILE)
 			file = rst_vma_file(ctx, rec, path);
 		else
-			file = rst_vma_memfd(ctx, rec);
+			file = rst_vma_object(ctx, rec);
 		if (IS_ERR(file))
 			return PTR_ERR(file);
 		if (rec->flags & CKPT_VMA_SHARED)
@@ -1089,10 +1117,9 @@ int rst_vma(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = rst_check_vma_rec(ctx, &rec);
 	if (!ret)
 		ret = ckpt_read_string(ctx, rec.path_len, &path);
-	if (!ret && ctx->shmem &&
-	    rec.kind != (ctx->shmem_memfd ? CKPT_VMA_MEMFD : CKPT_VMA_SHMEM))
+	if (!ret && ctx->shmem && rec.kind != ctx->shmem_kind)
 		ret = ckpt_err(ctx, -EINVAL,
-			       "offset %lld: a shared memory object or memfd, then a mapping of another kind",
+			       "offset %lld: a memory object's record, then a mapping of another kind",
 				ctx->rec_pos);
 	if (!ret && ctx->mapped_file_set && rec.kind != CKPT_VMA_FILE)
 		ret = ckpt_err(ctx, -EINVAL,
@@ -1152,7 +1179,7 @@ void rst_mm_end(struct ckpt_ctx *ctx)
 		fput(ctx->shmem);
 	ctx->shmem = NULL;
 	ctx->shmem_pages = false;
-	ctx->shmem_memfd = false;
+	ctx->shmem_kind = 0;
 	ctx->shmem_ref = 0;
 }
 
@@ -1234,6 +1261,7 @@ int rst_shmem(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	}
 	ctx->shmem = get_file(file);
 	ctx->shmem_pages = rec.flags & CKPT_SHMEM_NEW;
+	ctx->shmem_kind = CKPT_VMA_SHMEM;
 	ctx->shmem_ref = rec.objref;
 	return 0;
 }
@@ -1334,7 +1362,8 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	if (rec.addr < ctx->vma_start ||
 	    rec.addr + ((u64)rec.nr_pages << PAGE_SHIFT) > ctx->vma_end ||
 	    (ctx->vma_kind != CKPT_VMA_ANON && ctx->vma_kind != CKPT_VMA_FILE &&
-	     ctx->vma_kind != CKPT_VMA_SHMEM && ctx->vma_kind != CKPT_VMA_MEMFD))
+	     ctx->vma_kind != CKPT_VMA_SHMEM && ctx->vma_kind != CKPT_VMA_MEMFD &&
+	     ctx->vma_kind != CKPT_VMA_DELETED))
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: %u pages at %#llx do not fit the mapping before them",
 				ctx->rec_pos, rec.nr_pages, rec.addr);

@@ -40,11 +40,6 @@
 				 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | \
 				 F_SEAL_EXEC)
 
-/* The flags an open file of a memfd keeps (open() clears the others). */
-#define MEMFD_FILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | \
-				 O_LARGEFILE | O_NOATIME | O_DSYNC | __O_SYNC | \
-				 O_DIRECT | O_PATH)
-
 /* A memfd made at restart, to seal once every task is back. */
 struct rst_memfd {
 	struct rst_memfd *next;
@@ -91,7 +86,7 @@ static int ckpt_write_memfd_new(struct ckpt_ctx *ctx, struct file *file,
 	ret = ckpt_write_record(ctx, CKPT_REC_MEMFD, &rec->h, sizeof(*rec),
 				name, rec->name_len);
 	if (!ret)
-		ret = ckpt_write_shmem_contents(ctx, file, rec->size);
+		ret = ckpt_write_object_contents(ctx, file, NULL, rec->size);
 	return ret;
 }
 
@@ -115,7 +110,7 @@ int ckpt_write_memfd(struct ckpt_ctx *ctx, struct file *file, bool always,
 	struct ckpt_rec_memfd rec = {};
 	u32 *written;
 
-	written = ckpt_obj_memfd(ctx, file, ref);
+	written = ckpt_obj_unlinked(ctx, file, ref);
 	if (IS_ERR(written))
 		return PTR_ERR(written);
 	rec.objref = *ref;
@@ -140,48 +135,19 @@ static int ckpt_memfd_checkpoint(struct ckpt_ctx *ctx, struct ckpt_fd *f,
 	return ckpt_write_memfd(ctx, f->file, false, &rec->memfd);
 }
 
-/* The memfd restored under @objref, or NULL. */
-static struct file *rst_memfd_find(struct ckpt_ctx *ctx, u32 objref)
-{
-	struct xarray *objs = &(ctx->coord ?: ctx)->files;
-
-	if (!objref || !xa_get_mark(objs, objref, RST_MARK_MEMFD))
-		return NULL;
-	return xa_load(objs, objref);
-}
-
 /* A new open file of the memfd, with the FILE record's flags and offset. */
 static struct file *rst_memfd_restart(struct ckpt_ctx *ctx,
 				      const struct ckpt_rec_file *rec,
 				      const char *path)
 {
-	struct file *memfd = rst_memfd_find(ctx, rec->memfd);
-	struct file *file;
-	loff_t pos;
+	struct file *memfd = rst_objfile(ctx, rec->memfd, CKPT_VMA_MEMFD);
 
-	if (!memfd || (rec->f_flags & ~MEMFD_FILE_FLAGS) ||
-	    (rec->f_flags & O_ACCMODE) == O_ACCMODE) {
-		ckpt_err(ctx, -EINVAL,
-			 "offset %lld: fd %d: memfd %u not restored before, or flags %#x",
-			 ctx->rec_pos, rec->fd, rec->memfd, rec->f_flags);
+	if (!memfd) {
+		ckpt_err(ctx, -EINVAL, "offset %lld: fd %d: memfd %u not restored before",
+			 ctx->rec_pos, rec->fd, rec->memfd);
 		return ERR_PTR(-EINVAL);
 	}
-	file = dentry_open(&memfd->f_path, rec->f_flags, current_cred());
-	if (IS_ERR(file)) {
-		ckpt_err(ctx, PTR_ERR(file), "fd %d: cannot open its memfd: error %ld",
-			 rec->fd, PTR_ERR(file));
-		return file;
-	}
-	if (rec->pos && !(file->f_flags & O_PATH)) {
-		pos = vfs_llseek(file, rec->pos, SEEK_SET);
-		if (pos != rec->pos) {
-			fput(file);
-			ckpt_err(ctx, -EINVAL, "fd %d: cannot seek to offset %lld",
-				 rec->fd, rec->pos);
-			return ERR_PTR(-EINVAL);
-		}
-	}
-	return file;
+	return rst_objfile_open(ctx, memfd, rec);
 }
 
 const struct ckpt_file_ops ckpt_memfd_file_ops = {
@@ -265,7 +231,7 @@ static struct file *rst_new_memfd(struct ckpt_ctx *ctx,
 				       ctx->rec_pos, rec->objref);
 		return ERR_PTR(ret);
 	}
-	xa_set_mark(objs, rec->objref, RST_MARK_MEMFD);
+	xa_set_mark(objs, rec->objref, RST_MARK_OBJFILE);
 	ret = rst_memfd_keep(ctx, file, rec->seals);
 	return ret ? ERR_PTR(ret) : file;
 }
@@ -302,7 +268,7 @@ int rst_memfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	if (rec.flags & CKPT_MEMFD_NEW) {
 		file = rst_new_memfd(ctx, &rec, name);
 	} else {
-		file = rst_memfd_find(ctx, rec.objref);
+		file = rst_objfile(ctx, rec.objref, CKPT_VMA_MEMFD);
 		if (!file)
 			file = ERR_PTR(ckpt_err(ctx, -EINVAL,
 						"offset %lld: memfd %u was not written before",
@@ -314,7 +280,7 @@ int rst_memfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	}
 	ctx->shmem = get_file(file);
 	ctx->shmem_pages = rec.flags & CKPT_MEMFD_NEW;
-	ctx->shmem_memfd = true;
+	ctx->shmem_kind = CKPT_VMA_MEMFD;
 	ctx->shmem_ref = rec.objref;
 out:
 	kfree(name);

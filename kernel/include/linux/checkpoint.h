@@ -85,7 +85,7 @@ struct tty_struct;
  * @shmem:	restart: the shared memory object or memfd of the last SHMEM
  *		or MEMFD record, for the record that follows, referenced
  * @shmem_pages: restart: PAGES records fill @shmem (it is new)
- * @shmem_memfd: restart: @shmem is a memfd
+ * @shmem_kind: restart: the CKPT_VMA_* kind of mapping @shmem is for
  * @shmem_ref:	restart: @shmem's objref
  * @memfds:	restart: the memfds made, to seal once every task is back
  * @mapped_file: restart: the MAPPED_FILE record for the mapping that
@@ -162,7 +162,7 @@ struct ckpt_ctx {
 	u32 vma_kind;
 	struct file *shmem;
 	bool shmem_pages;
-	bool shmem_memfd;
+	u32 shmem_kind;
 	u32 shmem_ref;
 	struct rst_memfd *memfds;
 	struct ckpt_rec_mapped_file mapped_file;
@@ -196,8 +196,11 @@ struct ckpt_ctx {
 
 /* ckpt_ctx.files: the entry is a shared memory object, not an open file */
 #define RST_MARK_SHMEM		XA_MARK_1
-/* ckpt_ctx.files: the entry is a memfd (its own file), not an open file */
-#define RST_MARK_MEMFD		XA_MARK_2
+/*
+ * ckpt_ctx.files: the entry is a memfd or deleted file that restart made
+ * (its own file, which FILE records open again), not an open file
+ */
+#define RST_MARK_OBJFILE	XA_MARK_2
 /* ckpt_ctx.tables: the entry is a fs_struct, not a files_struct */
 #define RST_MARK_FS		XA_MARK_1
 
@@ -287,7 +290,9 @@ int ckpt_obj_table(struct ckpt_ctx *ctx, const void *table, u32 *ref);
 u32 *ckpt_obj_pty(struct ckpt_ctx *ctx, struct tty_struct *master, u32 *ref);
 void ckpt_obj_keep_inside(struct ckpt_ctx *ctx, struct file *file);
 u32 *ckpt_obj_state(struct ckpt_ctx *ctx, const void *key, u32 *ref);
-u32 *ckpt_obj_memfd(struct ckpt_ctx *ctx, struct file *file, u32 *ref);
+u32 *ckpt_obj_unlinked(struct ckpt_ctx *ctx, struct file *file, u32 *ref);
+void ckpt_obj_keep_reader(struct ckpt_ctx *ctx, struct file *file,
+			  struct file *reader);
 int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container);
 void ckpt_obj_free(struct ckpt_ctx *ctx);
 
@@ -358,8 +363,8 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_shmem(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_mapped_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 void rst_mm_end(struct ckpt_ctx *ctx);
-int ckpt_write_shmem_contents(struct ckpt_ctx *ctx, struct file *file,
-			      loff_t size);
+int ckpt_write_object_contents(struct ckpt_ctx *ctx, struct file *file,
+			       struct file *reader, loff_t size);
 
 /*
  * One descriptor that checkpoint saves: its task, number and open file.
@@ -426,6 +431,16 @@ int rst_new_file(struct ckpt_ctx *ctx, u32 objref, struct file *file);
 struct file *rst_file_at(struct ckpt_ctx *ctx, u32 objref, int fd);
 struct file *rst_file_missing(struct ckpt_ctx *ctx,
 			      const struct ckpt_rec_file *rec, const char *path);
+struct file *rst_objfile(struct ckpt_ctx *ctx, u32 objref, u32 vma_kind);
+struct file *rst_objfile_open(struct ckpt_ctx *ctx, struct file *objfile,
+			      const struct ckpt_rec_file *rec);
+
+/* fs/checkpoint_deleted.c */
+extern const struct ckpt_file_ops ckpt_deleted_file_ops;
+bool ckpt_is_deleted(struct file *file);
+int ckpt_write_deleted(struct ckpt_ctx *ctx, struct file *file, bool always,
+		       u32 *ref);
+int rst_deleted_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 
 /* mm/checkpoint_memfd.c */
 #ifdef CONFIG_MEMFD_CREATE

@@ -10,8 +10,8 @@
  * share (the threads of a process): written once, referenced after.
  *
  * Shared anonymous memory is numbered the same way, by the file behind
- * its mappings.  A memfd is numbered by its dentry, which every open
- * file of it shares: the tree may hold several.
+ * its mappings.  A memfd or a deleted file is numbered by its dentry,
+ * which every open file of it shares: the tree may hold several.
  *
  * The hash also counts every reference the tree holds to each file it
  * met: descriptors, mappings, executables.  A container checkpoint then
@@ -19,7 +19,8 @@
  * its reference count is higher than the tree's references.  Shared
  * anonymous memory is checked that way in a subtree checkpoint too:
  * restart could not share it with a process outside the tree again; so
- * is a memfd, whose open files the tree must hold every one of.
+ * is a memfd or deleted file, whose open files the tree must hold every
+ * one of.
  * The hash holds a reference to each file until the checkpoint ends.
  */
 #include <linux/checkpoint.h>
@@ -41,14 +42,16 @@ enum ckpt_obj_kind {
 	CKPT_OBJ_TABLE,		/* a files_struct or fs_struct (frozen tasks hold it) */
 	CKPT_OBJ_PTY,		/* a pseudo-terminal, by its master: referenced */
 	CKPT_OBJ_STATE,		/* anything else a kind numbers (a socket pair) */
-	CKPT_OBJ_MEMFD,		/* a memfd, by its dentry (->file: not held) */
+	CKPT_OBJ_UNLINKED,	/* a memfd or deleted file, by its dentry */
 };
 
 struct ckpt_obj {
 	struct hlist_node node;
 	enum ckpt_obj_kind kind;
 	const void *key;
+	/* CKPT_OBJ_UNLINKED: @file is one of its open files, not held */
 	struct file *file;	/* or NULL for a pipe or credentials */
+	struct file *reader;	/* CKPT_OBJ_UNLINKED: a file of ours, or NULL */
 	struct pipe_inode_info *pipe;
 	const struct cred *cred;
 	struct tty_struct *tty;
@@ -271,25 +274,25 @@ u32 *ckpt_obj_state(struct ckpt_ctx *ctx, const void *key, u32 *ref)
 }
 
 /**
- * ckpt_obj_memfd - the number of the memfd @file is open on
+ * ckpt_obj_unlinked - the number of the memfd or deleted file @file is open on
  * @ctx: the checkpoint
- * @file: an open file of a memfd, which ckpt_obj_ref() or
- *	  ckpt_obj_mapped() noted
- * @ref: set to the memfd's number
+ * @file: an open file of it, which ckpt_obj_ref() or ckpt_obj_mapped()
+ *	  noted
+ * @ref: set to its number
  *
- * No one outside the tree may have the memfd open, even in a subtree
+ * No one outside the tree may have it open, even in a subtree
  * checkpoint: restart could not share it with them again.
  *
- * Return: a word of state that the memfd code keeps with the object (0
- * when it is new), or an ERR_PTR(-ENOMEM).
+ * Return: a word of state that the kind keeps with the object (0 when
+ * it is new), or an ERR_PTR(-ENOMEM).
  */
-u32 *ckpt_obj_memfd(struct ckpt_ctx *ctx, struct file *file, u32 *ref)
+u32 *ckpt_obj_unlinked(struct ckpt_ctx *ctx, struct file *file, u32 *ref)
 {
 	struct ckpt_obj *obj;
 	bool new;
 
 	ckpt_obj_keep_inside(ctx, file);
-	obj = ckpt_obj_find(ctx, CKPT_OBJ_MEMFD, file->f_path.dentry, &new);
+	obj = ckpt_obj_find(ctx, CKPT_OBJ_UNLINKED, file->f_path.dentry, &new);
 	if (!obj)
 		return ERR_PTR(-ENOMEM);
 	/* the file's own object holds it until the checkpoint ends */
@@ -298,6 +301,31 @@ u32 *ckpt_obj_memfd(struct ckpt_ctx *ctx, struct file *file, u32 *ref)
 	obj->inside = true;
 	*ref = obj->ref;
 	return &obj->state;
+}
+
+/**
+ * ckpt_obj_keep_reader - hold an open file of our own until the end
+ * @ctx: the checkpoint
+ * @file: an open file of a memfd or deleted file that ckpt_obj_unlinked()
+ *	  numbered
+ * @reader: a file the checkpoint opened on it to read it; the reference
+ *	    goes to the hash
+ *
+ * Closed when the checkpoint ends, and not counted as open outside the
+ * tree before.
+ */
+void ckpt_obj_keep_reader(struct ckpt_ctx *ctx, struct file *file,
+			  struct file *reader)
+{
+	struct ckpt_obj *obj;
+	bool new;
+
+	obj = ckpt_obj_find(ctx, CKPT_OBJ_UNLINKED, file->f_path.dentry, &new);
+	if (!obj || new || obj->reader) {
+		fput(reader);
+		return;
+	}
+	obj->reader = reader;
 }
 
 /**
@@ -382,14 +410,14 @@ static int ckpt_obj_leak(struct ckpt_ctx *ctx, struct ckpt_obj *obj,
 }
 
 /*
- * The open files of the memfd @memfd that the tree does not hold: each
- * open file holds a reference to the memfd's dentry.
+ * The open files of the memfd or deleted file @u that the tree does not
+ * hold: each open file holds a reference to its dentry.
  */
-static int ckpt_memfd_leak(struct ckpt_ctx *ctx, struct ckpt_obj *memfd)
+static int ckpt_unlinked_leak(struct ckpt_ctx *ctx, struct ckpt_obj *u)
 {
-	const struct dentry *dentry = memfd->key;
+	const struct dentry *dentry = u->key;
+	long outside = d_count(dentry) - (u->reader ? 1 : 0);
 	struct ckpt_obj *obj;
-	long outside = d_count(dentry);
 	int i;
 
 	for (i = 0; i < 1U << CKPT_OBJ_HASH_BITS; i++)
@@ -400,8 +428,9 @@ static int ckpt_memfd_leak(struct ckpt_ctx *ctx, struct ckpt_obj *memfd)
 	if (outside <= 0)
 		return 0;
 	return ckpt_err(ctx, -EBUSY,
-			"%pD: the memfd is also open outside the checkpointed tree (%ld more open files)",
-			memfd->file, outside);
+			"%pD: the %s is also open outside the checkpointed tree (%ld more open files)",
+			u->file, ckpt_is_memfd(u->file) ? "memfd" : "deleted file",
+			outside);
 }
 
 /**
@@ -429,8 +458,8 @@ int ckpt_obj_check_leaks(struct ckpt_ctx *ctx, bool container)
 			    obj->kind == CKPT_OBJ_PTY || obj->kind == CKPT_OBJ_STATE ||
 			    (!container && !obj->inside))
 				continue;
-			if (obj->kind == CKPT_OBJ_MEMFD) {
-				ret = ckpt_memfd_leak(ctx, obj);
+			if (obj->kind == CKPT_OBJ_UNLINKED) {
+				ret = ckpt_unlinked_leak(ctx, obj);
 				if (ret)
 					return ret;
 				continue;
@@ -467,8 +496,10 @@ void ckpt_obj_free(struct ckpt_ctx *ctx)
 		return;
 	for (i = 0; i < 1U << CKPT_OBJ_HASH_BITS; i++) {
 		hlist_for_each_entry_safe(obj, next, &ctx->objs[i], node) {
-			if (obj->file && obj->kind != CKPT_OBJ_MEMFD)
+			if (obj->file && obj->kind != CKPT_OBJ_UNLINKED)
 				fput(obj->file);
+			if (obj->reader)
+				fput(obj->reader);
 			if (obj->cred)
 				put_cred(obj->cred);
 			tty_kref_put(obj->tty);

@@ -128,6 +128,7 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_PAGES, 0, RST_SEEN_MM },
 		{ CKPT_REC_SHMEM, 0, RST_SEEN_MM },
 		{ CKPT_REC_MEMFD, 0, RST_SEEN_TASK },
+		{ CKPT_REC_DELETED_FILE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_MAPPED_FILE, 0, RST_SEEN_MM },
 		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_PIPE_DATA, 0, RST_SEEN_TASK },
@@ -178,6 +179,7 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_PAGES:
 	case CKPT_REC_SHMEM:
 	case CKPT_REC_MEMFD:
+	case CKPT_REC_DELETED_FILE:
 	case CKPT_REC_MAPPED_FILE:
 	case CKPT_REC_SHARE:
 	case CKPT_REC_FS:
@@ -245,6 +247,8 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_shmem(ctx, h);
 	case CKPT_REC_MEMFD:
 		return rst_memfd(ctx, h);
+	case CKPT_REC_DELETED_FILE:
+		return rst_deleted_file(ctx, h);
 	case CKPT_REC_MAPPED_FILE:
 		return rst_mapped_file(ctx, h);
 	case CKPT_REC_FILE:

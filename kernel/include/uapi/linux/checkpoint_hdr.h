@@ -133,6 +133,7 @@ struct ckpt_hdr {
 #define CKPT_REC_INOTIFY_WATCH	0x040a	/* struct ckpt_rec_inotify_watch + path (1.5) */
 #define CKPT_REC_INOTIFY_EVENT	0x040b	/* struct ckpt_rec_inotify_event + name (1.5) */
 #define CKPT_REC_FILE_OWNER	0x040c	/* struct ckpt_rec_file_owner (1.9) */
+#define CKPT_REC_DELETED_FILE	0x040d	/* struct ckpt_rec_deleted_file + path (1.10) */
 
 /* 0x0700-0x07ff: sockets */
 #define CKPT_REC_UNIX_PAIR	0x0700	/* struct ckpt_rec_unix_pair + queues (1.3) */
@@ -431,6 +432,7 @@ struct ckpt_rec_mm {
 #define CKPT_VMA_VVAR		4	/* vvar data, restored with the vdso */
 #define CKPT_VMA_SHMEM		5	/* shared anonymous (MAP_SHARED|MAP_ANONYMOUS) */
 #define CKPT_VMA_MEMFD		6	/* a memfd, shared or private (1.10) */
+#define CKPT_VMA_DELETED	7	/* a deleted file, shared or private (1.10) */
 
 /* ckpt_rec_vma.prot: PROT_* values; ckpt_rec_vma.flags: */
 #define CKPT_VMA_GROWSDOWN	(1U << 0)
@@ -449,7 +451,8 @@ struct ckpt_rec_mm {
  * no MAPPED_FILE record follow it; restart maps the file again shared,
  * opened for writing if CKPT_VMA_MAYWRITE (the file was, so that
  * mprotect(PROT_WRITE) works as before), read-only otherwise.  1.10: a
- * CKPT_VMA_MEMFD mapping takes both flags the same way.
+ * CKPT_VMA_MEMFD or CKPT_VMA_DELETED mapping takes both flags the same
+ * way.
  */
 #define CKPT_VMA_SHARED		(1U << 9)
 #define CKPT_VMA_MAYWRITE	(1U << 10)
@@ -562,6 +565,40 @@ struct ckpt_rec_mapped_file {
 	__u32 pad;
 };
 
+/*
+ * A deleted file (1.10): a regular file that the tree holds open or
+ * mapped after it was unlinked (and is linked nowhere else), or an
+ * O_TMPFILE file never linked.  Like a memfd (see MEMFD), it is an
+ * object: its first DELETED_FILE record has CKPT_DELETED_NEW and every
+ * field, and is followed by PAGES records of its contents (addr: the
+ * byte offset; pages that read as zeroes are not written, nor holes);
+ * it comes right before the first record that uses it, a FILE record of
+ * kind CKPT_FILE_DELETED (whose deleted field names it) or a
+ * CKPT_VMA_DELETED mapping record; every CKPT_VMA_DELETED mapping record
+ * comes right after a DELETED_FILE record naming it (later ones carry
+ * only the objref, their other fields 0).  A shared mapping has no
+ * PAGES; a private one has the pages it copied on write.
+ *
+ * Restart makes an O_TMPFILE file in the directory of path (the file's
+ * last name), which must exist: the same file system, with the
+ * restarting caller's rights and as its owner; it sets the size and
+ * mode, writes the contents, then opens and maps it as the FILE and
+ * mapping records say.  Checkpoint refuses a file larger than
+ * CKPT_DELETED_MAX_SIZE.
+ */
+#define CKPT_DELETED_NEW	(1U << 0)
+#define CKPT_DELETED_MAX_SIZE	(256ULL << 20)
+
+struct ckpt_rec_deleted_file {
+	struct ckpt_hdr h;		/* CKPT_REC_DELETED_FILE */
+	__u32 objref;			/* shared with the FILE records' numbers */
+	__u32 flags;			/* CKPT_DELETED_* */
+	__u64 size;			/* bytes */
+	__u32 mode;			/* permission bits, 0777 at most */
+	__u32 path_len;			/* bytes of path that follow */
+	/* followed by path_len bytes of path (no NUL) and padding */
+};
+
 /* ckpt_rec_file.kind */
 #define CKPT_FILE_REG		1	/* regular file, reopened by path */
 #define CKPT_FILE_DIR		2	/* directory, reopened by path */
@@ -579,6 +616,7 @@ struct ckpt_rec_mapped_file {
 #define CKPT_FILE_INET		14	/* a TCP or UDP socket, IPv4 or IPv6 (1.6) */
 #define CKPT_FILE_NETLINK	15	/* a netlink socket of NETLINK_ROUTE (1.8) */
 #define CKPT_FILE_MEMFD		16	/* an open file of a memfd (1.10) */
+#define CKPT_FILE_DELETED	17	/* an open file of a deleted file (1.10) */
 
 #define CKPT_FD_CLOEXEC		(1U << 0)
 
@@ -596,6 +634,7 @@ struct ckpt_rec_file {
 		__u32 pipe;		/* CKPT_FILE_PIPE, _FIFO: the pipe, for every end */
 		__u32 pty;		/* CKPT_FILE_PTY: the pseudo-terminal (1.3) */
 		__u32 memfd;		/* CKPT_FILE_MEMFD: the memfd (1.10) */
+		__u32 deleted;		/* CKPT_FILE_DELETED: the file (1.10) */
 	};
 	/* followed by path_len bytes of path (no NUL) and padding */
 };
