@@ -458,6 +458,13 @@ static const struct field f_fs[] = {
 	FLD(ckpt_rec_fs, cwd_len, K_LEN), FLD(ckpt_rec_fs, root_len, K_LEN),
 };
 
+static const struct field f_deleted_file[] = {
+	FLD(ckpt_rec_deleted_file, objref, K_OBJREF), FLD(ckpt_rec_deleted_file, flags, K_FLAGS),
+	FLD(ckpt_rec_deleted_file, size, K_LEN), FLD(ckpt_rec_deleted_file, mode, K_FLAGS),
+	FLD(ckpt_rec_deleted_file, path_len, K_LEN),
+	{ "path[0..7]", sizeof(struct ckpt_rec_deleted_file), 8, K_VAL, 0, 1 },
+};
+
 static const struct field f_pipe_data[] = {
 	FLD(ckpt_rec_pipe_data, pipe, K_OBJREF), FLD(ckpt_rec_pipe_data, size, K_LEN),
 	FLD(ckpt_rec_pipe_data, len, K_LEN),
@@ -641,6 +648,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_TIMERFD, "TIMERFD", f_timerfd), RT(CKPT_REC_EPOLL, "EPOLL", f_epoll),
 	RT(CKPT_REC_FILE_LOCK, "FILE_LOCK", f_file_lock), RT(CKPT_REC_INOTIFY, "INOTIFY", f_inotify),
 	RT(CKPT_REC_FILE_OWNER, "FILE_OWNER", f_file_owner),
+	RT(CKPT_REC_DELETED_FILE, "DELETED_FILE", f_deleted_file),
 	RT(CKPT_REC_INOTIFY_WATCH, "INOTIFY_WATCH", f_inotify_watch),
 	RT(CKPT_REC_INOTIFY_EVENT, "INOTIFY_EVENT", f_inotify_event),
 	RT(CKPT_REC_UNIX_PAIR, "UNIX_PAIR", f_unix_pair),
@@ -1354,9 +1362,10 @@ static uint32_t later_objref(const struct mutant *m, size_t i)
 }
 
 /*
- * O: an objref (FILE objref/pipe/memfd, SHMEM, MEMFD, SHARE, CREDS,
- * PIPE_DATA) that names an object of another kind, one not written yet
- * or never, or the "new"/"shared" flag of such a record flipped.
+ * O: an objref (FILE objref/pipe/memfd/deleted, SHMEM, MEMFD,
+ * DELETED_FILE, SHARE, CREDS, PIPE_DATA) that names an object of another
+ * kind, one not written yet or never, or the "new"/"shared" flag of such
+ * a record flipped.
  */
 static void op_objref(struct rng *g, struct mutant *m)
 {
@@ -1376,6 +1385,8 @@ static void op_objref(struct rng *g, struct mutant *m)
 			bit = CKPT_SHMEM_NEW;
 		else if (type == CKPT_REC_MEMFD)
 			bit = CKPT_MEMFD_NEW;
+		else if (type == CKPT_REC_DELETED_FILE)
+			bit = CKPT_DELETED_NEW;
 		else if (type == CKPT_REC_SHARE)
 			bit = CKPT_SHARE_NEW;
 	}
@@ -1422,6 +1433,8 @@ static const struct path_rec path_recs[] = {
 	  sizeof(struct ckpt_rec_inotify_event), "name" },
 	{ CKPT_REC_MEMFD, offsetof(struct ckpt_rec_memfd, name_len), sizeof(struct ckpt_rec_memfd),
 	  "name" },
+	{ CKPT_REC_DELETED_FILE, offsetof(struct ckpt_rec_deleted_file, path_len),
+	  sizeof(struct ckpt_rec_deleted_file), "path" },
 };
 
 static const struct path_rec *path_rec_of(uint32_t type)
@@ -1442,10 +1455,12 @@ static bool has_path(const struct mrec *r)
 }
 
 /*
- * P: the path of a FILE, VMA, MM, FS, PTY or INOTIFY_WATCH record (or an
- * ERROR message, an INOTIFY_EVENT or MEMFD name) replaced, the record
- * resized to fit and its length set.  Paths a restored program could
- * harm the machine through are not used.
+ * P: the path of a FILE, VMA, MM, FS, PTY, INOTIFY_WATCH or DELETED_FILE
+ * record (or an ERROR message, an INOTIFY_EVENT or MEMFD name) replaced,
+ * the record resized to fit and its length set.  Paths a restored
+ * program could harm the machine through are not used (a DELETED_FILE
+ * path only names the directory an O_TMPFILE file, never linked, is
+ * made in).
  */
 static void op_path(struct rng *g, struct mutant *m)
 {

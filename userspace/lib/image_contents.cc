@@ -27,6 +27,8 @@ void ContentsBuilder::add_pages(const Record &rec)
 		task.shmems.back().pages += pages.nr_pages;
 	else if (in_memfd_ && !task.memfds.empty())
 		task.memfds.back().pages += pages.nr_pages;
+	else if (in_deleted_ && !task.deleted_files.empty())
+		task.deleted_files.back().pages += pages.nr_pages;
 	else if (!task.vmas.empty()) {
 		task.vmas.back().pages += pages.nr_pages;
 		task.vmas.back().page_records++;
@@ -96,6 +98,11 @@ void ContentsBuilder::add(const Record &rec)
 		current_task().memfds.push_back(
 			MemfdContents{rec.offset, parse_memfd_record(rec), 0});
 		contents_.nr_memfds++;
+		break;
+	case CKPT_REC_DELETED_FILE:
+		current_task().deleted_files.push_back(
+			DeletedFileContents{rec.offset, parse_deleted_file_record(rec), 0});
+		contents_.nr_deleted_files++;
 		break;
 	case CKPT_REC_FS:
 		current_task().fs = At<FsRecord>{rec.offset, parse_fs_record(rec)};
@@ -178,10 +185,11 @@ void ContentsBuilder::add(const Record &rec)
 	default:
 		break;
 	}
-	/* PAGES after a SHMEM or MEMFD record fill its object, not the last VMA */
+	/* PAGES after a SHMEM, MEMFD or DELETED_FILE record fill its object, not the last VMA */
 	if (rec.type != CKPT_REC_PAGES) {
 		in_shmem_ = rec.type == CKPT_REC_SHMEM;
 		in_memfd_ = rec.type == CKPT_REC_MEMFD;
+		in_deleted_ = rec.type == CKPT_REC_DELETED_FILE;
 	}
 	if (rec.type != CKPT_REC_MAPPED_FILE)
 		mapped_file_.reset();

@@ -7,8 +7,8 @@
  * events...).
  * PAGES records are not kept one by one (there can be many thousands):
  * each run of consecutive PAGES records is counted, and added to the VMA
- * it follows (or to the shared memory object or memfd of the SHMEM or
- * MEMFD record it follows).
+ * it follows (or to the shared memory object, memfd or deleted file of
+ * the SHMEM, MEMFD or DELETED_FILE record it follows).
  */
 #pragma once
 
@@ -67,6 +67,17 @@ struct MemfdContents {
 };
 
 /*
+ * A DELETED_FILE record: a deleted file (1.10), and the pages of its
+ * contents when it is new; one without CKPT_DELETED_NEW names the file
+ * again for the mapping that follows it.
+ */
+struct DeletedFileContents {
+	std::uint64_t offset = 0;
+	DeletedFileRecord deleted;
+	std::uint64_t pages = 0; /* in the PAGES records that follow it */
+};
+
+/*
  * An inotify instance: its INOTIFY record, and the INOTIFY_WATCH and
  * INOTIFY_EVENT records of its objref that follow it, in image order
  * (events oldest first).
@@ -102,6 +113,7 @@ struct TaskContents {
 	std::vector<At<NetlinkSockRecord>> netlink_socks; /* NETLINK_SOCK records */
 	std::vector<ShmemContents> shmems;		  /* SHMEM records */
 	std::vector<MemfdContents> memfds;		  /* MEMFD records */
+	std::vector<DeletedFileContents> deleted_files;	  /* DELETED_FILE records */
 	std::vector<At<ckpt_rec_share>> shares;		  /* SHARE records */
 	std::optional<At<ckpt_rec_sighand>> sighand;
 	std::optional<At<PosixTimersRecord>> posix_timers; /* a process leader's POSIX timers */
@@ -115,8 +127,9 @@ struct ImageContents {
 	/* Totals over the whole image. */
 	std::uint64_t nr_tasks = 0; /* TASK records */
 	std::uint64_t nr_vmas = 0;
-	std::uint64_t nr_shmems = 0; /* SHMEM records */
-	std::uint64_t nr_memfds = 0; /* MEMFD records */
+	std::uint64_t nr_shmems = 0;	    /* SHMEM records */
+	std::uint64_t nr_memfds = 0;	    /* MEMFD records */
+	std::uint64_t nr_deleted_files = 0; /* DELETED_FILE records */
 	std::uint64_t nr_pages = 0;
 	std::uint64_t page_bytes = 0; /* nr_pages times the page size of the header */
 };
@@ -139,8 +152,9 @@ private:
 	ImageContents contents_;
 	unsigned page_shift_ = 0;
 	std::uint32_t last_type_ = 0;
-	bool in_shmem_ = false; /* PAGES records follow a SHMEM record */
-	bool in_memfd_ = false; /* PAGES records follow a MEMFD record */
+	bool in_shmem_ = false;	  /* PAGES records follow a SHMEM record */
+	bool in_memfd_ = false;	  /* PAGES records follow a MEMFD record */
+	bool in_deleted_ = false; /* PAGES records follow a DELETED_FILE record */
 	/* a MAPPED_FILE record, for the VMA record that follows */
 	std::optional<At<ckpt_rec_mapped_file>> mapped_file_;
 };

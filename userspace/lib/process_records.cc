@@ -85,6 +85,14 @@ MemfdRecord parse_memfd_record(const Record &rec)
 	return out;
 }
 
+DeletedFileRecord parse_deleted_file_record(const Record &rec)
+{
+	DeletedFileRecord out;
+	out.deleted = load<ckpt_rec_deleted_file>(rec.bytes);
+	out.path = text_after(rec, sizeof(out.deleted), out.deleted.path_len);
+	return out;
+}
+
 PtyRecord parse_pty_record(const Record &rec)
 {
 	PtyRecord out;

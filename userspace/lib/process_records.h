@@ -56,6 +56,15 @@ struct MemfdRecord {
 	std::string name;
 };
 MemfdRecord parse_memfd_record(const Record &rec);
+/*
+ * A DELETED_FILE record: a deleted file (or an O_TMPFILE file never
+ * linked), and the path it had (empty in a record naming it again).
+ */
+struct DeletedFileRecord {
+	ckpt_rec_deleted_file deleted{};
+	std::string path;
+};
+DeletedFileRecord parse_deleted_file_record(const Record &rec);
 /* A PTY record: a pseudo-terminal of the tree, and its master's path. */
 struct PtyRecord {
 	ckpt_rec_pty pty{};

@@ -137,6 +137,8 @@ std::string record_type_name(std::uint32_t type)
 		return "FILE_LOCK";
 	case CKPT_REC_FILE_OWNER:
 		return "FILE_OWNER";
+	case CKPT_REC_DELETED_FILE:
+		return "DELETED_FILE";
 	case CKPT_REC_INOTIFY:
 		return "INOTIFY";
 	case CKPT_REC_INOTIFY_WATCH:
@@ -195,6 +197,7 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_EPOLL:
 	case CKPT_REC_FILE_LOCK:
 	case CKPT_REC_FILE_OWNER:
+	case CKPT_REC_DELETED_FILE:
 	case CKPT_REC_INOTIFY:
 	case CKPT_REC_INOTIFY_WATCH:
 	case CKPT_REC_INOTIFY_EVENT:
@@ -278,6 +281,8 @@ std::string vma_kind_name(std::uint32_t kind)
 		return "shared anon";
 	case CKPT_VMA_MEMFD:
 		return "memfd";
+	case CKPT_VMA_DELETED:
+		return "deleted";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}
@@ -337,6 +342,8 @@ std::string file_kind_name(std::uint32_t kind)
 		return "netlink";
 	case CKPT_FILE_MEMFD:
 		return "memfd";
+	case CKPT_FILE_DELETED:
+		return "deleted";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}
@@ -345,6 +352,11 @@ std::string file_kind_name(std::uint32_t kind)
 std::string memfd_flags_names(std::uint32_t flags)
 {
 	return flag_names(flags, {{CKPT_MEMFD_NEW, "NEW"}});
+}
+
+std::string deleted_flags_names(std::uint32_t flags)
+{
+	return flag_names(flags, {{CKPT_DELETED_NEW, "NEW"}});
 }
 
 std::string memfd_seals_names(std::uint32_t seals)

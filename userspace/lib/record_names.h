@@ -33,17 +33,22 @@ std::string prot_rwx(std::uint32_t prot);
 
 /*
  * CKPT_VMA_ANON etc.: "anon", "file", "vdso", "vvar", "shared anon",
- * "memfd"; else "unknown (N)".
+ * "memfd", "deleted"; else "unknown (N)".
  */
 std::string vma_kind_name(std::uint32_t kind);
 
 /* CKPT_VMA_* flags: "GROWSDOWN|DONTFORK|DONTDUMP", "none" for 0. */
 std::string vma_flags_names(std::uint32_t flags);
 
-/* CKPT_FILE_REG etc.: "reg", "dir", "chr", "tty"... "memfd"; else "unknown (N)". */
+/*
+ * CKPT_FILE_REG etc.: "reg", "dir", "chr", "tty"... "memfd", "deleted";
+ * else "unknown (N)".
+ */
 std::string file_kind_name(std::uint32_t kind);
 /* "NEW": CKPT_MEMFD_* flags of a MEMFD record, "none" for 0 */
 std::string memfd_flags_names(std::uint32_t flags);
+/* "NEW": CKPT_DELETED_* flags of a DELETED_FILE record, "none" for 0 */
+std::string deleted_flags_names(std::uint32_t flags);
 /*
  * "F_SEAL_SHRINK|F_SEAL_GROW": the F_SEAL_* seals of a MEMFD record (SEAL,
  * SHRINK, GROW, WRITE, FUTURE_WRITE, EXEC, in the kernel's values whatever

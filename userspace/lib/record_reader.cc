@@ -82,6 +82,8 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_file_lock);
 	case CKPT_REC_FILE_OWNER:
 		return sizeof(ckpt_rec_file_owner);
+	case CKPT_REC_DELETED_FILE:
+		return sizeof(ckpt_rec_deleted_file);
 	case CKPT_REC_INOTIFY:
 		return sizeof(ckpt_rec_inotify);
 	case CKPT_REC_INOTIFY_WATCH:
@@ -206,6 +208,11 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 	}
 	case CKPT_REC_FILE: {
 		auto r = load<ckpt_rec_file>(rec.bytes);
+		return VariablePart{fmt::format("path length {}", r.path_len), r.path_len,
+				    sizeof(r)};
+	}
+	case CKPT_REC_DELETED_FILE: {
+		auto r = load<ckpt_rec_deleted_file>(rec.bytes);
 		return VariablePart{fmt::format("path length {}", r.path_len), r.path_len,
 				    sizeof(r)};
 	}

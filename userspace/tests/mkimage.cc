@@ -9,7 +9,8 @@
  * crtest::netlink_image()), mlock (shared and locked mappings:
  * crtest::mlock_image()), sigio (O_ASYNC and owners of I/O signals:
  * crtest::sigio_image()), memfd (memfds, their mappings and open files:
- * crtest::memfd_image()).
+ * crtest::memfd_image()), deleted (deleted files, their mappings and open
+ * files: crtest::deleted_file_image()).
  */
 #include "io.h"
 #include "test_util.h"
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 			image = crtest::sigio_image();
 		} else if (kind == "memfd") {
 			image = crtest::memfd_image();
+		} else if (kind == "deleted") {
+			image = crtest::deleted_file_image();
 		} else if (kind == "short") {
 			image = crtest::build_image([](cr::RecordWriter &w) {
 				w.write_header(cr::make_header(4242, 0));

@@ -94,15 +94,39 @@ TEST(RecordNames, Memfd)
 	EXPECT_FALSE(CKPT_REC_MEMFD & CKPT_REC_OPTIONAL);
 	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_MEMFD), "memfd");
 	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_SHMEM), "shared anon");
-	EXPECT_EQ(cr::vma_kind_name(7), "unknown (7)");
+	EXPECT_EQ(cr::vma_kind_name(8), "unknown (8)");
 	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_MEMFD), "memfd");
 	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_NETLINK), "netlink");
-	EXPECT_EQ(cr::file_kind_name(17), "unknown (17)");
+	EXPECT_EQ(cr::file_kind_name(18), "unknown (18)");
 
 	EXPECT_EQ(cr::memfd_flags_names(0), "none");
 	EXPECT_EQ(cr::memfd_flags_names(CKPT_MEMFD_NEW), "NEW");
 	EXPECT_EQ(cr::memfd_flags_names(CKPT_MEMFD_NEW | 0x8), "NEW|0x8");
 	EXPECT_EQ(cr::memfd_flags_names(1U << 31), "0x80000000");
+}
+
+TEST(RecordNames, DeletedFile)
+{
+	/* format 1.10's numbers */
+	EXPECT_EQ(CKPT_REC_DELETED_FILE, 0x040du);
+	EXPECT_EQ(CKPT_VMA_DELETED, 7);
+	EXPECT_EQ(CKPT_FILE_DELETED, 17);
+	EXPECT_EQ(CKPT_DELETED_NEW, 1u);
+	EXPECT_EQ(CKPT_DELETED_MAX_SIZE, 256ULL << 20);
+	EXPECT_GE(CKPT_VERSION_MINOR, 10);
+
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_DELETED_FILE), "DELETED_FILE");
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_DELETED_FILE));
+	EXPECT_FALSE(CKPT_REC_DELETED_FILE & CKPT_REC_OPTIONAL);
+	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_DELETED), "deleted");
+	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_FILE), "file");
+	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_DELETED), "deleted");
+	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_REG), "reg");
+
+	EXPECT_EQ(cr::deleted_flags_names(0), "none");
+	EXPECT_EQ(cr::deleted_flags_names(CKPT_DELETED_NEW), "NEW");
+	EXPECT_EQ(cr::deleted_flags_names(CKPT_DELETED_NEW | 0x4), "NEW|0x4");
+	EXPECT_EQ(cr::deleted_flags_names(1U << 31), "0x80000000");
 }
 
 TEST(RecordNames, MemfdSeals)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The records of a process (TREE, TASK, CREDS, CPU_X86_64, MM, VMA, PAGES,
- * MEMFD, FS, FILE, SIGHAND, POSIX_TIMERS, INET_SOCK, UNIX_SOCK, NETLINK_SOCK...):
+ * MEMFD, DELETED_FILE, FS, FILE, SIGHAND, POSIX_TIMERS, INET_SOCK, UNIX_SOCK, NETLINK_SOCK...):
  * accepted as known mandatory types, decoded, summarised by verify_image(),
  * and refused when shorter than their structure or when their variable
  * part does not fit.
@@ -816,6 +816,218 @@ TEST(ProcessRecords, PagesAfterAMemfdAreItsOwn)
 	EXPECT_EQ(t.memfds[0].pages, 2u);
 	EXPECT_EQ(t.memfds[0].memfd.name, "m");
 	EXPECT_EQ(sum.contents.nr_pages, 3u);
+	EXPECT_EQ(sum.contents.page_runs.size(), 2u);
+}
+
+TEST(ProcessRecords, DeletedFileRecordKnownAndSized)
+{
+	constexpr std::size_t body = sizeof(ckpt_rec_deleted_file) - sizeof(ckpt_hdr);
+	EXPECT_EQ(sizeof(ckpt_rec_deleted_file), 32u);
+	EXPECT_EQ(offsetof(ckpt_rec_deleted_file, objref), 8u);
+	EXPECT_EQ(offsetof(ckpt_rec_deleted_file, flags), 12u);
+	EXPECT_EQ(offsetof(ckpt_rec_deleted_file, size), 16u);
+	EXPECT_EQ(offsetof(ckpt_rec_deleted_file, mode), 24u);
+	EXPECT_EQ(offsetof(ckpt_rec_deleted_file, path_len), 28u);
+	/* a FILE record's deleted is its pipe, pty and memfd: the union after objref */
+	EXPECT_EQ(sizeof(ckpt_rec_file), 48u);
+	EXPECT_EQ(offsetof(ckpt_rec_file, deleted), offsetof(ckpt_rec_file, pipe));
+	EXPECT_EQ(offsetof(ckpt_rec_file, deleted), offsetof(ckpt_rec_file, memfd));
+	EXPECT_EQ(offsetof(ckpt_rec_file, deleted), 44u);
+	EXPECT_TRUE(cr::is_known_record_type(CKPT_REC_DELETED_FILE));
+	EXPECT_FALSE(CKPT_REC_DELETED_FILE & CKPT_REC_OPTIONAL);
+	/* 8 bytes short: still a valid record length otherwise. */
+	cr::Error e = expect_malformed(image_with(CKPT_REC_DELETED_FILE, body - 8), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("a DELETED_FILE record is at least 32 bytes"));
+	/* The structure alone: a file named again before a mapping. */
+	EXPECT_FALSE(crtest::read_through(image_with(CKPT_REC_DELETED_FILE, body)));
+	/* A longer payload, from a newer minor version, is accepted. */
+	EXPECT_FALSE(crtest::read_through(image_with(CKPT_REC_DELETED_FILE, body + 8)));
+}
+
+TEST(ProcessRecords, DeletedFilePathMustFit)
+{
+	/* HEADER, TREE, a DELETED_FILE record of @path_len with @bytes bytes after it, TAIL. */
+	auto image = [](std::uint32_t path_len, std::size_t bytes) {
+		return crtest::build_image([&](cr::RecordWriter &w) {
+			w.write_header(cr::make_header(4242, 0));
+			crtest::write_tree(w, 4242);
+			ckpt_rec_deleted_file d{};
+			d.objref = 5;
+			d.flags = CKPT_DELETED_NEW;
+			d.path_len = path_len;
+			crtest::write_record(w, CKPT_REC_DELETED_FILE, d,
+					     Bytes(bytes, std::byte{'x'}));
+			w.write_tail();
+		});
+	};
+	EXPECT_FALSE(crtest::read_through(image(0, 0)));
+	EXPECT_FALSE(crtest::read_through(image(5, 8)));
+	EXPECT_FALSE(crtest::read_through(image(8, 8)));
+	/* a path as long as restart takes (PATH_MAX - 1 bytes), padded */
+	EXPECT_FALSE(crtest::read_through(image(PATH_MAX - 1, PATH_MAX)));
+	cr::Error e = expect_malformed(image(9, 8), third_record);
+	EXPECT_THAT(
+		e.what(),
+		HasSubstr("DELETED_FILE record path length 9 does not fit in the 40-byte record"));
+	e = expect_malformed(image(1, 0), third_record);
+	EXPECT_THAT(
+		e.what(),
+		HasSubstr("DELETED_FILE record path length 1 does not fit in the 32-byte record"));
+	e = expect_malformed(image(0xffffffff, 16), third_record);
+	EXPECT_THAT(e.what(), HasSubstr("DELETED_FILE record path length 4294967295 does not fit"));
+}
+
+TEST(ProcessRecords, DeletedFileParsed)
+{
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		crtest::write_tree(w, 4242);
+		crtest::write_deleted_file(w, 9, CKPT_DELETED_NEW, CKPT_DELETED_MAX_SIZE, 0755,
+					   "/srv/data/cache.db");
+		w.write_tail();
+	});
+	std::vector<cr::Record> recs = records_of(image);
+	const cr::Record &rec = find(recs, CKPT_REC_DELETED_FILE);
+	/* 32 bytes and 18 of path, padded to 56 */
+	EXPECT_EQ(rec.len, 56u);
+	cr::DeletedFileRecord d = cr::parse_deleted_file_record(rec);
+	EXPECT_EQ(d.deleted.objref, 9u);
+	EXPECT_EQ(d.deleted.flags, static_cast<std::uint32_t>(CKPT_DELETED_NEW));
+	EXPECT_EQ(d.deleted.size, 256u << 20);
+	EXPECT_EQ(d.deleted.mode, 0755u);
+	EXPECT_EQ(d.deleted.path_len, 18u);
+	EXPECT_EQ(d.path, "/srv/data/cache.db");
+	EXPECT_EQ(cr::deleted_flags_names(d.deleted.flags), "NEW");
+}
+
+TEST(ProcessRecords, DeletedFileContents)
+{
+	Bytes image = crtest::deleted_file_image();
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
+	EXPECT_EQ(sum.header->minor, CKPT_VERSION_MINOR);
+	EXPECT_EQ(sum.contents.nr_deleted_files, 3u);
+	EXPECT_EQ(sum.contents.nr_memfds, 0u);
+	EXPECT_EQ(sum.contents.nr_shmems, 0u);
+	EXPECT_EQ(sum.contents.nr_vmas, 3u);
+	EXPECT_EQ(sum.contents.nr_pages, 4u);
+	ASSERT_EQ(sum.contents.tasks.size(), 2u);
+	const cr::TaskContents &t = sum.contents.tasks[0];
+	EXPECT_TRUE(t.memfds.empty());
+
+	ASSERT_EQ(t.deleted_files.size(), 3u);
+	/* the new file: its pages are its own, not the anonymous mapping's before it */
+	const cr::DeletedFileContents &log = t.deleted_files[0];
+	EXPECT_EQ(log.deleted.deleted.objref, 5u);
+	EXPECT_EQ(log.deleted.deleted.flags, static_cast<std::uint32_t>(CKPT_DELETED_NEW));
+	EXPECT_EQ(log.deleted.deleted.size, 10000u);
+	EXPECT_EQ(log.deleted.deleted.mode, 0640u);
+	EXPECT_EQ(log.deleted.path, "/var/log/app.log");
+	EXPECT_EQ(log.pages, 2u);
+	/* named again before the private mapping: only the objref */
+	const cr::DeletedFileContents &again = t.deleted_files[1];
+	EXPECT_EQ(again.deleted.deleted.objref, 5u);
+	EXPECT_EQ(again.deleted.deleted.flags, 0u);
+	EXPECT_EQ(again.deleted.deleted.size, 0u);
+	EXPECT_EQ(again.deleted.deleted.mode, 0u);
+	EXPECT_TRUE(again.deleted.path.empty());
+	EXPECT_EQ(again.pages, 0u);
+	const cr::DeletedFileContents &scratch = t.deleted_files[2];
+	EXPECT_EQ(scratch.deleted.deleted.objref, 7u);
+	EXPECT_EQ(scratch.deleted.deleted.size, 4096u);
+	EXPECT_EQ(scratch.deleted.deleted.mode, 0600u);
+	EXPECT_EQ(scratch.deleted.path, "/tmp/scratch");
+	EXPECT_EQ(scratch.pages, 0u);
+
+	ASSERT_EQ(t.vmas.size(), 3u);
+	/* the anonymous mapping keeps its own page */
+	EXPECT_EQ(t.vmas[0].vma.vma.kind, static_cast<std::uint32_t>(CKPT_VMA_ANON));
+	EXPECT_EQ(t.vmas[0].pages, 1u);
+	EXPECT_EQ(t.vmas[0].page_records, 1u);
+	/* each mapping of the file right after a DELETED_FILE record naming it */
+	for (std::size_t i = 1; i < 3; i++) {
+		EXPECT_EQ(t.vmas[i].vma.vma.kind, static_cast<std::uint32_t>(CKPT_VMA_DELETED))
+			<< i;
+		EXPECT_EQ(cr::vma_kind_name(t.vmas[i].vma.vma.kind), "deleted");
+		EXPECT_TRUE(t.vmas[i].vma.path.empty()) << i;
+		EXPECT_FALSE(t.vmas[i].file) << i;
+	}
+	EXPECT_EQ(t.vmas[2].offset, again.offset + again.deleted.deleted.h.len);
+	/* shared: no pages; private: the page it copied on write */
+	EXPECT_EQ(cr::vma_flags_names(t.vmas[1].vma.vma.flags), "SHARED|MAYWRITE");
+	EXPECT_EQ(t.vmas[1].pages, 0u);
+	EXPECT_EQ(t.vmas[2].vma.vma.flags, 0u);
+	EXPECT_EQ(t.vmas[2].vma.vma.prot, static_cast<std::uint32_t>(PROT_READ));
+	EXPECT_EQ(t.vmas[2].pages, 1u);
+	EXPECT_EQ(t.vmas[2].page_records, 1u);
+
+	/* FILE records of kind deleted name their file */
+	ASSERT_EQ(t.files.size(), 2u);
+	EXPECT_EQ(t.files[0].rec.file.kind, static_cast<std::uint32_t>(CKPT_FILE_DELETED));
+	EXPECT_EQ(cr::file_kind_name(t.files[0].rec.file.kind), "deleted");
+	EXPECT_EQ(t.files[0].rec.file.objref, 6u);
+	EXPECT_EQ(t.files[0].rec.file.deleted, 5u);
+	EXPECT_EQ(t.files[0].rec.file.f_flags, static_cast<std::uint32_t>(O_RDWR | O_APPEND));
+	EXPECT_EQ(t.files[1].rec.file.objref, 8u);
+	EXPECT_EQ(t.files[1].rec.file.deleted, 7u);
+	EXPECT_EQ(t.files[1].offset, scratch.offset + scratch.deleted.deleted.h.len);
+	const cr::TaskContents &child = sum.contents.tasks[1];
+	EXPECT_TRUE(child.deleted_files.empty());
+	ASSERT_EQ(child.files.size(), 1u);
+	EXPECT_EQ(child.files[0].rec.file.objref, 6u);
+	EXPECT_EQ(child.files[0].rec.file.deleted, 5u);
+}
+
+TEST(ProcessRecords, PagesAfterADeletedFileAreItsOwn)
+{
+	/* a DELETED_FILE's PAGES go to it even right after another mapping's */
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		crtest::write_tree(w, 4242);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		crtest::write_record(w, CKPT_REC_TASK, task);
+		ckpt_rec_vma vma{};
+		vma.start = 0x10000;
+		vma.end = 0x12000;
+		vma.kind = CKPT_VMA_ANON;
+		crtest::write_record(w, CKPT_REC_VMA, vma);
+		ckpt_rec_pages pages{};
+		pages.addr = 0x10000;
+		pages.nr_pages = 1;
+		crtest::write_record(w, CKPT_REC_PAGES, pages,
+				     Bytes(static_cast<std::size_t>(::getpagesize())));
+		crtest::write_deleted_file(w, 5, CKPT_DELETED_NEW, 3 * 4096, 0644, "/tmp/d");
+		pages.addr = 0;
+		pages.nr_pages = 2;
+		crtest::write_record(w, CKPT_REC_PAGES, pages,
+				     Bytes(2 * static_cast<std::size_t>(::getpagesize())));
+		pages.addr = 2 * static_cast<std::uint64_t>(::getpagesize());
+		pages.nr_pages = 1;
+		crtest::write_record(w, CKPT_REC_PAGES, pages,
+				     Bytes(static_cast<std::size_t>(::getpagesize())));
+		/* then its FILE record */
+		ckpt_rec_file file{};
+		file.fd = 3;
+		file.kind = CKPT_FILE_DELETED;
+		file.objref = 6;
+		file.deleted = 5;
+		crtest::write_record(w, CKPT_REC_FILE, file);
+		w.write_tail();
+	});
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
+	const cr::TaskContents &t = sum.contents.tasks.at(0);
+	ASSERT_EQ(t.vmas.size(), 1u);
+	EXPECT_EQ(t.vmas[0].pages, 1u);
+	EXPECT_EQ(t.vmas[0].page_records, 1u);
+	ASSERT_EQ(t.deleted_files.size(), 1u);
+	EXPECT_EQ(t.deleted_files[0].pages, 3u);
+	EXPECT_EQ(t.deleted_files[0].deleted.path, "/tmp/d");
+	EXPECT_TRUE(t.memfds.empty());
+	EXPECT_EQ(sum.contents.nr_pages, 4u);
 	EXPECT_EQ(sum.contents.page_runs.size(), 2u);
 }
 

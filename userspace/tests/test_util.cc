@@ -574,6 +574,75 @@ Bytes memfd_image()
 	});
 }
 
+void write_deleted_file(cr::RecordWriter &w, std::uint32_t objref, std::uint32_t flags,
+			std::uint64_t size, std::uint32_t mode, std::string_view path)
+{
+	ckpt_rec_deleted_file deleted{};
+	deleted.objref = objref;
+	deleted.flags = flags;
+	deleted.size = size;
+	deleted.mode = mode;
+	deleted.path_len = static_cast<std::uint32_t>(path.size());
+	write_record(w, CKPT_REC_DELETED_FILE, deleted, text_bytes(path));
+}
+
+Bytes deleted_file_image()
+{
+	return build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		write_tree(w, 4242, 2);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		std::memcpy(task.comm, "logger", 6);
+		write_record(w, CKPT_REC_TASK, task);
+
+		std::string_view exe = "/usr/bin/logger";
+		ckpt_rec_mm mm{};
+		mm.nr_vmas = 3;
+		mm.exe_len = static_cast<std::uint32_t>(exe.size());
+		write_record(w, CKPT_REC_MM, mm, text_bytes(exe));
+		/* an anonymous mapping with a page, right before the deleted file */
+		write_vma(w, 0x600000, 0x602000, CKPT_VMA_ANON, PROT_READ | PROT_WRITE, 0, "");
+		write_pages(w, 0x600000, 1);
+		/* a new deleted file, its contents, then a shared mapping of it: no PAGES */
+		write_deleted_file(w, 5, CKPT_DELETED_NEW, 10000, 0640, "/var/log/app.log");
+		write_pages(w, 0, 2);
+		write_vma(w, 0x7f0000000000, 0x7f0000003000, CKPT_VMA_DELETED,
+			  PROT_READ | PROT_WRITE, CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE, "");
+		/* the same file again, mapped privately, with the page it copied on write */
+		write_deleted_file(w, 5, 0, 0, 0, "");
+		write_vma(w, 0x7f0000010000, 0x7f0000012000, CKPT_VMA_DELETED, PROT_READ, 0, "");
+		write_pages(w, 0x7f0000010000, 1);
+
+		ckpt_rec_file file{};
+		file.fd = 3;
+		file.kind = CKPT_FILE_DELETED;
+		file.f_flags = O_RDWR | O_APPEND;
+		file.objref = 6;
+		file.deleted = 5;
+		write_record(w, CKPT_REC_FILE, file);
+		/* a second file, an O_TMPFILE one, first named by its FILE record: no PAGES */
+		write_deleted_file(w, 7, CKPT_DELETED_NEW, 4096, 0600, "/tmp/scratch");
+		file.fd = 4;
+		file.f_flags = O_RDONLY;
+		file.fd_flags = CKPT_FD_CLOEXEC;
+		file.objref = 8;
+		file.deleted = 7;
+		write_record(w, CKPT_REC_FILE, file);
+
+		/* the child holds the first open file too, after fork(): no DELETED_FILE record */
+		task.pid = 4243;
+		write_record(w, CKPT_REC_TASK, task);
+		file.fd = 3;
+		file.f_flags = O_RDWR | O_APPEND;
+		file.fd_flags = 0;
+		file.objref = 6;
+		file.deleted = 5;
+		write_record(w, CKPT_REC_FILE, file);
+		w.write_tail();
+	});
+}
+
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers)
 {

@@ -177,6 +177,26 @@ inline constexpr std::uint32_t memfd_seals_jit = 0x0008 | 0x0010 | 0x0020;
  */
 Bytes memfd_image();
 
+/* A DELETED_FILE record of @path. */
+void write_deleted_file(cr::RecordWriter &w, std::uint32_t objref, std::uint32_t flags,
+			std::uint64_t size, std::uint32_t mode, std::string_view path);
+/*
+ * HEADER, TREE of 4242 and 4243, TASK 4242 ("logger"), its MM
+ * (/usr/bin/logger) and two mappings of deleted file 5 (format 1.10):
+ * an anonymous rw- mapping (2 pages) with 1 PAGES record of 1 page, then
+ * DELETED_FILE 5 (new, 10000 bytes, mode 0640, "/var/log/app.log") with
+ * 2 pages in 1 PAGES record (its own, not the anonymous mapping's), then
+ * a shared rw- mapping of it (SHARED and MAYWRITE, 3 pages, no PAGES);
+ * DELETED_FILE 5 again (its other fields 0), then a private r-- mapping
+ * of it (2 pages) with 1 page copied on write.  Then FILE fd 3 of kind
+ * deleted, objref 6, deleted 5, O_RDWR|O_APPEND; DELETED_FILE 7 (new,
+ * 4096 bytes, mode 0600, "/tmp/scratch", an O_TMPFILE file, no PAGES)
+ * and FILE fd 4 of it, objref 8, O_RDONLY, close-on-exec; TASK 4243,
+ * its FILE fd 3 of objref 6 (deleted 5) with no DELETED_FILE record;
+ * TAIL.
+ */
+Bytes deleted_file_image();
+
 /* A POSIX_TIMERS record of @timers. */
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers);

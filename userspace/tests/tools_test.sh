@@ -512,6 +512,70 @@ ckptinfo_memfd_json)
 	assert t0["memfds"] == [] and j["totals"]["memfd_records"] == 0, j["totals"]
 	EOF
 	;;
+ckptinfo_deleted)
+	img=$(image deleted)
+	run 0 "$CKPTINFO" "$img"
+	expect_record VMA "0x600000-0x602000 rw- anon  flags none  pgoff 0"
+	expect_record DELETED_FILE 'deleted file obj 5: flags NEW  size 10000  mode 0640  path "/var/log/app.log"  2 pages written'
+	expect_record VMA "0x7f0000000000-0x7f0000003000 rw- deleted  flags SHARED|MAYWRITE  pgoff 0"
+	expect_record DELETED_FILE "deleted file obj 5: mapped again"
+	expect_record VMA "0x7f0000010000-0x7f0000012000 r-- deleted  flags none  pgoff 0"
+	expect_record FILE "fd 3 deleted  flags O_RDWR|O_APPEND  pos 0  deleted 5  obj 6"
+	expect_record DELETED_FILE 'deleted file obj 7: flags NEW  size 4096  mode 0600  path "/tmp/scratch"  0 pages written'
+	expect_record FILE "fd 4 deleted  flags O_RDONLY  pos 0  deleted 7  obj 8  cloexec"
+	# the anonymous mapping's page, the file's pages right after its record,
+	# then the private mapping's own page
+	expect_record PAGES "pages: 1 in 1 record, from 0x600000"
+	expect_out "^ *5184  PAGES  *[0-9]*  pages: 2 in 1 record, from 0x0$"
+	expect_record PAGES "pages: 1 in 1 record, from 0x7f0000010000"
+	# the child's FILE of the same open file, without a DELETED_FILE record
+	[ "$(grep -c '  FILE  .*  fd 3 deleted  flags O_RDWR|O_APPEND  pos 0  deleted 5  obj 6$' "$tmp/out")" -eq 2 ] ||
+		fail "not two FILE records of obj 6"
+	[ "$(grep -c '  DELETED_FILE  ' "$tmp/out")" -eq 3 ] || fail "not three DELETED_FILE records"
+	expect_out "^totals: 2 tasks, 3 VMAs, 4 pages "
+	run 0 "$CKPTINFO" --verify "$img"
+	expect_out "valid image: 18 records, "
+	;;
+ckptinfo_deleted_json)
+	run 0 "$CKPTINFO" --json "$(image deleted)"
+	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	assert j["header"]["minor"] >= 10, j["header"]
+	assert [r["type_name"] for r in j["records"]].count("DELETED_FILE") == 3
+	assert j["totals"]["deleted_file_records"] == 3, j["totals"]
+	assert j["totals"]["memfd_records"] == 0, j["totals"]
+	t0, t1 = j["contents"]["tasks"]
+	assert [d["offset"] for d in t0["deleted_files"]] == [
+	    r["offset"] for r in j["records"] if r["type_name"] == "DELETED_FILE"], t0["deleted_files"]
+	assert t0["deleted_files"][0]["offset"] == 5136, t0["deleted_files"]
+	assert [(d["objref"], d["flags"], d["flag_names"], d["new"], d["size"],
+	         d["mode"], d["mode_octal"], d["path"], d["pages"])
+	        for d in t0["deleted_files"]] == [
+	    (5, 1, "NEW", True, 10000, 0o640, "0640", "/var/log/app.log", 2),
+	    (5, 0, "none", False, 0, 0, "0", "", 0),
+	    (7, 1, "NEW", True, 4096, 0o600, "0600", "/tmp/scratch", 0),
+	], t0["deleted_files"]
+	assert [(v["kind"], v["kind_name"], v["flag_names"], v["pages"]) for v in t0["vmas"]] == [
+	    (1, "anon", "none", 1), (7, "deleted", "SHARED|MAYWRITE", 0),
+	    (7, "deleted", "none", 1)], t0["vmas"]
+	assert [(f["fd"], f["kind"], f["kind_name"], f["objref"], f["deleted"], f["memfd"],
+	         f["cloexec"]) for f in t0["files"]] == [
+	    (3, 17, "deleted", 6, 5, None, False), (4, 17, "deleted", 8, 7, None, True)], t0["files"]
+	assert t1["deleted_files"] == [], t1
+	assert [(f["fd"], f["objref"], f["deleted"]) for f in t1["files"]] == [(3, 6, 5)], t1
+	assert t0["memfds"] == [] and t0["shared_memory"] == [], t0
+	EOF
+	# a file of another kind has no deleted file, a memfd's neither
+	run 0 "$CKPTINFO" --json "$(image memfd)"
+	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	t0 = j["contents"]["tasks"][0]
+	assert [f["deleted"] for f in t0["files"]] == [None] * 2, t0["files"]
+	assert t0["deleted_files"] == [] and j["totals"]["deleted_file_records"] == 0, j["totals"]
+	EOF
+	;;
 ckptinfo_short_record)
 	run 1 "$CKPTINFO" "$(image short)"
 	expect_err "at byte offset 184: invalid record length 24: a VMA record is at least 48 bytes"

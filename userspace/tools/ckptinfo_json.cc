@@ -163,6 +163,7 @@ json vma_json(const cr::VmaContents &v)
 json file_json(const cr::At<cr::FileRecord> &f)
 {
 	const ckpt_rec_file &file = f.rec.file;
+	json deleted = file.kind == CKPT_FILE_DELETED ? json(file.deleted) : json(nullptr);
 	return json{{"offset", f.offset},
 		    {"fd", file.fd},
 		    {"kind", file.kind},
@@ -174,6 +175,7 @@ json file_json(const cr::At<cr::FileRecord> &f)
 		    {"objref", file.objref},
 		    {"object", file.pipe},
 		    {"memfd", file.kind == CKPT_FILE_MEMFD ? json(file.memfd) : json(nullptr)},
+		    {"deleted", deleted},
 		    {"cloexec", (file.fd_flags & CKPT_FD_CLOEXEC) != 0},
 		    {"path", printable(f.rec.path)}};
 }
@@ -391,6 +393,21 @@ json task_json(const cr::TaskContents &t)
 				      {"pages", m.pages}});
 	}
 	j["memfds"] = memfds;
+	json deleted_files = json::array();
+	for (const cr::DeletedFileContents &d : t.deleted_files) {
+		const ckpt_rec_deleted_file &r = d.deleted.deleted;
+		deleted_files.push_back(json{{"offset", d.offset},
+					     {"objref", r.objref},
+					     {"flags", r.flags},
+					     {"flag_names", cr::deleted_flags_names(r.flags)},
+					     {"new", (r.flags & CKPT_DELETED_NEW) != 0},
+					     {"size", r.size},
+					     {"mode", r.mode},
+					     {"mode_octal", fmt::format("{:#o}", r.mode)},
+					     {"path", printable(d.deleted.path)},
+					     {"pages", d.pages}});
+	}
+	j["deleted_files"] = deleted_files;
 	json shares = json::array();
 	for (const cr::At<ckpt_rec_share> &s : t.shares)
 		shares.push_back(json{{"offset", s.offset},
@@ -576,6 +593,7 @@ json totals_json(const cr::ImageContents &c)
 		    {"vmas", c.nr_vmas},
 		    {"shared_memory_records", c.nr_shmems},
 		    {"memfd_records", c.nr_memfds},
+		    {"deleted_file_records", c.nr_deleted_files},
 		    {"pages", c.nr_pages},
 		    {"page_bytes", c.page_bytes},
 		    {"page_mib", mib(c.page_bytes)},

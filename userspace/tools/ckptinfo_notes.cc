@@ -140,6 +140,24 @@ std::string memfd_text(const cr::MemfdContents &m)
 	return text;
 }
 
+/*
+ * 'deleted file obj 5: flags NEW  size 10000  mode 0640  path "/tmp/log"  3 pages
+ * written': a deleted file, or "deleted file obj 5: mapped again" for a record
+ * naming it again (its other fields 0) before a mapping.
+ */
+std::string deleted_file_text(const cr::DeletedFileContents &d)
+{
+	const ckpt_rec_deleted_file &r = d.deleted.deleted;
+	if (r.flags == 0 && r.size == 0 && r.mode == 0 && r.path_len == 0 && d.pages == 0)
+		return fmt::format("deleted file obj {}: mapped again", r.objref);
+	std::string text = fmt::format(
+		"deleted file obj {}: flags {}  size {}  mode {:#o}  path \"{}\"", r.objref,
+		cr::deleted_flags_names(r.flags), r.size, r.mode, printable(d.deleted.path));
+	if ((r.flags & CKPT_DELETED_NEW) || d.pages)
+		text += fmt::format("  {} written", plural(d.pages, "page", "pages"));
+	return text;
+}
+
 std::string share_text(const ckpt_rec_share &s)
 {
 	std::string what = s.kind == CKPT_SHARE_FILES ? "fd table"
@@ -171,6 +189,8 @@ std::string file_text(const cr::FileRecord &f)
 				    f.file.rdev == (TTYAUX_MAJOR << 20 | 2) ? "master" : "slave");
 	if (f.file.kind == CKPT_FILE_MEMFD)
 		text += fmt::format("  memfd {}", f.file.memfd);
+	if (f.file.kind == CKPT_FILE_DELETED)
+		text += fmt::format("  deleted {}", f.file.deleted);
 	if (f.file.objref)
 		text += fmt::format("  obj {}", f.file.objref);
 	if (f.file.kind == CKPT_FILE_CHR)
@@ -523,6 +543,8 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 			notes[shm.offset].text = shmem_text(shm);
 		for (const cr::MemfdContents &m : task.memfds)
 			notes[m.offset].text = memfd_text(m);
+		for (const cr::DeletedFileContents &d : task.deleted_files)
+			notes[d.offset].text = deleted_file_text(d);
 		for (const cr::At<ckpt_rec_share> &share : task.shares)
 			notes[share.offset].text = share_text(share.rec);
 		if (task.fs)

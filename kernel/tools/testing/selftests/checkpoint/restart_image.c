@@ -18,8 +18,9 @@
  * checkpointed and restored, and checks what it got back itself
  * (restore_target()); likewise signal-driven I/O (restore_sigio(), the
  * child restored with its pid), mappings without reserve and droppable
- * ones (restore_vmf()), memfds (memfd_records, whose child's image is
- * then changed record by record: restart_coord_image()).  Records past
+ * ones (restore_vmf()), memfds and deleted files (memfd_records,
+ * deleted_file_records: obj_records(), whose child's image is then
+ * changed record by record: restart_coord_image()).  Records past
  * the TASK record are refused in a child that dies with a message, or,
  * for the errno, in a child that a coordinator restores (restart(child)
  * returns the errno; the child dies).
@@ -29,6 +30,7 @@
 #define _GNU_SOURCE
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/userfaultfd.h>
@@ -45,6 +47,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/vfs.h>
 #include <time.h>
 
 #include "ckpt_helpers.h"
@@ -2989,10 +2992,10 @@ TEST_F(restart, file_and_shmem_records)
 		"was not written before",
 		"run past their shared memory object",
 		"object 5 was defined before",
-		"fd 3: object 5 is shared memory or a memfd, not an open file",
+		"fd 3: object 5 is shared memory, a memfd or a deleted file, not an open file",
 		"runs past its shared memory object",
 		"runs past its shared memory object",
-		"a shared memory object or memfd, then a mapping of another kind",
+		"a memory object's record, then a mapping of another kind",
 		"bad shared memory object 5",
 		"fd 3: a memory object's record, then a file of another object",
 	};
@@ -3275,6 +3278,7 @@ static const struct ckpt_hdr *rec_at(const unsigned char *buf, size_t len,
  * of 'r' of mode 0444; "rofs", a page of 'f' under a read-only bind
  * mount (in a mount namespace of the test's own).  restore_target()
  * adds the files of its target: "t-data", "t-ro", "t-late".
+ * deleted_file_records has its deleted files there (dl_dir_make()).
  */
 static char shmap_dir[64];
 static char shmap_data[96], shmap_ro444[96], shmap_rofs[96];
@@ -4064,7 +4068,7 @@ TEST_F(restart, shared_file_mapping_records)
 		const char *log;
 		bool no_dac;	/* the restarter without CAP_DAC_OVERRIDE */
 	} cases[] = {
-		[0 ... 2] = { -EINVAL, MAPPING_1P " shared, and not a file or memfd mapping" },
+		[0 ... 2] = { -EINVAL, MAPPING_1P " shared, and not a file mapping" },
 		[3 ... 4] = { -EINVAL, MAPPING_1P " writable file, and not shared" },
 		[5] = { -EINVAL, MAPPING_1P " writable, shared, and its file read-only" },
 		[6] = { -EINVAL, "a mapped file's record before a shared file mapping" },
@@ -5072,7 +5076,7 @@ static void refuse_vma(struct __test_metadata *_metadata,
 }
 
 /* What restart() says of those flags where they cannot be */
-#define NORES_WHY " without reserve, and not an anonymous, file or memfd mapping"
+#define NORES_WHY " without reserve, and not an anonymous or file mapping"
 #define DROP_WHY " droppable, and not anonymous, or locked, or a stack"
 
 /*
@@ -5274,20 +5278,23 @@ TEST_F(restart, restored_user_counted)
 }
 
 /*
- * Memfds (format 1.10).  mfd_main() is a child of the test with a memfd
- * of mfd_size() bytes, not a multiple of the page size, its second page
- * a hole, of mode MFD_MODE and sealed with MFD_SEALS: at fd 3,
- * read-write and close-on-exec, at offset MFD_POS3; opened again
- * read-only at fd 4, at offset MFD_POS4; mapped shared and writable;
- * mapped privately at its second page, through a third open file (read-
- * only) that only the mapping holds, its first page copied on write.  A
- * page of shared anonymous memory gives the image a SHMEM object.  The
- * mappings are in the span mfd_span, a page of nothing around each.  It
+ * Memfds and deleted files (format 1.10), objects whose contents the
+ * image holds.  obj_main() is a child of the test with such a file at
+ * fd 3, a memfd (mfd_setup()) or a deleted file (dl_setup()), of
+ * obj_size() bytes, not a multiple of the page size, its second page a
+ * hole, of mode OBJ_MODE: read-write and close-on-exec, at offset
+ * OBJ_POS3; opened again read-only at fd 4 (through /proc/self/fd/3),
+ * at offset OBJ_POS4; mapped shared and writable; mapped privately at
+ * its second page, through a third open file (read-only) that only the
+ * mapping holds, its first page copied on write (obj_setup()).  A page
+ * of shared anonymous memory gives the image a SHMEM object.  The
+ * mappings are in the span obj_span, a page of nothing around each.  It
  * checks all that before the checkpoint and again when SIGUSR1 comes
- * (only the restored child gets it), then that the seals hold and that
- * a write through the shared mapping reaches fd 4 and the page the
- * private mapping did not copy, and exits with the first check that
- * failed.
+ * (only the restored child gets it), then that a write through the
+ * shared mapping reaches fd 4 and the page the private mapping did not
+ * copy, and exits with the first check that failed (obj_check()).
+ *
+ * The memfd is sealed with MFD_SEALS, which must hold once restored.
  */
 #ifndef F_SEAL_FUTURE_WRITE
 #define F_SEAL_FUTURE_WRITE	0x0010
@@ -5296,257 +5303,412 @@ TEST_F(restart, restored_user_counted)
 #define MFD_NAME	"ckpt-memfd"
 #define MFD_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE | \
 			 F_SEAL_SEAL)
-#define MFD_MODE	0640
-#define MFD_POS3	1234
-#define MFD_POS4	77
-#define MFD_TAIL	100	/* bytes of its third page */
+#define OBJ_MODE	0640
+#define OBJ_POS3	1234
+#define OBJ_POS4	77
+#define OBJ_TAIL	100	/* bytes of its third page */
 
-/* Pages of mfd_span where the mappings are */
-enum { MFP_SHMEM = 1, MFP_SHARED = 3, MFP_PRIVATE = 7, MFP_SPAN = 10 };
+/* Pages of obj_span where the mappings are (OBP_OTHER: dl_setup()'s memfd) */
+enum { OBP_SHMEM = 1, OBP_SHARED = 3, OBP_OTHER = 7, OBP_PRIVATE = 9,
+	OBP_SPAN = 12 };
 
-static size_t mfd_size(void)
+static size_t obj_size(void)
 {
-	return 2 * getpagesize() + MFD_TAIL;
+	return 2 * getpagesize() + OBJ_TAIL;
 }
 
-/* The byte at @i of the memfd: none is 0 but in its hole and past its end */
-static unsigned char mfd_byte(size_t i)
+/* The byte at @i of the file: none is 0 but in its hole and past its end */
+static unsigned char obj_byte(size_t i)
 {
-	if (i >= mfd_size() || i / getpagesize() == 1)
+	if (i >= obj_size() || i / getpagesize() == 1)
 		return 0;
 	return (i * 13 + 5) | 1;
 }
 
-static unsigned char *mfd_span;		/* the child's mappings */
-static unsigned char *mfd_buf;		/* three pages to read the memfd into */
-static char mfd_link[64];		/* /proc/self/fd/3 before the checkpoint */
+static bool obj_deleted;		/* the child's file is a deleted file */
+static unsigned char *obj_span;		/* the child's mappings */
+static unsigned char *obj_buf;		/* three pages to read the file into */
+static char obj_link[128];		/* /proc/self/fd/3 before the checkpoint */
 
 enum {
-	MFC_OK,
-	MFC_FDS,
-	MFC_NAME,
-	MFC_STAT,
-	MFC_SEALS,
-	MFC_OFFSETS,
-	MFC_DATA,
-	MFC_SHARED,
-	MFC_PRIVATE,
-	MFC_SHMEM,
-	MFC_SEALED,
-	MFC_WRITE,
-	MFC_SETUP,
-	MFC_NO_SIGNAL,
-	MFC_NR,
+	OBC_OK,
+	OBC_FDS,
+	OBC_NAME,
+	OBC_STAT,
+	OBC_SEALS,
+	OBC_OFFSETS,
+	OBC_DATA,
+	OBC_SHARED,
+	OBC_PRIVATE,
+	OBC_SHMEM,
+	OBC_TMPFILE,
+	OBC_MEMFD,
+	OBC_SEALED,
+	OBC_WRITE,
+	OBC_SETUP,
+	OBC_NO_SIGNAL,
+	OBC_NR,
 };
 
-static const char *const mfd_checks[MFC_NR] = {
-	[MFC_OK] = "all well",
-	[MFC_FDS] = "fds 3 and 4 are not one memfd, read-write and close-on-exec, and read-only",
-	[MFC_NAME] = "/proc/self/fd/3 does not name the memfd as it did",
-	[MFC_STAT] = "the memfd has not its size and mode",
-	[MFC_SEALS] = "the memfd has not its seals (F_GET_SEALS)",
-	[MFC_OFFSETS] = "fd 3 or 4 is not at its offset",
-	[MFC_DATA] = "the memfd does not read as it did",
-	[MFC_SHARED] = "the shared mapping is not the memfd, shared and writable (sh, mw)",
-	[MFC_PRIVATE] = "the private mapping lost its page, or is shared, or is not the memfd",
-	[MFC_SHMEM] = "the shared anonymous page lost its contents",
-	[MFC_SEALED] = "a resize, write() or new writable shared mapping went through a seal",
-	[MFC_WRITE] = "a write through the shared mapping is not in fd 4 and the private one",
-	[MFC_SETUP] = "it could not set its memfd up",
-	[MFC_NO_SIGNAL] = "SIGUSR1 never came",
+static const char *const obj_checks[OBC_NR] = {
+	[OBC_OK] = "all well",
+	[OBC_FDS] = "fds 3 and 4 are not one file, read-write and close-on-exec, and read-only",
+	[OBC_NAME] = "/proc/self/fd/3 names neither the memfd as before nor a deleted file",
+	[OBC_STAT] = "the file has not its size and mode, or a deleted file has a link",
+	[OBC_SEALS] = "the file has not its seals (F_GET_SEALS)",
+	[OBC_OFFSETS] = "fd 3 or 4 is not at its offset",
+	[OBC_DATA] = "the file does not read as it did",
+	[OBC_SHARED] = "the shared mapping is not the file, shared and writable (sh, mw)",
+	[OBC_PRIVATE] = "the private mapping lost its page, or is shared, or is not the file",
+	[OBC_SHMEM] = "the shared anonymous page lost its contents",
+	[OBC_TMPFILE] = "the O_TMPFILE file at fd 5 is not as it was",
+	[OBC_MEMFD] = "the memfd at fd 6, or its shared mapping, is not as it was",
+	[OBC_SEALED] = "a resize, write() or new writable shared mapping went through a seal",
+	[OBC_WRITE] = "a write through the shared mapping is not in fd 4 and the private one",
+	[OBC_SETUP] = "it could not set its file up",
+	[OBC_NO_SIGNAL] = "SIGUSR1 never came",
 };
 
-static int mfd_setup(void)
+/* The file at fd 3 made as obj_main() has it, but for its seals: 0 or -1 */
+static int obj_setup(void)
 {
-	const size_t psz = getpagesize(), size = mfd_size();
+	const size_t psz = getpagesize(), size = obj_size();
 	unsigned char *p;
 	ssize_t n;
 	size_t i;
 	int ro;
 
-	mfd_buf = malloc(3 * psz);
-	mfd_span = mmap(NULL, MFP_SPAN * psz, PROT_NONE,
+	obj_buf = malloc(3 * psz);
+	obj_span = mmap(NULL, OBP_SPAN * psz, PROT_NONE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!mfd_buf || mfd_span == MAP_FAILED ||
-	    memfd_create(MFD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING) != 3 ||
-	    ftruncate(3, size) || fchmod(3, MFD_MODE))
+	if (!obj_buf || obj_span == MAP_FAILED || ftruncate(3, size) ||
+	    fchmod(3, OBJ_MODE))
 		return -1;
 	for (i = 0; i < size; i++)
-		mfd_buf[i] = mfd_byte(i);
+		obj_buf[i] = obj_byte(i);
 	/* the second page is left a hole */
-	if (pwrite(3, mfd_buf, psz, 0) != (ssize_t)psz ||
-	    pwrite(3, mfd_buf + 2 * psz, MFD_TAIL, 2 * psz) != MFD_TAIL ||
+	if (pwrite(3, obj_buf, psz, 0) != (ssize_t)psz ||
+	    pwrite(3, obj_buf + 2 * psz, OBJ_TAIL, 2 * psz) != OBJ_TAIL ||
 	    open("/proc/self/fd/3", O_RDONLY) != 4)
 		return -1;
-	p = mmap(mfd_span + MFP_SHMEM * psz, psz, PROT_READ | PROT_WRITE,
+	p = mmap(obj_span + OBP_SHMEM * psz, psz, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (p == MAP_FAILED)
 		return -1;
 	memset(p, 'S', psz);
-	p = mmap(mfd_span + MFP_SHARED * psz, 3 * psz, PROT_READ | PROT_WRITE,
+	p = mmap(obj_span + OBP_SHARED * psz, 3 * psz, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_FIXED, 3, 0);
 	if (p == MAP_FAILED)
 		return -1;
 	/* an open file that only the mapping holds */
 	ro = open("/proc/self/fd/3", O_RDONLY);
-	p = mmap(mfd_span + MFP_PRIVATE * psz, 2 * psz, PROT_READ | PROT_WRITE,
+	p = mmap(obj_span + OBP_PRIVATE * psz, 2 * psz, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_FIXED, ro, psz);
 	if (ro < 0 || p == MAP_FAILED || close(ro))
 		return -1;
 	memset(p, 'P', psz);
-	n = readlink("/proc/self/fd/3", mfd_link, sizeof(mfd_link) - 1);
-	if (n <= 0 || lseek(3, MFD_POS3, SEEK_SET) != MFD_POS3 ||
-	    lseek(4, MFD_POS4, SEEK_SET) != MFD_POS4 ||
-	    fcntl(3, F_ADD_SEALS, MFD_SEALS))
+	n = readlink("/proc/self/fd/3", obj_link, sizeof(obj_link) - 1);
+	if (n <= 0 || lseek(3, OBJ_POS3, SEEK_SET) != OBJ_POS3 ||
+	    lseek(4, OBJ_POS4, SEEK_SET) != OBJ_POS4)
 		return -1;
-	mfd_link[n] = '\0';
+	obj_link[n] = '\0';
 	return 0;
 }
 
-/* The child checks its memfd: MFC_OK or the first check that failed */
-static int mfd_check(bool restored)
+static int mfd_setup(void)
 {
-	const size_t psz = getpagesize(), size = mfd_size();
-	unsigned char *sh = mfd_span + MFP_SHARED * psz;
-	unsigned char *pr = mfd_span + MFP_PRIVATE * psz;
-	unsigned char *shm = mfd_span + MFP_SHMEM * psz;
-	char link[sizeof(mfd_link)];
+	if (memfd_create(MFD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING) != 3 ||
+	    obj_setup() || fcntl(3, F_ADD_SEALS, MFD_SEALS))
+		return -1;
+	return 0;
+}
+
+/* F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_FUTURE_WRITE and F_SEAL_SEAL hold */
+static bool mfd_sealed(void)
+{
+	const size_t psz = getpagesize(), size = obj_size();
+
+	return ftruncate(3, size + 1) == -1 && errno == EPERM &&
+	       ftruncate(3, size - 1) == -1 && errno == EPERM &&
+	       pwrite(3, "x", 1, 0) == -1 && errno == EPERM &&
+	       mmap(NULL, psz, PROT_READ | PROT_WRITE, MAP_SHARED, 3, 0) ==
+	       MAP_FAILED && errno == EPERM &&
+	       fcntl(3, F_ADD_SEALS, F_SEAL_WRITE) == -1 && errno == EPERM;
+}
+
+/*
+ * The deleted file of obj_main(): DL_NAME in the test's directory
+ * (shmap_dir, on tmpfs: dl_dir_make()), unlinked right after it is
+ * made.  The child also has an O_TMPFILE file of that directory at fd
+ * 5, read-write at offset DL_TMP_POS, of mode DL_TMP_MODE, holding
+ * DL_TMP_DATA; and a memfd of a page of 'M' at fd 6, mapped shared at
+ * OBP_OTHER: between the deleted file's mappings, so that the memfd is
+ * restored after the deleted file and before the record that the
+ * private mapping takes it from (dl_case_image()).
+ */
+#define DL_NAME		"ckpt-deleted"
+#define DL_TMP_DATA	"an O_TMPFILE file, never linked"
+#define DL_TMP_MODE	0604
+#define DL_TMP_POS	5
+#define DL_MFD_NAME	"ckpt-deleted-memfd"
+#define DL_SUFFIX	" (deleted)"
+
+static int dl_tmp_flags;	/* of fd 5 (F_GETFL) before the checkpoint */
+
+static int dl_setup(void)
+{
+	const size_t psz = getpagesize(), len = strlen(DL_TMP_DATA);
+	char path[96];
+	void *p;
+
+	shmap_path(path, sizeof(path), DL_NAME);
+	if (open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600) != 3 ||
+	    unlink(path) || obj_setup() ||
+	    open(shmap_dir, O_TMPFILE | O_RDWR, 0600) != 5 ||
+	    write(5, DL_TMP_DATA, len) != (ssize_t)len ||
+	    fchmod(5, DL_TMP_MODE) ||
+	    lseek(5, DL_TMP_POS, SEEK_SET) != DL_TMP_POS ||
+	    memfd_create(DL_MFD_NAME, 0) != 6 || ftruncate(6, psz))
+		return -1;
+	dl_tmp_flags = fcntl(5, F_GETFL);
+	p = mmap(obj_span + OBP_OTHER * psz, psz, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, 6, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	memset(p, 'M', psz);
+	return 0;
+}
+
+/* /proc/self/fd/@fd names a deleted file of shmap_dir */
+static bool dl_link_ok(int fd)
+{
+	size_t n = strlen(shmap_dir), s = strlen(DL_SUFFIX);
+	char path[32], link[sizeof(obj_link)];
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	len = readlink(path, link, sizeof(link) - 1);
+	if (len <= 0)
+		return false;
+	link[len] = '\0';
+	return !strncmp(link, shmap_dir, n) && link[n] == '/' &&
+	       !strchr(link + n + 1, '/') && (size_t)len > n + 1 + s &&
+	       !strcmp(link + len - s, DL_SUFFIX);
+}
+
+/* The O_TMPFILE file at fd 5 and the memfd at fd 6 of dl_setup() */
+static int dl_check_others(bool restored)
+{
+	const size_t psz = getpagesize(), len = strlen(DL_TMP_DATA);
+	unsigned char *mp = obj_span + OBP_OTHER * psz;
+	const char *mlink = "/memfd:" DL_MFD_NAME DL_SUFFIX;
+	char link[sizeof(obj_link)];
+	struct stat st, st3;
+	void *p = mp;
+	ssize_t n;
+	size_t i;
+
+	if (!dl_link_ok(5) || fstat(5, &st) || fstat(3, &st3) ||
+	    !S_ISREG(st.st_mode) || st.st_size != (off_t)len ||
+	    (st.st_mode & 07777) != DL_TMP_MODE || st.st_nlink ||
+	    st.st_dev != st3.st_dev || st.st_ino == st3.st_ino ||
+	    fcntl(5, F_GETFL) != dl_tmp_flags || fcntl(5, F_GETFD) != 0 ||
+	    lseek(5, 0, SEEK_CUR) != DL_TMP_POS ||
+	    pread(5, obj_buf, len + 1, 0) != (ssize_t)len ||
+	    memcmp(obj_buf, DL_TMP_DATA, len))
+		return OBC_TMPFILE;
+	n = readlink("/proc/self/fd/6", link, sizeof(link) - 1);
+	if (n <= 0 || (size_t)n != strlen(mlink) || memcmp(link, mlink, n) ||
+	    fstat(6, &st) || st.st_size != (off_t)psz ||
+	    pread(6, obj_buf, psz, 0) != (ssize_t)psz ||
+	    !tgt_flag(&p, 0, " sh ", true))
+		return OBC_MEMFD;
+	for (i = 0; i < psz; i++)
+		if (obj_buf[i] != 'M' || mp[i] != 'M')
+			return OBC_MEMFD;
+	if (restored) {
+		mp[0] = 'N';
+		if (pread(6, obj_buf, 1, 0) != 1 || obj_buf[0] != 'N')
+			return OBC_MEMFD;
+	}
+	return OBC_OK;
+}
+
+/* The child checks its file: OBC_OK or the first check that failed */
+static int obj_check(bool restored)
+{
+	const size_t psz = getpagesize(), size = obj_size();
+	unsigned char *sh = obj_span + OBP_SHARED * psz;
+	unsigned char *pr = obj_span + OBP_PRIVATE * psz;
+	unsigned char *shm = obj_span + OBP_SHMEM * psz;
+	/* a file of tmpfs that is not a memfd has F_SEAL_SEAL alone */
+	const int seals = obj_deleted ? F_SEAL_SEAL : MFD_SEALS;
+	char link[sizeof(obj_link)];
 	struct stat st3, st4;
 	ssize_t n;
 	size_t i;
 	void *p;
+	int code;
 
 	if ((fcntl(3, F_GETFL) & O_ACCMODE) != O_RDWR ||
 	    (fcntl(4, F_GETFL) & O_ACCMODE) != O_RDONLY ||
 	    fcntl(3, F_GETFD) != FD_CLOEXEC || fcntl(4, F_GETFD) != 0 ||
 	    fstat(3, &st3) || fstat(4, &st4) || st3.st_dev != st4.st_dev ||
 	    st3.st_ino != st4.st_ino)
-		return MFC_FDS;
+		return OBC_FDS;
+	if (obj_deleted && !dl_link_ok(3))
+		return OBC_NAME;
 	n = readlink("/proc/self/fd/3", link, sizeof(link) - 1);
 	if (n < 0)
-		return MFC_NAME;
+		return OBC_NAME;
 	link[n] = '\0';
-	if (strcmp(link, mfd_link))
-		return MFC_NAME;
+	if (!obj_deleted && strcmp(link, obj_link))
+		return OBC_NAME;
 	if (!S_ISREG(st3.st_mode) || st3.st_size != (off_t)size ||
-	    (st3.st_mode & 07777) != MFD_MODE)
-		return MFC_STAT;
-	if (fcntl(3, F_GET_SEALS) != MFD_SEALS)
-		return MFC_SEALS;
-	if (lseek(3, 0, SEEK_CUR) != MFD_POS3 ||
-	    lseek(4, 0, SEEK_CUR) != MFD_POS4)
-		return MFC_OFFSETS;
-	if (pread(4, mfd_buf, 3 * psz, 0) != (ssize_t)size)
-		return MFC_DATA;
+	    (st3.st_mode & 07777) != OBJ_MODE || (obj_deleted && st3.st_nlink))
+		return OBC_STAT;
+	if (fcntl(3, F_GET_SEALS) != seals)
+		return OBC_SEALS;
+	if (lseek(3, 0, SEEK_CUR) != OBJ_POS3 ||
+	    lseek(4, 0, SEEK_CUR) != OBJ_POS4)
+		return OBC_OFFSETS;
+	if (pread(4, obj_buf, 3 * psz, 0) != (ssize_t)size)
+		return OBC_DATA;
 	for (i = 0; i < size; i++)
-		if (mfd_buf[i] != mfd_byte(i))
-			return MFC_DATA;
+		if (obj_buf[i] != obj_byte(i))
+			return OBC_DATA;
 	for (i = 0; i < 3 * psz; i++)
-		if (sh[i] != mfd_byte(i))
-			return MFC_SHARED;
+		if (sh[i] != obj_byte(i))
+			return OBC_SHARED;
 	p = sh;
 	if (!tgt_flag(&p, 0, " sh ", true) || !tgt_flag(&p, 0, " mw ", true))
-		return MFC_SHARED;
+		return OBC_SHARED;
 	for (i = 0; i < 2 * psz; i++)
-		if (pr[i] != (i < psz ? 'P' : mfd_byte(psz + i)))
-			return MFC_PRIVATE;
+		if (pr[i] != (i < psz ? 'P' : obj_byte(psz + i)))
+			return OBC_PRIVATE;
 	p = pr;
 	if (!tgt_flag(&p, 0, " sh ", false))
-		return MFC_PRIVATE;
+		return OBC_PRIVATE;
 	for (i = 0; i < psz; i++)
 		if (shm[i] != 'S')
-			return MFC_SHMEM;
-	if (!restored)
-		return MFC_OK;
+			return OBC_SHMEM;
+	code = obj_deleted ? dl_check_others(restored) : OBC_OK;
+	if (code || !restored)
+		return code;
 
-	/* F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_FUTURE_WRITE, F_SEAL_SEAL */
-	if (ftruncate(3, size + 1) != -1 || errno != EPERM ||
-	    ftruncate(3, size - 1) != -1 || errno != EPERM ||
-	    pwrite(3, "x", 1, 0) != -1 || errno != EPERM ||
-	    mmap(NULL, psz, PROT_READ | PROT_WRITE, MAP_SHARED, 3, 0) !=
-	    MAP_FAILED || errno != EPERM ||
-	    fcntl(3, F_ADD_SEALS, F_SEAL_WRITE) != -1 || errno != EPERM)
-		return MFC_SEALED;
-	/* the memfd's third page is the private mapping's second */
+	if (!obj_deleted && !mfd_sealed())
+		return OBC_SEALED;
+	/* the file's third page is the private mapping's second */
 	sh[0] = 'Z';
 	sh[2 * psz] = 0xab;
-	if (pread(4, mfd_buf, 1, 2 * psz) != 1 || mfd_buf[0] != 0xab ||
+	if (pread(4, obj_buf, 1, 2 * psz) != 1 || obj_buf[0] != 0xab ||
 	    pr[psz] != 0xab || pr[0] != 'P')
-		return MFC_WRITE;
-	return MFC_OK;
+		return OBC_WRITE;
+	return OBC_OK;
 }
 
-static __noreturn void mfd_main(int ready, int arg)
+/* @deleted: a deleted file (dl_setup()), else a memfd (mfd_setup()) */
+static __noreturn void obj_main(int ready, int deleted)
 {
 	const struct timespec ms = { .tv_nsec = 1000000 }, zero = { 0 };
 	sigset_t set;
 	int code, i;
 
+	obj_deleted = deleted;
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) || child_bare(ready) ||
-	    mfd_setup())
-		_exit(MFC_SETUP);
-	code = mfd_check(false);
-	child_ready(code, MFC_SETUP);
+	    (deleted ? dl_setup() : mfd_setup()))
+		_exit(OBC_SETUP);
+	code = obj_check(false);
+	child_ready(code, OBC_SETUP);
 
 	/* checkpointed here, then restored */
 	for (i = 0; i < 30000; i++) {
 		if (sigtimedwait(&set, NULL, &zero) == SIGUSR1)
-			_exit(mfd_check(true));
+			_exit(obj_check(true));
 		nanosleep(&ms, NULL);
 	}
-	_exit(MFC_NO_SIGNAL);
+	_exit(OBC_NO_SIGNAL);
 }
 
-/* The records of mfd_main()'s image, and those that the cases change */
-struct mfd_image {
+/*
+ * The records of obj_main()'s image, and those that the cases change.
+ * The object is the file at fd 3, whose records are of @type
+ * (CKPT_REC_MEMFD or CKPT_REC_DELETED_FILE), its mappings of
+ * @vma_kind.
+ */
+struct obj_image {
 	const unsigned char *buf;
 	size_t len;
 	size_t *off;		/* of each record, the tail last */
 	int nr;
-	int new;		/* the MEMFD record with CKPT_MEMFD_NEW */
-	int pages;		/* the last PAGES record after it */
-	int map_sh, map_pr;	/* the memfd's mappings, shared and private */
-	int ref;		/* the MEMFD record before map_pr */
+	__u32 type;		/* of the object's records */
+	__u32 vma_kind;		/* of its mappings */
+	int new;		/* its record with CKPT_*_NEW */
+	int nr_new;		/* records of its type with CKPT_*_NEW */
+	int pages;		/* the last PAGES record after new */
+	int map_sh, map_pr;	/* its mappings, shared and private */
+	int ref;		/* its record before map_pr */
 	int after;		/* the first mapping after map_pr */
-	int file[5];		/* the FILE records of fds 0 to 4 */
-	__u32 memfd;		/* the memfd's objref */
+	int map_other;		/* the first mapping of another such object */
+	int file[7];		/* the FILE records of fds 0 to 6 */
+	__u32 obj;		/* the object's objref */
+	__u32 memfd;		/* the first memfd's */
 	__u32 shmem;		/* the SHMEM object's */
 };
 
 /* Record @i of @m */
-static const void *mfd_rec(const struct mfd_image *m, int i)
+static const void *obj_rec(const struct obj_image *m, int i)
 {
 	return m->buf + m->off[i];
 }
 
-static __u32 mfd_type(const struct mfd_image *m, int i)
+static __u32 obj_type(const struct obj_image *m, int i)
 {
-	return ((const struct ckpt_hdr *)mfd_rec(m, i))->type;
+	return ((const struct ckpt_hdr *)obj_rec(m, i))->type;
 }
 
-static void mfd_index(struct __test_metadata *_metadata, struct mfd_image *m,
-		      const unsigned char *buf, size_t len)
+/* The objref of the MEMFD or DELETED_FILE record @h; *@new: its NEW flag */
+static __u32 obj_ref_of(const struct ckpt_hdr *h, bool *new)
 {
-	const struct ckpt_rec_memfd *mr;
+	const struct ckpt_rec_memfd *mr = (const void *)h;
+	const struct ckpt_rec_deleted_file *dr = (const void *)h;
+
+	if (h->type == CKPT_REC_MEMFD) {
+		*new = mr->flags & CKPT_MEMFD_NEW;
+		return mr->objref;
+	}
+	*new = dr->flags & CKPT_DELETED_NEW;
+	return dr->objref;
+}
+
+static void obj_index(struct __test_metadata *_metadata, struct obj_image *m,
+		      __u32 type, __u32 vma_kind, const unsigned char *buf,
+		      size_t len)
+{
 	const struct ckpt_rec_shmem *shm;
 	const struct ckpt_rec_file *f;
 	const struct ckpt_rec_vma *v;
 	const struct ckpt_hdr *h;
+	__u32 ref;
 	size_t off;
+	bool new;
 	int i;
 
 	memset(m, 0, sizeof(*m));
 	m->buf = buf;
 	m->len = len;
+	m->type = type;
+	m->vma_kind = vma_kind;
 	m->new = -1;
 	m->pages = -1;
 	m->map_sh = -1;
 	m->map_pr = -1;
 	m->ref = -1;
 	m->after = -1;
-	for (i = 0; i < 5; i++)
+	m->map_other = -1;
+	for (i = 0; i < 7; i++)
 		m->file[i] = -1;
 	for (off = 0; (h = rec_at(buf, len, off)); off += h->len) {
 		m->off = realloc(m->off, (m->nr + 1) * sizeof(*m->off));
@@ -5559,16 +5721,20 @@ static void mfd_index(struct __test_metadata *_metadata, struct mfd_image *m,
 		TH_LOG("the image does not end with its tail");
 
 	for (i = 0; i < m->nr; i++) {
-		h = mfd_rec(m, i);
+		h = obj_rec(m, i);
 		switch (h->type) {
 		case CKPT_REC_MEMFD:
-			mr = (const void *)h;
-			if (!(mr->flags & CKPT_MEMFD_NEW))
+		case CKPT_REC_DELETED_FILE:
+			ref = obj_ref_of(h, &new);
+			if (new && h->type == CKPT_REC_MEMFD && !m->memfd)
+				m->memfd = ref;
+			if (!new || h->type != type)
 				break;
-			EXPECT_EQ(-1, m->new)
-				TH_LOG("a second MEMFD record with CKPT_MEMFD_NEW");
-			m->new = i;
-			m->memfd = mr->objref;
+			m->nr_new++;
+			if (m->new < 0) {
+				m->new = i;
+				m->obj = ref;
+			}
 			break;
 		case CKPT_REC_SHMEM:
 			shm = (const void *)h;
@@ -5577,78 +5743,72 @@ static void mfd_index(struct __test_metadata *_metadata, struct mfd_image *m,
 			break;
 		case CKPT_REC_VMA:
 			v = (const void *)h;
-			if (v->kind == CKPT_VMA_MEMFD && (v->flags & CKPT_VMA_SHARED))
+			if (v->kind == vma_kind && (v->flags & CKPT_VMA_SHARED))
 				m->map_sh = i;
-			else if (v->kind == CKPT_VMA_MEMFD)
+			else if (v->kind == vma_kind)
 				m->map_pr = i;
+			else if ((v->kind == CKPT_VMA_MEMFD ||
+				  v->kind == CKPT_VMA_DELETED) && m->map_other < 0)
+				m->map_other = i;
 			else if (m->map_pr >= 0 && m->after < 0)
 				m->after = i;
 			break;
 		case CKPT_REC_FILE:
 			f = (const void *)h;
-			if (f->fd >= 0 && f->fd < 5)
+			if (f->fd >= 0 && f->fd < 7)
 				m->file[f->fd] = i;
 			break;
 		}
 	}
-	ASSERT_LE(0, m->new) TH_LOG("no MEMFD record with CKPT_MEMFD_NEW");
-	for (i = m->new + 1; mfd_type(m, i) == CKPT_REC_PAGES; i++)
+	ASSERT_LE(0, m->new) TH_LOG("no record of type %#x with its NEW flag", type);
+	for (i = m->new + 1; obj_type(m, i) == CKPT_REC_PAGES; i++)
 		m->pages = i;
-	ASSERT_LE(0, m->pages) TH_LOG("no PAGES record after the memfd's");
-	ASSERT_LE(0, m->map_sh) TH_LOG("no record of the shared memfd mapping");
-	ASSERT_LE(1, m->map_pr) TH_LOG("no record of the private memfd mapping");
-	ASSERT_LE(0, m->after) TH_LOG("no mapping after the private memfd mapping");
+	ASSERT_LE(0, m->pages) TH_LOG("no PAGES record after the object's");
+	ASSERT_LE(0, m->map_sh) TH_LOG("no record of the shared mapping");
+	ASSERT_LE(1, m->map_pr) TH_LOG("no record of the private mapping");
+	ASSERT_LE(0, m->after) TH_LOG("no mapping after the private mapping");
 	for (i = 0; i < 5; i++)
 		ASSERT_LE(0, m->file[i]) TH_LOG("no FILE record of fd %d", i);
 	ASSERT_NE(0, m->shmem) TH_LOG("no SHMEM record");
 	m->ref = m->map_pr - 1;
-	ASSERT_EQ(CKPT_REC_MEMFD, mfd_type(m, m->ref))
-		TH_LOG("record type %#x before the private memfd mapping",
-		       mfd_type(m, m->ref));
+	ASSERT_EQ(type, obj_type(m, m->ref))
+		TH_LOG("record type %#x before the private mapping",
+		       obj_type(m, m->ref));
 }
 
 /*
- * The kernel's image of mfd_main(): the memfd's MEMFD record with every
- * field, its two pages that are not a hole (the last one whole, zero
- * past its end), right before the first record that uses it; the other
- * mapping's MEMFD record with its number alone; the shared mapping
- * without PAGES, the private one with the page it copied; the FILE
- * records of fds 3 and 4, two open files of the memfd.
+ * What the kernel's image of obj_main() has, whatever the object: its
+ * two pages that are not a hole (the last one whole, zero past its
+ * end) after its NEW record, right before the first record that uses
+ * it; the shared mapping without PAGES, the private one with the page
+ * it copied; the FILE records of fds 3 and 4, two open files of it.
  */
-static void check_memfd_image(struct __test_metadata *_metadata,
-			      const struct mfd_image *m)
+static void check_obj_image(struct __test_metadata *_metadata,
+			    const struct obj_image *m)
 {
-	const struct ckpt_rec_memfd *mr = mfd_rec(m, m->new);
-	const struct ckpt_rec_memfd *ref = mfd_rec(m, m->ref);
-	const struct ckpt_rec_vma *sh = mfd_rec(m, m->map_sh);
-	const struct ckpt_rec_vma *pr = mfd_rec(m, m->map_pr);
-	const struct ckpt_rec_file *f3 = mfd_rec(m, m->file[3]);
-	const struct ckpt_rec_file *f4 = mfd_rec(m, m->file[4]);
+	const struct ckpt_rec_vma *sh = obj_rec(m, m->map_sh);
+	const struct ckpt_rec_vma *pr = obj_rec(m, m->map_pr);
+	const struct ckpt_rec_file *f3 = obj_rec(m, m->file[3]);
+	const struct ckpt_rec_file *f4 = obj_rec(m, m->file[4]);
 	const __u32 shw = CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE;
+	const __u32 kind = m->type == CKPT_REC_MEMFD ? CKPT_FILE_MEMFD :
+			   CKPT_FILE_DELETED;
 	const size_t psz = getpagesize();
 	const struct ckpt_rec_pages *pg;
 	const unsigned char *data;
-	int i, memfds = 0, pages = 0;
 	unsigned long long addr;
+	int i, pages = 0;
 	size_t j, k;
 
-	EXPECT_EQ(CKPT_MEMFD_NEW, mr->flags);
-	EXPECT_EQ(mfd_size(), mr->size);
-	EXPECT_EQ(MFD_SEALS, mr->seals);
-	EXPECT_EQ(MFD_MODE, mr->mode);
-	EXPECT_EQ(strlen(MFD_NAME), mr->name_len);
-	EXPECT_EQ(0U, mr->pad);
-	EXPECT_EQ(CKPT_ALIGN(sizeof(*mr) + strlen(MFD_NAME)), mr->h.len);
-	EXPECT_EQ(0, memcmp(mr + 1, MFD_NAME, strlen(MFD_NAME)));
 	for (i = m->new + 1; i <= m->pages; i++) {
-		pg = mfd_rec(m, i);
+		pg = obj_rec(m, i);
 		data = (const void *)(pg + 1);
 		for (k = 0; k < pg->nr_pages; k++, pages++) {
 			addr = pg->addr + k * psz;
 			EXPECT_TRUE(addr == 0 || addr == 2 * psz)
-				TH_LOG("a page at offset %#llx of the memfd", addr);
+				TH_LOG("a page at offset %#llx of the file", addr);
 			for (j = 0; j < psz; j++)
-				if (data[k * psz + j] != mfd_byte(addr + j))
+				if (data[k * psz + j] != obj_byte(addr + j))
 					break;
 			EXPECT_EQ(psz, j)
 				TH_LOG("the page at offset %#llx differs at byte %zu",
@@ -5657,26 +5817,18 @@ static void check_memfd_image(struct __test_metadata *_metadata,
 	}
 	EXPECT_EQ(2, pages);
 	EXPECT_TRUE(m->pages + 1 == m->map_sh || m->pages + 1 == m->file[3])
-		TH_LOG("the memfd's records are not right before its first user");
-
-	EXPECT_EQ(0U, ref->flags);
-	EXPECT_EQ(m->memfd, ref->objref);
-	EXPECT_EQ(0U, ref->size);
-	EXPECT_EQ(0U, ref->seals);
-	EXPECT_EQ(0U, ref->mode);
-	EXPECT_EQ(0U, ref->name_len);
-	EXPECT_EQ(sizeof(*ref), ref->h.len);
+		TH_LOG("the object's records are not right before its first user");
 
 	EXPECT_EQ(shw, sh->flags & shw);
 	EXPECT_EQ(PROT_READ | PROT_WRITE, sh->prot);
 	EXPECT_EQ(0U, sh->pgoff);
 	EXPECT_EQ(3 * psz, sh->end - sh->start);
-	EXPECT_NE(CKPT_REC_PAGES, mfd_type(m, m->map_sh + 1));
+	EXPECT_NE(CKPT_REC_PAGES, obj_type(m, m->map_sh + 1));
 	EXPECT_EQ(0U, pr->flags & shw);
 	EXPECT_EQ(PROT_READ | PROT_WRITE, pr->prot);
 	EXPECT_EQ(1U, pr->pgoff);
 	EXPECT_EQ(2 * psz, pr->end - pr->start);
-	pg = mfd_rec(m, m->map_pr + 1);
+	pg = obj_rec(m, m->map_pr + 1);
 	ASSERT_EQ(CKPT_REC_PAGES, pg->h.type);
 	EXPECT_EQ(pr->start, pg->addr);
 	EXPECT_EQ(1U, pg->nr_pages);
@@ -5684,38 +5836,255 @@ static void check_memfd_image(struct __test_metadata *_metadata,
 	for (j = 0; j < psz && data[j] == 'P'; j++)
 		;
 	EXPECT_EQ(psz, j);
-	EXPECT_NE(CKPT_REC_PAGES, mfd_type(m, m->map_pr + 2));
+	EXPECT_NE(CKPT_REC_PAGES, obj_type(m, m->map_pr + 2));
 
-	EXPECT_EQ(CKPT_FILE_MEMFD, f3->kind);
-	EXPECT_EQ(m->memfd, f3->memfd);
-	EXPECT_EQ(MFD_POS3, f3->pos);
+	EXPECT_EQ(kind, f3->kind);
+	EXPECT_EQ(m->obj, f3->memfd);	/* the deleted field too */
+	EXPECT_EQ(OBJ_POS3, f3->pos);
 	EXPECT_EQ(O_RDWR, f3->f_flags & O_ACCMODE);
 	EXPECT_EQ(CKPT_FD_CLOEXEC, f3->fd_flags);
-	EXPECT_EQ(CKPT_FILE_MEMFD, f4->kind);
-	EXPECT_EQ(m->memfd, f4->memfd);
-	EXPECT_EQ(MFD_POS4, f4->pos);
+	EXPECT_EQ(kind, f4->kind);
+	EXPECT_EQ(m->obj, f4->memfd);
+	EXPECT_EQ(OBJ_POS4, f4->pos);
 	EXPECT_EQ(O_RDONLY, f4->f_flags & O_ACCMODE);
 	EXPECT_EQ(0U, f4->fd_flags);
 	EXPECT_NE(f3->objref, f4->objref);
-	EXPECT_NE(m->memfd, f3->objref);
-
-	for (i = 0; i < m->nr; i++)
-		memfds += mfd_type(m, i) == CKPT_REC_MEMFD;
-	EXPECT_EQ(2, memfds);
+	EXPECT_NE(m->obj, f3->objref);
 }
 
 /*
- * The cases: mfd_main()'s image unchanged; its MEMFD record with every
- * field changed so (MFM_HUGE to MFM_FLAGS, and MFM_SEAL_WRITE, which
- * restart() finds at the end, sealing the memfd once every task is
- * back); the MEMFD record of the private mapping, which has its number
- * alone, with a size, a name, the number of no object, or that of the
- * SHMEM object; that record left out, or a copy of it before a mapping
- * of another kind, the FILE record of /dev/null at fd 0, or that of
- * fd 3 naming another memfd (MFD_NO_OBJ); fd 3 naming a memfd that no
- * record made, with the flags O_ACCMODE, or with the memfd's number for
- * its open file; the memfd's last PAGES record past its size rounded
- * up to a page.
+ * The kernel's image of obj_main() with a memfd: its MEMFD record with
+ * every field; the other mapping's MEMFD record with its number alone;
+ * and what check_obj_image() checks.
+ */
+static void check_memfd_image(struct __test_metadata *_metadata,
+			      const struct obj_image *m)
+{
+	const struct ckpt_rec_memfd *mr = obj_rec(m, m->new);
+	const struct ckpt_rec_memfd *ref = obj_rec(m, m->ref);
+	int i, memfds = 0;
+
+	EXPECT_EQ(CKPT_MEMFD_NEW, mr->flags);
+	EXPECT_EQ(obj_size(), mr->size);
+	EXPECT_EQ(MFD_SEALS, mr->seals);
+	EXPECT_EQ(OBJ_MODE, mr->mode);
+	EXPECT_EQ(strlen(MFD_NAME), mr->name_len);
+	EXPECT_EQ(0U, mr->pad);
+	EXPECT_EQ(CKPT_ALIGN(sizeof(*mr) + strlen(MFD_NAME)), mr->h.len);
+	EXPECT_EQ(0, memcmp(mr + 1, MFD_NAME, strlen(MFD_NAME)));
+
+	EXPECT_EQ(0U, ref->flags);
+	EXPECT_EQ(m->obj, ref->objref);
+	EXPECT_EQ(0U, ref->size);
+	EXPECT_EQ(0U, ref->seals);
+	EXPECT_EQ(0U, ref->mode);
+	EXPECT_EQ(0U, ref->name_len);
+	EXPECT_EQ(sizeof(*ref), ref->h.len);
+
+	for (i = 0; i < m->nr; i++)
+		memfds += obj_type(m, i) == CKPT_REC_MEMFD;
+	EXPECT_EQ(2, memfds);
+	check_obj_image(_metadata, m);
+}
+
+/*
+ * The kernel's image of obj_main() with a deleted file: its
+ * DELETED_FILE record with every field, the path it had; the private
+ * mapping's with its number alone; the memfd's mapping between the two
+ * mappings; the O_TMPFILE file's DELETED_FILE record, with the path of
+ * the name that O_TMPFILE gave it ("#" and its inode number), and its
+ * page right before the FILE record of fd 5; the memfd's FILE record
+ * at fd 6; and what check_obj_image() checks.
+ */
+static void check_deleted_image(struct __test_metadata *_metadata,
+				const struct obj_image *m)
+{
+	const struct ckpt_rec_deleted_file *dr = obj_rec(m, m->new);
+	const struct ckpt_rec_deleted_file *ref = obj_rec(m, m->ref);
+	const size_t dlen = strlen(shmap_dir), tlen = strlen(DL_TMP_DATA);
+	const struct ckpt_rec_deleted_file *tr;
+	const struct ckpt_rec_file *f5, *f6;
+	const struct ckpt_rec_pages *pg;
+	const struct ckpt_rec_vma *v;
+	const char *tpath;
+	int i, recs = 0;
+	char path[96];
+
+	shmap_path(path, sizeof(path), DL_NAME);
+	EXPECT_EQ(CKPT_DELETED_NEW, dr->flags);
+	EXPECT_EQ(obj_size(), dr->size);
+	EXPECT_EQ(OBJ_MODE, dr->mode);
+	EXPECT_EQ(strlen(path), dr->path_len);
+	EXPECT_EQ(CKPT_ALIGN(sizeof(*dr) + dr->path_len), dr->h.len);
+	EXPECT_TRUE(dr->path_len == strlen(path) &&
+		    !memcmp(dr + 1, path, dr->path_len))
+		TH_LOG("the path is \"%.*s\", not \"%s\"", (int)dr->path_len,
+		       (const char *)(dr + 1), path);
+
+	EXPECT_EQ(0U, ref->flags);
+	EXPECT_EQ(m->obj, ref->objref);
+	EXPECT_EQ(0U, ref->size);
+	EXPECT_EQ(0U, ref->mode);
+	EXPECT_EQ(0U, ref->path_len);
+	EXPECT_EQ(sizeof(*ref), ref->h.len);
+
+	ASSERT_LT(m->map_sh, m->map_other);
+	ASSERT_LT(m->map_other, m->map_pr);
+	v = obj_rec(m, m->map_other);
+	EXPECT_EQ(CKPT_VMA_MEMFD, v->kind);
+	ASSERT_NE(0U, m->memfd);
+
+	EXPECT_EQ(2, m->nr_new);
+	for (i = 0; i < m->nr; i++)
+		recs += obj_type(m, i) == CKPT_REC_DELETED_FILE;
+	EXPECT_EQ(3, recs);
+	ASSERT_LE(2, m->file[5]) TH_LOG("no FILE record of fd 5");
+	ASSERT_LE(0, m->file[6]) TH_LOG("no FILE record of fd 6");
+	tr = obj_rec(m, m->file[5] - 2);
+	pg = obj_rec(m, m->file[5] - 1);
+	f5 = obj_rec(m, m->file[5]);
+	f6 = obj_rec(m, m->file[6]);
+	ASSERT_EQ(CKPT_REC_DELETED_FILE, tr->h.type);
+	ASSERT_EQ(CKPT_REC_PAGES, pg->h.type);
+	tpath = (const char *)(tr + 1);
+	EXPECT_EQ(CKPT_DELETED_NEW, tr->flags);
+	EXPECT_NE(m->obj, tr->objref);
+	EXPECT_EQ(tlen, tr->size);
+	EXPECT_EQ(DL_TMP_MODE, tr->mode);
+	EXPECT_TRUE(tr->path_len > dlen + 2 && !memcmp(tpath, shmap_dir, dlen) &&
+		    tpath[dlen] == '/' && tpath[dlen + 1] == '#' &&
+		    !memchr(tpath + dlen + 1, '/', tr->path_len - dlen - 1))
+		TH_LOG("the O_TMPFILE file's path is \"%.*s\"",
+		       (int)tr->path_len, tpath);
+	EXPECT_EQ(0U, pg->addr);
+	EXPECT_EQ(1U, pg->nr_pages);
+	EXPECT_EQ(0, memcmp(pg + 1, DL_TMP_DATA, tlen));
+	EXPECT_EQ(CKPT_FILE_DELETED, f5->kind);
+	EXPECT_EQ(tr->objref, f5->deleted);
+	EXPECT_EQ(DL_TMP_POS, f5->pos);
+	EXPECT_EQ(O_RDWR, f5->f_flags & O_ACCMODE);
+	EXPECT_EQ(CKPT_FILE_MEMFD, f6->kind);
+	EXPECT_EQ(m->memfd, f6->memfd);
+	check_obj_image(_metadata, m);
+}
+
+/* Take back the record at @at, the last one of @img */
+static void img_drop(struct img *img, size_t at)
+{
+	img->len = at;
+	img->records--;
+}
+
+/* Changes the record @i of an obj_image, copied at @at in @img, for case @c */
+typedef void (*obj_edit_fn)(struct img *img, const struct obj_image *m,
+			    int c, int i, size_t at);
+
+/*
+ * Case @c of the image of @m in @img: its records but its tail, each
+ * given to @edit once copied, which may change it, take it back
+ * (img_drop()) or put others in its place; a copy of the record @m->ref
+ * before the record @before; then the tail made right.
+ */
+static void obj_case_image(struct img *img, const struct obj_image *m,
+			   int c, int before, obj_edit_fn edit)
+{
+	const struct ckpt_hdr *ref = obj_rec(m, m->ref);
+	const struct ckpt_hdr *h;
+	size_t at;
+	int i;
+
+	img_free(img);
+	for (i = 0; i < m->nr - 1; i++) {
+		h = obj_rec(m, i);
+		if (i == before)
+			img_raw_rec(img, ref, ref->len);
+		at = img->len;
+		img_raw_rec(img, h, h->len);
+		edit(img, m, c, i, at);
+	}
+	img_tail(img);
+}
+
+/* What restart() logs alike for a memfd and a deleted file */
+enum {
+	OBL_NO_REF,		/* the private mapping without its record */
+	OBL_THEN_MAP,		/* the object's record, then another mapping */
+	OBL_THEN_FILE,		/* ... then a FILE record of another */
+	OBL_ACCMODE,		/* fd 3 with O_ACCMODE flags */
+	OBL_OBJREF,		/* fd 3 with the object's number for its file */
+	OBL_PAGES_PAST,		/* the last PAGES record 3 pages in */
+};
+
+/* What restart() logs for @what of the image @m (@fd: the FILE record's) */
+static void obj_log(const struct obj_image *m, int what, int fd, char *buf,
+		    size_t size)
+{
+	const struct ckpt_rec_vma *pr = obj_rec(m, m->map_pr);
+	const struct ckpt_rec_file *f3 = obj_rec(m, m->file[3]);
+	const struct ckpt_rec_pages *pg = obj_rec(m, m->pages);
+
+	switch (what) {
+	case OBL_NO_REF:
+		snprintf(buf, size,
+			 "mapping %#llx-%#llx of a memfd or deleted file without its record before it",
+			 (unsigned long long)pr->start,
+			 (unsigned long long)pr->end);
+		break;
+	case OBL_THEN_MAP:
+		snprintf(buf, size, "%s",
+			 "a memory object's record, then a mapping of another kind");
+		break;
+	case OBL_THEN_FILE:
+		snprintf(buf, size,
+			 "fd %d: a memory object's record, then a file of another object",
+			 fd);
+		break;
+	case OBL_ACCMODE:
+		snprintf(buf, size, "fd 3: flags %#x",
+			 (f3->f_flags | O_ACCMODE) & ~O_ASYNC);
+		break;
+	case OBL_OBJREF:
+		snprintf(buf, size,
+			 "fd 3: object %u is shared memory, a memfd or a deleted file, not an open file",
+			 m->obj);
+		break;
+	case OBL_PAGES_PAST:
+		snprintf(buf, size,
+			 "%u pages at %#zx run past their shared memory object",
+			 pg->nr_pages, (size_t)3 * getpagesize());
+		break;
+	}
+}
+
+struct obj_case {
+	int error;
+	const char *what;
+};
+
+/* A test of obj_main()'s image: memfd_records, deleted_file_records */
+struct obj_test {
+	bool deleted;			/* obj_main()'s argument */
+	__u32 type, vma_kind;		/* of the object's records (obj_index()) */
+	const struct obj_case *cases;
+	int nr_cases;
+	void (*check)(struct __test_metadata *_metadata,
+		      const struct obj_image *m);
+	void (*image)(struct img *img, const struct obj_image *m, int c);
+	void (*log)(const struct obj_image *m, int c, char *buf, size_t size);
+};
+
+/*
+ * The memfd cases: obj_main()'s image unchanged; its MEMFD record with
+ * every field changed so (MFM_HUGE to MFM_FLAGS, and MFM_SEAL_WRITE,
+ * which restart() finds at the end, sealing the memfd once every task
+ * is back); the MEMFD record of the private mapping, which has its
+ * number alone, with a size, a name, the number of no object, or that
+ * of the SHMEM object; that record left out, or a copy of it before a
+ * mapping of another kind, the FILE record of /dev/null at fd 0, or
+ * that of fd 3 naming another memfd (MFD_NO_OBJ); fd 3 naming a memfd
+ * that no record made, with the flags O_ACCMODE, or with the memfd's
+ * number for its open file; the memfd's last PAGES record past its size
+ * rounded up to a page.
  */
 enum {
 	MFM_NONE,
@@ -5742,10 +6111,7 @@ enum {
 	MFM_NR,
 };
 
-static const struct {
-	int error;
-	const char *what;
-} mfd_cases[MFM_NR] = {
+static const struct obj_case mfd_cases[MFM_NR] = {
 	[MFM_NONE] = { 0, "the image as checkpoint() wrote it" },
 	[MFM_HUGE] = { -EINVAL, "a memfd larger than MAX_LFS_FILESIZE" },
 	[MFM_SEAL_BITS] = { -EINVAL, "a seal no kernel has" },
@@ -5769,18 +6135,59 @@ static const struct {
 	[MFM_SEAL_WRITE] = { -EBUSY, "F_SEAL_WRITE over a writable shared mapping" },
 };
 
-#define MFD_NO_OBJ	9999	/* no record of the image makes that object */
+#define OBJ_NO_OBJ	9999	/* no record of the image makes that object */
 
-/* Case @c: the image of @m, changed, in @img, with its tail made right */
-static void mfd_case_image(struct img *img, const struct mfd_image *m, int c)
+static void mfd_edit(struct img *img, const struct obj_image *m, int c, int i,
+		     size_t at)
 {
-	const struct ckpt_hdr *ref = mfd_rec(m, m->ref);
-	const struct ckpt_hdr *h;
-	struct ckpt_rec_memfd *mr;
-	struct ckpt_rec_pages *pg;
-	struct ckpt_rec_file *f;
-	int i, before = -1;
-	size_t at;
+	struct ckpt_rec_memfd *mr = (void *)(img->buf + at);
+	struct ckpt_rec_pages *pg = (void *)(img->buf + at);
+	struct ckpt_rec_file *f = (void *)(img->buf + at);
+
+	if (i == m->new) {
+		if (c == MFM_HUGE)
+			mr->size = (__u64)LLONG_MAX + 1;
+		else if (c == MFM_SEAL_BITS)
+			mr->seals |= 1U << 6;
+		else if (c == MFM_MODE)
+			mr->mode = 01777;
+		else if (c == MFM_NAME_LEN)
+			mr->name_len = 250;
+		else if (c == MFM_PAD)
+			mr->pad = 1;
+		else if (c == MFM_OBJREF0)
+			mr->objref = 0;
+		else if (c == MFM_FLAGS)
+			mr->flags |= 1U << 1;
+		else if (c == MFM_SEAL_WRITE)
+			mr->seals |= F_SEAL_WRITE;
+	} else if (i == m->ref) {
+		if (c == MFM_NO_REF)
+			img_drop(img, at);
+		else if (c == MFM_REF_SIZE)
+			mr->size = getpagesize();
+		else if (c == MFM_REF_NAME)
+			mr->name_len = 4;
+		else if (c == MFM_REF_UNKNOWN)
+			mr->objref = OBJ_NO_OBJ;
+		else if (c == MFM_REF_SHMEM)
+			mr->objref = m->shmem;
+	} else if (i == m->file[3]) {
+		if (c == MFM_THEN_OTHER || c == MFM_FILE_UNKNOWN)
+			f->memfd = OBJ_NO_OBJ;
+		else if (c == MFM_FILE_ACCMODE)
+			f->f_flags |= O_ACCMODE;
+		else if (c == MFM_FILE_OBJREF)
+			f->objref = m->obj;
+	} else if (i == m->pages && c == MFM_PAGES_PAST) {
+		pg->addr = 3 * getpagesize();
+	}
+}
+
+/* Memfd case @c: the image of @m, changed, in @img, with its tail made right */
+static void mfd_case_image(struct img *img, const struct obj_image *m, int c)
+{
+	int before = -1;
 
 	if (c == MFM_THEN_ANON)
 		before = m->after;
@@ -5788,57 +6195,7 @@ static void mfd_case_image(struct img *img, const struct mfd_image *m, int c)
 		before = m->file[0];
 	else if (c == MFM_THEN_OTHER)
 		before = m->file[3];
-	img_free(img);
-	for (i = 0; i < m->nr - 1; i++) {
-		h = mfd_rec(m, i);
-		/* a copy of the later MEMFD record */
-		if (i == before)
-			img_raw_rec(img, ref, ref->len);
-		if (c == MFM_NO_REF && i == m->ref)
-			continue;
-		at = img->len;
-		img_raw_rec(img, h, h->len);
-		mr = (void *)(img->buf + at);
-		pg = (void *)(img->buf + at);
-		f = (void *)(img->buf + at);
-		if (i == m->new) {
-			if (c == MFM_HUGE)
-				mr->size = (__u64)LLONG_MAX + 1;
-			else if (c == MFM_SEAL_BITS)
-				mr->seals |= 1U << 6;
-			else if (c == MFM_MODE)
-				mr->mode = 01777;
-			else if (c == MFM_NAME_LEN)
-				mr->name_len = 250;
-			else if (c == MFM_PAD)
-				mr->pad = 1;
-			else if (c == MFM_OBJREF0)
-				mr->objref = 0;
-			else if (c == MFM_FLAGS)
-				mr->flags |= 1U << 1;
-			else if (c == MFM_SEAL_WRITE)
-				mr->seals |= F_SEAL_WRITE;
-		} else if (i == m->ref) {
-			if (c == MFM_REF_SIZE)
-				mr->size = getpagesize();
-			else if (c == MFM_REF_NAME)
-				mr->name_len = 4;
-			else if (c == MFM_REF_UNKNOWN)
-				mr->objref = MFD_NO_OBJ;
-			else if (c == MFM_REF_SHMEM)
-				mr->objref = m->shmem;
-		} else if (i == m->file[3]) {
-			if (c == MFM_THEN_OTHER || c == MFM_FILE_UNKNOWN)
-				f->memfd = MFD_NO_OBJ;
-			else if (c == MFM_FILE_ACCMODE)
-				f->f_flags |= O_ACCMODE;
-			else if (c == MFM_FILE_OBJREF)
-				f->objref = m->memfd;
-		} else if (i == m->pages && c == MFM_PAGES_PAST) {
-			pg->addr = 3 * getpagesize();
-		}
-	}
-	img_tail(img);
+	obj_case_image(img, m, c, before, mfd_edit);
 }
 
 /* What restart() logs of a bad MEMFD record, with the mode in octal */
@@ -5851,17 +6208,14 @@ static void mfd_bad_log(char *buf, size_t size, __u32 ref, __u32 flags,
 		 ref, flags, bytes, seals, mode, name_len);
 }
 
-/* What restart() logs for case @c, into @buf */
-static void mfd_case_log(const struct mfd_image *m, int c, char *buf,
+/* What restart() logs for memfd case @c, into @buf */
+static void mfd_case_log(const struct obj_image *m, int c, char *buf,
 			 size_t size)
 {
-	const struct ckpt_rec_vma *pr = mfd_rec(m, m->map_pr);
-	const struct ckpt_rec_file *f3 = mfd_rec(m, m->file[3]);
-	const struct ckpt_rec_pages *pg = mfd_rec(m, m->pages);
-	const unsigned long long sz = mfd_size(), huge = (__u64)LLONG_MAX + 1;
+	const unsigned long long sz = obj_size(), huge = (__u64)LLONG_MAX + 1;
 	const unsigned int nl = strlen(MFD_NAME);
 	const size_t psz = getpagesize();
-	const __u32 ref = m->memfd;
+	const __u32 ref = m->obj;
 
 	buf[0] = '\0';
 	switch (c) {
@@ -5895,40 +6249,30 @@ static void mfd_case_log(const struct mfd_image *m, int c, char *buf,
 	case MFM_REF_UNKNOWN:
 	case MFM_REF_SHMEM:
 		snprintf(buf, size, "memfd %u was not written before",
-			 c == MFM_REF_SHMEM ? m->shmem : MFD_NO_OBJ);
+			 c == MFM_REF_SHMEM ? m->shmem : OBJ_NO_OBJ);
 		break;
 	case MFM_NO_REF:
-		snprintf(buf, size,
-			 "memfd mapping %#llx-%#llx without a memfd record before it",
-			 (unsigned long long)pr->start,
-			 (unsigned long long)pr->end);
+		obj_log(m, OBL_NO_REF, 0, buf, size);
 		break;
 	case MFM_THEN_ANON:
-		snprintf(buf, size, "%s",
-			 "a shared memory object or memfd, then a mapping of another kind");
+		obj_log(m, OBL_THEN_MAP, 0, buf, size);
 		break;
 	case MFM_THEN_CHR:
 	case MFM_THEN_OTHER:
-		snprintf(buf, size,
-			 "fd %d: a memory object's record, then a file of another object",
-			 c == MFM_THEN_CHR ? 0 : 3);
+		obj_log(m, OBL_THEN_FILE, c == MFM_THEN_CHR ? 0 : 3, buf, size);
 		break;
 	case MFM_FILE_UNKNOWN:
+		snprintf(buf, size, "fd 3: memfd %u not restored before",
+			 OBJ_NO_OBJ);
+		break;
 	case MFM_FILE_ACCMODE:
-		snprintf(buf, size, "fd 3: memfd %u not restored before, or flags %#x",
-			 c == MFM_FILE_UNKNOWN ? MFD_NO_OBJ : ref,
-			 (f3->f_flags | (c == MFM_FILE_ACCMODE ? O_ACCMODE : 0)) &
-			 ~O_ASYNC);
+		obj_log(m, OBL_ACCMODE, 3, buf, size);
 		break;
 	case MFM_PAGES_PAST:
-		snprintf(buf, size,
-			 "%u pages at %#zx run past their shared memory object",
-			 pg->nr_pages, 3 * psz);
+		obj_log(m, OBL_PAGES_PAST, 0, buf, size);
 		break;
 	case MFM_FILE_OBJREF:
-		snprintf(buf, size,
-			 "fd 3: object %u is shared memory or a memfd, not an open file",
-			 ref);
+		obj_log(m, OBL_OBJREF, 3, buf, size);
 		break;
 	case MFM_SEAL_WRITE:
 		snprintf(buf, size,
@@ -5937,6 +6281,327 @@ static void mfd_case_log(const struct mfd_image *m, int c, char *buf,
 		break;
 	}
 }
+
+static const struct obj_test mfd_test = {
+	.deleted = false,
+	.type = CKPT_REC_MEMFD,
+	.vma_kind = CKPT_VMA_MEMFD,
+	.cases = mfd_cases,
+	.nr_cases = MFM_NR,
+	.check = check_memfd_image,
+	.image = mfd_case_image,
+	.log = mfd_case_log,
+};
+
+/*
+ * The deleted file cases: obj_main()'s image unchanged; the deleted
+ * file's DELETED_FILE record with every field changed so (DLM_HUGE to
+ * DLM_OBJREF0), with the number of the SHMEM object, which is restored
+ * before it, with a path that has no directory, or whose directory does
+ * not exist (ENOENT, from the O_TMPFILE open); the DELETED_FILE record
+ * of the private mapping, which has its number alone, with a size, a
+ * path, the number of no object, of the memfd, or of the SHMEM object
+ * (rst_objfile() must not take a memfd or shared memory for a deleted
+ * file); or a MEMFD record of the deleted file instead, the mapping a
+ * memfd's (nor a deleted file for a memfd); that record left out, or a
+ * copy of it before a mapping of another kind (anonymous, the memfd's),
+ * the FILE record of /dev/null at fd 0, that of fd 3 naming another
+ * deleted file (OBJ_NO_OBJ), or that of the memfd at fd 6 naming the
+ * deleted file; fd 3 naming a deleted file that no record made, or the
+ * memfd; fd 6 (the memfd's) naming the deleted file; fd 3 with the
+ * flags O_ACCMODE, or with the deleted file's number for its open file;
+ * the deleted file's last PAGES record past its size rounded up to a
+ * page.
+ */
+enum {
+	DLM_NONE,
+	DLM_HUGE,
+	DLM_MODE,
+	DLM_PATH_LEN0,
+	DLM_FLAGS,
+	DLM_OBJREF0,
+	DLM_DEFINED,
+	DLM_NO_DIR,
+	DLM_DIR_GONE,
+	DLM_REF_SIZE,
+	DLM_REF_PATH,
+	DLM_REF_UNKNOWN,
+	DLM_REF_MEMFD,
+	DLM_REF_SHMEM,
+	DLM_MEMFD_REF,
+	DLM_NO_REF,
+	DLM_THEN_ANON,
+	DLM_THEN_MEMFD,
+	DLM_THEN_CHR,
+	DLM_THEN_OTHER,
+	DLM_THEN_MEMFD_FILE,
+	DLM_FILE_UNKNOWN,
+	DLM_FILE_MEMFD,
+	DLM_MEMFD_FILE,
+	DLM_FILE_ACCMODE,
+	DLM_FILE_OBJREF,
+	DLM_PAGES_PAST,
+	DLM_NR,
+};
+
+static const struct obj_case dl_cases[DLM_NR] = {
+	[DLM_NONE] = { 0, "the image as checkpoint() wrote it" },
+	[DLM_HUGE] = { -EINVAL, "a deleted file larger than CKPT_DELETED_MAX_SIZE" },
+	[DLM_MODE] = { -EINVAL, "mode 01777" },
+	[DLM_PATH_LEN0] = { -EINVAL, "a new deleted file without a path" },
+	[DLM_FLAGS] = { -EINVAL, "a flag no format defines" },
+	[DLM_OBJREF0] = { -EINVAL, "objref 0" },
+	[DLM_DEFINED] = { -EINVAL, "the number of the SHMEM object" },
+	[DLM_NO_DIR] = { -EINVAL, "a path without a directory" },
+	[DLM_DIR_GONE] = { -ENOENT, "a path whose directory does not exist" },
+	[DLM_REF_SIZE] = { -EINVAL, "a later DELETED_FILE record with a size" },
+	[DLM_REF_PATH] = { -EINVAL, "a later DELETED_FILE record with a path" },
+	[DLM_REF_UNKNOWN] = { -EINVAL, "a later DELETED_FILE record of an object no record made" },
+	[DLM_REF_MEMFD] = { -EINVAL, "a later DELETED_FILE record of the memfd" },
+	[DLM_REF_SHMEM] = { -EINVAL, "a later DELETED_FILE record of the SHMEM object" },
+	[DLM_MEMFD_REF] = { -EINVAL, "a later MEMFD record of the deleted file" },
+	[DLM_NO_REF] = { -EINVAL, "a deleted file's mapping without its record before it" },
+	[DLM_THEN_ANON] = { -EINVAL, "a DELETED_FILE record, then an anonymous mapping" },
+	[DLM_THEN_MEMFD] = { -EINVAL, "a DELETED_FILE record, then a memfd mapping" },
+	[DLM_THEN_CHR] = { -EINVAL, "a DELETED_FILE record, then a FILE record of /dev/null" },
+	[DLM_THEN_OTHER] = { -EINVAL, "a DELETED_FILE record, then another deleted file's" },
+	[DLM_THEN_MEMFD_FILE] = { -EINVAL, "a DELETED_FILE record, then a memfd's FILE record" },
+	[DLM_FILE_UNKNOWN] = { -EINVAL, "a deleted file's FILE record naming a file not restored" },
+	[DLM_FILE_MEMFD] = { -EINVAL, "a deleted file's FILE record naming the memfd" },
+	[DLM_MEMFD_FILE] = { -EINVAL, "a memfd's FILE record naming the deleted file" },
+	[DLM_FILE_ACCMODE] = { -EINVAL, "a deleted file's FILE record with O_ACCMODE flags 3" },
+	[DLM_FILE_OBJREF] = { -EINVAL, "the deleted file's number for an open file" },
+	[DLM_PAGES_PAST] = { -EINVAL, "PAGES past the size rounded up to a page" },
+};
+
+/* In place of the last record of @img, @r with the path @path */
+static void img_deleted_path(struct img *img, size_t at,
+			     const struct ckpt_rec_deleted_file *r,
+			     const char *path)
+{
+	struct {
+		struct ckpt_rec_deleted_file d;
+		char path[PATH_MAX];
+	} rec = { .d = *r };
+
+	rec.d.path_len = strlen(path);
+	rec.d.h.len = CKPT_ALIGN(sizeof(rec.d) + rec.d.path_len);
+	memcpy(rec.path, path, rec.d.path_len);
+	img_drop(img, at);
+	img_raw_rec(img, &rec, sizeof(rec.d) + rec.d.path_len);
+}
+
+/* The path that deleted file case @c gives the DELETED_FILE record, or NULL */
+static const char *dl_case_path(int c, char *buf, size_t size)
+{
+	switch (c) {
+	case DLM_PATH_LEN0:
+		return "";
+	case DLM_NO_DIR:
+		return DL_NAME;
+	case DLM_DIR_GONE:
+		snprintf(buf, size, "%s/nodir/%s", shmap_dir, DL_NAME);
+		return buf;
+	case DLM_REF_PATH:
+		return "/tmp";
+	}
+	return NULL;
+}
+
+static void dl_edit(struct img *img, const struct obj_image *m, int c, int i,
+		    size_t at)
+{
+	struct ckpt_rec_deleted_file *dr = (void *)(img->buf + at);
+	struct ckpt_rec_memfd mr = {
+		.h.type = CKPT_REC_MEMFD,
+		.h.len = sizeof(mr),
+		.objref = m->obj,
+	};
+	struct ckpt_rec_pages *pg = (void *)(img->buf + at);
+	struct ckpt_rec_file *f = (void *)(img->buf + at);
+	struct ckpt_rec_vma *v = (void *)(img->buf + at);
+	const char *path;
+	char buf[96];
+
+	/* the ref's case DLM_REF_PATH, the others the new record's */
+	path = dl_case_path(c, buf, sizeof(buf));
+	if (path && i == (c == DLM_REF_PATH ? m->ref : m->new)) {
+		img_deleted_path(img, at, dr, path);
+		return;
+	}
+	if (i == m->new) {
+		if (c == DLM_HUGE)
+			dr->size = CKPT_DELETED_MAX_SIZE + 1;
+		else if (c == DLM_MODE)
+			dr->mode = 01777;
+		else if (c == DLM_FLAGS)
+			dr->flags |= 1U << 1;
+		else if (c == DLM_OBJREF0)
+			dr->objref = 0;
+		else if (c == DLM_DEFINED)
+			dr->objref = m->shmem;
+	} else if (i == m->ref) {
+		if (c == DLM_NO_REF)
+			img_drop(img, at);
+		else if (c == DLM_REF_SIZE)
+			dr->size = getpagesize();
+		else if (c == DLM_REF_UNKNOWN)
+			dr->objref = OBJ_NO_OBJ;
+		else if (c == DLM_REF_MEMFD)
+			dr->objref = m->memfd;
+		else if (c == DLM_REF_SHMEM)
+			dr->objref = m->shmem;
+		if (c == DLM_MEMFD_REF) {
+			img_drop(img, at);
+			img_raw_rec(img, &mr, sizeof(mr));
+		}
+	} else if (i == m->map_pr && c == DLM_MEMFD_REF) {
+		v->kind = CKPT_VMA_MEMFD;
+	} else if (i == m->file[3]) {
+		if (c == DLM_THEN_OTHER || c == DLM_FILE_UNKNOWN)
+			f->deleted = OBJ_NO_OBJ;
+		else if (c == DLM_FILE_MEMFD)
+			f->deleted = m->memfd;
+		else if (c == DLM_FILE_ACCMODE)
+			f->f_flags |= O_ACCMODE;
+		else if (c == DLM_FILE_OBJREF)
+			f->objref = m->obj;
+	} else if (i == m->file[6]) {
+		if (c == DLM_THEN_MEMFD_FILE || c == DLM_MEMFD_FILE)
+			f->memfd = m->obj;
+	} else if (i == m->pages && c == DLM_PAGES_PAST) {
+		pg->addr = 3 * getpagesize();
+	}
+}
+
+/* Deleted file case @c: the image of @m, changed, in @img, its tail made right */
+static void dl_case_image(struct img *img, const struct obj_image *m, int c)
+{
+	int before = -1;
+
+	if (c == DLM_THEN_ANON)
+		before = m->after;
+	else if (c == DLM_THEN_MEMFD)
+		before = m->map_other;
+	else if (c == DLM_THEN_CHR)
+		before = m->file[0];
+	else if (c == DLM_THEN_OTHER)
+		before = m->file[3];
+	else if (c == DLM_THEN_MEMFD_FILE)
+		before = m->file[6];
+	obj_case_image(img, m, c, before, dl_edit);
+}
+
+/* What restart() logs of a bad DELETED_FILE record, with the mode in octal */
+static void dl_bad_log(char *buf, size_t size, __u32 ref, __u32 flags,
+		       unsigned long long bytes, const char *mode,
+		       unsigned int path_len)
+{
+	snprintf(buf, size,
+		 "bad deleted file %u: flags 0x%x, %llu bytes, mode %s, path of %u bytes",
+		 ref, flags, bytes, mode, path_len);
+}
+
+/* What restart() logs for deleted file case @c, into @buf */
+static void dl_case_log(const struct obj_image *m, int c, char *buf,
+			size_t size)
+{
+	const unsigned long long sz = obj_size();
+	const size_t psz = getpagesize();
+	const __u32 ref = m->obj;
+	unsigned int pl;
+	char path[96];
+
+	shmap_path(path, sizeof(path), DL_NAME);
+	pl = strlen(path);
+	buf[0] = '\0';
+	switch (c) {
+	case DLM_HUGE:
+		dl_bad_log(buf, size, ref, 1, CKPT_DELETED_MAX_SIZE + 1, "0640", pl);
+		break;
+	case DLM_MODE:
+		dl_bad_log(buf, size, ref, 1, sz, "01777", pl);
+		break;
+	case DLM_PATH_LEN0:
+		dl_bad_log(buf, size, ref, 1, sz, "0640", 0);
+		break;
+	case DLM_FLAGS:
+		dl_bad_log(buf, size, ref, 3, sz, "0640", pl);
+		break;
+	case DLM_OBJREF0:
+		dl_bad_log(buf, size, 0, 1, sz, "0640", pl);
+		break;
+	case DLM_DEFINED:
+		snprintf(buf, size, "object %u was defined before", m->shmem);
+		break;
+	case DLM_NO_DIR:
+		snprintf(buf, size, "deleted file %u: path %s has no directory",
+			 ref, DL_NAME);
+		break;
+	case DLM_DIR_GONE:
+		snprintf(buf, size,
+			 "cannot make the deleted file %s/nodir/%s again (O_TMPFILE in its directory): error -2",
+			 shmap_dir, DL_NAME);
+		break;
+	case DLM_REF_SIZE:
+		dl_bad_log(buf, size, ref, 0, psz, "0", 0);
+		break;
+	case DLM_REF_PATH:
+		dl_bad_log(buf, size, ref, 0, 0, "0", 4);
+		break;
+	case DLM_REF_UNKNOWN:
+	case DLM_REF_MEMFD:
+	case DLM_REF_SHMEM:
+		snprintf(buf, size, "deleted file %u was not written before",
+			 c == DLM_REF_UNKNOWN ? OBJ_NO_OBJ :
+			 c == DLM_REF_MEMFD ? m->memfd : m->shmem);
+		break;
+	case DLM_MEMFD_REF:
+		snprintf(buf, size, "memfd %u was not written before", ref);
+		break;
+	case DLM_NO_REF:
+		obj_log(m, OBL_NO_REF, 0, buf, size);
+		break;
+	case DLM_THEN_ANON:
+	case DLM_THEN_MEMFD:
+		obj_log(m, OBL_THEN_MAP, 0, buf, size);
+		break;
+	case DLM_THEN_CHR:
+	case DLM_THEN_OTHER:
+	case DLM_THEN_MEMFD_FILE:
+		obj_log(m, OBL_THEN_FILE, c == DLM_THEN_CHR ? 0 :
+			c == DLM_THEN_OTHER ? 3 : 6, buf, size);
+		break;
+	case DLM_FILE_UNKNOWN:
+	case DLM_FILE_MEMFD:
+		snprintf(buf, size, "fd 3: deleted file %u not restored before",
+			 c == DLM_FILE_UNKNOWN ? OBJ_NO_OBJ : m->memfd);
+		break;
+	case DLM_MEMFD_FILE:
+		snprintf(buf, size, "fd 6: memfd %u not restored before", ref);
+		break;
+	case DLM_FILE_ACCMODE:
+		obj_log(m, OBL_ACCMODE, 3, buf, size);
+		break;
+	case DLM_FILE_OBJREF:
+		obj_log(m, OBL_OBJREF, 3, buf, size);
+		break;
+	case DLM_PAGES_PAST:
+		obj_log(m, OBL_PAGES_PAST, 0, buf, size);
+		break;
+	}
+}
+
+static const struct obj_test dl_test = {
+	.deleted = true,
+	.type = CKPT_REC_DELETED_FILE,
+	.vma_kind = CKPT_VMA_DELETED,
+	.cases = dl_cases,
+	.nr_cases = DLM_NR,
+	.check = check_deleted_image,
+	.image = dl_case_image,
+	.log = dl_case_log,
+};
 
 /*
  * restart(@pid) of the image @buf, @len of our child @pid, as the
@@ -5985,10 +6650,99 @@ static long restart_coord_image(struct __test_metadata *_metadata,
 }
 
 /*
- * A child with a memfd at fd 3 that the test opens too, through
- * /proc/PID/fd/3: checkpoint() fails with EBUSY, naming the memfd, and
- * leaves the child running (expect_checkpoint_refused()).
+ * obj_main() of @t checkpointed (its image checked: @t->check), killed,
+ * and restored with its pid by restart(0) (restore_child()) from a
+ * memfd or a pipe (@use_pipe), the test with SIGUSR1 blocked as in the
+ * image, then sent SIGUSR1 until it exits.  Then each case of
+ * @t->image(), that image changed and its tail made right, restarted by
+ * a coordinator (restart_coord_image()): refused with its errno and the
+ * message @t->log() names the problem with, the child dead; the image
+ * unchanged restores the child again.
  */
+static void obj_records(struct __test_metadata *_metadata,
+			FIXTURE_DATA(restart) *self, bool use_pipe,
+			const struct obj_test *t)
+{
+	struct obj_image m;
+	sigset_t set, mask;
+	unsigned char *buf;
+	char want[512];
+	int code, c;
+	size_t len;
+	pid_t pid;
+	long ret;
+
+	code = start_child(_metadata, obj_main, t->deleted, OBC_SETUP, &pid);
+	ASSERT_EQ(OBC_OK, code)
+		TH_LOG("the child is not ready: %s",
+		       exit_why(code, obj_checks, OBC_NR));
+	len = checkpoint_child(_metadata, self, pid, &buf);
+	obj_index(_metadata, &m, t->type, t->vma_kind, buf, len);
+	t->check(_metadata, &m);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, &mask));
+	code = restore_child(_metadata, self, use_pipe, buf, len, pid,
+			     vmf_poke, &pid);
+	EXPECT_EQ(OBC_OK, code)
+		TH_LOG("the restored child: %s (%d); log \"%s\"",
+		       exit_why(code, obj_checks, OBC_NR), code, self->log_buf);
+
+	for (c = 0; c < t->nr_cases; c++) {
+		t->image(&self->img, &m, c);
+		t->log(&m, c, want, sizeof(want));
+		ret = restart_coord_image(_metadata, self, use_pipe, pid,
+					  self->img.buf, self->img.len, &code);
+		EXPECT_EQ(t->cases[c].error, ret)
+			TH_LOG("case %d, %s: log \"%s\"", c, t->cases[c].what,
+			       self->log_buf);
+		if (!t->cases[c].error) {
+			EXPECT_EQ(OBC_OK, code)
+				TH_LOG("case %d, %s: the restored child: %s (%d)",
+				       c, t->cases[c].what,
+				       exit_why(code, obj_checks, OBC_NR), code);
+		} else {
+			EXPECT_NE(NULL, strstr(self->log_buf, want))
+				TH_LOG("case %d, %s: log \"%s\", expected \"%s\"",
+				       c, t->cases[c].what, self->log_buf, want);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	free(m.off);
+	free(buf);
+}
+
+/*
+ * checkpoint() of a child of the test that runs @fn(@ready, @arg) and
+ * waits (refused_child_wait()) fails with @error, @want in the log, and
+ * leaves the child running (expect_checkpoint_refused()); with @hold,
+ * while the test has the child's fd 3 open too, through /proc/PID/fd/3.
+ * @what names the case.
+ */
+static void refuse_obj_child(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(restart) *self,
+			     void (*fn)(int ready, int arg), int arg, bool hold,
+			     int error, const char *want, const char *what)
+{
+	char path[64];
+	int fd = -1;
+	pid_t pid;
+
+	ASSERT_EQ(0, start_child(_metadata, fn, arg, 1, &pid))
+		TH_LOG("%s: the child could not set itself up", what);
+	if (hold) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/3", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		EXPECT_LE(0, fd)
+			TH_LOG("%s: %s", path, strerror(errno));
+	}
+	expect_checkpoint_refused(_metadata, self, pid, error, want, what, NULL);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* A child with a memfd at fd 3 that the test opens too: EBUSY */
 #define MFD_OUT_NAME	"ckpt-memfd-out"
 #define MFD_OUT_WHY	"memfd:" MFD_OUT_NAME \
 			": the memfd is also open outside the checkpointed tree (1 more open files)"
@@ -5999,88 +6753,111 @@ static __noreturn void mfd_out_main(int ready, int arg)
 			   memfd_create(MFD_OUT_NAME, 0) != 3);
 }
 
-static void refuse_memfd_outside(struct __test_metadata *_metadata,
-				 FIXTURE_DATA(restart) *self)
-{
-	char path[64];
-	pid_t pid;
-	int fd;
-
-	ASSERT_EQ(0, start_child(_metadata, mfd_out_main, 0, 1, &pid))
-		TH_LOG("the child could not make its memfd");
-	snprintf(path, sizeof(path), "/proc/%d/fd/3", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	EXPECT_LE(0, fd)
-		TH_LOG("%s: %s", path, strerror(errno));
-	expect_checkpoint_refused(_metadata, self, pid, -EBUSY, MFD_OUT_WHY,
-				  "a memfd the test has open too", NULL);
-	if (fd >= 0)
-		close(fd);
-}
-
 /*
  * A memfd that the test has open too refused by checkpoint()
- * (refuse_memfd_outside()).  Then mfd_main() checkpointed (its image
- * checked: check_memfd_image()), killed, and restored with its pid by
- * restart(0) (restore_child()) from a memfd or a pipe, the test with
- * SIGUSR1 blocked as in the image, then sent SIGUSR1 until it exits.
- * Then each case of mfd_case_image(), that image changed and its tail
- * made right, restarted by a coordinator (restart_coord_image()):
- * refused with its errno and a message naming the problem, the child
- * dead; the image unchanged restores the child again.
+ * (refuse_obj_child()), then obj_records() of a memfd.
  */
 TEST_F_TIMEOUT(restart, memfd_records, 120)
 {
-	struct mfd_image m;
-	sigset_t set, mask;
-	unsigned char *buf;
-	char want[256];
-	int code, c;
-	size_t len;
-	pid_t pid;
-	long ret;
+	refuse_obj_child(_metadata, self, mfd_out_main, 0, true, -EBUSY,
+			 MFD_OUT_WHY, "a memfd the test has open too");
+	obj_records(_metadata, self, variant->pipe, &mfd_test);
+}
 
-	refuse_memfd_outside(_metadata, self);
+/*
+ * Deleted files that checkpoint() refuses, at fd 3 of dl_refused_main():
+ * one that the test opens too (EBUSY); one deleted under the name it
+ * was opened by but linked under another, DL_LINK_NAME (EOPNOTSUPP:
+ * restart could not link it again); a sparse one of DL_BIG_SIZE bytes,
+ * more than CKPT_DELETED_MAX_SIZE (EFBIG).
+ */
+enum { DLR_OUT, DLR_LINKED, DLR_BIG, DLR_NR };
 
-	code = start_child(_metadata, mfd_main, 0, MFC_SETUP, &pid);
-	ASSERT_EQ(MFC_OK, code)
-		TH_LOG("the child is not ready: %s",
-		       exit_why(code, mfd_checks, MFC_NR));
-	len = checkpoint_child(_metadata, self, pid, &buf);
-	mfd_index(_metadata, &m, buf, len);
-	check_memfd_image(_metadata, &m);
+#define DL_LINK_NAME	"ckpt-deleted-link"
+#define DL_BIG_SIZE	(300ULL << 20)
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, &mask));
-	code = restore_child(_metadata, self, variant->pipe, buf, len, pid,
-			     vmf_poke, &pid);
-	EXPECT_EQ(MFC_OK, code)
-		TH_LOG("the restored child: %s (%d); log \"%s\"",
-		       exit_why(code, mfd_checks, MFC_NR), code, self->log_buf);
+static const struct {
+	const char *name;
+	int error;
+	const char *what;
+} dl_refusals[DLR_NR] = {
+	[DLR_OUT] = { "ckpt-deleted-out", -EBUSY,
+		      "a deleted file the test has open too" },
+	[DLR_LINKED] = { "ckpt-deleted-linked", -EOPNOTSUPP,
+			 "a file deleted, but linked under another name" },
+	[DLR_BIG] = { "ckpt-deleted-big", -EFBIG,
+		      "a deleted file of 300 MiB, a sparse one" },
+};
 
-	for (c = 0; c < MFM_NR; c++) {
-		mfd_case_image(&self->img, &m, c);
-		mfd_case_log(&m, c, want, sizeof(want));
-		ret = restart_coord_image(_metadata, self, variant->pipe, pid,
-					  self->img.buf, self->img.len, &code);
-		EXPECT_EQ(mfd_cases[c].error, ret)
-			TH_LOG("case %d, %s: log \"%s\"", c, mfd_cases[c].what,
-			       self->log_buf);
-		if (!mfd_cases[c].error) {
-			EXPECT_EQ(MFC_OK, code)
-				TH_LOG("case %d, %s: the restored child: %s (%d)",
-				       c, mfd_cases[c].what,
-				       exit_why(code, mfd_checks, MFC_NR), code);
-		} else {
-			EXPECT_NE(NULL, strstr(self->log_buf, want))
-				TH_LOG("case %d, %s: log \"%s\", expected \"%s\"",
-				       c, mfd_cases[c].what, self->log_buf, want);
-		}
+static __noreturn void dl_refused_main(int ready, int what)
+{
+	char path[96], link_path[96];
+	int bad = child_bare(ready);
+
+	shmap_path(path, sizeof(path), dl_refusals[what].name);
+	shmap_path(link_path, sizeof(link_path), DL_LINK_NAME);
+	bad = bad || open(path, O_RDWR | O_CREAT | O_EXCL, 0600) != 3 ||
+	      (what == DLR_LINKED && link(path, link_path)) ||
+	      (what == DLR_BIG && ftruncate(3, DL_BIG_SIZE)) || unlink(path);
+	refused_child_wait(bad);
+}
+
+/* What checkpoint() logs when it refuses the deleted file of @what */
+static void dl_refused_log(int what, char *buf, size_t size)
+{
+	const char *name = dl_refusals[what].name;
+
+	switch (what) {
+	case DLR_OUT:
+		snprintf(buf, size,
+			 "%s: the deleted file is also open outside the checkpointed tree (1 more open files)",
+			 name);
+		break;
+	case DLR_LINKED:
+		snprintf(buf, size,
+			 "fd 3 (%s/%s (deleted)): deleted, but linked under another name: restart could not link it again",
+			 shmap_dir, name);
+		break;
+	case DLR_BIG:
+		snprintf(buf, size,
+			 "%s: a deleted file of %llu bytes, more than the %llu an image keeps",
+			 name, DL_BIG_SIZE, CKPT_DELETED_MAX_SIZE);
+		break;
 	}
-	sigprocmask(SIG_SETMASK, &mask, NULL);
-	free(m.off);
-	free(buf);
+}
+
+/*
+ * The test's directory of deleted files: shmap_dir (the teardown
+ * removes it), on tmpfs.
+ */
+static void dl_dir_make(struct __test_metadata *_metadata)
+{
+	struct statfs sf;
+
+	snprintf(shmap_dir, sizeof(shmap_dir), "/tmp/ckpt-deleted-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(shmap_dir));
+	ASSERT_EQ(0, statfs(shmap_dir, &sf));
+	ASSERT_EQ(TMPFS_MAGIC, sf.f_type)
+		TH_LOG("%s is not on tmpfs", shmap_dir);
+}
+
+/*
+ * The deleted files of dl_refused_main() refused by checkpoint()
+ * (refuse_obj_child()), then obj_records() of a deleted file.
+ */
+TEST_F_TIMEOUT(restart, deleted_file_records, 120)
+{
+	char want[256];
+	int what;
+
+	dl_dir_make(_metadata);
+	for (what = 0; what < DLR_NR; what++) {
+		dl_refused_log(what, want, sizeof(want));
+		refuse_obj_child(_metadata, self, dl_refused_main, what,
+				 what == DLR_OUT, dl_refusals[what].error, want,
+				 dl_refusals[what].what);
+	}
+	obj_records(_metadata, self, variant->pipe, &dl_test);
 }
 
 /* Seeded random streams: all rejected, none hangs (the writer is gone). */
