@@ -16,7 +16,8 @@
  * Restart makes an O_TMPFILE file in the directory the file was in: on
  * the same file system, if that directory is still there, with the
  * restarting caller's rights (it must be able to create a file there)
- * and as its owner.  Several open files and mappings of the file are
+ * and as its owner; with O_EXCL unless it was an O_TMPFILE file that
+ * linkat() could link.  Several open files and mappings of the file are
  * made again on that one file.
  */
 #include <linux/checkpoint.h>
@@ -138,6 +139,10 @@ static int ckpt_write_deleted_new(struct ckpt_ctx *ctx, struct file *file,
 	}
 	ckpt_obj_keep_reader(ctx, file, reader);
 	rec->flags = CKPT_DELETED_NEW;
+	spin_lock(&inode->i_lock);
+	if (inode->i_state & I_LINKABLE)
+		rec->flags |= CKPT_DELETED_LINKABLE;
+	spin_unlock(&inode->i_lock);
 	rec->mode = inode->i_mode & 0777;
 	rec->path_len = strlen(path);
 	ret = ckpt_write_record(ctx, CKPT_REC_DELETED_FILE, &rec->h, sizeof(*rec),
@@ -229,7 +234,9 @@ static int rst_check_deleted_rec(struct ckpt_ctx *ctx,
 		      !rec->path_len;
 	else
 		bad = rec->size || rec->mode || rec->path_len;
-	if (bad || !rec->objref || rec->flags & ~CKPT_DELETED_NEW)
+	if (bad || !rec->objref ||
+	    rec->flags & ~(CKPT_DELETED_NEW | CKPT_DELETED_LINKABLE) ||
+	    (rec->flags & CKPT_DELETED_LINKABLE && !(rec->flags & CKPT_DELETED_NEW)))
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: bad deleted file %u: flags %#x, %llu bytes, mode %#o, path of %u bytes",
 				ctx->rec_pos, rec->objref, rec->flags, rec->size,
@@ -259,6 +266,7 @@ static struct file *rst_make_deleted(struct ckpt_ctx *ctx,
 				     struct ckpt_rec_deleted_file *rec,
 				     char *path)
 {
+	int flags = O_TMPFILE | O_RDWR | O_LARGEFILE;
 	char *slash = strrchr(path, '/');
 	struct file *file;
 	int ret;
@@ -268,9 +276,11 @@ static struct file *rst_make_deleted(struct ckpt_ctx *ctx,
 			 ctx->rec_pos, rec->objref, path);
 		return ERR_PTR(-EINVAL);
 	}
+	/* an unlinked file cannot be linked again: O_EXCL */
+	if (!(rec->flags & CKPT_DELETED_LINKABLE))
+		flags |= O_EXCL;
 	*slash = 0;
-	file = filp_open(slash == path ? "/" : path, O_TMPFILE | O_RDWR | O_LARGEFILE,
-			 0600);
+	file = filp_open(slash == path ? "/" : path, flags, 0600);
 	*slash = '/';
 	if (IS_ERR(file)) {
 		ckpt_err(ctx, PTR_ERR(file),

@@ -356,7 +356,7 @@ std::string memfd_flags_names(std::uint32_t flags)
 
 std::string deleted_flags_names(std::uint32_t flags)
 {
-	return flag_names(flags, {{CKPT_DELETED_NEW, "NEW"}});
+	return flag_names(flags, {{CKPT_DELETED_NEW, "NEW"}, {CKPT_DELETED_LINKABLE, "LINKABLE"}});
 }
 
 std::string memfd_seals_names(std::uint32_t seals)

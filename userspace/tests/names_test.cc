@@ -126,6 +126,8 @@ TEST(RecordNames, DeletedFile)
 	EXPECT_EQ(cr::deleted_flags_names(0), "none");
 	EXPECT_EQ(cr::deleted_flags_names(CKPT_DELETED_NEW), "NEW");
 	EXPECT_EQ(cr::deleted_flags_names(CKPT_DELETED_NEW | 0x4), "NEW|0x4");
+	EXPECT_EQ(cr::deleted_flags_names(CKPT_DELETED_NEW | CKPT_DELETED_LINKABLE),
+		  "NEW|LINKABLE");
 	EXPECT_EQ(cr::deleted_flags_names(1U << 31), "0x80000000");
 }
 

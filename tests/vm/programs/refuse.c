@@ -20,7 +20,13 @@
  *   lease       a read lease (F_SETLEASE) on DIR/lease
  *   aio         an AIO context (io_setup)
  *   iouring     an io_uring instance (io_uring_setup) fd
- *   deleted     DIR/deleted open, then unlinked
+ *   deletedlinked  DIR/first open, linked as DIR/second too, then
+ *               DIR/first unlinked: deleted, but linked under another name
+ *   deletedbig  DIR/big made 300 MiB by ftruncate() (sparse: no block
+ *               written), open, then unlinked: more than an image keeps
+ *   deletedout  DIR/outfile open, then unlinked; its descriptor's number
+ *               in DIR/deleted, for a process outside the tree (the
+ *               scenario's shell, through /proc/PID/fd/N) to open too
  *   setown      a pipe's read end with O_ASYNC and F_SETOWN to its parent
  *               (the scenario's shell, outside the checkpointed tree)
  *   owner       DIR/owned open with F_SETOWN to its parent (no O_ASYNC)
@@ -153,13 +159,54 @@ static int hold_io_uring(void)
 	return syscall(SYS_io_uring_setup, 4, params) < 0 ? -1 : 0;
 }
 
-static int hold_deleted(void)
+/* DIR/@name, unlinked; its descriptor, or -1 */
+static int open_unlinked(const char *name)
 {
 	char path[512];
-	int fd = open_in_dir("deleted");
+	int fd = open_in_dir(name);
 
-	snprintf(path, sizeof(path), "%s/deleted", dir);
-	return fd < 0 || unlink(path) ? -1 : 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return fd < 0 || unlink(path) ? -1 : fd;
+}
+
+/* A deleted file that another name still links: restart could not link it again */
+static int hold_deleted_linked(void)
+{
+	char first[512], second[512];
+	int fd = open_in_dir("first");
+
+	snprintf(first, sizeof(first), "%s/first", dir);
+	snprintf(second, sizeof(second), "%s/second", dir);
+	if (fd < 0 || write(fd, "linked twice\n", 13) != 13 || link(first, second))
+		return -1;
+	return unlink(first);
+}
+
+/* A deleted file of 300 MiB (a hole): more than CKPT_DELETED_MAX_SIZE */
+static int hold_deleted_big(void)
+{
+	int fd = open_unlinked("big");
+
+	return fd < 0 || ftruncate(fd, 300L << 20) ? -1 : 0;
+}
+
+/*
+ * A deleted file; its descriptor's number in DIR/deleted, so that a
+ * process outside the tree can open it through /proc/PID/fd: restart
+ * could not give that process the file again.
+ */
+static int hold_deleted_out(void)
+{
+	char line[32];
+	int d = open_unlinked("outfile"), f, n;
+
+	if (d < 0 || write(d, "deleted\n", 8) != 8)
+		return -1;
+	f = open_in_dir("deleted");
+	n = snprintf(line, sizeof(line), "%d\n", d);
+	if (f < 0 || write(f, line, n) != n)
+		return -1;
+	return close(f);
 }
 
 /*
@@ -269,8 +316,12 @@ static int hold(const char *kind)
 		return hold_aio();
 	if (!strcmp(kind, "iouring"))
 		return hold_io_uring();
-	if (!strcmp(kind, "deleted"))
-		return hold_deleted();
+	if (!strcmp(kind, "deletedlinked"))
+		return hold_deleted_linked();
+	if (!strcmp(kind, "deletedbig"))
+		return hold_deleted_big();
+	if (!strcmp(kind, "deletedout"))
+		return hold_deleted_out();
 	if (!strcmp(kind, "setown"))
 		return hold_async();
 	if (!strcmp(kind, "owner"))

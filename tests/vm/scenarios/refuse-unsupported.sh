@@ -1,10 +1,11 @@
 #!/bin/sh
 # What checkpoint cannot save yet, or what an image would not carry (a
-# lease, an AIO or io_uring context, a deleted file or FIFO, an owner
-# for I/O signals outside the tree, a memfd also open outside the tree),
-# is refused with a message naming the object, the image fails
-# ckptinfo --verify, and the target keeps running as if nothing
-# happened.
+# lease, an AIO or io_uring context, a deleted FIFO, a deleted file
+# still linked under another name or larger than an image keeps, an
+# owner for I/O signals outside the tree, a memfd or a deleted file also
+# open outside the tree), is refused with a message naming the object,
+# the image fails ckptinfo --verify, and the target keeps running as if
+# nothing happened.
 . /tests/vm/lib.sh
 
 check() { # kind pattern
@@ -17,7 +18,7 @@ check() { # kind pattern
 	wait "$pid" || fail "$1: the target exited $?"
 }
 
-check fifo "fd [0-9]* (/tmp/refuse-fifo/fifo (deleted)): deleted files are not supported yet"
+check fifo "fd [0-9]* (/tmp/refuse-fifo/fifo (deleted)): deleted (a directory, FIFO or socket) is not supported yet"
 check thread "pid [0-9]* is a thread with its file descriptor table of its own (unshare()): not supported yet"
 # A table shared with a task outside the tree (a re-parented grandchild,
 # which ends once the program is gone): EBUSY, restart could not share
@@ -32,7 +33,15 @@ check mapfiles "fd [0-9]*.*/dev/zero"
 check lease "fd [0-9]* (/tmp/refuse-lease/lease): a lease (F_SETLEASE) is not supported yet"
 check aio "[Aa][Ii][Oo]"
 check iouring "io_uring"
-check deleted "fd [0-9]*.*deleted"
+# Deleted files are saved with their contents since 1.10
+# (restore-deleted-files), but not one that another name still links
+# (restart could not link it again), nor one larger than 256 MiB
+# (EFBIG), named by the file.
+check deletedlinked "fd [0-9]* (/tmp/refuse-deletedlinked/first (deleted)): deleted, but linked under another name: restart could not link it again"
+check deletedbig "big: a deleted file of 314572800 bytes, more than the 268435456 an image keeps"
+# (the error record, as ckptinfo --verify showed it last)
+grep -q "the checkpoint failed: EFBIG: big: a deleted file" /tmp/expect.out ||
+	fail "deletedbig: the image's error record is not EFBIG"
 # An owner for I/O signals (F_SETOWN) outside the tree, the program's
 # parent (this shell): EBUSY, restart could not send it SIGIO again.
 check setown "fd [0-9]* (pipe:\[[0-9]*\]): its owner for I/O signals (F_SETOWN), process $$, is not in the checkpointed tree: restart could not send it SIGIO again"
@@ -61,3 +70,23 @@ still_running "$d" "$pid"
 expect 0 "valid" ckptinfo --verify "$d/img-alone"
 touch "$d/stop"
 wait "$pid" || fail "memfdout: the target exited $?"
+
+# The same with a deleted file (1.10): this shell opens the target's
+# deleted file through /proc/PID/fd/N, and the checkpoint is refused
+# (EBUSY) until it closed it.
+d=/tmp/refuse-deletedout
+start "$d" "$BIN/glibc-static/refuse" deletedout "$d"
+n=$(cat "$d/deleted")
+exec 9<"/proc/$pid/fd/$n" || fail "deletedout: cannot open /proc/$pid/fd/$n"
+[ "$(readlink /proc/$$/fd/9)" = "$d/outfile (deleted)" ] ||
+	fail "deletedout: this shell's fd 9 is $(readlink /proc/$$/fd/9)"
+expect 1 "outfile: the deleted file is also open outside the checkpointed tree" \
+	checkpoint --subtree "$pid" -o "$d/img"
+still_running "$d" "$pid"
+expect 1 "incomplete" ckptinfo --verify "$d/img"
+exec 9<&-
+expect 0 "" checkpoint --subtree "$pid" -o "$d/img-alone"
+still_running "$d" "$pid"
+expect 0 "valid" ckptinfo --verify "$d/img-alone"
+touch "$d/stop"
+wait "$pid" || fail "deletedout: the target exited $?"

@@ -587,6 +587,8 @@ struct ckpt_rec_mapped_file {
  * CKPT_DELETED_MAX_SIZE.
  */
 #define CKPT_DELETED_NEW	(1U << 0)
+/* with NEW: an O_TMPFILE file made without O_EXCL, which linkat() may link */
+#define CKPT_DELETED_LINKABLE	(1U << 1)
 #define CKPT_DELETED_MAX_SIZE	(256ULL << 20)
 
 struct ckpt_rec_deleted_file {

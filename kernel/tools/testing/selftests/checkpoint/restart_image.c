@@ -5947,7 +5947,8 @@ static void check_deleted_image(struct __test_metadata *_metadata,
 	ASSERT_EQ(CKPT_REC_DELETED_FILE, tr->h.type);
 	ASSERT_EQ(CKPT_REC_PAGES, pg->h.type);
 	tpath = (const char *)(tr + 1);
-	EXPECT_EQ(CKPT_DELETED_NEW, tr->flags);
+	/* O_TMPFILE without O_EXCL: linkat() may link it */
+	EXPECT_EQ(CKPT_DELETED_NEW | CKPT_DELETED_LINKABLE, tr->flags);
 	EXPECT_NE(m->obj, tr->objref);
 	EXPECT_EQ(tlen, tr->size);
 	EXPECT_EQ(DL_TMP_MODE, tr->mode);
@@ -6435,7 +6436,7 @@ static void dl_edit(struct img *img, const struct obj_image *m, int c, int i,
 		else if (c == DLM_MODE)
 			dr->mode = 01777;
 		else if (c == DLM_FLAGS)
-			dr->flags |= 1U << 1;
+			dr->flags |= 1U << 2;
 		else if (c == DLM_OBJREF0)
 			dr->objref = 0;
 		else if (c == DLM_DEFINED)
@@ -6526,7 +6527,7 @@ static void dl_case_log(const struct obj_image *m, int c, char *buf,
 		dl_bad_log(buf, size, ref, 1, sz, "0640", 0);
 		break;
 	case DLM_FLAGS:
-		dl_bad_log(buf, size, ref, 3, sz, "0640", pl);
+		dl_bad_log(buf, size, ref, 5, sz, "0640", pl);
 		break;
 	case DLM_OBJREF0:
 		dl_bad_log(buf, size, 0, 1, sz, "0640", pl);
