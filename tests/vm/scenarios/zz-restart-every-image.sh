@@ -154,7 +154,7 @@ image_stale() {
 # that is no task's pid, other than the root's, for which restart's own
 # stand: userspace/lib/tree_plan.h), "path P" for each path restart
 # reopens (open files, mapped files, executables, working and root
-# directories).
+# directories, the directories deleted files are made again in).
 what_restart_needs() {
 	awk '
 	$1 == "flags" && $3 ~ /CONTAINER/ {
@@ -181,6 +181,11 @@ what_restart_needs() {
 		i = index($0, "  /")
 		if (i)
 			print "path " substr($0, i + 2)
+	}
+	$2 == "DELETED_FILE" && match($0, /  path "[^"]*"/) {
+		p = substr($0, RSTART + 8, RLENGTH - 9)
+		sub(/\/[^\/]*$/, "", p)
+		print "path " (p == "" ? "/" : p)
 	}
 	$2 == "MM" && match($0, /  exe \/.*  vdso /) {
 		print "path " substr($0, RSTART + 6, RLENGTH - 13)

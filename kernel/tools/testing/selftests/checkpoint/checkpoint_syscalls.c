@@ -10,9 +10,9 @@
  *
  * A call that passes them all goes on to the work itself, which fails
  * here in a known way: checkpoint() of the caller with EOPNOTSUPP (a
- * process cannot checkpoint itself yet), of a forked child with
- * EOPNOTSUPP too (it shares the harness's shared memory and holds the
- * fixture's pipes); restart() of an empty image with EBADMSG, of a
+ * process cannot checkpoint itself yet), of a forked child with EBUSY
+ * (it shares the harness's shared memory and the fixture's memfd with
+ * the caller, outside its tree); restart() of an empty image with EBADMSG, of a
  * task other than the caller or with RESTART_FROZEN with EOPNOTSUPP
  * when it reaches the TASK record.
  *
@@ -193,7 +193,7 @@ TEST_F(ckpt, restart_bad_logfd)
 
 /*
  * logfd -1: no log.  Every check passes and the dump fails: the caller
- * cannot checkpoint itself, the child holds what is not supported.
+ * cannot checkpoint itself, the child shares memory with the caller.
  */
 TEST_F(ckpt, checkpoint_no_logfd)
 {
@@ -204,7 +204,7 @@ TEST_F(ckpt, checkpoint_no_logfd)
 	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(0, self->memfd, CHECKPOINT_SUBTREE, -1));
 	size = file_size(self->memfd);
 	EXPECT_LT(0, size);
-	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(child, self->memfd, CHECKPOINT_SUBTREE, -1));
+	EXPECT_EQ(-EBUSY, sys_checkpoint(child, self->memfd, CHECKPOINT_SUBTREE, -1));
 	EXPECT_LT(size, file_size(self->memfd));
 	EXPECT_TRUE(child_alive(child));
 	reap(child);
@@ -303,12 +303,12 @@ TEST_F(ckpt, checkpoint_subtree)
 	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(getpid(), self->memfd,
 					      CHECKPOINT_SUBTREE, self->log[1]));
 	EXPECT_TRUE(log_has(self, "checkpoint: ", "cannot checkpoint itself"));
-	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(child, self->memfd, CHECKPOINT_SUBTREE,
-					      self->log[1]));
-	EXPECT_TRUE(log_has(self, "checkpoint: ", "not supported"));
+	EXPECT_EQ(-EBUSY, sys_checkpoint(child, self->memfd, CHECKPOINT_SUBTREE,
+					 self->log[1]));
+	EXPECT_TRUE(log_has(self, "checkpoint: ", "outside the"));
 	/* CHECKPOINT_KILL kills only after a complete image. */
-	EXPECT_EQ(-EOPNOTSUPP, sys_checkpoint(child, self->memfd,
-					      CHECKPOINT_SUBTREE | CHECKPOINT_KILL, -1));
+	EXPECT_EQ(-EBUSY, sys_checkpoint(child, self->memfd,
+					 CHECKPOINT_SUBTREE | CHECKPOINT_KILL, -1));
 	EXPECT_TRUE(child_alive(child));
 	reap(child);
 }
@@ -450,7 +450,7 @@ TEST_F(ckpt, perm_unprivileged)
  * effective set: EPERM for itself and for a sibling (ptrace would be fine,
  * CAP_SYS_PTRACE is still there).  Either capability alone is enough:
  * then checkpoint() goes on and refuses the caller itself (EOPNOTSUPP)
- * and the sibling, which holds what is not supported (EOPNOTSUPP).
+ * and the sibling, which shares memory with the caller (EBUSY).
  */
 TEST_F(ckpt, perm_no_effective_cap)
 {
@@ -496,7 +496,7 @@ TEST_F(ckpt, perm_no_effective_cap)
 			bad += expect_ret(i ? "SYS_ADMIN: checkpoint(sibling)" :
 					  "CHECKPOINT_RESTORE: checkpoint(sibling)",
 					  sys_checkpoint(sibling, out, CHECKPOINT_SUBTREE, -1),
-					  -EOPNOTSUPP);
+					  -EBUSY);
 			bad += expect_ret(i ? "SYS_ADMIN: restart(0)" :
 					  "CHECKPOINT_RESTORE: restart(0)",
 					  sys_restart(0, empty, 0, -1), -EBADMSG);
@@ -511,8 +511,8 @@ TEST_F(ckpt, perm_no_effective_cap)
 /*
  * uid 65534 with CAP_CHECKPOINT_RESTORE only: past the permission check
  * for itself (EOPNOTSUPP: it cannot checkpoint itself) and for a dumpable
- * child with the same uid and capabilities (EOPNOTSUPP: it holds what
- * is not supported);
+ * child with the same uid and capabilities (EBUSY: it shares memory with
+ * its parent);
  * ptrace rules still refuse a root task and a non-dumpable child.
  *
  * The same-uid target is a child, not a sibling: Yama ptrace_scope 1 only
@@ -559,7 +559,7 @@ TEST_F(ckpt, perm_cap_checkpoint_restore_only)
 			child_exit(SETUP_FAILED);
 		bad += expect_ret("checkpoint(child)",
 				  sys_checkpoint(task, out, CHECKPOINT_SUBTREE, -1),
-				  -EOPNOTSUPP);
+				  -EBUSY);
 		bad += expect_ret("restart(child)", sys_restart(task, empty, 0, -1),
 				  -EBADMSG);
 		reap(task);
