@@ -22,6 +22,7 @@
  * pages and sets the mm fields, vdso included.  A shared memory object
  * is created once and mapped again by every VMA that refers to it.
  */
+#include <linux/bvec.h>
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
 #include <linux/file.h>
@@ -35,6 +36,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "internal.h"
@@ -401,28 +403,49 @@ static const struct mm_walk_ops ckpt_walk_ops = {
 	.walk_lock = PGWALK_RDLOCK,
 };
 
+/* The pages of one PAGES record, as ckpt_write_page_run() holds them. */
+struct ckpt_page_batch {
+	struct page *pages[CKPT_PAGES_CHUNK];
+	struct bio_vec bvec[CKPT_PAGES_CHUNK];
+};
+
+/*
+ * @nr pages of @mm from @addr, as one PAGES record: written from the
+ * target's pages straight into the image (the write's copy alone).
+ */
 static int ckpt_write_page_run(struct ckpt_ctx *ctx, pid_t pid,
 			       struct mm_struct *mm, unsigned long addr,
-			       unsigned long nr, void *buf)
+			       unsigned long nr, struct ckpt_page_batch *b)
 {
 	struct ckpt_rec_pages rec = {};
-	unsigned long len = nr << PAGE_SHIFT;
-	int got;
+	int locked = 1, ret;
+	long got, i;
 
-	got = access_remote_vm(mm, addr, buf, len, FOLL_FORCE);
-	if (got != len)
-		return ckpt_err(ctx, -EFAULT,
-				"pid %d: cannot read memory at %#lx",
-				pid, addr + (got > 0 ? got : 0));
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	got = get_user_pages_remote(mm, addr, nr, FOLL_FORCE, b->pages, &locked);
+	if (locked)
+		mmap_read_unlock(mm);
+	if (got != nr) {
+		ret = ckpt_err(ctx, -EFAULT, "pid %d: cannot read memory at %#lx",
+			       pid, addr + (got > 0 ? got << PAGE_SHIFT : 0));
+		goto out;
+	}
+	for (i = 0; i < nr; i++)
+		bvec_set_page(&b->bvec[i], b->pages[i], PAGE_SIZE, 0);
 	rec.addr = addr;
 	rec.nr_pages = nr;
-	return ckpt_write_record(ctx, CKPT_REC_PAGES, &rec.h, sizeof(rec),
-				 buf, len);
+	ret = ckpt_write_record_pages(ctx, CKPT_REC_PAGES, &rec.h, sizeof(rec),
+				      b->bvec, nr);
+out:
+	for (i = 0; i < got; i++)
+		put_page(b->pages[i]);
+	return ret;
 }
 
 static int ckpt_write_pages(struct ckpt_ctx *ctx, pid_t pid,
 			    struct mm_struct *mm, struct ckpt_vma *cv,
-			    void *buf)
+			    struct ckpt_page_batch *buf)
 {
 	unsigned long nr = (cv->end - cv->start) >> PAGE_SHIFT;
 	struct ckpt_walk cw = { .start = cv->start };
@@ -606,7 +629,8 @@ static int ckpt_write_mapped_file(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
 }
 
 static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
-			  struct mm_struct *mm, struct ckpt_vma *cv, void *buf)
+			  struct mm_struct *mm, struct ckpt_vma *cv,
+			  struct ckpt_page_batch *buf)
 {
 	struct ckpt_rec_vma rec = {};
 	int ret = 0;
@@ -648,15 +672,15 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
 int ckpt_write_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	pid_t pid = task_pid_vnr(t);
+	struct ckpt_page_batch *buf;
 	struct ckpt_vma *cv = NULL;
 	struct mm_struct *mm;
 	int i, nr = 0, ret;
-	void *buf;
 
 	mm = get_task_mm(t);
 	if (!mm)
 		return ckpt_err(ctx, -EINVAL, "pid %d has no memory", pid);
-	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
+	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
 	ret = buf ? ckpt_collect_vmas(ctx, pid, mm, &cv, &nr) : -ENOMEM;
 	if (!ret)
 		ret = ckpt_write_mm_rec(ctx, pid, mm, nr);
@@ -664,7 +688,7 @@ int ckpt_write_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 		ret = ckpt_write_vma(ctx, pid, mm, &cv[i], buf);
 	if (cv)
 		ckpt_free_vmas(cv, nr);
-	kvfree(buf);
+	kfree(buf);
 	mmput(mm);
 	return ret;
 }
@@ -1379,9 +1403,14 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = ckpt_read_bytes(ctx, buf, n);
 		if (ret)
 			break;
+		/*
+		 * Our own memory: copied as a write by the task, unless the
+		 * mapping is not writable (a forced write as a debugger's)
+		 */
 		if (ctx->vma_kind == CKPT_VMA_SHMEM)
 			ret = rst_shmem_write(ctx, addr, buf, n);
-		else if (access_remote_vm(current->mm, addr, buf, n,
+		else if (copy_to_user((void __user *)addr, buf, n) &&
+			 access_remote_vm(current->mm, addr, buf, n,
 					  FOLL_WRITE | FOLL_FORCE) != n)
 			ret = ckpt_err(ctx, -EFAULT,
 				       "cannot write the page contents at %#lx",

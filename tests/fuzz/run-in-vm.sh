@@ -21,8 +21,10 @@
 # (unixpairs), bound, listening and accepted UNIX sockets (unixsocks), inotify instances with watches and queued events
 # (inotify), POSIX timers of four clocks, one aimed at a thread, one with
 # its signal pending (ptimers), TCP and UDP sockets of IPv4 and IPv6 with
-# two established connections and 1.3 MB in flight (inetsocks), a shell
-# pipeline with bytes in its pipe,
+# two established connections and 1.3 MB in flight (inetsocks), seven
+# memfds with seals, shared and private mappings (memfds), seven deleted
+# files, an O_TMPFILE one among them (deleted), a shell pipeline with
+# bytes in its pipe,
 # and a container (forktree as the init of a pid namespace).  A seed that
 # cannot be made is skipped, said so.
 #
@@ -80,7 +82,8 @@ snap() {
 	fi
 }
 
-# seed NAME PROGRAM: run a test program until it is ready, then snap it.
+# seed NAME PROGRAM [ARG...]: run a test program (PROGRAM DIR ARG...)
+# until it is ready, then snap it.
 # wanted NAME: the seed is to be made (CKPT_FUZZ_ONLY, when set, names
 # the only ones: scripts/fuzz.sh --only)
 wanted() {
@@ -93,6 +96,7 @@ wanted() {
 
 seed() {
 	name=$1 prog=$2
+	shift 2
 	wanted "$name" || return 0
 	d=$W/$name
 	mkdir -p "$d"
@@ -101,7 +105,7 @@ seed() {
 		echo "seed $name: $prog missing, skipped"
 		return
 	fi
-	"$prog" "$d" >>"$d/out" 2>&1 &
+	"$prog" "$d" "$@" >>"$d/out" 2>&1 &
 	p=$!
 	if wait_file "$d/ready"; then
 		snap "$name" "$p" --subtree
@@ -160,6 +164,9 @@ seed unixsocks "$BIN/glibc-static/unixsocks"
 seed inotify "$BIN/glibc-static/inotify"
 seed ptimers "$BIN/glibc-static/ptimers"
 seed inetsocks "$BIN/glibc-static/inetsocks"
+seed memfds "$BIN/glibc-static/memfds"
+mkdir -p "$W/deleted-disk" && chmod 777 "$W/deleted-disk"
+seed deleted "$BIN/glibc-static/deleted" "$W/deleted-disk"
 seed_pipeline
 seed_container
 

@@ -20,6 +20,7 @@
 #include <linux/xarray.h>
 #include <uapi/linux/checkpoint_hdr.h>
 
+struct bio_vec;
 struct cred;
 struct file;
 struct mm_struct;
@@ -233,6 +234,8 @@ int ckpt_explain(struct ckpt_ctx *ctx, int err);
 /* kernel/checkpoint/image.c */
 ssize_t ckpt_kwrite(struct file *file, const void *buf, size_t len,
 		    loff_t *ppos);
+int ckpt_write_record_pages(struct ckpt_ctx *ctx, u32 type, struct ckpt_hdr *h,
+			    u32 size, struct bio_vec *bvec, unsigned int nr);
 int ckpt_write_record(struct ckpt_ctx *ctx, u32 type, struct ckpt_hdr *h,
 		      u32 size, const void *data, u32 data_len);
 int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h);

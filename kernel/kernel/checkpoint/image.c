@@ -9,8 +9,10 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/errno.h>
+#include <linux/bvec.h>
 #include <linux/crc32.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/minmax.h>
 #include <linux/uio.h>
 #include <linux/sched/signal.h>
@@ -104,6 +106,71 @@ int ckpt_write_record(struct ckpt_ctx *ctx, u32 type, struct ckpt_hdr *h,
 		ret = ckpt_write(ctx, data, data_len);
 	if (!ret)
 		ret = ckpt_write(ctx, zeroes, h->len - total);
+	if (ret)
+		return ckpt_err(ctx, ret,
+				"writing record %#x at offset %lld failed: error %d",
+				type, ctx->pos, ret);
+	ctx->records++;
+	return 0;
+}
+
+/* Write the @nr whole pages of @bvec, with no copy but the write's own. */
+static int ckpt_write_bvec(struct ckpt_ctx *ctx, struct bio_vec *bvec,
+			   unsigned int nr)
+{
+	struct iov_iter iter;
+	unsigned int i;
+	ssize_t n;
+
+	for (i = 0; i < nr; i++) {
+		void *p = kmap_local_page(bvec[i].bv_page);
+
+		ctx->crc = crc32_le(ctx->crc, p, PAGE_SIZE);
+		kunmap_local(p);
+	}
+	iov_iter_bvec(&iter, ITER_SOURCE, bvec, nr, (size_t)nr << PAGE_SHIFT);
+	while (iov_iter_count(&iter)) {
+		n = vfs_iter_write(ctx->file, &iter, ckpt_ppos(ctx->file), 0);
+		if (n < 0)
+			return n;
+		if (!n)
+			return -EIO;
+		ctx->pos += n;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
+}
+
+/**
+ * ckpt_write_record_pages - write one record whose data is whole pages
+ * @ctx: the checkpoint
+ * @type: CKPT_REC_* type
+ * @h: the record's fixed part, which starts with its struct ckpt_hdr
+ * @size: size of the fixed part, header included, a multiple of
+ *	  CKPT_REC_ALIGN
+ * @bvec: the pages, whole, which the caller holds
+ * @nr: how many
+ *
+ * As ckpt_write_record(), but the pages go from where they are to the
+ * image: no copy into a buffer of ours first.
+ *
+ * Return: 0 or a negative errno, also reported on the log.
+ */
+int ckpt_write_record_pages(struct ckpt_ctx *ctx, u32 type, struct ckpt_hdr *h,
+			    u32 size, struct bio_vec *bvec, unsigned int nr)
+{
+	u64 total = (u64)size + ((u64)nr << PAGE_SHIFT);
+	int ret;
+
+	if (WARN_ON_ONCE(size < sizeof(*h) || size % CKPT_REC_ALIGN ||
+			 total > CKPT_REC_MAX_LEN))
+		return -E2BIG;
+	h->type = type;
+	h->len = total;
+	ret = ckpt_write(ctx, h, size);
+	if (!ret)
+		ret = ckpt_write_bvec(ctx, bvec, nr);
 	if (ret)
 		return ckpt_err(ctx, ret,
 				"writing record %#x at offset %lld failed: error %d",
