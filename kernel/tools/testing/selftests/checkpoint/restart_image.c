@@ -6301,7 +6301,8 @@ static const struct obj_test mfd_test = {
  * before it, with a path that has no directory, or whose directory does
  * not exist (ENOENT, from the O_TMPFILE open); the DELETED_FILE record
  * of the private mapping, which has its number alone, with a size, a
- * path, the number of no object, of the memfd, or of the SHMEM object
+ * path, LINKABLE (only with NEW), the number of no object, of the
+ * memfd, or of the SHMEM object
  * (rst_objfile() must not take a memfd or shared memory for a deleted
  * file); or a MEMFD record of the deleted file instead, the mapping a
  * memfd's (nor a deleted file for a memfd); that record left out, or a
@@ -6326,6 +6327,7 @@ enum {
 	DLM_DIR_GONE,
 	DLM_REF_SIZE,
 	DLM_REF_PATH,
+	DLM_REF_LINKABLE,
 	DLM_REF_UNKNOWN,
 	DLM_REF_MEMFD,
 	DLM_REF_SHMEM,
@@ -6357,6 +6359,7 @@ static const struct obj_case dl_cases[DLM_NR] = {
 	[DLM_DIR_GONE] = { -ENOENT, "a path whose directory does not exist" },
 	[DLM_REF_SIZE] = { -EINVAL, "a later DELETED_FILE record with a size" },
 	[DLM_REF_PATH] = { -EINVAL, "a later DELETED_FILE record with a path" },
+	[DLM_REF_LINKABLE] = { -EINVAL, "a later DELETED_FILE record with LINKABLE" },
 	[DLM_REF_UNKNOWN] = { -EINVAL, "a later DELETED_FILE record of an object no record made" },
 	[DLM_REF_MEMFD] = { -EINVAL, "a later DELETED_FILE record of the memfd" },
 	[DLM_REF_SHMEM] = { -EINVAL, "a later DELETED_FILE record of the SHMEM object" },
@@ -6446,6 +6449,8 @@ static void dl_edit(struct img *img, const struct obj_image *m, int c, int i,
 			img_drop(img, at);
 		else if (c == DLM_REF_SIZE)
 			dr->size = getpagesize();
+		else if (c == DLM_REF_LINKABLE)
+			dr->flags = CKPT_DELETED_LINKABLE;
 		else if (c == DLM_REF_UNKNOWN)
 			dr->objref = OBJ_NO_OBJ;
 		else if (c == DLM_REF_MEMFD)
@@ -6549,6 +6554,9 @@ static void dl_case_log(const struct obj_image *m, int c, char *buf,
 		break;
 	case DLM_REF_PATH:
 		dl_bad_log(buf, size, ref, 0, 0, "0", 4);
+		break;
+	case DLM_REF_LINKABLE:
+		dl_bad_log(buf, size, ref, CKPT_DELETED_LINKABLE, 0, "0", 0);
 		break;
 	case DLM_REF_UNKNOWN:
 	case DLM_REF_MEMFD:
