@@ -846,6 +846,66 @@ struct file *rst_objfile(struct ckpt_ctx *ctx, u32 objref, u32 vma_kind)
 	return ckpt_is_memfd(file) ? NULL : file;
 }
 
+/**
+ * rst_objfile_add - note a memfd or deleted file that a record made
+ * @ctx: the restart
+ * @objref: its number
+ * @file: its file; the restart holds the reference (dropped on error)
+ *
+ * Return: 0, or a negative errno with a log message (-EINVAL: @objref
+ * is taken).
+ */
+int rst_objfile_add(struct ckpt_ctx *ctx, u32 objref, struct file *file)
+{
+	struct xarray *objs = &(ctx->coord ?: ctx)->files;
+	int ret = xa_insert(objs, objref, file, GFP_KERNEL);
+
+	if (ret) {
+		fput(file);
+		if (ret == -EBUSY)
+			ret = ckpt_err(ctx, -EINVAL,
+				       "offset %lld: object %u was defined before",
+				       ctx->rec_pos, objref);
+		return ret;
+	}
+	xa_set_mark(objs, objref, RST_MARK_OBJFILE);
+	return 0;
+}
+
+/**
+ * rst_objfile_next - the record just read names a memfd or deleted file
+ * @ctx: the restart
+ * @file: the object that record made, or NULL when it names one made
+ *	  before, or an ERR_PTR
+ * @objref: the object's number
+ * @vma_kind: CKPT_VMA_MEMFD or CKPT_VMA_DELETED: its kind
+ *
+ * Keeps it for the FILE or mapping record that must come next; PAGES
+ * records fill it first when @file is new.
+ *
+ * Return: 0 or a negative errno with a log message.
+ */
+int rst_objfile_next(struct ckpt_ctx *ctx, struct file *file, u32 objref,
+		     u32 vma_kind)
+{
+	bool made = file;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	if (!file)
+		file = rst_objfile(ctx, objref, vma_kind);
+	if (!file)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: %s %u was not written before",
+				ctx->rec_pos, vma_kind == CKPT_VMA_MEMFD ?
+				"memfd" : "deleted file", objref);
+	ctx->shmem = get_file(file);
+	ctx->shmem_pages = made;
+	ctx->shmem_kind = vma_kind;
+	ctx->shmem_ref = objref;
+	return 0;
+}
+
 /* The flags an open file keeps (open() clears the others). */
 #define RST_OBJFILE_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | \
 				 O_LARGEFILE | O_NOATIME | O_DSYNC | __O_SYNC | \

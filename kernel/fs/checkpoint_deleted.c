@@ -261,10 +261,12 @@ static int rst_deleted_chmod(struct file *file, umode_t mode)
 	return ret;
 }
 
-/* The file of @rec, made in the directory of @path: its size and mode. */
-static struct file *rst_make_deleted(struct ckpt_ctx *ctx,
-				     struct ckpt_rec_deleted_file *rec,
-				     char *path)
+/*
+ * The file of @rec, made in the directory of @path with its size and
+ * mode, noted under its objref; its contents follow.
+ */
+static struct file *rst_new_deleted(struct ckpt_ctx *ctx,
+				    struct ckpt_rec_deleted_file *rec, char *path)
 {
 	int flags = O_TMPFILE | O_RDWR | O_LARGEFILE;
 	char *slash = strrchr(path, '/');
@@ -297,31 +299,8 @@ static struct file *rst_make_deleted(struct ckpt_ctx *ctx,
 			 path, ret);
 		return ERR_PTR(ret);
 	}
-	return file;
-}
-
-/* A new deleted file, noted under its objref; its contents follow. */
-static struct file *rst_new_deleted(struct ckpt_ctx *ctx,
-				    struct ckpt_rec_deleted_file *rec, char *path)
-{
-	struct xarray *objs = &(ctx->coord ?: ctx)->files;
-	struct file *file;
-	int ret;
-
-	file = rst_make_deleted(ctx, rec, path);
-	if (IS_ERR(file))
-		return file;
-	ret = xa_insert(objs, rec->objref, file, GFP_KERNEL);
-	if (ret) {
-		fput(file);
-		if (ret == -EBUSY)
-			ret = ckpt_err(ctx, -EINVAL,
-				       "offset %lld: object %u was defined before",
-				       ctx->rec_pos, rec->objref);
-		return ERR_PTR(ret);
-	}
-	xa_set_mark(objs, rec->objref, RST_MARK_OBJFILE);
-	return file;
+	ret = rst_objfile_add(ctx, rec->objref, file);
+	return ret ? ERR_PTR(ret) : file;
 }
 
 /**
@@ -353,23 +332,8 @@ int rst_deleted_file(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	if (ret)
 		goto out;
 	rst_mm_end(ctx);
-	if (rec.flags & CKPT_DELETED_NEW) {
-		file = rst_new_deleted(ctx, &rec, path);
-	} else {
-		file = rst_objfile(ctx, rec.objref, CKPT_VMA_DELETED);
-		if (!file)
-			file = ERR_PTR(ckpt_err(ctx, -EINVAL,
-						"offset %lld: deleted file %u was not written before",
-						ctx->rec_pos, rec.objref));
-	}
-	if (IS_ERR(file)) {
-		ret = PTR_ERR(file);
-		goto out;
-	}
-	ctx->shmem = get_file(file);
-	ctx->shmem_pages = rec.flags & CKPT_DELETED_NEW;
-	ctx->shmem_kind = CKPT_VMA_DELETED;
-	ctx->shmem_ref = rec.objref;
+	file = (rec.flags & CKPT_DELETED_NEW) ? rst_new_deleted(ctx, &rec, path) : NULL;
+	ret = rst_objfile_next(ctx, file, rec.objref, CKPT_VMA_DELETED);
 out:
 	kfree(path);
 	return ret;

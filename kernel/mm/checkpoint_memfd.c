@@ -198,7 +198,6 @@ static int rst_memfd_keep(struct ckpt_ctx *ctx, struct file *file, u32 seals)
 static struct file *rst_new_memfd(struct ckpt_ctx *ctx,
 				  struct ckpt_rec_memfd *rec, const char *name)
 {
-	struct xarray *objs = &(ctx->coord ?: ctx)->files;
 	struct inode *inode;
 	struct file *file;
 	char *full;
@@ -222,16 +221,9 @@ static struct file *rst_new_memfd(struct ckpt_ctx *ctx,
 	SHMEM_I(inode)->seals = 0;
 	inode->i_mode = (inode->i_mode & S_IFMT) | rec->mode;
 
-	ret = xa_insert(objs, rec->objref, file, GFP_KERNEL);
-	if (ret) {
-		fput(file);
-		if (ret == -EBUSY)
-			ret = ckpt_err(ctx, -EINVAL,
-				       "offset %lld: object %u was defined before",
-				       ctx->rec_pos, rec->objref);
+	ret = rst_objfile_add(ctx, rec->objref, file);
+	if (ret)
 		return ERR_PTR(ret);
-	}
-	xa_set_mark(objs, rec->objref, RST_MARK_OBJFILE);
 	ret = rst_memfd_keep(ctx, file, rec->seals);
 	return ret ? ERR_PTR(ret) : file;
 }
@@ -265,23 +257,8 @@ int rst_memfd(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	if (ret)
 		goto out;
 	rst_mm_end(ctx);
-	if (rec.flags & CKPT_MEMFD_NEW) {
-		file = rst_new_memfd(ctx, &rec, name);
-	} else {
-		file = rst_objfile(ctx, rec.objref, CKPT_VMA_MEMFD);
-		if (!file)
-			file = ERR_PTR(ckpt_err(ctx, -EINVAL,
-						"offset %lld: memfd %u was not written before",
-						ctx->rec_pos, rec.objref));
-	}
-	if (IS_ERR(file)) {
-		ret = PTR_ERR(file);
-		goto out;
-	}
-	ctx->shmem = get_file(file);
-	ctx->shmem_pages = rec.flags & CKPT_MEMFD_NEW;
-	ctx->shmem_kind = CKPT_VMA_MEMFD;
-	ctx->shmem_ref = rec.objref;
+	file = (rec.flags & CKPT_MEMFD_NEW) ? rst_new_memfd(ctx, &rec, name) : NULL;
+	ret = rst_objfile_next(ctx, file, rec.objref, CKPT_VMA_MEMFD);
 out:
 	kfree(name);
 	return ret;

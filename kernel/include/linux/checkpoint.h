@@ -437,6 +437,9 @@ struct file *rst_file_missing(struct ckpt_ctx *ctx,
 struct file *rst_objfile(struct ckpt_ctx *ctx, u32 objref, u32 vma_kind);
 struct file *rst_objfile_open(struct ckpt_ctx *ctx, struct file *objfile,
 			      const struct ckpt_rec_file *rec);
+int rst_objfile_add(struct ckpt_ctx *ctx, u32 objref, struct file *file);
+int rst_objfile_next(struct ckpt_ctx *ctx, struct file *file, u32 objref,
+		     u32 vma_kind);
 
 /* fs/checkpoint_deleted.c */
 extern const struct ckpt_file_ops ckpt_deleted_file_ops;
