@@ -36,7 +36,6 @@
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "internal.h"
@@ -1403,14 +1402,9 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		ret = ckpt_read_bytes(ctx, buf, n);
 		if (ret)
 			break;
-		/*
-		 * Our own memory: copied as a write by the task, unless the
-		 * mapping is not writable (a forced write as a debugger's)
-		 */
 		if (ctx->vma_kind == CKPT_VMA_SHMEM)
 			ret = rst_shmem_write(ctx, addr, buf, n);
-		else if (copy_to_user((void __user *)addr, buf, n) &&
-			 access_remote_vm(current->mm, addr, buf, n,
+		else if (access_remote_vm(current->mm, addr, buf, n,
 					  FOLL_WRITE | FOLL_FORCE) != n)
 			ret = ckpt_err(ctx, -EFAULT,
 				       "cannot write the page contents at %#lx",

@@ -2,7 +2,7 @@
 # Runs inside the VM (make bench): for 16, 64 and 256 MiB of touched
 # anonymous memory, checkpoint time and image size, restart time (until
 # the restored process runs again); in the same run the VM's memcpy and
-# tmpfs write bandwidth; then for trees of 1, 10 and 100 processes (1 MiB
+# tmpfs write and read bandwidth; then for trees of 1, 10 and 100 processes (1 MiB
 # touched each) and a process of 100 threads, checkpoint and restart
 # time, in total and per task; then 256 MiB of shared anonymous memory in
 # one process and shared by a tree of 10; then a process with 1000 TCP connections
@@ -38,9 +38,12 @@ memcpy=$($B/memcpy-bw 64)
 t0=$($B/now)
 dd if=/dev/zero of=/tmp/dd bs=1M count=256 2>/dev/null
 t1=$($B/now)
+dd if=/tmp/dd of=/dev/null bs=1M 2>/dev/null
+t2=$($B/now)
 rm -f /tmp/dd
 tmpfs=$((256 * 1048576 * 1000 / ($(ms $t0 $t1) + 1) / 1000000))
-echo "bench: memcpy ${memcpy} MB/s, tmpfs write ${tmpfs} MB/s"
+tmpfs_read=$((256 * 1048576 * 1000 / ($(ms $t1 $t2) + 1) / 1000000))
+echo "bench: memcpy ${memcpy} MB/s, tmpfs write ${tmpfs} MB/s, tmpfs read ${tmpfs_read} MB/s"
 
 for mb in 16 64 256; do
 	d=/tmp/bench-$mb
@@ -48,7 +51,8 @@ for mb in 16 64 256; do
 	$B/memhog $mb $d &
 	measure $d $!
 	thr=$((size * 1000 / (ckpt + 1) / 1000000))
-	echo "bench: ${mb} MiB: checkpoint ${ckpt} ms, image $((size / 1048576)) MiB, restart ${rst} ms, dump ${thr} MB/s = $((thr * 100 / memcpy))% of memcpy, $((thr * 100 / tmpfs))% of tmpfs write"
+	rthr=$((size * 1000 / (rst + 1) / 1000000))
+	echo "bench: ${mb} MiB: checkpoint ${ckpt} ms, image $((size / 1048576)) MiB, restart ${rst} ms, dump ${thr} MB/s = $((thr * 100 / memcpy))% of memcpy, $((thr * 100 / tmpfs))% of tmpfs write; restore ${rthr} MB/s = $((rthr * 100 / tmpfs_read))% of tmpfs read"
 done
 
 for n in 1 10 100 100t; do
