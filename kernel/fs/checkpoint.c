@@ -112,22 +112,22 @@ int ckpt_check_reopens(struct ckpt_ctx *ctx, const struct ckpt_fd *f)
 /* Why @file, which ckpt_path_reopens() refused, cannot be reopened. */
 const char *ckpt_unreachable_why(struct file *file)
 {
-	const char *name = file->f_path.dentry->d_name.name;
+	struct dentry *dentry = file->f_path.dentry;
+	struct inode *inode = file_inode(file);
 
-	if (!strncmp(name, "memfd:", 6) && !shmem_file(file))
-		return "a memfd of huge pages (MFD_HUGETLB) is not supported yet";
-	if (!strncmp(name, "memfd:", 6))
-		return "a memfd has no path (fexecve() of a memfd is not supported yet)";
-	if (shmem_file(file) && !d_unlinked(file->f_path.dentry) &&
-	    IS_ROOT(file->f_path.dentry))
+	if (!strncmp(dentry->d_name.name, "memfd:", 6))
+		return shmem_file(file) ?
+		       "a memfd has no path (fexecve() of a memfd is not supported yet)" :
+		       "a memfd of huge pages (MFD_HUGETLB) is not supported yet";
+	if (shmem_file(file) && !d_unlinked(dentry) && IS_ROOT(dentry))
 		return "shared memory without a name (of a shared anonymous mapping or a System V segment) is not supported yet as a file";
-	if (d_unlinked(file->f_path.dentry) && !S_ISREG(file_inode(file)->i_mode))
+	if (!d_unlinked(dentry))
+		return "its path does not lead to it any more (moved, or hidden by a mount): restart could not open it";
+	if (!S_ISREG(inode->i_mode))
 		return "deleted (a directory, FIFO or socket) is not supported yet";
-	if (d_unlinked(file->f_path.dentry) && file_inode(file)->i_nlink)
+	if (inode->i_nlink)
 		return "deleted, but linked under another name: restart could not link it again";
-	if (d_unlinked(file->f_path.dentry))
-		return "a deleted file has no path (a deleted executable is not supported yet)";
-	return "its path does not lead to it any more (moved, or hidden by a mount): restart could not open it";
+	return "a deleted file has no path (a deleted executable is not supported yet)";
 }
 
 /*
@@ -726,6 +726,13 @@ int rst_new_file(struct ckpt_ctx *ctx, u32 objref, struct file *file)
 	return ret;
 }
 
+/* An entry of the restart's files that is an object, not an open file. */
+static bool rst_is_object(struct xarray *files, u32 objref)
+{
+	return xa_get_mark(files, objref, RST_MARK_SHMEM) ||
+	       xa_get_mark(files, objref, RST_MARK_OBJFILE);
+}
+
 /**
  * rst_file_at - a restored open file, as the caller holds it
  * @ctx: the restart
@@ -747,8 +754,7 @@ struct file *rst_file_at(struct ckpt_ctx *ctx, u32 objref, int fd)
 	held = fd >= 0 ? fget(fd) : NULL;
 	if (held)
 		fput(held);
-	if (!file || file != held || xa_get_mark(files, objref, RST_MARK_SHMEM) ||
-	    xa_get_mark(files, objref, RST_MARK_OBJFILE))
+	if (!file || file != held || rst_is_object(files, objref))
 		return NULL;
 	return file;
 }
@@ -785,8 +791,7 @@ static struct file *rst_shared_file(struct ckpt_ctx *ctx,
 
 	if (rec->objref) {
 		file = xa_load(files, rec->objref);
-		if (file && (xa_get_mark(files, rec->objref, RST_MARK_SHMEM) ||
-			     xa_get_mark(files, rec->objref, RST_MARK_OBJFILE))) {
+		if (file && rst_is_object(files, rec->objref)) {
 			ckpt_err(ctx, -EINVAL,
 				 "fd %d: object %u is shared memory, a memfd or a deleted file, not an open file",
 				 rec->fd, rec->objref);
