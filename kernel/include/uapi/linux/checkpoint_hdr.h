@@ -135,6 +135,9 @@ struct ckpt_hdr {
 #define CKPT_REC_FILE_OWNER	0x040c	/* struct ckpt_rec_file_owner (1.9) */
 #define CKPT_REC_DELETED_FILE	0x040d	/* struct ckpt_rec_deleted_file + path (1.10) */
 
+/* 0x0600-0x06ff: System V and POSIX IPC */
+#define CKPT_REC_SYSV_SHM	0x0600	/* struct ckpt_rec_sysv_shm (1.11) */
+
 /* 0x0700-0x07ff: sockets */
 #define CKPT_REC_UNIX_PAIR	0x0700	/* struct ckpt_rec_unix_pair + queues (1.3) */
 #define CKPT_REC_INET_SOCK	0x0701	/* struct ckpt_rec_inet_sock + queues (1.6) */
@@ -146,6 +149,11 @@ struct ckpt_hdr {
 #define CKPT_REC_SIGPENDING	0x0501	/* struct ckpt_rec_sigpending + entries */
 #define CKPT_REC_ITIMERS	0x0502	/* struct ckpt_rec_itimers */
 #define CKPT_REC_POSIX_TIMERS	0x0503	/* struct ckpt_rec_posix_timers + timers (1.5) */
+
+/* 0x0800-0x08ff: namespaces and containers */
+#define CKPT_REC_NAMESPACE	0x0800	/* struct ckpt_rec_namespace (1.11) */
+#define CKPT_REC_UTS_NS		0x0801	/* struct ckpt_rec_uts_ns (1.11) */
+#define CKPT_REC_IPC_NS		0x0802	/* struct ckpt_rec_ipc_ns (1.11) */
 
 /*
  * Ranges reserved for the record types of each subsystem:
@@ -161,7 +169,7 @@ struct ckpt_hdr {
 
 /* Image format version, independent of the kernel version. */
 #define CKPT_VERSION_MAJOR	1
-#define CKPT_VERSION_MINOR	10
+#define CKPT_VERSION_MINOR	11
 
 /* Architecture of the checkpointed tasks. */
 #define CKPT_ARCH_X86_64	1
@@ -251,6 +259,9 @@ struct ckpt_task_ids {
 	/* format 1.3 */
 	__u32 ctty_pty;			/* CKPT_TASK_CTTY_PTY: the pty's number (ckpt_rec_pty.pty) */
 	__u32 pad;
+	/* format 1.11: NAMESPACE objrefs, 0: the checkpointer's (the restarter's) */
+	__u32 uts_ns;
+	__u32 ipc_ns;
 };
 
 /* The size of struct ckpt_task_ids in format 1.0, whose tree says 0. */
@@ -263,6 +274,100 @@ struct ckpt_rec_tree {
 	__u32 nr_tasks;
 	__u32 task_size;		/* bytes per entry; readers ignore what they do not know */
 	/* followed by nr_tasks struct ckpt_task_ids, in creation order */
+};
+
+/*
+ * The container section (1.11): between the header and the tree, one
+ * NAMESPACE record for each namespace of the tree that is not the
+ * checkpointer's, so that restart knows them before it creates the
+ * tasks.  The tree's entries name each task's namespaces by these
+ * objrefs.  A namespace is new at the first task in tree order that
+ * lives in it (pid), whose parent lives in another one; every other task
+ * in it has a parent in it too: restart makes the namespace with the
+ * clone() of that first task (CLONE_NEWUTS, CLONE_NEWIPC) and the tasks
+ * after it inherit it.  What the namespace holds is restored by the
+ * kernel from the record (UTS_NS, IPC_NS) that starts the records of its
+ * first task, followed by its objects (an IPC namespace's SYSV_SHM
+ * records).
+ */
+#define CKPT_NS_UTS		1
+#define CKPT_NS_IPC		2
+
+struct ckpt_rec_namespace {
+	struct ckpt_hdr h;		/* CKPT_REC_NAMESPACE */
+	__u32 objref;			/* named by the tree's entries */
+	__u32 kind;			/* CKPT_NS_* */
+	__s32 pid;			/* the first task living in it */
+	__u32 pad;
+};
+
+#define CKPT_UTS_LEN		65	/* __NEW_UTS_LEN + 1 */
+
+/* A UTS namespace: what sethostname() and setdomainname() set in it. */
+struct ckpt_rec_uts_ns {
+	struct ckpt_hdr h;		/* CKPT_REC_UTS_NS */
+	__u32 objref;			/* its NAMESPACE record */
+	__u32 pad;
+	char  nodename[CKPT_UTS_LEN];	/* NUL-terminated, NUL-padded */
+	char  domainname[CKPT_UTS_LEN];
+	__u8  pad2[6];
+};
+
+/*
+ * An IPC namespace: its limits, as its sysctls show them (kernel.shmmax,
+ * kernel.msgmni, fs.mqueue.*, ...); its System V shared memory segments
+ * follow as SYSV_SHM records.
+ */
+struct ckpt_rec_ipc_ns {
+	struct ckpt_hdr h;		/* CKPT_REC_IPC_NS */
+	__u32 objref;			/* its NAMESPACE record */
+	__u32 nr_shm;			/* SYSV_SHM records that follow */
+	__u64 shm_ctlmax;		/* kernel.shmmax */
+	__u64 shm_ctlall;		/* kernel.shmall */
+	__u32 shm_ctlmni;		/* kernel.shmmni */
+	__u32 shm_rmid_forced;		/* kernel.shm_rmid_forced */
+	__u32 msg_ctlmax;		/* kernel.msgmax */
+	__u32 msg_ctlmnb;		/* kernel.msgmnb */
+	__u32 msg_ctlmni;		/* kernel.msgmni */
+	__u32 sem_ctls[4];		/* kernel.sem: semmsl, semmns, semopm, semmni */
+	__u32 mq_queues_max;		/* fs.mqueue.queues_max */
+	__u32 mq_msg_max;		/* fs.mqueue.msg_max */
+	__u32 mq_msgsize_max;		/* fs.mqueue.msgsize_max */
+	__u32 mq_msg_default;		/* fs.mqueue.msg_default */
+	__u32 mq_msgsize_default;	/* fs.mqueue.msgsize_default */
+};
+
+/*
+ * A System V shared memory segment (1.11).  The IPC_NS record of its
+ * namespace is followed by one SYSV_SHM record with CKPT_SYSV_SHM_NEW
+ * per segment, with every field, then PAGES records of its contents
+ * (addr: the byte offset in the segment; pages that read as zeroes are
+ * not written).  Restart makes it with the same key and id.  Each
+ * mapping of it (attached by shmat(), kind CKPT_VMA_SYSV_SHM) comes
+ * right after a SYSV_SHM record naming it by objref, its other fields 0;
+ * restart attaches it there again.  Owners are in the checkpointer's
+ * user namespace, pids in the tree's pid namespace (0: a task that is
+ * gone, which IPC_STAT then shows as 0).
+ */
+#define CKPT_SYSV_SHM_NEW	(1U << 0)
+#define CKPT_SYSV_SHM_RMID	(1U << 1)	/* removed (IPC_RMID), still attached */
+
+struct ckpt_rec_sysv_shm {
+	struct ckpt_hdr h;		/* CKPT_REC_SYSV_SHM */
+	__u32 objref;			/* named by its mappings' records */
+	__u32 flags;			/* CKPT_SYSV_SHM_* */
+	__s32 key;			/* IPC_PRIVATE (0) or the key */
+	__s32 id;			/* the shmid */
+	__u32 uid, gid;			/* owner */
+	__u32 cuid, cgid;		/* creator */
+	__u32 mode;			/* permission bits, 0777 at most */
+	__s32 cpid;			/* creator, 0: gone */
+	__s32 lpid;			/* last shmat()/shmdt(), 0: none or gone */
+	__u32 pad;
+	__u64 size;			/* bytes (shm_segsz) */
+	__s64 atime;			/* last shmat(), seconds, 0: never */
+	__s64 dtime;			/* last shmdt() */
+	__s64 ctime;			/* creation or last IPC_SET */
 };
 
 #define CKPT_COMM_LEN		16
@@ -433,6 +538,7 @@ struct ckpt_rec_mm {
 #define CKPT_VMA_SHMEM		5	/* shared anonymous (MAP_SHARED|MAP_ANONYMOUS) */
 #define CKPT_VMA_MEMFD		6	/* a memfd, shared or private (1.10) */
 #define CKPT_VMA_DELETED	7	/* a deleted file, shared or private (1.10) */
+#define CKPT_VMA_SYSV_SHM	8	/* a System V segment, attached whole (1.11) */
 
 /* ckpt_rec_vma.prot: PROT_* values; ckpt_rec_vma.flags: */
 #define CKPT_VMA_GROWSDOWN	(1U << 0)
