@@ -36,8 +36,37 @@
  *               held only by a process outside the tree (as clonefiles)
  *   ioprio      an I/O priority (ioprio_set)
  *
- * For clonefiles, clonefs and stalewatch, DIR/outsider holds the
- * grandchild's pid;
+ * System V IPC and namespaces (format 1.11); "a new IPC namespace" is
+ * one the program made with unshare(CLONE_NEWIPC) (it runs as root):
+ *   shmhome     a System V segment of the IPC namespace it was started in
+ *               (the checkpointer's) attached; removed when it exits
+ *   shmpart     a segment of 3 pages of a new IPC namespace attached, its
+ *               last page unmapped (munmap())
+ *   shmprot     a segment of a new IPC namespace attached read-write,
+ *               then mprotect(PROT_READ)
+ *   shmlock     a segment of a new IPC namespace locked (SHM_LOCK)
+ *   msgq        a System V message queue in a new IPC namespace
+ *   sem         a System V semaphore set in a new IPC namespace
+ *   mqueue      a POSIX message queue (mq_open()) in a new IPC namespace
+ *   semundo     a semaphore set of the IPC namespace it was started in,
+ *               with an undo entry (semop() with SEM_UNDO); removed when
+ *               it exits
+ *   nsout       a new IPC namespace, also used by a process outside the
+ *               tree (a grandchild re-parented, as clonefiles)
+ *   nsoututs    the same with a new UTS namespace
+ *   nsjoin      a new UTS namespace; its child went back to the one the
+ *               program was started in (setns() with /proc/1/ns/uts,
+ *               opened before unshare(), then closed by both)
+ *   nsjoinipc   a new IPC namespace I1; its child opens /proc/self/ns/ipc
+ *               (I1), unshares a new one (I2) and forks a grandchild
+ *               that goes back to I1 with setns() (the descriptor
+ *               closed): a task in the namespace of the program, its
+ *               parent in another
+ * The children of nsjoin and nsjoinipc wait, and are killed with their
+ * parent (PR_SET_PDEATHSIG).
+ *
+ * For clonefiles, clonefs, stalewatch, nsout and nsoututs, DIR/outsider
+ * holds the grandchild's pid;
  * it ends within 100 ms once the program is gone (reaped).
  */
 #define _GNU_SOURCE
@@ -52,7 +81,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -292,6 +325,147 @@ static int hold_stale_watch(void)
 	return close(p[0]);
 }
 
+/* What the program removes when it exits: a segment, a semaphore set */
+static int home_shm = -1, home_sem = -1;
+
+static void remove_home_objects(void)
+{
+	if (home_shm >= 0)
+		shmctl(home_shm, IPC_RMID, NULL);
+	if (home_sem >= 0)
+		semctl(home_sem, 0, IPC_RMID);
+}
+
+/* A segment of @pages attached read-write, in a new IPC namespace if @new_ns */
+static void *attach_new_segment(int new_ns, int pages, int *id)
+{
+	void *p;
+
+	if (new_ns && unshare(CLONE_NEWIPC))
+		return NULL;
+	*id = shmget(IPC_PRIVATE, pages * 4096, IPC_CREAT | 0600);
+	if (*id < 0)
+		return NULL;
+	p = shmat(*id, NULL, 0);
+	if (p == (void *)-1)
+		return NULL;
+	memset(p, 's', pages * 4096);
+	return p;
+}
+
+static int hold_shm(const char *kind)
+{
+	int id;
+	char *p;
+
+	if (!strcmp(kind, "shmhome")) {
+		p = attach_new_segment(0, 1, &home_shm);
+		return p ? 0 : -1;
+	}
+	if (!strcmp(kind, "shmlock"))
+		return unshare(CLONE_NEWIPC) || (id = shmget(IPC_PRIVATE, 4096, 0600)) < 0 ||
+		       shmctl(id, SHM_LOCK, NULL) ? -1 : 0;
+	p = attach_new_segment(1, 3, &id);
+	if (!p)
+		return -1;
+	if (!strcmp(kind, "shmpart"))
+		return munmap(p + 2 * 4096, 4096);
+	return mprotect(p, 3 * 4096, PROT_READ);	/* shmprot */
+}
+
+/* System V IPC objects, or a POSIX message queue, in a new IPC namespace */
+static int hold_ipc_object(const char *kind)
+{
+	if (unshare(CLONE_NEWIPC))
+		return -1;
+	if (!strcmp(kind, "msgq"))
+		return msgget(IPC_PRIVATE, IPC_CREAT | 0600) < 0 ? -1 : 0;
+	if (!strcmp(kind, "sem"))
+		return semget(IPC_PRIVATE, 2, IPC_CREAT | 0600) < 0 ? -1 : 0;
+	/* mqueue: the system call takes the name without its leading '/' */
+	return syscall(SYS_mq_open, "ckpt-test", O_CREAT | O_RDWR, 0600, NULL) < 0 ? -1 : 0;
+}
+
+/* A semaphore set of the program's first IPC namespace with an undo entry */
+static int hold_sem_undo(void)
+{
+	struct sembuf op = { .sem_num = 0, .sem_op = 1, .sem_flg = SEM_UNDO };
+
+	home_sem = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	return home_sem < 0 || semop(home_sem, &op, 1) ? -1 : 0;
+}
+
+/*
+ * A child that runs @fn(@arg), says on a pipe that it went through,
+ * then waits to be killed with its parent; 0 once it said so, or -1.
+ */
+static int child_waiting(int (*fn)(int arg), int arg)
+{
+	int p[2], ok;
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(p[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		c = fn(arg) ? 0 : 1;
+		if (write(p[1], &c, 1) != 1 || !c)
+			_exit(1);
+		close(p[1]);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	ok = read(p[0], &c, 1) == 1 && c == 1;
+	close(p[0]);
+	return ok ? 0 : -1;
+}
+
+/* In a child: back to the namespace of @fd (its type), which is closed */
+static int join_ns(int fd)
+{
+	int ret = setns(fd, 0);
+
+	close(fd);
+	return ret;
+}
+
+/* The child of nsjoinipc: a new IPC namespace, and a grandchild back in the first */
+static int nsjoinipc_child(int unused)
+{
+	int fd = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+
+	(void)unused;
+	if (fd < 0 || unshare(CLONE_NEWIPC) || child_waiting(join_ns, fd))
+		return -1;
+	return close(fd);
+}
+
+static int hold_ns(const char *kind)
+{
+	int fd;
+
+	if (!strcmp(kind, "nsout"))
+		return unshare(CLONE_NEWIPC) || share_outside(0) ? -1 : 0;
+	if (!strcmp(kind, "nsoututs"))
+		return unshare(CLONE_NEWUTS) || share_outside(0) ? -1 : 0;
+	if (!strcmp(kind, "nsjoin")) {
+		fd = open("/proc/1/ns/uts", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || unshare(CLONE_NEWUTS) || child_waiting(join_ns, fd))
+			return -1;
+		return close(fd);
+	}
+	/* nsjoinipc */
+	if (unshare(CLONE_NEWIPC))
+		return -1;
+	return child_waiting(nsjoinipc_child, 0);
+}
+
 static int hold(const char *kind)
 {
 	pthread_t th;
@@ -335,6 +509,14 @@ static int hold(const char *kind)
 	/* IOPRIO_WHO_PROCESS, the best-effort class, level 3 */
 	if (!strcmp(kind, "ioprio"))
 		return syscall(SYS_ioprio_set, 1, 0, 2 << 13 | 3) ? -1 : 0;
+	if (!strncmp(kind, "shm", 3))
+		return hold_shm(kind);
+	if (!strcmp(kind, "msgq") || !strcmp(kind, "sem") || !strcmp(kind, "mqueue"))
+		return hold_ipc_object(kind);
+	if (!strcmp(kind, "semundo"))
+		return hold_sem_undo();
+	if (!strncmp(kind, "ns", 2))
+		return hold_ns(kind);
 	return -1;
 }
 
@@ -350,6 +532,7 @@ int main(int argc, char **argv)
 	dir = argv[2];
 	if (hold(argv[1])) {
 		perror(argv[1]);
+		remove_home_objects();
 		return 2;
 	}
 	snprintf(path, sizeof(path), "%s/progress", dir);
@@ -364,5 +547,6 @@ int main(int argc, char **argv)
 		pwrite(fd, line, n, 0);
 		nanosleep(&ts, NULL);
 	}
+	remove_home_objects();
 	return 0;
 }

@@ -3,9 +3,10 @@
 # lease, an AIO or io_uring context, a deleted FIFO, a deleted file
 # still linked under another name or larger than an image keeps, an
 # owner for I/O signals outside the tree, a memfd or a deleted file also
-# open outside the tree), is refused with a message naming the object,
-# the image fails ckptinfo --verify, and the target keeps running as if
-# nothing happened.
+# open outside the tree, System V IPC that format 1.11 does not carry, a
+# UTS or IPC namespace that restart could not make again), is refused
+# with a message naming the object, the image fails ckptinfo --verify,
+# and the target keeps running as if nothing happened.
 . /tests/vm/lib.sh
 
 check() { # kind pattern
@@ -49,6 +50,36 @@ check owner "fd [0-9]* (/tmp/refuse-owner/owned): its owner for I/O signals (F_S
 check pty "fd [0-9]* (/dev/ptmx): a pty whose slave was never opened"
 check timerslack "pid [0-9]*: a timer slack of its own (PR_SET_TIMERSLACK) is not supported yet"
 check ioprio "pid [0-9]*: an I/O priority (ioprio_set) is not supported yet"
+
+# System V IPC (format 1.11 saves the shared memory segments of an IPC
+# namespace new in the tree, attached whole as shmat() made them): a
+# segment of the checkpointer's namespace, shared with the outside; an
+# attachment partly unmapped, or mprotect()ed; a locked segment; message
+# queues, semaphore sets and POSIX message queues in the tree's
+# namespace; semaphore undo lists (in the checkpointer's namespace).
+check shmhome "mapping .*: a System V shared memory segment of the checkpointer's IPC namespace (shared with the outside) is not supported"
+check shmpart "a System V shared memory segment mapped in part (after munmap() or mremap()) is not supported yet"
+check shmprot "a System V shared memory segment whose protection changed after shmat() is not supported yet"
+check shmlock "System V shared memory segment [0-9]*: locked (SHM_LOCK): not supported yet"
+check msgq "IPC namespace.* holds System V message queues: not supported yet"
+check sem "IPC namespace.* holds System V semaphore sets: not supported yet"
+check mqueue "IPC namespace.* holds POSIX message queues: not supported yet"
+check semundo "pid [0-9]*: System V semaphore undo lists are not supported yet"
+# A namespace new in the tree that a process outside it also lives in (a
+# re-parented grandchild, which ends once the program is gone): EBUSY,
+# restart would make it anew for the tree alone.
+check nsout "the IPC namespace of pid [0-9]* is also used by pid [0-9]* outside the checkpointed tree"
+gone "$(cat /tmp/refuse-nsout/outsider)"
+check nsoututs "the UTS namespace of pid [0-9]* is also used by pid [0-9]* outside the checkpointed tree"
+gone "$(cat /tmp/refuse-nsoututs/outsider)"
+# A task whose namespace is neither its parent's nor new at it: restart
+# makes a namespace with the clone() of its first task, which the tasks
+# after it inherit.  The program's child went back to the checkpointer's
+# UTS namespace (setns()); the program's grandchild went back to the
+# program's IPC namespace, its parent (the program's child) living in a
+# namespace of its own.
+check nsjoin "pid [0-9]* lives in the checkpointer's UTS namespace, its parent pid [0-9]* in another: not supported"
+check nsjoinipc "pid [0-9]* lives in the IPC namespace of pid [0-9]*, its parent pid [0-9]* in another: not supported"
 
 # A memfd (supported since 1.10) that this shell, outside the tree, has
 # open too, through /proc/PID/fd/N: EBUSY, restart could not share it

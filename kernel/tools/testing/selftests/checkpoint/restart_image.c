@@ -45,8 +45,11 @@
 #include <dirent.h>
 #include <grp.h>
 #include <sched.h>
+#include <sys/ipc.h>
 #include <sys/mount.h>
+#include <sys/msg.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/vfs.h>
 #include <time.h>
 
@@ -3173,13 +3176,17 @@ static int wait_exit_secs(pid_t pid, int secs, bool (*poke)(void *arg),
 	return -1;
 }
 
-/* A child of the caller with the pid @pid (clone3() with set_tid), or -1 */
-static pid_t fork_as(pid_t pid)
+/*
+ * A child of the caller with the pid @pid (clone3() with set_tid and
+ * the clone flags @flags: CLONE_NEWUTS, CLONE_NEWIPC), or -1
+ */
+static pid_t fork_as_flags(pid_t pid, __u64 flags)
 {
 	struct {
 		__u64 flags, pidfd, child_tid, parent_tid, exit_signal;
 		__u64 stack, stack_size, tls, set_tid, set_tid_size;
 	} args = {
+		.flags = flags,
 		.exit_signal = SIGCHLD,
 		.set_tid = (uintptr_t)&pid,
 		.set_tid_size = 1,
@@ -3188,6 +3195,12 @@ static pid_t fork_as(pid_t pid)
 	fflush(stdout);
 	fflush(stderr);
 	return syscall(__NR_clone3, &args, sizeof(args));
+}
+
+/* A child of the caller with the pid @pid (clone3() with set_tid), or -1 */
+static pid_t fork_as(pid_t pid)
+{
+	return fork_as_flags(pid, 0);
 }
 
 /* checkpoint() our child @pid into *@bufp, and kill it: the image's length */
@@ -6619,21 +6632,27 @@ static const struct obj_test dl_test = {
  * A child the image is refused for must die of SIGKILL; one restored is
  * sent SIGUSR1 (vmf_poke()) until it exits, its exit code in *@code
  * (wait_exit_secs(), 20 s).  Returns what restart() returned, the log
- * in self->log_buf.
+ * in self->log_buf.  The child is made with the clone flags
+ * @clone_flags (CLONE_NEWUTS, CLONE_NEWIPC: the new namespaces of an
+ * image whose namespaces are new at it), and runs @prep() (if not NULL)
+ * before it waits in restart().
  */
-static long restart_coord_image(struct __test_metadata *_metadata,
-				FIXTURE_DATA(restart) *self, bool use_pipe,
-				pid_t pid, const unsigned char *buf, size_t len,
-				int *code)
+static long restart_coord_image_ns(struct __test_metadata *_metadata,
+				   FIXTURE_DATA(restart) *self, bool use_pipe,
+				   pid_t pid, const unsigned char *buf,
+				   size_t len, int *code, __u64 clone_flags,
+				   void (*prep)(void))
 {
 	int status = 0, n;
 	pid_t child;
 	long ret;
 
 	*code = -1;
-	child = fork_as(pid);
+	child = fork_as_flags(pid, clone_flags);
 	if (!child) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (prep)
+			prep();
 		sys_restart(0, -1, RESTART_TASK, self->log[1]);
 		_exit(100);	/* not reached: restored, or killed */
 	}
@@ -6656,6 +6675,16 @@ static long restart_coord_image(struct __test_metadata *_metadata,
 		TH_LOG("the child %s (status %#x)",
 		       n < 200 ? "ended" : "lives on", status);
 	return ret;
+}
+
+/* restart_coord_image_ns() of a child made without new namespaces */
+static long restart_coord_image(struct __test_metadata *_metadata,
+				FIXTURE_DATA(restart) *self, bool use_pipe,
+				pid_t pid, const unsigned char *buf, size_t len,
+				int *code)
+{
+	return restart_coord_image_ns(_metadata, self, use_pipe, pid, buf, len,
+				      code, 0, NULL);
 }
 
 /*
@@ -6867,6 +6896,1064 @@ TEST_F_TIMEOUT(restart, deleted_file_records, 120)
 				 dl_refusals[what].what);
 	}
 	obj_records(_metadata, self, variant->pipe, &dl_test);
+}
+
+/*
+ * UTS and IPC namespaces and System V shared memory (format 1.11).
+ * ns_main() is a child that unshare()s CLONE_NEWUTS | CLONE_NEWIPC (both
+ * new at it), sets its host name NS_HOST and domain name NS_DOMAIN, the
+ * limits kernel.shmmax (NS_SHMMAX), kernel.shmmni (NS_SHMMNI) and
+ * fs.mqueue.msg_max (NS_MQ_MSG_MAX) of its IPC namespace, and makes two
+ * segments: "A", key NS_KEY_A, 2 pages and NS_A_TAIL bytes, mode 0640,
+ * attached read-write at page NSP_A of the span ns_span (a page of
+ * nothing around it), its first page and its tail written, its second
+ * page left untouched (it reads as zeroes: not in the image); "B",
+ * IPC_PRIVATE, a page of 'B', mode 0600, attached, written and detached.
+ * It notes what IPC_STAT says of both, checks all that before the
+ * checkpoint and again when SIGUSR1 comes (ns_check()): the names, the
+ * limits, namespaces other than its parent's, IPC_STAT of both segments
+ * as noted (pids, times, owner, mode, size, nattch), A's key giving its
+ * id, A's bytes and its attachment (shared, may write, at its address);
+ * restored, B's bytes (attached read-only), and A gone once detached
+ * and removed.  It exits with the first check that failed.
+ */
+#define NS_HOST		"ckpt-kselftest-host"
+#define NS_DOMAIN	"ckpt-kselftest.example"
+#define NS_SHMMAX	1048576
+#define NS_SHMMNI	100
+#define NS_MQ_MSG_MAX	20
+#define NS_KEY_A	0x4e5300a1
+#define NS_A_TAIL	100
+#define NS_A_MODE	0640
+
+enum { NSP_A = 1, NSP_SPAN = 5 };
+
+enum {
+	NSC_OK,
+	NSC_UTS,
+	NSC_LIMITS,
+	NSC_NS,
+	NSC_STAT_A,
+	NSC_KEY,
+	NSC_DATA_A,
+	NSC_MAP,
+	NSC_STAT_B,
+	NSC_DATA_B,
+	NSC_REMOVE,
+	NSC_SETUP,
+	NSC_NO_SIGNAL,
+	NSC_NR,
+};
+
+static const char *const ns_checks[NSC_NR] = {
+	[NSC_OK] = "all well",
+	[NSC_UTS] = "uname() does not give its host and domain names",
+	[NSC_LIMITS] = "kernel.shmmax, kernel.shmmni or fs.mqueue.msg_max is not as it set it",
+	[NSC_NS] = "its UTS or IPC namespace is its parent's",
+	[NSC_STAT_A] = "IPC_STAT of A does not say what it said (owner, mode, times, pids...)",
+	[NSC_KEY] = "shmget() of A's key does not give A's id",
+	[NSC_DATA_A] = "A's attachment does not read as it did",
+	[NSC_MAP] = "A's attachment is not shared and writable at its address",
+	[NSC_STAT_B] = "IPC_STAT of B does not say what it said",
+	[NSC_DATA_B] = "B does not read as it did",
+	[NSC_REMOVE] = "A is not gone once detached and removed",
+	[NSC_SETUP] = "it could not set its namespaces and segments up",
+	[NSC_NO_SIGNAL] = "SIGUSR1 never came",
+};
+
+static unsigned char *ns_span;
+static int ns_id[2];			/* A's and B's ids */
+static struct shmid_ds ns_saved[2];	/* what IPC_STAT said of them at setup */
+
+static size_t ns_a_size(void)
+{
+	return 2 * getpagesize() + NS_A_TAIL;
+}
+
+/* The byte at @i of A: zero in its second page and past its size */
+static unsigned char ns_a_byte(size_t i)
+{
+	if (i >= ns_a_size() || i / getpagesize() == 1)
+		return 0;
+	return (i * 29 + 3) | 1;
+}
+
+static unsigned char *ns_a_map(void)
+{
+	return ns_span + NSP_A * getpagesize();
+}
+
+/* /proc/sys/@path: its number, or -1 */
+static long ns_sysctl(const char *path)
+{
+	char p[96], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(p, sizeof(p), "/proc/sys/%s", path);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+static int ns_set_sysctl(const char *path, long value)
+{
+	char p[96], buf[32];
+	int fd, n, ret = -1;
+
+	snprintf(p, sizeof(p), "/proc/sys/%s", path);
+	n = snprintf(buf, sizeof(buf), "%ld", value);
+	fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && write(fd, buf, n) == n)
+		ret = 0;
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* The inode of /proc/@who/ns/@ns, or 0 */
+static unsigned long ns_inode(const char *who, const char *ns)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/%s", who, ns);
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
+static bool ns_same_stat(const struct shmid_ds *a, const struct shmid_ds *b)
+{
+	return a->shm_perm.__key == b->shm_perm.__key &&
+	       a->shm_perm.uid == b->shm_perm.uid &&
+	       a->shm_perm.gid == b->shm_perm.gid &&
+	       a->shm_perm.cuid == b->shm_perm.cuid &&
+	       a->shm_perm.cgid == b->shm_perm.cgid &&
+	       a->shm_perm.mode == b->shm_perm.mode &&
+	       a->shm_segsz == b->shm_segsz && a->shm_atime == b->shm_atime &&
+	       a->shm_dtime == b->shm_dtime && a->shm_ctime == b->shm_ctime &&
+	       a->shm_cpid == b->shm_cpid && a->shm_lpid == b->shm_lpid &&
+	       a->shm_nattch == b->shm_nattch;
+}
+
+static int ns_setup(void)
+{
+	const size_t psz = getpagesize();
+	unsigned char *p;
+	size_t i;
+
+	if (unshare(CLONE_NEWUTS | CLONE_NEWIPC) ||
+	    sethostname(NS_HOST, strlen(NS_HOST)) ||
+	    setdomainname(NS_DOMAIN, strlen(NS_DOMAIN)) ||
+	    ns_set_sysctl("kernel/shmmax", NS_SHMMAX) ||
+	    ns_set_sysctl("kernel/shmmni", NS_SHMMNI) ||
+	    ns_set_sysctl("fs/mqueue/msg_max", NS_MQ_MSG_MAX))
+		return -1;
+	ns_span = mmap(NULL, NSP_SPAN * psz, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ns_span == MAP_FAILED)
+		return -1;
+	ns_id[0] = shmget(NS_KEY_A, ns_a_size(), IPC_CREAT | IPC_EXCL | NS_A_MODE);
+	if (ns_id[0] < 0 || shmat(ns_id[0], ns_a_map(), SHM_REMAP) != ns_a_map())
+		return -1;
+	for (i = 0; i < ns_a_size(); i++)
+		if (ns_a_byte(i))
+			ns_a_map()[i] = ns_a_byte(i);
+	ns_id[1] = shmget(IPC_PRIVATE, psz, IPC_CREAT | 0600);
+	if (ns_id[1] < 0)
+		return -1;
+	p = shmat(ns_id[1], NULL, 0);
+	if (p == (void *)-1)
+		return -1;
+	memset(p, 'B', psz);
+	if (shmdt(p) || shmctl(ns_id[0], IPC_STAT, &ns_saved[0]) ||
+	    shmctl(ns_id[1], IPC_STAT, &ns_saved[1]) ||
+	    ns_saved[0].shm_nattch != 1 || ns_saved[1].shm_nattch != 0 ||
+	    ns_saved[0].shm_cpid != getpid() || ns_saved[0].shm_lpid != getpid())
+		return -1;
+	return 0;
+}
+
+/* The child checks itself: NSC_OK or the first check that failed */
+static int ns_check(bool restored)
+{
+	const size_t psz = getpagesize();
+	unsigned char *a = ns_a_map(), *p;
+	struct shmid_ds ds;
+	struct utsname u;
+	char parent[16];
+	void *m = a;
+	size_t i;
+
+	if (uname(&u) || strcmp(u.nodename, NS_HOST) ||
+	    strcmp(u.domainname, NS_DOMAIN))
+		return NSC_UTS;
+	if (ns_sysctl("kernel/shmmax") != NS_SHMMAX ||
+	    ns_sysctl("kernel/shmmni") != NS_SHMMNI ||
+	    ns_sysctl("fs/mqueue/msg_max") != NS_MQ_MSG_MAX)
+		return NSC_LIMITS;
+	snprintf(parent, sizeof(parent), "%d", (int)getppid());
+	if (!ns_inode("self", "uts") || !ns_inode("self", "ipc") ||
+	    ns_inode("self", "uts") == ns_inode(parent, "uts") ||
+	    ns_inode("self", "ipc") == ns_inode(parent, "ipc"))
+		return NSC_NS;
+	if (shmctl(ns_id[0], IPC_STAT, &ds) || !ns_same_stat(&ds, &ns_saved[0]))
+		return NSC_STAT_A;
+	if (shmget(NS_KEY_A, 0, 0) != ns_id[0])
+		return NSC_KEY;
+	for (i = 0; i < 3 * psz; i++)
+		if (a[i] != ns_a_byte(i))
+			return NSC_DATA_A;
+	if (!tgt_flag(&m, 0, " sh ", true) || !tgt_flag(&m, 0, " mw ", true) ||
+	    !tgt_flag(&m, 0, " wr ", true))
+		return NSC_MAP;
+	if (shmctl(ns_id[1], IPC_STAT, &ds) || !ns_same_stat(&ds, &ns_saved[1]))
+		return NSC_STAT_B;
+	if (!restored)
+		return NSC_OK;
+
+	p = shmat(ns_id[1], NULL, SHM_RDONLY);
+	if (p == (void *)-1)
+		return NSC_DATA_B;
+	for (i = 0; i < psz; i++)
+		if (p[i] != 'B')
+			return NSC_DATA_B;
+	if (shmdt(p) || shmdt(a) || shmctl(ns_id[0], IPC_RMID, NULL) ||
+	    shmctl(ns_id[0], IPC_STAT, &ds) != -1 || shmget(NS_KEY_A, 0, 0) != -1)
+		return NSC_REMOVE;
+	return NSC_OK;
+}
+
+static __noreturn void ns_main(int ready, int arg)
+{
+	const struct timespec ms = { .tv_nsec = 1000000 }, zero = { 0 };
+	sigset_t set;
+	int code, i;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) || child_bare(ready) || ns_setup())
+		_exit(NSC_SETUP);
+	code = ns_check(false);
+	child_ready(code, NSC_SETUP);
+
+	/* checkpointed here, then restored */
+	for (i = 0; i < 30000; i++) {
+		if (sigtimedwait(&set, NULL, &zero) == SIGUSR1)
+			_exit(ns_check(true));
+		nanosleep(&ms, NULL);
+	}
+	_exit(NSC_NO_SIGNAL);
+}
+
+/*
+ * The records of ns_main()'s image that the cases change, by index;
+ * the NAMESPACE records and the SYSV_SHM records with NEW in image
+ * order.
+ */
+struct ns_image {
+	const unsigned char *buf;
+	size_t len;
+	size_t *off;		/* of each record, the tail last */
+	int nr;
+	pid_t pid;		/* the child */
+	int ns[2];		/* the NAMESPACE records */
+	int tree, task;
+	int uts, ipc;		/* the UTS_NS and IPC_NS records */
+	int shm[2];		/* the SYSV_SHM records with NEW */
+	int a, b;		/* of them, A's and B's */
+	int a_pages;		/* the last PAGES record after A's */
+	int map;		/* A's mapping */
+	int ref;		/* its SYSV_SHM record, right before it */
+	int other_map;		/* the first other mapping of the task */
+	__u32 uts_ref, ipc_ref;	/* the namespaces' objrefs */
+	__u32 a_obj, b_obj;	/* the segments' */
+	int a_id;		/* A's id, from the child's /proc/PID/maps */
+	unsigned long a_addr;	/* and where it is attached */
+};
+
+static const void *ns_rec(const struct ns_image *m, int i)
+{
+	return m->buf + m->off[i];
+}
+
+static __u32 ns_type(const struct ns_image *m, int i)
+{
+	return ((const struct ckpt_hdr *)ns_rec(m, i))->type;
+}
+
+/* The child's attachment of A in /proc/@pid/maps: its address and inode (the id) */
+static int ns_child_map(pid_t pid, unsigned long *addr, int *id)
+{
+	char path[64], line[512], name[64], want[32];
+	unsigned long start, end, ino;
+	int found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	snprintf(want, sizeof(want), "/SYSV%08x", NS_KEY_A);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx %*s %*x %*x:%*x %lu %63s", &start, &end,
+			   &ino, name) == 4 && !strcmp(name, want)) {
+			*addr = start;
+			*id = ino;
+			found = 0;
+		}
+	fclose(f);
+	return found;
+}
+
+static void ns_index(struct __test_metadata *_metadata, struct ns_image *m,
+		     pid_t pid, const unsigned char *buf, size_t len)
+{
+	const struct ckpt_rec_namespace *nr;
+	const struct ckpt_rec_sysv_shm *sr;
+	const struct ckpt_rec_vma *v;
+	const struct ckpt_hdr *h;
+	int i, nns = 0, nshm = 0;
+	size_t off;
+
+	memset(m, 0, sizeof(*m));
+	m->buf = buf;
+	m->len = len;
+	m->pid = pid;
+	m->tree = -1;
+	m->task = -1;
+	m->uts = -1;
+	m->ipc = -1;
+	m->a = -1;
+	m->b = -1;
+	m->a_pages = -1;
+	m->map = -1;
+	m->ref = -1;
+	m->other_map = -1;
+	for (off = 0; (h = rec_at(buf, len, off)); off += h->len) {
+		m->off = realloc(m->off, (m->nr + 1) * sizeof(*m->off));
+		ASSERT_NE(NULL, m->off);
+		m->off[m->nr++] = off;
+		if (h->type == CKPT_REC_TAIL)
+			break;
+	}
+	ASSERT_TRUE(h && h->type == CKPT_REC_TAIL && off + h->len == len)
+		TH_LOG("the image does not end with its tail");
+
+	for (i = 0; i < m->nr; i++) {
+		h = ns_rec(m, i);
+		switch (h->type) {
+		case CKPT_REC_NAMESPACE:
+			nr = (const void *)h;
+			ASSERT_GT(2, nns) TH_LOG("more than 2 NAMESPACE records");
+			m->ns[nns++] = i;
+			if (nr->kind == CKPT_NS_UTS)
+				m->uts_ref = nr->objref;
+			else if (nr->kind == CKPT_NS_IPC)
+				m->ipc_ref = nr->objref;
+			break;
+		case CKPT_REC_TREE:
+			m->tree = i;
+			break;
+		case CKPT_REC_TASK:
+			if (m->task < 0)
+				m->task = i;
+			break;
+		case CKPT_REC_UTS_NS:
+			m->uts = i;
+			break;
+		case CKPT_REC_IPC_NS:
+			m->ipc = i;
+			break;
+		case CKPT_REC_SYSV_SHM:
+			sr = (const void *)h;
+			if (!(sr->flags & CKPT_SYSV_SHM_NEW))
+				break;
+			ASSERT_GT(2, nshm) TH_LOG("more than 2 new SYSV_SHM records");
+			m->shm[nshm++] = i;
+			if (sr->key == NS_KEY_A) {
+				m->a = i;
+				m->a_obj = sr->objref;
+			} else {
+				m->b = i;
+				m->b_obj = sr->objref;
+			}
+			break;
+		case CKPT_REC_VMA:
+			v = (const void *)h;
+			if (v->kind == CKPT_VMA_SYSV_SHM)
+				m->map = i;
+			else if (m->other_map < 0 && v->kind == CKPT_VMA_ANON)
+				m->other_map = i;
+			break;
+		}
+	}
+	ASSERT_EQ(2, nns) TH_LOG("%d NAMESPACE records", nns);
+	ASSERT_NE(0U, m->uts_ref) TH_LOG("no NAMESPACE record of kind UTS");
+	ASSERT_NE(0U, m->ipc_ref) TH_LOG("no NAMESPACE record of kind IPC");
+	ASSERT_LE(0, m->tree) TH_LOG("no TREE record");
+	ASSERT_LE(0, m->task) TH_LOG("no TASK record");
+	ASSERT_LE(0, m->uts) TH_LOG("no UTS_NS record");
+	ASSERT_LE(0, m->ipc) TH_LOG("no IPC_NS record");
+	ASSERT_EQ(2, nshm) TH_LOG("%d new SYSV_SHM records", nshm);
+	ASSERT_LE(0, m->a) TH_LOG("no SYSV_SHM record of A's key");
+	ASSERT_LE(0, m->b) TH_LOG("no SYSV_SHM record of B");
+	for (i = m->a + 1; i < m->nr && ns_type(m, i) == CKPT_REC_PAGES; i++)
+		m->a_pages = i;
+	ASSERT_LE(0, m->a_pages) TH_LOG("no PAGES record after A's");
+	ASSERT_LE(1, m->map) TH_LOG("no mapping of kind CKPT_VMA_SYSV_SHM");
+	ASSERT_LE(0, m->other_map) TH_LOG("no anonymous mapping");
+	m->ref = m->map - 1;
+	ASSERT_EQ(CKPT_REC_SYSV_SHM, ns_type(m, m->ref))
+		TH_LOG("record type %#x before A's mapping", ns_type(m, m->ref));
+}
+
+/*
+ * What the kernel's image of ns_main() has: the container section (two
+ * NAMESPACE records, new at the child, before the tree, which names
+ * them); the UTS_NS and IPC_NS records right after the TASK record,
+ * with the names and limits; A's and B's records right after the IPC_NS
+ * record with every field (A's pages but its second, untouched); A's
+ * mapping, whole and shared, right after a SYSV_SHM record with its
+ * number alone.
+ */
+static void check_ns_image(struct __test_metadata *_metadata,
+			   const struct ns_image *m)
+{
+	const size_t psz = getpagesize();
+	const struct ckpt_rec_tree *t = ns_rec(m, m->tree);
+	const struct ckpt_task_ids *ids = (const void *)(t + 1);
+	const struct ckpt_rec_uts_ns *u = ns_rec(m, m->uts);
+	const struct ckpt_rec_ipc_ns *ipc = ns_rec(m, m->ipc);
+	const struct ckpt_rec_sysv_shm *a = ns_rec(m, m->a);
+	const struct ckpt_rec_sysv_shm *b = ns_rec(m, m->b);
+	const struct ckpt_rec_sysv_shm *ref = ns_rec(m, m->ref);
+	const struct ckpt_rec_vma *v = ns_rec(m, m->map);
+	const struct ckpt_rec_namespace *nr;
+	const struct ckpt_rec_pages *pg;
+	const unsigned char *data;
+	unsigned long long addr;
+	int i, pages = 0;
+	size_t j, k;
+
+	for (i = 0; i < 2; i++) {
+		nr = ns_rec(m, m->ns[i]);
+		EXPECT_LT(m->ns[i], m->tree);
+		EXPECT_EQ(sizeof(*nr), nr->h.len);
+		EXPECT_EQ(m->pid, nr->pid);
+		EXPECT_EQ(0U, nr->pad);
+	}
+	EXPECT_NE(m->uts_ref, m->ipc_ref);
+	ASSERT_EQ(1U, t->nr_tasks);
+	ASSERT_LE(sizeof(*ids), t->task_size);
+	EXPECT_EQ(m->pid, ids->pid);
+	EXPECT_EQ(m->uts_ref, ids->uts_ns);
+	EXPECT_EQ(m->ipc_ref, ids->ipc_ns);
+
+	EXPECT_TRUE((m->uts == m->task + 1 && m->ipc == m->task + 2) ||
+		    (m->ipc == m->task + 1 && m->uts == m->task + 2))
+		TH_LOG("the UTS_NS and IPC_NS records (%d, %d) do not follow the TASK record (%d)",
+		       m->uts, m->ipc, m->task);
+	EXPECT_EQ(sizeof(*u), u->h.len);
+	EXPECT_EQ(m->uts_ref, u->objref);
+	EXPECT_EQ(0U, u->pad);
+	EXPECT_STREQ(NS_HOST, u->nodename);
+	EXPECT_STREQ(NS_DOMAIN, u->domainname);
+	for (j = strlen(NS_HOST); j < CKPT_UTS_LEN; j++)
+		EXPECT_EQ(0, u->nodename[j]);
+
+	EXPECT_EQ(sizeof(*ipc), ipc->h.len);
+	EXPECT_EQ(m->ipc_ref, ipc->objref);
+	EXPECT_EQ(2U, ipc->nr_shm);
+	EXPECT_EQ(NS_SHMMAX, ipc->shm_ctlmax);
+	EXPECT_EQ(NS_SHMMNI, ipc->shm_ctlmni);
+	EXPECT_EQ(0U, ipc->shm_rmid_forced);
+	EXPECT_EQ(NS_MQ_MSG_MAX, ipc->mq_msg_max);
+	EXPECT_EQ(m->ipc + 1, m->shm[0])
+		TH_LOG("the segments' records are not right after the IPC_NS record");
+
+	EXPECT_EQ(sizeof(*a), a->h.len);
+	EXPECT_EQ(CKPT_SYSV_SHM_NEW, a->flags);
+	EXPECT_EQ(m->a_id, a->id);
+	EXPECT_EQ(0U, a->uid);
+	EXPECT_EQ(0U, a->gid);
+	EXPECT_EQ(0U, a->cuid);
+	EXPECT_EQ(0U, a->cgid);
+	EXPECT_EQ(NS_A_MODE, a->mode);
+	EXPECT_EQ(m->pid, a->cpid);
+	EXPECT_EQ(m->pid, a->lpid);
+	EXPECT_EQ(0U, a->pad);
+	EXPECT_EQ(ns_a_size(), a->size);
+	EXPECT_NE(0, a->atime);
+	EXPECT_EQ(0, a->dtime);
+	EXPECT_NE(0, a->ctime);
+	EXPECT_NE(0U, a->objref);
+	for (i = m->a + 1; i <= m->a_pages; i++) {
+		pg = ns_rec(m, i);
+		data = (const void *)(pg + 1);
+		for (k = 0; k < pg->nr_pages; k++, pages++) {
+			addr = pg->addr + k * psz;
+			EXPECT_TRUE(addr == 0 || addr == 2 * psz)
+				TH_LOG("a page at offset %#llx of A", addr);
+			for (j = 0; j < psz; j++)
+				if (data[k * psz + j] != ns_a_byte(addr + j))
+					break;
+			EXPECT_EQ(psz, j)
+				TH_LOG("A's page at offset %#llx differs at byte %zu",
+				       addr, j);
+		}
+	}
+	EXPECT_EQ(2, pages);
+
+	EXPECT_EQ(CKPT_SYSV_SHM_NEW, b->flags);
+	EXPECT_EQ(IPC_PRIVATE, b->key);
+	EXPECT_NE(m->a_id, b->id);
+	EXPECT_EQ(0600U, b->mode);
+	EXPECT_EQ(psz, b->size);
+	EXPECT_EQ(m->pid, b->cpid);
+	EXPECT_EQ(m->pid, b->lpid);
+	EXPECT_NE(0, b->dtime);
+	EXPECT_NE(m->a_obj, b->objref);
+	EXPECT_NE(0U, b->objref);
+
+	EXPECT_EQ(sizeof(*ref), ref->h.len);
+	EXPECT_EQ(m->a_obj, ref->objref);
+	EXPECT_EQ(0U, ref->flags);
+	EXPECT_EQ(0, ref->key);
+	EXPECT_EQ(0, ref->id);
+	EXPECT_EQ(0U, ref->mode);
+	EXPECT_EQ(0U, ref->size);
+	EXPECT_EQ(0, ref->atime);
+
+	EXPECT_EQ(m->a_addr, v->start);
+	EXPECT_EQ(3 * psz, v->end - v->start);
+	EXPECT_EQ(0U, v->pgoff);
+	EXPECT_EQ(PROT_READ | PROT_WRITE, v->prot);
+	EXPECT_EQ(CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE,
+		  v->flags & (CKPT_VMA_SHARED | CKPT_VMA_MAYWRITE));
+	EXPECT_EQ(0U, v->path_len);
+	EXPECT_NE(CKPT_REC_PAGES, ns_type(m, m->map + 1));
+}
+
+/*
+ * The cases: ns_main()'s image unchanged; its NAMESPACE records with a
+ * kind no format has (0, 3), objref 0, padding, a first pid that is not
+ * the tree's, the second with the first's objref, or one again after
+ * the tree; the tree's entry naming a UTS namespace no record defines,
+ * the IPC namespace, or none (the restarter's); the UTS_NS record with
+ * a name without its NUL, padding, the IPC namespace's objref, twice,
+ * or left out; the child made without CLONE_NEWUTS, without
+ * CLONE_NEWIPC, or with a segment in its new IPC namespace already; the
+ * IPC_NS record with limits out of the ranges their sysctls take, or
+ * announcing one segment less or one more; A's SYSV_SHM record with mode
+ * 01777, size 0, more bytes than kernel.shmmax, id -1, a flag no format
+ * has, RMID with a key, padding, owner uid -1, a creator that is not in
+ * the tree, objref 0, that of a namespace, or without NEW (its fields
+ * kept); the second segment with the first's id or objref; A's last
+ * PAGES record past its size rounded up to a page; the record before A's
+ * mapping naming no segment, with a size, left out, or a copy of it
+ * before an anonymous mapping; A's mapping a page short, at page offset
+ * 1, or naming B, a page long.
+ */
+enum {
+	NSM_NONE,
+	NSM_NS_KIND0,
+	NSM_NS_KIND3,
+	NSM_NS_OBJREF0,
+	NSM_NS_PAD,
+	NSM_NS_PID,
+	NSM_NS_DUP,
+	NSM_NS_AFTER_TREE,
+	NSM_TREE_UNDEF,
+	NSM_TREE_KIND,
+	NSM_TREE_HOME,
+	NSM_UTS_NONUL,
+	NSM_UTS_DOMAIN_NONUL,
+	NSM_UTS_PAD,
+	NSM_UTS_PAD2,
+	NSM_UTS_IPC_REF,
+	NSM_UTS_TWICE,
+	NSM_UTS_NONE,
+	NSM_NOT_NEW_UTS,
+	NSM_NOT_NEW_IPC,
+	NSM_NS_BUSY,
+	NSM_IPC_SHMMNI,
+	NSM_IPC_RMID_FORCED,
+	NSM_IPC_MQ_MSG_MAX0,
+	NSM_IPC_MQ_MSG_MAX_BIG,
+	NSM_IPC_NR_SHM_LESS,
+	NSM_IPC_NR_SHM_MORE,
+	NSM_SHM_MODE,
+	NSM_SHM_SIZE0,
+	NSM_SHM_SIZE_BIG,
+	NSM_SHM_ID_NEG,
+	NSM_SHM_FLAGS,
+	NSM_SHM_RMID_KEY,
+	NSM_SHM_PAD,
+	NSM_SHM_UID,
+	NSM_SHM_CPID,
+	NSM_SHM_OBJREF0,
+	NSM_SHM_OBJREF_NS,
+	NSM_SHM_NOT_NEW,
+	NSM_SHM_ID_DUP,
+	NSM_SHM_OBJREF_DUP,
+	NSM_PAGES_PAST,
+	NSM_REF_UNDEF,
+	NSM_REF_FIELDS,
+	NSM_REF_NONE,
+	NSM_REF_THEN_ANON,
+	NSM_MAP_SIZE,
+	NSM_MAP_PGOFF,
+	NSM_MAP_OTHER,
+	NSM_NR,
+};
+
+#define NS_CLONE	(CLONE_NEWUTS | CLONE_NEWIPC)
+
+struct ns_case {
+	int error;		/* what restart() returns */
+	int alt;		/* or this, if not 0 */
+	__u64 clone_flags;	/* of the child that waits in restart() */
+	const char *what;
+	const char *log;	/* what the log names */
+};
+
+#define NS_BAD(what, log)	{ -EINVAL, 0, NS_CLONE, what, log }
+#define NS_BAD_NS	"bad namespace"
+#define NS_BAD_UTS	"bad UTS namespace record"
+#define NS_BAD_LIMIT	"a limit out of its range"
+#define NS_BAD_SHM	"bad System V segment"
+#define NS_NOT_WHOLE	"is not a whole attachment of System V segment"
+
+static const struct ns_case ns_cases[NSM_NR] = {
+	[NSM_NONE] = { 0, 0, NS_CLONE, "the image as checkpoint() wrote it", "" },
+	[NSM_NS_KIND0] = NS_BAD("a NAMESPACE record of kind 0", NS_BAD_NS),
+	[NSM_NS_KIND3] = NS_BAD("a NAMESPACE record of kind 3", NS_BAD_NS),
+	[NSM_NS_OBJREF0] = NS_BAD("a NAMESPACE record with objref 0", "bad namespace 0"),
+	[NSM_NS_PAD] = NS_BAD("a NAMESPACE record with padding not zero", NS_BAD_NS),
+	[NSM_NS_PID] = NS_BAD("a NAMESPACE record whose first pid is not in the tree",
+			      "first pid 99999"),
+	[NSM_NS_DUP] = NS_BAD("two NAMESPACE records with one objref", "was defined before"),
+	[NSM_NS_AFTER_TREE] = NS_BAD("a NAMESPACE record after the tree",
+				     "a namespace record after the tree"),
+	[NSM_TREE_UNDEF] = NS_BAD("the tree naming a UTS namespace no record defines",
+				  "which the image does not define"),
+	[NSM_TREE_KIND] = NS_BAD("the tree naming the IPC namespace as its UTS namespace",
+				 "which the image does not define"),
+	[NSM_TREE_HOME] = NS_BAD("the tree naming the restarter's UTS namespace at its first task",
+				 "does not live in it"),
+	[NSM_UTS_NONUL] = NS_BAD("a host name without its NUL", NS_BAD_UTS),
+	[NSM_UTS_DOMAIN_NONUL] = NS_BAD("a domain name without its NUL", NS_BAD_UTS),
+	[NSM_UTS_PAD] = NS_BAD("a UTS_NS record with pad not zero", NS_BAD_UTS),
+	[NSM_UTS_PAD2] = NS_BAD("a UTS_NS record with pad2 not zero", NS_BAD_UTS),
+	[NSM_UTS_IPC_REF] = NS_BAD("a UTS_NS record naming the IPC namespace",
+				   "which is not new at pid"),
+	[NSM_UTS_TWICE] = NS_BAD("the UTS_NS record twice", "which is not new at pid"),
+	[NSM_UTS_NONE] = NS_BAD("no UTS_NS record", "has no record"),
+	[NSM_NOT_NEW_UTS] = { -EINVAL, 0, CLONE_NEWIPC, "a child made without CLONE_NEWUTS",
+			      "does not live in a new UTS namespace" },
+	[NSM_NOT_NEW_IPC] = { -EINVAL, 0, CLONE_NEWUTS, "a child made without CLONE_NEWIPC",
+			      "does not live in a new IPC namespace" },
+	[NSM_NS_BUSY] = { -EBUSY, 0, NS_CLONE,
+			  "a child whose new IPC namespace holds a segment already",
+			  "its new IPC namespace already holds" },
+	[NSM_IPC_SHMMNI] = NS_BAD("kernel.shmmni 32769", NS_BAD_LIMIT),
+	[NSM_IPC_RMID_FORCED] = NS_BAD("kernel.shm_rmid_forced 2", NS_BAD_LIMIT),
+	[NSM_IPC_MQ_MSG_MAX0] = NS_BAD("fs.mqueue.msg_max 0", NS_BAD_LIMIT),
+	[NSM_IPC_MQ_MSG_MAX_BIG] = NS_BAD("fs.mqueue.msg_max 1000000", NS_BAD_LIMIT),
+	[NSM_IPC_NR_SHM_LESS] = NS_BAD("an IPC_NS record announcing 1 segment of 2",
+				       "beyond the count of its IPC namespace record"),
+	[NSM_IPC_NR_SHM_MORE] = NS_BAD("an IPC_NS record announcing 3 segments of 2",
+				       "System V segment"),
+	[NSM_SHM_MODE] = NS_BAD("a segment of mode 01777", NS_BAD_SHM),
+	[NSM_SHM_SIZE0] = NS_BAD("a segment of 0 bytes", NS_BAD_SHM),
+	[NSM_SHM_SIZE_BIG] = NS_BAD("a segment larger than kernel.shmmax", NS_BAD_SHM),
+	[NSM_SHM_ID_NEG] = NS_BAD("a segment of id -1", NS_BAD_SHM),
+	[NSM_SHM_FLAGS] = NS_BAD("a segment with a flag no format defines", NS_BAD_SHM),
+	[NSM_SHM_RMID_KEY] = NS_BAD("a segment removed (RMID) with a key", NS_BAD_SHM),
+	[NSM_SHM_PAD] = NS_BAD("a segment with padding not zero", NS_BAD_SHM),
+	[NSM_SHM_UID] = NS_BAD("a segment owned by uid -1", NS_BAD_SHM),
+	[NSM_SHM_CPID] = NS_BAD("a segment whose creator is not in the tree", NS_BAD_SHM),
+	[NSM_SHM_OBJREF0] = NS_BAD("a segment of objref 0", NS_BAD_SHM),
+	[NSM_SHM_OBJREF_NS] = NS_BAD("a segment with the objref of the UTS namespace",
+				     "defined before"),
+	[NSM_SHM_NOT_NEW] = NS_BAD("A's record without NEW, with its fields",
+				   "record with fields"),
+	[NSM_SHM_ID_DUP] = { -EINVAL, -EEXIST, NS_CLONE, "two segments with one id",
+			     "System V segment" },
+	[NSM_SHM_OBJREF_DUP] = NS_BAD("two segments with one objref", "was defined before"),
+	[NSM_PAGES_PAST] = NS_BAD("A's PAGES past its size rounded up to a page", "run past"),
+	[NSM_REF_UNDEF] = NS_BAD("the mapping's SYSV_SHM record naming no segment",
+				 "was not written before"),
+	[NSM_REF_FIELDS] = NS_BAD("the mapping's SYSV_SHM record with a size",
+				  "record with fields"),
+	[NSM_REF_NONE] = NS_BAD("A's mapping without its SYSV_SHM record",
+				"without its record before it"),
+	[NSM_REF_THEN_ANON] = NS_BAD("a SYSV_SHM record naming A before an anonymous mapping",
+				     "mapping"),
+	[NSM_MAP_SIZE] = NS_BAD("A's mapping a page short", NS_NOT_WHOLE),
+	[NSM_MAP_PGOFF] = NS_BAD("A's mapping at page offset 1", NS_NOT_WHOLE),
+	[NSM_MAP_OTHER] = NS_BAD("A's mapping naming B, a page long", NS_NOT_WHOLE),
+};
+
+/* Changes the record @i of @m, copied at @at in @img, for case @c */
+static void ns_edit(struct img *img, const struct ns_image *m, int c, int i,
+		    size_t at)
+{
+	const struct ckpt_rec_namespace *first = ns_rec(m, m->ns[0]);
+	const struct ckpt_rec_sysv_shm *shm0 = ns_rec(m, m->shm[0]);
+	struct ckpt_rec_namespace *nr = (void *)(img->buf + at);
+	struct ckpt_rec_tree *t = (void *)(img->buf + at);
+	struct ckpt_task_ids *ids = (void *)(t + 1);
+	struct ckpt_rec_uts_ns *u = (void *)(img->buf + at);
+	struct ckpt_rec_ipc_ns *ipc = (void *)(img->buf + at);
+	struct ckpt_rec_sysv_shm *sr = (void *)(img->buf + at);
+	struct ckpt_rec_pages *pg = (void *)(img->buf + at);
+	struct ckpt_rec_vma *v = (void *)(img->buf + at);
+	const size_t psz = getpagesize();
+
+	if (i == m->ns[0]) {
+		if (c == NSM_NS_KIND0)
+			nr->kind = 0;
+		else if (c == NSM_NS_KIND3)
+			nr->kind = 3;
+		else if (c == NSM_NS_OBJREF0)
+			nr->objref = 0;
+		else if (c == NSM_NS_PAD)
+			nr->pad = 1;
+		else if (c == NSM_NS_PID)
+			nr->pid = NO_PID;
+	} else if (i == m->ns[1]) {
+		if (c == NSM_NS_DUP)
+			nr->objref = first->objref;
+	} else if (i == m->tree) {
+		if (c == NSM_TREE_UNDEF)
+			ids->uts_ns = OBJ_NO_OBJ;
+		else if (c == NSM_TREE_KIND)
+			ids->uts_ns = m->ipc_ref;
+		else if (c == NSM_TREE_HOME)
+			ids->uts_ns = 0;
+	} else if (i == m->uts) {
+		if (c == NSM_UTS_NONUL)
+			memset(u->nodename, 'x', sizeof(u->nodename));
+		else if (c == NSM_UTS_DOMAIN_NONUL)
+			memset(u->domainname, 'x', sizeof(u->domainname));
+		else if (c == NSM_UTS_PAD)
+			u->pad = 1;
+		else if (c == NSM_UTS_PAD2)
+			u->pad2[sizeof(u->pad2) - 1] = 1;
+		else if (c == NSM_UTS_IPC_REF)
+			u->objref = m->ipc_ref;
+		else if (c == NSM_UTS_NONE)
+			img_drop(img, at);
+	} else if (i == m->ipc) {
+		if (c == NSM_IPC_SHMMNI)
+			ipc->shm_ctlmni = 32769;
+		else if (c == NSM_IPC_RMID_FORCED)
+			ipc->shm_rmid_forced = 2;
+		else if (c == NSM_IPC_MQ_MSG_MAX0)
+			ipc->mq_msg_max = 0;
+		else if (c == NSM_IPC_MQ_MSG_MAX_BIG)
+			ipc->mq_msg_max = 1000000;
+		else if (c == NSM_IPC_NR_SHM_LESS)
+			ipc->nr_shm = 1;
+		else if (c == NSM_IPC_NR_SHM_MORE)
+			ipc->nr_shm = 3;
+	}
+	if (i == m->a) {
+		if (c == NSM_SHM_MODE)
+			sr->mode = 01777;
+		else if (c == NSM_SHM_SIZE0)
+			sr->size = 0;
+		else if (c == NSM_SHM_SIZE_BIG)
+			sr->size = NS_SHMMAX + psz;
+		else if (c == NSM_SHM_ID_NEG)
+			sr->id = -1;
+		else if (c == NSM_SHM_FLAGS)
+			sr->flags |= 1U << 2;
+		else if (c == NSM_SHM_RMID_KEY)
+			sr->flags |= CKPT_SYSV_SHM_RMID;
+		else if (c == NSM_SHM_PAD)
+			sr->pad = 1;
+		else if (c == NSM_SHM_UID)
+			sr->uid = (__u32)-1;
+		else if (c == NSM_SHM_CPID)
+			sr->cpid = NO_PID;
+		else if (c == NSM_SHM_OBJREF0)
+			sr->objref = 0;
+		else if (c == NSM_SHM_OBJREF_NS)
+			sr->objref = m->uts_ref;
+		else if (c == NSM_SHM_NOT_NEW)
+			sr->flags = 0;
+	}
+	if (i == m->shm[1]) {
+		if (c == NSM_SHM_ID_DUP)
+			sr->id = shm0->id;
+		else if (c == NSM_SHM_OBJREF_DUP)
+			sr->objref = shm0->objref;
+	}
+	if (i == m->a_pages && c == NSM_PAGES_PAST) {
+		pg->addr = 3 * psz;
+	} else if (i == m->ref) {
+		if (c == NSM_REF_UNDEF)
+			sr->objref = OBJ_NO_OBJ;
+		else if (c == NSM_REF_FIELDS)
+			sr->size = psz;
+		else if (c == NSM_REF_NONE)
+			img_drop(img, at);
+		else if (c == NSM_MAP_OTHER)
+			sr->objref = m->b_obj;
+	} else if (i == m->map) {
+		if (c == NSM_MAP_SIZE)
+			v->end -= psz;
+		else if (c == NSM_MAP_PGOFF)
+			v->pgoff = 1;
+	}
+}
+
+/* Case @c: the image of @m, changed, in @img, with its tail made right */
+static void ns_case_image(struct img *img, const struct ns_image *m, int c)
+{
+	const struct ckpt_hdr *h;
+	size_t at;
+	int i;
+
+	img_free(img);
+	for (i = 0; i < m->nr - 1; i++) {
+		h = ns_rec(m, i);
+		if (c == NSM_NS_AFTER_TREE && i == m->tree + 1) {
+			h = ns_rec(m, m->ns[1]);
+			img_raw_rec(img, h, h->len);
+			h = ns_rec(m, i);
+		}
+		if (c == NSM_REF_THEN_ANON && i == m->other_map) {
+			h = ns_rec(m, m->ref);
+			img_raw_rec(img, h, h->len);
+			h = ns_rec(m, i);
+		}
+		at = img->len;
+		img_raw_rec(img, h, h->len);
+		ns_edit(img, m, c, i, at);
+		if (c == NSM_UTS_TWICE && i == m->uts)
+			img_raw_rec(img, h, h->len);
+	}
+	img_tail(img);
+}
+
+/* In the child that waits in restart(): a segment in its new IPC namespace */
+static void ns_prep_busy(void)
+{
+	shmget(IPC_PRIVATE, getpagesize(), IPC_CREAT | 0600);
+}
+
+/*
+ * What checkpoint() refuses of a child in an IPC namespace of its own
+ * (ns_refused_main()), the test running on: a System V message queue in
+ * it; a segment of the test's namespace (the checkpointer's) attached; a
+ * segment locked (SHM_LOCK); its namespace also used by a process
+ * outside the tree (ns_outsider()); a segment of it attached by such a
+ * process that went back to the test's namespace.
+ */
+enum { NSR_MSGQ, NSR_HOME_SHM, NSR_SHM_LOCK, NSR_OUTSIDER, NSR_ATTACHED, NSR_NR };
+
+static const struct {
+	int error;
+	const char *what;
+} ns_refusals[NSR_NR] = {
+	[NSR_MSGQ] = { -EOPNOTSUPP, "a System V message queue in its IPC namespace" },
+	[NSR_HOME_SHM] = { -EOPNOTSUPP, "a segment of the checkpointer's IPC namespace attached" },
+	[NSR_SHM_LOCK] = { -EOPNOTSUPP, "a segment locked with SHM_LOCK" },
+	[NSR_OUTSIDER] = { -EBUSY, "its IPC namespace also used by a process outside the tree" },
+	[NSR_ATTACHED] = { -EBUSY, "a segment of its IPC namespace attached outside the tree" },
+};
+
+static int ns_home_shm = -1;	/* a segment of the test's IPC namespace */
+
+static __noreturn void ns_refused_main(int ready, int what)
+{
+	const size_t psz = getpagesize();
+	int bad = child_bare(ready), id;
+
+	if (!bad && what == NSR_HOME_SHM) {
+		bad = shmat(ns_home_shm, NULL, 0) == (void *)-1;
+		refused_child_wait(bad);
+	}
+	bad = bad || unshare(CLONE_NEWIPC);
+	if (!bad && what == NSR_MSGQ)
+		bad = msgget(IPC_PRIVATE, IPC_CREAT | 0600) < 0;
+	if (!bad && what == NSR_SHM_LOCK) {
+		id = shmget(IPC_PRIVATE, psz, IPC_CREAT | 0600);
+		bad = id < 0 || shmctl(id, SHM_LOCK, NULL);
+	}
+	if (!bad && what == NSR_ATTACHED)
+		bad = shmget(NS_KEY_A, psz, IPC_CREAT | 0600) < 0;
+	refused_child_wait(bad);
+}
+
+/*
+ * A process outside the tree of @pid that lives in its IPC namespace,
+ * or (@attach) attaches its segment NS_KEY_A there and goes back to the
+ * test's namespace; it waits, and dies with the test.  Its pid, or -1.
+ */
+static pid_t ns_outsider(pid_t pid, bool attach)
+{
+	int sync[2], home, fd, id;
+	char path[64], c = 0;
+	pid_t o;
+
+	if (pipe(sync))
+		return -1;
+	o = fork_flushed();
+	if (o == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		snprintf(path, sizeof(path), "/proc/%d/ns/ipc", (int)pid);
+		home = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (home < 0 || fd < 0 || setns(fd, CLONE_NEWIPC))
+			_exit(1);
+		id = attach ? shmget(NS_KEY_A, 0, 0) : 0;
+		if (id < 0 || (attach && (shmat(id, NULL, 0) == (void *)-1 ||
+					  setns(home, CLONE_NEWIPC))))
+			_exit(1);
+		c = 1;
+		if (write(sync[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(sync[1]);
+	if (o > 0 && (read(sync[0], &c, 1) != 1 || c != 1)) {
+		reap(o);
+		o = -1;
+	}
+	close(sync[0]);
+	return o;
+}
+
+/* What checkpoint() logs when it refuses @what of our child @pid (@outsider) */
+static void ns_refused_log(int what, pid_t pid, pid_t outsider, char *buf,
+			   size_t size)
+{
+	switch (what) {
+	case NSR_MSGQ:
+		snprintf(buf, size, "holds System V message queues: not supported yet");
+		break;
+	case NSR_HOME_SHM:
+		snprintf(buf, size,
+			 "a System V shared memory segment of the checkpointer's IPC namespace (shared with the outside) is not supported");
+		break;
+	case NSR_SHM_LOCK:
+		snprintf(buf, size, "locked (SHM_LOCK): not supported yet");
+		break;
+	case NSR_OUTSIDER:
+		snprintf(buf, size,
+			 "the IPC namespace of pid %d is also used by pid %d outside the checkpointed tree",
+			 (int)pid, (int)outsider);
+		break;
+	case NSR_ATTACHED:
+		snprintf(buf, size, "is attached 1 times, 0 of them by the checkpointed tree");
+		break;
+	}
+}
+
+static void ns_refuse(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(restart) *self, int what)
+{
+	pid_t pid, outsider = 0;
+	char want[256];
+
+	if (what == NSR_HOME_SHM) {
+		ns_home_shm = shmget(IPC_PRIVATE, getpagesize(), IPC_CREAT | 0600);
+		ASSERT_LE(0, ns_home_shm) TH_LOG("shmget: %s", strerror(errno));
+	}
+	ASSERT_EQ(0, start_child(_metadata, ns_refused_main, what, 1, &pid))
+		TH_LOG("%s: the child could not set itself up", ns_refusals[what].what);
+	if (what == NSR_OUTSIDER || what == NSR_ATTACHED) {
+		outsider = ns_outsider(pid, what == NSR_ATTACHED);
+		EXPECT_LT(0, outsider)
+			TH_LOG("%s: no process outside the tree", ns_refusals[what].what);
+	}
+	ns_refused_log(what, pid, outsider, want, sizeof(want));
+	expect_checkpoint_refused(_metadata, self, pid, ns_refusals[what].error, want,
+				  ns_refusals[what].what, NULL);
+	if (outsider > 0)
+		reap(outsider);
+	if (ns_home_shm >= 0) {
+		shmctl(ns_home_shm, IPC_RMID, NULL);
+		ns_home_shm = -1;
+	}
+}
+
+/*
+ * What checkpoint() refuses (ns_refuse()); then ns_main() checkpointed
+ * (its image checked: check_ns_image()), and each case of
+ * ns_case_image(), that image changed and its tail made right,
+ * restarted by a coordinator whose child is made with new namespaces
+ * (restart_coord_image_ns()): the unchanged image restores the child,
+ * which checks itself; the others are refused with their errno and the
+ * message that names the problem, the child dead.
+ */
+TEST_F_TIMEOUT(restart, namespace_records, 240)
+{
+	unsigned long addr = 0;
+	struct ns_image m;
+	sigset_t set, mask;
+	unsigned char *buf;
+	int code, c, id = -1;
+	size_t len;
+	pid_t pid;
+	long ret;
+
+	for (c = 0; c < NSR_NR; c++)
+		ns_refuse(_metadata, self, c);
+
+	code = start_child(_metadata, ns_main, 0, NSC_SETUP, &pid);
+	ASSERT_EQ(NSC_OK, code)
+		TH_LOG("the child is not ready: %s",
+		       exit_why(code, ns_checks, NSC_NR));
+	EXPECT_EQ(0, ns_child_map(pid, &addr, &id))
+		TH_LOG("no attachment of key %#x in /proc/%d/maps", NS_KEY_A, pid);
+	len = checkpoint_child(_metadata, self, pid, &buf);
+	ns_index(_metadata, &m, pid, buf, len);
+	m.a_addr = addr;
+	m.a_id = id;
+	check_ns_image(_metadata, &m);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, &mask));
+	for (c = 0; c < NSM_NR; c++) {
+		ns_case_image(&self->img, &m, c);
+		ret = restart_coord_image_ns(_metadata, self, variant->pipe, pid,
+					     self->img.buf, self->img.len, &code,
+					     ns_cases[c].clone_flags,
+					     c == NSM_NS_BUSY ? ns_prep_busy : NULL);
+		EXPECT_TRUE(ret == ns_cases[c].error ||
+			    (ns_cases[c].alt && ret == ns_cases[c].alt))
+			TH_LOG("case %d, %s: restart() returned %ld, not %d; log \"%s\"",
+			       c, ns_cases[c].what, ret, ns_cases[c].error,
+			       self->log_buf);
+		if (!ns_cases[c].error) {
+			EXPECT_EQ(NSC_OK, code)
+				TH_LOG("case %d, %s: the restored child: %s (%d); log \"%s\"",
+				       c, ns_cases[c].what,
+				       exit_why(code, ns_checks, NSC_NR), code,
+				       self->log_buf);
+		} else {
+			EXPECT_NE(NULL, strstr(self->log_buf, ns_cases[c].log))
+				TH_LOG("case %d, %s: log \"%s\", expected \"%s\"",
+				       c, ns_cases[c].what, self->log_buf,
+				       ns_cases[c].log);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	free(m.off);
+	free(buf);
 }
 
 /* Seeded random streams: all rejected, none hangs (the writer is gone). */
