@@ -20,10 +20,13 @@
  * child restored with its pid), mappings without reserve and droppable
  * ones (restore_vmf()), memfds and deleted files (memfd_records,
  * deleted_file_records: obj_records(), whose child's image is then
- * changed record by record: restart_coord_image()).  Records past
- * the TASK record are refused in a child that dies with a message, or,
- * for the errno, in a child that a coordinator restores (restart(child)
- * returns the errno; the child dies).
+ * changed record by record: restart_coord_image()), and UTS and IPC
+ * namespaces with System V shared memory (namespace_records: a child in
+ * namespaces of its own, restored by a coordinator whose waiting child
+ * is made with CLONE_NEWUTS | CLONE_NEWIPC, restart_coord_image_ns()).
+ * Records past the TASK record are refused in a child that dies with a
+ * message, or, for the errno, in a child that a coordinator restores
+ * (restart(child) returns the errno; the child dies).
  *
  * Must run as root.
  */
@@ -7453,8 +7456,8 @@ static void check_ns_image(struct __test_metadata *_metadata,
  * announcing one segment less or one more; A's SYSV_SHM record with mode
  * 01777, size 0, more bytes than kernel.shmmax, id -1, a flag no format
  * has, RMID with a key, padding, owner uid -1, a creator that is not in
- * the tree, objref 0, that of a namespace, or without NEW (its fields
- * kept); the second segment with the first's id or objref; A's last
+ * the tree, objref 0, that of a namespace (its mapping's record too), or
+ * without NEW (its fields kept); the second segment with the first's id or objref; A's last
  * PAGES record past its size rounded up to a page; the record before A's
  * mapping naming no segment, with a size, left out, or a copy of it
  * before an anonymous mapping; A's mapping a page short, at page offset
@@ -7595,7 +7598,7 @@ static const struct ns_case ns_cases[NSM_NR] = {
 	[NSM_REF_NONE] = NS_BAD("A's mapping without its SYSV_SHM record",
 				"without its record before it"),
 	[NSM_REF_THEN_ANON] = NS_BAD("a SYSV_SHM record naming A before an anonymous mapping",
-				     "mapping"),
+				     "then a mapping of another kind"),
 	[NSM_MAP_SIZE] = NS_BAD("A's mapping a page short", NS_NOT_WHOLE),
 	[NSM_MAP_PGOFF] = NS_BAD("A's mapping at page offset 1", NS_NOT_WHOLE),
 	[NSM_MAP_OTHER] = NS_BAD("A's mapping naming B, a page long", NS_NOT_WHOLE),
@@ -7708,6 +7711,8 @@ static void ns_edit(struct img *img, const struct ns_image *m, int c, int i,
 			img_drop(img, at);
 		else if (c == NSM_MAP_OTHER)
 			sr->objref = m->b_obj;
+		else if (c == NSM_SHM_OBJREF_NS)
+			sr->objref = m->uts_ref;
 	} else if (i == m->map) {
 		if (c == NSM_MAP_SIZE)
 			v->end -= psz;
