@@ -227,6 +227,18 @@ static int ckpt_describe_vma(struct ckpt_ctx *ctx, pid_t pid,
 		cv->flags &= ~CKPT_VMA_NORESERVE;
 		return 0;
 	}
+	if (ckpt_is_sysv_shm(file)) {
+		ret = ckpt_sysv_shm_mapping(ctx, pid, file, cv->start, cv->end,
+					    cv->pgoff, flags, &cv->objref);
+		if (ret)
+			return ret;
+		cv->kind = CKPT_VMA_SYSV_SHM;
+		cv->flags |= CKPT_VMA_SHARED;
+		if (flags & VM_MAYWRITE)
+			cv->flags |= CKPT_VMA_MAYWRITE;
+		cv->flags &= ~CKPT_VMA_NORESERVE;
+		return 0;
+	}
 	/* counted for leak detection (kernel/checkpoint/objhash.c) */
 	if (ckpt_obj_mapped(ctx, file, pid, cv->start))
 		return -ENOMEM;
@@ -595,6 +607,16 @@ static int ckpt_write_shmem(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
 	return ret;
 }
 
+/* The SYSV_SHM record naming the segment of the mapping that follows. */
+static int ckpt_write_sysv_shm_ref(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
+{
+	struct ckpt_rec_sysv_shm rec = {};
+
+	rec.objref = cv->objref;
+	return ckpt_write_record(ctx, CKPT_REC_SYSV_SHM, &rec.h, sizeof(rec),
+				 NULL, 0);
+}
+
 /*
  * A shared file mapping's pages are the file's: write the dirty ones
  * back, as msync(MS_SYNC) would, before the image says the mapping is
@@ -640,6 +662,8 @@ static int ckpt_write_vma(struct ckpt_ctx *ctx, pid_t pid,
 		ret = ckpt_write_memfd(ctx, cv->file, true, &cv->objref);
 	else if (cv->kind == CKPT_VMA_DELETED)
 		ret = ckpt_write_deleted(ctx, cv->file, true, &cv->objref);
+	else if (cv->kind == CKPT_VMA_SYSV_SHM)
+		ret = ckpt_write_sysv_shm_ref(ctx, cv);
 	else if (cv->flags & CKPT_VMA_SHARED)
 		ret = ckpt_sync_shared_file(ctx, pid, cv);
 	else if (cv->kind == CKPT_VMA_FILE)
@@ -854,8 +878,11 @@ static int rst_check_vma_flags(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec)
 	const char *why = NULL;
 
 	if ((f & CKPT_VMA_SHARED) && rec->kind != CKPT_VMA_FILE &&
-	    rec->kind != CKPT_VMA_MEMFD && rec->kind != CKPT_VMA_DELETED)
+	    rec->kind != CKPT_VMA_MEMFD && rec->kind != CKPT_VMA_DELETED &&
+	    rec->kind != CKPT_VMA_SYSV_SHM)
 		why = "shared, and not a file mapping";
+	else if (rec->kind == CKPT_VMA_SYSV_SHM && !(f & CKPT_VMA_SHARED))
+		why = "of a System V segment, and not shared";
 	else if ((f & CKPT_VMA_MAYWRITE) && !(f & CKPT_VMA_SHARED))
 		why = "writable file, and not shared";
 	else if ((f & CKPT_VMA_SHARED) && (rec->prot & PROT_WRITE) &&
@@ -1076,6 +1103,11 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 		return ckpt_arch_map_vdso(ctx, rec->start, len);
 	case CKPT_VMA_VVAR:
 		return 0;	/* mapped together with the vdso */
+	case CKPT_VMA_SYSV_SHM:
+		ret = rst_sysv_shm_attach(ctx, rec);
+		if (ret)
+			return ret;
+		goto mapped;
 	case CKPT_VMA_ANON:
 		flags |= MAP_ANONYMOUS;
 		break;
@@ -1113,6 +1145,7 @@ static int rst_map_vma(struct ckpt_ctx *ctx, struct ckpt_rec_vma *rec,
 		return ckpt_err(ctx, (long)addr,
 				"cannot map %#llx-%#llx: error %ld",
 				rec->start, rec->end, (long)addr);
+mapped:
 	if ((rec->kind == CKPT_VMA_SHMEM && file) ||
 	    (rec->flags & CKPT_VMA_SHARED))
 		ctx->vma_kind = RST_VMA_NO_PAGES;
@@ -1147,6 +1180,10 @@ int rst_vma(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	if (!ret && ctx->mapped_file_set && rec.kind != CKPT_VMA_FILE)
 		ret = ckpt_err(ctx, -EINVAL,
 			       "offset %lld: a mapped file's record, then a mapping of another kind",
+				ctx->rec_pos);
+	if (!ret && ctx->sysv_shm_ref && rec.kind != CKPT_VMA_SYSV_SHM)
+		ret = ckpt_err(ctx, -EINVAL,
+			       "offset %lld: a System V segment's record, then a mapping of another kind",
 				ctx->rec_pos);
 	if (ret)
 		goto out;
@@ -1353,6 +1390,67 @@ static int rst_shmem_pages(struct ckpt_ctx *ctx, struct ckpt_rec_pages *rec)
 	return ret;
 }
 
+/* The pages of @rec, through the shared anonymous mapping at its address. */
+static int rst_shmem_mapping_pages(struct ckpt_ctx *ctx,
+				   struct ckpt_rec_pages *rec)
+{
+	unsigned long addr = rec->addr;
+	u64 left = (u64)rec->nr_pages << PAGE_SHIFT;
+	void *buf;
+	int ret = 0;
+
+	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
+	if (!buf)
+		return -ENOMEM;
+	while (left && !ret) {
+		size_t n = min_t(u64, left, CKPT_PAGES_CHUNK << PAGE_SHIFT);
+
+		ret = ckpt_read_bytes(ctx, buf, n);
+		if (!ret)
+			ret = rst_shmem_write(ctx, addr, buf, n);
+		addr += n;
+		left -= n;
+	}
+	kvfree(buf);
+	return ret;
+}
+
+/*
+ * @nr pages at @addr of the mapping restored last, read from the image
+ * straight into the new pages: the read's copy is the only one.  The
+ * pages are faulted in (or copied on write) as a forced write would, so
+ * that read-only private mappings get their contents too.
+ */
+static int rst_page_run(struct ckpt_ctx *ctx, unsigned long addr,
+			unsigned long nr, struct ckpt_page_batch *b)
+{
+	struct mm_struct *mm = current->mm;
+	int locked = 1, ret;
+	long got, i;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	got = pin_user_pages_remote(mm, addr, nr, FOLL_WRITE | FOLL_FORCE,
+				    b->pages, &locked);
+	if (locked)
+		mmap_read_unlock(mm);
+	if (got != nr) {
+		ret = ckpt_err(ctx, -EFAULT,
+			       "cannot write the page contents at %#lx",
+			       addr + (got > 0 ? got << PAGE_SHIFT : 0));
+		goto out;
+	}
+	for (i = 0; i < nr; i++)
+		bvec_set_page(&b->bvec[i], b->pages[i], PAGE_SIZE, 0);
+	ret = ckpt_read_pages(ctx, b->bvec, nr);
+	for (i = 0; i < nr; i++)
+		flush_dcache_page(b->pages[i]);
+out:
+	if (got > 0)
+		unpin_user_pages_dirty_lock(b->pages, got, true);
+	return ret;
+}
+
 /**
  * rst_pages - fill pages of the mapping restored last
  * @ctx: the restart
@@ -1363,8 +1461,8 @@ static int rst_shmem_pages(struct ckpt_ctx *ctx, struct ckpt_rec_pages *rec)
 int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
 	struct ckpt_rec_pages rec = { .h = *h };
+	struct ckpt_page_batch *batch;
 	unsigned long addr, left;
-	void *buf;
 	int ret;
 
 	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
@@ -1391,27 +1489,21 @@ int rst_pages(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 				"offset %lld: %u pages at %#llx do not fit the mapping before them",
 				ctx->rec_pos, rec.nr_pages, rec.addr);
 
-	buf = kvmalloc(CKPT_PAGES_CHUNK << PAGE_SHIFT, GFP_KERNEL | __GFP_NOWARN);
-	if (!buf)
+	if (ctx->vma_kind == CKPT_VMA_SHMEM)
+		return rst_shmem_mapping_pages(ctx, &rec);
+
+	batch = kmalloc(sizeof(*batch), GFP_KERNEL);
+	if (!batch)
 		return -ENOMEM;
 	addr = rec.addr;
-	left = (unsigned long)rec.nr_pages << PAGE_SHIFT;
+	left = rec.nr_pages;
 	while (left && !ret) {
-		int n = min(left, (unsigned long)CKPT_PAGES_CHUNK << PAGE_SHIFT);
+		unsigned long n = min_t(unsigned long, left, CKPT_PAGES_CHUNK);
 
-		ret = ckpt_read_bytes(ctx, buf, n);
-		if (ret)
-			break;
-		if (ctx->vma_kind == CKPT_VMA_SHMEM)
-			ret = rst_shmem_write(ctx, addr, buf, n);
-		else if (access_remote_vm(current->mm, addr, buf, n,
-					  FOLL_WRITE | FOLL_FORCE) != n)
-			ret = ckpt_err(ctx, -EFAULT,
-				       "cannot write the page contents at %#lx",
-				       addr);
-		addr += n;
+		ret = rst_page_run(ctx, addr, n, batch);
+		addr += n << PAGE_SHIFT;
 		left -= n;
 	}
-	kvfree(buf);
+	kfree(batch);
 	return ret;
 }

@@ -24,13 +24,37 @@ struct bio_vec;
 struct cred;
 struct file;
 struct mm_struct;
+struct ipc_namespace;
 struct pid_namespace;
 struct pipe_inode_info;
 struct rst_memfd;
+struct rst_sysv_shm;
 struct rst_tcp;
 struct rst_unix_connect;
 struct task_struct;
 struct tty_struct;
+
+/* CKPT_NS_* kinds, from 1 */
+#define CKPT_NS_KINDS		(CKPT_NS_IPC + 1)
+
+/**
+ * struct ckpt_ns - a namespace of the tree other than the checkpointer's
+ * @ref:	its objref, which the tree's entries name
+ * @kind:	CKPT_NS_*
+ * @pid:	its first task, in tree order, which restores what it holds
+ * @ns:		checkpoint: the namespace; restart: the one its first task
+ *		lives in, referenced, once that task is restored
+ * @first:	checkpoint: its first task
+ * @restored:	restart: its UTS_NS or IPC_NS record was read
+ */
+struct ckpt_ns {
+	u32 ref;
+	u32 kind;
+	pid_t pid;
+	void *ns;
+	struct task_struct *first;
+	bool restored;
+};
 
 /**
  * struct ckpt_ctx - state of one checkpoint() or restart() call
@@ -112,6 +136,13 @@ struct tty_struct;
  * @tcp_pending_bytes: restart: the bytes of their queues
  * @unix_pending: restart, coordinator: datagram UNIX sockets to connect
  *		once the whole image is read (net/unix/checkpoint.c)
+ * @nss:	the tree's namespaces other than the checkpointer's
+ *		(kernel/checkpoint_ns.c); restart: the coordinator's
+ * @nr_nss:	how many
+ * @home_ns:	restart: the restarter's namespaces, by CKPT_NS_* kind
+ * @sysv_shms:	restart, coordinator: the System V segments made, by objref
+ * @sysv_shm_left: restart: SYSV_SHM records the IPC_NS record announced
+ * @sysv_shm_ref: restart: the segment of the next mapping record
  */
 struct ckpt_ctx {
 	const char *op;
@@ -187,6 +218,12 @@ struct ckpt_ctx {
 	struct rst_tcp *tcp_pending;
 	u32 tcp_pending_bytes;
 	struct rst_unix_connect *unix_pending;
+	struct ckpt_ns *nss;
+	u32 nr_nss;
+	void *home_ns[CKPT_NS_KINDS];
+	struct xarray sysv_shms;
+	u32 sysv_shm_left;
+	u32 sysv_shm_ref;
 };
 
 /* The largest tree checkpoint() dumps and restart() takes. */
@@ -241,6 +278,8 @@ int ckpt_write_record(struct ckpt_ctx *ctx, u32 type, struct ckpt_hdr *h,
 int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_read_body(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 size);
 int ckpt_read_bytes(struct ckpt_ctx *ctx, void *buf, u32 len);
+int ckpt_read_pages(struct ckpt_ctx *ctx, struct bio_vec *bvec,
+		    unsigned int nr);
 int ckpt_skip_record(struct ckpt_ctx *ctx);
 int ckpt_read_string(struct ckpt_ctx *ctx, u32 len, char **str);
 
@@ -271,6 +310,86 @@ struct tty_struct *ckpt_get_ctty(struct task_struct *t);
 int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int rst_check_ctty_ptys(struct ckpt_ctx *ctx);
 const struct ckpt_task_ids *rst_process_ids(struct ckpt_ctx *ctx);
+
+/* kernel/checkpoint_ns.c */
+int ckpt_write_namespaces(struct ckpt_ctx *ctx);
+u32 ckpt_ns_ref(struct ckpt_ctx *ctx, struct task_struct *t, u32 kind);
+u32 ckpt_ns_lookup(struct ckpt_ctx *ctx, u32 kind, const void *ns);
+bool ckpt_task_in_tree(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_write_task_ns(struct ckpt_ctx *ctx, struct task_struct *t);
+int ckpt_namespaces_finish(struct ckpt_ctx *ctx);
+void ckpt_ns_free(struct ckpt_ctx *ctx);
+void rst_ns_begin(struct ckpt_ctx *ctx);
+int rst_namespace(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_check_tree_ns(struct ckpt_ctx *ctx);
+int rst_task_ns(struct ckpt_ctx *ctx);
+void *rst_ns_new(struct ckpt_ctx *ctx, u32 kind, u32 ref);
+int rst_check_ns_restored(struct ckpt_ctx *ctx);
+int rst_uts_ns(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+void rst_ns_end(struct ckpt_ctx *ctx);
+
+/* ipc/checkpoint.c, ipc/checkpoint_shm.c */
+#ifdef CONFIG_SYSVIPC
+int ckpt_write_ipc_ns(struct ckpt_ctx *ctx, void *ns, u32 ref);
+int ckpt_ipc_ns_finish(struct ckpt_ctx *ctx, void *ns);
+const char *rst_ipc_ns_in_use(void *ns);
+int rst_ipc_ns(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int ckpt_write_sysv_shms(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
+			 u32 nr);
+int ckpt_check_sysv_shms(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
+bool ckpt_is_sysv_shm(struct file *file);
+int ckpt_sysv_shm_mapping(struct ckpt_ctx *ctx, pid_t pid, struct file *file,
+			  unsigned long start, unsigned long end,
+			  unsigned long pgoff, unsigned long vm_flags, u32 *ref);
+int rst_sysv_shm(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_sysv_shm_next(struct ckpt_ctx *ctx, u32 type);
+int rst_sysv_shm_attach(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec);
+int rst_sysv_shm_commit(struct ckpt_ctx *ctx);
+void rst_sysv_shms_end(struct ckpt_ctx *ctx);
+#else
+static inline bool ckpt_is_sysv_shm(struct file *file)
+{
+	return false;
+}
+
+static inline int ckpt_sysv_shm_mapping(struct ckpt_ctx *ctx, pid_t pid,
+					struct file *file, unsigned long start,
+					unsigned long end, unsigned long pgoff,
+					unsigned long vm_flags, u32 *ref)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int rst_ipc_ns(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no System V IPC");
+}
+
+static inline int rst_sysv_shm(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no System V IPC");
+}
+
+static inline int rst_sysv_shm_next(struct ckpt_ctx *ctx, u32 type)
+{
+	return 0;
+}
+
+static inline int rst_sysv_shm_attach(struct ckpt_ctx *ctx,
+				      const struct ckpt_rec_vma *rec)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no System V IPC");
+}
+
+static inline int rst_sysv_shm_commit(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline void rst_sysv_shms_end(struct ckpt_ctx *ctx)
+{
+}
+#endif
 
 /* kernel/checkpoint/jobctl.c */
 bool ckpt_task_stopping(struct task_struct *t);

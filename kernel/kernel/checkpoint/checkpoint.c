@@ -111,5 +111,6 @@ thaw:
 		ckpt_kill_tree(ctx);
 	ckpt_thaw_tree(ctx);
 	ckpt_obj_free(ctx);
+	ckpt_ns_free(ctx);
 	return ret;
 }

@@ -342,10 +342,14 @@ long rst_coordinate(struct ckpt_ctx *ctx)
 	/* every mapping is back: the memfds' seals hold over them */
 	if (!ret)
 		ret = rst_memfd_commit(ctx);
+	/* every segment is attached again: IPC_RMID where it was */
+	if (!ret)
+		ret = rst_sysv_shm_commit(ctx);
 	rst_end_tasks(ctx, waiters, started, ret);
 	kvfree(waiters);
 	rst_files_end(ctx);
 	rst_creds_end(ctx);
+	rst_ns_end(ctx);
 	return ret;
 
 out_files:
@@ -353,6 +357,7 @@ out_files:
 	rst_end_tasks(ctx, NULL, 0, ret);
 	rst_files_end(ctx);
 	rst_creds_end(ctx);
+	rst_ns_end(ctx);
 	return ret;
 }
 

@@ -265,6 +265,53 @@ int ckpt_read_bytes(struct ckpt_ctx *ctx, void *buf, u32 len)
 }
 
 /**
+ * ckpt_read_pages - read whole pages of the current record into pages
+ * @ctx: the restart
+ * @bvec: the destination pages, whole, which the caller holds
+ * @nr: how many
+ *
+ * As ckpt_read_bytes(), but the image is read straight into the pages:
+ * the read's copy is the only one.
+ *
+ * Return: 0, -EINVAL if the record ends before, or the error of the read.
+ */
+int ckpt_read_pages(struct ckpt_ctx *ctx, struct bio_vec *bvec,
+		    unsigned int nr)
+{
+	size_t len = (size_t)nr << PAGE_SHIFT;
+	struct iov_iter iter;
+	unsigned int i;
+	ssize_t n;
+
+	if (len > ctx->rec_end - ctx->pos)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: record data runs past the end of the record",
+				ctx->rec_pos);
+	iov_iter_bvec(&iter, ITER_DEST, bvec, nr, len);
+	while (iov_iter_count(&iter)) {
+		n = vfs_iter_read(ctx->file, &iter, ckpt_ppos(ctx->file), 0);
+		if (n < 0)
+			return ckpt_err(ctx, n,
+					"reading the image at offset %lld failed: error %zd",
+					ctx->pos, n);
+		if (!n)
+			return ckpt_err(ctx, -EBADMSG,
+					"image truncated at offset %lld (no tail record)",
+					ctx->pos);
+		ctx->pos += n;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	for (i = 0; i < nr; i++) {
+		void *p = kmap_local_page(bvec[i].bv_page);
+
+		ctx->crc = crc32_le(ctx->crc, p, PAGE_SIZE);
+		kunmap_local(p);
+	}
+	return 0;
+}
+
+/**
  * ckpt_skip_record - skip what is left of the current record
  * @ctx: the restart
  *

@@ -125,10 +125,14 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_CPU_X86_64, RST_SEEN_CPU, RST_SEEN_RESTART_BLOCK },
 		{ CKPT_REC_MM, RST_SEEN_MM, RST_SEEN_TASK },
 		{ CKPT_REC_VMA, 0, RST_SEEN_MM },
-		{ CKPT_REC_PAGES, 0, RST_SEEN_MM },
+		/* a System V segment's pages come before any mapping */
+		{ CKPT_REC_PAGES, 0, RST_SEEN_TASK },
 		{ CKPT_REC_SHMEM, 0, RST_SEEN_MM },
 		{ CKPT_REC_MEMFD, 0, RST_SEEN_TASK },
 		{ CKPT_REC_DELETED_FILE, 0, RST_SEEN_TASK },
+		{ CKPT_REC_UTS_NS, 0, RST_SEEN_TASK },
+		{ CKPT_REC_IPC_NS, 0, RST_SEEN_TASK },
+		{ CKPT_REC_SYSV_SHM, 0, RST_SEEN_TASK },
 		{ CKPT_REC_MAPPED_FILE, 0, RST_SEEN_MM },
 		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_PIPE_DATA, 0, RST_SEEN_TASK },
@@ -174,6 +178,9 @@ static bool rst_process_record(u32 type)
 {
 	switch (type) {
 	case CKPT_REC_RLIMITS:
+	case CKPT_REC_UTS_NS:
+	case CKPT_REC_IPC_NS:
+	case CKPT_REC_SYSV_SHM:
 	case CKPT_REC_MM:
 	case CKPT_REC_VMA:
 	case CKPT_REC_PAGES:
@@ -217,12 +224,17 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return ckpt_err(ctx, -EINVAL,
 				"offset %lld: record type %#x in the records of thread %d",
 				ctx->rec_pos, h->type, ctx->ids.pid);
+	ret = rst_sysv_shm_next(ctx, h->type);
+	if (ret)
+		return ret;
 	switch (h->type) {
 	case CKPT_REC_ERROR:
 		return rst_read_error(ctx, h, msg, msg_len);
 	case CKPT_REC_HEADER:
 		return ckpt_err(ctx, -EINVAL, "offset %lld: second image header",
 				ctx->rec_pos);
+	case CKPT_REC_NAMESPACE:
+		return rst_namespace(ctx, h);
 	case CKPT_REC_TREE:
 		return rst_tree(ctx, h);
 	case CKPT_REC_TASK:
@@ -237,6 +249,12 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_restart_block(ctx, h);
 	case CKPT_REC_CPU_X86_64:
 		return ckpt_arch_restore_cpu(ctx, h);
+	case CKPT_REC_UTS_NS:
+		return rst_uts_ns(ctx, h);
+	case CKPT_REC_IPC_NS:
+		return rst_ipc_ns(ctx, h);
+	case CKPT_REC_SYSV_SHM:
+		return rst_sysv_shm(ctx, h);
 	case CKPT_REC_MM:
 		return rst_mm(ctx, h);
 	case CKPT_REC_VMA:
@@ -440,6 +458,8 @@ int rst_read_task(struct ckpt_ctx *ctx)
 	if (!ret)
 		ret = rst_epoll_watches(ctx);
 	if (!ret)
+		ret = rst_check_ns_restored(ctx);
+	if (!ret)
 		ret = rst_check_complete(ctx);
 	return ret;
 }
@@ -460,6 +480,7 @@ long rst_finish(struct ckpt_ctx *ctx, int ret)
 		rst_pty_ctty_commit(ctx);
 	rst_files_end(ctx);
 	rst_mm_end(ctx);
+	rst_ns_end(ctx);
 	rst_fs_commit(ctx, !ret);
 	rst_creds_commit(ctx, !ret);
 	rst_signals_commit(ctx, !ret);
@@ -491,6 +512,8 @@ static long rst_self(struct ckpt_ctx *ctx)
 	if (!ret)
 		ret = rst_epoll_watches(ctx);
 	if (!ret)
+		ret = rst_check_ns_restored(ctx);
+	if (!ret)
 		ret = rst_check_complete(ctx);
 	if (!ret)
 		ret = rst_check_ctty_ptys(ctx);
@@ -503,6 +526,8 @@ static long rst_self(struct ckpt_ctx *ctx)
 		ret = rst_tcp_commit(ctx);
 	if (!ret)
 		ret = rst_memfd_commit(ctx);
+	if (!ret)
+		ret = rst_sysv_shm_commit(ctx);
 	return rst_finish(ctx, ret);
 }
 
@@ -514,6 +539,7 @@ static long rst_self(struct ckpt_ctx *ctx)
  */
 long do_restart(struct ckpt_ctx *ctx)
 {
+	rst_ns_begin(ctx);
 	if (ctx->root != current)
 		return rst_coordinate(ctx);
 	return rst_self(ctx);

@@ -221,6 +221,7 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned int, flags,
 	xa_init(&ctx.shared_creds);
 	xa_init(&ctx.tables);
 	xa_init(&ctx.inotify_wds);
+	xa_init(&ctx.sysv_shms);
 	if (flags & RESTART_TASK)
 		return rst_task_syscall(&ctx, pid, fd, logfd);
 	return ckpt_syscall(&ctx, pid, fd, logfd, FMODE_READ, do_restart);

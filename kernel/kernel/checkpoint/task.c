@@ -50,12 +50,13 @@ static const char *ckpt_task_own_ns(struct ckpt_ctx *ctx, struct task_struct *t)
 		return "user";
 	task_lock(t);
 	its = t->nsproxy;
+	/* UTS and IPC namespaces: kernel/checkpoint_ns.c */
 	if (!its)
 		ns = "(exiting)";
-	else if (its->uts_ns != mine->uts_ns)
-		ns = "UTS";
+#ifndef CONFIG_SYSVIPC
 	else if (its->ipc_ns != mine->ipc_ns)
 		ns = "IPC";
+#endif
 	else if (its->mnt_ns != mine->mnt_ns)
 		ns = "mount";
 	else if (its->net_ns != mine->net_ns)
@@ -283,6 +284,9 @@ static int ckpt_write_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	int ret;
 
 	ret = ckpt_write_task_rec(ctx, t);
+	/* what the namespaces new at it hold, before any mapping of it */
+	if (!ret && leader)
+		ret = ckpt_write_task_ns(ctx, t);
 	if (!ret)
 		ret = ckpt_write_creds(ctx, t);
 	if (!ret && leader)
@@ -323,11 +327,16 @@ int ckpt_write_tasks(struct ckpt_ctx *ctx)
 
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		ret = ckpt_task_supported(ctx, ctx->tasks[i]);
+	/* the container section, before the tree */
+	if (!ret)
+		ret = ckpt_write_namespaces(ctx);
 	if (!ret)
 		ret = ckpt_write_tree(ctx);
 	for (i = 0; i < ctx->nr_tasks && !ret; i++)
 		if (!ctx->tasks[i]->exit_state)
 			ret = ckpt_write_task(ctx, ctx->tasks[i]);
+	if (!ret)
+		ret = ckpt_namespaces_finish(ctx);
 	/*
 	 * A container holds nothing that something outside it holds too; a
 	 * subtree shares no memory with the outside.
@@ -447,6 +456,8 @@ int rst_task(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"RESTART_FROZEN is not supported yet");
 	ret = rst_check_alone(ctx);
+	if (!ret)
+		ret = rst_task_ns(ctx);
 	if (ret)
 		return ret;
 

@@ -242,6 +242,8 @@ static void ckpt_task_ids(struct ckpt_ctx *ctx, struct task_struct *t,
 	ids->exit_signal = thread_group_leader(t) ? t->exit_signal : 0;
 	ckpt_task_tty(ctx, t, ns, ids);
 	ckpt_task_stop_ids(t, ids);
+	ids->uts_ns = ckpt_ns_ref(ctx, t, CKPT_NS_UTS);
+	ids->ipc_ns = ckpt_ns_ref(ctx, t, CKPT_NS_IPC);
 }
 
 /**
@@ -442,6 +444,8 @@ int rst_tree(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	ret = rst_tree_entries(ctx, &tree);
 	for (i = 0; !ret && i < ctx->nr_tree; i++)
 		ret = rst_check_ids(ctx, i);
+	if (!ret)
+		ret = rst_check_tree_ns(ctx);
 	if (ret)
 		return ret;
 	if (ctx->root == current && !ctx->coord &&
