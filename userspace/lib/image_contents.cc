@@ -29,6 +29,8 @@ void ContentsBuilder::add_pages(const Record &rec)
 		task.memfds.back().pages += pages.nr_pages;
 	else if (in_deleted_ && !task.deleted_files.empty())
 		task.deleted_files.back().pages += pages.nr_pages;
+	else if (in_sysv_shm_ && !task.sysv_shms.empty())
+		task.sysv_shms.back().pages += pages.nr_pages;
 	else if (!task.vmas.empty()) {
 		task.vmas.back().pages += pages.nr_pages;
 		task.vmas.back().page_records++;
@@ -55,8 +57,25 @@ void ContentsBuilder::add(const Record &rec)
 	case CKPT_REC_HEADER:
 		page_shift_ = load<ckpt_rec_header>(rec.bytes).page_shift;
 		break;
+	case CKPT_REC_NAMESPACE:
+		contents_.namespaces.push_back(
+			At<ckpt_rec_namespace>{rec.offset, load<ckpt_rec_namespace>(rec.bytes)});
+		break;
 	case CKPT_REC_TREE:
 		contents_.tree = At<TreeRecord>{rec.offset, parse_tree_record(rec)};
+		break;
+	case CKPT_REC_UTS_NS:
+		current_task().uts_namespaces.push_back(
+			At<ckpt_rec_uts_ns>{rec.offset, load<ckpt_rec_uts_ns>(rec.bytes)});
+		break;
+	case CKPT_REC_IPC_NS:
+		current_task().ipc_namespaces.push_back(
+			At<ckpt_rec_ipc_ns>{rec.offset, load<ckpt_rec_ipc_ns>(rec.bytes)});
+		break;
+	case CKPT_REC_SYSV_SHM:
+		current_task().sysv_shms.push_back(
+			SysvShmContents{rec.offset, load<ckpt_rec_sysv_shm>(rec.bytes), 0});
+		contents_.nr_sysv_shms++;
 		break;
 	case CKPT_REC_TASK:
 		contents_.tasks.emplace_back().task =
@@ -185,11 +204,15 @@ void ContentsBuilder::add(const Record &rec)
 	default:
 		break;
 	}
-	/* PAGES after a SHMEM, MEMFD or DELETED_FILE record fill its object, not the last VMA */
+	/*
+	 * PAGES after a SHMEM, MEMFD, DELETED_FILE or SYSV_SHM record fill its
+	 * object, not the last VMA
+	 */
 	if (rec.type != CKPT_REC_PAGES) {
 		in_shmem_ = rec.type == CKPT_REC_SHMEM;
 		in_memfd_ = rec.type == CKPT_REC_MEMFD;
 		in_deleted_ = rec.type == CKPT_REC_DELETED_FILE;
+		in_sysv_shm_ = rec.type == CKPT_REC_SYSV_SHM;
 	}
 	if (rec.type != CKPT_REC_MAPPED_FILE)
 		mapped_file_.reset();

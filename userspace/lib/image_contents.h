@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What the records of an image say about its processes, decoded and
- * grouped: the task tree, then for each TASK record the CREDS, CPU, MM,
- * VMA, FS, FILE, SIGHAND and POSIX_TIMERS records that follow it, and
- * those of its files (an inotify instance with its watches and queued
- * events...).
+ * grouped: the container section (NAMESPACE records) and the task tree,
+ * then for each TASK record the CREDS, CPU, MM, VMA, FS, FILE, SIGHAND
+ * and POSIX_TIMERS records that follow it, those of its files (an
+ * inotify instance with its watches and queued events...) and of the
+ * namespaces it is the first task of (UTS_NS, IPC_NS and its SYSV_SHM
+ * segments).
  * PAGES records are not kept one by one (there can be many thousands):
  * each run of consecutive PAGES records is counted, and added to the VMA
- * it follows (or to the shared memory object, memfd or deleted file of
- * the SHMEM, MEMFD or DELETED_FILE record it follows).
+ * it follows (or to the shared memory object, memfd, deleted file or
+ * System V segment of the SHMEM, MEMFD, DELETED_FILE or SYSV_SHM record
+ * it follows).
  */
 #pragma once
 
@@ -78,6 +81,18 @@ struct DeletedFileContents {
 };
 
 /*
+ * A SYSV_SHM record: a System V shared memory segment (1.11), and the
+ * pages of its contents when it is new (after its namespace's IPC_NS
+ * record); one without CKPT_SYSV_SHM_NEW names the segment again for the
+ * mapping (an shmat()) that follows it.
+ */
+struct SysvShmContents {
+	std::uint64_t offset = 0;
+	ckpt_rec_sysv_shm shm{};
+	std::uint64_t pages = 0; /* in the PAGES records that follow it */
+};
+
+/*
  * An inotify instance: its INOTIFY record, and the INOTIFY_WATCH and
  * INOTIFY_EVENT records of its objref that follow it, in image order
  * (events oldest first).
@@ -114,12 +129,16 @@ struct TaskContents {
 	std::vector<ShmemContents> shmems;		  /* SHMEM records */
 	std::vector<MemfdContents> memfds;		  /* MEMFD records */
 	std::vector<DeletedFileContents> deleted_files;	  /* DELETED_FILE records */
+	std::vector<At<ckpt_rec_uts_ns>> uts_namespaces;  /* UTS_NS records */
+	std::vector<At<ckpt_rec_ipc_ns>> ipc_namespaces;  /* IPC_NS records */
+	std::vector<SysvShmContents> sysv_shms;		  /* SYSV_SHM records */
 	std::vector<At<ckpt_rec_share>> shares;		  /* SHARE records */
 	std::optional<At<ckpt_rec_sighand>> sighand;
 	std::optional<At<PosixTimersRecord>> posix_timers; /* a process leader's POSIX timers */
 };
 
 struct ImageContents {
+	std::vector<At<ckpt_rec_namespace>> namespaces; /* NAMESPACE records (1.11) */
 	std::optional<At<TreeRecord>> tree;
 	std::vector<TaskContents> tasks;
 	std::vector<PagesRun> page_runs;
@@ -130,6 +149,7 @@ struct ImageContents {
 	std::uint64_t nr_shmems = 0;	    /* SHMEM records */
 	std::uint64_t nr_memfds = 0;	    /* MEMFD records */
 	std::uint64_t nr_deleted_files = 0; /* DELETED_FILE records */
+	std::uint64_t nr_sysv_shms = 0;	    /* SYSV_SHM records */
 	std::uint64_t nr_pages = 0;
 	std::uint64_t page_bytes = 0; /* nr_pages times the page size of the header */
 };
@@ -152,9 +172,10 @@ private:
 	ImageContents contents_;
 	unsigned page_shift_ = 0;
 	std::uint32_t last_type_ = 0;
-	bool in_shmem_ = false;	  /* PAGES records follow a SHMEM record */
-	bool in_memfd_ = false;	  /* PAGES records follow a MEMFD record */
-	bool in_deleted_ = false; /* PAGES records follow a DELETED_FILE record */
+	bool in_shmem_ = false;	   /* PAGES records follow a SHMEM record */
+	bool in_memfd_ = false;	   /* PAGES records follow a MEMFD record */
+	bool in_deleted_ = false;  /* PAGES records follow a DELETED_FILE record */
+	bool in_sysv_shm_ = false; /* PAGES records follow a SYSV_SHM record */
 	/* a MAPPED_FILE record, for the VMA record that follows */
 	std::optional<At<ckpt_rec_mapped_file>> mapped_file_;
 };

@@ -25,6 +25,20 @@ inline constexpr bool is_optional_type(std::uint32_t type) noexcept
 	return (type & CKPT_REC_OPTIONAL) != 0;
 }
 
+/* The kinds of namespace a NAMESPACE record describes (format 1.11). */
+inline constexpr std::uint32_t namespace_kinds[] = {CKPT_NS_UTS, CKPT_NS_IPC};
+
+/*
+ * The NAMESPACE objref of the namespace of @kind (CKPT_NS_UTS or
+ * CKPT_NS_IPC) that @task lives in; 0: the checkpointer's, and any
+ * other kind.
+ */
+inline constexpr std::uint32_t task_namespace(const ckpt_task_ids &task,
+					      std::uint32_t kind) noexcept
+{
+	return kind == CKPT_NS_UTS ? task.uts_ns : kind == CKPT_NS_IPC ? task.ipc_ns : 0;
+}
+
 /* Rounds @len up to the record alignment (CKPT_REC_ALIGN). */
 inline constexpr std::uint64_t align_record_len(std::uint64_t len) noexcept
 {

@@ -2,10 +2,14 @@
 #include "image_verify.h"
 
 #include "bytes.h"
+#include "image_prefix.h"
 #include "io.h"
+#include "record_names.h"
 #include "record_reader.h"
 
 #include <array>
+#include <cerrno>
+#include <fmt/format.h>
 
 namespace cr {
 
@@ -23,6 +27,52 @@ std::uint64_t count_to_eof(int fd)
 	}
 }
 
+/*
+ * The container section (format 1.11): the NAMESPACE records come after
+ * the HEADER and before the TREE record, with only optional records
+ * among them; the records of what a namespace holds (UTS_NS, IPC_NS,
+ * SYSV_SHM) come after the TREE record, with the tasks.  The NAMESPACE
+ * records are checked as restart() checks them, and the tree's entries
+ * against them.
+ */
+class ContainerSection {
+public:
+	void add(const Record &rec)
+	{
+		switch (rec.type) {
+		case CKPT_REC_NAMESPACE:
+			if (!in_prefix_)
+				throw Error(EINVAL, rec.offset,
+					    "a NAMESPACE record after the container section: it "
+					    "belongs between the HEADER and the TREE record");
+			namespaces_.push_back(check_namespace_record(rec, namespaces_));
+			return;
+		case CKPT_REC_UTS_NS:
+		case CKPT_REC_IPC_NS:
+		case CKPT_REC_SYSV_SHM:
+			if (!tree_seen_)
+				throw Error(EINVAL, rec.offset,
+					    fmt::format("a {} record before the TREE record: it "
+							"belongs with the records of a task",
+							record_type_name(rec.type)));
+			break;
+		case CKPT_REC_TREE:
+			check_tree_namespaces(parse_tree_record(rec), rec.offset, namespaces_);
+			tree_seen_ = true;
+			break;
+		default:
+			break;
+		}
+		if (rec.type != CKPT_REC_HEADER && rec.type != CKPT_REC_PADDING && !rec.skipped)
+			in_prefix_ = false;
+	}
+
+private:
+	std::vector<ImageNamespace> namespaces_;
+	bool in_prefix_ = true; /* only the HEADER, NAMESPACE and optional records so far */
+	bool tree_seen_ = false;
+};
+
 } // namespace
 
 ImageSummary verify_image(int fd, bool count_trailing)
@@ -30,8 +80,10 @@ ImageSummary verify_image(int fd, bool count_trailing)
 	ImageSummary sum;
 	RecordReader reader(fd);
 	ContentsBuilder contents;
+	ContainerSection section;
 	try {
 		while (std::optional<Record> rec = reader.next()) {
+			section.add(*rec);
 			sum.records.push_back(
 				RecordInfo{rec->offset, rec->type, rec->len, rec->skipped});
 			contents.add(*rec);

@@ -3,7 +3,11 @@
  * Walks a whole image and summarises it: the header, every record, the
  * ERROR records, the processes (image_contents.h) and the tail.  A
  * malformed image does not throw: the summary holds what was read up to
- * the problem, and the problem.
+ * the problem, and the problem.  Besides what RecordReader checks, the
+ * container section is checked as restart reads it (image_prefix.h):
+ * NAMESPACE records only between the HEADER and the TREE record, each
+ * valid, the tree's entries naming them; UTS_NS, IPC_NS and SYSV_SHM
+ * records only after the TREE record.
  */
 #pragma once
 

@@ -161,6 +161,14 @@ std::string record_type_name(std::uint32_t type)
 		return "ITIMERS";
 	case CKPT_REC_POSIX_TIMERS:
 		return "POSIX_TIMERS";
+	case CKPT_REC_SYSV_SHM:
+		return "SYSV_SHM";
+	case CKPT_REC_NAMESPACE:
+		return "NAMESPACE";
+	case CKPT_REC_UTS_NS:
+		return "UTS_NS";
+	case CKPT_REC_IPC_NS:
+		return "IPC_NS";
 	default:
 		return fmt::format("{:#010x}", type);
 	}
@@ -209,6 +217,10 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_SIGPENDING:
 	case CKPT_REC_ITIMERS:
 	case CKPT_REC_POSIX_TIMERS:
+	case CKPT_REC_SYSV_SHM:
+	case CKPT_REC_NAMESPACE:
+	case CKPT_REC_UTS_NS:
+	case CKPT_REC_IPC_NS:
 		return true;
 	default:
 		return false;
@@ -283,6 +295,8 @@ std::string vma_kind_name(std::uint32_t kind)
 		return "memfd";
 	case CKPT_VMA_DELETED:
 		return "deleted";
+	case CKPT_VMA_SYSV_SHM:
+		return "sysv shm";
 	default:
 		return fmt::format("unknown ({})", kind);
 	}
@@ -357,6 +371,23 @@ std::string memfd_flags_names(std::uint32_t flags)
 std::string deleted_flags_names(std::uint32_t flags)
 {
 	return flag_names(flags, {{CKPT_DELETED_NEW, "NEW"}, {CKPT_DELETED_LINKABLE, "LINKABLE"}});
+}
+
+std::string sysv_shm_flags_names(std::uint32_t flags)
+{
+	return flag_names(flags, {{CKPT_SYSV_SHM_NEW, "NEW"}, {CKPT_SYSV_SHM_RMID, "RMID"}});
+}
+
+std::string namespace_kind_name(std::uint32_t kind)
+{
+	switch (kind) {
+	case CKPT_NS_UTS:
+		return "UTS";
+	case CKPT_NS_IPC:
+		return "IPC";
+	default:
+		return fmt::format("unknown ({})", kind);
+	}
 }
 
 std::string memfd_seals_names(std::uint32_t seals)

@@ -33,7 +33,7 @@ std::string prot_rwx(std::uint32_t prot);
 
 /*
  * CKPT_VMA_ANON etc.: "anon", "file", "vdso", "vvar", "shared anon",
- * "memfd", "deleted"; else "unknown (N)".
+ * "memfd", "deleted", "sysv shm"; else "unknown (N)".
  */
 std::string vma_kind_name(std::uint32_t kind);
 
@@ -49,6 +49,10 @@ std::string file_kind_name(std::uint32_t kind);
 std::string memfd_flags_names(std::uint32_t flags);
 /* "NEW": CKPT_DELETED_* flags of a DELETED_FILE record, "none" for 0 */
 std::string deleted_flags_names(std::uint32_t flags);
+/* "NEW|RMID": CKPT_SYSV_SHM_* flags of a SYSV_SHM record, "none" for 0 */
+std::string sysv_shm_flags_names(std::uint32_t flags);
+/* "UTS", "IPC": CKPT_NS_*, the kind of a NAMESPACE record; else "unknown (N)" */
+std::string namespace_kind_name(std::uint32_t kind);
 /*
  * "F_SEAL_SHRINK|F_SEAL_GROW": the F_SEAL_* seals of a MEMFD record (SEAL,
  * SHRINK, GROW, WRITE, FUTURE_WRITE, EXEC, in the kernel's values whatever

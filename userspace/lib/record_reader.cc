@@ -106,6 +106,14 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_itimers);
 	case CKPT_REC_POSIX_TIMERS:
 		return sizeof(ckpt_rec_posix_timers);
+	case CKPT_REC_SYSV_SHM:
+		return sizeof(ckpt_rec_sysv_shm);
+	case CKPT_REC_NAMESPACE:
+		return sizeof(ckpt_rec_namespace);
+	case CKPT_REC_UTS_NS:
+		return sizeof(ckpt_rec_uts_ns);
+	case CKPT_REC_IPC_NS:
+		return sizeof(ckpt_rec_ipc_ns);
 	default:
 		return 0;
 	}

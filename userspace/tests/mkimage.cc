@@ -10,7 +10,10 @@
  * crtest::mlock_image()), sigio (O_ASYNC and owners of I/O signals:
  * crtest::sigio_image()), memfd (memfds, their mappings and open files:
  * crtest::memfd_image()), deleted (deleted files, their mappings and open
- * files: crtest::deleted_file_image()).
+ * files: crtest::deleted_file_image()), namespaces (the container section,
+ * UTS and IPC namespaces, System V segments: crtest::namespace_image()),
+ * badns (a task of PID or 4242 in UTS namespace 9, which no NAMESPACE
+ * record describes).
  */
 #include "io.h"
 #include "test_util.h"
@@ -61,6 +64,17 @@ int main(int argc, char **argv)
 			image = crtest::memfd_image();
 		} else if (kind == "deleted") {
 			image = crtest::deleted_file_image();
+		} else if (kind == "namespaces") {
+			image = crtest::namespace_image();
+		} else if (kind == "badns") {
+			image = crtest::build_image([pid](cr::RecordWriter &w) {
+				w.write_header(cr::make_header(pid, 0));
+				crtest::write_namespace(w, 3, CKPT_NS_IPC, pid);
+				const ckpt_task_ids tasks[] = {
+					crtest::task_ids(pid, 0, pid, pid, 9, 3)};
+				crtest::write_tree_of(w, tasks);
+				w.write_tail();
+			});
 		} else if (kind == "short") {
 			image = crtest::build_image([](cr::RecordWriter &w) {
 				w.write_header(cr::make_header(4242, 0));

@@ -94,7 +94,7 @@ TEST(RecordNames, Memfd)
 	EXPECT_FALSE(CKPT_REC_MEMFD & CKPT_REC_OPTIONAL);
 	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_MEMFD), "memfd");
 	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_SHMEM), "shared anon");
-	EXPECT_EQ(cr::vma_kind_name(8), "unknown (8)");
+	EXPECT_EQ(cr::vma_kind_name(9), "unknown (9)");
 	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_MEMFD), "memfd");
 	EXPECT_EQ(cr::file_kind_name(CKPT_FILE_NETLINK), "netlink");
 	EXPECT_EQ(cr::file_kind_name(18), "unknown (18)");
@@ -129,6 +129,41 @@ TEST(RecordNames, DeletedFile)
 	EXPECT_EQ(cr::deleted_flags_names(CKPT_DELETED_NEW | CKPT_DELETED_LINKABLE),
 		  "NEW|LINKABLE");
 	EXPECT_EQ(cr::deleted_flags_names(1U << 31), "0x80000000");
+}
+
+TEST(RecordNames, NamespacesAndSysvShm)
+{
+	/* format 1.11's numbers */
+	EXPECT_EQ(CKPT_REC_NAMESPACE, 0x0800u);
+	EXPECT_EQ(CKPT_REC_UTS_NS, 0x0801u);
+	EXPECT_EQ(CKPT_REC_IPC_NS, 0x0802u);
+	EXPECT_EQ(CKPT_REC_SYSV_SHM, 0x0600u);
+	EXPECT_EQ(CKPT_VMA_SYSV_SHM, 8);
+	EXPECT_EQ(CKPT_NS_UTS, 1);
+	EXPECT_EQ(CKPT_NS_IPC, 2);
+	EXPECT_GE(CKPT_VERSION_MINOR, 11);
+
+	for (std::uint32_t type :
+	     {CKPT_REC_NAMESPACE, CKPT_REC_UTS_NS, CKPT_REC_IPC_NS, CKPT_REC_SYSV_SHM}) {
+		EXPECT_TRUE(cr::is_known_record_type(type)) << type;
+		EXPECT_FALSE(type & CKPT_REC_OPTIONAL) << type;
+	}
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_NAMESPACE), "NAMESPACE");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_UTS_NS), "UTS_NS");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_IPC_NS), "IPC_NS");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_SYSV_SHM), "SYSV_SHM");
+	EXPECT_FALSE(cr::is_known_record_type(0x0803));
+	EXPECT_EQ(cr::vma_kind_name(CKPT_VMA_SYSV_SHM), "sysv shm");
+
+	EXPECT_EQ(cr::namespace_kind_name(CKPT_NS_UTS), "UTS");
+	EXPECT_EQ(cr::namespace_kind_name(CKPT_NS_IPC), "IPC");
+	EXPECT_EQ(cr::namespace_kind_name(0), "unknown (0)");
+	EXPECT_EQ(cr::namespace_kind_name(3), "unknown (3)");
+
+	EXPECT_EQ(cr::sysv_shm_flags_names(0), "none");
+	EXPECT_EQ(cr::sysv_shm_flags_names(CKPT_SYSV_SHM_NEW), "NEW");
+	EXPECT_EQ(cr::sysv_shm_flags_names(CKPT_SYSV_SHM_NEW | CKPT_SYSV_SHM_RMID), "NEW|RMID");
+	EXPECT_EQ(cr::sysv_shm_flags_names(CKPT_SYSV_SHM_RMID | 0x8), "RMID|0x8");
 }
 
 TEST(RecordNames, MemfdSeals)

@@ -314,8 +314,11 @@ TEST(ProcessRecords, VariablePartMustFit)
 		w.write_tail();
 	});
 	cr::Error e = expect_malformed(image, sizeof(ckpt_rec_header));
-	EXPECT_THAT(e.what(), HasSubstr("TREE record task count 3 (144 bytes) does not fit in the "
-					"112-byte record"));
+	EXPECT_THAT(e.what(),
+		    HasSubstr(fmt::format("TREE record task count 3 ({} bytes) does not "
+					  "fit in the {}-byte record",
+					  3 * sizeof(ckpt_task_ids),
+					  sizeof(ckpt_rec_tree) + 2 * sizeof(ckpt_task_ids))));
 }
 
 TEST(ProcessRecords, PageDataCountsInHeaderPageSize)

@@ -643,6 +643,138 @@ Bytes deleted_file_image()
 	});
 }
 
+void write_namespace(cr::RecordWriter &w, std::uint32_t objref, std::uint32_t kind,
+		     std::int32_t pid)
+{
+	ckpt_rec_namespace ns{};
+	ns.objref = objref;
+	ns.kind = kind;
+	ns.pid = pid;
+	write_record(w, CKPT_REC_NAMESPACE, ns);
+}
+
+ckpt_task_ids task_ids(std::int32_t pid, std::int32_t ppid, std::int32_t pgid, std::int32_t sid,
+		       std::uint32_t uts_ns, std::uint32_t ipc_ns)
+{
+	ckpt_task_ids t{};
+	t.pid = t.tgid = pid;
+	t.ppid = ppid;
+	t.pgid = pgid;
+	t.sid = sid;
+	t.flags = (sid == pid ? CKPT_TASK_SESSION_LEADER : 0) |
+		  (pgid == pid ? CKPT_TASK_GROUP_LEADER : 0);
+	t.uts_ns = uts_ns;
+	t.ipc_ns = ipc_ns;
+	return t;
+}
+
+void write_tree_of(cr::RecordWriter &w, std::span<const ckpt_task_ids> tasks)
+{
+	ckpt_rec_tree tree{};
+	tree.nr_tasks = static_cast<std::uint32_t>(tasks.size());
+	tree.task_size = sizeof(ckpt_task_ids);
+	write_record(w, CKPT_REC_TREE, tree, std::as_bytes(tasks));
+}
+
+ckpt_rec_ipc_ns sample_ipc_ns()
+{
+	ckpt_rec_ipc_ns ipc{};
+	ipc.objref = 4;
+	ipc.nr_shm = 2;
+	ipc.shm_ctlmax = 0x100000000;
+	ipc.shm_ctlall = 2097152;
+	ipc.shm_ctlmni = 4096;
+	ipc.shm_rmid_forced = 1;
+	ipc.msg_ctlmax = 8192;
+	ipc.msg_ctlmnb = 16384;
+	ipc.msg_ctlmni = 32000;
+	ipc.sem_ctls[0] = 32000;
+	ipc.sem_ctls[1] = 1024000000;
+	ipc.sem_ctls[2] = 500;
+	ipc.sem_ctls[3] = 32000;
+	ipc.mq_queues_max = 256;
+	ipc.mq_msg_max = 10;
+	ipc.mq_msgsize_max = 8192;
+	ipc.mq_msg_default = 9;
+	ipc.mq_msgsize_default = 4096;
+	return ipc;
+}
+
+ckpt_rec_sysv_shm sample_sysv_shm(std::uint32_t objref)
+{
+	ckpt_rec_sysv_shm shm{};
+	shm.objref = objref;
+	if (objref == 5) {
+		shm.flags = CKPT_SYSV_SHM_NEW;
+		shm.key = 0xabcd;
+		shm.id = 32768;
+		shm.uid = shm.gid = shm.cuid = 1000;
+		shm.cgid = 100;
+		shm.mode = 0640;
+		shm.cpid = 4243;
+		shm.lpid = 4244;
+		shm.size = 10000;
+		shm.atime = 1700000100;
+		shm.dtime = 1700000050;
+		shm.ctime = 1700000000;
+	} else if (objref == 6) {
+		shm.flags = CKPT_SYSV_SHM_NEW | CKPT_SYSV_SHM_RMID;
+		shm.id = 65537;
+		shm.mode = 0600;
+		shm.lpid = 4243;
+		shm.size = 4096;
+	}
+	return shm;
+}
+
+Bytes namespace_image()
+{
+	return build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		write_namespace(w, 3, CKPT_NS_UTS, 4243);
+		write_namespace(w, 4, CKPT_NS_IPC, 4243);
+		const ckpt_task_ids tasks[] = {
+			task_ids(4242, 0, 4242, 4242),
+			task_ids(4243, 4242, 4242, 4242, 3, 4),
+			task_ids(4244, 4243, 4242, 4242, 3, 4),
+		};
+		write_tree_of(w, tasks);
+		ckpt_rec_task task{};
+		task.pid = 4242;
+		std::memcpy(task.comm, "init", 4);
+		write_record(w, CKPT_REC_TASK, task);
+
+		task.pid = 4243;
+		std::memcpy(task.comm, "db\0", 3);
+		write_record(w, CKPT_REC_TASK, task);
+		ckpt_rec_uts_ns uts{};
+		uts.objref = 3;
+		std::memcpy(uts.nodename, "box", 3);
+		std::memcpy(uts.domainname, "example.org", 11);
+		write_record(w, CKPT_REC_UTS_NS, uts);
+		write_record(w, CKPT_REC_IPC_NS, sample_ipc_ns());
+		write_record(w, CKPT_REC_SYSV_SHM, sample_sysv_shm(5));
+		write_pages(w, 0, 2);
+		write_record(w, CKPT_REC_SYSV_SHM, sample_sysv_shm(6));
+		std::string_view exe = "/usr/bin/db";
+		ckpt_rec_mm mm{};
+		mm.nr_vmas = 1;
+		mm.exe_len = static_cast<std::uint32_t>(exe.size());
+		write_record(w, CKPT_REC_MM, mm, text_bytes(exe));
+		ckpt_rec_sysv_shm again{};
+		again.objref = 5;
+		write_record(w, CKPT_REC_SYSV_SHM, again);
+		write_vma(w, 0x7f0000000000, 0x7f0000003000, CKPT_VMA_SYSV_SHM,
+			  PROT_READ | PROT_WRITE, 0, "");
+
+		task.pid = 4244;
+		write_record(w, CKPT_REC_TASK, task);
+		write_record(w, CKPT_REC_SYSV_SHM, again);
+		write_vma(w, 0x7f0000000000, 0x7f0000003000, CKPT_VMA_SYSV_SHM, PROT_READ, 0, "");
+		w.write_tail();
+	});
+}
+
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers)
 {

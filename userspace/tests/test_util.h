@@ -197,6 +197,39 @@ void write_deleted_file(cr::RecordWriter &w, std::uint32_t objref, std::uint32_t
  */
 Bytes deleted_file_image();
 
+/* A NAMESPACE record. */
+void write_namespace(cr::RecordWriter &w, std::uint32_t objref, std::uint32_t kind,
+		     std::int32_t pid);
+/* A tree entry: a process, its session and group leader flags as its ids say. */
+ckpt_task_ids task_ids(std::int32_t pid, std::int32_t ppid, std::int32_t pgid, std::int32_t sid,
+		       std::uint32_t uts_ns = 0, std::uint32_t ipc_ns = 0);
+/* A TREE record of @tasks (entries of sizeof(ckpt_task_ids) bytes). */
+void write_tree_of(cr::RecordWriter &w, std::span<const ckpt_task_ids> tasks);
+/*
+ * The limits of namespace_image()'s IPC namespace 4, and its two
+ * segments (SYSV_SHM 5 and 6, with every field; any other @objref: a
+ * record of all fields 0 but the objref, as one naming a segment again).
+ */
+ckpt_rec_ipc_ns sample_ipc_ns();
+ckpt_rec_sysv_shm sample_sysv_shm(std::uint32_t objref);
+/*
+ * HEADER (root 4242), the container section (format 1.11): NAMESPACE 3
+ * (UTS, first task 4243) and NAMESPACE 4 (IPC, first task 4243); TREE of
+ * 4242 (in the checkpointer's namespaces), its child 4243 and 4243's
+ * child 4244 (both in UTS namespace 3 and IPC namespace 4); TASK 4242
+ * ("init"); TASK 4243 ("db"), UTS_NS 3 (nodename "box", domainname
+ * "example.org"), IPC_NS 4 (sample_ipc_ns(): 2 segments), SYSV_SHM 5
+ * (new, key 0xabcd, id 32768, 10000 bytes, mode 0640, owner 1000:1000,
+ * creator 1000:100, cpid 4243, lpid 4244, atime 1700000100, dtime
+ * 1700000050, ctime 1700000000) with 2 pages in 1 PAGES record, SYSV_SHM
+ * 6 (new and removed, IPC_PRIVATE, id 65537, 4096 bytes, mode 0600,
+ * owner and creator 0:0, cpid 0, lpid 4243, times 0, no PAGES), its MM
+ * (/usr/bin/db), SYSV_SHM 5 again (its other fields 0) and a rw-
+ * mapping of it (3 pages, no PAGES); TASK 4244 ("db"), SYSV_SHM 5 again
+ * and an r-- mapping of it; TAIL.
+ */
+Bytes namespace_image();
+
 /* A POSIX_TIMERS record of @timers. */
 void write_posix_timers(cr::RecordWriter &w, std::int32_t next_id,
 			std::span<const ckpt_posix_timer> timers);

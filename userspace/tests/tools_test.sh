@@ -54,7 +54,7 @@ case "$1" in
 ckptinfo_valid)
 	img=$(image valid)
 	run 0 "$CKPTINFO" "$img"
-	expect_out "format version  1.10"
+	expect_out "format version  1.11"
 	expect_out "HEADER"
 	expect_out "tail: valid: 1 records and 120 bytes before it, crc32"
 	run 0 "$CKPTINFO" --verify - <"$img"
@@ -220,12 +220,12 @@ ckptinfo_inet)
 	expect_record FILE "fd 3 inet  flags O_RDWR|O_NONBLOCK  pos 0  obj 5"
 	expect_record FILE "fd 4 inet  flags O_RDWR  pos 0  obj 6"
 	# the connection's record holds its 13 queued bytes, padded to 16
-	expect_out "^ *280  INET_SOCK  *224  "
+	expect_out "^ *288  INET_SOCK  *224  "
 	# the UDP socket's: one datagram entry (32 bytes) and its 5 bytes, padded
-	expect_out "^ *808  INET_SOCK  *248  "
+	expect_out "^ *816  INET_SOCK  *248  "
 	[ "$(grep -c ' INET_SOCK ' "$tmp/out")" -eq 3 ] || fail "not one line per INET_SOCK record"
 	run 0 "$CKPTINFO" --verify "$img"
-	expect_out "valid image: 10 records, 1144 bytes"
+	expect_out "valid image: 10 records, 1152 bytes"
 	;;
 ckptinfo_inet_json)
 	run 0 "$CKPTINFO" --json "$(image inet)"
@@ -237,7 +237,7 @@ ckptinfo_inet_json)
 	assert [(f["fd"], f["kind"], f["kind_name"], f["objref"]) for f in task["files"]] == [
 	    (3, 14, "inet", 5), (4, 14, "inet", 6), (5, 14, "inet", 8)], task["files"]
 	tcp4, tcp6, udp = task["inet_socks"]
-	assert tcp4["offset"] == 280 and task["files"][0]["offset"] == 280 + 224, tcp4
+	assert tcp4["offset"] == 288 and task["files"][0]["offset"] == 288 + 224, tcp4
 	assert (tcp4["objref"], tcp4["family"], tcp4["type"], tcp4["protocol"], tcp4["state"]) == (
 	    5, 2, 1, 6, 1), tcp4
 	assert (tcp4["family_name"], tcp4["protocol_name"], tcp4["state_name"]) == (
@@ -284,14 +284,14 @@ ckptinfo_unix)
 	expect_record FILE "fd 4 unix  flags O_RDWR  pos 0  obj 10"
 	expect_record FILE "fd 7 unix  flags O_RDWR  pos 0  obj 13"
 	# the listener's record holds its address and path (8 + 17 bytes), padded to 32
-	expect_out "^ *280  UNIX_SOCK  *112  "
-	expect_out "^ *440  UNIX_SOCK  *88  "
+	expect_out "^ *288  UNIX_SOCK  *112  "
+	expect_out "^ *448  UNIX_SOCK  *88  "
 	# the pair's: a message length, 3 bytes, addresses of 8 + 4 bytes, padded to 24
-	expect_out "^ *576  UNIX_PAIR  *136  "
+	expect_out "^ *584  UNIX_PAIR  *136  "
 	# the client's: its peer's name (17 bytes), padded to 24
-	expect_out "^ *808  UNIX_SOCK  *104  "
+	expect_out "^ *816  UNIX_SOCK  *104  "
 	run 0 "$CKPTINFO" --verify "$img"
-	expect_out "valid image: 13 records, 1000 bytes"
+	expect_out "valid image: 13 records, 1008 bytes"
 	;;
 ckptinfo_unix_json)
 	run 0 "$CKPTINFO" --json "$(image unix)"
@@ -305,7 +305,7 @@ ckptinfo_unix_json)
 	    (7, 12, "unix", 13)
 	], task["files"]
 	listener, dgram, client = task["unix_socks"]
-	assert listener["offset"] == 280 and task["files"][0]["offset"] == 280 + 112, listener
+	assert listener["offset"] == 288 and task["files"][0]["offset"] == 288 + 112, listener
 	assert (listener["objref"], listener["type"], listener["backlog"], listener["mode"]) == (
 	    9, 1, 16, 0o755), listener
 	assert (listener["flags"], listener["flag_names"]) == (
@@ -319,13 +319,13 @@ ckptinfo_unix_json)
 	assert (dgram["addr_len"], dgram["addr"], dgram["path"], dgram["mode"]) == (
 	    8, "@app@log", None, 0), dgram
 	assert (dgram["peer_len"], dgram["peer"]) == (0, None), dgram
-	assert client["offset"] == 808 and task["files"][4]["offset"] == 808 + 104, client
+	assert client["offset"] == 816 and task["files"][4]["offset"] == 816 + 104, client
 	assert (client["objref"], client["type"], client["flags"], client["flag_names"]) == (
 	    13, 2, 0, "none"), client
 	assert (client["addr_len"], client["addr"], client["path"]) == (0, None, None), client
 	assert (client["peer_len"], client["peer"]) == (17, "/run/app/log.sock"), client
 	[pair] = task["unix_pairs"]
-	assert (pair["offset"], pair["type"]) == (576, 1), pair
+	assert (pair["offset"], pair["type"]) == (584, 1), pair
 	assert [(e["objref"], e["flag_names"], e["messages"], e["bytes"], e["addr_len"], e["addr"])
 	        for e in pair["ends"]] == [
 	    (11, "none", 1, 3, 8, "srv.sock"), (12, "bound", 0, 0, 4, "@cli")], pair
@@ -343,11 +343,11 @@ ckptinfo_netlink)
 	expect_record FILE "fd 3 netlink  flags O_RDWR|O_NONBLOCK  pos 0  obj 7"
 	expect_record FILE "fd 5 netlink  flags O_RDWR  pos 0  obj 9"
 	# the raw socket's record holds two words of groups
-	expect_out "^ *280  NETLINK_SOCK  *80  "
-	expect_out "^ *408  NETLINK_SOCK  *64  "
-	expect_out "^ *520  NETLINK_SOCK  *64  "
+	expect_out "^ *288  NETLINK_SOCK  *80  "
+	expect_out "^ *416  NETLINK_SOCK  *64  "
+	expect_out "^ *528  NETLINK_SOCK  *64  "
 	run 0 "$CKPTINFO" --verify "$img"
-	expect_out "valid image: 10 records, 672 bytes"
+	expect_out "valid image: 10 records, 680 bytes"
 	;;
 ckptinfo_netlink_json)
 	run 0 "$CKPTINFO" --json "$(image netlink)"
@@ -360,7 +360,7 @@ ckptinfo_netlink_json)
 	    (3, 15, "netlink", 7), (4, 15, "netlink", 8), (5, 15, "netlink", 9)
 	], task["files"]
 	raw, dgram, unbound = task["netlink_socks"]
-	assert raw["offset"] == 280 and task["files"][0]["offset"] == 280 + 80, raw
+	assert raw["offset"] == 288 and task["files"][0]["offset"] == 288 + 80, raw
 	assert (raw["objref"], raw["type"], raw["type_name"], raw["protocol"],
 	        raw["protocol_name"]) == (7, 3, "raw", 0, "route"), raw
 	assert (raw["flags"], raw["flag_names"]) == (
@@ -423,12 +423,12 @@ ckptinfo_sigio)
 	expect_record FILE_OWNER "owner of obj 7 (fd 5): none, signal SIGUSR2"
 	expect_record FILE_OWNER "owner of obj 8 (fd 6): process group 4242, signal SIGIO"
 	# each right after its FILE record, 32 bytes
-	expect_out "^ *376  FILE_OWNER  *32  "
-	expect_out "^ *456  FILE_OWNER  *32  "
-	expect_out "^ *552  FILE_OWNER  *32  "
-	expect_out "^ *648  FILE_OWNER  *32  "
+	expect_out "^ *392  FILE_OWNER  *32  "
+	expect_out "^ *472  FILE_OWNER  *32  "
+	expect_out "^ *568  FILE_OWNER  *32  "
+	expect_out "^ *664  FILE_OWNER  *32  "
 	run 0 "$CKPTINFO" --verify "$img"
-	expect_out "valid image: 13 records, 816 bytes"
+	expect_out "valid image: 13 records, 832 bytes"
 	;;
 ckptinfo_sigio_json)
 	run 0 "$CKPTINFO" --json "$(image sigio)"
@@ -442,10 +442,10 @@ ckptinfo_sigio_json)
 	    (3, True, True), (4, True, True), (5, False, False), (6, False, False)], t0["files"]
 	assert [(o["offset"], o["objref"], o["fd"], o["pid"], o["type"], o["type_name"],
 	         o["signal"]) for o in t0["file_owners"]] == [
-	    (376, 5, 3, 4242, 1, "process", "SIGRTMIN+1"),
-	    (456, 6, 4, 4243, 0, "thread", "SIGIO"),
-	    (552, 7, 5, 0, 0, "thread", "SIGUSR2"),
-	    (648, 8, 6, 4242, 2, "process group", "SIGIO")], t0["file_owners"]
+	    (392, 5, 3, 4242, 1, "process", "SIGRTMIN+1"),
+	    (472, 6, 4, 4243, 0, "thread", "SIGIO"),
+	    (568, 7, 5, 0, 0, "thread", "SIGUSR2"),
+	    (664, 8, 6, 4242, 2, "process group", "SIGIO")], t0["file_owners"]
 	assert [o["signum"] for o in t0["file_owners"]][1:] == [0, 12, 0], t0["file_owners"]
 	assert t0["file_owners"][0]["signum"] > 32, t0["file_owners"]
 	assert t1["file_owners"] == [], t1
@@ -462,7 +462,7 @@ ckptinfo_memfd)
 	expect_record MEMFD 'memfd obj 7: flags NEW  size 4096  seals F_SEAL_WRITE|F_SEAL_FUTURE_WRITE|F_SEAL_EXEC  mode 0700  name "jit code"  0 pages written'
 	expect_record FILE "fd 4 memfd  flags O_RDONLY  pos 0  memfd 7  obj 8  cloexec"
 	# the memfd's pages, right after its record, then the private mapping's own page
-	expect_out "^ *1016  PAGES  *[0-9]*  pages: 2 in 1 record, from 0x0$"
+	expect_out "^ *1032  PAGES  *[0-9]*  pages: 2 in 1 record, from 0x0$"
 	expect_record PAGES "pages: 1 in 1 record, from 0x7f0000010000"
 	# the child's FILE of the same open file, without a MEMFD record
 	[ "$(grep -c '  FILE  .*  fd 3 memfd  flags O_RDWR  pos 0  memfd 5  obj 6$' "$tmp/out")" -eq 2 ] ||
@@ -483,7 +483,7 @@ ckptinfo_memfd_json)
 	t0, t1 = j["contents"]["tasks"]
 	assert [m["offset"] for m in t0["memfds"]] == [
 	    r["offset"] for r in j["records"] if r["type_name"] == "MEMFD"], t0["memfds"]
-	assert t0["memfds"][0]["offset"] == 968, t0["memfds"]
+	assert t0["memfds"][0]["offset"] == 984, t0["memfds"]
 	assert [(m["objref"], m["flags"], m["flag_names"], m["new"], m["size"],
 	         m["seals"], m["seal_names"], m["mode"], m["mode_octal"], m["name"], m["pages"])
 	        for m in t0["memfds"]] == [
@@ -526,7 +526,7 @@ ckptinfo_deleted)
 	# the anonymous mapping's page, the file's pages right after its record,
 	# then the private mapping's own page
 	expect_record PAGES "pages: 1 in 1 record, from 0x600000"
-	expect_out "^ *5184  PAGES  *[0-9]*  pages: 2 in 1 record, from 0x0$"
+	expect_out "^ *5200  PAGES  *[0-9]*  pages: 2 in 1 record, from 0x0$"
 	expect_record PAGES "pages: 1 in 1 record, from 0x7f0000010000"
 	# the child's FILE of the same open file, without a DELETED_FILE record
 	[ "$(grep -c '  FILE  .*  fd 3 deleted  flags O_RDWR|O_APPEND  pos 0  deleted 5  obj 6$' "$tmp/out")" -eq 2 ] ||
@@ -548,7 +548,7 @@ ckptinfo_deleted_json)
 	t0, t1 = j["contents"]["tasks"]
 	assert [d["offset"] for d in t0["deleted_files"]] == [
 	    r["offset"] for r in j["records"] if r["type_name"] == "DELETED_FILE"], t0["deleted_files"]
-	assert t0["deleted_files"][0]["offset"] == 5136, t0["deleted_files"]
+	assert t0["deleted_files"][0]["offset"] == 5152, t0["deleted_files"]
 	assert [(d["objref"], d["flags"], d["flag_names"], d["new"], d["size"],
 	         d["mode"], d["mode_octal"], d["path"], d["pages"])
 	        for d in t0["deleted_files"]] == [
@@ -576,11 +576,96 @@ ckptinfo_deleted_json)
 	assert t0["deleted_files"] == [] and j["totals"]["deleted_file_records"] == 0, j["totals"]
 	EOF
 	;;
+ckptinfo_namespaces)
+	img=$(image namespaces)
+	run 0 "$CKPTINFO" "$img"
+	expect_out "^ *120  NAMESPACE  *24  namespace obj 3: UTS, first task 4243$"
+	expect_out "^ *144  NAMESPACE  *24  namespace obj 4: IPC, first task 4243$"
+	expect_out "^ *168  TREE  *184  3 tasks$"
+	expect_out_fixed "pid 4242  ppid 0  pgid 4242  sid 4242  flags SESSION_LEADER|GROUP_LEADER"
+	expect_out_fixed "pid 4243  ppid 4242  pgid 4242  sid 4242  flags none  UTS namespace 3  IPC namespace 4"
+	expect_record UTS_NS 'UTS namespace obj 3: nodename "box"  domainname "example.org"'
+	expect_record IPC_NS "IPC namespace obj 4: 2 System V segments"
+	expect_out_fixed "   shmmax 4294967296  shmall 2097152  shmmni 4096  shm_rmid_forced 1"
+	expect_out_fixed "   msgmax 8192  msgmnb 16384  msgmni 32000"
+	expect_out_fixed "   sem 32000 1024000000 500 32000"
+	expect_out_fixed "   mqueue queues_max 256  msg_max 10  msgsize_max 8192  msg_default 9  msgsize_default 4096"
+	expect_record SYSV_SHM "System V segment obj 5: flags NEW  key 0x0000abcd  id 32768  size 10000  mode 0640  owner 1000:1000  creator 1000:100  cpid 4243  lpid 4244  2 pages written"
+	expect_out_fixed "   atime 1700000100  dtime 1700000050  ctime 1700000000"
+	expect_record SYSV_SHM "System V segment obj 6: flags NEW|RMID  key 0x00000000 (IPC_PRIVATE)  id 65537  size 4096  mode 0600  owner 0:0  creator 0:0  cpid 0  lpid 4243  0 pages written"
+	expect_record VMA "0x7f0000000000-0x7f0000003000 rw- sysv shm  flags none  pgoff 0"
+	expect_record VMA "0x7f0000000000-0x7f0000003000 r-- sysv shm  flags none  pgoff 0"
+	# the segment's pages, right after its record
+	expect_out "^ *872  PAGES  *[0-9]*  pages: 2 in 1 record, from 0x0$"
+	[ "$(grep -c '  SYSV_SHM  .*  System V segment obj 5: attached again$' "$tmp/out")" -eq 2 ] ||
+		fail "not two SYSV_SHM records naming segment 5 again"
+	# a task in the checkpointer's namespaces says nothing of them
+	grep -q "pid 4242  ppid 0 .*namespace" "$tmp/out" && fail "namespaces of pid 4242 shown"
+	expect_out "^totals: 3 tasks, 2 VMAs, 2 pages "
+	run 0 "$CKPTINFO" --verify "$img"
+	expect_out "valid image: 18 records, "
+	# a task in a namespace no NAMESPACE record describes
+	run 1 "$CKPTINFO" --verify "$(image badns)"
+	expect_err "at byte offset 144: pid 4242 lives in UTS namespace 9, which no NAMESPACE record describes"
+	;;
+ckptinfo_namespaces_json)
+	run 0 "$CKPTINFO" --json "$(image namespaces)"
+	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	assert j["header"]["minor"] >= 11, j["header"]
+	c = j["contents"]
+	assert c["namespaces"] == [
+	    {"offset": 120, "objref": 3, "kind": 1, "kind_name": "UTS", "pid": 4243},
+	    {"offset": 144, "objref": 4, "kind": 2, "kind_name": "IPC", "pid": 4243}], c["namespaces"]
+	assert [(t["pid"], t["uts_ns"], t["ipc_ns"]) for t in c["tree"]] == [
+	    (4242, None, None), (4243, 3, 4), (4244, 3, 4)], c["tree"]
+	t0, t1, t2 = c["tasks"]
+	assert t0["uts_namespaces"] == [] and t0["ipc_namespaces"] == [] and t0["sysv_shms"] == []
+	assert t1["uts_namespaces"] == [
+	    {"offset": 544, "objref": 3, "nodename": "box", "domainname": "example.org"}], t1
+	[ipc] = t1["ipc_namespaces"]
+	assert (ipc["offset"], ipc["objref"], ipc["nr_shm"]) == (696, 4, 2), ipc
+	assert (ipc["shmmax"], ipc["shmall"], ipc["shmmni"], ipc["shm_rmid_forced"]) == (
+	    1 << 32, 2097152, 4096, 1), ipc
+	assert (ipc["msgmax"], ipc["msgmnb"], ipc["msgmni"]) == (8192, 16384, 32000), ipc
+	assert ipc["sem"] == [32000, 1024000000, 500, 32000], ipc
+	assert ipc["mqueue"] == {"queues_max": 256, "msg_max": 10, "msgsize_max": 8192,
+	                         "msg_default": 9, "msgsize_default": 4096}, ipc
+	s5, s6, again = t1["sysv_shms"]
+	assert (s5["offset"], s5["objref"], s5["flags"], s5["flag_names"], s5["new"], s5["rmid"]) == (
+	    784, 5, 1, "NEW", True, False), s5
+	assert (s5["key"], s5["key_hex"], s5["id"], s5["size"], s5["pages"]) == (
+	    0xabcd, "0x0000abcd", 32768, 10000, 2), s5
+	assert (s5["uid"], s5["gid"], s5["cuid"], s5["cgid"], s5["mode"], s5["mode_octal"]) == (
+	    1000, 1000, 1000, 100, 0o640, "0640"), s5
+	assert (s5["cpid"], s5["lpid"], s5["atime"], s5["dtime"], s5["ctime"]) == (
+	    4243, 4244, 1700000100, 1700000050, 1700000000), s5
+	assert (s6["objref"], s6["flag_names"], s6["rmid"], s6["key"], s6["key_hex"], s6["id"]) == (
+	    6, "NEW|RMID", True, 0, "0x00000000", 65537), s6
+	assert (again["objref"], again["new"], again["size"], again["pages"]) == (5, False, 0, 0)
+	assert [(v["kind"], v["kind_name"], v["prot_rwx"]) for v in t1["vmas"] + t2["vmas"]] == [
+	    (8, "sysv shm", "rw-"), (8, "sysv shm", "r--")], t1["vmas"]
+	assert [s["objref"] for s in t2["sysv_shms"]] == [5], t2
+	assert t2["uts_namespaces"] == [] and t2["ipc_namespaces"] == [], t2
+	assert j["totals"]["sysv_shm_records"] == 4, j["totals"]
+	EOF
+	# an image without a container section
+	run 0 "$CKPTINFO" --json "$(image process)"
+	python3 - "$tmp/out" <<-'EOF' || fail "unexpected JSON"
+	import json, sys
+	j = json.load(open(sys.argv[1]))
+	assert j["contents"]["namespaces"] == [], j["contents"]
+	t = j["contents"]["tree"][0]
+	assert (t["uts_ns"], t["ipc_ns"]) == (None, None), t
+	assert j["totals"]["sysv_shm_records"] == 0, j["totals"]
+	EOF
+	;;
 ckptinfo_short_record)
 	run 1 "$CKPTINFO" "$(image short)"
-	expect_err "at byte offset 184: invalid record length 24: a VMA record is at least 48 bytes"
+	expect_err "at byte offset 192: invalid record length 24: a VMA record is at least 48 bytes"
 	run 1 "$CKPTINFO" --verify "$(image short)"
-	expect_err "at byte offset 184: invalid record length 24"
+	expect_err "at byte offset 192: invalid record length 24"
 	;;
 restart_process)
 	img=$(image process)
@@ -612,6 +697,8 @@ restart_refuses_early)
 	expect_err "^restart: at byte offset 120: the image is incomplete: the checkpoint failed: EOPNOTSUPP: checkpoint of pid 1 is not supported yet$"
 	run 1 "$RESTART" -i "$(image truncated)"
 	expect_err "truncated"
+	run 1 "$RESTART" -i "$(image badns)"
+	expect_err "^restart: at byte offset 144: pid 4242 lives in UTS namespace 9, which no NAMESPACE record describes$"
 	;;
 checkpoint_fails_cleanly)
 	# A process of our own, not the init of a pid namespace: without

@@ -64,19 +64,87 @@ std::string hex(std::uint64_t value)
 
 json task_ids_json(const ckpt_task_ids &t)
 {
-	return json{
-		{"pid", t.pid},
-		{"tgid", t.tgid},
-		{"ppid", t.ppid},
-		{"pgid", t.pgid},
-		{"sid", t.sid},
-		{"flags", t.flags},
-		{"flag_names", cr::task_flags_names(t.flags)},
-		{"exit_signal", t.exit_signal},
-		{"tty_pgrp", t.tty_pgrp ? json(t.tty_pgrp) : json(nullptr)},
-		{"stop_signal", t.stop_signal ? json(t.stop_signal) : json(nullptr)},
-		{"ctty_pty", t.flags & CKPT_TASK_CTTY_PTY ? json(t.ctty_pty) : json(nullptr)},
-		{"wait_status", t.flags & CKPT_TASK_ZOMBIE ? json(t.exit_code) : json(nullptr)}};
+	return json{{"pid", t.pid},
+		    {"tgid", t.tgid},
+		    {"ppid", t.ppid},
+		    {"pgid", t.pgid},
+		    {"sid", t.sid},
+		    {"flags", t.flags},
+		    {"flag_names", cr::task_flags_names(t.flags)},
+		    {"exit_signal", t.exit_signal},
+		    {"tty_pgrp", t.tty_pgrp ? json(t.tty_pgrp) : json(nullptr)},
+		    {"stop_signal", t.stop_signal ? json(t.stop_signal) : json(nullptr)},
+		    {"ctty_pty", t.flags & CKPT_TASK_CTTY_PTY ? json(t.ctty_pty) : json(nullptr)},
+		    {"wait_status", t.flags & CKPT_TASK_ZOMBIE ? json(t.exit_code) : json(nullptr)},
+		    {"uts_ns", t.uts_ns ? json(t.uts_ns) : json(nullptr)},
+		    {"ipc_ns", t.ipc_ns ? json(t.ipc_ns) : json(nullptr)}};
+}
+
+json namespace_json(const cr::At<ckpt_rec_namespace> &n)
+{
+	return json{{"offset", n.offset},
+		    {"objref", n.rec.objref},
+		    {"kind", n.rec.kind},
+		    {"kind_name", cr::namespace_kind_name(n.rec.kind)},
+		    {"pid", n.rec.pid}};
+}
+
+json uts_ns_json(const cr::At<ckpt_rec_uts_ns> &u)
+{
+	return json{{"offset", u.offset},
+		    {"objref", u.rec.objref},
+		    {"nodename", printable(cr::c_string_view(u.rec.nodename))},
+		    {"domainname", printable(cr::c_string_view(u.rec.domainname))}};
+}
+
+/* An IPC namespace's limits, by their sysctl names. */
+json ipc_ns_json(const cr::At<ckpt_rec_ipc_ns> &i)
+{
+	const ckpt_rec_ipc_ns &r = i.rec;
+	json mqueue{{"queues_max", r.mq_queues_max},
+		    {"msg_max", r.mq_msg_max},
+		    {"msgsize_max", r.mq_msgsize_max},
+		    {"msg_default", r.mq_msg_default},
+		    {"msgsize_default", r.mq_msgsize_default}};
+	return json{{"offset", i.offset},
+		    {"objref", r.objref},
+		    {"nr_shm", r.nr_shm},
+		    {"shmmax", r.shm_ctlmax},
+		    {"shmall", r.shm_ctlall},
+		    {"shmmni", r.shm_ctlmni},
+		    {"shm_rmid_forced", r.shm_rmid_forced},
+		    {"msgmax", r.msg_ctlmax},
+		    {"msgmnb", r.msg_ctlmnb},
+		    {"msgmni", r.msg_ctlmni},
+		    {"sem", r.sem_ctls},
+		    {"mqueue", mqueue}};
+}
+
+json sysv_shm_json(const cr::SysvShmContents &s)
+{
+	const ckpt_rec_sysv_shm &r = s.shm;
+	return json{{"offset", s.offset},
+		    {"objref", r.objref},
+		    {"flags", r.flags},
+		    {"flag_names", cr::sysv_shm_flags_names(r.flags)},
+		    {"new", (r.flags & CKPT_SYSV_SHM_NEW) != 0},
+		    {"rmid", (r.flags & CKPT_SYSV_SHM_RMID) != 0},
+		    {"key", r.key},
+		    {"key_hex", fmt::format("{:#010x}", static_cast<std::uint32_t>(r.key))},
+		    {"id", r.id},
+		    {"uid", r.uid},
+		    {"gid", r.gid},
+		    {"cuid", r.cuid},
+		    {"cgid", r.cgid},
+		    {"mode", r.mode},
+		    {"mode_octal", fmt::format("{:#o}", r.mode)},
+		    {"cpid", r.cpid},
+		    {"lpid", r.lpid},
+		    {"size", r.size},
+		    {"atime", r.atime},
+		    {"dtime", r.dtime},
+		    {"ctime", r.ctime},
+		    {"pages", s.pages}};
 }
 
 json creds_json(const cr::At<cr::CredsRecord> &c)
@@ -408,6 +476,18 @@ json task_json(const cr::TaskContents &t)
 					     {"pages", d.pages}});
 	}
 	j["deleted_files"] = deleted_files;
+	json uts_namespaces = json::array();
+	for (const cr::At<ckpt_rec_uts_ns> &u : t.uts_namespaces)
+		uts_namespaces.push_back(uts_ns_json(u));
+	j["uts_namespaces"] = uts_namespaces;
+	json ipc_namespaces = json::array();
+	for (const cr::At<ckpt_rec_ipc_ns> &i : t.ipc_namespaces)
+		ipc_namespaces.push_back(ipc_ns_json(i));
+	j["ipc_namespaces"] = ipc_namespaces;
+	json sysv_shms = json::array();
+	for (const cr::SysvShmContents &s : t.sysv_shms)
+		sysv_shms.push_back(sysv_shm_json(s));
+	j["sysv_shms"] = sysv_shms;
 	json shares = json::array();
 	for (const cr::At<ckpt_rec_share> &s : t.shares)
 		shares.push_back(json{{"offset", s.offset},
@@ -572,6 +652,10 @@ json task_json(const cr::TaskContents &t)
 json contents_json(const cr::ImageContents &c)
 {
 	json j;
+	json namespaces = json::array();
+	for (const cr::At<ckpt_rec_namespace> &n : c.namespaces)
+		namespaces.push_back(namespace_json(n));
+	j["namespaces"] = namespaces;
 	if (c.tree) {
 		json tree = json::array();
 		for (const ckpt_task_ids &t : c.tree->rec.tasks)
@@ -594,6 +678,7 @@ json totals_json(const cr::ImageContents &c)
 		    {"shared_memory_records", c.nr_shmems},
 		    {"memfd_records", c.nr_memfds},
 		    {"deleted_file_records", c.nr_deleted_files},
+		    {"sysv_shm_records", c.nr_sysv_shms},
 		    {"pages", c.nr_pages},
 		    {"page_bytes", c.page_bytes},
 		    {"page_mib", mib(c.page_bytes)},

@@ -43,7 +43,79 @@ std::string task_ids_text(const ckpt_task_ids &t)
 		text += fmt::format(
 			"  stopped by {}{}", cr::signal_name(static_cast<int>(t.stop_signal)),
 			t.flags & CKPT_TASK_STOP_WAITED ? ", its parent waited for it" : "");
+	if (t.uts_ns)
+		text += fmt::format("  UTS namespace {}", t.uts_ns);
+	if (t.ipc_ns)
+		text += fmt::format("  IPC namespace {}", t.ipc_ns);
 	return text;
+}
+
+/* "namespace obj 3: UTS, first task 7" */
+std::string namespace_text(const ckpt_rec_namespace &n)
+{
+	return fmt::format("namespace obj {}: {}, first task {}", n.objref,
+			   cr::namespace_kind_name(n.kind), n.pid);
+}
+
+/* 'UTS namespace obj 3: nodename "box"  domainname "(none)"' */
+std::string uts_ns_text(const ckpt_rec_uts_ns &u)
+{
+	return fmt::format("UTS namespace obj {}: nodename \"{}\"  domainname \"{}\"", u.objref,
+			   printable(cr::c_string_view(u.nodename)),
+			   printable(cr::c_string_view(u.domainname)));
+}
+
+/*
+ * "IPC namespace obj 4: 2 System V segments", then its limits by their
+ * sysctl names, a line for each of kernel.shm*, kernel.msg*, kernel.sem
+ * and fs.mqueue.*
+ */
+void ipc_ns_note(const ckpt_rec_ipc_ns &i, RecordNote &n)
+{
+	n.text = fmt::format("IPC namespace obj {}: {}", i.objref,
+			     plural(i.nr_shm, "System V segment", "System V segments"));
+	n.more.push_back(fmt::format("shmmax {}  shmall {}  shmmni {}  shm_rmid_forced {}",
+				     i.shm_ctlmax, i.shm_ctlall, i.shm_ctlmni, i.shm_rmid_forced));
+	n.more.push_back(fmt::format("msgmax {}  msgmnb {}  msgmni {}", i.msg_ctlmax, i.msg_ctlmnb,
+				     i.msg_ctlmni));
+	n.more.push_back(fmt::format("sem {} {} {} {}", i.sem_ctls[0], i.sem_ctls[1], i.sem_ctls[2],
+				     i.sem_ctls[3]));
+	n.more.push_back(fmt::format("mqueue queues_max {}  msg_max {}  msgsize_max {}  "
+				     "msg_default {}  msgsize_default {}",
+				     i.mq_queues_max, i.mq_msg_max, i.mq_msgsize_max,
+				     i.mq_msg_default, i.mq_msgsize_default));
+}
+
+/* "0x0000abcd", "0x00000000 (IPC_PRIVATE)": a System V key */
+std::string sysv_key_text(std::int32_t key)
+{
+	return fmt::format("{:#010x}{}", static_cast<std::uint32_t>(key),
+			   key == 0 ? " (IPC_PRIVATE)" : "");
+}
+
+/*
+ * "System V segment obj 5: flags NEW  key 0x0000abcd  id 32768  size
+ * 8192  mode 0600  owner 1000:1000  creator 1000:1000  cpid 7  lpid 8  2
+ * pages written", then its times; "System V segment obj 5: attached
+ * again" for a record naming it again (its other fields 0) before a
+ * mapping.
+ */
+void sysv_shm_note(const cr::SysvShmContents &s, RecordNote &n)
+{
+	const ckpt_rec_sysv_shm &r = s.shm;
+	if (r.flags == 0 && r.key == 0 && r.id == 0 && r.uid == 0 && r.gid == 0 && r.cuid == 0 &&
+	    r.cgid == 0 && r.mode == 0 && r.cpid == 0 && r.lpid == 0 && r.size == 0 &&
+	    r.atime == 0 && r.dtime == 0 && r.ctime == 0 && s.pages == 0) {
+		n.text = fmt::format("System V segment obj {}: attached again", r.objref);
+		return;
+	}
+	n.text = fmt::format("System V segment obj {}: flags {}  key {}  id {}  size {}  mode "
+			     "{:#o}  owner {}:{}  creator {}:{}  cpid {}  lpid {}",
+			     r.objref, cr::sysv_shm_flags_names(r.flags), sysv_key_text(r.key),
+			     r.id, r.size, r.mode, r.uid, r.gid, r.cuid, r.cgid, r.cpid, r.lpid);
+	if ((r.flags & CKPT_SYSV_SHM_NEW) || s.pages)
+		n.text += fmt::format("  {} written", plural(s.pages, "page", "pages"));
+	n.more.push_back(fmt::format("atime {}  dtime {}  ctime {}", r.atime, r.dtime, r.ctime));
 }
 
 std::string task_text(const ckpt_rec_task &t)
@@ -519,6 +591,8 @@ std::string totals_text(const cr::ImageContents &c)
 std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &contents)
 {
 	std::map<std::uint64_t, RecordNote> notes;
+	for (const cr::At<ckpt_rec_namespace> &ns : contents.namespaces)
+		notes[ns.offset].text = namespace_text(ns.rec);
 	if (contents.tree) {
 		RecordNote &n = notes[contents.tree->offset];
 		n.text = plural(contents.tree->rec.tasks.size(), "task", "tasks");
@@ -545,6 +619,12 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 			notes[m.offset].text = memfd_text(m);
 		for (const cr::DeletedFileContents &d : task.deleted_files)
 			notes[d.offset].text = deleted_file_text(d);
+		for (const cr::At<ckpt_rec_uts_ns> &u : task.uts_namespaces)
+			notes[u.offset].text = uts_ns_text(u.rec);
+		for (const cr::At<ckpt_rec_ipc_ns> &i : task.ipc_namespaces)
+			ipc_ns_note(i.rec, notes[i.offset]);
+		for (const cr::SysvShmContents &shm : task.sysv_shms)
+			sysv_shm_note(shm, notes[shm.offset]);
 		for (const cr::At<ckpt_rec_share> &share : task.shares)
 			notes[share.offset].text = share_text(share.rec);
 		if (task.fs)
