@@ -60,14 +60,13 @@ static void ckpt_ipc_ns_limits(struct ipc_namespace *ns,
 /**
  * ckpt_write_ipc_ns - the IPC_NS record of a namespace and its objects
  * @ctx: the checkpoint
- * @ns: the namespace, new at the task whose records are written
- * @ref: its objref
+ * @e: the namespace, new at the task whose records are written
  *
  * Return: 0 or a negative errno, explained on the log.
  */
-int ckpt_write_ipc_ns(struct ckpt_ctx *ctx, void *ns, u32 ref)
+int ckpt_write_ipc_ns(struct ckpt_ctx *ctx, const struct ckpt_ns *e)
 {
-	struct ipc_namespace *ipc = ns;
+	struct ipc_namespace *ipc = e->ns;
 	struct ckpt_rec_ipc_ns rec = {};
 	const char *what;
 	int ret;
@@ -75,9 +74,9 @@ int ckpt_write_ipc_ns(struct ckpt_ctx *ctx, void *ns, u32 ref)
 	what = ckpt_ipc_ns_unsupported(ipc);
 	if (what)
 		return ckpt_err(ctx, -EOPNOTSUPP,
-				"IPC namespace %u holds %s: not supported yet",
-				ref, what);
-	rec.objref = ref;
+				"pid %d: its IPC namespace holds %s: not supported yet",
+				e->pid, what);
+	rec.objref = e->ref;
 	ckpt_ipc_ns_limits(ipc, &rec);
 	rec.nr_shm = READ_ONCE(ipc->ids[IPC_SHM_IDS].in_use);
 	ret = ckpt_write_record(ctx, CKPT_REC_IPC_NS, &rec.h, sizeof(rec),

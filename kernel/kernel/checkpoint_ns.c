@@ -37,7 +37,7 @@
  * @owner:	its user namespace
  * @get:	take a reference
  * @put:	drop it
- * @write:	checkpoint: the records of what it holds
+ * @write:	checkpoint: the records of what the namespace @e holds
  * @finish:	checkpoint: once every task is written, refuse what the
  *		tree did not account for, or NULL
  * @in_use:	restart: why a namespace made for the image is not a new
@@ -50,7 +50,7 @@ struct ckpt_ns_ops {
 	struct user_namespace *(*owner)(void *ns);
 	void (*get)(void *ns);
 	void (*put)(void *ns);
-	int (*write)(struct ckpt_ctx *ctx, void *ns, u32 ref);
+	int (*write)(struct ckpt_ctx *ctx, const struct ckpt_ns *e);
 	int (*finish)(struct ckpt_ctx *ctx, void *ns);
 	const char *(*in_use)(void *ns);
 };
@@ -75,14 +75,14 @@ static void ckpt_uts_put(void *ns)
 	put_uts_ns(ns);
 }
 
-static int ckpt_write_uts_ns(struct ckpt_ctx *ctx, void *ns, u32 ref)
+static int ckpt_write_uts_ns(struct ckpt_ctx *ctx, const struct ckpt_ns *e)
 {
-	struct uts_namespace *uts = ns;
+	struct uts_namespace *uts = e->ns;
 	struct ckpt_rec_uts_ns rec = {};
 
 	BUILD_BUG_ON(sizeof(rec.nodename) != sizeof(uts->name.nodename) ||
 		     sizeof(rec.domainname) != sizeof(uts->name.domainname));
-	rec.objref = ref;
+	rec.objref = e->ref;
 	down_read(&uts_sem);
 	strscpy_pad(rec.nodename, uts->name.nodename);
 	strscpy_pad(rec.domainname, uts->name.domainname);
@@ -307,6 +307,10 @@ static int ckpt_ns_note(struct ckpt_ctx *ctx, const struct ckpt_ns_ops *ops,
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d lives in the %s namespace of pid %d, its parent pid %d in another: not supported",
 				pid, ops->name, e->pid, ppid);
+	if (!thread_group_leader(t))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d is a thread with a %s namespace of its own (unshare()): not supported",
+				pid, ops->name);
 	ret = ckpt_ns_check_new(ctx, ops, ns, pid);
 	if (ret)
 		return ret;
@@ -392,7 +396,7 @@ int ckpt_write_task_ns(struct ckpt_ctx *ctx, struct task_struct *t)
 
 	for (e = ctx->nss; e < ctx->nss + ctx->nr_nss && !ret; e++)
 		if (e->first == t)
-			ret = ckpt_ns_kind(e->kind)->write(ctx, e->ns, e->ref);
+			ret = ckpt_ns_kind(e->kind)->write(ctx, e);
 	return ret;
 }
 

@@ -330,7 +330,7 @@ void rst_ns_end(struct ckpt_ctx *ctx);
 
 /* ipc/checkpoint.c, ipc/checkpoint_shm.c */
 #ifdef CONFIG_SYSVIPC
-int ckpt_write_ipc_ns(struct ckpt_ctx *ctx, void *ns, u32 ref);
+int ckpt_write_ipc_ns(struct ckpt_ctx *ctx, const struct ckpt_ns *e);
 int ckpt_ipc_ns_finish(struct ckpt_ctx *ctx, void *ns);
 const char *rst_ipc_ns_in_use(void *ns);
 int rst_ipc_ns(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
