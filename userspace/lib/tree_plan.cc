@@ -2,6 +2,8 @@
 #include "tree_plan.h"
 
 #include "error.h"
+#include "image_format.h"
+#include "record_names.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -31,6 +33,9 @@ struct Node {
 	bool zombie = false;
 	bool live_threads = false; /* a leader with threads that are not zombies */
 	bool temp_group = false;   /* leads a group it has left: creates it first */
+	/* NAMESPACE objrefs, 0: restart's (a ghost: its creator's, once created) */
+	std::uint32_t uts_ns = 0;
+	std::uint32_t ipc_ns = 0;
 
 	/* Who creates it. */
 	bool assigned = false;
@@ -48,6 +53,8 @@ struct Node {
 
 	bool thread() const { return tgid != pid; }
 	bool session_leader() const { return sid == pid; }
+	std::uint32_t &ns(std::uint32_t kind) { return kind == CKPT_NS_UTS ? uts_ns : ipc_ns; }
+	std::uint32_t ns(std::uint32_t kind) const { return kind == CKPT_NS_UTS ? uts_ns : ipc_ns; }
 };
 
 class Planner {
@@ -70,6 +77,9 @@ private:
 	bool group_exists(pid_t pgid, pid_t sid) const;
 	void move_group(std::optional<pid_t> from, pid_t to, pid_t sid);
 	void emit(PlanStep::Kind kind, std::size_t n, std::size_t actor = none);
+	bool ns_compatible(std::size_t c, std::size_t t) const;
+	void add_namespace_flags();
+	std::string who(std::size_t n) const;
 
 	Node &at(pid_t pid) { return nodes_[index_.at(pid)]; }
 	std::size_t find(pid_t pid) const
@@ -123,6 +133,8 @@ void Planner::check()
 		n.pgid = t.pgid;
 		n.sid = t.sid;
 		n.zombie = t.flags & CKPT_TASK_ZOMBIE;
+		n.uts_ns = t.uts_ns;
+		n.ipc_ns = t.ipc_ns;
 		nodes_.push_back(n);
 	}
 
@@ -170,6 +182,12 @@ void Planner::check()
 				throw invalid(fmt::format(
 					"thread {} is a zombie: only a thread group leader can be",
 					t.pid));
+			if (t.uts_ns != leader.uts_ns || t.ipc_ns != leader.ipc_ns)
+				throw invalid(
+					fmt::format("thread {} lives in UTS namespace {} and IPC "
+						    "namespace {}; its leader {} in {} and {}",
+						    t.pid, t.uts_ns, t.ipc_ns, leader.pid,
+						    leader.uts_ns, leader.ipc_ns));
 			nodes_[l].live_threads = true;
 		} else if (t.ppid == 0) {
 			if (i != 0)
@@ -373,7 +391,10 @@ void Planner::assign(std::size_t t)
 	pid_t x = *need;
 	const std::vector<std::size_t> &siblings = children_[n.ppid];
 
-	/* A sibling in the session: its leader, else one in the group, else any. */
+	/*
+	 * A sibling in the session: its leader, else one in the group, else
+	 * any; one that lives in the namespaces @t inherits first.
+	 */
 	std::size_t best = none;
 	int best_rank = 0;
 	for (std::size_t c : siblings) {
@@ -381,12 +402,14 @@ void Planner::assign(std::size_t t)
 		if (c == t || s.sid != x || creates_cycle(c, t))
 			continue;
 		int rank = s.pid == x ? 3 : s.pgid == n.pgid ? 2 : 1;
+		if (ns_compatible(c, t))
+			rank += 3;
 		if (rank > best_rank) {
 			best = c;
 			best_rank = rank;
 		}
 	}
-	if (best_rank >= 2) {
+	if (best_rank >= 5) { /* the leader or one in the group, in those namespaces */
 		set_creator(t, best, CLONE_PARENT);
 		return;
 	}
@@ -425,17 +448,20 @@ void Planner::assign(std::size_t t)
 		return;
 	}
 
-	/* A sibling, before it calls setsid(). */
-	for (std::size_t c : siblings) {
-		Node &s = nodes_[c];
-		if (c == t || !s.session_leader() || creates_cycle(c, t))
-			continue;
-		if (s.inh_sid == x || (!s.inh_sid && !s.assigned && can_create_in(c, x, 0))) {
-			s.inh_sid = x;
-			set_creator(t, c, CLONE_PARENT);
-			return;
+	/* A sibling, before it calls setsid(): one in the namespaces @t inherits first. */
+	for (bool any_ns : {false, true})
+		for (std::size_t c : siblings) {
+			Node &s = nodes_[c];
+			if (c == t || !s.session_leader() || creates_cycle(c, t) ||
+			    (!any_ns && !ns_compatible(c, t)))
+				continue;
+			if (s.inh_sid == x ||
+			    (!s.inh_sid && !s.assigned && can_create_in(c, x, 0))) {
+				s.inh_sid = x;
+				set_creator(t, c, CLONE_PARENT);
+				return;
+			}
 		}
-	}
 
 	throw invalid(fmt::format(
 		"cannot recreate pid {}: no task can create it in session {} with parent {}", n.pid,
@@ -516,6 +542,78 @@ void Planner::emit(PlanStep::Kind kind, std::size_t n, std::size_t actor)
 	s.pgid = kind == PlanStep::Kind::Setpgid ? t.cur_pgid : 0;
 	s.ghost = t.ghost;
 	plan_.steps.push_back(s);
+}
+
+/* "pid 5", "ghost 5", "restart": who a message names. */
+std::string Planner::who(std::size_t n) const
+{
+	if (n == none)
+		return "restart";
+	return fmt::format("{} {}", nodes_[n].ghost ? "ghost" : "pid", nodes_[n].pid);
+}
+
+/*
+ * Whether @c, a task of the tree, can create @t, a process of the tree,
+ * as far as namespaces go: @c lives in each namespace @t lives in, or @t
+ * is where a namespace (not restart's) is new, its parent living in
+ * another.
+ */
+bool Planner::ns_compatible(std::size_t c, std::size_t t) const
+{
+	const Node &n = nodes_[t];
+	const Node &parent = nodes_[find(n.ppid)];
+	for (std::uint32_t kind : namespace_kinds)
+		if (nodes_[c].ns(kind) != n.ns(kind) &&
+		    (n.ns(kind) == 0 || n.ns(kind) == parent.ns(kind)))
+			return false;
+	return true;
+}
+
+/*
+ * The namespaces the Create steps make, in the order of the plan: a
+ * task created by a task that lives in another namespace than its own
+ * is where that namespace is new (CLONE_NEWUTS, CLONE_NEWIPC); restart
+ * itself lives in namespace 0 of both kinds, a ghost in its creator's.
+ * A namespace that an earlier step made (or restart's) cannot be joined.
+ */
+void Planner::add_namespace_flags()
+{
+	std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> made; /* by kind, objref */
+	for (PlanStep &s : plan_.steps) {
+		if (s.kind != PlanStep::Kind::Create)
+			continue;
+		std::size_t t = find(s.pid);
+		std::size_t c = s.actor == 0 ? none : find(s.actor);
+		Node &n = nodes_[t];
+		for (std::uint32_t kind : namespace_kinds) {
+			std::uint32_t theirs = c == none ? 0 : nodes_[c].ns(kind);
+			if (n.ghost)
+				n.ns(kind) = theirs;
+			std::uint32_t mine = n.ns(kind);
+			if (mine == theirs)
+				continue;
+			auto it = made.find({kind, mine});
+			if (mine == 0)
+				throw Error(
+					EOPNOTSUPP,
+					fmt::format("pid {} lives in restart's {} namespace, but "
+						    "is created by {} of {} namespace {}: not "
+						    "supported",
+						    n.pid, namespace_kind_name(kind), who(c),
+						    namespace_kind_name(kind), theirs));
+			if (it != made.end())
+				throw Error(
+					EOPNOTSUPP,
+					fmt::format("pid {} lives in {} namespace {}, made by {}, "
+						    "but is created by {} of another: not "
+						    "supported",
+						    n.pid, namespace_kind_name(kind), mine,
+						    who(it->second), who(c)));
+			made.emplace(std::pair(kind, mine), t);
+			s.clone_flags |= kind == CKPT_NS_UTS ? CLONE_NEWUTS : CLONE_NEWIPC;
+			n.clone_flags = s.clone_flags;
+		}
+	}
 }
 
 /*
@@ -665,16 +763,16 @@ TreePlan Planner::plan()
 	for (auto it = created_.rbegin(); it != created_.rend(); ++it)
 		if (nodes_[*it].zombie)
 			emit(PlanStep::Kind::ExitZombie, *it);
+	add_namespace_flags();
 	return std::move(plan_);
 }
 
 std::string flag_names(std::uint64_t flags)
 {
 	static const std::pair<std::uint64_t, const char *> names[] = {
-		{CLONE_PARENT, "CLONE_PARENT"},
-		{CLONE_VM, "CLONE_VM"},
-		{CLONE_SIGHAND, "CLONE_SIGHAND"},
-		{CLONE_THREAD, "CLONE_THREAD"},
+		{CLONE_PARENT, "CLONE_PARENT"},	  {CLONE_VM, "CLONE_VM"},
+		{CLONE_SIGHAND, "CLONE_SIGHAND"}, {CLONE_THREAD, "CLONE_THREAD"},
+		{CLONE_NEWUTS, "CLONE_NEWUTS"},	  {CLONE_NEWIPC, "CLONE_NEWIPC"},
 	};
 	std::string out;
 	for (auto [bit, name] : names)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The restart tool's task handling, where this host allows: the tree is
- * created and the image handed to restart() (from a file, and relayed
- * from a pipe), whose failure is reported, not a hang; a taken pid is an
- * error naming it; exit statuses; signal forwarding.  A restore that takes over needs a kernel with
+ * created (in new UTS and IPC namespaces where the image says so) and
+ * the image handed to restart() (from a file, and relayed from a pipe),
+ * whose failure is reported, not a hang; a taken pid is an error naming
+ * it; exit statuses; signal forwarding.  A restore that takes over needs a kernel with
  * restart(): the VM tests cover it.
  */
 #include "fd.h"
@@ -96,6 +97,37 @@ TEST_F(StartRestore, TakenPidIsAnError)
 		EXPECT_THAT(e.what(),
 			    MatchesRegex(fmt::format(
 				    "cannot create pid {}: (it is taken|choosing.*)", ::getpid())));
+	}
+}
+
+TEST_F(StartRestore, InNewNamespaces)
+{
+	/*
+	 * The root in a UTS and an IPC namespace of its own, its child in
+	 * another UTS namespace: clone3() with set_tid and CLONE_NEWUTS,
+	 * CLONE_NEWIPC (which needs CAP_SYS_ADMIN).
+	 */
+	pid_t root = free_pid(), child = free_pid();
+	crtest::Bytes image = crtest::build_image([=](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(root, 0));
+		crtest::write_namespace(w, 1, CKPT_NS_UTS, root);
+		crtest::write_namespace(w, 2, CKPT_NS_IPC, root);
+		crtest::write_namespace(w, 3, CKPT_NS_UTS, child);
+		const ckpt_task_ids tasks[] = {crtest::task_ids(root, 0, root, root, 1, 2),
+					       crtest::task_ids(child, root, root, root, 3, 2)};
+		crtest::write_tree_of(w, tasks);
+		crtest::write_process(w, root);
+		w.write_tail();
+	});
+	cr::Fd fd = crtest::memfd_with(image);
+	try {
+		expect_enosys(fd.get());
+	} catch (const cr::Error &e) {
+		if (e.err() != EPERM)
+			throw;
+		EXPECT_THAT(e.what(), HasSubstr("in a new UTS and IPC namespace: that needs "
+						"CAP_SYS_ADMIN"));
+		GTEST_SKIP() << e.what();
 	}
 }
 

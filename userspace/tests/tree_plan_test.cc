@@ -3,10 +3,13 @@
  * plan_tree(): each plan is executed on an in-memory model of the Linux
  * rules for clone3(), setsid(), setpgid(), exit() and wait(), which must
  * end with the tree of the image: every task with its parent, process
- * group and session, zombies zombies, ghosts gone.  Trees are written by
- * hand (sessions whose leader exited, orphaned process groups, zombies,
- * threads, a job-control shell, containers) and made by random histories
- * of the same calls; malformed trees are refused naming the pid.
+ * group and session, zombies zombies, ghosts gone, and tasks sharing a
+ * UTS or IPC namespace exactly where the image's do.  Trees are written
+ * by hand (sessions whose leader exited, orphaned process groups,
+ * zombies, threads, a job-control shell, containers, namespaces new at
+ * the root or below) and made by random histories of the same calls and
+ * unshare(); malformed trees are refused naming the pid, namespaces that
+ * would have to be joined as not supported.
  */
 #include "error.h"
 #include "tree_plan.h"
@@ -38,6 +41,14 @@ ckpt_task_ids task(pid_t pid, pid_t ppid, pid_t pgid, pid_t sid, bool zombie = f
 	t.sid = sid;
 	t.flags = (sid == pid ? CKPT_TASK_SESSION_LEADER : 0) |
 		  (pgid == pid ? CKPT_TASK_GROUP_LEADER : 0) | (zombie ? CKPT_TASK_ZOMBIE : 0);
+	return t;
+}
+
+/* @t, living in UTS namespace @uts and IPC namespace @ipc. */
+ckpt_task_ids in_ns(ckpt_task_ids t, std::uint32_t uts, std::uint32_t ipc)
+{
+	t.uts_ns = uts;
+	t.ipc_ns = ipc;
 	return t;
 }
 
@@ -104,6 +115,9 @@ public:
 			ids.tgid = t.tgid;
 			if (t.tgid != pid)
 				ids.flags = 0;
+			const Task &ns = namespaces_of(pid, t);
+			ids.uts_ns = ns.uts;
+			ids.ipc_ns = ns.ipc;
 			out.push_back(ids);
 		}
 		return out;
@@ -126,6 +140,26 @@ public:
 		return out;
 	}
 
+	/* Every task's UTS and IPC namespaces, 0: restart's. */
+	std::map<pid_t, std::pair<std::uint32_t, std::uint32_t>> namespaces() const
+	{
+		std::map<pid_t, std::pair<std::uint32_t, std::uint32_t>> out;
+		for (const auto &[pid, t] : tasks_)
+			out[pid] = {t.uts, t.ipc};
+		return out;
+	}
+
+	/* unshare(@flags) by @pid, alone in its thread group. */
+	bool unshare(pid_t pid, std::uint64_t flags)
+	{
+		Task &t = tasks_.at(pid);
+		for (const auto &[other, o] : tasks_)
+			if (o.tgid == t.tgid && other != pid)
+				return false;
+		clone_namespaces(t, flags, t.uts, t.ipc);
+		return true;
+	}
+
 	bool exited(pid_t pid) const { return tasks_.at(pid).exited; }
 	pid_t ppid(pid_t pid) const { return tasks_.at(pid).ppid; }
 	pid_t tgid(pid_t pid) const { return tasks_.at(pid).tgid; }
@@ -135,7 +169,32 @@ private:
 		pid_t tgid, ppid, pgid, sid;
 		bool ghost;
 		bool exited = false;
+		std::uint32_t uts = 0; /* namespaces, 0: restart's */
+		std::uint32_t ipc = 0;
 	};
+
+	/*
+	 * The task whose namespaces checkpoint writes for @t: a zombie has
+	 * none left, its parent's are written; a thread group leader that
+	 * exited before its threads has those of its threads.
+	 */
+	const Task &namespaces_of(pid_t pid, const Task &t) const
+	{
+		if (!t.exited)
+			return t;
+		for (const auto &[other, o] : tasks_)
+			if (o.tgid == pid && other != pid && !o.exited)
+				return o;
+		auto parent = tasks_.find(t.ppid);
+		return parent != tasks_.end() ? parent->second : t;
+	}
+
+	/* A task's namespaces after clone3() with @flags by one in @uts and @ipc. */
+	void clone_namespaces(Task &t, std::uint64_t flags, std::uint32_t uts, std::uint32_t ipc)
+	{
+		t.uts = flags & CLONE_NEWUTS ? next_ns_++ : uts;
+		t.ipc = flags & CLONE_NEWIPC ? next_ns_++ : ipc;
+	}
 
 	bool in_use(pid_t id) const
 	{
@@ -175,9 +234,11 @@ private:
 			if (s.actor == 0) {
 				if (!tasks_.empty())
 					return "restart creates a second root";
-				if (s.clone_flags)
+				if (s.clone_flags & ~ns_flags)
 					return "restart creates the root with clone flags";
-				tasks_[s.pid] = {s.pid, 0, outer_pgid_, outer_sid_, s.ghost};
+				Task root{s.pid, 0, outer_pgid_, outer_sid_, s.ghost};
+				clone_namespaces(root, s.clone_flags, 0, 0);
+				tasks_[s.pid] = root;
 				init_ = container_ ? s.pid : -1;
 				return "";
 			}
@@ -187,9 +248,11 @@ private:
 			const Task &creator = c->second;
 			Task t{s.pid, creator.tgid, creator.pgid, creator.sid, s.ghost};
 			std::uint64_t threads = CLONE_THREAD | CLONE_SIGHAND | CLONE_VM;
-			if ((s.clone_flags & ~(threads | CLONE_PARENT)) ||
-			    ((s.clone_flags & threads) && (s.clone_flags & threads) != threads))
+			if ((s.clone_flags & ~(threads | CLONE_PARENT | ns_flags)) ||
+			    ((s.clone_flags & threads) && (s.clone_flags & threads) != threads) ||
+			    ((s.clone_flags & CLONE_THREAD) && (s.clone_flags & ns_flags)))
 				return fmt::format("bad clone flags {:#x}", s.clone_flags);
+			clone_namespaces(t, s.clone_flags, creator.uts, creator.ipc);
 			if (s.clone_flags & CLONE_PARENT && creator.tgid == init_)
 				return "clone3(CLONE_PARENT) by the init of the pid namespace: "
 				       "EINVAL";
@@ -275,11 +338,14 @@ private:
 		}
 	}
 
+	static constexpr std::uint64_t ns_flags = CLONE_NEWUTS | CLONE_NEWIPC;
+
 	bool container_;
 	pid_t outer_sid_;
 	pid_t outer_pgid_;
 	pid_t init_ = -1;
 	std::map<pid_t, Task> tasks_;
+	std::uint32_t next_ns_ = 1;
 };
 
 /* Restart's session and group stand in for the root's ones outside the tree. */
@@ -287,8 +353,14 @@ constexpr pid_t restart_sid = 99999;
 constexpr pid_t restart_pgid = 99998;
 
 /* Executes @plan on the model; returns the tasks, or the first step that fails. */
+using Namespaces = std::map<pid_t, std::pair<std::uint32_t, std::uint32_t>>;
+
+/*
+ * Executes @plan on the model; returns the tasks, or the first step that
+ * fails.  With @namespaces, also where each task lives then.
+ */
 std::map<pid_t, Outcome> simulate(const cr::TreePlan &plan, std::span<const ckpt_task_ids> tasks,
-				  std::string &error)
+				  std::string &error, Namespaces *namespaces = nullptr)
 {
 	const ckpt_task_ids &root = tasks[0];
 	/* In a container, the session and group outside the pid namespace read as 0. */
@@ -311,15 +383,44 @@ std::map<pid_t, Outcome> simulate(const cr::TreePlan &plan, std::span<const ckpt
 			break;
 		}
 	}
+	if (namespaces)
+		*namespaces = m.namespaces();
 	return m.outcome();
+}
+
+/*
+ * Whether the tasks of @tasks share namespaces in @got as they do in the
+ * image: the same objref, the same namespace; 0, restart's.
+ */
+std::string namespaces_differ(std::span<const ckpt_task_ids> tasks, const Namespaces &got)
+{
+	for (int kind = 0; kind < 2; kind++) {
+		std::map<std::uint32_t, std::uint32_t> to_model{{0, 0}};
+		std::map<std::uint32_t, std::uint32_t> to_image{{0, 0}};
+		for (const ckpt_task_ids &t : tasks) {
+			auto it = got.find(t.pid);
+			if (it == got.end())
+				return fmt::format("pid {} is gone", t.pid);
+			std::uint32_t image = kind ? t.ipc_ns : t.uts_ns;
+			std::uint32_t model = kind ? it->second.second : it->second.first;
+			auto [m, fresh_m] = to_model.emplace(image, model);
+			auto [i, fresh_i] = to_image.emplace(model, image);
+			if (m->second != model || i->second != image)
+				return fmt::format("pid {} lives in {} namespace {} of the image, "
+						   "restored as {}",
+						   t.pid, kind ? "IPC" : "UTS", image, model);
+		}
+	}
+	return "";
 }
 
 std::string show(std::span<const ckpt_task_ids> tasks)
 {
 	std::string out;
 	for (const ckpt_task_ids &t : tasks)
-		out += fmt::format("pid {} tgid {} ppid {} pgid {} sid {} flags {}\n", t.pid,
-				   t.tgid, t.ppid, t.pgid, t.sid, t.flags);
+		out += fmt::format("pid {} tgid {} ppid {} pgid {} sid {} flags {} uts {} ipc {}\n",
+				   t.pid, t.tgid, t.ppid, t.pgid, t.sid, t.flags, t.uts_ns,
+				   t.ipc_ns);
 	return out;
 }
 
@@ -334,8 +435,10 @@ cr::TreePlan expect_restores(std::span<const ckpt_task_ids> tasks)
 		return plan;
 	}
 	std::string error;
-	std::map<pid_t, Outcome> got = simulate(plan, tasks, error);
+	Namespaces namespaces;
+	std::map<pid_t, Outcome> got = simulate(plan, tasks, error, &namespaces);
 	EXPECT_EQ(error, "") << cr::describe(plan);
+	EXPECT_EQ(namespaces_differ(tasks, namespaces), "") << show(tasks) << cr::describe(plan);
 	std::map<pid_t, Outcome> want;
 	for (const ckpt_task_ids &t : tasks)
 		want[t.pid] = {t.ppid, t.pgid, t.sid, (t.flags & CKPT_TASK_ZOMBIE) != 0};
@@ -665,17 +768,252 @@ TEST(TreePlan, ContainerInitInSessionOutsideTheNamespace)
 	EXPECT_TRUE(plan.ghosts.empty());
 }
 
+TEST(TreePlan, RootInNewNamespaces)
+{
+	/* The whole tree in a UTS and an IPC namespace of its own: new at the root. */
+	std::vector<ckpt_task_ids> tasks = {
+		in_ns(task(100, 0, 100, 100), 1, 2),
+		in_ns(task(101, 100, 100, 100), 1, 2),
+		in_ns(task(102, 101, 102, 100), 1, 2),
+	};
+	cr::TreePlan plan = expect_restores(tasks);
+	EXPECT_EQ(cr::describe(plan), "restart creates 100 (CLONE_NEWUTS|CLONE_NEWIPC)\n"
+				      "100 setsid\n"
+				      "100 creates 101\n"
+				      "101 creates 102\n"
+				      "102 setpgid 102\n");
+	EXPECT_EQ(plan.steps[0].clone_flags,
+		  static_cast<std::uint64_t>(CLONE_NEWUTS | CLONE_NEWIPC));
+
+	/* one kind only */
+	tasks = {in_ns(task(100, 0, 100, 100), 0, 7), in_ns(task(101, 100, 100, 100), 0, 7)};
+	EXPECT_EQ(cr::describe(expect_restores(tasks)), "restart creates 100 (CLONE_NEWIPC)\n"
+							"100 setsid\n"
+							"100 creates 101\n");
+}
+
+TEST(TreePlan, ChildThatUnshared)
+{
+	/*
+	 * 201 called unshare(CLONE_NEWUTS) then forked 203: the namespace is
+	 * new at 201; 202, forked before, stays in restart's.
+	 */
+	std::vector<ckpt_task_ids> tasks = {
+		task(200, 0, 200, 200),
+		in_ns(task(201, 200, 200, 200), 3, 0),
+		task(202, 201, 200, 200),
+		in_ns(task(203, 201, 200, 200), 3, 0),
+		in_ns(task(204, 203, 200, 200), 3, 0),
+	};
+	/* 202 lives in restart's namespace, its parent in another: not recreatable */
+	try {
+		cr::plan_tree(tasks);
+		ADD_FAILURE() << "planned";
+	} catch (const cr::Error &e) {
+		EXPECT_EQ(e.err(), EOPNOTSUPP);
+		EXPECT_EQ(e.message(),
+			  "pid 202 lives in restart's UTS namespace, but is created by "
+			  "pid 201 of UTS namespace 3: not supported");
+	}
+	tasks.erase(tasks.begin() + 2);
+	cr::TreePlan plan = expect_restores(tasks);
+	EXPECT_EQ(cr::describe(plan), "restart creates 200\n"
+				      "200 setsid\n"
+				      "200 creates 201 (CLONE_NEWUTS)\n"
+				      "201 creates 203\n"
+				      "203 creates 204\n");
+}
+
+TEST(TreePlan, ChildrenInheritTheirNamespaces)
+{
+	/*
+	 * A job-control shell in namespaces of its own, its jobs in them
+	 * (created by the shell, group leaders after setpgid), one job's
+	 * process in an IPC namespace it made, its child in it too.
+	 */
+	std::vector<ckpt_task_ids> tasks = {
+		in_ns(task(1000, 0, 1000, 1000), 5, 6),
+		in_ns(task(1001, 1000, 1001, 1000), 5, 6),
+		in_ns(task(1002, 1000, 1001, 1000), 5, 6),
+		in_ns(task(1003, 1000, 1003, 1000), 5, 9),
+		in_ns(task(1004, 1003, 1003, 1000), 5, 9),
+	};
+	cr::TreePlan plan = expect_restores(tasks);
+	EXPECT_TRUE(has_line(plan, "restart creates 1000 (CLONE_NEWUTS|CLONE_NEWIPC)"));
+	EXPECT_TRUE(has_line(plan, "1000 creates 1001"));
+	EXPECT_TRUE(has_line(plan, "1000 creates 1002"));
+	EXPECT_TRUE(has_line(plan, "1000 creates 1003 (CLONE_NEWIPC)"));
+	EXPECT_TRUE(has_line(plan, "1003 creates 1004"));
+	for (const PlanStep &s : plan.steps)
+		if (s.kind == Kind::Create && s.pid != 1000 && s.pid != 1003) {
+			EXPECT_EQ(s.clone_flags & (CLONE_NEWUTS | CLONE_NEWIPC), 0u)
+				<< cr::describe(s, plan);
+		}
+}
+
+TEST(TreePlan, JoiningANamespaceIsNotSupported)
+{
+	auto expect_unsupported = [](std::span<const ckpt_task_ids> tasks,
+				     const std::string &what) {
+		try {
+			cr::TreePlan plan = cr::plan_tree(tasks);
+			ADD_FAILURE() << "planned:\n" << cr::describe(plan);
+		} catch (const cr::Error &e) {
+			EXPECT_EQ(e.err(), EOPNOTSUPP) << e.what();
+			EXPECT_EQ(e.message(), what);
+		}
+	};
+	/* 7 went into 5's IPC namespace with setns(): it would have to join it */
+	std::vector<ckpt_task_ids> tasks = {
+		task(1, 0, 1, 1),
+		in_ns(task(5, 1, 1, 1), 0, 3),
+		in_ns(task(7, 1, 1, 1), 0, 3),
+	};
+	expect_unsupported(tasks, "pid 7 lives in IPC namespace 3, made by pid 5, but is created "
+				  "by pid 1 of another: not supported");
+
+	/*
+	 * 6, in session 5 with parent 1, can only be made by 5, session 5's
+	 * only other process, of another namespace
+	 */
+	tasks = {
+		task(1, 0, 1, 1),
+		in_ns(task(5, 1, 5, 5), 0, 3),
+		task(6, 1, 5, 5),
+		in_ns(task(7, 5, 5, 5), 0, 3),
+	};
+	expect_unsupported(tasks, "pid 6 lives in restart's IPC namespace, but is created by pid 5 "
+				  "of IPC namespace 3: not supported");
+	/* 8, in session 6 with parent 1, is made by 6, of restart's namespace */
+	tasks = {
+		task(1, 0, 1, 1),
+		task(2, 1, 1, 1),
+		in_ns(task(5, 2, 1, 1), 0, 3),
+		task(6, 1, 6, 6),
+		in_ns(task(8, 1, 6, 6), 0, 3),
+	};
+	expect_unsupported(tasks, "pid 8 lives in IPC namespace 3, made by pid 5, but is created "
+				  "by pid 6 of another: not supported");
+	/* made by 5 but created by 5 too (CLONE_PARENT): that works */
+	tasks = {
+		task(1, 0, 1, 1),
+		in_ns(task(5, 1, 5, 5), 0, 3),
+		in_ns(task(8, 1, 5, 5), 0, 3),
+	};
+	EXPECT_TRUE(has_line(expect_restores(tasks), "5 creates 8 (CLONE_PARENT)"));
+
+	/* a task in restart's namespace below the root of a namespace of its own */
+	tasks = {in_ns(task(10, 0, 10, 10), 1, 0), task(11, 10, 10, 10)};
+	expect_unsupported(tasks, "pid 11 lives in restart's UTS namespace, but is created by pid "
+				  "10 of UTS namespace 1: not supported");
+}
+
+TEST(TreePlan, SiblingCreatorInTheNamespacesItInherits)
+{
+	/*
+	 * In a container, 11, 12 and 13 are children of init in session 10
+	 * whose leader exited; 11 leads group 11, where 12 is too, and lives
+	 * in an IPC namespace it made.  12 is not created by 11 (of its
+	 * group, but of another namespace) but by session 10's ghost, of
+	 * init's namespace.
+	 */
+	std::vector<ckpt_task_ids> tasks = {
+		task(1, 0, 1, 1),    in_ns(task(11, 1, 11, 10), 0, 3),	task(12, 1, 11, 10),
+		task(13, 1, 13, 10), in_ns(task(14, 11, 11, 10), 0, 3),
+	};
+	cr::TreePlan plan = expect_restores(tasks);
+	EXPECT_EQ(plan.ghosts, std::vector<pid_t>{10});
+	EXPECT_TRUE(has_line(plan, "ghost 10 creates 12 (CLONE_PARENT)"));
+	EXPECT_TRUE(has_line(plan, "ghost 10 creates 13 (CLONE_PARENT)"));
+	EXPECT_TRUE(has_line(plan, "11 creates 14"));
+	auto creates_11 = std::find_if(plan.steps.begin(), plan.steps.end(), [](const PlanStep &s) {
+		return s.kind == Kind::Create && s.pid == 11;
+	});
+	ASSERT_NE(creates_11, plan.steps.end());
+	EXPECT_EQ(creates_11->clone_flags, static_cast<std::uint64_t>(CLONE_PARENT | CLONE_NEWIPC));
+}
+
+TEST(TreePlan, ThreadsShareTheirLeadersNamespaces)
+{
+	ckpt_task_ids leader = in_ns(task(701, 700, 700, 700), 3, 4);
+	std::vector<ckpt_task_ids> tasks = {task(700, 0, 700, 700), leader, thread(702, leader)};
+	cr::TreePlan plan = expect_restores(tasks);
+	EXPECT_TRUE(has_line(plan, "700 creates 701 (CLONE_NEWUTS|CLONE_NEWIPC)"));
+	EXPECT_TRUE(has_line(plan, "701 creates 702 (CLONE_VM|CLONE_SIGHAND|CLONE_THREAD)"));
+
+	tasks[2].uts_ns = 0;
+	expect_invalid(tasks, "thread 702 lives in UTS namespace 0 and IPC namespace 4; its leader "
+			      "701 in 3 and 4");
+	tasks[2] = in_ns(thread(702, leader), 3, 9);
+	expect_invalid(tasks, "thread 702 lives in UTS namespace 3 and IPC namespace 9");
+}
+
+TEST(TreePlan, GhostsLiveInTheirCreatorsNamespaces)
+{
+	/*
+	 * A container in namespaces of its own: session 10's leader exited;
+	 * its ghost, made by init, lives in init's namespaces and creates 11
+	 * and 12 in them.  Group 21's leader exited too: its ghost, made in
+	 * session 20's ghost, creates nobody; 22 made an IPC namespace.
+	 */
+	std::vector<ckpt_task_ids> tasks = {
+		in_ns(task(1, 0, 1, 1), 2, 3),	  in_ns(task(11, 1, 10, 10), 2, 3),
+		in_ns(task(12, 1, 12, 10), 2, 3), in_ns(task(22, 1, 21, 20), 2, 8),
+		in_ns(task(23, 1, 20, 20), 2, 3), in_ns(task(24, 22, 21, 20), 2, 8),
+	};
+	cr::TreePlan plan = expect_restores(tasks);
+	EXPECT_EQ(plan.ghosts, (std::vector<pid_t>{10, 20, 21}));
+	EXPECT_TRUE(has_line(plan, "restart creates 1 (CLONE_NEWUTS|CLONE_NEWIPC)"));
+	EXPECT_TRUE(has_line(plan, "1 creates ghost 10"));
+	EXPECT_TRUE(has_line(plan, "ghost 10 creates 11 (CLONE_PARENT)"));
+	EXPECT_TRUE(has_line(plan, "ghost 20 creates 22 (CLONE_PARENT|CLONE_NEWIPC)"));
+	EXPECT_TRUE(has_line(plan, "22 creates 24"));
+	for (const PlanStep &s : plan.steps)
+		if (s.kind == Kind::Create && s.ghost) {
+			EXPECT_EQ(s.clone_flags & (CLONE_NEWUTS | CLONE_NEWIPC), 0u)
+				<< cr::describe(s, plan);
+		}
+}
+
+TEST(TreePlan, ZombiesInTheirParentsNamespaces)
+{
+	/*
+	 * Zombie 20 led a session; its children went to init.  Checkpoint
+	 * writes a zombie's namespaces as its parent's: 20 is created in
+	 * init's, and creates 21 and 22 there; 23 made a UTS namespace.
+	 */
+	std::vector<ckpt_task_ids> tasks = {
+		in_ns(task(1, 0, 1, 1), 0, 5),	   in_ns(task(20, 1, 20, 20, true), 0, 5),
+		in_ns(task(21, 1, 20, 20), 0, 5),  in_ns(task(22, 1, 22, 20), 0, 5),
+		in_ns(task(23, 21, 22, 20), 6, 5),
+	};
+	cr::TreePlan plan = expect_restores(tasks);
+	EXPECT_TRUE(has_line(plan, "restart creates 1 (CLONE_NEWIPC)"));
+	EXPECT_TRUE(has_line(plan, "1 creates 20"));
+	EXPECT_TRUE(has_line(plan, "20 creates 21 (CLONE_PARENT)"));
+	EXPECT_TRUE(has_line(plan, "21 creates 23 (CLONE_NEWUTS)"));
+	EXPECT_TRUE(has_line(plan, "20 exits (zombie)"));
+}
+
 namespace {
 
-/* A random history of forks, setsid(), setpgid(), exits and waits in a container. */
-std::vector<ckpt_task_ids> random_tree(unsigned seed)
+/*
+ * A random history of forks, setsid(), setpgid(), exits and waits in a
+ * container; with @unshare, of unshare(CLONE_NEWUTS, CLONE_NEWIPC or
+ * both) too, the root's first among them half of the time.
+ */
+std::vector<ckpt_task_ids> random_tree(unsigned seed, bool unshare = false)
 {
 	std::mt19937 rng(seed);
 	auto pick = [&](const std::vector<pid_t> &v) {
 		return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)];
 	};
+	constexpr std::uint64_t unshare_flags[] = {CLONE_NEWUTS, CLONE_NEWIPC,
+						   CLONE_NEWUTS | CLONE_NEWIPC};
 	Model m(true, 0, 0);
 	m.apply({Kind::Create, 1, 0, 0, 0, false});
+	if (unshare && rng() % 2)
+		m.unshare(1, unshare_flags[rng() % 3]);
 	pid_t next = 2;
 	int ops = std::uniform_int_distribution<int>(5, 60)(rng);
 	for (int i = 0; i < ops; i++) {
@@ -684,7 +1022,12 @@ std::vector<ckpt_task_ids> random_tree(unsigned seed)
 		PlanStep s;
 		s.pid = who;
 		s.actor = who;
-		switch (std::uniform_int_distribution<int>(0, 9)(rng)) {
+		int op = std::uniform_int_distribution<int>(0, unshare ? 10 : 9)(rng);
+		if (op == 10) {
+			m.unshare(who, unshare_flags[rng() % 3]);
+			continue;
+		}
+		switch (op) {
 		case 0:
 		case 1:
 		case 2:
@@ -757,6 +1100,51 @@ TEST(TreePlan, RandomHistories)
 	}
 	RecordProperty("planned", planned);
 	EXPECT_GT(planned, histories * 95 / 100);
+}
+
+TEST(TreePlan, RandomHistoriesWithNamespaces)
+{
+	/*
+	 * unshare() leaves the tasks forked before in the namespace it left:
+	 * a tree whose namespace would have to be joined, or left for
+	 * restart's, cannot be recreated and is refused as not supported.
+	 */
+	int planned = 0, with_namespaces = 0;
+	constexpr int histories = 3000;
+	for (unsigned seed = 0; seed < histories; seed++) {
+		std::vector<ckpt_task_ids> tasks = random_tree(seed, true);
+		SCOPED_TRACE(fmt::format("seed {}\n{}", seed, show(tasks)));
+		try {
+			cr::plan_tree(tasks);
+		} catch (const cr::Error &e) {
+			if (e.err() == EOPNOTSUPP) {
+				EXPECT_THAT(e.message(), HasSubstr(": not supported"));
+				continue;
+			}
+			/* a tree refused for its sessions is, whatever its namespaces */
+			EXPECT_EQ(e.err(), EINVAL) << e.what();
+			for (ckpt_task_ids &t : tasks)
+				t.uts_ns = t.ipc_ns = 0;
+			try {
+				cr::plan_tree(tasks);
+				ADD_FAILURE() << "planned without namespaces: " << e.what();
+			} catch (const cr::Error &again) {
+				EXPECT_EQ(again.message(), e.message());
+			}
+			continue;
+		}
+		cr::TreePlan plan = expect_restores(tasks);
+		planned++;
+		with_namespaces +=
+			std::any_of(tasks.begin(), tasks.end(),
+				    [](const ckpt_task_ids &t) { return t.uts_ns || t.ipc_ns; });
+		if (testing::Test::HasFailure())
+			break;
+	}
+	RecordProperty("planned", planned);
+	RecordProperty("with_namespaces", with_namespaces);
+	EXPECT_GT(planned, histories / 2);
+	EXPECT_GT(with_namespaces, histories / 4);
 }
 
 TEST(TreePlan, Malformed)

@@ -136,7 +136,12 @@ void thread_main(void *agent) noexcept
 #endif
 }
 
-/* clone3() of @s's task with its pid: the pid, 0 in a new process, -errno. */
+/*
+ * clone3() of @s's task with its pid: the pid, 0 in a new process,
+ * -errno.  The plan's flags go as they are: CLONE_PARENT, the thread
+ * flags, and CLONE_NEWUTS and CLONE_NEWIPC for a task where a namespace
+ * of the image is new (set_tid concerns the pid namespace alone).
+ */
 long create(const Agent &a, const cr::PlanStep &s) noexcept
 {
 	const ckpt_task_ids *ids = ids_of(a, s.pid);
@@ -152,7 +157,11 @@ long create(const Agent &a, const cr::PlanStep &s) noexcept
 	args.set_tid = reinterpret_cast<std::uintptr_t>(tid);
 	args.set_tid_size = 1;
 	if (s.clone_flags & CLONE_THREAD) {
-		/* the checkpoint refused threads that did not share all this */
+		/*
+		 * the checkpoint refused threads that did not share all this;
+		 * a thread lives in its leader's namespaces (the plan never
+		 * gives it CLONE_NEWIPC, which CLONE_SYSVSEM excludes)
+		 */
 		args.flags |= CLONE_FILES | CLONE_FS | CLONE_SYSVSEM;
 		void *stack = ::mmap(nullptr, thread_stack_size, PROT_READ | PROT_WRITE,
 				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -278,14 +287,35 @@ void finish_terminal(const Agent &a, const ckpt_task_ids &me) noexcept
 	::_exit(127); /* the kernel kills a task whose restore failed */
 }
 
+/* "UTS namespace", "UTS and IPC namespace": the namespaces @flags make; empty if none. */
+std::string namespaces_of(std::uint64_t flags)
+{
+	if ((flags & CLONE_NEWUTS) && (flags & CLONE_NEWIPC))
+		return "UTS and IPC namespace";
+	if (flags & CLONE_NEWUTS)
+		return "UTS namespace";
+	if (flags & CLONE_NEWIPC)
+		return "IPC namespace";
+	return "";
+}
+
 std::string step_error(const cr::TreePlan &plan, std::uint32_t i, int err)
 {
 	const cr::PlanStep &s = plan.steps.at(i);
 	if (s.kind == cr::PlanStep::Kind::Create && err == EEXIST)
 		return fmt::format("cannot create pid {}: it is taken", s.pid);
+	std::string ns = namespaces_of(s.clone_flags);
+	if (s.kind == cr::PlanStep::Kind::Create && err == EPERM && !ns.empty())
+		return fmt::format("cannot create pid {} in a new {}: that needs CAP_SYS_ADMIN, "
+				   "and choosing its pid CAP_CHECKPOINT_RESTORE",
+				   s.pid, ns);
 	if (s.kind == cr::PlanStep::Kind::Create && err == EPERM)
 		return fmt::format("cannot create pid {}: choosing it needs CAP_CHECKPOINT_RESTORE",
 				   s.pid);
+	if (s.kind == cr::PlanStep::Kind::Create && err == EINVAL && !ns.empty())
+		return fmt::format("cannot create pid {} in a new {}: this kernel has none "
+				   "(CONFIG_UTS_NS, CONFIG_IPC_NS)?",
+				   s.pid, ns);
 	if (s.kind == cr::PlanStep::Kind::Setsid)
 		return fmt::format("{}, then taking restart's terminal: {}", cr::describe(s, plan),
 				   std::strerror(err));
