@@ -338,6 +338,47 @@ static const struct field f_tree[] = {
 	TAILFLD("task.exit_signal", ckpt_rec_tree, ckpt_task_ids, exit_signal, K_SIG, STRIDE_TASK),
 	TAILFLD("task.tty_pgrp", ckpt_rec_tree, ckpt_task_ids, tty_pgrp, K_PID, STRIDE_TASK),
 	TAILFLD("task.stop_signal", ckpt_rec_tree, ckpt_task_ids, stop_signal, K_SIG, STRIDE_TASK),
+	TAILFLD("task.uts_ns", ckpt_rec_tree, ckpt_task_ids, uts_ns, K_OBJREF, STRIDE_TASK),
+	TAILFLD("task.ipc_ns", ckpt_rec_tree, ckpt_task_ids, ipc_ns, K_OBJREF, STRIDE_TASK),
+};
+
+static const struct field f_namespace[] = {
+	FLD(ckpt_rec_namespace, objref, K_OBJREF), FLD(ckpt_rec_namespace, kind, K_ENUM),
+	FLD(ckpt_rec_namespace, pid, K_PID), FLD(ckpt_rec_namespace, pad, K_FLAGS),
+};
+
+/* the names: their first bytes, and the last ones with the NUL that must end them */
+#define UTS_END(f)	(offsetof(struct ckpt_rec_uts_ns, f) + CKPT_UTS_LEN - 8)
+static const struct field f_uts_ns[] = {
+	FLD(ckpt_rec_uts_ns, objref, K_OBJREF), FLD(ckpt_rec_uts_ns, pad, K_FLAGS),
+	{ "nodename[0..7]", offsetof(struct ckpt_rec_uts_ns, nodename), 8, K_VAL, 0, 1 },
+	{ "nodename[57..64]", UTS_END(nodename), 8, K_VAL, 0, 1 },
+	{ "domainname[0..7]", offsetof(struct ckpt_rec_uts_ns, domainname), 8, K_VAL, 0, 1 },
+	{ "domainname[57..64]", UTS_END(domainname), 8, K_VAL, 0, 1 },
+	{ "pad2", offsetof(struct ckpt_rec_uts_ns, pad2), 6, K_FLAGS, 0, 1 },
+};
+
+static const struct field f_ipc_ns[] = {
+	FLD(ckpt_rec_ipc_ns, objref, K_OBJREF), FLD(ckpt_rec_ipc_ns, nr_shm, K_COUNT),
+	FLD(ckpt_rec_ipc_ns, shm_ctlmax, K_LEN), FLD(ckpt_rec_ipc_ns, shm_ctlall, K_COUNT),
+	FLD(ckpt_rec_ipc_ns, shm_ctlmni, K_COUNT), FLD(ckpt_rec_ipc_ns, shm_rmid_forced, K_FLAGS),
+	FLD(ckpt_rec_ipc_ns, msg_ctlmax, K_LEN), FLD(ckpt_rec_ipc_ns, msg_ctlmnb, K_LEN),
+	FLD(ckpt_rec_ipc_ns, msg_ctlmni, K_COUNT),
+	{ "sem_ctls", offsetof(struct ckpt_rec_ipc_ns, sem_ctls), 4, K_COUNT, 4, 4 },
+	FLD(ckpt_rec_ipc_ns, mq_queues_max, K_COUNT), FLD(ckpt_rec_ipc_ns, mq_msg_max, K_COUNT),
+	FLD(ckpt_rec_ipc_ns, mq_msgsize_max, K_LEN), FLD(ckpt_rec_ipc_ns, mq_msg_default, K_COUNT),
+	FLD(ckpt_rec_ipc_ns, mq_msgsize_default, K_LEN),
+};
+
+static const struct field f_sysv_shm[] = {
+	FLD(ckpt_rec_sysv_shm, objref, K_OBJREF), FLD(ckpt_rec_sysv_shm, flags, K_FLAGS),
+	FLD(ckpt_rec_sysv_shm, key, K_VAL), FLD(ckpt_rec_sysv_shm, id, K_VAL),
+	FLD(ckpt_rec_sysv_shm, uid, K_VAL), FLD(ckpt_rec_sysv_shm, gid, K_VAL),
+	FLD(ckpt_rec_sysv_shm, cuid, K_VAL), FLD(ckpt_rec_sysv_shm, cgid, K_VAL),
+	FLD(ckpt_rec_sysv_shm, mode, K_FLAGS), FLD(ckpt_rec_sysv_shm, cpid, K_PID),
+	FLD(ckpt_rec_sysv_shm, lpid, K_PID), FLD(ckpt_rec_sysv_shm, pad, K_FLAGS),
+	FLD(ckpt_rec_sysv_shm, size, K_LEN), FLD(ckpt_rec_sysv_shm, atime, K_VAL),
+	FLD(ckpt_rec_sysv_shm, dtime, K_VAL), FLD(ckpt_rec_sysv_shm, ctime, K_VAL),
 };
 
 static const struct field f_task[] = {
@@ -658,6 +699,8 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_SIGHAND, "SIGHAND", f_sighand),
 	RT(CKPT_REC_SIGPENDING, "SIGPENDING", f_sigpending), RT(CKPT_REC_ITIMERS, "ITIMERS", f_itimers),
 	RT(CKPT_REC_POSIX_TIMERS, "POSIX_TIMERS", f_posix_timers),
+	RT(CKPT_REC_NAMESPACE, "NAMESPACE", f_namespace), RT(CKPT_REC_UTS_NS, "UTS_NS", f_uts_ns),
+	RT(CKPT_REC_IPC_NS, "IPC_NS", f_ipc_ns), RT(CKPT_REC_SYSV_SHM, "SYSV_SHM", f_sysv_shm),
 };
 #define NR_RECTYPES	(sizeof(rectypes) / sizeof(rectypes[0]))
 
@@ -776,11 +819,25 @@ static bool read_file(const char *path, unsigned char **bufp, size_t *lenp)
 	return done == (size_t)st.st_size;
 }
 
-/* Classify a seed by its header and tree. */
+/* Whether the tree entry @t of @size bytes names a namespace (format 1.11). */
+static bool names_namespace(const unsigned char *t, unsigned int size)
+{
+	if (size < offsetof(struct ckpt_task_ids, ipc_ns) + 4)
+		return false;
+	return get_le(t + offsetof(struct ckpt_task_ids, uts_ns), 4) ||
+	       get_le(t + offsetof(struct ckpt_task_ids, ipc_ns), 4);
+}
+
+/*
+ * Classify a seed by its header and tree.  A tree in namespaces of its
+ * own is restored by the restart tool, which makes them: restart(0)
+ * restores into the caller's.
+ */
 static void classify_seed(struct seed *s)
 {
 	unsigned int live = 0, i, nr, size;
 	const unsigned char *t;
+	bool namespaces = false;
 	size_t k;
 
 	for (k = 0; k < s->nrecs; k++) {
@@ -789,6 +846,8 @@ static void classify_seed(struct seed *s)
 		if (rec_type(r) == CKPT_REC_HEADER && r->size >= sizeof(struct ckpt_rec_header))
 			s->container = get_le(r->data + offsetof(struct ckpt_rec_header, flags), 4) &
 				       CKPT_IMAGE_CONTAINER;
+		if (rec_type(r) == CKPT_REC_NAMESPACE)
+			namespaces = true;
 		if (rec_type(r) != CKPT_REC_TREE || r->size < sizeof(struct ckpt_rec_tree))
 			continue;
 		nr = get_le(r->data + offsetof(struct ckpt_rec_tree, nr_tasks), 4);
@@ -803,10 +862,11 @@ static void classify_seed(struct seed *s)
 				s->root_pid = get_le(t + offsetof(struct ckpt_task_ids, pid), 4);
 			if (!(get_le(t + offsetof(struct ckpt_task_ids, flags), 4) & CKPT_TASK_ZOMBIE))
 				live++;
+			namespaces |= names_namespace(t, size);
 		}
 		break;
 	}
-	s->self = live == 1 && !s->container;
+	s->self = live == 1 && !s->container && !namespaces;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -1363,9 +1423,10 @@ static uint32_t later_objref(const struct mutant *m, size_t i)
 
 /*
  * O: an objref (FILE objref/pipe/memfd/deleted, SHMEM, MEMFD,
- * DELETED_FILE, SHARE, CREDS, PIPE_DATA) that names an object of another
- * kind, one not written yet or never, or the "new"/"shared" flag of such
- * a record flipped.
+ * DELETED_FILE, SYSV_SHM, SHARE, CREDS, PIPE_DATA, a NAMESPACE record, a
+ * tree entry's namespaces, UTS_NS, IPC_NS) that names an object of
+ * another kind, one not written yet or never, or the "new"/"shared" flag
+ * of such a record flipped.
  */
 static void op_objref(struct rng *g, struct mutant *m)
 {
@@ -1387,6 +1448,8 @@ static void op_objref(struct rng *g, struct mutant *m)
 			bit = CKPT_MEMFD_NEW;
 		else if (type == CKPT_REC_DELETED_FILE)
 			bit = CKPT_DELETED_NEW;
+		else if (type == CKPT_REC_SYSV_SHM)
+			bit = chance(g, 50) ? CKPT_SYSV_SHM_NEW : CKPT_SYSV_SHM_RMID;
 		else if (type == CKPT_REC_SHARE)
 			bit = CKPT_SHARE_NEW;
 	}

@@ -23,7 +23,9 @@
 # its signal pending (ptimers), TCP and UDP sockets of IPv4 and IPv6 with
 # two established connections and 1.3 MB in flight (inetsocks), seven
 # memfds with seals, shared and private mappings (memfds), seven deleted
-# files, an O_TMPFILE one among them (deleted), a shell pipeline with
+# files, an O_TMPFILE one among them (deleted), a tree in UTS and IPC
+# namespaces of its own, a child in another UTS namespace, six System V
+# shared memory segments (namespaces, format 1.11), a shell pipeline with
 # bytes in its pipe,
 # and a container (forktree as the init of a pid namespace).  A seed that
 # cannot be made is skipped, said so.
@@ -69,7 +71,16 @@ children() {
 	echo $(cat /proc/"$1"/task/*/children 2>/dev/null)
 }
 
-# snap NAME PID [--subtree]: checkpoint PID's tree (killing it) into NAME.img.
+# kill_tree PID: kills PID and the processes below it.
+kill_tree() {
+	for c in $(children "$1"); do
+		kill_tree "$c"
+	done
+	kill -KILL "$1" 2>/dev/null
+}
+
+# snap NAME PID [--subtree]: checkpoint PID's tree (killing it) into NAME.img;
+# a tree the checkpoint refuses is killed too.
 snap() {
 	name=$1 target=$2
 	shift 2
@@ -79,6 +90,7 @@ snap() {
 		echo "seed $name: checkpoint failed:"
 		sed 's/^/  /' "$W/$name.ckpt.out"
 		rm -f "$S/$name.img"
+		kill_tree "$target"
 	fi
 }
 
@@ -167,6 +179,7 @@ seed inetsocks "$BIN/glibc-static/inetsocks"
 seed memfds "$BIN/glibc-static/memfds"
 mkdir -p "$W/deleted-disk" && chmod 777 "$W/deleted-disk"
 seed deleted "$BIN/glibc-static/deleted" "$W/deleted-disk"
+seed namespaces "$BIN/glibc-static/namespaces"
 seed_pipeline
 seed_container
 
