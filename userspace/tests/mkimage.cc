@@ -13,7 +13,8 @@
  * files: crtest::deleted_file_image()), namespaces (the container section,
  * UTS and IPC namespaces, System V segments: crtest::namespace_image()),
  * badns (a task of PID or 4242 in UTS namespace 9, which no NAMESPACE
- * record describes).
+ * record describes), nsjoin (4242's children 4243 and 4244 both in UTS
+ * namespace 3, new at 4243: 4244 would have to join it).
  */
 #include "io.h"
 #include "test_util.h"
@@ -72,6 +73,17 @@ int main(int argc, char **argv)
 				crtest::write_namespace(w, 3, CKPT_NS_IPC, pid);
 				const ckpt_task_ids tasks[] = {
 					crtest::task_ids(pid, 0, pid, pid, 9, 3)};
+				crtest::write_tree_of(w, tasks);
+				w.write_tail();
+			});
+		} else if (kind == "nsjoin") {
+			image = crtest::build_image([](cr::RecordWriter &w) {
+				w.write_header(cr::make_header(4242, 0));
+				crtest::write_namespace(w, 3, CKPT_NS_UTS, 4243);
+				const ckpt_task_ids tasks[] = {
+					crtest::task_ids(4242, 0, 4242, 4242),
+					crtest::task_ids(4243, 4242, 4242, 4242, 3, 0),
+					crtest::task_ids(4244, 4242, 4242, 4242, 3, 0)};
 				crtest::write_tree_of(w, tasks);
 				w.write_tail();
 			});

@@ -699,6 +699,10 @@ restart_refuses_early)
 	expect_err "truncated"
 	run 1 "$RESTART" -i "$(image badns)"
 	expect_err "^restart: at byte offset 144: pid 4242 lives in UTS namespace 9, which no NAMESPACE record describes$"
+	# a namespace that would have to be joined: refused before any task is created
+	run 1 "$RESTART" -i "$(image nsjoin)"
+	expect_err "^restart: pid 4244 lives in UTS namespace 3, made by pid 4243, but is created by pid 4242 of another: not supported$"
+	run 0 "$CKPTINFO" --verify "$(image nsjoin)"
 	;;
 checkpoint_fails_cleanly)
 	# A process of our own, not the init of a pid namespace: without

@@ -44,7 +44,8 @@ struct RestoreStart {
  * before the kernel restores it: the tasks stop on their way back to
  * user mode.
  *
- * Throws cr::Error when the tree cannot be planned (EINVAL) or created
+ * Throws cr::Error when the tree cannot be planned (EINVAL; EOPNOTSUPP
+ * for a namespace that a task would have to join) or created
  * (EEXIST: a pid is taken), the cgroup cannot be frozen, or the image
  * cannot be read to feed a restart that then failed.
  */
