@@ -6628,6 +6628,31 @@ static const struct obj_test dl_test = {
 	.log = dl_case_log,
 };
 
+/* Our child @pid waits in restart() (5 s at most): true, or false */
+static bool waits_in_restart(pid_t pid)
+{
+	char path[64], buf[64];
+	ssize_t n;
+	long nr;
+	int i, fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	for (i = 0; i < 500; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			return false;
+		buf[n] = '\0';
+		nr = strtol(buf, NULL, 10);
+		if (nr == __NR_restart)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
 /*
  * restart(@pid) of the image @buf, @len of our child @pid, as the
  * coordinator of its tree: our new child with that pid (fork_as())
@@ -6635,7 +6660,8 @@ static const struct obj_test dl_test = {
  * A child the image is refused for must die of SIGKILL; one restored is
  * sent SIGUSR1 (vmf_poke()) until it exits, its exit code in *@code
  * (wait_exit_secs(), 20 s).  Returns what restart() returned, the log
- * in self->log_buf.  The child is made with the clone flags
+ * in self->log_buf.  The coordinator starts once the child waits.  The
+ * child is made with the clone flags
  * @clone_flags (CLONE_NEWUTS, CLONE_NEWIPC: the new namespaces of an
  * image whose namespaces are new at it), and runs @prep() (if not NULL)
  * before it waits in restart().
@@ -6661,6 +6687,9 @@ static long restart_coord_image_ns(struct __test_metadata *_metadata,
 	}
 	ASSERT_EQ(pid, child)
 		TH_LOG("clone3() with set_tid %d: %s", pid, strerror(errno));
+	/* a coordinator that fails early tells the tasks that wait already */
+	EXPECT_TRUE(waits_in_restart(pid))
+		TH_LOG("the child does not wait in restart()");
 	ret = restart_pid_buf(_metadata, self, use_pipe, pid, buf, len, 0);
 	if (ret >= 0) {
 		*code = wait_exit_secs(pid, 20, vmf_poke, &pid);
@@ -6675,8 +6704,8 @@ static long restart_coord_image_ns(struct __test_metadata *_metadata,
 	if (n == 200)
 		reap(child);
 	EXPECT_TRUE(n < 200 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-		TH_LOG("the child %s (status %#x)",
-		       n < 200 ? "ended" : "lives on", status);
+		TH_LOG("the child %s (status %#x); log \"%s\"",
+		       n < 200 ? "ended" : "lives on", status, self->log_buf);
 	return ret;
 }
 
