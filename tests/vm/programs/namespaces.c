@@ -64,7 +64,8 @@
  * Once the children exit (reaped, status 0), R attaches orphan, owned and
  * empty read-only to check their bytes, detaches rmid, which is then
  * gone (IPC_STAT: EINVAL, SHM_INFO one segment less), and makes a new
- * segment, whose id is none of the others.  R says "namespaces intact"
+ * segment, whose id is none of the others (rmid's neither: the kernel
+ * gives ids round, idr_alloc_cyclic(), not one just freed).  R says "namespaces intact"
  * and exits 0, or says what differs (FAIL: lines) and exits 1.  A case it
  * cannot set up is said as "setup failed: ..." (DIR/ready created all
  * the same).
@@ -1030,9 +1031,11 @@ static void check_at_end(void)
 		complain("a new segment: shmget: %s", strerror(errno));
 		return;
 	}
+	/* ids go round (idr_alloc_cyclic()): not one that was just removed */
 	for (s = 0; s < NSEGS; s++)
 		if (fresh == id[s])
-			complain("a new segment has the id %d of %s", fresh, seg_name[s]);
+			complain("a new segment has the id %d of %s%s", fresh, seg_name[s],
+				 s == S_RMID ? ", removed just before: an id used again at once" : "");
 	shmctl(fresh, IPC_RMID, NULL);
 }
 
