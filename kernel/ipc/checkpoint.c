@@ -5,28 +5,139 @@
  * A tree living in an IPC namespace of its own (kernel/checkpoint_ns.c)
  * takes with it what the namespace holds: its limits (the sysctls
  * kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*) and its System V
- * shared memory segments (ipc/checkpoint_shm.c).  Restart restores them
- * into the new namespace the first task of the tree in it was created
- * in.  Message queues, semaphore sets and POSIX message queues are not
- * saved yet: a namespace holding any is refused by name.
+ * shared memory segments (ipc/checkpoint_shm.c) and semaphore sets
+ * (ipc/checkpoint_sem.c).  Restart restores them into the new namespace
+ * the first task of the tree in it was created in.  Message queues and
+ * POSIX message queues are not saved yet: a namespace holding any is
+ * refused by name.
  */
 #include <linux/capability.h>
 #include <linux/checkpoint.h>
 #include <linux/ipc.h>
 #include <linux/ipc_namespace.h>
 #include <linux/msg.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/rwsem.h>
 #include <linux/user_namespace.h>
 
 #include "util.h"
+
+/**
+ * ckpt_ipc_pid - a pid an IPC object keeps, for the image
+ * @ctx: the checkpoint
+ * @pid: the pid (of a creator, of the last operation), or NULL
+ *
+ * Return: its number in the tree's pid namespace if it is a task of the
+ * tree, else 0 (restart could not give it back).
+ */
+pid_t ckpt_ipc_pid(struct ckpt_ctx *ctx, struct pid *pid)
+{
+	struct task_struct *t;
+	pid_t nr = 0;
+
+	rcu_read_lock();
+	t = pid_task(pid, PIDTYPE_PID);
+	if (t && ckpt_task_in_tree(ctx, t))
+		nr = pid_nr_ns(pid, task_active_pid_ns(ctx->root));
+	rcu_read_unlock();
+	return nr;
+}
+
+/**
+ * rst_tree_has_pid - is @pid a task of the tree being restored?
+ * @ctx: the restart
+ * @pid: a pid in the tree's pid namespace
+ *
+ * Return: true if the tree has it.
+ */
+bool rst_tree_has_pid(struct ckpt_ctx *ctx, pid_t pid)
+{
+	struct ckpt_ctx *owner = ctx->coord ?: ctx;
+	int i;
+
+	for (i = 0; i < owner->nr_tree; i++)
+		if (owner->tree[i].pid == pid)
+			return true;
+	return false;
+}
+
+/**
+ * rst_ipc_pid - the struct pid of a pid an IPC object keeps
+ * @ctx: the restart
+ * @nr: a pid of the tree in its pid namespace, or 0
+ *
+ * Return: the pid, referenced, or NULL.
+ */
+struct pid *rst_ipc_pid(struct ckpt_ctx *ctx, pid_t nr)
+{
+	struct pid_namespace *ns = ctx->pid_ns ?: task_active_pid_ns(current);
+	struct pid *pid;
+
+	if (!nr)
+		return NULL;
+	rcu_read_lock();
+	pid = get_pid(find_pid_ns(nr, ns));
+	rcu_read_unlock();
+	return pid;
+}
+
+/**
+ * rst_ipc_reserve - make the next object of @ids take the id @id
+ * @ctx: the restart
+ * @ids: the objects of one kind of a new IPC namespace
+ * @id: the id the image gives the object
+ *
+ * As the kernel.shm_next_id sysctl (and its siblings) would.
+ *
+ * Return: 0, or -EEXIST if an object has that id's slot.
+ */
+int rst_ipc_reserve(struct ckpt_ctx *ctx, struct ipc_ids *ids, int id)
+{
+	bool taken;
+
+	rcu_read_lock();
+	taken = !IS_ERR(ipc_obtain_object_idr(ids, id));
+	rcu_read_unlock();
+	if (taken)
+		return ckpt_err(ctx, -EEXIST,
+				"offset %lld: System V IPC id %d is taken",
+				ctx->rec_pos, id);
+	down_write(&ids->rwsem);
+	ids->next_id = id;
+	up_write(&ids->rwsem);
+	return 0;
+}
+
+/**
+ * rst_ipc_made - check the id an object was made with
+ * @ctx: the restart
+ * @ids: as for rst_ipc_reserve()
+ * @id: the id the image gives the object
+ * @got: what the *get() call returned
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int rst_ipc_made(struct ckpt_ctx *ctx, struct ipc_ids *ids, int id, long got)
+{
+	down_write(&ids->rwsem);
+	ids->next_id = -1;
+	up_write(&ids->rwsem);
+	if (got < 0)
+		return ckpt_err(ctx, got,
+				"cannot make System V IPC object %d: error %ld",
+				id, got);
+	if (got != id)
+		return ckpt_err(ctx, -EEXIST,
+				"System V IPC object %d was made as %ld", id, got);
+	return 0;
+}
 
 /* What a namespace holds that the image cannot carry yet, or NULL. */
 static const char *ckpt_ipc_ns_unsupported(struct ipc_namespace *ns)
 {
 	if (READ_ONCE(ns->ids[IPC_MSG_IDS].in_use))
 		return "System V message queues";
-	if (READ_ONCE(ns->ids[IPC_SEM_IDS].in_use))
-		return "System V semaphore sets";
 #ifdef CONFIG_POSIX_MQUEUE
 	if (READ_ONCE(ns->mq_queues_count))
 		return "POSIX message queues";
@@ -79,10 +190,13 @@ int ckpt_write_ipc_ns(struct ckpt_ctx *ctx, const struct ckpt_ns *e)
 	rec.objref = e->ref;
 	ckpt_ipc_ns_limits(ipc, &rec);
 	rec.nr_shm = READ_ONCE(ipc->ids[IPC_SHM_IDS].in_use);
+	rec.nr_sem = READ_ONCE(ipc->ids[IPC_SEM_IDS].in_use);
 	ret = ckpt_write_record(ctx, CKPT_REC_IPC_NS, &rec.h, sizeof(rec),
 				NULL, 0);
 	if (!ret)
 		ret = ckpt_write_sysv_shms(ctx, ipc, rec.nr_shm);
+	if (!ret)
+		ret = ckpt_write_sysv_sems(ctx, ipc, rec.nr_sem);
 	return ret;
 }
 
@@ -110,6 +224,8 @@ const char *rst_ipc_ns_in_use(void *ns)
 
 	if (READ_ONCE(ipc->ids[IPC_SHM_IDS].in_use))
 		return "System V shared memory segments";
+	if (READ_ONCE(ipc->ids[IPC_SEM_IDS].in_use))
+		return "System V semaphore sets";
 	return ckpt_ipc_ns_unsupported(ipc);
 }
 
@@ -179,10 +295,11 @@ int rst_ipc_ns(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	ret = ckpt_read_body(ctx, &rec.h, sizeof(rec));
 	if (ret)
 		return ret;
-	if (!rst_ipc_ns_limits_ok(&rec) || rec.nr_shm > rec.shm_ctlmni)
+	if (!rst_ipc_ns_limits_ok(&rec) || rec.nr_shm > rec.shm_ctlmni ||
+	    rec.nr_sem > rec.sem_ctls[3] || rec.pad)
 		return ckpt_err(ctx, -EINVAL,
-				"offset %lld: IPC namespace %u: a limit out of its range, or %u segments",
-				ctx->rec_pos, rec.objref, rec.nr_shm);
+				"offset %lld: IPC namespace %u: a limit out of its range, or %u segments, %u semaphore sets",
+				ctx->rec_pos, rec.objref, rec.nr_shm, rec.nr_sem);
 	ns = rst_ns_new(ctx, CKPT_NS_IPC, rec.objref);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
@@ -191,5 +308,6 @@ int rst_ipc_ns(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 				"setting the limits of an IPC namespace needs CAP_SYS_ADMIN over it");
 	rst_ipc_ns_limits(ns, &rec);
 	ctx->sysv_shm_left = rec.nr_shm;
+	ctx->sysv_sem_left = rec.nr_sem;
 	return 0;
 }

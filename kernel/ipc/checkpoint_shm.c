@@ -39,20 +39,6 @@ bool ckpt_is_sysv_shm(struct file *file)
 	       file->f_op == &shm_file_operations_huge;
 }
 
-/* A pid of the tree as the tree's pid namespace numbers it, else 0. */
-static pid_t ckpt_shm_pid(struct ckpt_ctx *ctx, struct pid *pid)
-{
-	struct task_struct *t;
-	pid_t nr = 0;
-
-	rcu_read_lock();
-	t = pid_task(pid, PIDTYPE_PID);
-	if (t && ckpt_task_in_tree(ctx, t))
-		nr = pid_nr_ns(pid, task_active_pid_ns(ctx->root));
-	rcu_read_unlock();
-	return nr;
-}
-
 /* What a segment's record says, or why it cannot be saved. */
 static const char *ckpt_shm_fill(struct ckpt_ctx *ctx, struct shmid_kernel *shp,
 				 struct ckpt_rec_sysv_shm *rec)
@@ -186,8 +172,8 @@ int ckpt_write_sysv_shms(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 		return -ENOMEM;
 	ret = ckpt_shm_collect(ctx, ns, segs, nr);
 	for (i = 0; i < nr && !ret; i++) {
-		segs[i].rec.cpid = ckpt_shm_pid(ctx, segs[i].cpid);
-		segs[i].rec.lpid = ckpt_shm_pid(ctx, segs[i].lpid);
+		segs[i].rec.cpid = ckpt_ipc_pid(ctx, segs[i].cpid);
+		segs[i].rec.lpid = ckpt_ipc_pid(ctx, segs[i].lpid);
 		ret = ckpt_write_record(ctx, CKPT_REC_SYSV_SHM, &segs[i].rec.h,
 					sizeof(segs[i].rec), NULL, 0);
 		if (!ret)
@@ -325,18 +311,6 @@ refuse:
 			pid, start, end, why);
 }
 
-/* Is @pid a task of the tree of @ctx? */
-static bool rst_tree_has_pid(struct ckpt_ctx *ctx, pid_t pid)
-{
-	struct ckpt_ctx *owner = ctx->coord ?: ctx;
-	int i;
-
-	for (i = 0; i < owner->nr_tree; i++)
-		if (owner->tree[i].pid == pid)
-			return true;
-	return false;
-}
-
 static bool rst_shm_rec_ok(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 			   const struct ckpt_rec_sysv_shm *rec)
 {
@@ -381,32 +355,13 @@ static struct file *rst_shm_own(struct ipc_namespace *ns,
 static int rst_shm_make(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 			const struct ckpt_rec_sysv_shm *rec)
 {
-	bool taken;
-	long id;
+	int ret = rst_ipc_reserve(ctx, &shm_ids(ns), rec->id);
 
-	rcu_read_lock();
-	taken = !IS_ERR(ipc_obtain_object_idr(&shm_ids(ns), rec->id));
-	rcu_read_unlock();
-	if (taken)
-		return ckpt_err(ctx, -EEXIST,
-				"offset %lld: System V segment id %d is taken",
-				ctx->rec_pos, rec->id);
-	/* the id ipc_addid() gives next (the kernel.shm_next_id sysctl) */
-	down_write(&shm_ids(ns).rwsem);
-	shm_ids(ns).next_id = rec->id;
-	up_write(&shm_ids(ns).rwsem);
-	id = ksys_shmget(rec->key, rec->size, IPC_CREAT | IPC_EXCL | rec->mode);
-	down_write(&shm_ids(ns).rwsem);
-	shm_ids(ns).next_id = -1;
-	up_write(&shm_ids(ns).rwsem);
-	if (id < 0)
-		return ckpt_err(ctx, id,
-				"cannot make System V segment %d (key %#x, %llu bytes): error %ld",
-				rec->id, rec->key, rec->size, id);
-	if (id != rec->id)
-		return ckpt_err(ctx, -EEXIST,
-				"System V segment %d was made as %ld", rec->id, id);
-	return 0;
+	if (ret)
+		return ret;
+	return rst_ipc_made(ctx, &shm_ids(ns), rec->id,
+			    ksys_shmget(rec->key, rec->size,
+					IPC_CREAT | IPC_EXCL | rec->mode));
 }
 
 static int rst_new_sysv_shm(struct ckpt_ctx *ctx,
@@ -548,25 +503,11 @@ int rst_sysv_shm_attach(struct ckpt_ctx *ctx, const struct ckpt_rec_vma *rec)
 	return 0;
 }
 
-/* The struct pid of @nr in the tree's pid namespace, referenced, or NULL. */
-static struct pid *rst_shm_pid(struct ckpt_ctx *ctx, pid_t nr)
-{
-	struct pid_namespace *ns = ctx->pid_ns ?: task_active_pid_ns(current);
-	struct pid *pid;
-
-	if (!nr)
-		return NULL;
-	rcu_read_lock();
-	pid = get_pid(find_pid_ns(nr, ns));
-	rcu_read_unlock();
-	return pid;
-}
-
 /* Times and pids as they were, then IPC_RMID again if it was removed. */
 static void rst_shm_finish(struct ckpt_ctx *ctx, struct rst_sysv_shm *s)
 {
-	struct pid *cpid = rst_shm_pid(ctx, s->rec.cpid);
-	struct pid *lpid = rst_shm_pid(ctx, s->rec.lpid);
+	struct pid *cpid = rst_ipc_pid(ctx, s->rec.cpid);
+	struct pid *lpid = rst_ipc_pid(ctx, s->rec.lpid);
 	struct ipc_namespace *ns = s->ns;
 	struct shmid_kernel *shp;
 

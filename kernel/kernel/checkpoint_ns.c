@@ -643,6 +643,10 @@ int rst_check_ns_restored(struct ckpt_ctx *ctx)
 			return ckpt_err(ctx, -EINVAL,
 					"image is incomplete: namespace %u of pid %d has no record",
 					owner->nss[i].ref, pid);
+	if (ctx->sysv_shm_left || ctx->sysv_sem_left)
+		return ckpt_err(ctx, -EINVAL,
+				"image is incomplete: %u segments and %u semaphore sets of pid %d's IPC namespace are missing",
+				ctx->sysv_shm_left, ctx->sysv_sem_left, pid);
 	return 0;
 }
 

@@ -24,7 +24,9 @@ struct bio_vec;
 struct cred;
 struct file;
 struct mm_struct;
+struct ipc_ids;
 struct ipc_namespace;
+struct pid;
 struct pid_namespace;
 struct pipe_inode_info;
 struct rst_memfd;
@@ -142,6 +144,7 @@ struct ckpt_ns {
  * @home_ns:	restart: the restarter's namespaces, by CKPT_NS_* kind
  * @sysv_shms:	restart, coordinator: the System V segments made, by objref
  * @sysv_shm_left: restart: SYSV_SHM records the IPC_NS record announced
+ * @sysv_sem_left: restart: SYSV_SEM records it announced
  * @sysv_shm_ref: restart: the segment of the next mapping record
  */
 struct ckpt_ctx {
@@ -223,6 +226,7 @@ struct ckpt_ctx {
 	void *home_ns[CKPT_NS_KINDS];
 	struct xarray sysv_shms;
 	u32 sysv_shm_left;
+	u32 sysv_sem_left;
 	u32 sysv_shm_ref;
 };
 
@@ -334,8 +338,18 @@ int ckpt_write_ipc_ns(struct ckpt_ctx *ctx, const struct ckpt_ns *e);
 int ckpt_ipc_ns_finish(struct ckpt_ctx *ctx, void *ns);
 const char *rst_ipc_ns_in_use(void *ns);
 int rst_ipc_ns(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+pid_t ckpt_ipc_pid(struct ckpt_ctx *ctx, struct pid *pid);
+bool rst_tree_has_pid(struct ckpt_ctx *ctx, pid_t pid);
+struct pid *rst_ipc_pid(struct ckpt_ctx *ctx, pid_t nr);
+int rst_ipc_reserve(struct ckpt_ctx *ctx, struct ipc_ids *ids, int id);
+int rst_ipc_made(struct ckpt_ctx *ctx, struct ipc_ids *ids, int id, long got);
 int ckpt_write_sysv_shms(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 			 u32 nr);
+int ckpt_write_sysv_sems(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
+			 u32 nr);
+int ckpt_write_sem_undos(struct ckpt_ctx *ctx, struct task_struct *t);
+int rst_sysv_sem(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int rst_sem_undo(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_check_sysv_shms(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
 bool ckpt_is_sysv_shm(struct file *file);
 int ckpt_sysv_shm_mapping(struct ckpt_ctx *ctx, pid_t pid, struct file *file,
@@ -366,6 +380,22 @@ static inline int rst_ipc_ns(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 }
 
 static inline int rst_sysv_shm(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no System V IPC");
+}
+
+static inline int ckpt_write_sem_undos(struct ckpt_ctx *ctx,
+				       struct task_struct *t)
+{
+	return 0;
+}
+
+static inline int rst_sysv_sem(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no System V IPC");
+}
+
+static inline int rst_sem_undo(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 {
 	return ckpt_err(ctx, -EOPNOTSUPP, "this kernel has no System V IPC");
 }

@@ -133,6 +133,8 @@ static int rst_order(struct ckpt_ctx *ctx, u32 type)
 		{ CKPT_REC_UTS_NS, 0, RST_SEEN_TASK },
 		{ CKPT_REC_IPC_NS, 0, RST_SEEN_TASK },
 		{ CKPT_REC_SYSV_SHM, 0, RST_SEEN_TASK },
+		{ CKPT_REC_SYSV_SEM, 0, RST_SEEN_TASK },
+		{ CKPT_REC_SEM_UNDO, 0, RST_SEEN_TASK },
 		{ CKPT_REC_MAPPED_FILE, 0, RST_SEEN_MM },
 		{ CKPT_REC_FILE, 0, RST_SEEN_TASK },
 		{ CKPT_REC_PIPE_DATA, 0, RST_SEEN_TASK },
@@ -181,6 +183,8 @@ static bool rst_process_record(u32 type)
 	case CKPT_REC_UTS_NS:
 	case CKPT_REC_IPC_NS:
 	case CKPT_REC_SYSV_SHM:
+	case CKPT_REC_SYSV_SEM:
+	case CKPT_REC_SEM_UNDO:
 	case CKPT_REC_MM:
 	case CKPT_REC_VMA:
 	case CKPT_REC_PAGES:
@@ -255,6 +259,10 @@ static int rst_record(struct ckpt_ctx *ctx, struct ckpt_hdr *h,
 		return rst_ipc_ns(ctx, h);
 	case CKPT_REC_SYSV_SHM:
 		return rst_sysv_shm(ctx, h);
+	case CKPT_REC_SYSV_SEM:
+		return rst_sysv_sem(ctx, h);
+	case CKPT_REC_SEM_UNDO:
+		return rst_sem_undo(ctx, h);
 	case CKPT_REC_MM:
 		return rst_mm(ctx, h);
 	case CKPT_REC_VMA:

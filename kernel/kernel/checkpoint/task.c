@@ -182,13 +182,6 @@ static int ckpt_task_supported(struct ckpt_ctx *ctx, struct task_struct *t)
 		return ckpt_err(ctx, -EBUSY,
 				"pid %d: its process is in the middle of a job-control stop",
 				pid);
-#ifdef CONFIG_SYSVIPC
-	/* threads share an empty list (CLONE_SYSVSEM) */
-	if (sem_undo_pending(t))
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d: System V semaphore undo lists are not supported yet",
-				pid);
-#endif
 	ns = ckpt_task_own_ns(ctx, t);
 	if (ns)
 		return ckpt_err(ctx, -EOPNOTSUPP,
@@ -287,6 +280,9 @@ static int ckpt_write_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	/* what the namespaces new at it hold, before any mapping of it */
 	if (!ret && leader)
 		ret = ckpt_write_task_ns(ctx, t);
+	/* its SEM_UNDO adjustments, once its namespace's sets are written */
+	if (!ret && leader)
+		ret = ckpt_write_sem_undos(ctx, t);
 	if (!ret)
 		ret = ckpt_write_creds(ctx, t);
 	if (!ret && leader)

@@ -137,6 +137,8 @@ struct ckpt_hdr {
 
 /* 0x0600-0x06ff: System V and POSIX IPC */
 #define CKPT_REC_SYSV_SHM	0x0600	/* struct ckpt_rec_sysv_shm (1.11) */
+#define CKPT_REC_SYSV_SEM	0x0601	/* struct ckpt_rec_sysv_sem + values (1.11) */
+#define CKPT_REC_SEM_UNDO	0x0602	/* struct ckpt_rec_sem_undo + adjustments (1.11) */
 
 /* 0x0700-0x07ff: sockets */
 #define CKPT_REC_UNIX_PAIR	0x0700	/* struct ckpt_rec_unix_pair + queues (1.3) */
@@ -316,7 +318,8 @@ struct ckpt_rec_uts_ns {
 /*
  * An IPC namespace: its limits, as its sysctls show them (kernel.shmmax,
  * kernel.msgmni, fs.mqueue.*, ...); its System V shared memory segments
- * follow as SYSV_SHM records.
+ * follow as SYSV_SHM records, then its semaphore sets as SYSV_SEM
+ * records.
  */
 struct ckpt_rec_ipc_ns {
 	struct ckpt_hdr h;		/* CKPT_REC_IPC_NS */
@@ -335,6 +338,8 @@ struct ckpt_rec_ipc_ns {
 	__u32 mq_msgsize_max;		/* fs.mqueue.msgsize_max */
 	__u32 mq_msg_default;		/* fs.mqueue.msg_default */
 	__u32 mq_msgsize_default;	/* fs.mqueue.msgsize_default */
+	__u32 nr_sem;			/* SYSV_SEM records that follow the segments */
+	__u32 pad;
 };
 
 /*
@@ -368,6 +373,43 @@ struct ckpt_rec_sysv_shm {
 	__s64 atime;			/* last shmat(), seconds, 0: never */
 	__s64 dtime;			/* last shmdt() */
 	__s64 ctime;			/* creation or last IPC_SET */
+};
+
+/*
+ * A System V semaphore set (1.11), after the segments of its IPC
+ * namespace: key, id, owners, mode, times, and each semaphore's value
+ * and the pid of the last task that changed it (0: not a task of the
+ * tree).  Restart makes it with the same key and id.
+ */
+struct ckpt_sem {
+	__s32 semval;			/* 0 to SEMVMX */
+	__s32 sempid;
+};
+
+struct ckpt_rec_sysv_sem {
+	struct ckpt_hdr h;		/* CKPT_REC_SYSV_SEM */
+	__s32 key;			/* IPC_PRIVATE (0) or the key */
+	__s32 id;			/* the semid */
+	__u32 uid, gid;			/* owner */
+	__u32 cuid, cgid;		/* creator */
+	__u32 mode;			/* permission bits, 0777 at most */
+	__u32 nsems;			/* semaphores, 1 to kernel.sem's semmsl */
+	__s64 otime;			/* last semop(), seconds, 0: never */
+	__s64 ctime;			/* creation or last change by semctl() */
+	/* followed by nsems struct ckpt_sem */
+};
+
+/*
+ * What a process's semop(SEM_UNDO) calls would undo at its exit, for one
+ * semaphore set of its IPC namespace (1.11): in the records of the
+ * process's leader, after the records of its namespaces.  Restart gives
+ * the process these adjustments again.
+ */
+struct ckpt_rec_sem_undo {
+	struct ckpt_hdr h;		/* CKPT_REC_SEM_UNDO */
+	__s32 id;			/* the semid */
+	__u32 nsems;			/* the set's semaphores */
+	/* followed by nsems __s16 adjustments and padding */
 };
 
 #define CKPT_COMM_LEN		16
