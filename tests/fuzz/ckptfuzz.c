@@ -367,7 +367,8 @@ static const struct field f_ipc_ns[] = {
 	{ "sem_ctls", offsetof(struct ckpt_rec_ipc_ns, sem_ctls), 4, K_COUNT, 4, 4 },
 	FLD(ckpt_rec_ipc_ns, mq_queues_max, K_COUNT), FLD(ckpt_rec_ipc_ns, mq_msg_max, K_COUNT),
 	FLD(ckpt_rec_ipc_ns, mq_msgsize_max, K_LEN), FLD(ckpt_rec_ipc_ns, mq_msg_default, K_COUNT),
-	FLD(ckpt_rec_ipc_ns, mq_msgsize_default, K_LEN),
+	FLD(ckpt_rec_ipc_ns, mq_msgsize_default, K_LEN), FLD(ckpt_rec_ipc_ns, nr_sem, K_COUNT),
+	FLD(ckpt_rec_ipc_ns, pad, K_FLAGS),
 };
 
 static const struct field f_sysv_shm[] = {
@@ -379,6 +380,24 @@ static const struct field f_sysv_shm[] = {
 	FLD(ckpt_rec_sysv_shm, lpid, K_PID), FLD(ckpt_rec_sysv_shm, pad, K_FLAGS),
 	FLD(ckpt_rec_sysv_shm, size, K_LEN), FLD(ckpt_rec_sysv_shm, atime, K_VAL),
 	FLD(ckpt_rec_sysv_shm, dtime, K_VAL), FLD(ckpt_rec_sysv_shm, ctime, K_VAL),
+};
+
+/* a set's fields, then each semaphore's value and last pid */
+#define SEM		sizeof(struct ckpt_sem)
+static const struct field f_sysv_sem[] = {
+	FLD(ckpt_rec_sysv_sem, key, K_VAL), FLD(ckpt_rec_sysv_sem, id, K_VAL),
+	FLD(ckpt_rec_sysv_sem, uid, K_VAL), FLD(ckpt_rec_sysv_sem, gid, K_VAL),
+	FLD(ckpt_rec_sysv_sem, cuid, K_VAL), FLD(ckpt_rec_sysv_sem, cgid, K_VAL),
+	FLD(ckpt_rec_sysv_sem, mode, K_FLAGS), FLD(ckpt_rec_sysv_sem, nsems, K_COUNT),
+	FLD(ckpt_rec_sysv_sem, otime, K_VAL), FLD(ckpt_rec_sysv_sem, ctime, K_VAL),
+	TAILFLD("sem.semval", ckpt_rec_sysv_sem, ckpt_sem, semval, K_VAL, SEM),
+	TAILFLD("sem.sempid", ckpt_rec_sysv_sem, ckpt_sem, sempid, K_PID, SEM),
+};
+
+/* the set's id and size, then an __s16 adjustment per semaphore */
+static const struct field f_sem_undo[] = {
+	FLD(ckpt_rec_sem_undo, id, K_VAL), FLD(ckpt_rec_sem_undo, nsems, K_COUNT),
+	{ "adj", sizeof(struct ckpt_rec_sem_undo), 2, K_VAL, 2, 0 },
 };
 
 static const struct field f_task[] = {
@@ -701,6 +720,7 @@ static const struct rectype rectypes[] = {
 	RT(CKPT_REC_POSIX_TIMERS, "POSIX_TIMERS", f_posix_timers),
 	RT(CKPT_REC_NAMESPACE, "NAMESPACE", f_namespace), RT(CKPT_REC_UTS_NS, "UTS_NS", f_uts_ns),
 	RT(CKPT_REC_IPC_NS, "IPC_NS", f_ipc_ns), RT(CKPT_REC_SYSV_SHM, "SYSV_SHM", f_sysv_shm),
+	RT(CKPT_REC_SYSV_SEM, "SYSV_SEM", f_sysv_sem), RT(CKPT_REC_SEM_UNDO, "SEM_UNDO", f_sem_undo),
 };
 #define NR_RECTYPES	(sizeof(rectypes) / sizeof(rectypes[0]))
 

@@ -77,6 +77,16 @@ void ContentsBuilder::add(const Record &rec)
 			SysvShmContents{rec.offset, load<ckpt_rec_sysv_shm>(rec.bytes), 0});
 		contents_.nr_sysv_shms++;
 		break;
+	case CKPT_REC_SYSV_SEM:
+		current_task().sysv_sems.push_back(
+			At<SysvSemRecord>{rec.offset, parse_sysv_sem_record(rec)});
+		contents_.nr_sysv_sems++;
+		break;
+	case CKPT_REC_SEM_UNDO:
+		current_task().sem_undos.push_back(
+			At<SemUndoRecord>{rec.offset, parse_sem_undo_record(rec)});
+		contents_.nr_sem_undos++;
+		break;
 	case CKPT_REC_TASK:
 		contents_.tasks.emplace_back().task =
 			At<ckpt_rec_task>{rec.offset, load<ckpt_rec_task>(rec.bytes)};

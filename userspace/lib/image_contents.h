@@ -5,8 +5,9 @@
  * then for each TASK record the CREDS, CPU, MM, VMA, FS, FILE, SIGHAND
  * and POSIX_TIMERS records that follow it, those of its files (an
  * inotify instance with its watches and queued events...) and of the
- * namespaces it is the first task of (UTS_NS, IPC_NS and its SYSV_SHM
- * segments).
+ * namespaces it is the first task of (UTS_NS, IPC_NS, its SYSV_SHM
+ * segments and SYSV_SEM semaphore sets), and a process's SEM_UNDO
+ * adjustments.
  * PAGES records are not kept one by one (there can be many thousands):
  * each run of consecutive PAGES records is counted, and added to the VMA
  * it follows (or to the shared memory object, memfd, deleted file or
@@ -132,6 +133,8 @@ struct TaskContents {
 	std::vector<At<ckpt_rec_uts_ns>> uts_namespaces;  /* UTS_NS records */
 	std::vector<At<ckpt_rec_ipc_ns>> ipc_namespaces;  /* IPC_NS records */
 	std::vector<SysvShmContents> sysv_shms;		  /* SYSV_SHM records */
+	std::vector<At<SysvSemRecord>> sysv_sems;	  /* SYSV_SEM records */
+	std::vector<At<SemUndoRecord>> sem_undos;	  /* SEM_UNDO records */
 	std::vector<At<ckpt_rec_share>> shares;		  /* SHARE records */
 	std::optional<At<ckpt_rec_sighand>> sighand;
 	std::optional<At<PosixTimersRecord>> posix_timers; /* a process leader's POSIX timers */
@@ -150,6 +153,8 @@ struct ImageContents {
 	std::uint64_t nr_memfds = 0;	    /* MEMFD records */
 	std::uint64_t nr_deleted_files = 0; /* DELETED_FILE records */
 	std::uint64_t nr_sysv_shms = 0;	    /* SYSV_SHM records */
+	std::uint64_t nr_sysv_sems = 0;	    /* SYSV_SEM records */
+	std::uint64_t nr_sem_undos = 0;	    /* SEM_UNDO records */
 	std::uint64_t nr_pages = 0;
 	std::uint64_t page_bytes = 0; /* nr_pages times the page size of the header */
 };

@@ -7,7 +7,10 @@
  * container section is checked as restart reads it (image_prefix.h):
  * NAMESPACE records only between the HEADER and the TREE record, each
  * valid, the tree's entries naming them; UTS_NS, IPC_NS and SYSV_SHM
- * records only after the TREE record.
+ * records only after the TREE record; SYSV_SEM records only in the
+ * records of a task, after an IPC_NS record of that task and no more
+ * than it counts; SEM_UNDO records only in the records of a task that
+ * is not a thread.
  */
 #pragma once
 

@@ -179,6 +179,26 @@ PosixTimersRecord parse_posix_timers_record(const Record &rec)
 	return out;
 }
 
+SysvSemRecord parse_sysv_sem_record(const Record &rec)
+{
+	SysvSemRecord out;
+	out.sem = load<ckpt_rec_sysv_sem>(rec.bytes);
+	for (std::uint32_t i = 0; i < out.sem.nsems; i++)
+		out.sems.push_back(load<ckpt_sem>(
+			std::span(rec.bytes).subspan(sizeof(out.sem) + i * sizeof(ckpt_sem))));
+	return out;
+}
+
+SemUndoRecord parse_sem_undo_record(const Record &rec)
+{
+	SemUndoRecord out;
+	out.undo = load<ckpt_rec_sem_undo>(rec.bytes);
+	for (std::uint32_t i = 0; i < out.undo.nsems; i++)
+		out.adjustments.push_back(load<std::int16_t>(
+			std::span(rec.bytes).subspan(sizeof(out.undo) + i * sizeof(std::int16_t))));
+	return out;
+}
+
 FsRecord parse_fs_record(const Record &rec)
 {
 	auto fs = load<ckpt_rec_fs>(rec.bytes);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The records that describe a process: TREE, TASK, CREDS, CPU_X86_64, MM,
- * VMA, PAGES, FS, FILE, SIGHAND and POSIX_TIMERS.  Records with a variable part (task list,
- * path) are decoded into the structures below; the others are their
- * UAPI structure, copied out with load<T>().
+ * VMA, PAGES, FS, FILE, SIGHAND, POSIX_TIMERS, SYSV_SEM and SEM_UNDO.
+ * Records with a variable part (task list, path, semaphores) are decoded
+ * into the structures below; the others are their UAPI structure, copied
+ * out with load<T>().
  *
  * The parse functions take records RecordReader returned: it checked
  * that each record holds its structure and the variable part that
@@ -128,6 +129,25 @@ struct PosixTimersRecord {
 	std::vector<ckpt_posix_timer> timers;
 };
 PosixTimersRecord parse_posix_timers_record(const Record &rec);
+/*
+ * A SYSV_SEM record: a System V semaphore set (1.11), and each
+ * semaphore's value and the pid that last changed it (0: none of the
+ * tree), in semaphore order.
+ */
+struct SysvSemRecord {
+	ckpt_rec_sysv_sem sem{};
+	std::vector<ckpt_sem> sems;
+};
+SysvSemRecord parse_sysv_sem_record(const Record &rec);
+/*
+ * A SEM_UNDO record: what a process's exit would undo on one semaphore
+ * set (1.11), an adjustment per semaphore, in semaphore order.
+ */
+struct SemUndoRecord {
+	ckpt_rec_sem_undo undo{};
+	std::vector<std::int16_t> adjustments;
+};
+SemUndoRecord parse_sem_undo_record(const Record &rec);
 struct FsRecord {
 	std::string cwd;
 	std::string root; /* empty: the checkpointer's root (no chroot) */

@@ -163,6 +163,10 @@ std::string record_type_name(std::uint32_t type)
 		return "POSIX_TIMERS";
 	case CKPT_REC_SYSV_SHM:
 		return "SYSV_SHM";
+	case CKPT_REC_SYSV_SEM:
+		return "SYSV_SEM";
+	case CKPT_REC_SEM_UNDO:
+		return "SEM_UNDO";
 	case CKPT_REC_NAMESPACE:
 		return "NAMESPACE";
 	case CKPT_REC_UTS_NS:
@@ -218,6 +222,8 @@ bool is_known_record_type(std::uint32_t type) noexcept
 	case CKPT_REC_ITIMERS:
 	case CKPT_REC_POSIX_TIMERS:
 	case CKPT_REC_SYSV_SHM:
+	case CKPT_REC_SYSV_SEM:
+	case CKPT_REC_SEM_UNDO:
 	case CKPT_REC_NAMESPACE:
 	case CKPT_REC_UTS_NS:
 	case CKPT_REC_IPC_NS:

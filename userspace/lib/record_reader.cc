@@ -108,6 +108,10 @@ std::uint32_t min_record_len(std::uint32_t type)
 		return sizeof(ckpt_rec_posix_timers);
 	case CKPT_REC_SYSV_SHM:
 		return sizeof(ckpt_rec_sysv_shm);
+	case CKPT_REC_SYSV_SEM:
+		return sizeof(ckpt_rec_sysv_sem);
+	case CKPT_REC_SEM_UNDO:
+		return sizeof(ckpt_rec_sem_undo);
 	case CKPT_REC_NAMESPACE:
 		return sizeof(ckpt_rec_namespace);
 	case CKPT_REC_UTS_NS:
@@ -297,6 +301,18 @@ std::optional<VariablePart> variable_part(const Record &rec, unsigned page_shift
 		auto r = load<ckpt_rec_inotify_event>(rec.bytes);
 		return VariablePart{fmt::format("name length {}", r.name_len), r.name_len,
 				    sizeof(r)};
+	}
+	case CKPT_REC_SYSV_SEM: {
+		auto r = load<ckpt_rec_sysv_sem>(rec.bytes);
+		std::uint64_t bytes = std::uint64_t{r.nsems} * sizeof(ckpt_sem);
+		return VariablePart{fmt::format("semaphore count {} ({} bytes)", r.nsems, bytes),
+				    bytes, sizeof(r)};
+	}
+	case CKPT_REC_SEM_UNDO: {
+		auto r = load<ckpt_rec_sem_undo>(rec.bytes);
+		std::uint64_t bytes = std::uint64_t{r.nsems} * sizeof(std::int16_t);
+		return VariablePart{fmt::format("semaphore count {} ({} bytes)", r.nsems, bytes),
+				    bytes, sizeof(r)};
 	}
 	default:
 		return std::nullopt;

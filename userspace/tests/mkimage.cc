@@ -11,7 +11,8 @@
  * crtest::sigio_image()), memfd (memfds, their mappings and open files:
  * crtest::memfd_image()), deleted (deleted files, their mappings and open
  * files: crtest::deleted_file_image()), namespaces (the container section,
- * UTS and IPC namespaces, System V segments: crtest::namespace_image()),
+ * UTS and IPC namespaces, System V segments and semaphore sets, SEM_UNDO
+ * adjustments: crtest::namespace_image()),
  * badns (a task of PID or 4242 in UTS namespace 9, which no NAMESPACE
  * record describes), nsjoin (4242's children 4243 and 4244 both in UTS
  * namespace 3, new at 4243: 4244 would have to join it).

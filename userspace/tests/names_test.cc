@@ -166,6 +166,20 @@ TEST(RecordNames, NamespacesAndSysvShm)
 	EXPECT_EQ(cr::sysv_shm_flags_names(CKPT_SYSV_SHM_RMID | 0x8), "RMID|0x8");
 }
 
+TEST(RecordNames, SysvSemaphores)
+{
+	/* format 1.11's numbers */
+	EXPECT_EQ(CKPT_REC_SYSV_SEM, 0x0601u);
+	EXPECT_EQ(CKPT_REC_SEM_UNDO, 0x0602u);
+	for (std::uint32_t type : {CKPT_REC_SYSV_SEM, CKPT_REC_SEM_UNDO}) {
+		EXPECT_TRUE(cr::is_known_record_type(type)) << type;
+		EXPECT_FALSE(type & CKPT_REC_OPTIONAL) << type;
+	}
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_SYSV_SEM), "SYSV_SEM");
+	EXPECT_EQ(cr::record_type_name(CKPT_REC_SEM_UNDO), "SEM_UNDO");
+	EXPECT_FALSE(cr::is_known_record_type(0x0603));
+}
+
 TEST(RecordNames, MemfdSeals)
 {
 	EXPECT_EQ(cr::memfd_seals_names(0), "none");

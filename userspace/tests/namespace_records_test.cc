@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The records of format 1.11: the container section (NAMESPACE records),
- * what a UTS or IPC namespace holds (UTS_NS, IPC_NS) and System V shared
- * memory segments (SYSV_SHM, the sysv shm mappings).  Their sizes as the
- * reader checks them, where verify_image() accepts them, and how the
- * contents group them.
+ * what a UTS or IPC namespace holds (UTS_NS, IPC_NS), System V shared
+ * memory segments (SYSV_SHM, the sysv shm mappings), semaphore sets
+ * (SYSV_SEM) and a process's semaphore adjustments (SEM_UNDO).  Their
+ * sizes as the reader checks them, where verify_image() accepts them,
+ * and how the contents group them.
  */
 #include "bytes.h"
 #include "image_verify.h"
@@ -13,10 +14,14 @@
 #include "record_writer.h"
 #include "test_util.h"
 
+#include <cstddef>
+#include <cstring>
 #include <fmt/format.h>
+#include <functional>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/mman.h>
+#include <vector>
 
 using crtest::Bytes;
 using testing::HasSubstr;
@@ -33,6 +38,8 @@ const TypeSize namespace_types[] = {
 	{CKPT_REC_UTS_NS, sizeof(ckpt_rec_uts_ns)},
 	{CKPT_REC_IPC_NS, sizeof(ckpt_rec_ipc_ns)},
 	{CKPT_REC_SYSV_SHM, sizeof(ckpt_rec_sysv_shm)},
+	{CKPT_REC_SYSV_SEM, sizeof(ckpt_rec_sysv_sem)},
+	{CKPT_REC_SEM_UNDO, sizeof(ckpt_rec_sem_undo)},
 };
 
 /* HEADER, TREE, a record of @type with @payload_len zero bytes, TAIL. */
@@ -71,8 +78,12 @@ TEST(NamespaceRecords, Sizes)
 {
 	EXPECT_EQ(sizeof(ckpt_rec_namespace), 24u);
 	EXPECT_EQ(sizeof(ckpt_rec_uts_ns), 152u);
-	EXPECT_EQ(sizeof(ckpt_rec_ipc_ns), 88u);
+	EXPECT_EQ(sizeof(ckpt_rec_ipc_ns), 96u);
+	EXPECT_EQ(offsetof(ckpt_rec_ipc_ns, nr_sem), 88u);
 	EXPECT_EQ(sizeof(ckpt_rec_sysv_shm), 88u);
+	EXPECT_EQ(sizeof(ckpt_rec_sysv_sem), 56u);
+	EXPECT_EQ(sizeof(ckpt_sem), 8u);
+	EXPECT_EQ(sizeof(ckpt_rec_sem_undo), 16u);
 	EXPECT_EQ(sizeof(ckpt_task_ids), 56u);
 	for (const TypeSize &t : namespace_types) {
 		SCOPED_TRACE(cr::record_type_name(t.type));
@@ -127,6 +138,7 @@ TEST(NamespaceRecords, VerifiedAndGrouped)
 	const ckpt_rec_ipc_ns &ipc = db.ipc_namespaces[0].rec;
 	EXPECT_EQ(ipc.objref, 4u);
 	EXPECT_EQ(ipc.nr_shm, 2u);
+	EXPECT_EQ(ipc.nr_sem, 2u);
 	EXPECT_EQ(ipc.shm_ctlmax, 0x100000000u);
 	EXPECT_EQ(ipc.sem_ctls[1], 1024000000u);
 	EXPECT_EQ(ipc.mq_msgsize_default, 4096u);
@@ -147,14 +159,50 @@ TEST(NamespaceRecords, VerifiedAndGrouped)
 	EXPECT_EQ(db.vmas[0].vma.vma.kind, static_cast<std::uint32_t>(CKPT_VMA_SYSV_SHM));
 	EXPECT_EQ(db.vmas[0].offset, db.sysv_shms[2].offset + sizeof(ckpt_rec_sysv_shm));
 	EXPECT_EQ(db.vmas[0].pages, 0u);
+
+	/* the semaphore sets after the segments, then the process's adjustments */
+	ASSERT_EQ(db.sysv_sems.size(), 2u);
+	const cr::SysvSemRecord &set0 = db.sysv_sems[0].rec;
+	EXPECT_EQ(db.sysv_sems[0].offset, db.sysv_shms[1].offset + sizeof(ckpt_rec_sysv_shm));
+	EXPECT_EQ(set0.sem.key, 0xabce);
+	EXPECT_EQ(set0.sem.id, 0);
+	EXPECT_EQ(set0.sem.mode, 0660u);
+	EXPECT_EQ(set0.sem.nsems, 3u);
+	EXPECT_EQ(set0.sem.otime, 1700000200);
+	ASSERT_EQ(set0.sems.size(), 3u);
+	EXPECT_EQ(set0.sems[2].semval, 5);
+	EXPECT_EQ(set0.sems[2].sempid, 4244);
+	EXPECT_EQ(set0.sems[1].sempid, 0);
+	const cr::SysvSemRecord &set1 = db.sysv_sems[1].rec;
+	EXPECT_EQ(db.sysv_sems[1].offset,
+		  db.sysv_sems[0].offset + sizeof(ckpt_rec_sysv_sem) + 3 * sizeof(ckpt_sem));
+	EXPECT_EQ(set1.sem.key, 0);
+	EXPECT_EQ(set1.sem.id, 32769);
+	ASSERT_EQ(set1.sems.size(), 20u);
+	EXPECT_EQ(set1.sems[19].semval, 1900);
+	ASSERT_EQ(db.sem_undos.size(), 1u);
+	EXPECT_EQ(db.sem_undos[0].offset,
+		  db.sysv_sems[1].offset + sizeof(ckpt_rec_sysv_sem) + 20 * sizeof(ckpt_sem));
+	EXPECT_EQ(db.sem_undos[0].rec.undo.id, 0);
+	EXPECT_EQ(db.sem_undos[0].rec.adjustments, (std::vector<std::int16_t>{0, -1, 3}));
+	/* 3 adjustments of 2 bytes, padded to 8 */
+	EXPECT_EQ(db.mm->offset, db.sem_undos[0].offset + sizeof(ckpt_rec_sem_undo) + 8);
+
 	const cr::TaskContents &child = c.tasks[2];
 	EXPECT_TRUE(child.uts_namespaces.empty());
+	EXPECT_TRUE(child.sysv_sems.empty());
+	ASSERT_EQ(child.sem_undos.size(), 1u);
+	EXPECT_EQ(child.sem_undos[0].rec.undo.id, 32769);
+	ASSERT_EQ(child.sem_undos[0].rec.adjustments.size(), 20u);
+	EXPECT_EQ(child.sem_undos[0].rec.adjustments[19], -2);
 	ASSERT_EQ(child.sysv_shms.size(), 1u);
 	EXPECT_EQ(child.sysv_shms[0].shm.objref, 5u);
 	ASSERT_EQ(child.vmas.size(), 1u);
 	EXPECT_EQ(child.vmas[0].vma.vma.prot, static_cast<std::uint32_t>(PROT_READ));
 
 	EXPECT_EQ(c.nr_sysv_shms, 4u);
+	EXPECT_EQ(c.nr_sysv_sems, 2u);
+	EXPECT_EQ(c.nr_sem_undos, 2u);
 	EXPECT_EQ(c.nr_pages, 2u);
 	EXPECT_EQ(c.nr_vmas, 2u);
 }
@@ -188,7 +236,8 @@ TEST(NamespaceRecords, VerifyChecksTheContainerSection)
 	EXPECT_THAT(e.message(), HasSubstr("belongs between the HEADER and the TREE record"));
 
 	/* what a namespace holds, before the tree */
-	for (std::uint32_t type : {CKPT_REC_UTS_NS, CKPT_REC_IPC_NS, CKPT_REC_SYSV_SHM}) {
+	for (std::uint32_t type : {CKPT_REC_UTS_NS, CKPT_REC_IPC_NS, CKPT_REC_SYSV_SHM,
+				   CKPT_REC_SYSV_SEM, CKPT_REC_SEM_UNDO}) {
 		image = crtest::build_image([type](cr::RecordWriter &w) {
 			w.write_header(cr::make_header(9, 0));
 			w.write(type, Bytes(152));
@@ -234,4 +283,176 @@ TEST(NamespaceRecords, VerifyChecksTheContainerSection)
 	EXPECT_TRUE(sum.complete()) << (sum.problem ? sum.problem->what() : "");
 	EXPECT_FALSE(sum.valid());
 	EXPECT_EQ(sum.contents.namespaces.size(), 1u);
+}
+
+namespace {
+
+/* A SYSV_SEM record of one semaphore. */
+void write_one_sem(cr::RecordWriter &w)
+{
+	ckpt_rec_sysv_sem sem{};
+	sem.nsems = 1;
+	const ckpt_sem one[] = {{1, 0}};
+	crtest::write_record(w, CKPT_REC_SYSV_SEM, sem, std::as_bytes(std::span(one)));
+}
+
+/* An IPC_NS record of namespace 2 counting @nr_sem sets and no segment. */
+void write_ipc_ns(cr::RecordWriter &w, std::uint32_t nr_sem)
+{
+	ckpt_rec_ipc_ns ipc{};
+	ipc.objref = 2;
+	ipc.nr_sem = nr_sem;
+	crtest::write_record(w, CKPT_REC_IPC_NS, ipc);
+}
+
+/*
+ * HEADER, NAMESPACE 2 (IPC, first task 9), TREE of 9 (in it) and its
+ * thread 10, TASK 9, then what @body writes, TAIL.
+ */
+Bytes sem_image(const std::function<void(cr::RecordWriter &)> &body)
+{
+	return crtest::build_image([&](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(9, 0));
+		crtest::write_namespace(w, 2, CKPT_NS_IPC, 9);
+		ckpt_task_ids t[] = {crtest::task_ids(9, 0, 9, 9, 0, 2),
+				     crtest::task_ids(10, 0, 9, 9, 0, 2)};
+		t[1].tgid = 9;
+		t[1].ppid = 0;
+		t[1].flags = 0;
+		crtest::write_tree_of(w, t);
+		ckpt_rec_task task{};
+		task.pid = 9;
+		crtest::write_record(w, CKPT_REC_TASK, task);
+		body(w);
+		w.write_tail();
+	});
+}
+
+/* Where sem_image()'s records after the TASK record start. */
+constexpr std::uint64_t sem_body = sizeof(ckpt_rec_header) + sizeof(ckpt_rec_namespace) +
+				   sizeof(ckpt_rec_tree) + 2 * sizeof(ckpt_task_ids) +
+				   sizeof(ckpt_rec_task);
+
+constexpr std::uint64_t one_sem = sizeof(ckpt_rec_sysv_sem) + sizeof(ckpt_sem);
+
+} // namespace
+
+TEST(NamespaceRecords, SemaphoreRecordsHoldWhatTheyCount)
+{
+	/* a set's semaphores, an undo record's adjustments, past the record */
+	for (std::uint32_t type : {CKPT_REC_SYSV_SEM, CKPT_REC_SEM_UNDO}) {
+		SCOPED_TRACE(cr::record_type_name(type));
+		Bytes image = crtest::build_image([type](cr::RecordWriter &w) {
+			w.write_header(cr::make_header(4242, 0));
+			crtest::write_tree(w, 4242);
+			Bytes payload(type == CKPT_REC_SYSV_SEM ? 48 + 16 : 8 + 8);
+			/* nsems: 3 semaphores, 8 or 2 bytes each: 24 or 6, in 16 or 8 */
+			std::uint32_t nsems = 3;
+			std::memcpy(payload.data() + (type == CKPT_REC_SYSV_SEM ? 28 : 4), &nsems,
+				    sizeof(nsems));
+			w.write(type, payload);
+			w.write_tail();
+		});
+		std::optional<cr::Error> e = crtest::read_through(image);
+		if (type == CKPT_REC_SEM_UNDO) {
+			EXPECT_FALSE(e) << e->what();
+			continue;
+		}
+		ASSERT_TRUE(e);
+		EXPECT_EQ(e->offset(), std::optional<std::uint64_t>(third_record));
+		EXPECT_THAT(e->what(),
+			    HasSubstr("SYSV_SEM record semaphore count 3 (24 bytes) does not fit "
+				      "in the 72-byte record"));
+	}
+	Bytes image = crtest::build_image([](cr::RecordWriter &w) {
+		w.write_header(cr::make_header(4242, 0));
+		crtest::write_tree(w, 4242);
+		ckpt_rec_sem_undo undo{};
+		undo.nsems = 5; /* 10 bytes */
+		crtest::write_record(w, CKPT_REC_SEM_UNDO, undo, Bytes(8));
+		w.write_tail();
+	});
+	std::optional<cr::Error> e = crtest::read_through(image);
+	ASSERT_TRUE(e);
+	EXPECT_THAT(e->what(), HasSubstr("SEM_UNDO record semaphore count 5 (10 bytes) does not "
+					 "fit in the 24-byte record"));
+}
+
+TEST(NamespaceRecords, VerifyPlacesTheSemaphoreRecords)
+{
+	/* in a task's records, after an IPC_NS record there: fine */
+	Bytes image = sem_image([](cr::RecordWriter &w) {
+		write_ipc_ns(w, 2);
+		write_one_sem(w);
+		w.write(CKPT_REC_PADDING, Bytes(8));
+		write_one_sem(w);
+		const std::int16_t adj[] = {-1};
+		crtest::write_sem_undo(w, 0, adj);
+	});
+	cr::Fd fd = crtest::memfd_with(image);
+	cr::ImageSummary sum = cr::verify_image(fd.get());
+	ASSERT_TRUE(sum.valid()) << (sum.problem ? sum.problem->what() : "");
+	ASSERT_EQ(sum.contents.tasks.size(), 1u);
+	EXPECT_EQ(sum.contents.tasks[0].sysv_sems.size(), 2u);
+	EXPECT_EQ(sum.contents.tasks[0].sem_undos.size(), 1u);
+
+	/* between the TREE and the first TASK record */
+	for (std::uint32_t type : {CKPT_REC_SYSV_SEM, CKPT_REC_SEM_UNDO}) {
+		image = crtest::build_image([type](cr::RecordWriter &w) {
+			w.write_header(cr::make_header(9, 0));
+			const ckpt_task_ids t[] = {crtest::task_ids(9, 0, 9, 9)};
+			crtest::write_tree_of(w, t);
+			if (type == CKPT_REC_SYSV_SEM)
+				write_one_sem(w);
+			else
+				crtest::write_sem_undo(w, 0, std::vector<std::int16_t>{1});
+			w.write_tail();
+		});
+		cr::Error err = expect_verify_problem(image, sizeof(ckpt_rec_header) +
+								     sizeof(ckpt_rec_tree) +
+								     sizeof(ckpt_task_ids));
+		EXPECT_THAT(err.message(),
+			    HasSubstr(fmt::format("a {} record before the first TASK record",
+						  cr::record_type_name(type))));
+	}
+
+	/* a set without an IPC_NS record in the task's records */
+	image = sem_image([](cr::RecordWriter &w) { write_one_sem(w); });
+	cr::Error err = expect_verify_problem(image, sem_body);
+	EXPECT_THAT(err.message(), HasSubstr("a SYSV_SEM record in the records of pid 9 without "
+					     "an IPC_NS record before it"));
+	/* ... of the task: the one of the task before does not count */
+	image = sem_image([](cr::RecordWriter &w) {
+		write_ipc_ns(w, 1);
+		ckpt_rec_task task{};
+		task.pid = 10;
+		crtest::write_record(w, CKPT_REC_TASK, task);
+		write_one_sem(w);
+	});
+	err = expect_verify_problem(image,
+				    sem_body + sizeof(ckpt_rec_ipc_ns) + sizeof(ckpt_rec_task));
+	EXPECT_THAT(err.message(), HasSubstr("in the records of pid 10 without an IPC_NS record"));
+
+	/* more sets than the IPC_NS record counts */
+	image = sem_image([](cr::RecordWriter &w) {
+		write_ipc_ns(w, 1);
+		write_one_sem(w);
+		write_one_sem(w);
+	});
+	err = expect_verify_problem(image, sem_body + sizeof(ckpt_rec_ipc_ns) + one_sem);
+	EXPECT_THAT(err.message(),
+		    HasSubstr(fmt::format("a SYSV_SEM record beyond the 1 semaphore sets that the "
+					  "IPC_NS record at byte offset {} counts",
+					  sem_body)));
+
+	/* a thread's adjustments */
+	image = sem_image([](cr::RecordWriter &w) {
+		ckpt_rec_task task{};
+		task.pid = 10;
+		crtest::write_record(w, CKPT_REC_TASK, task);
+		crtest::write_sem_undo(w, 0, std::vector<std::int16_t>{1});
+	});
+	err = expect_verify_problem(image, sem_body + sizeof(ckpt_rec_task));
+	EXPECT_THAT(err.message(), HasSubstr("a SEM_UNDO record in the records of pid 10, a thread "
+					     "of process 9"));
 }

@@ -697,7 +697,42 @@ ckpt_rec_ipc_ns sample_ipc_ns()
 	ipc.mq_msgsize_max = 8192;
 	ipc.mq_msg_default = 9;
 	ipc.mq_msgsize_default = 4096;
+	ipc.nr_sem = 2;
 	return ipc;
+}
+
+void write_sysv_sem(cr::RecordWriter &w, std::uint32_t which)
+{
+	ckpt_rec_sysv_sem sem{};
+	std::vector<ckpt_sem> sems;
+	if (which == 0) {
+		sem.key = 0xabce;
+		sem.id = 0;
+		sem.uid = sem.gid = sem.cuid = 1000;
+		sem.cgid = 100;
+		sem.mode = 0660;
+		sem.otime = 1700000200;
+		sem.ctime = 1700000000;
+		sems = {{1, 4243}, {0, 0}, {5, 4244}};
+	} else {
+		sem.id = 32769;
+		sem.uid = 1234;
+		sem.gid = 5678;
+		sem.mode = 0604;
+		sem.ctime = 1700000300;
+		for (std::int32_t i = 0; i < 20; i++)
+			sems.push_back(ckpt_sem{i * 100, i < 2 ? 4244 : 0});
+	}
+	sem.nsems = static_cast<std::uint32_t>(sems.size());
+	write_record(w, CKPT_REC_SYSV_SEM, sem, std::as_bytes(std::span(sems)));
+}
+
+void write_sem_undo(cr::RecordWriter &w, std::int32_t id, std::span<const std::int16_t> adj)
+{
+	ckpt_rec_sem_undo undo{};
+	undo.id = id;
+	undo.nsems = static_cast<std::uint32_t>(adj.size());
+	write_record(w, CKPT_REC_SEM_UNDO, undo, std::as_bytes(adj));
 }
 
 ckpt_rec_sysv_shm sample_sysv_shm(std::uint32_t objref)
@@ -756,6 +791,10 @@ Bytes namespace_image()
 		write_record(w, CKPT_REC_SYSV_SHM, sample_sysv_shm(5));
 		write_pages(w, 0, 2);
 		write_record(w, CKPT_REC_SYSV_SHM, sample_sysv_shm(6));
+		write_sysv_sem(w, 0);
+		write_sysv_sem(w, 1);
+		const std::int16_t adj[] = {0, -1, 3};
+		write_sem_undo(w, 0, adj);
 		std::string_view exe = "/usr/bin/db";
 		ckpt_rec_mm mm{};
 		mm.nr_vmas = 1;
@@ -769,6 +808,10 @@ Bytes namespace_image()
 
 		task.pid = 4244;
 		write_record(w, CKPT_REC_TASK, task);
+		std::int16_t adj20[20] = {};
+		adj20[0] = 2;
+		adj20[19] = -2;
+		write_sem_undo(w, 32769, adj20);
 		write_record(w, CKPT_REC_SYSV_SHM, again);
 		write_vma(w, 0x7f0000000000, 0x7f0000003000, CKPT_VMA_SYSV_SHM, PROT_READ, 0, "");
 		w.write_tail();

@@ -213,20 +213,34 @@ void write_tree_of(cr::RecordWriter &w, std::span<const ckpt_task_ids> tasks);
 ckpt_rec_ipc_ns sample_ipc_ns();
 ckpt_rec_sysv_shm sample_sysv_shm(std::uint32_t objref);
 /*
+ * The semaphore sets of namespace_image()'s IPC namespace 4: @which 0,
+ * key 0xabce, id 0, 3 semaphores, mode 0660, owner 1000:1000, creator
+ * 1000:100, otime 1700000200, ctime 1700000000, values 1 0 5, pids 4243
+ * 0 4244; 1, IPC_PRIVATE, id 32769, 20 semaphores, mode 0604, owner
+ * 1234:5678, creator 0:0, otime 0, ctime 1700000300, values 0, 100, ...
+ * 1900, pids 4244 for the first two, 0 for the others.
+ */
+void write_sysv_sem(cr::RecordWriter &w, std::uint32_t which);
+/* A SEM_UNDO record: @adj, the adjustments of set @id. */
+void write_sem_undo(cr::RecordWriter &w, std::int32_t id, std::span<const std::int16_t> adj);
+/*
  * HEADER (root 4242), the container section (format 1.11): NAMESPACE 3
  * (UTS, first task 4243) and NAMESPACE 4 (IPC, first task 4243); TREE of
  * 4242 (in the checkpointer's namespaces), its child 4243 and 4243's
  * child 4244 (both in UTS namespace 3 and IPC namespace 4); TASK 4242
  * ("init"); TASK 4243 ("db"), UTS_NS 3 (nodename "box", domainname
- * "example.org"), IPC_NS 4 (sample_ipc_ns(): 2 segments), SYSV_SHM 5
+ * "example.org"), IPC_NS 4 (sample_ipc_ns(): 2 segments, 2 semaphore
+ * sets), SYSV_SHM 5
  * (new, key 0xabcd, id 32768, 10000 bytes, mode 0640, owner 1000:1000,
  * creator 1000:100, cpid 4243, lpid 4244, atime 1700000100, dtime
  * 1700000050, ctime 1700000000) with 2 pages in 1 PAGES record, SYSV_SHM
  * 6 (new and removed, IPC_PRIVATE, id 65537, 4096 bytes, mode 0600,
- * owner and creator 0:0, cpid 0, lpid 4243, times 0, no PAGES), its MM
- * (/usr/bin/db), SYSV_SHM 5 again (its other fields 0) and a rw-
- * mapping of it (3 pages, no PAGES); TASK 4244 ("db"), SYSV_SHM 5 again
- * and an r-- mapping of it; TAIL.
+ * owner and creator 0:0, cpid 0, lpid 4243, times 0, no PAGES), the
+ * SYSV_SEM records of sets 0 and 32769 (write_sysv_sem()), SEM_UNDO of
+ * set 0 (adjustments 0 -1 3), its MM (/usr/bin/db), SYSV_SHM 5 again
+ * (its other fields 0) and a rw- mapping of it (3 pages, no PAGES);
+ * TASK 4244 ("db"), SEM_UNDO of set 32769 (20 adjustments: 2, then 0,
+ * the last -2), SYSV_SHM 5 again and an r-- mapping of it; TAIL.
  */
 Bytes namespace_image();
 

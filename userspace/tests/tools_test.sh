@@ -585,7 +585,7 @@ ckptinfo_namespaces)
 	expect_out_fixed "pid 4242  ppid 0  pgid 4242  sid 4242  flags SESSION_LEADER|GROUP_LEADER"
 	expect_out_fixed "pid 4243  ppid 4242  pgid 4242  sid 4242  flags none  UTS namespace 3  IPC namespace 4"
 	expect_record UTS_NS 'UTS namespace obj 3: nodename "box"  domainname "example.org"'
-	expect_record IPC_NS "IPC namespace obj 4: 2 System V segments"
+	expect_record IPC_NS "IPC namespace obj 4: 2 System V segments, 2 semaphore sets"
 	expect_out_fixed "   shmmax 4294967296  shmall 2097152  shmmni 4096  shm_rmid_forced 1"
 	expect_out_fixed "   msgmax 8192  msgmnb 16384  msgmni 32000"
 	expect_out_fixed "   sem 32000 1024000000 500 32000"
@@ -596,14 +596,26 @@ ckptinfo_namespaces)
 	expect_record VMA "0x7f0000000000-0x7f0000003000 rw- sysv shm  flags none  pgoff 0"
 	expect_record VMA "0x7f0000000000-0x7f0000003000 r-- sysv shm  flags none  pgoff 0"
 	# the segment's pages, right after its record
-	expect_out "^ *872  PAGES  *[0-9]*  pages: 2 in 1 record, from 0x0$"
+	expect_out "^ *880  PAGES  *[0-9]*  pages: 2 in 1 record, from 0x0$"
 	[ "$(grep -c '  SYSV_SHM  .*  System V segment obj 5: attached again$' "$tmp/out")" -eq 2 ] ||
 		fail "not two SYSV_SHM records naming segment 5 again"
+	# the semaphore sets after the segments: 3 semaphores, and 20 shown in part
+	expect_out "^ *9184  SYSV_SEM  *80  System V semaphore set: key 0x0000abce  id 0  3 semaphores  mode 0660  owner 1000:1000  creator 1000:100$"
+	expect_out_fixed "   otime 1700000200  ctime 1700000000"
+	expect_out_fixed "   values 1 0 5"
+	expect_out_fixed "   pids 4243 0 4244"
+	expect_record SYSV_SEM "System V semaphore set: key 0x00000000 (IPC_PRIVATE)  id 32769  20 semaphores  mode 0604  owner 1234:5678  creator 0:0"
+	expect_out_fixed "   otime 0  ctime 1700000300"
+	expect_out_fixed "   values 0 100 200 300 400 500 600 700 800 900 1000 1100 1200 1300 1400 1500 ... (16 of 20)"
+	expect_out_fixed "   pids 4244 4244 0 0 0 0 0 0 0 0 0 0 0 0 0 0 ... (16 of 20)"
+	# each process's adjustments, after its namespaces' records
+	expect_out "^ *9480  SEM_UNDO  *24  adjustments of semaphore set 0 (3 semaphores): 0 -1 3$"
+	expect_out "^ *10376  SEM_UNDO  *56  adjustments of semaphore set 32769 (20 semaphores): 2 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 ... (16 of 20)$"
 	# a task in the checkpointer's namespaces says nothing of them
 	grep -q "pid 4242  ppid 0 .*namespace" "$tmp/out" && fail "namespaces of pid 4242 shown"
 	expect_out "^totals: 3 tasks, 2 VMAs, 2 pages "
 	run 0 "$CKPTINFO" --verify "$img"
-	expect_out "valid image: 18 records, "
+	expect_out "valid image: 22 records, "
 	# a task in a namespace no NAMESPACE record describes
 	run 1 "$CKPTINFO" --verify "$(image badns)"
 	expect_err "at byte offset 144: pid 4242 lives in UTS namespace 9, which no NAMESPACE record describes"
@@ -625,7 +637,7 @@ ckptinfo_namespaces_json)
 	assert t1["uts_namespaces"] == [
 	    {"offset": 544, "objref": 3, "nodename": "box", "domainname": "example.org"}], t1
 	[ipc] = t1["ipc_namespaces"]
-	assert (ipc["offset"], ipc["objref"], ipc["nr_shm"]) == (696, 4, 2), ipc
+	assert (ipc["offset"], ipc["objref"], ipc["nr_shm"], ipc["nr_sem"]) == (696, 4, 2, 2), ipc
 	assert (ipc["shmmax"], ipc["shmall"], ipc["shmmni"], ipc["shm_rmid_forced"]) == (
 	    1 << 32, 2097152, 4096, 1), ipc
 	assert (ipc["msgmax"], ipc["msgmnb"], ipc["msgmni"]) == (8192, 16384, 32000), ipc
@@ -634,7 +646,7 @@ ckptinfo_namespaces_json)
 	                         "msg_default": 9, "msgsize_default": 4096}, ipc
 	s5, s6, again = t1["sysv_shms"]
 	assert (s5["offset"], s5["objref"], s5["flags"], s5["flag_names"], s5["new"], s5["rmid"]) == (
-	    784, 5, 1, "NEW", True, False), s5
+	    792, 5, 1, "NEW", True, False), s5
 	assert (s5["key"], s5["key_hex"], s5["id"], s5["size"], s5["pages"]) == (
 	    0xabcd, "0x0000abcd", 32768, 10000, 2), s5
 	assert (s5["uid"], s5["gid"], s5["cuid"], s5["cgid"], s5["mode"], s5["mode_octal"]) == (
@@ -649,6 +661,25 @@ ckptinfo_namespaces_json)
 	assert [s["objref"] for s in t2["sysv_shms"]] == [5], t2
 	assert t2["uts_namespaces"] == [] and t2["ipc_namespaces"] == [], t2
 	assert j["totals"]["sysv_shm_records"] == 4, j["totals"]
+	sem0, sem1 = t1["sysv_sems"]
+	assert sem0 == {"offset": 9184, "key": 0xabce, "key_hex": "0x0000abce", "id": 0,
+	                "uid": 1000, "gid": 1000, "cuid": 1000, "cgid": 100, "mode": 0o660,
+	                "mode_octal": "0660", "nsems": 3, "otime": 1700000200,
+	                "ctime": 1700000000, "values": [1, 0, 5], "pids": [4243, 0, 4244]}, sem0
+	assert (sem1["key"], sem1["key_hex"], sem1["id"], sem1["nsems"], sem1["mode_octal"]) == (
+	    0, "0x00000000", 32769, 20, "0604"), sem1
+	assert (sem1["uid"], sem1["gid"], sem1["otime"], sem1["ctime"]) == (
+	    1234, 5678, 0, 1700000300), sem1
+	# JSON has every value, not the first 16
+	assert sem1["values"] == [i * 100 for i in range(20)], sem1
+	assert sem1["pids"] == [4244, 4244] + [0] * 18, sem1
+	assert t1["sem_undos"] == [
+	    {"offset": 9480, "id": 0, "nsems": 3, "adjustments": [0, -1, 3]}], t1["sem_undos"]
+	assert t2["sysv_sems"] == [] and t0["sysv_sems"] == [] and t0["sem_undos"] == [], t2
+	[undo] = t2["sem_undos"]
+	assert (undo["id"], undo["nsems"], undo["adjustments"]) == (
+	    32769, 20, [2] + [0] * 18 + [-2]), undo
+	assert (j["totals"]["sysv_sem_records"], j["totals"]["sem_undo_records"]) == (2, 2), j["totals"]
 	EOF
 	# an image without a container section
 	run 0 "$CKPTINFO" --json "$(image process)"
@@ -659,6 +690,8 @@ ckptinfo_namespaces_json)
 	t = j["contents"]["tree"][0]
 	assert (t["uts_ns"], t["ipc_ns"]) == (None, None), t
 	assert j["totals"]["sysv_shm_records"] == 0, j["totals"]
+	assert (j["totals"]["sysv_sem_records"], j["totals"]["sem_undo_records"]) == (0, 0), j["totals"]
+	assert j["contents"]["tasks"][0]["sysv_sems"] == [], j["contents"]["tasks"][0]
 	EOF
 	;;
 ckptinfo_short_record)

@@ -106,17 +106,12 @@ json ipc_ns_json(const cr::At<ckpt_rec_ipc_ns> &i)
 		    {"msgsize_max", r.mq_msgsize_max},
 		    {"msg_default", r.mq_msg_default},
 		    {"msgsize_default", r.mq_msgsize_default}};
-	return json{{"offset", i.offset},
-		    {"objref", r.objref},
-		    {"nr_shm", r.nr_shm},
-		    {"shmmax", r.shm_ctlmax},
-		    {"shmall", r.shm_ctlall},
-		    {"shmmni", r.shm_ctlmni},
-		    {"shm_rmid_forced", r.shm_rmid_forced},
-		    {"msgmax", r.msg_ctlmax},
-		    {"msgmnb", r.msg_ctlmnb},
-		    {"msgmni", r.msg_ctlmni},
-		    {"sem", r.sem_ctls},
+	return json{{"offset", i.offset},     {"objref", r.objref},
+		    {"nr_shm", r.nr_shm},     {"nr_sem", r.nr_sem},
+		    {"shmmax", r.shm_ctlmax}, {"shmall", r.shm_ctlall},
+		    {"shmmni", r.shm_ctlmni}, {"shm_rmid_forced", r.shm_rmid_forced},
+		    {"msgmax", r.msg_ctlmax}, {"msgmnb", r.msg_ctlmnb},
+		    {"msgmni", r.msg_ctlmni}, {"sem", r.sem_ctls},
 		    {"mqueue", mqueue}};
 }
 
@@ -145,6 +140,39 @@ json sysv_shm_json(const cr::SysvShmContents &s)
 		    {"dtime", r.dtime},
 		    {"ctime", r.ctime},
 		    {"pages", s.pages}};
+}
+
+json sysv_sem_json(const cr::At<cr::SysvSemRecord> &s)
+{
+	const ckpt_rec_sysv_sem &r = s.rec.sem;
+	json values = json::array(), pids = json::array();
+	for (const ckpt_sem &sem : s.rec.sems) {
+		values.push_back(sem.semval);
+		pids.push_back(sem.sempid);
+	}
+	return json{{"offset", s.offset},
+		    {"key", r.key},
+		    {"key_hex", fmt::format("{:#010x}", static_cast<std::uint32_t>(r.key))},
+		    {"id", r.id},
+		    {"uid", r.uid},
+		    {"gid", r.gid},
+		    {"cuid", r.cuid},
+		    {"cgid", r.cgid},
+		    {"mode", r.mode},
+		    {"mode_octal", fmt::format("{:#o}", r.mode)},
+		    {"nsems", r.nsems},
+		    {"otime", r.otime},
+		    {"ctime", r.ctime},
+		    {"values", values},
+		    {"pids", pids}};
+}
+
+json sem_undo_json(const cr::At<cr::SemUndoRecord> &u)
+{
+	return json{{"offset", u.offset},
+		    {"id", u.rec.undo.id},
+		    {"nsems", u.rec.undo.nsems},
+		    {"adjustments", u.rec.adjustments}};
 }
 
 json creds_json(const cr::At<cr::CredsRecord> &c)
@@ -488,6 +516,14 @@ json task_json(const cr::TaskContents &t)
 	for (const cr::SysvShmContents &s : t.sysv_shms)
 		sysv_shms.push_back(sysv_shm_json(s));
 	j["sysv_shms"] = sysv_shms;
+	json sysv_sems = json::array();
+	for (const cr::At<cr::SysvSemRecord> &s : t.sysv_sems)
+		sysv_sems.push_back(sysv_sem_json(s));
+	j["sysv_sems"] = sysv_sems;
+	json sem_undos = json::array();
+	for (const cr::At<cr::SemUndoRecord> &u : t.sem_undos)
+		sem_undos.push_back(sem_undo_json(u));
+	j["sem_undos"] = sem_undos;
 	json shares = json::array();
 	for (const cr::At<ckpt_rec_share> &s : t.shares)
 		shares.push_back(json{{"offset", s.offset},
@@ -679,6 +715,8 @@ json totals_json(const cr::ImageContents &c)
 		    {"memfd_records", c.nr_memfds},
 		    {"deleted_file_records", c.nr_deleted_files},
 		    {"sysv_shm_records", c.nr_sysv_shms},
+		    {"sysv_sem_records", c.nr_sysv_sems},
+		    {"sem_undo_records", c.nr_sem_undos},
 		    {"pages", c.nr_pages},
 		    {"page_bytes", c.page_bytes},
 		    {"page_mib", mib(c.page_bytes)},

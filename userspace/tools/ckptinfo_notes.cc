@@ -66,14 +66,15 @@ std::string uts_ns_text(const ckpt_rec_uts_ns &u)
 }
 
 /*
- * "IPC namespace obj 4: 2 System V segments", then its limits by their
- * sysctl names, a line for each of kernel.shm*, kernel.msg*, kernel.sem
- * and fs.mqueue.*
+ * "IPC namespace obj 4: 2 System V segments, 1 semaphore set", then its
+ * limits by their sysctl names, a line for each of kernel.shm*,
+ * kernel.msg*, kernel.sem and fs.mqueue.*
  */
 void ipc_ns_note(const ckpt_rec_ipc_ns &i, RecordNote &n)
 {
-	n.text = fmt::format("IPC namespace obj {}: {}", i.objref,
-			     plural(i.nr_shm, "System V segment", "System V segments"));
+	n.text = fmt::format("IPC namespace obj {}: {}, {}", i.objref,
+			     plural(i.nr_shm, "System V segment", "System V segments"),
+			     plural(i.nr_sem, "semaphore set", "semaphore sets"));
 	n.more.push_back(fmt::format("shmmax {}  shmall {}  shmmni {}  shm_rmid_forced {}",
 				     i.shm_ctlmax, i.shm_ctlall, i.shm_ctlmni, i.shm_rmid_forced));
 	n.more.push_back(fmt::format("msgmax {}  msgmnb {}  msgmni {}", i.msg_ctlmax, i.msg_ctlmnb,
@@ -116,6 +117,51 @@ void sysv_shm_note(const cr::SysvShmContents &s, RecordNote &n)
 	if ((r.flags & CKPT_SYSV_SHM_NEW) || s.pages)
 		n.text += fmt::format("  {} written", plural(s.pages, "page", "pages"));
 	n.more.push_back(fmt::format("atime {}  dtime {}  ctime {}", r.atime, r.dtime, r.ctime));
+}
+
+/*
+ * "1 0 5": numbers one after the other, the first @max of them when
+ * there are more: "1 2 3 ... (16 of 250)".
+ */
+template <typename T>
+std::string numbers_text(const std::vector<T> &numbers, std::size_t max = 16)
+{
+	std::string text;
+	for (std::size_t i = 0; i < numbers.size() && i < max; i++)
+		text += fmt::format("{}{}", i ? " " : "", numbers[i]);
+	if (numbers.size() > max)
+		text += fmt::format(" ... ({} of {})", max, numbers.size());
+	return text;
+}
+
+/*
+ * "System V semaphore set: key 0x0000abcd  id 32768  3 semaphores  mode
+ * 0660  owner 1000:1000  creator 1000:100", then its times, its values
+ * ("values 1 0 5") and the pids that last changed each ("pids 7 0 7").
+ */
+void sysv_sem_note(const cr::SysvSemRecord &s, RecordNote &n)
+{
+	const ckpt_rec_sysv_sem &r = s.sem;
+	n.text = fmt::format("System V semaphore set: key {}  id {}  {}  mode {:#o}  owner {}:{}  "
+			     "creator {}:{}",
+			     sysv_key_text(r.key), r.id, plural(r.nsems, "semaphore", "semaphores"),
+			     r.mode, r.uid, r.gid, r.cuid, r.cgid);
+	n.more.push_back(fmt::format("otime {}  ctime {}", r.otime, r.ctime));
+	std::vector<std::int32_t> values, pids;
+	for (const ckpt_sem &sem : s.sems) {
+		values.push_back(sem.semval);
+		pids.push_back(sem.sempid);
+	}
+	n.more.push_back("values " + numbers_text(values));
+	n.more.push_back("pids " + numbers_text(pids));
+}
+
+/* "adjustments of semaphore set 32768 (3 semaphores): 0 -1 3" */
+std::string sem_undo_text(const cr::SemUndoRecord &u)
+{
+	return fmt::format("adjustments of semaphore set {} ({}): {}", u.undo.id,
+			   plural(u.undo.nsems, "semaphore", "semaphores"),
+			   numbers_text(u.adjustments));
 }
 
 std::string task_text(const ckpt_rec_task &t)
@@ -625,6 +671,10 @@ std::map<std::uint64_t, RecordNote> record_notes(const cr::ImageContents &conten
 			ipc_ns_note(i.rec, notes[i.offset]);
 		for (const cr::SysvShmContents &shm : task.sysv_shms)
 			sysv_shm_note(shm, notes[shm.offset]);
+		for (const cr::At<cr::SysvSemRecord> &sem : task.sysv_sems)
+			sysv_sem_note(sem.rec, notes[sem.offset]);
+		for (const cr::At<cr::SemUndoRecord> &undo : task.sem_undos)
+			notes[undo.offset].text = sem_undo_text(undo.rec);
 		for (const cr::At<ckpt_rec_share> &share : task.shares)
 			notes[share.offset].text = share_text(share.rec);
 		if (task.fs)
