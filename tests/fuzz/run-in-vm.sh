@@ -25,7 +25,9 @@
 # memfds with seals, shared and private mappings (memfds), seven deleted
 # files, an O_TMPFILE one among them (deleted), a tree in UTS and IPC
 # namespaces of its own, a child in another UTS namespace, six System V
-# shared memory segments (namespaces, format 1.11), a shell pipeline with
+# shared memory segments (namespaces, format 1.11), System V semaphore
+# sets in an IPC namespace of the tree's own, with SEM_UNDO adjustments
+# and a child blocked in semop() (sysvsem, format 1.11), a shell pipeline with
 # bytes in its pipe,
 # and a container (forktree as the init of a pid namespace).  A seed that
 # cannot be made is skipped, said so.
@@ -180,6 +182,7 @@ seed memfds "$BIN/glibc-static/memfds"
 mkdir -p "$W/deleted-disk" && chmod 777 "$W/deleted-disk"
 seed deleted "$BIN/glibc-static/deleted" "$W/deleted-disk"
 seed namespaces "$BIN/glibc-static/namespaces"
+seed sysvsem "$BIN/glibc-static/sysvsem"
 seed_pipeline
 seed_container
 

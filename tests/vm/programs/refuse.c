@@ -46,11 +46,15 @@
  *               then mprotect(PROT_READ)
  *   shmlock     a segment of a new IPC namespace locked (SHM_LOCK)
  *   msgq        a System V message queue in a new IPC namespace
- *   sem         a System V semaphore set in a new IPC namespace
+ *   sem         a System V semaphore set in a new IPC namespace (saved
+ *               since 1.11: the checkpoint succeeds)
  *   mqueue      a POSIX message queue (mq_open()) in a new IPC namespace
- *   semundo     a semaphore set of the IPC namespace it was started in,
- *               with an undo entry (semop() with SEM_UNDO); removed when
- *               it exits
+ *   semundohome a semaphore set of the IPC namespace it was started in
+ *               (the checkpointer's), with an adjustment (semop() with
+ *               SEM_UNDO); removed when it exits
+ *   sysvsem     a semaphore set of a new IPC namespace with an adjustment
+ *               (semop() with SEM_UNDO) in the undo list it shares with
+ *               its child (clone(CLONE_SYSVSEM), not a thread)
  *   nsout       a new IPC namespace, also used by a process outside the
  *               tree (a grandchild re-parented, as clonefiles)
  *   nsoututs    the same with a new UTS namespace
@@ -62,8 +66,8 @@
  *               that goes back to I1 with setns() (the descriptor
  *               closed): a task in the namespace of the program, its
  *               parent in another
- * The children of nsjoin and nsjoinipc wait, and are killed with their
- * parent (PR_SET_PDEATHSIG).
+ * The children of nsjoin, nsjoinipc and sysvsem wait, and are killed with
+ * their parent (PR_SET_PDEATHSIG).
  *
  * For clonefiles, clonefs, stalewatch, nsout and nsoututs, DIR/outsider
  * holds the grandchild's pid;
@@ -386,13 +390,40 @@ static int hold_ipc_object(const char *kind)
 	return syscall(SYS_mq_open, "ckpt-test", O_CREAT | O_RDWR, 0600, NULL) < 0 ? -1 : 0;
 }
 
-/* A semaphore set of the program's first IPC namespace with an undo entry */
+/* A semaphore set of the program's first IPC namespace with an adjustment */
 static int hold_sem_undo(void)
 {
 	struct sembuf op = { .sem_num = 0, .sem_op = 1, .sem_flg = SEM_UNDO };
 
 	home_sem = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
 	return home_sem < 0 || semop(home_sem, &op, 1) ? -1 : 0;
+}
+
+/*
+ * An adjustment on a set of a new IPC namespace, in the undo list the
+ * program shares with its child: clone(CLONE_SYSVSEM) without
+ * CLONE_THREAD (and without CLONE_VM: the child goes on as after fork())
+ */
+static int hold_shared_undo(void)
+{
+	struct sembuf op = { .sem_num = 0, .sem_op = 1, .sem_flg = SEM_UNDO };
+	long child;
+	int id;
+
+	if (unshare(CLONE_NEWIPC))
+		return -1;
+	id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	if (id < 0)
+		return -1;
+	child = syscall(SYS_clone, CLONE_SYSVSEM | SIGCHLD, 0, 0, 0, 0);
+	if (child < 0)
+		return -1;
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	return semop(id, &op, 1);
 }
 
 /*
@@ -513,8 +544,10 @@ static int hold(const char *kind)
 		return hold_shm(kind);
 	if (!strcmp(kind, "msgq") || !strcmp(kind, "sem") || !strcmp(kind, "mqueue"))
 		return hold_ipc_object(kind);
-	if (!strcmp(kind, "semundo"))
+	if (!strcmp(kind, "semundohome"))
 		return hold_sem_undo();
+	if (!strcmp(kind, "sysvsem"))
+		return hold_shared_undo();
 	if (!strncmp(kind, "ns", 2))
 		return hold_ns(kind);
 	return -1;
