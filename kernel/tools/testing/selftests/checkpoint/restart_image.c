@@ -7406,6 +7406,8 @@ static void check_ns_image(struct __test_metadata *_metadata,
 	EXPECT_EQ(NS_SHMMNI, ipc->shm_ctlmni);
 	EXPECT_EQ(0U, ipc->shm_rmid_forced);
 	EXPECT_EQ(NS_MQ_MSG_MAX, ipc->mq_msg_max);
+	EXPECT_EQ(0U, ipc->nr_sem);
+	EXPECT_EQ(0U, ipc->pad);
 	EXPECT_EQ(m->ipc + 1, m->shm[0])
 		TH_LOG("the segments' records are not right after the IPC_NS record");
 
@@ -7481,8 +7483,9 @@ static void check_ns_image(struct __test_metadata *_metadata,
  * a name without its NUL, padding, the IPC namespace's objref, twice,
  * or left out; the child made without CLONE_NEWUTS, without
  * CLONE_NEWIPC, or with a segment in its new IPC namespace already; the
- * IPC_NS record with limits out of the ranges their sysctls take, or
- * announcing one segment less or one more; A's SYSV_SHM record with mode
+ * IPC_NS record with limits out of the ranges their sysctls take,
+ * announcing one segment less or one more, or a semaphore set (none
+ * follows), or with padding; A's SYSV_SHM record with mode
  * 01777, size 0, more bytes than kernel.shmmax, id -1, a flag no format
  * has, RMID with a key, padding, owner uid -1, a creator that is not in
  * the tree, objref 0, that of a namespace (its mapping's record too), or
@@ -7520,6 +7523,8 @@ enum {
 	NSM_IPC_MQ_MSG_MAX_BIG,
 	NSM_IPC_NR_SHM_LESS,
 	NSM_IPC_NR_SHM_MORE,
+	NSM_IPC_NR_SEM_MORE,
+	NSM_IPC_PAD,
 	NSM_SHM_MODE,
 	NSM_SHM_SIZE0,
 	NSM_SHM_SIZE_BIG,
@@ -7602,6 +7607,9 @@ static const struct ns_case ns_cases[NSM_NR] = {
 				       "beyond the count of its IPC namespace record"),
 	[NSM_IPC_NR_SHM_MORE] = NS_BAD("an IPC_NS record announcing 3 segments of 2",
 				       "System V segment"),
+	[NSM_IPC_NR_SEM_MORE] = NS_BAD("an IPC_NS record announcing a semaphore set of none",
+				       "semaphore set"),
+	[NSM_IPC_PAD] = NS_BAD("an IPC_NS record with padding not zero", NS_BAD_LIMIT),
 	[NSM_SHM_MODE] = NS_BAD("a segment of mode 01777", NS_BAD_SHM),
 	[NSM_SHM_SIZE0] = NS_BAD("a segment of 0 bytes", NS_BAD_SHM),
 	[NSM_SHM_SIZE_BIG] = NS_BAD("a segment larger than kernel.shmmax", NS_BAD_SHM),
@@ -7696,6 +7704,10 @@ static void ns_edit(struct img *img, const struct ns_image *m, int c, int i,
 			ipc->nr_shm = 1;
 		else if (c == NSM_IPC_NR_SHM_MORE)
 			ipc->nr_shm = 3;
+		else if (c == NSM_IPC_NR_SEM_MORE)
+			ipc->nr_sem = 1;
+		else if (c == NSM_IPC_PAD)
+			ipc->pad = 1;
 	}
 	if (i == m->a) {
 		if (c == NSM_SHM_MODE)
