@@ -95,7 +95,7 @@ unit_tests() {
 # objects of this wave (shared memory, shared tables, stopped tasks,
 # reopened pipes), every refusal, and hostile images from an
 # unprivileged user.  The whole suite takes over 40 minutes there.
-DEBUG_SCENARIOS="refuse-unsupported restore-shared-memory restore-shared-files restore-memfd restore-deleted-files restore-sigio restore-shared-tables restore-stopped restore-pipe-reopened restore-pty restore-eventfds restore-timerfds restore-inotify restore-posix-timers restore-eventloop restore-locks restore-fifos restore-unix-pairs restore-unix-sockets restore-netlink restore-inet-sockets restore-tcp-outside-peer restart-changed-files hostile-image-unprivileged checkpoint-faults restart-faults"
+DEBUG_SCENARIOS="refuse-unsupported restore-namespaces restore-sysv-sem restore-shared-memory restore-shared-files restore-memfd restore-deleted-files restore-sigio restore-shared-tables restore-stopped restore-pipe-reopened restore-pty restore-eventfds restore-timerfds restore-inotify restore-posix-timers restore-eventloop restore-locks restore-fifos restore-unix-pairs restore-unix-sockets restore-netlink restore-inet-sockets restore-tcp-outside-peer restart-changed-files hostile-image-unprivileged checkpoint-faults restart-faults"
 DEBUG_SELFTEST_ARGS="-T spin.restore"
 
 # vm_tests [FLAVOR]: the VM run on the test kernel, or on the FLAVOR one.
