@@ -6,7 +6,7 @@ set -eu
 PKGS="
 build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils rsync git perl
 ccache linux-source-6.12
-qemu-system-x86 busybox-static
+qemu-system-x86 busybox-static criu
 cmake g++ pkg-config libgtest-dev libgmock-dev
 libcap-dev libnl-3-dev libnl-route-3-dev libnftables-dev python3 libcli11-dev libfmt-dev nlohmann-json3-dev zlib1g-dev
 musl-tools

@@ -6,7 +6,8 @@
 # touched each) and a process of 100 threads, checkpoint and restart
 # time, in total and per task; then 256 MiB of shared anonymous memory in
 # one process and shared by a tree of 10; then a process with 1000 TCP connections
-# over loopback against the same process with none, per connection.
+# over loopback against the same process with none, per connection;
+# last, ours against Debian's criu (tests/bench/criu-vs-ours.sh).
 # Prints one "bench:" line per figure.
 B=/tests/bench
 ms() { echo $((($2 - $1) / 1000000)); }
@@ -89,3 +90,6 @@ for n in 0 1000; do
 	eval "ckpt_$n=$ckpt rst_$n=$rst size_$n=$size"
 done
 echo "bench: process with 1000 TCP connections: checkpoint ${ckpt_1000} ms (none: ${ckpt_0} ms; $(((ckpt_1000 - ckpt_0) * 1000 / 1000)) us per connection), image $((size_1000 / 1024)) KiB, restart ${rst_1000} ms (none: ${rst_0} ms; $(((rst_1000 - rst_0) * 1000 / 1000)) us per connection)"
+
+# Ours against CRIU, same kernel, same boot: the ratios ours / CRIU.
+sh $B/criu-vs-ours.sh
