@@ -18,6 +18,8 @@
 #include <linux/msg.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/idr.h>
+#include <linux/nsproxy.h>
 #include <linux/rwsem.h>
 #include <linux/user_namespace.h>
 
@@ -82,6 +84,18 @@ struct pid *rst_ipc_pid(struct ckpt_ctx *ctx, pid_t nr)
 	return pid;
 }
 
+/* What the objects of @ids are, for messages. */
+static const char *rst_ipc_kind(struct ckpt_ctx *ctx, struct ipc_ids *ids)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+
+	if (ids == &ns->ids[IPC_SHM_IDS])
+		return "segment";
+	if (ids == &ns->ids[IPC_SEM_IDS])
+		return "semaphore set";
+	return "message queue";
+}
+
 /**
  * rst_ipc_reserve - make the next object of @ids take the id @id
  * @ctx: the restart
@@ -101,8 +115,8 @@ int rst_ipc_reserve(struct ckpt_ctx *ctx, struct ipc_ids *ids, int id)
 	rcu_read_unlock();
 	if (taken)
 		return ckpt_err(ctx, -EEXIST,
-				"offset %lld: System V IPC id %d is taken",
-				ctx->rec_pos, id);
+				"offset %lld: System V %s id %d is taken",
+				ctx->rec_pos, rst_ipc_kind(ctx, ids), id);
 	down_write(&ids->rwsem);
 	ids->next_id = id;
 	up_write(&ids->rwsem);
@@ -124,12 +138,11 @@ int rst_ipc_made(struct ckpt_ctx *ctx, struct ipc_ids *ids, int id, long got)
 	ids->next_id = -1;
 	up_write(&ids->rwsem);
 	if (got < 0)
-		return ckpt_err(ctx, got,
-				"cannot make System V IPC object %d: error %ld",
-				id, got);
+		return ckpt_err(ctx, got, "cannot make System V %s %d: error %ld",
+				rst_ipc_kind(ctx, ids), id, got);
 	if (got != id)
-		return ckpt_err(ctx, -EEXIST,
-				"System V IPC object %d was made as %ld", id, got);
+		return ckpt_err(ctx, -EEXIST, "System V %s %d was made as %ld",
+				rst_ipc_kind(ctx, ids), id, got);
 	return 0;
 }
 
@@ -168,6 +181,16 @@ static void ckpt_ipc_ns_limits(struct ipc_namespace *ns,
 #endif
 }
 
+/* How @ids numbers its next object. */
+static void ckpt_ipc_ids(struct ipc_ids *ids, struct ckpt_ipc_ids *rec)
+{
+	down_read(&ids->rwsem);
+	rec->seq = ids->seq;
+	rec->last_idx = ids->last_idx;
+	rec->cursor = idr_get_cursor(&ids->ipcs_idr);
+	up_read(&ids->rwsem);
+}
+
 /**
  * ckpt_write_ipc_ns - the IPC_NS record of a namespace and its objects
  * @ctx: the checkpoint
@@ -180,7 +203,7 @@ int ckpt_write_ipc_ns(struct ckpt_ctx *ctx, const struct ckpt_ns *e)
 	struct ipc_namespace *ipc = e->ns;
 	struct ckpt_rec_ipc_ns rec = {};
 	const char *what;
-	int ret;
+	int i, ret;
 
 	what = ckpt_ipc_ns_unsupported(ipc);
 	if (what)
@@ -191,6 +214,8 @@ int ckpt_write_ipc_ns(struct ckpt_ctx *ctx, const struct ckpt_ns *e)
 	ckpt_ipc_ns_limits(ipc, &rec);
 	rec.nr_shm = READ_ONCE(ipc->ids[IPC_SHM_IDS].in_use);
 	rec.nr_sem = READ_ONCE(ipc->ids[IPC_SEM_IDS].in_use);
+	for (i = 0; i < ARRAY_SIZE(rec.ids); i++)
+		ckpt_ipc_ids(&ipc->ids[i], &rec.ids[i]);
 	ret = ckpt_write_record(ctx, CKPT_REC_IPC_NS, &rec.h, sizeof(rec),
 				NULL, 0);
 	if (!ret)
@@ -229,10 +254,18 @@ const char *rst_ipc_ns_in_use(void *ns)
 	return ckpt_ipc_ns_unsupported(ipc);
 }
 
-/* The limits of @rec, each in the range its sysctl takes. */
+/* The limits of @rec, each in the range its sysctl takes; ids as the kernel makes them. */
 static bool rst_ipc_ns_limits_ok(const struct ckpt_rec_ipc_ns *rec)
 {
 	int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(rec->ids) != IPC_SHM_IDS + 1);
+	for (i = 0; i < ARRAY_SIZE(rec->ids); i++)
+		if (rec->ids[i].seq > ipcid_seq_max() ||
+		    rec->ids[i].last_idx < -1 ||
+		    rec->ids[i].last_idx >= ipc_mni ||
+		    rec->ids[i].cursor > ipc_mni || rec->ids[i].pad)
+			return false;
 
 	if (rec->shm_ctlmax > ULONG_MAX || rec->shm_ctlall > ULONG_MAX ||
 	    rec->shm_ctlmni > ipc_mni || rec->shm_rmid_forced > 1 ||
@@ -309,5 +342,34 @@ int rst_ipc_ns(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 	rst_ipc_ns_limits(ns, &rec);
 	ctx->sysv_shm_left = rec.nr_shm;
 	ctx->sysv_sem_left = rec.nr_sem;
+	memcpy(ctx->ipc_ids, rec.ids, sizeof(ctx->ipc_ids));
+	ctx->ipc_ids_ns = ns;
+	rst_ipc_ids_done(ctx);
 	return 0;
+}
+
+/**
+ * rst_ipc_ids_done - once every object of a new IPC namespace is made
+ * @ctx: the restart, of the namespace's first task
+ *
+ * The namespace numbers its next objects as it did: the ids made for the
+ * image's objects did not move its counters.
+ */
+void rst_ipc_ids_done(struct ckpt_ctx *ctx)
+{
+	struct ipc_namespace *ns = ctx->ipc_ids_ns;
+	struct ipc_ids *ids;
+	int i;
+
+	if (!ns || ctx->sysv_shm_left || ctx->sysv_sem_left)
+		return;
+	for (i = 0; i < ARRAY_SIZE(ctx->ipc_ids); i++) {
+		ids = &ns->ids[i];
+		down_write(&ids->rwsem);
+		ids->seq = ctx->ipc_ids[i].seq;
+		ids->last_idx = ctx->ipc_ids[i].last_idx;
+		idr_set_cursor(&ids->ipcs_idr, ctx->ipc_ids[i].cursor);
+		up_write(&ids->rwsem);
+	}
+	ctx->ipc_ids_ns = NULL;
 }

@@ -357,6 +357,8 @@ int rst_sysv_sem(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 			       ctx->rec_pos, rec.id, SEMVMX);
 	if (!ret)
 		ret = rst_sem_make(ctx, ns, &rec, vals);
+	if (!ret)
+		rst_ipc_ids_done(ctx);
 	kvfree(vals);
 	return ret;
 }

@@ -406,6 +406,7 @@ static int rst_new_sysv_shm(struct ckpt_ctx *ctx,
 	ctx->shmem_pages = true;
 	ctx->shmem_kind = CKPT_VMA_SYSV_SHM;
 	ctx->shmem_ref = rec->objref;
+	rst_ipc_ids_done(ctx);
 	return 0;
 }
 

@@ -78,7 +78,9 @@ TEST(NamespaceRecords, Sizes)
 {
 	EXPECT_EQ(sizeof(ckpt_rec_namespace), 24u);
 	EXPECT_EQ(sizeof(ckpt_rec_uts_ns), 152u);
-	EXPECT_EQ(sizeof(ckpt_rec_ipc_ns), 96u);
+	EXPECT_EQ(sizeof(ckpt_rec_ipc_ns), 144u);
+	EXPECT_EQ(offsetof(ckpt_rec_ipc_ns, ids), 96u);
+	EXPECT_EQ(sizeof(ckpt_ipc_ids), 16u);
 	EXPECT_EQ(offsetof(ckpt_rec_ipc_ns, nr_sem), 88u);
 	EXPECT_EQ(sizeof(ckpt_rec_sysv_shm), 88u);
 	EXPECT_EQ(sizeof(ckpt_rec_sysv_sem), 56u);

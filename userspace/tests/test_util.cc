@@ -698,6 +698,9 @@ ckpt_rec_ipc_ns sample_ipc_ns()
 	ipc.mq_msg_default = 9;
 	ipc.mq_msgsize_default = 4096;
 	ipc.nr_sem = 2;
+	ipc.ids[0] = ckpt_ipc_ids{3, 1, 2, 0};
+	ipc.ids[1] = ckpt_ipc_ids{0, -1, 0, 0};
+	ipc.ids[2] = ckpt_ipc_ids{1, 1, 2, 0};
 	return ipc;
 }
 

@@ -590,17 +590,18 @@ ckptinfo_namespaces)
 	expect_out_fixed "   msgmax 8192  msgmnb 16384  msgmni 32000"
 	expect_out_fixed "   sem 32000 1024000000 500 32000"
 	expect_out_fixed "   mqueue queues_max 256  msg_max 10  msgsize_max 8192  msg_default 9  msgsize_default 4096"
+	expect_out_fixed "   next ids: semaphore sets seq 3 last 1 cursor 2  message queues seq 0 last -1 cursor 0  segments seq 1 last 1 cursor 2"
 	expect_record SYSV_SHM "System V segment obj 5: flags NEW  key 0x0000abcd  id 32768  size 10000  mode 0640  owner 1000:1000  creator 1000:100  cpid 4243  lpid 4244  2 pages written"
 	expect_out_fixed "   atime 1700000100  dtime 1700000050  ctime 1700000000"
 	expect_record SYSV_SHM "System V segment obj 6: flags NEW|RMID  key 0x00000000 (IPC_PRIVATE)  id 65537  size 4096  mode 0600  owner 0:0  creator 0:0  cpid 0  lpid 4243  0 pages written"
 	expect_record VMA "0x7f0000000000-0x7f0000003000 rw- sysv shm  flags none  pgoff 0"
 	expect_record VMA "0x7f0000000000-0x7f0000003000 r-- sysv shm  flags none  pgoff 0"
 	# the segment's pages, right after its record
-	expect_out "^ *880  PAGES  *[0-9]*  pages: 2 in 1 record, from 0x0$"
+	expect_out "^ *928  PAGES  *[0-9]*  pages: 2 in 1 record, from 0x0$"
 	[ "$(grep -c '  SYSV_SHM  .*  System V segment obj 5: attached again$' "$tmp/out")" -eq 2 ] ||
 		fail "not two SYSV_SHM records naming segment 5 again"
 	# the semaphore sets after the segments: 3 semaphores, and 20 shown in part
-	expect_out "^ *9184  SYSV_SEM  *80  System V semaphore set: key 0x0000abce  id 0  3 semaphores  mode 0660  owner 1000:1000  creator 1000:100$"
+	expect_out "^ *9232  SYSV_SEM  *80  System V semaphore set: key 0x0000abce  id 0  3 semaphores  mode 0660  owner 1000:1000  creator 1000:100$"
 	expect_out_fixed "   otime 1700000200  ctime 1700000000"
 	expect_out_fixed "   values 1 0 5"
 	expect_out_fixed "   pids 4243 0 4244"
@@ -609,8 +610,8 @@ ckptinfo_namespaces)
 	expect_out_fixed "   values 0 100 200 300 400 500 600 700 800 900 1000 1100 1200 1300 1400 1500 ... (16 of 20)"
 	expect_out_fixed "   pids 4244 4244 0 0 0 0 0 0 0 0 0 0 0 0 0 0 ... (16 of 20)"
 	# each process's adjustments, after its namespaces' records
-	expect_out "^ *9480  SEM_UNDO  *24  adjustments of semaphore set 0 (3 semaphores): 0 -1 3$"
-	expect_out "^ *10376  SEM_UNDO  *56  adjustments of semaphore set 32769 (20 semaphores): 2 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 ... (16 of 20)$"
+	expect_out "^ *9528  SEM_UNDO  *24  adjustments of semaphore set 0 (3 semaphores): 0 -1 3$"
+	expect_out "^ *10424  SEM_UNDO  *56  adjustments of semaphore set 32769 (20 semaphores): 2 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 ... (16 of 20)$"
 	# a task in the checkpointer's namespaces says nothing of them
 	grep -q "pid 4242  ppid 0 .*namespace" "$tmp/out" && fail "namespaces of pid 4242 shown"
 	expect_out "^totals: 3 tasks, 2 VMAs, 2 pages "
@@ -644,9 +645,13 @@ ckptinfo_namespaces_json)
 	assert ipc["sem"] == [32000, 1024000000, 500, 32000], ipc
 	assert ipc["mqueue"] == {"queues_max": 256, "msg_max": 10, "msgsize_max": 8192,
 	                         "msg_default": 9, "msgsize_default": 4096}, ipc
+	assert ipc["next_ids"] == {
+	    "semaphore_sets": {"seq": 3, "last_idx": 1, "cursor": 2},
+	    "message_queues": {"seq": 0, "last_idx": -1, "cursor": 0},
+	    "segments": {"seq": 1, "last_idx": 1, "cursor": 2}}, ipc
 	s5, s6, again = t1["sysv_shms"]
 	assert (s5["offset"], s5["objref"], s5["flags"], s5["flag_names"], s5["new"], s5["rmid"]) == (
-	    792, 5, 1, "NEW", True, False), s5
+	    840, 5, 1, "NEW", True, False), s5
 	assert (s5["key"], s5["key_hex"], s5["id"], s5["size"], s5["pages"]) == (
 	    0xabcd, "0x0000abcd", 32768, 10000, 2), s5
 	assert (s5["uid"], s5["gid"], s5["cuid"], s5["cgid"], s5["mode"], s5["mode_octal"]) == (
@@ -662,7 +667,7 @@ ckptinfo_namespaces_json)
 	assert t2["uts_namespaces"] == [] and t2["ipc_namespaces"] == [], t2
 	assert j["totals"]["sysv_shm_records"] == 4, j["totals"]
 	sem0, sem1 = t1["sysv_sems"]
-	assert sem0 == {"offset": 9184, "key": 0xabce, "key_hex": "0x0000abce", "id": 0,
+	assert sem0 == {"offset": 9232, "key": 0xabce, "key_hex": "0x0000abce", "id": 0,
 	                "uid": 1000, "gid": 1000, "cuid": 1000, "cgid": 100, "mode": 0o660,
 	                "mode_octal": "0660", "nsems": 3, "otime": 1700000200,
 	                "ctime": 1700000000, "values": [1, 0, 5], "pids": [4243, 0, 4244]}, sem0
@@ -674,7 +679,7 @@ ckptinfo_namespaces_json)
 	assert sem1["values"] == [i * 100 for i in range(20)], sem1
 	assert sem1["pids"] == [4244, 4244] + [0] * 18, sem1
 	assert t1["sem_undos"] == [
-	    {"offset": 9480, "id": 0, "nsems": 3, "adjustments": [0, -1, 3]}], t1["sem_undos"]
+	    {"offset": 9528, "id": 0, "nsems": 3, "adjustments": [0, -1, 3]}], t1["sem_undos"]
 	assert t2["sysv_sems"] == [] and t0["sysv_sems"] == [] and t0["sem_undos"] == [], t2
 	[undo] = t2["sem_undos"]
 	assert (undo["id"], undo["nsems"], undo["adjustments"]) == (

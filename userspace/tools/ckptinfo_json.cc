@@ -97,10 +97,19 @@ json uts_ns_json(const cr::At<ckpt_rec_uts_ns> &u)
 		    {"domainname", printable(cr::c_string_view(u.rec.domainname))}};
 }
 
-/* An IPC namespace's limits, by their sysctl names. */
+/* How an IPC namespace numbers its next objects of one kind. */
+json ipc_ids_json(const ckpt_ipc_ids &ids)
+{
+	return json{{"seq", ids.seq}, {"last_idx", ids.last_idx}, {"cursor", ids.cursor}};
+}
+
+/* An IPC namespace's limits, by their sysctl names, and its next ids. */
 json ipc_ns_json(const cr::At<ckpt_rec_ipc_ns> &i)
 {
 	const ckpt_rec_ipc_ns &r = i.rec;
+	json next_ids{{"semaphore_sets", ipc_ids_json(r.ids[0])},
+		      {"message_queues", ipc_ids_json(r.ids[1])},
+		      {"segments", ipc_ids_json(r.ids[2])}};
 	json mqueue{{"queues_max", r.mq_queues_max},
 		    {"msg_max", r.mq_msg_max},
 		    {"msgsize_max", r.mq_msgsize_max},
@@ -112,7 +121,7 @@ json ipc_ns_json(const cr::At<ckpt_rec_ipc_ns> &i)
 		    {"shmmni", r.shm_ctlmni}, {"shm_rmid_forced", r.shm_rmid_forced},
 		    {"msgmax", r.msg_ctlmax}, {"msgmnb", r.msg_ctlmnb},
 		    {"msgmni", r.msg_ctlmni}, {"sem", r.sem_ctls},
-		    {"mqueue", mqueue}};
+		    {"mqueue", mqueue},	      {"next_ids", next_ids}};
 }
 
 json sysv_shm_json(const cr::SysvShmContents &s)

@@ -85,6 +85,12 @@ void ipc_ns_note(const ckpt_rec_ipc_ns &i, RecordNote &n)
 				     "msg_default {}  msgsize_default {}",
 				     i.mq_queues_max, i.mq_msg_max, i.mq_msgsize_max,
 				     i.mq_msg_default, i.mq_msgsize_default));
+	n.more.push_back(fmt::format("next ids: semaphore sets seq {} last {} cursor {}  "
+				     "message queues seq {} last {} cursor {}  "
+				     "segments seq {} last {} cursor {}",
+				     i.ids[0].seq, i.ids[0].last_idx, i.ids[0].cursor, i.ids[1].seq,
+				     i.ids[1].last_idx, i.ids[1].cursor, i.ids[2].seq,
+				     i.ids[2].last_idx, i.ids[2].cursor));
 }
 
 /* "0x0000abcd", "0x00000000 (IPC_PRIVATE)": a System V key */

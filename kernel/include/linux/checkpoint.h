@@ -145,6 +145,8 @@ struct ckpt_ns {
  * @sysv_shms:	restart, coordinator: the System V segments made, by objref
  * @sysv_shm_left: restart: SYSV_SHM records the IPC_NS record announced
  * @sysv_sem_left: restart: SYSV_SEM records it announced
+ * @ipc_ids:	restart: how that namespace numbers its next objects
+ * @ipc_ids_ns: restart: the namespace, until its objects are made
  * @sysv_shm_ref: restart: the segment of the next mapping record
  */
 struct ckpt_ctx {
@@ -227,6 +229,8 @@ struct ckpt_ctx {
 	struct xarray sysv_shms;
 	u32 sysv_shm_left;
 	u32 sysv_sem_left;
+	struct ckpt_ipc_ids ipc_ids[3];
+	struct ipc_namespace *ipc_ids_ns;
 	u32 sysv_shm_ref;
 };
 
@@ -343,6 +347,7 @@ bool rst_tree_has_pid(struct ckpt_ctx *ctx, pid_t pid);
 struct pid *rst_ipc_pid(struct ckpt_ctx *ctx, pid_t nr);
 int rst_ipc_reserve(struct ckpt_ctx *ctx, struct ipc_ids *ids, int id);
 int rst_ipc_made(struct ckpt_ctx *ctx, struct ipc_ids *ids, int id, long got);
+void rst_ipc_ids_done(struct ckpt_ctx *ctx);
 int ckpt_write_sysv_shms(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 			 u32 nr);
 int ckpt_write_sysv_sems(struct ckpt_ctx *ctx, struct ipc_namespace *ns,

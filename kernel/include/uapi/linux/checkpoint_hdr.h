@@ -316,6 +316,18 @@ struct ckpt_rec_uts_ns {
 };
 
 /*
+ * How an IPC namespace numbers the next object of one kind: an id is
+ * seq * 2^15 (2^24 with ipcmni_extend) + index, the index found from the
+ * cursor on, and seq bumped when the index goes round past last_idx.
+ */
+struct ckpt_ipc_ids {
+	__u32 seq;			/* the sequence number of new ids */
+	__s32 last_idx;			/* the index given last, -1: none */
+	__u32 cursor;			/* where the next index is looked for */
+	__u32 pad;
+};
+
+/*
  * An IPC namespace: its limits, as its sysctls show them (kernel.shmmax,
  * kernel.msgmni, fs.mqueue.*, ...); its System V shared memory segments
  * follow as SYSV_SHM records, then its semaphore sets as SYSV_SEM
@@ -340,6 +352,8 @@ struct ckpt_rec_ipc_ns {
 	__u32 mq_msgsize_default;	/* fs.mqueue.msgsize_default */
 	__u32 nr_sem;			/* SYSV_SEM records that follow the segments */
 	__u32 pad;
+	/* the ids new objects get: [0] semaphore sets, [1] message queues, [2] segments */
+	struct ckpt_ipc_ids ids[3];
 };
 
 /*
