@@ -287,8 +287,10 @@ int ckpt_sysv_shm_mapping(struct ckpt_ctx *ctx, pid_t pid, struct file *file,
 	u32 *state = NULL;
 	size_t size;
 
-	if (!ckpt_ns_lookup(ctx, CKPT_NS_IPC, sfd->ns))
+	if (sfd->ns == current->nsproxy->ipc_ns)
 		why = "a System V shared memory segment of the checkpointer's IPC namespace (shared with the outside) is not supported";
+	else if (!ckpt_ns_lookup(ctx, CKPT_NS_IPC, sfd->ns))
+		why = "a System V shared memory segment of an IPC namespace no task of the tree lives in is not supported yet";
 	else if (!ckpt_task_in_ipc_ns(pid, sfd->ns))
 		why = "a System V shared memory segment of another IPC namespace than its task's is not supported yet";
 	if (why)
@@ -316,7 +318,7 @@ static bool rst_shm_rec_ok(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 {
 	struct user_namespace *uns = current_user_ns();
 
-	return rec->objref &&
+	return rec->objref && !rst_ns_ref_used(ctx, rec->objref) &&
 	       !(rec->flags & ~(CKPT_SYSV_SHM_NEW | CKPT_SYSV_SHM_RMID)) &&
 	       !(rec->mode & ~0777) && rec->id >= 0 &&
 	       ipcid_to_idx(rec->id) < ipc_mni && !rec->pad &&

@@ -457,6 +457,18 @@ static struct ckpt_ns *rst_ns_by_ref(struct ckpt_ctx *owner, u32 ref)
 }
 
 /**
+ * rst_ns_ref_used - is @ref the objref of a namespace of the image?
+ * @ctx: the restart
+ * @ref: an objref another kind of object is given
+ *
+ * Return: true if a NAMESPACE record took it.
+ */
+bool rst_ns_ref_used(struct ckpt_ctx *ctx, u32 ref)
+{
+	return rst_ns_by_ref(ctx->coord ?: ctx, ref);
+}
+
+/**
  * rst_namespace - a namespace of the container section
  * @ctx: the restart
  * @h: header of a CKPT_REC_NAMESPACE record

@@ -329,6 +329,7 @@ int ckpt_namespaces_finish(struct ckpt_ctx *ctx);
 void ckpt_ns_free(struct ckpt_ctx *ctx);
 void rst_ns_begin(struct ckpt_ctx *ctx);
 int rst_namespace(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+bool rst_ns_ref_used(struct ckpt_ctx *ctx, u32 ref);
 int rst_check_tree_ns(struct ckpt_ctx *ctx);
 int rst_task_ns(struct ckpt_ctx *ctx);
 void *rst_ns_new(struct ckpt_ctx *ctx, u32 kind, u32 ref);

@@ -264,6 +264,15 @@ static void rst_end_tasks(struct ckpt_ctx *ctx, struct rst_waiter **waiters,
 	u32 i;
 
 	atomic_set(&ctx->finishing, 1);
+	/* a prefix that failed before the tree: its root waits all the same */
+	if (!ctx->nr_tree) {
+		w = rst_take_waiter(ctx->pid_ns,
+				    task_pid_nr_ns(ctx->root, ctx->pid_ns), true);
+		if (w) {
+			w->abort = true;
+			complete(&w->go);
+		}
+	}
 	for (i = 0; i < ctx->nr_tree; i++) {
 		w = waiters ? waiters[i] : NULL;
 		if (!w)
