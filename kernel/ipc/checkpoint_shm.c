@@ -318,7 +318,7 @@ static bool rst_shm_rec_ok(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 {
 	struct user_namespace *uns = current_user_ns();
 
-	return rec->objref && !rst_ns_ref_used(ctx, rec->objref) &&
+	return rec->objref &&
 	       !(rec->flags & ~(CKPT_SYSV_SHM_NEW | CKPT_SYSV_SHM_RMID)) &&
 	       !(rec->mode & ~0777) && rec->id >= 0 &&
 	       ipcid_to_idx(rec->id) < ipc_mni && !rec->pad &&
@@ -385,6 +385,11 @@ static int rst_new_sysv_shm(struct ckpt_ctx *ctx,
 				"offset %lld: bad System V segment %d (key %#x, %llu bytes, mode %#o, flags %#x)",
 				ctx->rec_pos, rec->id, rec->key, rec->size,
 				rec->mode, rec->flags);
+	/* objrefs are one numbering: a namespace's is not a segment's */
+	if (rst_ns_ref_used(ctx, rec->objref))
+		return ckpt_err(ctx, -EINVAL,
+				"offset %lld: segment %u was defined before, as a namespace",
+				ctx->rec_pos, rec->objref);
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
