@@ -466,9 +466,9 @@ int rst_read_task(struct ckpt_ctx *ctx)
 	if (!ret)
 		ret = rst_epoll_watches(ctx);
 	if (!ret)
-		ret = rst_check_ns_restored(ctx);
-	if (!ret)
 		ret = rst_check_complete(ctx);
+	if (!ret)
+		ret = rst_check_ns_restored(ctx);
 	return ret;
 }
 
@@ -520,9 +520,10 @@ static long rst_self(struct ckpt_ctx *ctx)
 	if (!ret)
 		ret = rst_epoll_watches(ctx);
 	if (!ret)
-		ret = rst_check_ns_restored(ctx);
-	if (!ret)
 		ret = rst_check_complete(ctx);
+	/* once the tree is known to be there */
+	if (!ret)
+		ret = rst_check_ns_restored(ctx);
 	if (!ret)
 		ret = rst_check_ctty_ptys(ctx);
 	/* the whole image is read: nothing restart opens is watched */
