@@ -264,6 +264,32 @@ static struct shmid_kernel *ckpt_shm_attached(struct ckpt_ctx *ctx,
 	return shp;
 }
 
+/* Why a mapping of a segment is refused. */
+enum ckpt_shm_refusal {
+	SHM_OK,
+	SHM_HOME,
+	SHM_NO_TASK,
+	SHM_OTHER_NS,
+	SHM_NOT_HELD,
+	SHM_PART,
+	SHM_PROT,
+};
+
+static const char *const ckpt_shm_refusals[] = {
+	[SHM_HOME] =
+	"a System V shared memory segment of the checkpointer's IPC namespace (shared with the outside) is not supported",
+	[SHM_NO_TASK] =
+	"a System V shared memory segment of an IPC namespace no task of the tree lives in is not supported yet",
+	[SHM_OTHER_NS] =
+	"a System V shared memory segment of another IPC namespace than its task's is not supported yet",
+	[SHM_NOT_HELD] =
+	"a System V shared memory segment the image does not hold is not supported",
+	[SHM_PART] =
+	"a System V shared memory segment mapped in part (after munmap() or mremap()) is not supported yet",
+	[SHM_PROT] =
+	"a System V shared memory segment whose protection changed after shmat() is not supported yet",
+};
+
 /**
  * ckpt_sysv_shm_mapping - check a mapping of a segment, and number it
  * @ctx: the checkpoint
@@ -282,35 +308,35 @@ int ckpt_sysv_shm_mapping(struct ckpt_ctx *ctx, pid_t pid, struct file *file,
 			  unsigned long pgoff, unsigned long vm_flags, u32 *ref)
 {
 	struct shm_file_data *sfd = shm_file_data(file);
-	const char *why = NULL;
+	enum ckpt_shm_refusal why = SHM_OK;
 	struct shmid_kernel *shp;
 	u32 *state = NULL;
 	size_t size;
 
 	if (sfd->ns == current->nsproxy->ipc_ns)
-		why = "a System V shared memory segment of the checkpointer's IPC namespace (shared with the outside) is not supported";
+		why = SHM_HOME;
 	else if (!ckpt_ns_lookup(ctx, CKPT_NS_IPC, sfd->ns))
-		why = "a System V shared memory segment of an IPC namespace no task of the tree lives in is not supported yet";
+		why = SHM_NO_TASK;
 	else if (!ckpt_task_in_ipc_ns(pid, sfd->ns))
-		why = "a System V shared memory segment of another IPC namespace than its task's is not supported yet";
-	if (why)
+		why = SHM_OTHER_NS;
+	if (why != SHM_OK)
 		goto refuse;
 	shp = ckpt_shm_attached(ctx, sfd, &state, ref);
 	if (IS_ERR(shp))
 		return PTR_ERR(shp);
 	size = shp ? i_size_read(file_inode(sfd->file)) : 0;
 	if (!shp || !(*state & CKPT_SHM_WRITTEN))
-		why = "a System V shared memory segment the image does not hold is not supported";
+		why = SHM_NOT_HELD;
 	else if (pgoff || end - start != PAGE_ALIGN(size))
-		why = "a System V shared memory segment mapped in part (after munmap() or mremap()) is not supported yet";
+		why = SHM_PART;
 	else if (!(vm_flags & VM_READ) ||
 		 !(vm_flags & VM_WRITE) != !(vm_flags & VM_MAYWRITE))
-		why = "a System V shared memory segment whose protection changed after shmat() is not supported yet";
-	if (!why)
+		why = SHM_PROT;
+	if (why == SHM_OK)
 		return 0;
 refuse:
 	return ckpt_err(ctx, -EOPNOTSUPP, "pid %d mapping %#lx-%#lx: %s",
-			pid, start, end, why);
+			pid, start, end, ckpt_shm_refusals[why]);
 }
 
 static bool rst_shm_rec_ok(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
