@@ -84,6 +84,59 @@ struct pid *rst_ipc_pid(struct ckpt_ctx *ctx, pid_t nr)
 	return pid;
 }
 
+/**
+ * ckpt_ipc_collect - note every object of one kind of an IPC namespace
+ * @ctx: the checkpoint
+ * @ids: the objects, @nr of them by the namespace's record
+ * @nr: how many
+ * @what: what they are, for messages ("shared memory segment")
+ * @note: notes the object @perm as the @n-th of @arg; sets *@why to
+ *	  refuse it
+ * @arg: the caller's array of notes
+ *
+ * Under the rwsem of @ids, which is not held while the image is written
+ * (a pipe's lock nests outside mmap_lock, which nests outside it).
+ *
+ * Return: 0 or a negative errno, explained on the log.
+ */
+int ckpt_ipc_collect(struct ckpt_ctx *ctx, struct ipc_ids *ids, u32 nr,
+		     const char *what,
+		     int (*note)(struct ckpt_ctx *ctx, struct kern_ipc_perm *perm,
+				 u32 n, void *arg, const char **why),
+		     void *arg)
+{
+	struct kern_ipc_perm *perm;
+	const char *why = NULL;
+	int id, bad = 0, ret = 0;
+	u32 n = 0;
+
+	down_read(&ids->rwsem);
+	idr_for_each_entry(&ids->ipcs_idr, perm, id) {
+		if (n == nr) {
+			ret = -EAGAIN;
+			break;
+		}
+		ret = note(ctx, perm, n, arg, &why);
+		if (ret || why) {
+			bad = perm->id;
+			break;
+		}
+		n++;
+	}
+	up_read(&ids->rwsem);
+	if (why)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"System V %s %d: %s: not supported yet",
+				what, bad, why);
+	if (!ret && n != nr)
+		ret = -EAGAIN;
+	if (ret == -EAGAIN)
+		return ckpt_err(ctx, ret,
+				"the System V %ss of an IPC namespace changed during the checkpoint",
+				what);
+	return ret;
+}
+
 /* What the objects of @ids are, for messages. */
 static const char *rst_ipc_kind(struct ckpt_ctx *ctx, struct ipc_ids *ids)
 {

@@ -63,9 +63,12 @@ static const char *ckpt_sem_fill(struct sem_array *sma,
 	return NULL;
 }
 
-static int ckpt_sem_note(struct sem_array *sma, struct ckpt_sem_set *set,
-			 const char **why)
+/* Note set @perm as the @n-th of @arg, a struct ckpt_sem_set array. */
+static int ckpt_sem_note(struct ckpt_ctx *ctx, struct kern_ipc_perm *perm,
+			 u32 n, void *arg, const char **why)
 {
+	struct sem_array *sma = container_of(perm, struct sem_array, sem_perm);
+	struct ckpt_sem_set *set = (struct ckpt_sem_set *)arg + n;
 	int nsems = sma->sem_nsems;
 
 	set->rec.nsems = nsems;
@@ -79,42 +82,6 @@ static int ckpt_sem_note(struct sem_array *sma, struct ckpt_sem_set *set,
 	sem_unlock(sma, -1);
 	rcu_read_unlock();
 	return 0;
-}
-
-/* The @nr sets of @ns, noted under the ids' rwsem, which the writes do not hold. */
-static int ckpt_sem_collect(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
-			    struct ckpt_sem_set *sets, u32 nr)
-{
-	struct kern_ipc_perm *perm;
-	const char *why = NULL;
-	int id, bad = 0, ret = 0;
-	u32 n = 0;
-
-	down_read(&sem_ids(ns).rwsem);
-	idr_for_each_entry(&sem_ids(ns).ipcs_idr, perm, id) {
-		if (n == nr) {
-			ret = -EAGAIN;
-			break;
-		}
-		ret = ckpt_sem_note(container_of(perm, struct sem_array,
-						 sem_perm), &sets[n], &why);
-		if (ret || why) {
-			bad = perm->id;
-			break;
-		}
-		n++;
-	}
-	up_read(&sem_ids(ns).rwsem);
-	if (why)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"System V semaphore set %d: %s: not supported yet",
-				bad, why);
-	if (!ret && n != nr)
-		ret = -EAGAIN;
-	if (ret == -EAGAIN)
-		return ckpt_err(ctx, ret,
-				"the System V semaphore sets of an IPC namespace changed during the checkpoint");
-	return ret;
 }
 
 /**
@@ -137,7 +104,8 @@ int ckpt_write_sysv_sems(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 	sets = kvcalloc(nr, sizeof(*sets), GFP_KERNEL);
 	if (!sets)
 		return -ENOMEM;
-	ret = ckpt_sem_collect(ctx, ns, sets, nr);
+	ret = ckpt_ipc_collect(ctx, &sem_ids(ns), nr, "semaphore set",
+			       ckpt_sem_note, sets);
 	for (i = 0; i < nr && !ret; i++) {
 		s = &sets[i];
 		for (k = 0; k < s->rec.nsems; k++)

@@ -77,9 +77,13 @@ struct ckpt_shm_seg {
 	struct pid *cpid, *lpid;
 };
 
-static int ckpt_shm_note(struct ckpt_ctx *ctx, struct shmid_kernel *shp,
-			 struct ckpt_shm_seg *seg, const char **why)
+/* Note segment @perm as the @n-th of @arg, a struct ckpt_shm_seg array. */
+static int ckpt_shm_note(struct ckpt_ctx *ctx, struct kern_ipc_perm *perm,
+			 u32 n, void *arg, const char **why)
 {
+	struct shmid_kernel *shp = container_of(perm, struct shmid_kernel,
+						shm_perm);
+	struct ckpt_shm_seg *seg = (struct ckpt_shm_seg *)arg + n;
 	u32 *state;
 
 	state = ckpt_obj_state(ctx, shp, &seg->rec.objref);
@@ -110,46 +114,6 @@ static void ckpt_shm_segs_free(struct ckpt_shm_seg *segs, u32 nr)
 	kvfree(segs);
 }
 
-/*
- * The segments of @ns, @nr of them, noted under the ids' rwsem, which is
- * not held while the image is written (a pipe's lock nests outside
- * mmap_lock, which nests outside this rwsem).
- */
-static int ckpt_shm_collect(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
-			    struct ckpt_shm_seg *segs, u32 nr)
-{
-	struct kern_ipc_perm *perm;
-	const char *why = NULL;
-	int id, bad = 0, ret = 0;
-	u32 n = 0;
-
-	down_read(&shm_ids(ns).rwsem);
-	idr_for_each_entry(&shm_ids(ns).ipcs_idr, perm, id) {
-		if (n == nr) {
-			ret = -EAGAIN;
-			break;
-		}
-		ret = ckpt_shm_note(ctx, container_of(perm, struct shmid_kernel,
-						      shm_perm), &segs[n], &why);
-		if (ret || why) {
-			bad = perm->id;
-			break;
-		}
-		n++;
-	}
-	up_read(&shm_ids(ns).rwsem);
-	if (why)
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"System V shared memory segment %d: %s: not supported yet",
-				bad, why);
-	if (!ret && n != nr)
-		ret = -EAGAIN;
-	if (ret == -EAGAIN)
-		return ckpt_err(ctx, ret,
-				"the System V segments of an IPC namespace changed during the checkpoint");
-	return ret;
-}
-
 /**
  * ckpt_write_sysv_shms - the SYSV_SHM records of the segments of @ns
  * @ctx: the checkpoint
@@ -170,7 +134,8 @@ int ckpt_write_sysv_shms(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
 	segs = kvcalloc(nr, sizeof(*segs), GFP_KERNEL);
 	if (!segs)
 		return -ENOMEM;
-	ret = ckpt_shm_collect(ctx, ns, segs, nr);
+	ret = ckpt_ipc_collect(ctx, &shm_ids(ns), nr, "shared memory segment",
+			       ckpt_shm_note, segs);
 	for (i = 0; i < nr && !ret; i++) {
 		segs[i].rec.cpid = ckpt_ipc_pid(ctx, segs[i].cpid);
 		segs[i].rec.lpid = ckpt_ipc_pid(ctx, segs[i].lpid);

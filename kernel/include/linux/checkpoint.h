@@ -343,6 +343,12 @@ int ckpt_write_ipc_ns(struct ckpt_ctx *ctx, const struct ckpt_ns *e);
 int ckpt_ipc_ns_finish(struct ckpt_ctx *ctx, void *ns);
 const char *rst_ipc_ns_in_use(void *ns);
 int rst_ipc_ns(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+struct kern_ipc_perm;
+int ckpt_ipc_collect(struct ckpt_ctx *ctx, struct ipc_ids *ids, u32 nr,
+		     const char *what,
+		     int (*note)(struct ckpt_ctx *ctx, struct kern_ipc_perm *perm,
+				 u32 n, void *arg, const char **why),
+		     void *arg);
 pid_t ckpt_ipc_pid(struct ckpt_ctx *ctx, struct pid *pid);
 bool rst_tree_has_pid(struct ckpt_ctx *ctx, pid_t pid);
 struct pid *rst_ipc_pid(struct ckpt_ctx *ctx, pid_t nr);
