@@ -43,7 +43,8 @@ mkdir -p "$W"
 printf 'LXCKPT\r\n' >"$W/magic"
 read -r t0 _ </proc/uptime
 # Stop trying 20 s before run-in-vm.sh's timeout would end this scenario
-# (CKPT_TEST_TIMEOUT, 180 s by default), so that the summary is printed.
+# (CKPT_TEST_TIMEOUT: three times the other scenarios', 540 s by
+# default), so that the summary is printed.
 deadline=$((${t0%.*} + ${CKPT_TEST_TIMEOUT:-180} - 20))
 
 # Where to look: /tmp and every tmpfs mounted below it (find -xdev stays
