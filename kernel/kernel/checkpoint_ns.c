@@ -228,22 +228,41 @@ bool ckpt_task_in_tree(struct ckpt_ctx *ctx, struct task_struct *t)
 	return false;
 }
 
-/* A task outside the tree living in @ns: its pid here, or 0. */
+static bool ckpt_task_lives_in(struct task_struct *t,
+			       const struct ckpt_ns_ops *ops, void *ns)
+{
+	bool in;
+
+	task_lock(t);
+	in = t->nsproxy && ops->of(t->nsproxy) == ns;
+	task_unlock(t);
+	return in;
+}
+
+/*
+ * A task outside the tree living in @ns: its pid here, or 0.  The tasks
+ * living in it are counted, and only when the system has more than the
+ * tree is each one looked up in the tree, to name one.
+ */
 static pid_t ckpt_ns_outsider(struct ckpt_ctx *ctx,
 			      const struct ckpt_ns_ops *ops, void *ns)
 {
 	struct task_struct *g, *p;
+	int i, tree = 0, all = 0;
 	pid_t pid = 0;
-	bool in;
 
+	for (i = 0; i < ctx->nr_tasks; i++)
+		tree += ckpt_task_lives_in(ctx->tasks[i], ops, ns);
 	rcu_read_lock();
-	for_each_process_thread(g, p) {
-		task_lock(p);
-		in = p->nsproxy && ops->of(p->nsproxy) == ns;
-		task_unlock(p);
-		if (in && !ckpt_task_in_tree(ctx, p)) {
-			pid = task_pid_vnr(p) ?: -1;
-			break;
+	for_each_process_thread(g, p)
+		all += ckpt_task_lives_in(p, ops, ns);
+	if (all > tree) {
+		for_each_process_thread(g, p) {
+			if (ckpt_task_lives_in(p, ops, ns) &&
+			    !ckpt_task_in_tree(ctx, p)) {
+				pid = task_pid_vnr(p) ?: -1;
+				break;
+			}
 		}
 	}
 	rcu_read_unlock();
